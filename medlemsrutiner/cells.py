@@ -1,0 +1,303 @@
+"""Lenient parsing of what people type into cells. Pure: no I/O, no clock.
+
+Every parser returns the parsed value, None for a blank cell, or a `Bad` describing in Swedish
+why the cell could not be read. A parser never raises on a cell's content: a bad cell becomes a
+flag on its row, and the rest of the run goes on.
+
+`Bad.problem` never quotes the cell, because the cell may hold personal data and problems end up
+in Status cells and logs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+
+SPREADSHEET_EPOCH = dt.date(1899, 12, 30)
+"""Day zero of spreadsheet serial dates (Excel, LibreOffice and Google Sheets agree)."""
+
+_MAX_SERIAL = 2958465  # 9999-12-31
+
+
+@dataclass(frozen=True)
+class Bad:
+    """A cell that could not be read; `problem` is Swedish and never quotes the cell."""
+
+    problem: str
+
+
+def is_blank(value: Any) -> bool:
+    """True for None, NaN, and strings of only whitespace."""
+    if value is None:
+        return True
+    if isinstance(value, float) and math.isnan(value):
+        return True
+    return isinstance(value, str) and not value.strip()
+
+
+def text(value: Any) -> str:
+    """A cell as the trimmed text a person would read; integral floats lose their `.0`."""
+    if is_blank(value):
+        return ""
+    if isinstance(value, bool):
+        return "ja" if value else "nej"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, dt.datetime):
+        if value.time() == dt.time(0, 0):
+            return value.date().isoformat()
+        return value.isoformat(sep=" ", timespec="minutes")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return " ".join(str(value).split())
+
+
+def normalise_word(value: Any) -> str:
+    """Case- and space-insensitive form of a word: ` EJ  NÅDD.` -> `ej nådd`."""
+    return unicodedata.normalize("NFC", text(value)).casefold().rstrip(".").strip()
+
+
+# --- Dates -----------------------------------------------------------------------------------
+
+_MONTHS: Mapping[str, int] = {
+    "jan": 1, "januari": 1, "january": 1,
+    "feb": 2, "febr": 2, "februari": 2, "february": 2,
+    "mar": 3, "mars": 3, "march": 3,
+    "apr": 4, "april": 4,
+    "maj": 5, "may": 5,
+    "jun": 6, "juni": 6, "june": 6,
+    "jul": 7, "juli": 7, "july": 7,
+    "aug": 8, "augusti": 8, "august": 8,
+    "sep": 9, "sept": 9, "september": 9,
+    "okt": 10, "oktober": 10, "oct": 10, "october": 10,
+    "nov": 11, "november": 11,
+    "dec": 12, "december": 12,
+}  # fmt: skip
+
+_ISO = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T].*)?$")
+_DAY_FIRST = re.compile(r"^(\d{1,2})[/.-](\d{1,2})(?:[/.-](\d{2}|\d{4}))?(?:\s.*)?$")
+_WORDY = re.compile(r"^(\d{1,2})(?::[ae])?\.?\s+([^\W\d_]+)\.?(?:\s+(\d{2}|\d{4}))?$")
+_COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
+
+_UNREADABLE_DATE = (
+    "datumet går inte att läsa; skriv t.ex. 2026-11-03, 3/11/2026 eller 3 nov 2026"
+)
+
+
+def serial_to_date(serial: float) -> dt.date:
+    """Spreadsheet serial number (days since 1899-12-30; a fraction is the time) to a date."""
+    return SPREADSHEET_EPOCH + dt.timedelta(days=math.floor(serial))
+
+
+def date_to_serial(day: dt.date) -> int:
+    """A date as a spreadsheet serial number."""
+    return (day - SPREADSHEET_EPOCH).days
+
+
+def parse_date(value: Any, today: dt.date | None = None) -> dt.date | None | Bad:
+    """Read a date the way people type it.
+
+    Accepts real date and datetime cells, serial numbers, `2026-11-03`, `3/11/2026`, `3/11`
+    (day first), `3.11.26`, `3 nov 2026`, `3 november`, `3:e nov`. A date without a year
+    takes `today`'s year, or the year before when that would put it more than a month ahead
+    of `today`; without `today` such a date is Bad.
+    """
+    if is_blank(value):
+        return None
+    if isinstance(value, bool):
+        return Bad(_UNREADABLE_DATE)
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, int | float):
+        if math.isnan(value) or not 1 <= value <= _MAX_SERIAL:
+            return Bad(_UNREADABLE_DATE)
+        return serial_to_date(value)
+    raw = text(value).casefold()
+    for pattern, order in ((_ISO, "ymd"), (_COMPACT, "ymd")):
+        match = pattern.match(raw)
+        if match:
+            year, month, day = (int(part) for part in match.groups())
+            return _make_date(year, month, day)
+    match = _DAY_FIRST.match(raw)
+    if match:
+        day, month = int(match[1]), int(match[2])
+        return _with_year(day, month, match[3], today)
+    match = _WORDY.match(raw)
+    if match:
+        month_number = _MONTHS.get(match[2])
+        if month_number is None:
+            return Bad(_UNREADABLE_DATE)
+        return _with_year(int(match[1]), month_number, match[3], today)
+    return Bad(_UNREADABLE_DATE)
+
+
+def _with_year(day: int, month: int, year_text: str | None, today: dt.date | None) -> dt.date | Bad:
+    if year_text:
+        year = int(year_text)
+        return _make_date(year + 2000 if year < 100 else year, month, day)
+    if today is None:
+        return Bad("datumet saknar år")
+    guess = _make_date(today.year, month, day)
+    if isinstance(guess, dt.date) and guess > today + dt.timedelta(days=31):
+        return _make_date(today.year - 1, month, day)
+    return guess
+
+
+def _make_date(year: int, month: int, day: int) -> dt.date | Bad:
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        return Bad("datumet finns inte i kalendern")
+
+
+# --- Emails, phones, yes/no, ids, words ------------------------------------------------------
+
+_EMAIL = re.compile(
+    r"^[a-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
+    r"@(?:[^\W_](?:[\w-]*[^\W_])?\.)+[^\W\d_]{2,}$"
+)
+
+
+def parse_email(value: Any) -> str | None | Bad:
+    """Trim and case-fold an address (also `mailto:` and `<...>`); Bad when it is not one."""
+    if is_blank(value):
+        return None
+    raw = text(value).strip().strip("<>").strip()
+    if raw.casefold().startswith("mailto:"):
+        raw = raw[len("mailto:") :]
+    address = unicodedata.normalize("NFC", raw).casefold()
+    if len(address) > 254 or not _EMAIL.match(address):
+        return Bad("e-postadressen är inte giltig")
+    return address
+
+
+_THREE_DIGIT_AREA_CODES = frozenset(
+    "010 011 013 016 018 019 020 021 023 026 031 033 035 036 040 042 044 046 054 060 063 090"
+    .split()
+)
+
+
+def format_phone(value: Any) -> str | None | Bad:
+    """A phone number normalised for display: `+46701740605` -> `070-174 06 05`.
+
+    Swedish numbers get the usual area-code dash and groups of digits; foreign numbers are
+    kept as typed, with `00` written as `+`. Bad when it holds letters or too few/many digits.
+    """
+    if is_blank(value):
+        return None
+    raw = text(value)
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        # A number cell lost its leading zero: 701740605 was typed as 0701740605.
+        raw = "0" + raw
+    if re.search(r"[^\d\s+()./-]", raw):
+        return Bad("telefonnumret innehåller annat än siffror")
+    digits = re.sub(r"\D", "", raw)
+    international = raw.lstrip().startswith("+") or digits.startswith("00")
+    if international:
+        digits = digits[2:] if digits.startswith("00") else digits
+        if digits.startswith("46"):
+            digits = "0" + digits[2:].lstrip("0")
+            international = False
+    if international:
+        if not 7 <= len(digits) <= 15:
+            return Bad("telefonnumret har fel antal siffror")
+        # Foreign numbering plans differ; keep the person's own grouping.
+        return "+" + raw.lstrip().lstrip("+").lstrip("0") if raw.lstrip().startswith(("+", "00")) else raw
+    if not digits.startswith("0"):
+        digits = "0" + digits
+    if not 8 <= len(digits) <= 10:
+        return Bad("telefonnumret har fel antal siffror")
+    if digits.startswith("07") or digits[:3] in _THREE_DIGIT_AREA_CODES:
+        area, subscriber = digits[:3], digits[3:]
+    elif digits.startswith("08"):
+        area, subscriber = digits[:2], digits[2:]
+    else:
+        area, subscriber = digits[:4], digits[4:]
+    return f"{area}-{_group(subscriber)}"
+
+
+def _group(digits: str) -> str:
+    sizes = {5: (3, 2), 6: (2, 2, 2), 7: (3, 2, 2), 8: (3, 3, 2)}.get(len(digits))
+    if sizes is None:
+        sizes = tuple([3] * (len(digits) // 3) + ([len(digits) % 3] if len(digits) % 3 else []))
+    parts, start = [], 0
+    for size in sizes:
+        parts.append(digits[start : start + size])
+        start += size
+    return " ".join(parts)
+
+
+_YES = frozenset({"ja", "j", "yes", "y", "true", "sant", "1", "x", "aktiv"})
+_NO = frozenset({"nej", "n", "no", "false", "falskt", "0", "inaktiv", "inte aktiv"})
+
+
+def parse_yes_no(value: Any) -> bool | None | Bad:
+    """`ja`/`nej` and their usual variants (also real booleans); Bad for anything else."""
+    if is_blank(value):
+        return None
+    if isinstance(value, bool):
+        return value
+    word = normalise_word(value)
+    if word in _YES:
+        return True
+    if word in _NO:
+        return False
+    return Bad("skriv ja eller nej")
+
+
+def parse_id(value: Any) -> int | None | Bad:
+    """An ID cell: a positive whole number (`12`, `12.0`, ` 12 `)."""
+    if is_blank(value):
+        return None
+    if isinstance(value, bool):
+        return Bad("ID ska vara ett heltal")
+    if isinstance(value, int):
+        return value if value > 0 else Bad("ID ska vara ett heltal")
+    if isinstance(value, float):
+        return int(value) if value.is_integer() and value > 0 else Bad("ID ska vara ett heltal")
+    raw = text(value)
+    if raw.isdigit() and int(raw) > 0:
+        return int(raw)
+    return Bad("ID ska vara ett heltal")
+
+
+def parse_word(value: Any, words: Mapping[str, T]) -> T | None | Bad:
+    """A vocabulary word, case- and space-insensitive; Bad when it is not in `words`."""
+    if is_blank(value):
+        return None
+    found = words.get(normalise_word(value))
+    if found is None:
+        return Bad("okänt ord")
+    return found
+
+
+# --- Keeping personal data out of logs -------------------------------------------------------
+
+_ADDRESS_LIKE = re.compile(r"[^\s<>\"'(),;:]+@[^\s<>\"'(),;:]+")
+_NUMBER_LIKE = re.compile(r"\+?\d[\d\s-]{6,}\d")
+
+
+def redact(message: str) -> str:
+    """Remove anything shaped like an email address or phone number from `message`.
+
+    Used on texts that come from outside (an SMTP server's reply, an exception) before they
+    reach a log, stdout or a Status cell.
+    """
+    message = _ADDRESS_LIKE.sub("<adress>", message)
+    return _NUMBER_LIKE.sub(_redact_number, message)
+
+
+def _redact_number(match: re.Match[str]) -> str:
+    found = match.group(0)
+    if _ISO.match(found.strip()) or sum(ch.isdigit() for ch in found) < 8:
+        return found
+    return "<nummer>"

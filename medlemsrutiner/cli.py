@@ -1,0 +1,166 @@
+"""Command-line entry points (click). The only module that reads the clock, environment
+variables and the config file; it builds the adapters, calls the package, prints the report
+and turns an AppError into one line on stderr and an exit code (0 done, 1 done with flagged
+rows or failed emails, 2 nothing done). Unexpected errors keep their traceback.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import os
+import sys
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import ParamSpec, TypeVar
+
+import click
+
+from medlemsrutiner import config as config_module
+from medlemsrutiner.config import Config
+from medlemsrutiner.errors import AppError, ConfigError
+from medlemsrutiner.mail import Outbox, Transport
+from medlemsrutiner.messages import Renderer
+from medlemsrutiner.schema import TABS
+from medlemsrutiner.workbook import Workbook
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def _translate_errors(command: Callable[P, R]) -> Callable[P, R]:
+    """Print an AppError as one Swedish line and exit with its code."""
+
+    @functools.wraps(command)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return command(*args, **kwargs)
+        except AppError as error:
+            click.echo(f"Fel: {error}", err=True)
+            sys.exit(error.exit_code)
+
+    return wrapper
+
+
+def _config_option(command: Callable[P, R]) -> Callable[P, R]:
+    return click.option(
+        "--config",
+        "config_path",
+        type=click.Path(dir_okay=False, path_type=Path),
+        default=lambda: os.environ.get("MEDLEMSRUTINER_CONFIG", "config.toml"),
+        show_default="config.toml, eller $MEDLEMSRUTINER_CONFIG",
+        help="Konfigurationsfilen (TOML).",
+    )(command)
+
+
+def _today_option(command: Callable[P, R]) -> Callable[P, R]:
+    return click.option(
+        "--today",
+        type=click.DateTime(formats=["%Y-%m-%d"]),
+        default=None,
+        help="Kör som om det vore detta datum (ÅÅÅÅ-MM-DD), t.ex. för att spela upp en dag igen.",
+    )(command)
+
+
+def clock(config: Config, today: dt.datetime | None) -> tuple[dt.date, dt.datetime]:
+    """Today and now in the coordinator's time zone; `--today` moves both to that day."""
+    now = dt.datetime.now(config.zone)
+    if today is None:
+        return now.date(), now
+    day = today.date()
+    return day, dt.datetime.combine(day, now.time(), tzinfo=config.zone)
+
+
+def open_workbook(config: Config, env: Mapping[str, str]) -> Workbook:
+    """The configured workbook backend (not yet entered)."""
+    if config.workbook.backend == "google":
+        from medlemsrutiner.workbook.google import open_google_workbook
+
+        return open_google_workbook(config.workbook, env, config.path)
+    from medlemsrutiner.workbook.xlsx import XlsxWorkbook
+
+    assert config.workbook.path is not None
+    return XlsxWorkbook(config.workbook.path, config.workbook.tab_names)
+
+
+def open_transport(
+    config: Config, env: Mapping[str, str], now: dt.datetime, dry_run: bool
+) -> Transport:
+    """Where letters go: the outbox (also for every dry run) or SMTP."""
+    if dry_run:
+        return Outbox(config.mail.outbox / "dry-run", now)
+    if config.mail.transport == "smtp":
+        from medlemsrutiner.smtp import open_smtp_transport
+
+        return open_smtp_transport(config, env)
+    return Outbox(config.mail.outbox, now)
+
+
+def load_config(path: Path) -> Config:
+    return config_module.load(path)
+
+
+@click.command(context_settings={"help_option_names": ["-h", "--help"]})
+@_config_option
+@_today_option
+@click.option("--dry-run", is_flag=True, help="Visa vad som skulle göras och skriv breven till "
+              "utkorgens mapp dry-run, utan att ändra något i arbetsboken.")
+@_translate_errors
+def run_daily(config_path: Path, today: dt.datetime | None, dry_run: bool) -> None:
+    """Kör dagens steg i rutinen: välkomstbrev, introduktioner, alternativ, Status och Logg."""
+    from medlemsrutiner.run import run_daily as run
+
+    config = load_config(config_path)
+    day, now = clock(config, today)
+    renderer = Renderer(config.mail.templates)
+    workbook = open_workbook(config, os.environ)
+    transport = open_transport(config, os.environ, now, dry_run)
+    if dry_run:
+        report = run(workbook, transport, renderer, config, day, now, dry_run=True)
+    else:
+        with workbook:
+            report = run(workbook, transport, renderer, config, day, now)
+    for line in report.lines():
+        click.echo(line)
+    if dry_run and report.emails:
+        click.echo(f"  breven finns i {config.mail.outbox / 'dry-run'}")
+    sys.exit(report.exit_code)
+
+
+@click.command(context_settings={"help_option_names": ["-h", "--help"]})
+@_config_option
+@_translate_errors
+def init_workbook(config_path: Path) -> None:
+    """Skapa flikar och rubriker som saknas i arbetsboken. Att köra två gånger ändrar inget."""
+    config = load_config(config_path)
+    workbook = open_workbook(config, os.environ)
+    tabs = {config.workbook.tab_names[tab.key]: tab.headers for tab in TABS}
+    with workbook:
+        added = workbook.ensure_tabs(tabs)
+    if added:
+        click.echo("Lade till: " + ", ".join(added))
+    else:
+        click.echo("Arbetsboken har redan alla flikar och rubriker.")
+
+
+@click.command(context_settings={"help_option_names": ["-h", "--help"]})
+@_config_option
+@_today_option
+@click.option("--force", is_flag=True, help="Skriv över en befintlig demo-arbetsbok.")
+@_translate_errors
+def make_demo(config_path: Path, today: dt.datetime | None, force: bool) -> None:
+    """Skapa en demo-arbetsbok med påhittade personer i alla steg av rutinen."""
+    from medlemsrutiner.demo import write_demo
+
+    config = load_config(config_path)
+    if config.workbook.backend != "xlsx" or config.workbook.path is None:
+        raise ConfigError(config.path, "workbook.backend", "make_demo skapar bara xlsx-arbetsböcker")
+    path = config.workbook.path
+    if path.exists() and not force:
+        click.echo(f"{path} finns redan (använd --force för att skapa den på nytt).")
+        return
+    day, _ = clock(config, today)
+    if path.exists():
+        path.unlink()
+    counts = write_demo(path, config, day)
+    click.echo(f"Skapade {path}: " + ", ".join(f"{n} {what}" for what, n in counts.items()))

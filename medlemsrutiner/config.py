@@ -1,0 +1,321 @@
+"""Configuration: one TOML file validated into frozen dataclasses.
+
+`load(path)` reads the file (the only I/O here); `parse(data, path)` validates a dict. Every
+problem raises ConfigError naming the file and the dotted key, so a coordinator can find the
+line. Unknown keys are errors too: a typo must not silently fall back to a default. Relative
+paths are relative to the config file's folder. Secrets are never in the file: the file names
+the environment variables that hold them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal, TypeVar, cast
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from medlemsrutiner.errors import ConfigError
+from medlemsrutiner.schema import LANGUAGES, TABS
+
+T = TypeVar("T")
+
+DEFAULT_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+
+
+@dataclass(frozen=True)
+class Coordinator:
+    """Who the letters come from and whom newcomers can reach."""
+
+    name: str
+    email: str
+    phone: str
+    organisation: str
+
+
+@dataclass(frozen=True)
+class WorkbookConfig:
+    backend: Literal["xlsx", "google"]
+    path: Path | None
+    spreadsheet_id: str | None
+    followup_spreadsheet_id: str | None
+    credentials_file: Path | None
+    credentials_env: str
+    timeout_seconds: float
+    tab_names: Mapping[str, str]
+    """Internal tab key -> the tab's name in the workbook."""
+
+
+@dataclass(frozen=True)
+class SmtpConfig:
+    host: str
+    port: int
+    security: Literal["starttls", "ssl", "none"]
+    username: str
+    password_env: str
+    gmail: bool
+    oauth2_file: Path | None
+    timeout_seconds: float
+
+
+@dataclass(frozen=True)
+class MailConfig:
+    transport: Literal["outbox", "smtp"]
+    outbox: Path
+    from_name: str
+    from_address: str
+    reply_to: str
+    templates: Path
+    max_per_run: int
+    daily_limit: int
+    smtp: SmtpConfig | None
+
+
+@dataclass(frozen=True)
+class Routine:
+    """Deadlines of the routine, in days or weeks after the date they count from."""
+
+    welcome_within_days: int = 3
+    call_within_days: int = 7
+    follow_up_from_weeks: int = 8
+    follow_up_by_weeks: int = 10
+    erase_declined_after_days: int = 30
+    erase_after_result_days: int = 7
+    stale_after_days: int = 90
+    erase_stale_after_days: int = 180
+    group_confirm_after_days: int = 180
+    trainings_in_letters: int = 3
+
+
+@dataclass(frozen=True)
+class Config:
+    path: Path
+    timezone: str
+    start_date: dt.date
+    language: str
+    coordinator: Coordinator
+    workbook: WorkbookConfig
+    mail: MailConfig
+    routine: Routine = field(default_factory=Routine)
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+
+def load(path: str | Path) -> Config:
+    """Read and validate the TOML file at `path`."""
+    file = Path(path)
+    try:
+        with file.open("rb") as handle:
+            data = tomllib.load(handle)
+    except FileNotFoundError:
+        raise ConfigError(file, None, "filen finns inte") from None
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(file, None, f"ogiltig TOML ({error})") from None
+    except OSError as error:
+        raise ConfigError(file, None, f"kan inte läsas ({error.strerror})") from None
+    return parse(data, file)
+
+
+class _Section:
+    """Typed access to one TOML table that remembers which keys were used."""
+
+    def __init__(self, data: Mapping[str, Any], prefix: str, file: Path) -> None:
+        self.data = data
+        self.prefix = prefix
+        self.file = file
+        self.used: set[str] = set()
+
+    def key(self, name: str) -> str:
+        return f"{self.prefix}{name}"
+
+    def error(self, name: str, problem: str) -> ConfigError:
+        return ConfigError(self.file, self.key(name), problem)
+
+    def get(self, name: str, kind: type[T], default: T | None = None, required: bool = False) -> T:
+        self.used.add(name)
+        if name not in self.data:
+            if required or default is None:
+                raise self.error(name, "nyckeln saknas")
+            return default
+        value = self.data[name]
+        if kind is float and isinstance(value, int) and not isinstance(value, bool):
+            value = float(value)
+        if kind is int and isinstance(value, bool):
+            raise self.error(name, "ska vara ett heltal")
+        if kind is dt.date and isinstance(value, dt.datetime):
+            raise self.error(name, "ska vara ett datum utan tid, t.ex. 2026-01-01")
+        if not isinstance(value, kind):
+            raise self.error(name, f"ska vara {_KIND_NAMES.get(kind, kind.__name__)}")
+        return cast(T, value)
+
+    def optional_str(self, name: str) -> str | None:
+        self.used.add(name)
+        if name not in self.data:
+            return None
+        return self.get(name, str)
+
+    def choice(self, name: str, choices: tuple[str, ...], default: str | None = None) -> str:
+        value = self.get(name, str, default)
+        if value not in choices:
+            raise self.error(name, f"ska vara en av {', '.join(choices)}")
+        return value
+
+    def positive(self, name: str, default: int) -> int:
+        value = self.get(name, int, default)
+        if value < 0:
+            raise self.error(name, "får inte vara negativt")
+        return value
+
+    def path(self, name: str, default: str | None = None) -> Path:
+        raw = self.get(name, str, default)
+        candidate = Path(raw).expanduser()
+        return candidate if candidate.is_absolute() else (self.file.parent / candidate).resolve()
+
+    def section(self, name: str, required: bool = True) -> _Section:
+        self.used.add(name)
+        value = self.data.get(name)
+        if value is None:
+            if required:
+                raise self.error(name, "tabellen saknas")
+            value = {}
+        if not isinstance(value, dict):
+            raise self.error(name, "ska vara en tabell ([...])")
+        return _Section(value, f"{self.key(name)}.", self.file)
+
+    def done(self) -> None:
+        for name in self.data:
+            if name not in self.used:
+                raise self.error(name, "okänd nyckel (stavfel?)")
+
+
+_KIND_NAMES: Mapping[type, str] = {
+    str: "en text inom citattecken",
+    int: "ett heltal",
+    float: "ett tal",
+    bool: "true eller false",
+    dt.date: "ett datum, t.ex. 2026-01-01",
+}
+
+
+def parse(data: Mapping[str, Any], file: Path) -> Config:
+    """Validate `data` (as read from `file`) into a Config."""
+    root = _Section(data, "", file)
+    timezone = root.get("timezone", str, required=True)
+    try:
+        ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise root.error("timezone", "okänd tidszon, t.ex. Europe/Stockholm") from None
+    start_date = root.get("start_date", dt.date, required=True)
+    language = root.choice("language", LANGUAGES, "sv")
+
+    coordinator_section = root.section("coordinator")
+    coordinator = Coordinator(
+        name=coordinator_section.get("name", str, required=True),
+        email=coordinator_section.get("email", str, required=True),
+        phone=coordinator_section.get("phone", str, ""),
+        organisation=coordinator_section.get("organisation", str, "Amnesty"),
+    )
+    coordinator_section.done()
+
+    workbook = _workbook(root.section("workbook"))
+    mail = _mail(root.section("mail"), coordinator)
+    routine = _routine(root.section("routine", required=False))
+    root.done()
+    return Config(
+        path=file.resolve(),
+        timezone=timezone,
+        start_date=start_date,
+        language=language,
+        coordinator=coordinator,
+        workbook=workbook,
+        mail=mail,
+        routine=routine,
+    )
+
+
+def _workbook(section: _Section) -> WorkbookConfig:
+    backend = section.choice("backend", ("xlsx", "google"))
+    path = section.path("path") if backend == "xlsx" else None
+    spreadsheet_id = (
+        section.get("spreadsheet_id", str, required=True) if backend == "google"
+        else section.optional_str("spreadsheet_id")
+    )
+    credentials_file = (
+        section.path("credentials_file") if "credentials_file" in section.data else None
+    )
+    section.used.add("credentials_file")
+    tabs = section.section("tabs", required=False)
+    tab_names = {tab.key: tabs.get(tab.key, str, tab.default_name) for tab in TABS}
+    tabs.done()
+    if "path" in section.data and backend != "xlsx":
+        section.used.add("path")
+    result = WorkbookConfig(
+        backend=cast(Literal["xlsx", "google"], backend),
+        path=path,
+        spreadsheet_id=spreadsheet_id,
+        followup_spreadsheet_id=section.optional_str("followup_spreadsheet_id"),
+        credentials_file=credentials_file,
+        credentials_env=section.get("credentials_env", str, "MEDLEMSRUTINER_GOOGLE_CREDENTIALS"),
+        timeout_seconds=section.get("timeout_seconds", float, 30.0),
+        tab_names=tab_names,
+    )
+    section.done()
+    return result
+
+
+def _mail(section: _Section, coordinator: Coordinator) -> MailConfig:
+    transport = section.choice("transport", ("outbox", "smtp"))
+    smtp: SmtpConfig | None = None
+    if transport == "smtp" or "smtp" in section.data:
+        smtp_section = section.section("smtp")
+        gmail = smtp_section.get("gmail", bool, False)
+        smtp = SmtpConfig(
+            host=smtp_section.get("host", str, "smtp.gmail.com" if gmail else None),
+            port=smtp_section.get("port", int, 587),
+            security=cast(
+                Literal["starttls", "ssl", "none"],
+                smtp_section.choice("security", ("starttls", "ssl", "none"), "starttls"),
+            ),
+            username=smtp_section.get("username", str, coordinator.email),
+            password_env=smtp_section.get("password_env", str, "MEDLEMSRUTINER_SMTP_PASSWORD"),
+            gmail=gmail,
+            oauth2_file=(
+                smtp_section.path("oauth2_file") if "oauth2_file" in smtp_section.data else None
+            ),
+            timeout_seconds=smtp_section.get("timeout_seconds", float, 30.0),
+        )
+        smtp_section.used.add("oauth2_file")
+        smtp_section.done()
+    result = MailConfig(
+        transport=cast(Literal["outbox", "smtp"], transport),
+        outbox=section.path("outbox", "outbox"),
+        from_name=section.get("from_name", str, coordinator.name),
+        from_address=section.get("from_address", str, coordinator.email),
+        reply_to=section.get("reply_to", str, coordinator.email),
+        templates=(
+            section.path("templates") if "templates" in section.data else DEFAULT_TEMPLATES
+        ),
+        max_per_run=section.positive("max_per_run", 200),
+        daily_limit=section.positive("daily_limit", 400),
+        smtp=smtp,
+    )
+    section.used.add("templates")
+    section.done()
+    return result
+
+
+def _routine(section: _Section) -> Routine:
+    defaults = Routine()
+    values = {
+        name: section.positive(name, getattr(defaults, name))
+        for name in Routine.__dataclass_fields__
+    }
+    section.done()
+    routine = Routine(**values)
+    if routine.follow_up_by_weeks < routine.follow_up_from_weeks:
+        raise section.error("follow_up_by_weeks", "ska vara minst follow_up_from_weeks")
+    return routine

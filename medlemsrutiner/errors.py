@@ -1,0 +1,60 @@
+"""Typed errors of the package. The CLI turns each AppError into one line and an exit code.
+
+Messages are in Swedish because coordinators read them. No I/O.
+"""
+
+from __future__ import annotations
+
+EXIT_OK = 0
+EXIT_PARTIAL = 1
+EXIT_NOTHING_DONE = 2
+
+
+class AppError(Exception):
+    """An expected failure that stops the command; `exit_code` says how the CLI exits."""
+
+    exit_code = EXIT_NOTHING_DONE
+
+
+class ConfigError(AppError):
+    """The config file is missing, unreadable, or a key is missing or of the wrong type."""
+
+    def __init__(self, path: object, key: str | None, problem: str) -> None:
+        where = f"{path}: {key}" if key else f"{path}"
+        super().__init__(f"Fel i konfigurationen {where}: {problem}")
+        self.path = path
+        self.key = key
+
+
+class WorkbookError(AppError):
+    """The workbook cannot be opened, read or written."""
+
+
+class MissingTabError(WorkbookError):
+    def __init__(self, tab: str) -> None:
+        super().__init__(
+            f"Fliken '{tab}' saknas i arbetsboken. Kör init_workbook.py eller lägg till fliken."
+        )
+        self.tab = tab
+
+
+class MissingColumnError(WorkbookError):
+    def __init__(self, tab: str, header: str) -> None:
+        super().__init__(
+            f"Kolumnen '{header}' saknas i fliken '{tab}'. Lägg till rubriken '{header}' "
+            "på första raden (ingenting har ändrats)."
+        )
+        self.tab = tab
+        self.header = header
+
+
+class WorkbookBusyError(WorkbookError):
+    """Another run, or a person in LibreOffice/Excel, holds the workbook."""
+
+
+class TemplateError(AppError):
+    """A template is missing or does not render."""
+
+
+class MailError(AppError):
+    """The mail transport cannot be used at all (not: one email failed)."""
