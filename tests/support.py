@@ -1,0 +1,120 @@
+"""Builders shared by the tests: configs, workbooks as grids, reading outboxes. No network."""
+
+from __future__ import annotations
+
+import datetime as dt
+import email
+import email.policy
+from collections.abc import Iterable, Mapping, Sequence
+from email.message import EmailMessage
+from pathlib import Path
+from typing import Any
+
+from medlemsrutiner import config as config_module
+from medlemsrutiner.config import Config
+from medlemsrutiner.schema import TABS, TABS_BY_KEY
+from tests.fakes.memory_workbook import MemoryWorkbook
+
+TODAY = dt.date(2026, 11, 24)
+NOW = dt.datetime(2026, 11, 24, 7, 0, tzinfo=dt.timezone(dt.timedelta(hours=1)))
+REPO = Path(__file__).resolve().parent.parent
+
+TAB_NAMES = {tab.key: tab.default_name for tab in TABS}
+
+
+def make_config(folder: Path, **overrides: Any) -> Config:
+    """A valid config rooted in `folder`; `overrides` replace whole top-level tables or keys."""
+    data: dict[str, Any] = {
+        "timezone": "Europe/Stockholm",
+        "start_date": dt.date(2026, 1, 1),
+        "language": "sv",
+        "coordinator": {
+            "name": "Kim Exempelsson",
+            "email": "medlemsansvarig@example.org",
+            "phone": "070-174 06 99",
+            "organisation": "Amnesty Exempelstad",
+        },
+        "workbook": {"backend": "xlsx", "path": "arbetsbok.xlsx"},
+        "mail": {"transport": "outbox", "outbox": "outbox"},
+    }
+    data.update(overrides)
+    return config_module.parse(data, folder / "config.toml")
+
+
+def grid(tab_key: str, rows: Iterable[Mapping[str, Any]], headers: Sequence[str] | None = None) -> list[list[Any]]:
+    """A tab as a grid: Swedish headers (all of the tab's, or `headers`) and one row per mapping.
+
+    Row mappings use internal column names (`email`) or Swedish headers (`E-post`).
+    """
+    tab = TABS_BY_KEY[tab_key]
+    header_row = list(headers) if headers is not None else list(tab.headers)
+    by_header = {column.header: column.name for column in tab.columns}
+    result: list[list[Any]] = [header_row]
+    for row in rows:
+        named = {by_header.get(key, key): value for key, value in row.items()}
+        result.append([named.get(by_header.get(h, h)) for h in header_row])
+    return result
+
+
+def workbook_grids(
+    newcomers: Iterable[Mapping[str, Any]] = (),
+    followups: Iterable[Mapping[str, Any]] = (),
+    groups: Iterable[Mapping[str, Any]] | None = None,
+    trainings: Iterable[Mapping[str, Any]] = (),
+    texts: Iterable[Mapping[str, Any]] = (),
+    log: Iterable[Mapping[str, Any]] = (),
+) -> dict[str, list[list[Any]]]:
+    """Every tab of a workbook, with two groups by default."""
+    if groups is None:
+        groups = default_groups()
+    return {
+        "Intresserade": grid("newcomers", newcomers),
+        "Uppföljning": grid("followups", followups),
+        "Grupper": grid("groups", groups),
+        "Utbildningar": grid("trainings", trainings),
+        "Texter": grid("texts", texts),
+        "Logg": grid("log", log),
+    }
+
+
+def default_groups() -> list[dict[str, Any]]:
+    return [
+        {"group": "Centrumgruppen", "contact": "Rut Exempelsson", "email": "centrum@example.org",
+         "phone": "070-174 06 05", "meets": "Tisdagar 18.30", "works_on": "Kampanjer",
+         "active": "ja"},
+        {"group": "Skrivargruppen", "contact": "Per Påhittad", "email": "brev@example.org",
+         "phone": "070-174 06 08", "meets": "Torsdagar 15.00", "works_on": "Brevskrivning",
+         "active": "ja"},
+    ]
+
+
+def newcomer(row_id: int | None, registered: dt.date | str | None = TODAY, **cells: Any) -> dict[str, Any]:
+    """A newcomer row with an invented name, address and phone derived from the ID."""
+    number = row_id or 0
+    row: dict[str, Any] = {
+        "id": row_id,
+        "registered": registered,
+        "name": f"Testa Person{number}",
+        "email": f"person{number}@example.se",
+        "phone": f"070-174 06 {10 + number % 80:02d}",
+    }
+    row.update(cells)
+    return row
+
+
+def memory_workbook(**tabs: Any) -> MemoryWorkbook:
+    return MemoryWorkbook(workbook_grids(**tabs), TAB_NAMES)
+
+
+def read_outbox(folder: Path) -> list[EmailMessage]:
+    """Every .eml file in `folder`, parsed, in file-name order."""
+    messages = []
+    for path in sorted(folder.glob("*.eml")):
+        message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+        assert isinstance(message, EmailMessage)
+        messages.append(message)
+    return messages
+
+
+def recipients(messages: Iterable[EmailMessage]) -> list[str]:
+    return [str(message["To"].addresses[0].addr_spec) for message in messages]
