@@ -86,9 +86,7 @@ _DAY_FIRST = re.compile(r"^(\d{1,2})[/.-](\d{1,2})(?:[/.-](\d{2}|\d{4}))?(?:\s.*
 _WORDY = re.compile(r"^(\d{1,2})(?::[ae])?\.?\s+([^\W\d_]+)\.?(?:\s+(\d{2}|\d{4}))?$")
 _COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
 
-_UNREADABLE_DATE = (
-    "datumet går inte att läsa; skriv t.ex. 2026-11-03, 3/11/2026 eller 3 nov 2026"
-)
+_UNREADABLE_DATE = "datumet går inte att läsa; skriv t.ex. 2026-11-03, 3/11/2026 eller 3 nov 2026"
 
 
 def serial_to_date(serial: float) -> dt.date:
@@ -101,7 +99,7 @@ def date_to_serial(day: dt.date) -> int:
     return (day - SPREADSHEET_EPOCH).days
 
 
-def parse_date(value: Any, today: dt.date | None = None) -> dt.date | None | Bad:
+def parse_date(value: Any, today: dt.date | None = None) -> dt.date | Bad | None:
     """Read a date the way people type it.
 
     Accepts real date and datetime cells, serial numbers, `2026-11-03`, `3/11/2026`, `3/11`
@@ -122,7 +120,7 @@ def parse_date(value: Any, today: dt.date | None = None) -> dt.date | None | Bad
             return Bad(_UNREADABLE_DATE)
         return serial_to_date(value)
     raw = text(value).casefold()
-    for pattern, order in ((_ISO, "ymd"), (_COMPACT, "ymd")):
+    for pattern in (_ISO, _COMPACT):
         match = pattern.match(raw)
         if match:
             year, month, day = (int(part) for part in match.groups())
@@ -167,7 +165,7 @@ _EMAIL = re.compile(
 )
 
 
-def parse_email(value: Any) -> str | None | Bad:
+def parse_email(value: Any) -> str | Bad | None:
     """Trim and case-fold an address (also `mailto:` and `<...>`); Bad when it is not one."""
     if is_blank(value):
         return None
@@ -181,12 +179,34 @@ def parse_email(value: Any) -> str | None | Bad:
 
 
 _THREE_DIGIT_AREA_CODES = frozenset(
-    "010 011 013 016 018 019 020 021 023 026 031 033 035 036 040 042 044 046 054 060 063 090"
-    .split()
+    [
+        "010",
+        "011",
+        "013",
+        "016",
+        "018",
+        "019",
+        "020",
+        "021",
+        "023",
+        "026",
+        "031",
+        "033",
+        "035",
+        "036",
+        "040",
+        "042",
+        "044",
+        "046",
+        "054",
+        "060",
+        "063",
+        "090",
+    ]
 )
 
 
-def format_phone(value: Any) -> str | None | Bad:
+def format_phone(value: Any) -> str | Bad | None:
     """A phone number normalised for display: `+46701740605` -> `070-174 06 05`.
 
     Swedish numbers get the usual area-code dash and groups of digits; foreign numbers are
@@ -211,7 +231,11 @@ def format_phone(value: Any) -> str | None | Bad:
         if not 7 <= len(digits) <= 15:
             return Bad("telefonnumret har fel antal siffror")
         # Foreign numbering plans differ; keep the person's own grouping.
-        return "+" + raw.lstrip().lstrip("+").lstrip("0") if raw.lstrip().startswith(("+", "00")) else raw
+        return (
+            "+" + raw.lstrip().lstrip("+").lstrip("0")
+            if raw.lstrip().startswith(("+", "00"))
+            else raw
+        )
     if not digits.startswith("0"):
         digits = "0" + digits
     if not 8 <= len(digits) <= 10:
@@ -240,7 +264,7 @@ _YES = frozenset({"ja", "j", "yes", "y", "true", "sant", "1", "x", "aktiv"})
 _NO = frozenset({"nej", "n", "no", "false", "falskt", "0", "inaktiv", "inte aktiv"})
 
 
-def parse_yes_no(value: Any) -> bool | None | Bad:
+def parse_yes_no(value: Any) -> bool | Bad | None:
     """`ja`/`nej` and their usual variants (also real booleans); Bad for anything else."""
     if is_blank(value):
         return None
@@ -254,7 +278,7 @@ def parse_yes_no(value: Any) -> bool | None | Bad:
     return Bad("skriv ja eller nej")
 
 
-def parse_id(value: Any) -> int | None | Bad:
+def parse_id(value: Any) -> int | Bad | None:
     """An ID cell: a positive whole number (`12`, `12.0`, ` 12 `)."""
     if is_blank(value):
         return None
@@ -270,7 +294,7 @@ def parse_id(value: Any) -> int | None | Bad:
     return Bad("ID ska vara ett heltal")
 
 
-def parse_word(value: Any, words: Mapping[str, T]) -> T | None | Bad:
+def parse_word(value: Any, words: Mapping[str, T]) -> T | Bad | None:
     """A vocabulary word, case- and space-insensitive; Bad when it is not in `words`."""
     if is_blank(value):
         return None

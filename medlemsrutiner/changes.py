@@ -108,7 +108,9 @@ def fingerprint_of(tab: Tab, record: Mapping[str, Any]) -> tuple[str, ...]:
     return tuple(cells.text(record.get(name)) for name in tab.column_names)
 
 
-def _fingerprint_in_grid(tab: Tab, positions: Mapping[str, int], row: Sequence[Any]) -> tuple[str, ...]:
+def _fingerprint_in_grid(
+    tab: Tab, positions: Mapping[str, int], row: Sequence[Any]
+) -> tuple[str, ...]:
     return tuple(
         cells.text(row[positions[name]]) if name in positions and positions[name] < len(row) else ""
         for name in tab.column_names

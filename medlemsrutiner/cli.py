@@ -103,8 +103,12 @@ def load_config(path: Path) -> Config:
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})
 @_config_option
 @_today_option
-@click.option("--dry-run", is_flag=True, help="Visa vad som skulle göras och skriv breven till "
-              "utkorgens mapp dry-run, utan att ändra något i arbetsboken.")
+@click.option(
+    "--dry-run",
+    is_flag=True,
+    help="Visa vad som skulle göras och skriv breven till "
+    "utkorgens mapp dry-run, utan att ändra något i arbetsboken.",
+)
 @_translate_errors
 def run_daily(config_path: Path, today: dt.datetime | None, dry_run: bool) -> None:
     """Kör dagens steg i rutinen: välkomstbrev, introduktioner, alternativ, Status och Logg."""
@@ -154,7 +158,9 @@ def make_demo(config_path: Path, today: dt.datetime | None, force: bool) -> None
 
     config = load_config(config_path)
     if config.workbook.backend != "xlsx" or config.workbook.path is None:
-        raise ConfigError(config.path, "workbook.backend", "make_demo skapar bara xlsx-arbetsböcker")
+        raise ConfigError(
+            config.path, "workbook.backend", "make_demo skapar bara xlsx-arbetsböcker"
+        )
     path = config.workbook.path
     if path.exists() and not force:
         click.echo(f"{path} finns redan (använd --force för att skapa den på nytt).")

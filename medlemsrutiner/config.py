@@ -150,7 +150,7 @@ class _Section:
             raise self.error(name, "ska vara ett datum utan tid, t.ex. 2026-01-01")
         if not isinstance(value, kind):
             raise self.error(name, f"ska vara {_KIND_NAMES.get(kind, kind.__name__)}")
-        return cast(T, value)
+        return value
 
     def optional_str(self, name: str) -> str | None:
         self.used.add(name)
@@ -241,7 +241,8 @@ def _workbook(section: _Section) -> WorkbookConfig:
     backend = section.choice("backend", ("xlsx", "google"))
     path = section.path("path") if backend == "xlsx" else None
     spreadsheet_id = (
-        section.get("spreadsheet_id", str, required=True) if backend == "google"
+        section.get("spreadsheet_id", str, required=True)
+        if backend == "google"
         else section.optional_str("spreadsheet_id")
     )
     credentials_file = (
@@ -296,9 +297,7 @@ def _mail(section: _Section, coordinator: Coordinator) -> MailConfig:
         from_name=section.get("from_name", str, coordinator.name),
         from_address=section.get("from_address", str, coordinator.email),
         reply_to=section.get("reply_to", str, coordinator.email),
-        templates=(
-            section.path("templates") if "templates" in section.data else DEFAULT_TEMPLATES
-        ),
+        templates=(section.path("templates") if "templates" in section.data else DEFAULT_TEMPLATES),
         max_per_run=section.positive("max_per_run", 200),
         daily_limit=section.positive("daily_limit", 400),
         smtp=smtp,

@@ -36,38 +36,84 @@ LAST_NAMES = (
 )  # fmt: skip
 TOWNS = ("Exempelstad", "Exempelstad", "Exempelstad", "Norrby", "Söderås", "Västerlid")
 INTERESTS = (
-    "flyktingars rättigheter", "yttrandefrihet", "kvinnors rättigheter", "dödsstraffet",
-    "brevskrivning", "kampanjer och manifestationer", "skolinformation", "HBTQI-rättigheter",
+    "flyktingars rättigheter",
+    "yttrandefrihet",
+    "kvinnors rättigheter",
+    "dödsstraffet",
+    "brevskrivning",
+    "kampanjer och manifestationer",
+    "skolinformation",
+    "HBTQI-rättigheter",
 )
 
 GROUPS: tuple[dict[str, Any], ...] = (
-    {"group": "Centrumgruppen", "contact": "Rut Exempelsson", "email": "centrum@example.org",
-     "phone": "070-174 06 05", "meets": "Tisdagar 18.30, Folkets hus, Storgatan 1",
-     "works_on": "Kampanjer, manifestationer och insamling", "active": "ja"},
-    {"group": "Studentgruppen", "contact": "Ali Provare", "email": "studenter@example.org",
-     "phone": "070-174 06 06", "meets": "Varannan onsdag 17.00, Studenthuset",
-     "works_on": "Föreläsningar och kampanjer på campus", "active": "ja"},
-    {"group": "Flyktinggruppen", "contact": "Greta Testlund", "email": "flykt@example.org",
-     "phone": "070-174 06 07", "meets": "Första måndagen i månaden 18.00, Biblioteket",
-     "works_on": "Asylrätt och stöd till individärenden", "active": "ja"},
-    {"group": "Skrivargruppen", "contact": "Per Påhittad", "email": "brev@example.org",
-     "phone": "070-174 06 08", "meets": "Torsdagar 15.00, Café Exemplet",
-     "works_on": "Brevskrivning och blixtaktioner", "active": "ja"},
-    {"group": "Kvinnorättsgruppen", "contact": "Siv Exempel", "email": "kvinnor@example.org",
-     "phone": "070-174 06 09", "meets": "Vilande sedan i våras",
-     "works_on": "Kvinnors rättigheter", "active": "nej"},
-    {"group": "Filmgruppen", "contact": "Bo Demosson", "email": "",
-     "phone": "070-174 06 10", "meets": "Sista fredagen i månaden, Bio Exempel",
-     "works_on": "Filmvisningar med samtal", "active": "ja"},
+    {
+        "group": "Centrumgruppen",
+        "contact": "Rut Exempelsson",
+        "email": "centrum@example.org",
+        "phone": "070-174 06 05",
+        "meets": "Tisdagar 18.30, Folkets hus, Storgatan 1",
+        "works_on": "Kampanjer, manifestationer och insamling",
+        "active": "ja",
+    },
+    {
+        "group": "Studentgruppen",
+        "contact": "Ali Provare",
+        "email": "studenter@example.org",
+        "phone": "070-174 06 06",
+        "meets": "Varannan onsdag 17.00, Studenthuset",
+        "works_on": "Föreläsningar och kampanjer på campus",
+        "active": "ja",
+    },
+    {
+        "group": "Flyktinggruppen",
+        "contact": "Greta Testlund",
+        "email": "flykt@example.org",
+        "phone": "070-174 06 07",
+        "meets": "Första måndagen i månaden 18.00, Biblioteket",
+        "works_on": "Asylrätt och stöd till individärenden",
+        "active": "ja",
+    },
+    {
+        "group": "Skrivargruppen",
+        "contact": "Per Påhittad",
+        "email": "brev@example.org",
+        "phone": "070-174 06 08",
+        "meets": "Torsdagar 15.00, Café Exemplet",
+        "works_on": "Brevskrivning och blixtaktioner",
+        "active": "ja",
+    },
+    {
+        "group": "Kvinnorättsgruppen",
+        "contact": "Siv Exempel",
+        "email": "kvinnor@example.org",
+        "phone": "070-174 06 09",
+        "meets": "Vilande sedan i våras",
+        "works_on": "Kvinnors rättigheter",
+        "active": "nej",
+    },
+    {
+        "group": "Filmgruppen",
+        "contact": "Bo Demosson",
+        "email": "",
+        "phone": "070-174 06 10",
+        "meets": "Sista fredagen i månaden, Bio Exempel",
+        "works_on": "Filmvisningar med samtal",
+        "active": "ja",
+    },
 )
 
 TEXTS = (
-    ("lokal_information",
-     "Amnesty Exempelstad har fem aktiva grupper som träffas på olika tider i veckan. Vi har "
-     "också öppna medlemsmöten första tisdagen varje månad, dit alla är välkomna."),
-    ("aktuell_aktion",
-     "Just nu samlar vi namn för en journalist som fängslats för sina artiklar. Skriv under – "
-     "det tar en minut."),
+    (
+        "lokal_information",
+        "Amnesty Exempelstad har fem aktiva grupper som träffas på olika tider i veckan. Vi har "
+        "också öppna medlemsmöten första tisdagen varje månad, dit alla är välkomna.",
+    ),
+    (
+        "aktuell_aktion",
+        "Just nu samlar vi namn för en journalist som fängslats för sina artiklar. Skriv under – "
+        "det tar en minut.",
+    ),
     ("aktuell_aktion_länk", "https://www.amnesty.se/engagera-dig/agera/aktioner/"),
     ("signatur", ""),
 )
@@ -125,16 +171,30 @@ def demo_rows(today: dt.date, seed: int = 2026) -> dict[str, list[Row]]:
         call = today - days(registered_days_ago - 5)
         referred = call + days(1)
         follow_up = referred + days(7 * 9)
-        followups.append({
-            "id": row["id"], "name": row["name"], "email": row["email"], "phone": row["phone"],
-            "language": "sv", "referred_to": referred_to, "referred": referred,
-            "follow_up_from": referred + days(7 * 8), "follow_up_by": referred + days(7 * 10),
-            "followed_up": follow_up if result else None, "result": result,
-        })
+        followups.append(
+            {
+                "id": row["id"],
+                "name": row["name"],
+                "email": row["email"],
+                "phone": row["phone"],
+                "language": "sv",
+                "referred_to": referred_to,
+                "referred": referred,
+                "follow_up_from": referred + days(7 * 8),
+                "follow_up_by": referred + days(7 * 10),
+                "followed_up": follow_up if result else None,
+                "result": result,
+            }
+        )
         for key in ("name", "email", "phone", "town", "interests"):
             row[key] = None
-        row.update(welcome=row["registered"] + days(1), call=call,  # type: ignore[operator]
-                   referred_to=referred_to, introduction=referred)
+        registered = today - days(registered_days_ago)
+        row.update(
+            welcome=registered + days(1),
+            call=call,
+            referred_to=referred_to,
+            introduction=referred,
+        )
 
     # Referred months ago: some followed up, some due for the follow-up call now.
     for ago in (118, 112, 105, 99, 94, 90, 86, 80, 77, 72):
@@ -156,8 +216,13 @@ def demo_rows(today: dt.date, seed: int = 2026) -> dict[str, list[Row]]:
     # Welcomed, call not yet due.
     waiting = [person(ago, welcome=today - days(ago - 1)) for ago in (6, 5, 4, 3, 2)]
     # Called today or yesterday: referrals and alternatives the run introduces now.
-    for ago, referred_to in ((9, active[0]), (8, active[1]), (7, active[2]), (6, "Blixtaktioner"),
-                             (10, "ny grupp")):
+    for ago, referred_to in (
+        (9, active[0]),
+        (8, active[1]),
+        (7, active[2]),
+        (6, "Blixtaktioner"),
+        (10, "ny grupp"),
+    ):
         person(ago, welcome=today - days(ago - 1), call=today - days(1), referred_to=referred_to)
     # English speakers.
     person(4, language="en", welcome=today - days(3))
@@ -178,17 +243,38 @@ def demo_rows(today: dt.date, seed: int = 2026) -> dict[str, list[Row]]:
     newcomers.sort(key=_registered_sort_key)
 
     trainings: list[Row] = [
-        {"date": today - days(12), "time": "18.00–20.00", "title": "Grundutbildning för nya",
-         "place": "Folkets hus, Storgatan 1", "signup": "kurs@example.org",
-         "description": "Amnestys historia, arbetssätt och hur du kommer igång."},
-        {"date": today + days(9), "time": "18.00–20.00", "title": "Grundutbildning för nya",
-         "place": "Folkets hus, Storgatan 1", "signup": "https://example.org/anmalan/grund",
-         "description": "Amnestys historia, arbetssätt och hur du kommer igång."},
-        {"date": today + days(23), "time": "10.00–15.00", "title": "Kampanjverkstad",
-         "place": "Biblioteket, sal 2", "signup": "kurs@example.org",
-         "description": "Planera en manifestation från idé till genomförande."},
-        {"date": today + days(40), "time": "18.00–19.30", "title": "Skriv för frihet: brevkväll",
-         "place": "Café Exemplet", "signup": "", "description": "Ingen anmälan behövs."},
+        {
+            "date": today - days(12),
+            "time": "18.00–20.00",
+            "title": "Grundutbildning för nya",
+            "place": "Folkets hus, Storgatan 1",
+            "signup": "kurs@example.org",
+            "description": "Amnestys historia, arbetssätt och hur du kommer igång.",
+        },
+        {
+            "date": today + days(9),
+            "time": "18.00–20.00",
+            "title": "Grundutbildning för nya",
+            "place": "Folkets hus, Storgatan 1",
+            "signup": "https://example.org/anmalan/grund",
+            "description": "Amnestys historia, arbetssätt och hur du kommer igång.",
+        },
+        {
+            "date": today + days(23),
+            "time": "10.00–15.00",
+            "title": "Kampanjverkstad",
+            "place": "Biblioteket, sal 2",
+            "signup": "kurs@example.org",
+            "description": "Planera en manifestation från idé till genomförande.",
+        },
+        {
+            "date": today + days(40),
+            "time": "18.00–19.30",
+            "title": "Skriv för frihet: brevkväll",
+            "place": "Café Exemplet",
+            "signup": "",
+            "description": "Ingen anmälan behövs.",
+        },
     ]
     return {
         "newcomers": newcomers,
@@ -213,11 +299,15 @@ def write_demo(path: Path, config: Config, today: dt.date) -> dict[str, int]:
     workbook = XlsxWorkbook(path, tab_names)
     with workbook:
         workbook.ensure_tabs({tab_names[tab.key]: tab.headers for tab in TABS})
-        workbook.write([
-            AppendRow(tab, tuple((name, value) for name, value in row.items() if value is not None))
-            for tab, tab_rows in rows.items()
-            for row in tab_rows
-        ])
+        workbook.write(
+            [
+                AppendRow(
+                    tab, tuple((name, value) for name, value in row.items() if value is not None)
+                )
+                for tab, tab_rows in rows.items()
+                for row in tab_rows
+            ]
+        )
     return {
         "intresserade": len(rows["newcomers"]),
         "i uppföljning": len(rows["followups"]),

@@ -31,10 +31,34 @@ from medlemsrutiner.schema import LANGUAGES, Alternative
 PARTS = ("subject.txt", "body.txt", "body.html")
 
 _MONTHS = {
-    "sv": ("januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti",
-           "september", "oktober", "november", "december"),
-    "en": ("January", "February", "March", "April", "May", "June", "July", "August",
-           "September", "October", "November", "December"),
+    "sv": (
+        "januari",
+        "februari",
+        "mars",
+        "april",
+        "maj",
+        "juni",
+        "juli",
+        "augusti",
+        "september",
+        "oktober",
+        "november",
+        "december",
+    ),
+    "en": (
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ),
 }
 _WEEKDAYS = {
     "sv": ("måndag", "tisdag", "onsdag", "torsdag", "fredag", "lördag", "söndag"),
@@ -92,7 +116,7 @@ class Renderer:
             raise TemplateError(f"Mallen {name} går inte att fylla i: {error}") from None
 
     def check(self, sample: Mapping[str, Any]) -> None:
-        """Render every template of every language with `sample`; raise TemplateError if one fails."""
+        """Render every template of every language with `sample`; TemplateError if one fails."""
         for language in LANGUAGES:
             for kind in LETTER_KINDS:
                 for part in PARTS:
@@ -111,11 +135,20 @@ def context(letter: Letter, shared: Shared, config: Config) -> dict[str, Any]:
         "newcomer": letter.newcomer,
         "group": letter.group,
         "recipient_name": letter.to_name,
-        "chosen": {"key": chosen.name, "name": chosen.value,
-                   "link": dict(shared.alternatives)[chosen]} if chosen else None,
+        "chosen": {
+            "key": chosen.name,
+            "name": chosen.value,
+            "link": dict(shared.alternatives)[chosen],
+        }
+        if chosen
+        else None,
         "alternatives": [
-            {"key": alternative.name, "name": alternative.value, "link": link,
-             "chosen": alternative is chosen}
+            {
+                "key": alternative.name,
+                "name": alternative.value,
+                "link": link,
+                "chosen": alternative is chosen,
+            }
             for alternative, link in _chosen_first(shared.alternatives, chosen)
         ],
     }
@@ -137,7 +170,9 @@ def build(
 ) -> OutgoingEmail:
     """Render `letter` into an EmailMessage dated `now` (an aware datetime)."""
     values = context(letter, shared, config)
-    subject = " ".join(renderer.render_part(letter.language, letter.kind, "subject.txt", values).split())
+    subject = " ".join(
+        renderer.render_part(letter.language, letter.kind, "subject.txt", values).split()
+    )
     text = renderer.render_part(letter.language, letter.kind, "body.txt", values)
     html = renderer.render_part(letter.language, letter.kind, "body.html", values)
 

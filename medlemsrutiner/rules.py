@@ -17,14 +17,13 @@ import difflib
 import enum
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 from medlemsrutiner import cells
 from medlemsrutiner.changes import AppendRow, AssignId, Change, SetCells, Values, fingerprint_of
 from medlemsrutiner.config import Config
 from medlemsrutiner.schema import (
     ALTERNATIVE_LINKS,
-    FOLLOWUPS,
     LANGUAGES,
     NEWCOMERS,
     TEXT_KEYS,
@@ -255,9 +254,8 @@ _LANGUAGE_WORDS: Mapping[str, str] = {
 
 
 def _records(table: Table) -> list[tuple[int, dict[str, Any]]]:
-    return [(int(row), record) for row, record in zip(
-        table.frame.index, table.frame.to_dict("records"), strict=True
-    )]
+    records = cast(list[dict[str, Any]], table.frame.to_dict("records"))
+    return [(int(row), record) for row, record in zip(table.frame.index, records, strict=True)]
 
 
 def read_groups(table: Table, today: dt.date) -> tuple[dict[str, Group], list[Flag]]:
@@ -293,7 +291,9 @@ def read_groups(table: Table, today: dt.date) -> tuple[dict[str, Group], list[Fl
     return groups, flags
 
 
-def read_trainings(table: Table, today: dt.date, limit: int) -> tuple[tuple[Training, ...], list[Flag]]:
+def read_trainings(
+    table: Table, today: dt.date, limit: int
+) -> tuple[tuple[Training, ...], list[Flag]]:
     """The next `limit` trainings on or after `today`, soonest first."""
     upcoming: list[Training] = []
     flags: list[Flag] = []
@@ -301,18 +301,22 @@ def read_trainings(table: Table, today: dt.date, limit: int) -> tuple[tuple[Trai
         title = cells.text(record["title"])
         day = cells.parse_date(record["date"], today)
         if isinstance(day, cells.Bad):
-            flags.append(Flag("trainings", row, None, f"Utbildningar rad {row}, Datum: {day.problem}."))
+            flags.append(
+                Flag("trainings", row, None, f"Utbildningar rad {row}, Datum: {day.problem}.")
+            )
             continue
         if day is None or not title or day < today:
             continue
-        upcoming.append(Training(
-            date=day,
-            time=cells.text(record["time"]),
-            title=title,
-            place=cells.text(record["place"]),
-            signup=cells.text(record["signup"]),
-            description=cells.text(record["description"]),
-        ))
+        upcoming.append(
+            Training(
+                date=day,
+                time=cells.text(record["time"]),
+                title=title,
+                place=cells.text(record["place"]),
+                signup=cells.text(record["signup"]),
+                description=cells.text(record["description"]),
+            )
+        )
     upcoming.sort(key=lambda training: (training.date, training.time))
     return tuple(upcoming[:limit]), flags
 
@@ -496,7 +500,9 @@ def _analyse(tables: Tables, today: dt.date, config: Config) -> _Analysis:
         _parse_newcomer(row, record, today, config, groups)
         for row, record in _records(tables["newcomers"])
     ]
-    followups = [_parse_followup(row, record, today) for row, record in _records(tables["followups"])]
+    followups = [
+        _parse_followup(row, record, today) for row, record in _records(tables["followups"])
+    ]
 
     # IDs: never reused, so the next one is above every ID the workbook (Logg included) knows.
     next_id = max(_known_ids(tables), default=0) + 1
@@ -516,19 +522,23 @@ def _analyse(tables: Tables, today: dt.date, config: Config) -> _Analysis:
         if newcomer.id is None:
             newcomer.id = next_id
             next_id += 1
-            first_writes.append(AssignId(
-                "newcomers", fingerprint_of(NEWCOMERS, newcomer.record), newcomer.id, fill
-            ))
+            first_writes.append(
+                AssignId("newcomers", fingerprint_of(NEWCOMERS, newcomer.record), newcomer.id, fill)
+            )
             log.append(LogEntry("ny rad", newcomer.id, "ID tilldelat"))
         elif fill:
             first_writes.append(SetCells("newcomers", newcomer.id, fill))
     for newcomer in newcomers:
         if newcomer.id_problem is not None:
-            flags.append(Flag(
-                "newcomers", newcomer.row, None,
-                f"Intresserade rad {newcomer.row}: {newcomer.id_problem}; raden hoppas över. "
-                "Töm ID-cellen i kopian så får den ett nytt ID.",
-            ))
+            flags.append(
+                Flag(
+                    "newcomers",
+                    newcomer.row,
+                    None,
+                    f"Intresserade rad {newcomer.row}: {newcomer.id_problem}; raden hoppas över. "
+                    "Töm ID-cellen i kopian så får den ett nytt ID.",
+                )
+            )
 
     _mark_duplicates(newcomers, followups)
     return _Analysis(
@@ -642,67 +652,106 @@ def plan_day(tables: Tables, today: dt.date, config: Config) -> Plan:
 
         if newcomer.duplicate_of is not None:
             if newcomer.welcome.state is StampState.DUE:
-                changes.append(SetCells("newcomers", row_id, (
-                    ("welcome", f"Ej skickat: samma e-post som ID {newcomer.duplicate_of}"),
-                )))
-                log.append(LogEntry("dubblett", row_id, f"samma e-post som ID {newcomer.duplicate_of}"))
+                changes.append(
+                    SetCells(
+                        "newcomers",
+                        row_id,
+                        (("welcome", f"Ej skickat: samma e-post som ID {newcomer.duplicate_of}"),),
+                    )
+                )
+                log.append(
+                    LogEntry("dubblett", row_id, f"samma e-post som ID {newcomer.duplicate_of}")
+                )
             continue
 
         if _welcome_due(newcomer, config):
             assert newcomer.email is not None and newcomer.registered is not None
-            deliveries.append(Delivery(
-                tab="newcomers",
-                row_id=row_id,
-                stamp="welcome",
-                letters=(Letter("welcome", newcomer.person.language, newcomer.email,
-                                newcomer.person.name, newcomer.person),),
-                due_since=newcomer.registered,
-                action="välkomstbrev",
-            ))
+            deliveries.append(
+                Delivery(
+                    tab="newcomers",
+                    row_id=row_id,
+                    stamp="welcome",
+                    letters=(
+                        Letter(
+                            "welcome",
+                            newcomer.person.language,
+                            newcomer.email,
+                            newcomer.person.name,
+                            newcomer.person,
+                        ),
+                    ),
+                    due_since=newcomer.registered,
+                    action="välkomstbrev",
+                )
+            )
 
         due_since = newcomer.call or newcomer.registered or today
         if newcomer.introduction.state is StampState.DUE and newcomer.email is not None:
             if newcomer.referral is Referral.GROUP and _group_usable(newcomer.group):
                 group = newcomer.group
                 assert group is not None and group.email is not None
-                deliveries.append(Delivery(
-                    tab="newcomers",
-                    row_id=row_id,
-                    stamp="introduction",
-                    letters=(
-                        Letter("introduction_newcomer", newcomer.person.language, newcomer.email,
-                               newcomer.person.name, newcomer.person, group=group),
-                        Letter("introduction_group", config.language, group.email,
-                               group.contact, newcomer.person, group=group),
-                    ),
-                    due_since=due_since,
-                    action="introduktion",
-                    on_sent=(
-                        _copy_to_followups(newcomer, group.name, today, config, in_followups),
-                        _erase("newcomers", row_id, NEWCOMERS.personal_columns),
-                    ),
-                ))
+                deliveries.append(
+                    Delivery(
+                        tab="newcomers",
+                        row_id=row_id,
+                        stamp="introduction",
+                        letters=(
+                            Letter(
+                                "introduction_newcomer",
+                                newcomer.person.language,
+                                newcomer.email,
+                                newcomer.person.name,
+                                newcomer.person,
+                                group=group,
+                            ),
+                            Letter(
+                                "introduction_group",
+                                config.language,
+                                group.email,
+                                group.contact,
+                                newcomer.person,
+                                group=group,
+                            ),
+                        ),
+                        due_since=due_since,
+                        action="introduktion",
+                        on_sent=(
+                            _copy_to_followups(newcomer, group.name, today, config, in_followups),
+                            _erase("newcomers", row_id, NEWCOMERS.personal_columns),
+                        ),
+                    )
+                )
             elif newcomer.referral is Referral.ALTERNATIVE:
                 assert newcomer.alternative is not None
-                deliveries.append(Delivery(
-                    tab="newcomers",
-                    row_id=row_id,
-                    stamp="introduction",
-                    letters=(Letter("alternatives", newcomer.person.language, newcomer.email,
-                                    newcomer.person.name, newcomer.person,
-                                    chosen=newcomer.alternative),),
-                    due_since=due_since,
-                    action="alternativ",
-                    on_sent=(
-                        _copy_to_followups(
-                            newcomer, newcomer.alternative.value, today, config, in_followups
+                deliveries.append(
+                    Delivery(
+                        tab="newcomers",
+                        row_id=row_id,
+                        stamp="introduction",
+                        letters=(
+                            Letter(
+                                "alternatives",
+                                newcomer.person.language,
+                                newcomer.email,
+                                newcomer.person.name,
+                                newcomer.person,
+                                chosen=newcomer.alternative,
+                            ),
                         ),
-                        _erase("newcomers", row_id, NEWCOMERS.personal_columns),
-                    ),
-                ))
+                        due_since=due_since,
+                        action="alternativ",
+                        on_sent=(
+                            _copy_to_followups(
+                                newcomer, newcomer.alternative.value, today, config, in_followups
+                            ),
+                            _erase("newcomers", row_id, NEWCOMERS.personal_columns),
+                        ),
+                    )
+                )
 
         erase_on = (
-            _outcome_erase_date(newcomer, config) if newcomer.referral is Referral.OUTCOME
+            _outcome_erase_date(newcomer, config)
+            if newcomer.referral is Referral.OUTCOME
             else _stale_erase_date(newcomer, config)
             if newcomer.referral is Referral.NONE and newcomer.call is None
             else None
@@ -717,8 +766,11 @@ def plan_day(tables: Tables, today: dt.date, config: Config) -> Plan:
             # Introduced (by a run that stopped half-way, or by hand) but not yet moved:
             # finish the move so no personal data stays in Intresserade.
             referred_to = (
-                newcomer.group.name if newcomer.group is not None
-                else newcomer.alternative.value if newcomer.alternative is not None else ""
+                newcomer.group.name
+                if newcomer.group is not None
+                else newcomer.alternative.value
+                if newcomer.alternative is not None
+                else ""
             )
             referred_on = newcomer.introduction.date or today
             changes.append(
@@ -728,11 +780,25 @@ def plan_day(tables: Tables, today: dt.date, config: Config) -> Plan:
             log.append(LogEntry("flyttad till Uppföljning", row_id, referred_to))
 
         if newcomer.welcome.state is StampState.SENDING:
-            flags.append(Flag("newcomers", newcomer.row, row_id,
-                              "Välkomstbrevet avbröts under utskick: kontrollera.", problem=False))
+            flags.append(
+                Flag(
+                    "newcomers",
+                    newcomer.row,
+                    row_id,
+                    "Välkomstbrevet avbröts under utskick: kontrollera.",
+                    problem=False,
+                )
+            )
         if newcomer.introduction.state is StampState.SENDING:
-            flags.append(Flag("newcomers", newcomer.row, row_id,
-                              "Introduktionen avbröts under utskick: kontrollera.", problem=False))
+            flags.append(
+                Flag(
+                    "newcomers",
+                    newcomer.row,
+                    row_id,
+                    "Introduktionen avbröts under utskick: kontrollera.",
+                    problem=False,
+                )
+            )
 
     return Plan(
         today=today,
@@ -814,10 +880,13 @@ def settle(
     sent = [isinstance(outcome, Sent) for outcome in outcomes]
     stamp: str | dt.date | None
     if all(sent):
-        changes: list[Change] = [SetCells(delivery.tab, delivery.row_id, ((delivery.stamp, today),))]
+        changes: list[Change] = [
+            SetCells(delivery.tab, delivery.row_id, ((delivery.stamp, today),))
+        ]
         changes.extend(delivery.on_sent)
-        return tuple(changes), (LogEntry(f"{delivery.action} skickat", delivery.row_id,
-                                         _letters_detail(delivery)),)
+        return tuple(changes), (
+            LogEntry(f"{delivery.action} skickat", delivery.row_id, _letters_detail(delivery)),
+        )
     failures = [outcome for outcome in outcomes if isinstance(outcome, Failed)]
     reason = "; ".join(cells.redact(failure.reason) for failure in failures) or "inte skickat"
     if not any(sent) and all(failure.retry for failure in failures):
@@ -827,7 +896,8 @@ def settle(
     elif any(sent):
         parts = ", ".join(
             _PART_NAMES[letter.kind]
-            for letter, ok in zip(delivery.letters, sent, strict=True) if ok
+            for letter, ok in zip(delivery.letters, sent, strict=True)
+            if ok
         )
         stamp = f"Delvis skickat {today.isoformat()} (till {parts}); resten misslyckades: {reason}"
         entry = LogEntry(f"{delivery.action} delvis skickat", delivery.row_id, reason)
@@ -889,11 +959,15 @@ def newcomer_status(newcomer: _Newcomer, today: dt.date, config: Config) -> str:
     routine = config.routine
     if _closed(newcomer, today, config):
         if newcomer.referral is Referral.GROUP and newcomer.group is not None:
-            return (f"Klar: hänvisad till {newcomer.group.name} "
-                    f"{_d(newcomer.introduction.date or today)}. Uppföljning i Uppföljning.")
+            return (
+                f"Klar: hänvisad till {newcomer.group.name} "
+                f"{_d(newcomer.introduction.date or today)}. Uppföljning i Uppföljning."
+            )
         if newcomer.referral is Referral.ALTERNATIVE and newcomer.alternative is not None:
-            return (f"Klar: alternativen skickade {_d(newcomer.introduction.date or today)} "
-                    f"({newcomer.alternative.value}). Uppföljning i Uppföljning.")
+            return (
+                f"Klar: alternativen skickade {_d(newcomer.introduction.date or today)} "
+                f"({newcomer.alternative.value}). Uppföljning i Uppföljning."
+            )
         if newcomer.referral is Referral.GROUP or newcomer.referral is Referral.ALTERNATIVE:
             return "Klar: hänvisad. Uppföljning i Uppföljning."
         reason = newcomer.outcome.value if newcomer.outcome else "Ingen kontakt"
@@ -912,7 +986,11 @@ def newcomer_status(newcomer: _Newcomer, today: dt.date, config: Config) -> str:
         return " ".join(parts)
 
     welcome = newcomer.welcome
-    if registered is not None and registered < config.start_date and welcome.state is StampState.DUE:
+    if (
+        registered is not None
+        and registered < config.start_date
+        and welcome.state is StampState.DUE
+    ):
         parts.append("Registrerad före startdatum: inget välkomstbrev skickas.")
     elif welcome.state is StampState.SENT and welcome.date is not None:
         parts.append(f"Välkomstbrev skickat {_d(welcome.date)}.")
@@ -934,7 +1012,9 @@ def newcomer_status(newcomer: _Newcomer, today: dt.date, config: Config) -> str:
         else:
             parts.append(f"Ring senast {_d(deadline)}.")
     elif newcomer.referral is Referral.NONE:
-        parts.append("Samtal gjort: fyll i Hänvisad till (grupp, alternativ, Avböjt eller Ej nådd).")
+        parts.append(
+            "Samtal gjort: fyll i Hänvisad till (grupp, alternativ, Avböjt eller Ej nådd)."
+        )
     elif newcomer.introduction.state is StampState.DUE and not _referral_problems(newcomer):
         parts.append("Introduktion skickas vid nästa körning.")
     return " ".join(parts)
@@ -942,7 +1022,10 @@ def newcomer_status(newcomer: _Newcomer, today: dt.date, config: Config) -> str:
 
 def _stamp_notes(newcomer: _Newcomer) -> list[str]:
     notes: list[str] = []
-    for stamp, header in ((newcomer.welcome, "Välkomstbrev"), (newcomer.introduction, "Introduktion")):
+    for stamp, header in (
+        (newcomer.welcome, "Välkomstbrev"),
+        (newcomer.introduction, "Introduktion"),
+    ):
         if stamp.state is StampState.SENDING:
             notes.append(
                 f"KONTROLLERA {header}: utskicket avbröts ({stamp.text}). Gick brevet iväg? "

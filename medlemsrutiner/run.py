@@ -77,7 +77,9 @@ class DailyReport:
             out.append(f"  skrivningar som inte kunde göras: {len(self.skipped_writes)}")
             for skipped in self.skipped_writes:
                 target = getattr(skipped.change, "row_id", None)
-                out.append(f"    ID {target}: {skipped.reason}" if target else f"    {skipped.reason}")
+                out.append(
+                    f"    ID {target}: {skipped.reason}" if target else f"    {skipped.reason}"
+                )
         problems = [flag for flag in self.flags if flag.problem]
         notices = [flag for flag in self.flags if not flag.problem]
         if problems:
@@ -109,8 +111,14 @@ def render_plan(
     """Every letter of the plan, by the delivery's position in `plan.deliveries`."""
     return {
         index: tuple(
-            build(renderer, letter, plan.shared, config, now,
-                  label=f"ID{delivery.row_id}-{letter.kind}")
+            build(
+                renderer,
+                letter,
+                plan.shared,
+                config,
+                now,
+                label=f"ID{delivery.row_id}-{letter.kind}",
+            )
             for letter in delivery.letters
         )
         for index, delivery in enumerate(plan.deliveries)
@@ -123,8 +131,15 @@ def _time_text(now: dt.datetime, config: Config) -> str:
 
 def _log_rows(entries: Sequence[LogEntry], now_text: str) -> list[Change]:
     return [
-        AppendRow("log", (("time", now_text), ("action", entry.action),
-                          ("id", entry.row_id), ("detail", entry.detail)))
+        AppendRow(
+            "log",
+            (
+                ("time", now_text),
+                ("action", entry.action),
+                ("id", entry.row_id),
+                ("detail", entry.detail),
+            ),
+        )
         for entry in entries
     ]
 
@@ -146,7 +161,8 @@ def run_daily(
     report = DailyReport(today=today, dry_run=dry_run, flags=list(plan.flags))
     report.new_ids = [c.row_id for c in plan.first_writes if isinstance(c, ch.AssignId)]
     report.erased = [
-        c.row_id for c in plan.changes
+        c.row_id
+        for c in plan.changes
         if isinstance(c, SetCells) and c.tab == "newcomers" and all(v is None for _, v in c.values)
     ]
     order = sorted(range(len(plan.deliveries)), key=lambda i: (plan.deliveries[i].due_since, i))
@@ -169,8 +185,11 @@ def run_daily(
     marker = rules.sending_marker(now_text)
     with transport:
         markers = [
-            SetCells(plan.deliveries[i].tab, plan.deliveries[i].row_id,
-                     ((plan.deliveries[i].stamp, marker),))
+            SetCells(
+                plan.deliveries[i].tab,
+                plan.deliveries[i].row_id,
+                ((plan.deliveries[i].stamp, marker),),
+            )
             for i in chosen
         ]
         first_batch: list[Change] = [*plan.first_writes, *markers]
@@ -200,8 +219,9 @@ def run_daily(
     )
 
     second_batch: list[Change] = [*settled, *plan.changes]
-    after = ch.apply(grids, ch.resolve([*first_batch, *second_batch], grids,
-                                       config.workbook.tab_names))
+    after = ch.apply(
+        grids, ch.resolve([*first_batch, *second_batch], grids, config.workbook.tab_names)
+    )
     statuses = rules.status_changes(
         tables_from_grids(after, config.workbook.tab_names), today, config
     )
@@ -209,11 +229,15 @@ def run_daily(
     second = workbook.write([*second_batch, *statuses, *_log_rows(entries, now_text)])
     report.skipped_writes.extend(second.skipped)
     if second.skipped:
-        workbook.write(_log_rows(
-            [LogEntry("skrivning hoppades över", getattr(s.change, "row_id", None), s.reason)
-             for s in second.skipped],
-            now_text,
-        ))
+        workbook.write(
+            _log_rows(
+                [
+                    LogEntry("skrivning hoppades över", getattr(s.change, "row_id", None), s.reason)
+                    for s in second.skipped
+                ],
+                now_text,
+            )
+        )
     return report
 
 

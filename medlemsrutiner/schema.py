@@ -344,8 +344,10 @@ def table_from_grid(tab: Tab, tab_name: str, grid: Grid | None) -> Table:
         if _is_blank_row(row):
             continue
         records.append(
-            [row[positions[name]] if name in positions and positions[name] < len(row) else None
-             for name in tab.column_names]
+            [
+                row[positions[name]] if name in positions and positions[name] < len(row) else None
+                for name in tab.column_names
+            ]
         )
         index.append(number)
     frame = pd.DataFrame(records, columns=list(tab.column_names), dtype=object)
@@ -379,7 +381,9 @@ def tables_from_grids(grids: Mapping[str, Grid | None], tab_names: Mapping[str, 
     by_name = {header_key(name): grid for name, grid in grids.items()}
     return Tables(
         {
-            tab.key: table_from_grid(tab, tab_names[tab.key], by_name.get(header_key(tab_names[tab.key])))
+            tab.key: table_from_grid(
+                tab, tab_names[tab.key], by_name.get(header_key(tab_names[tab.key]))
+            )
             for tab in TABS
         }
     )

@@ -41,7 +41,9 @@ def make_config(folder: Path, **overrides: Any) -> Config:
     return config_module.parse(data, folder / "config.toml")
 
 
-def grid(tab_key: str, rows: Iterable[Mapping[str, Any]], headers: Sequence[str] | None = None) -> list[list[Any]]:
+def grid(
+    tab_key: str, rows: Iterable[Mapping[str, Any]], headers: Sequence[str] | None = None
+) -> list[list[Any]]:
     """A tab as a grid: Swedish headers (all of the tab's, or `headers`) and one row per mapping.
 
     Row mappings use internal column names (`email`) or Swedish headers (`E-post`).
@@ -79,16 +81,30 @@ def workbook_grids(
 
 def default_groups() -> list[dict[str, Any]]:
     return [
-        {"group": "Centrumgruppen", "contact": "Rut Exempelsson", "email": "centrum@example.org",
-         "phone": "070-174 06 05", "meets": "Tisdagar 18.30", "works_on": "Kampanjer",
-         "active": "ja"},
-        {"group": "Skrivargruppen", "contact": "Per Påhittad", "email": "brev@example.org",
-         "phone": "070-174 06 08", "meets": "Torsdagar 15.00", "works_on": "Brevskrivning",
-         "active": "ja"},
+        {
+            "group": "Centrumgruppen",
+            "contact": "Rut Exempelsson",
+            "email": "centrum@example.org",
+            "phone": "070-174 06 05",
+            "meets": "Tisdagar 18.30",
+            "works_on": "Kampanjer",
+            "active": "ja",
+        },
+        {
+            "group": "Skrivargruppen",
+            "contact": "Per Påhittad",
+            "email": "brev@example.org",
+            "phone": "070-174 06 08",
+            "meets": "Torsdagar 15.00",
+            "works_on": "Brevskrivning",
+            "active": "ja",
+        },
     ]
 
 
-def newcomer(row_id: int | None, registered: dt.date | str | None = TODAY, **cells: Any) -> dict[str, Any]:
+def newcomer(
+    row_id: int | None, registered: dt.date | str | None = TODAY, **cells: Any
+) -> dict[str, Any]:
     """A newcomer row with an invented name, address and phone derived from the ID."""
     number = row_id or 0
     row: dict[str, Any] = {

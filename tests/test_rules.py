@@ -46,7 +46,9 @@ def status_of(config: Config, row_id: int, today: dt.date = TODAY, **tabs: Any) 
 
 
 def test_a_row_without_id_gets_the_next_id_and_todays_date(config: Config) -> None:
-    p = plan(config, newcomers=[newcomer(3), newcomer(None, registered=None, email="ny@example.se")])
+    p = plan(
+        config, newcomers=[newcomer(3), newcomer(None, registered=None, email="ny@example.se")]
+    )
     (assign,) = [c for c in p.first_writes if isinstance(c, AssignId)]
     assert assign.row_id == 4
     assert dict(assign.values) == {"registered": TODAY}
@@ -59,7 +61,9 @@ def test_ids_are_never_reused_even_when_the_highest_row_was_deleted(config: Conf
     assert assign.row_id == 42
 
 
-def test_a_blank_registration_date_is_filled_with_the_day_the_row_was_first_seen(config: Config) -> None:
+def test_a_blank_registration_date_is_filled_with_the_day_the_row_was_first_seen(
+    config: Config,
+) -> None:
     p = plan(config, newcomers=[newcomer(5, registered=None)])
     assert SetCells("newcomers", 5, (("registered", TODAY),)) in p.first_writes
 
@@ -71,7 +75,9 @@ def test_two_rows_with_the_same_id_get_no_letters_and_are_flagged(config: Config
 
 
 def test_the_input_dataframes_are_not_changed(config: Config) -> None:
-    t = tables(newcomers=[newcomer(None, registered=None), newcomer(2, referred_to="Centrumgruppen")])
+    t = tables(
+        newcomers=[newcomer(None, registered=None), newcomer(2, referred_to="Centrumgruppen")]
+    )
     before = {key: table.frame.copy(deep=True) for key, table in t.by_key.items()}
     rules.plan_day(t, TODAY, config)
     rules.status_changes(t, TODAY, config)
@@ -127,7 +133,9 @@ def test_welcome_is_overdue_after_three_days(config: Config) -> None:
     # An address that cannot be used keeps the letter unsent, so the deadline shows.
     on_time = newcomer(1, registered=TODAY - 3 * DAY, email="x")
     late = newcomer(1, registered=TODAY - 4 * DAY, email="x")
-    assert "Välkomstbrev ej skickat (senast 2026-11-24)." in status_of(config, 1, newcomers=[on_time])
+    assert "Välkomstbrev ej skickat (senast 2026-11-24)." in status_of(
+        config, 1, newcomers=[on_time]
+    )
     assert "FÖRSENAT" not in status_of(config, 1, newcomers=[on_time])
     assert "FÖRSENAT: Välkomstbrev ej skickat (senast 2026-11-23)." in status_of(
         config, 1, newcomers=[late]
@@ -153,25 +161,52 @@ def test_an_unknown_language_falls_back_to_swedish_and_is_flagged(config: Config
 # --- Duplicates ------------------------------------------------------------------------------
 
 
-def test_a_second_row_with_the_same_email_is_a_duplicate_and_is_never_welcomed(config: Config) -> None:
+def test_a_second_row_with_the_same_email_is_a_duplicate_and_is_never_welcomed(
+    config: Config,
+) -> None:
     p = plan(config, newcomers=[newcomer(1), newcomer(2, email="PERSON1@example.se")])
     assert [d.row_id for d in deliveries(p)] == [1]
-    assert SetCells("newcomers", 2, (("welcome", "Ej skickat: samma e-post som ID 1"),)) in p.changes
+    assert (
+        SetCells("newcomers", 2, (("welcome", "Ej skickat: samma e-post som ID 1"),)) in p.changes
+    )
     assert any(flag.row_id == 2 and "Dubblett av ID 1" in flag.text for flag in p.problems)
 
 
-def test_a_new_row_repeating_a_person_welcomed_in_an_earlier_run_is_a_duplicate(config: Config) -> None:
-    p = plan(config, newcomers=[newcomer(1, welcome=TODAY - 9 * DAY), newcomer(None, email="person1@example.se")])
+def test_a_new_row_repeating_a_person_welcomed_in_an_earlier_run_is_a_duplicate(
+    config: Config,
+) -> None:
+    p = plan(
+        config,
+        newcomers=[
+            newcomer(1, welcome=TODAY - 9 * DAY),
+            newcomer(None, email="person1@example.se"),
+        ],
+    )
     assert deliveries(p) == []
     assert any("Dubblett av ID 1" in flag.text for flag in p.problems)
 
 
 def test_a_duplicate_of_someone_already_moved_to_followup_is_flagged(config: Config) -> None:
-    moved = newcomer(1, welcome=TODAY - 30 * DAY, call=TODAY - 25 * DAY, referred_to="Centrumgruppen",
-                     introduction=TODAY - 24 * DAY, name=None, email=None, phone=None)
-    followup = {"id": 1, "name": "Testa Person1", "email": "person1@example.se",
-                "referred_to": "Centrumgruppen", "referred": TODAY - 24 * DAY}
-    p = plan(config, newcomers=[moved, newcomer(9, email="person1@example.se")], followups=[followup])
+    moved = newcomer(
+        1,
+        welcome=TODAY - 30 * DAY,
+        call=TODAY - 25 * DAY,
+        referred_to="Centrumgruppen",
+        introduction=TODAY - 24 * DAY,
+        name=None,
+        email=None,
+        phone=None,
+    )
+    followup = {
+        "id": 1,
+        "name": "Testa Person1",
+        "email": "person1@example.se",
+        "referred_to": "Centrumgruppen",
+        "referred": TODAY - 24 * DAY,
+    }
+    p = plan(
+        config, newcomers=[moved, newcomer(9, email="person1@example.se")], followups=[followup]
+    )
     assert deliveries(p) == []
     assert any(flag.row_id == 9 and "Dubblett av ID 1" in flag.text for flag in p.problems)
 
@@ -186,7 +221,9 @@ def test_status_shows_the_call_deadline_a_week_after_registration(config: Config
 
 def test_the_call_is_overdue_after_seven_days(config: Config) -> None:
     registered = TODAY - 8 * DAY
-    status = status_of(config, 1, newcomers=[newcomer(1, registered=registered, welcome=registered)])
+    status = status_of(
+        config, 1, newcomers=[newcomer(1, registered=registered, welcome=registered)]
+    )
     assert "FÖRSENAT: ring (senast 2026-11-23)." in status
 
 
@@ -203,15 +240,23 @@ def test_a_referral_sends_the_double_introduction_to_the_right_addresses(config:
     row = newcomer(1, welcome=TODAY - 3 * DAY, call=TODAY, referred_to=" centrumgruppen ")
     (intro,) = deliveries(plan(config, newcomers=[row]), "introduktion")
     assert intro.stamp == "introduction"
-    assert [(l.kind, l.to_address) for l in intro.letters] == [
+    assert [(letter.kind, letter.to_address) for letter in intro.letters] == [
         ("introduction_newcomer", "person1@example.se"),
         ("introduction_group", "centrum@example.org"),
     ]
     assert intro.letters[0].group is not None and intro.letters[0].group.name == "Centrumgruppen"
 
 
-def test_after_the_introduction_the_person_moves_to_followup_and_leaves_intake(config: Config) -> None:
-    row = newcomer(1, welcome=TODAY - 3 * DAY, call=TODAY - DAY, referred_to="Centrumgruppen", note="ring kvällar")
+def test_after_the_introduction_the_person_moves_to_followup_and_leaves_intake(
+    config: Config,
+) -> None:
+    row = newcomer(
+        1,
+        welcome=TODAY - 3 * DAY,
+        call=TODAY - DAY,
+        referred_to="Centrumgruppen",
+        note="ring kvällar",
+    )
     (intro,) = deliveries(plan(config, newcomers=[row]), "introduktion")
     copy, erase = intro.on_sent
     assert isinstance(copy, AppendRow) and copy.tab == "followups"
@@ -222,8 +267,11 @@ def test_after_the_introduction_the_person_moves_to_followup_and_leaves_intake(c
     assert copied["follow_up_from"] == TODAY + dt.timedelta(weeks=8)
     assert copied["follow_up_by"] == TODAY + dt.timedelta(weeks=10)
     assert copied["note"] == "ring kvällar"
-    assert erase == SetCells("newcomers", 1, tuple((name, None) for name in
-                             ("name", "email", "phone", "town", "interests", "note")))
+    assert erase == SetCells(
+        "newcomers",
+        1,
+        tuple((name, None) for name in ("name", "email", "phone", "town", "interests", "note")),
+    )
 
 
 def test_an_alternative_sends_the_alternatives_letter_with_the_chosen_one(config: Config) -> None:
@@ -241,26 +289,42 @@ def test_an_unknown_group_sends_nothing_and_suggests_the_closest_name(config: Co
     assert any("Menar du 'Centrumgruppen'?" in flag.text for flag in p.problems)
 
 
-def test_an_inactive_group_or_one_without_contact_email_gets_no_introduction(config: Config) -> None:
+def test_an_inactive_group_or_one_without_contact_email_gets_no_introduction(
+    config: Config,
+) -> None:
     groups = [
         {"group": "Vilande", "contact": "A", "email": "vilande@example.org", "active": "nej"},
         {"group": "Utanadress", "contact": "B", "email": "", "active": "ja"},
     ]
-    rows = [newcomer(1, call=TODAY, referred_to="Vilande"), newcomer(2, call=TODAY, referred_to="utanadress")]
+    rows = [
+        newcomer(1, call=TODAY, referred_to="Vilande"),
+        newcomer(2, call=TODAY, referred_to="utanadress"),
+    ]
     p = plan(config, newcomers=rows, groups=groups)
     assert deliveries(p, "introduktion") == []
     texts = " ".join(flag.text for flag in p.problems)
     assert "'Vilande' är inte aktiv" in texts and "'Utanadress' saknar giltig e-post" in texts
 
 
-def test_an_introduction_done_by_a_run_that_stopped_is_finished_without_sending(config: Config) -> None:
-    row = newcomer(1, welcome=TODAY - 9 * DAY, call=TODAY - 2 * DAY, referred_to="Centrumgruppen",
-                   introduction=TODAY - DAY)
+def test_an_introduction_done_by_a_run_that_stopped_is_finished_without_sending(
+    config: Config,
+) -> None:
+    row = newcomer(
+        1,
+        welcome=TODAY - 9 * DAY,
+        call=TODAY - 2 * DAY,
+        referred_to="Centrumgruppen",
+        introduction=TODAY - DAY,
+    )
     p = plan(config, newcomers=[row], followups=[{"id": 1, "referred_to": "Centrumgruppen"}])
     assert deliveries(p) == []
-    assert any(isinstance(c, SetCells) and c.tab == "followups" and c.row_id == 1 for c in p.changes)
-    assert any(isinstance(c, SetCells) and c.tab == "newcomers" and dict(c.values).get("email", 1) is None
-               for c in p.changes)
+    assert any(
+        isinstance(c, SetCells) and c.tab == "followups" and c.row_id == 1 for c in p.changes
+    )
+    assert any(
+        isinstance(c, SetCells) and c.tab == "newcomers" and dict(c.values).get("email", 1) is None
+        for c in p.changes
+    )
 
 
 # --- Declined, not reached, stale ------------------------------------------------------------
@@ -268,25 +332,38 @@ def test_an_introduction_done_by_a_run_that_stopped_is_finished_without_sending(
 
 def test_declined_personal_data_is_erased_thirty_days_after_the_call(config: Config) -> None:
     call = TODAY - 30 * DAY
-    row = newcomer(1, registered=call - DAY, welcome=call, call=call, referred_to="avböjt", town="Norrby")
+    row = newcomer(
+        1, registered=call - DAY, welcome=call, call=call, referred_to="avböjt", town="Norrby"
+    )
     p_before = plan(config, today=TODAY - DAY, newcomers=[row])
     p_on_day = plan(config, newcomers=[row])
     assert not any(isinstance(c, SetCells) and c.row_id == 1 for c in p_before.changes)
     (erase,) = [c for c in p_on_day.changes if isinstance(c, SetCells)]
-    assert {name for name, value in erase.values if value is None} >= {"name", "email", "phone", "town"}
+    assert {name for name, value in erase.values if value is None} >= {
+        "name",
+        "email",
+        "phone",
+        "town",
+    }
     assert all("Person1" not in entry.detail for entry in p_on_day.log)
 
 
 def test_not_reached_is_understood_however_it_is_typed(config: Config) -> None:
-    status = status_of(config, 1, newcomers=[newcomer(1, welcome=TODAY, call=TODAY, referred_to=" EJ  NÅDD")])
+    status = status_of(
+        config, 1, newcomers=[newcomer(1, welcome=TODAY, call=TODAY, referred_to=" EJ  NÅDD")]
+    )
     assert status.startswith("Ej nådd. Personuppgifterna raderas 2026-12-24.")
 
 
-def test_a_row_nobody_called_for_ninety_days_is_flagged_and_erased_after_180(config: Config) -> None:
+def test_a_row_nobody_called_for_ninety_days_is_flagged_and_erased_after_180(
+    config: Config,
+) -> None:
     stale = newcomer(1, registered=TODAY - 91 * DAY, welcome=TODAY - 90 * DAY)
     assert "Ingen kontakt på 90 dagar" in status_of(config, 1, newcomers=[stale])
     old = newcomer(2, registered=TODAY - 180 * DAY, welcome=TODAY - 179 * DAY)
-    assert any(isinstance(c, SetCells) and c.row_id == 2 for c in plan(config, newcomers=[old]).changes)
+    assert any(
+        isinstance(c, SetCells) and c.row_id == 2 for c in plan(config, newcomers=[old]).changes
+    )
 
 
 # --- Bad cells never crash -------------------------------------------------------------------
@@ -297,7 +374,9 @@ def test_a_date_typed_as_day_and_month_is_understood(config: Config) -> None:
     assert welcome.due_since == dt.date(2026, 11, 22)
 
 
-def test_an_unreadable_registration_date_flags_the_row_and_the_rest_proceeds(config: Config) -> None:
+def test_an_unreadable_registration_date_flags_the_row_and_the_rest_proceeds(
+    config: Config,
+) -> None:
     p = plan(config, newcomers=[newcomer(1, registered="igår"), newcomer(2)])
     assert [d.row_id for d in deliveries(p)] == [2]
     assert any(flag.row_id == 1 and "Registrerad" in flag.text for flag in p.problems)
@@ -305,9 +384,12 @@ def test_an_unreadable_registration_date_flags_the_row_and_the_rest_proceeds(con
 
 def test_upcoming_trainings_are_the_next_three_soonest_first(config: Config) -> None:
     trainings = [
-        {"date": TODAY + 30 * DAY, "title": "C"}, {"date": TODAY - DAY, "title": "Passerad"},
-        {"date": TODAY + 2 * DAY, "title": "A"}, {"date": "31 feb", "title": "Fel"},
-        {"date": TODAY + 9 * DAY, "title": "B"}, {"date": TODAY + 60 * DAY, "title": "D"},
+        {"date": TODAY + 30 * DAY, "title": "C"},
+        {"date": TODAY - DAY, "title": "Passerad"},
+        {"date": TODAY + 2 * DAY, "title": "A"},
+        {"date": "31 feb", "title": "Fel"},
+        {"date": TODAY + 9 * DAY, "title": "B"},
+        {"date": TODAY + 60 * DAY, "title": "D"},
     ]
     p = plan(config, newcomers=[newcomer(1)], trainings=trainings)
     assert [t.title for t in p.shared.trainings] == ["A", "B", "C"]
@@ -328,7 +410,9 @@ def _intro(config: Config) -> Delivery:
     return deliveries(plan(config, newcomers=[row]), "introduktion")[0]
 
 
-def test_a_delivery_sent_in_full_is_stamped_with_the_date_and_its_follow_ons(config: Config) -> None:
+def test_a_delivery_sent_in_full_is_stamped_with_the_date_and_its_follow_ons(
+    config: Config,
+) -> None:
     delivery = _intro(config)
     changes, log = rules.settle(delivery, [Sent(), Sent()], TODAY)
     assert changes[0] == SetCells("newcomers", 1, (("introduction", TODAY),))
@@ -337,12 +421,16 @@ def test_a_delivery_sent_in_full_is_stamped_with_the_date_and_its_follow_ons(con
 
 
 def test_a_passing_fault_before_anything_went_out_clears_the_marker(config: Config) -> None:
-    changes, _ = rules.settle(_intro(config), [Failed("421 försök igen", retry=True), NotAttempted()], TODAY)
+    changes, _ = rules.settle(
+        _intro(config), [Failed("421 försök igen", retry=True), NotAttempted()], TODAY
+    )
     assert changes == (SetCells("newcomers", 1, (("introduction", None),)),)
 
 
 def test_a_half_sent_introduction_is_held_for_a_person_and_never_resent(config: Config) -> None:
-    changes, _ = rules.settle(_intro(config), [Sent(), Failed("550 <centrum@example.org> finns inte")], TODAY)
+    changes, _ = rules.settle(
+        _intro(config), [Sent(), Failed("550 <centrum@example.org> finns inte")], TODAY
+    )
     ((_, stamp),) = changes[0].values
     assert isinstance(stamp, str) and stamp.startswith("Delvis skickat 2026-11-24")
     assert "centrum@example.org" not in stamp

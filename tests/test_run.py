@@ -44,13 +44,26 @@ def renderer() -> Renderer:
 
 
 def run(
-    workbook: MemoryWorkbook, config: Config, renderer: Renderer, today: dt.date = TODAY,
-    transport: Any = None, dry_run: bool = False,
+    workbook: MemoryWorkbook,
+    config: Config,
+    renderer: Renderer,
+    today: dt.date = TODAY,
+    transport: Any = None,
+    dry_run: bool = False,
 ) -> DailyReport:
-    outbox = transport or Outbox(config.mail.outbox, dt.datetime.combine(today, NOW.time(), NOW.tzinfo))
+    outbox = transport or Outbox(
+        config.mail.outbox, dt.datetime.combine(today, NOW.time(), NOW.tzinfo)
+    )
     with workbook:
-        return run_daily(workbook, outbox, renderer, config, today,
-                         dt.datetime.combine(today, NOW.time(), NOW.tzinfo), dry_run=dry_run)
+        return run_daily(
+            workbook,
+            outbox,
+            renderer,
+            config,
+            today,
+            dt.datetime.combine(today, NOW.time(), NOW.tzinfo),
+            dry_run=dry_run,
+        )
 
 
 def by_id(workbook: MemoryWorkbook, tab: str = "Intresserade") -> dict[Any, dict[str, Any]]:
@@ -70,7 +83,9 @@ def test_a_new_person_is_welcomed_stamped_and_logged(config: Config, renderer: R
 
 
 def test_a_rerun_on_the_same_day_sends_nothing(config: Config, renderer: Renderer) -> None:
-    workbook = memory_workbook(newcomers=[newcomer(1), newcomer(2, call=TODAY, referred_to="Centrumgruppen")])
+    workbook = memory_workbook(
+        newcomers=[newcomer(1), newcomer(2, call=TODAY, referred_to="Centrumgruppen")]
+    )
     run(workbook, config, renderer)
     first = len(read_outbox(config.mail.outbox))
     grids_after_first = workbook.read()
@@ -84,8 +99,14 @@ def test_a_rerun_on_the_same_day_sends_nothing(config: Config, renderer: Rendere
 def test_a_referral_is_introduced_copied_to_followup_and_erased_from_intake(
     config: Config, renderer: Renderer
 ) -> None:
-    row = newcomer(4, welcome=TODAY - 5 * DAY, call=TODAY - DAY, referred_to="Skrivargruppen",
-                   town="Norrby", note="vill skriva brev")
+    row = newcomer(
+        4,
+        welcome=TODAY - 5 * DAY,
+        call=TODAY - DAY,
+        referred_to="Skrivargruppen",
+        town="Norrby",
+        note="vill skriva brev",
+    )
     workbook = memory_workbook(newcomers=[row])
     run(workbook, config, renderer)
     messages = read_outbox(config.mail.outbox)
@@ -93,17 +114,25 @@ def test_a_referral_is_introduced_copied_to_followup_and_erased_from_intake(
     intake = by_id(workbook)[4]
     assert intake["Introduktion"] == TODAY
     assert all(intake[h] is None for h in ("Namn", "E-post", "Telefon", "Ort", "Anteckning"))
-    assert intake["Status"] == "Klar: hänvisad till Skrivargruppen 2026-11-24. Uppföljning i Uppföljning."
+    assert (
+        intake["Status"]
+        == "Klar: hänvisad till Skrivargruppen 2026-11-24. Uppföljning i Uppföljning."
+    )
     followup = by_id(workbook, "Uppföljning")[4]
-    assert followup["E-post"] == "person4@example.se" and followup["Hänvisad till"] == "Skrivargruppen"
+    assert (
+        followup["E-post"] == "person4@example.se" and followup["Hänvisad till"] == "Skrivargruppen"
+    )
     assert followup["Följ upp från"] == TODAY + dt.timedelta(weeks=8)
     assert followup["Anteckning"] == "vill skriva brev"
     assert followup["Status"] == "Uppföljningssamtal 2027-01-19–2027-02-02."
 
 
 def test_nothing_personal_reaches_the_report_or_the_log(config: Config, renderer: Renderer) -> None:
-    rows = [newcomer(1, name="Åsa Hemligsson"), newcomer(2, email="fel(at)example.se", name="Bo Hemlig"),
-            newcomer(3, call=TODAY, referred_to="Centrumgrupen", phone="070-174 06 77")]
+    rows = [
+        newcomer(1, name="Åsa Hemligsson"),
+        newcomer(2, email="fel(at)example.se", name="Bo Hemlig"),
+        newcomer(3, call=TODAY, referred_to="Centrumgrupen", phone="070-174 06 77"),
+    ]
     workbook = memory_workbook(newcomers=rows)
     report = run(workbook, config, renderer)
     text = "\n".join(report.lines()) + repr(workbook.tab("Logg"))
@@ -114,17 +143,25 @@ def test_nothing_personal_reaches_the_report_or_the_log(config: Config, renderer
 def test_dry_run_renders_letters_and_changes_nothing(config: Config, renderer: Renderer) -> None:
     workbook = memory_workbook(newcomers=[newcomer(None, registered=None)])
     before = workbook.read()
-    report = run(workbook, config, renderer, transport=Outbox(config.mail.outbox / "dry-run", NOW),
-                 dry_run=True)
+    report = run(
+        workbook,
+        config,
+        renderer,
+        transport=Outbox(config.mail.outbox / "dry-run", NOW),
+        dry_run=True,
+    )
     assert workbook.read() == before and workbook.writes == []
     assert len(read_outbox(config.mail.outbox / "dry-run")) == 1
     assert report.sent == {"välkomstbrev": [1]}
 
 
-def test_a_missing_column_stops_before_anything_is_written(config: Config, renderer: Renderer) -> None:
+def test_a_missing_column_stops_before_anything_is_written(
+    config: Config, renderer: Renderer
+) -> None:
     grids = workbook_grids(newcomers=[newcomer(1)])
-    grids["Intresserade"] = grid("newcomers", [newcomer(1)],
-                                 headers=[h for h in grids["Intresserade"][0] if h != "E-post"])
+    grids["Intresserade"] = grid(
+        "newcomers", [newcomer(1)], headers=[h for h in grids["Intresserade"][0] if h != "E-post"]
+    )
     workbook = MemoryWorkbook(grids, TAB_NAMES)
     with pytest.raises(MissingColumnError, match="'E-post' saknas i fliken 'Intresserade'"):
         run(workbook, config, renderer)
@@ -132,9 +169,7 @@ def test_a_missing_column_stops_before_anything_is_written(config: Config, rende
     assert not config.mail.outbox.exists()
 
 
-def test_a_broken_template_stops_before_anything_is_written(
-    config: Config, tmp_path: Path
-) -> None:
+def test_a_broken_template_stops_before_anything_is_written(config: Config, tmp_path: Path) -> None:
     templates = tmp_path / "mallar"
     for language in ("sv", "en"):
         for kind in ("welcome", "introduction_newcomer", "introduction_group", "alternatives"):
@@ -142,9 +177,11 @@ def test_a_broken_template_stops_before_anything_is_written(
             folder.mkdir(parents=True)
             for part in ("subject.txt", "body.txt", "body.html"):
                 (folder / part).write_text("{{ newcomer.first_name }}", encoding="utf-8")
-    (templates / "sv" / "welcome" / "body.txt").write_text("Hej {{ newcomer.smeknamn }}", encoding="utf-8")
+    (templates / "sv" / "welcome" / "body.txt").write_text(
+        "Hej {{ newcomer.smeknamn }}", encoding="utf-8"
+    )
     workbook = memory_workbook(newcomers=[newcomer(1)])
-    with pytest.raises(TemplateError, match="sv/welcome/body.txt"):
+    with pytest.raises(TemplateError, match=r"sv/welcome/body\.txt"):
         run(workbook, config, Renderer(templates))
     assert workbook.writes == []
 
@@ -158,7 +195,7 @@ def _shuffle_rows(grids: Grids) -> None:
     header, rows = sheet[0], sheet[1:]
     rows.sort(key=lambda r: str(r[2]), reverse=True)
     rows = [r for r in rows if r[0] != 3]
-    inserted = [None] * len(header)
+    inserted: list[Any] = [None] * len(header)
     inserted[2], inserted[3] = "Insatt Person", "insatt@example.se"
     grids["Intresserade"] = [header, inserted, *rows]
 
@@ -183,19 +220,30 @@ def test_rows_sorted_inserted_and_deleted_mid_run_never_receive_another_rows_wri
         if row["Namn"] == "Insatt Person":
             assert row["ID"] is None and row["Välkomstbrev"] is None and row["Status"] is None
             continue
-        expected_email = "utan.id@example.se" if row["Namn"] == "Person Z" else f"person{row['ID']}@example.se"
+        expected_email = (
+            "utan.id@example.se" if row["Namn"] == "Person Z" else f"person{row['ID']}@example.se"
+        )
         assert row["E-post"] == expected_email
         assert row["Välkomstbrev"] == TODAY
         assert row["Status"].startswith("Välkomstbrev skickat 2026-11-24.")
     assert 3 not in {row["ID"] for row in intake}
     sent_to = sorted(recipients(read_outbox(config.mail.outbox)))
     assert "person3@example.se" not in sent_to  # its row vanished before the marker: no letter
-    assert sent_to == sorted(["person1@example.se", "person2@example.se", "person4@example.se",
-                              "person5@example.se", "utan.id@example.se"])
+    assert sent_to == sorted(
+        [
+            "person1@example.se",
+            "person2@example.se",
+            "person4@example.se",
+            "person5@example.se",
+            "utan.id@example.se",
+        ]
+    )
     assert report.sent["välkomstbrev"] and 3 not in report.sent["välkomstbrev"]
 
 
-def test_a_row_deleted_after_its_letter_went_out_gets_no_stray_write(config: Config, renderer: Renderer) -> None:
+def test_a_row_deleted_after_its_letter_went_out_gets_no_stray_write(
+    config: Config, renderer: Renderer
+) -> None:
     workbook = memory_workbook(newcomers=[newcomer(1), newcomer(2)])
     calls = {"n": 0}
 
@@ -231,8 +279,12 @@ class _CrashingTransport:
         self.outbox.__enter__()
         return self
 
-    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
-                 traceback: TracebackType | None) -> None:
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
         return None
 
     def send(self, email: OutgoingEmail) -> LetterOutcome:
@@ -245,7 +297,12 @@ class _CrashingTransport:
 def test_a_run_killed_while_sending_never_sends_twice(config: Config, renderer: Renderer) -> None:
     workbook = memory_workbook(newcomers=[newcomer(i) for i in range(1, 4)])
     with pytest.raises(_Crash):
-        run(workbook, config, renderer, transport=_CrashingTransport(Outbox(config.mail.outbox, NOW), 1))
+        run(
+            workbook,
+            config,
+            renderer,
+            transport=_CrashingTransport(Outbox(config.mail.outbox, NOW), 1),
+        )
     markers = [row["Välkomstbrev"] for row in workbook.tab("Intresserade")]
     assert all(str(m).startswith("Skickar…") for m in markers)
     run(workbook, config, renderer, today=TODAY + DAY)
@@ -264,18 +321,28 @@ class _FailingTransport:
     def __enter__(self) -> _FailingTransport:
         return self
 
-    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
-                 traceback: TracebackType | None) -> None:
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
         return None
 
     def send(self, email: OutgoingEmail) -> LetterOutcome:
         return self.outcome
 
 
-def test_a_refused_address_is_written_in_the_stamp_cell_and_not_retried(config: Config, renderer: Renderer) -> None:
+def test_a_refused_address_is_written_in_the_stamp_cell_and_not_retried(
+    config: Config, renderer: Renderer
+) -> None:
     workbook = memory_workbook(newcomers=[newcomer(1)])
-    report = run(workbook, config, renderer,
-                 transport=_FailingTransport(Failed("550 brevlådan <person1@example.se> finns inte")))
+    report = run(
+        workbook,
+        config,
+        renderer,
+        transport=_FailingTransport(Failed("550 brevlådan <person1@example.se> finns inte")),
+    )
     stamp = by_id(workbook)[1]["Välkomstbrev"]
     assert stamp == "Fel 2026-11-24: 550 brevlådan <<adress>> finns inte"
     assert report.exit_code == 1 and report.failed == {"välkomstbrev": [1]}
@@ -283,7 +350,9 @@ def test_a_refused_address_is_written_in_the_stamp_cell_and_not_retried(config: 
     assert second.sent == {}
 
 
-def test_a_passing_fault_leaves_the_letter_due_for_the_next_run(config: Config, renderer: Renderer) -> None:
+def test_a_passing_fault_leaves_the_letter_due_for_the_next_run(
+    config: Config, renderer: Renderer
+) -> None:
     workbook = memory_workbook(newcomers=[newcomer(1)])
     run(workbook, config, renderer, transport=_FailingTransport(Failed("421 upptagen", retry=True)))
     assert by_id(workbook)[1]["Välkomstbrev"] is None
@@ -292,7 +361,9 @@ def test_a_passing_fault_leaves_the_letter_due_for_the_next_run(config: Config, 
 
 
 def test_letters_over_the_per_run_cap_wait_oldest_first(tmp_path: Path, renderer: Renderer) -> None:
-    config = make_config(tmp_path, mail={"transport": "outbox", "outbox": "outbox", "max_per_run": 2})
+    config = make_config(
+        tmp_path, mail={"transport": "outbox", "outbox": "outbox", "max_per_run": 2}
+    )
     rows = [newcomer(i, registered=TODAY - (5 - i) * DAY) for i in range(1, 5)]
     workbook = memory_workbook(newcomers=rows)
     report = run(workbook, config, renderer)

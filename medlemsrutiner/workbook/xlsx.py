@@ -26,7 +26,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.workbook.workbook import Workbook as OpenpyxlWorkbook
 from openpyxl.worksheet.worksheet import Worksheet
 
-from medlemsrutiner.changes import Change, CellValue, Resolution, resolve
+from medlemsrutiner.changes import CellValue, Change, Resolution, resolve
 from medlemsrutiner.errors import WorkbookBusyError, WorkbookError
 from medlemsrutiner.schema import Grid, header_key
 from medlemsrutiner.workbook import grid_rows

@@ -561,7 +561,7 @@ def format_date_pattern(moment: dt.datetime, pattern: str) -> str:
         elif lower == "dddd":
             parts.append(_DAYS[moment.weekday()])
         elif lower in ("h", "hh"):
-            hour = moment.hour % 12 or 12 if twelve_hour else moment.hour
+            hour = (moment.hour % 12 or 12) if twelve_hour else moment.hour
             parts.append(f"{hour:02d}" if len(token) == 2 else str(hour))
         elif lower in ("s", "ss"):
             parts.append(f"{moment.second:02d}" if len(token) == 2 else str(moment.second))
@@ -627,7 +627,7 @@ def cell_data(cell: Cell | None) -> dict[str, Any]:
             data["effectiveValue"] = extended_value(cell.value)
         data["formattedValue"] = formatted_value(cell)
     if cell.fmt:
-        data["userEnteredFormat"] = copy.deepcopy(cell.fmt)
+        data["userEnteredFormat"] = with_color_styles(copy.deepcopy(cell.fmt))
     if cell.validation:
         data["dataValidation"] = copy.deepcopy(cell.validation)
     if cell.note:

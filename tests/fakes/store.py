@@ -35,7 +35,7 @@ import json
 import random
 import re
 import string
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -55,7 +55,6 @@ from .cells import (
     is_scalar,
     normalise_number,
     render,
-    with_color_styles,
     write_value,
 )
 
@@ -381,11 +380,13 @@ class Sheet:
             self.grid["rowCount"] = self.row_count + count
         else:
             for row_index, cells in enumerate(self.rows):
+                source = (
+                    cells[inherit_from]
+                    if inherit_from is not None and inherit_from < len(cells)
+                    else None
+                )
                 if start <= len(cells):
                     cells[start:start] = [None] * count
-                source = self.get(row_index, inherit_from) if inherit_from is not None else None
-                if inherit_from is not None and inherit_from >= start:
-                    source = self.get(row_index, inherit_from + count)
                 if source is not None and (source.fmt or source.validation):
                     for offset in range(count):
                         target = self.ensure(row_index, start + offset)
@@ -539,6 +540,10 @@ class Target:
         )
 
 
+def _whole(sheet: Sheet) -> A1Range:
+    return A1Range(text=sheet.title, sheet=sheet.title, cells=None)
+
+
 @dataclass(frozen=True)
 class Box:
     """A rectangle of cells, 0-based and end-exclusive."""
@@ -678,7 +683,7 @@ class Store:
     def create(
         self,
         title: str,
-        sheets: Mapping[str, list[list[object]]] | None = None,
+        sheets: Mapping[str, Sequence[Sequence[object]]] | None = None,
         *,
         spreadsheet_id: str | None = None,
         row_count: int = DEFAULT_ROWS,
@@ -744,7 +749,7 @@ class Store:
         sheet: Sheet,
         row: int,
         col: int,
-        values: list[list[object]],
+        values: Sequence[Sequence[object]],
         *,
         user_entered: bool,
     ) -> int:
@@ -973,9 +978,7 @@ class Store:
             if not written:
                 del answer["updatedCells"]
         if response_params is not None and response_params[0] and height and width:
-            target = Target(
-                sheet, parse_range(sheet.title), row, row + height, col, col + width
-            )
+            target = Target(sheet, _whole(sheet), row, row + height, col, col + width)
             answer["updatedData"] = self.value_range(
                 target, "ROWS", response_params[1], response_params[2]
             )
@@ -1214,9 +1217,8 @@ class Store:
                     continue
                 if not with_data:
                     targets = [
-                        Target(sheet, parse_range(sheet.title), 0, sheet.row_count, 0,
-                               sheet.column_count)
-                    ]  # fmt: skip
+                        Target(sheet, _whole(sheet), 0, sheet.row_count, 0, sheet.column_count)
+                    ]
             item: JsonDict = {"properties": sheet.properties_json(index)}
             if targets:
                 item["data"] = [self.grid_data(target) for target in targets]
@@ -1272,7 +1274,11 @@ class Store:
         except ValueError as error:
             raise ApiError(400, f"Invalid field selection {fields}") from error
         ranges = [self.resolve(spreadsheet, text) for text in params.get("ranges", [])]
-        wants_data = _flag(params, "includeGridData") if mask is None else "data" in fields
+        if mask is None:
+            wants_data = _flag(params, "includeGridData")
+        else:
+            sheets_mask = mask.get("sheets", {})
+            wants_data = "*" in mask or sheets_mask is None or "data" in sheets_mask
         answer = self.metadata(spreadsheet, ranges if (wants_data or ranges) else None)
         if ranges and not wants_data:
             for item in answer["sheets"]:
@@ -1587,7 +1593,7 @@ class Store:
             current["userEnteredValue"] = cell_data(cell).get("userEnteredValue")
         mask_assign(current, source, mask)
         fmt = current.get("userEnteredFormat")
-        cell.fmt = with_color_styles(copy.deepcopy(fmt)) if isinstance(fmt, dict) and fmt else None
+        cell.fmt = copy.deepcopy(fmt) if isinstance(fmt, dict) and fmt else None
         validation = current.get("dataValidation")
         cell.validation = copy.deepcopy(validation) if isinstance(validation, dict) else None
         note = current.get("note")

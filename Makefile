@@ -1,0 +1,40 @@
+# Two commands for a fresh machine with Python 3.11: `make demo` and `make test`.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+CONFIG ?= config.example.toml
+
+.PHONY: install demo test lint check clean
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: requirements.txt pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
+	  { echo "Python 3.11 eller senare behövs (hittade: $(PYTHON))"; exit 2; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	@touch $@
+
+## Build the demo workbook if it is missing, run the daily routine on it, write the emails to outbox/.
+demo: install
+	@test -f demo/medlemsrutiner.xlsx || $(BIN)/python scripts/make_demo.py --config $(CONFIG)
+	@$(BIN)/python scripts/run_daily.py --config $(CONFIG); status=$$?; \
+	  if [ $$status -eq 1 ]; then \
+	    echo "(Exit 1: körningen flaggade rader att rätta – demon innehåller sådana med flit.)"; \
+	  elif [ $$status -ne 0 ]; then exit $$status; fi
+	@echo "Breven ligger i outbox/, arbetsboken är demo/medlemsrutiner.xlsx."
+
+## Run the whole test suite.
+test: install
+	$(BIN)/python -m pytest
+
+## ruff and mypy.
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+check: lint test
+
+clean:
+	rm -rf $(VENV) demo outbox preview .pytest_cache .mypy_cache .ruff_cache
