@@ -1,0 +1,156 @@
+"""The commands as a coordinator runs them: scripts in a subprocess, on real files."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from tests.support import REPO, TODAY, newcomer, read_outbox, workbook_grids
+from tests.workbook.test_xlsx import write_xlsx
+
+CONFIG = """\
+timezone = "Europe/Stockholm"
+start_date = 2026-01-01
+[coordinator]
+name = "Kim Exempelsson"
+email = "medlemsansvarig@example.org"
+organisation = "Amnesty Exempelstad"
+[workbook]
+backend = "xlsx"
+path = "arbetsbok.xlsx"
+[mail]
+transport = "outbox"
+outbox = "outbox"
+"""
+
+
+def script(name: str, *args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, str(REPO / "scripts" / f"{name}.py"), *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        env={**os.environ, "PYTHONIOENCODING": "utf-8"},
+    )
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    (tmp_path / "config.toml").write_text(CONFIG, encoding="utf-8")
+    return tmp_path
+
+
+def test_every_script_has_help(folder: Path) -> None:
+    for name in ("run_daily", "init_workbook", "make_demo"):
+        result = script(name, "--help", cwd=folder)
+        assert result.returncode == 0 and "--config" in result.stdout, name
+
+
+def test_a_missing_column_exits_2_names_tab_and_column_and_leaves_the_file_untouched(
+    folder: Path,
+) -> None:
+    grids = workbook_grids(newcomers=[newcomer(1), newcomer(None)])
+    grids["Intresserade"] = [
+        [c for i, c in enumerate(row) if i != 3] for row in grids["Intresserade"]
+    ]
+    write_xlsx(folder / "arbetsbok.xlsx", grids)
+    before = (folder / "arbetsbok.xlsx").read_bytes()
+    result = script("run_daily", "--config", "config.toml", cwd=folder)
+    assert result.returncode == 2
+    assert result.stderr.strip() == (
+        "Fel: Kolumnen 'E-post' saknas i fliken 'Intresserade'. Lägg till rubriken 'E-post' på "
+        "första raden (ingenting har ändrats)."
+    )
+    assert (folder / "arbetsbok.xlsx").read_bytes() == before
+    assert not (folder / "outbox").exists()
+
+
+def test_a_bad_config_exits_2_with_one_line_naming_the_key(folder: Path) -> None:
+    (folder / "config.toml").write_text(
+        CONFIG.replace('backend = "xlsx"', 'backend = "excel"'), encoding="utf-8"
+    )
+    result = script("run_daily", "--config", "config.toml", cwd=folder)
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1 and "workbook.backend" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_flagged_rows_exit_1_and_stdout_holds_only_ids_and_counts(folder: Path) -> None:
+    rows = [
+        newcomer(1, name="Hemlig Person"),
+        newcomer(2, email="hemlig(at)example.se"),
+        newcomer(3, call=TODAY, referred_to="Centrumgrupen", phone="070-174 06 66"),
+    ]
+    write_xlsx(folder / "arbetsbok.xlsx", workbook_grids(newcomers=rows))
+    result = script("run_daily", "--config", "config.toml", "--today", "2026-11-24", cwd=folder)
+    assert result.returncode == 1, result.stderr
+    assert "välkomstbrev: 2 skickade (ID 1, 3)" in result.stdout
+    assert "ID 2: Rätta E-post" in result.stdout
+    output = result.stdout + result.stderr
+    for secret in ("Hemlig", "hemlig", "person1@", "person3@", "06 66"):
+        assert secret not in output
+
+
+def test_today_replays_a_day_and_a_second_run_writes_no_new_email(folder: Path) -> None:
+    write_xlsx(
+        folder / "arbetsbok.xlsx", workbook_grids(newcomers=[newcomer(1, registered="2026-03-02")])
+    )
+    first = script("run_daily", "--config", "config.toml", "--today", "2026-03-03", cwd=folder)
+    assert first.returncode == 0, first.stderr
+    assert "Daglig körning 2026-03-03" in first.stdout
+    second = script("run_daily", "--config", "config.toml", "--today", "2026-03-03", cwd=folder)
+    assert second.returncode == 0 and "inga brev att skicka" in second.stdout
+    assert len(read_outbox(folder / "outbox")) == 1
+    sheet = openpyxl.load_workbook(folder / "arbetsbok.xlsx")["Intresserade"]
+    assert sheet["I2"].value.date().isoformat() == "2026-03-03"
+
+
+def test_dry_run_prints_the_plan_writes_letters_aside_and_leaves_the_workbook(folder: Path) -> None:
+    write_xlsx(
+        folder / "arbetsbok.xlsx", workbook_grids(newcomers=[newcomer(None, registered=None)])
+    )
+    before = (folder / "arbetsbok.xlsx").read_bytes()
+    result = script("run_daily", "--config", "config.toml", "--dry-run", cwd=folder)
+    assert result.returncode == 0, result.stderr
+    assert "Provkörning" in result.stdout and "1 skulle skickas" in result.stdout
+    assert (folder / "arbetsbok.xlsx").read_bytes() == before
+    assert len(read_outbox(folder / "outbox" / "dry-run")) == 1
+    assert not list((folder / "outbox").glob("*.eml"))
+
+
+def test_init_workbook_creates_every_tab_and_a_second_run_changes_nothing(folder: Path) -> None:
+    first = script("init_workbook", "--config", "config.toml", cwd=folder)
+    assert first.returncode == 0 and "fliken Intresserade" in first.stdout
+    content = (folder / "arbetsbok.xlsx").read_bytes()
+    second = script("init_workbook", "--config", "config.toml", cwd=folder)
+    assert "redan alla flikar" in second.stdout
+    assert (folder / "arbetsbok.xlsx").read_bytes() == content
+    assert script("run_daily", "--config", "config.toml", cwd=folder).returncode == 0
+
+
+def test_make_demo_builds_a_workbook_with_every_stage(folder: Path) -> None:
+    result = script("make_demo", "--config", "config.toml", "--today", "2026-11-24", cwd=folder)
+    assert result.returncode == 0, result.stderr
+    again = script("make_demo", "--config", "config.toml", cwd=folder)
+    assert "finns redan" in again.stdout
+    run = script("run_daily", "--config", "config.toml", "--today", "2026-11-24", cwd=folder)
+    assert run.returncode == 1, run.stderr  # the demo holds mistakes on purpose
+    for expected in (
+        "välkomstbrev:",
+        "introduktion:",
+        "alternativ:",
+        "personuppgifter raderade",
+        "Menar du 'Centrumgruppen'?",
+        "Rätta E-post",
+        "Dubblett av ID",
+        "inte aktiv",
+        "saknar giltig e-post",
+    ):
+        assert expected in run.stdout, expected
