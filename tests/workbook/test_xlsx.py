@@ -1,4 +1,4 @@
-"""The .xlsx backend writes real files: read them back with openpyxl and open them in LibreOffice."""
+"""The .xlsx backend writes real files: read back with openpyxl, opened in LibreOffice."""
 
 from __future__ import annotations
 
@@ -237,7 +237,7 @@ SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 
 
 def soffice_csv(file: Path, out: Path, sheet: int = 1) -> list[list[str]]:
-    """Convert one sheet to UTF-8 CSV with LibreOffice; fails if LibreOffice cannot open the file."""
+    """One sheet as UTF-8 CSV by LibreOffice; fails when LibreOffice cannot open the file."""
     assert SOFFICE is not None
     profile = out / "lo-profile"
     result = subprocess.run(
