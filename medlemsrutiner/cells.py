@@ -39,6 +39,8 @@ def is_blank(value: Any) -> bool:
         return True
     if isinstance(value, float) and math.isnan(value):
         return True
+    if isinstance(value, dt.date) and value != value:  # pandas NaT
+        return True
     return isinstance(value, str) and not value.strip()
 
 
@@ -81,7 +83,7 @@ _MONTHS: Mapping[str, int] = {
     "dec": 12, "december": 12,
 }  # fmt: skip
 
-_ISO = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T].*)?$")
+_ISO = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ Tt].*)?$")
 _DAY_FIRST = re.compile(r"^(\d{1,2})[/.-](\d{1,2})(?:[/.-](\d{2}|\d{4}))?(?:\s.*)?$")
 _WORDY = re.compile(r"^(\d{1,2})(?::[ae])?\.?\s+([^\W\d_]+)\.?(?:\s+(\d{2}|\d{4}))?$")
 _COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
@@ -103,9 +105,9 @@ def parse_date(value: Any, today: dt.date | None = None) -> dt.date | Bad | None
     """Read a date the way people type it.
 
     Accepts real date and datetime cells, serial numbers, `2026-11-03`, `3/11/2026`, `3/11`
-    (day first), `3.11.26`, `3 nov 2026`, `3 november`, `3:e nov`. A date without a year
-    takes `today`'s year, or the year before when that would put it more than a month ahead
-    of `today`; without `today` such a date is Bad.
+    (day first), `3.11.26`, `3 nov 2026`, `3 november`, `3:e nov`. A date without a year is
+    the latest such date at most a month after `today` (so `5/1` typed on 20 December is next
+    January); without `today` such a date is Bad.
     """
     if is_blank(value):
         return None
@@ -144,10 +146,14 @@ def _with_year(day: int, month: int, year_text: str | None, today: dt.date | Non
         return _make_date(year + 2000 if year < 100 else year, month, day)
     if today is None:
         return Bad("datumet saknar år")
-    guess = _make_date(today.year, month, day)
-    if isinstance(guess, dt.date) and guess > today + dt.timedelta(days=31):
-        return _make_date(today.year - 1, month, day)
-    return guess
+    # The latest real date that is at most a month ahead of today: "5/1" typed in December
+    # is next January, "3 nov" typed in November is this year, "29/2" finds a leap year.
+    limit = today + dt.timedelta(days=31)
+    for year in range(today.year + 1, today.year - 8, -1):
+        candidate = _make_date(year, month, day)
+        if isinstance(candidate, dt.date) and candidate <= limit:
+            return candidate
+    return Bad("datumet finns inte i kalendern")
 
 
 def _make_date(year: int, month: int, day: int) -> dt.date | Bad:
@@ -169,9 +175,13 @@ def parse_email(value: Any) -> str | Bad | None:
     """Trim and case-fold an address (also `mailto:` and `<...>`); Bad when it is not one."""
     if is_blank(value):
         return None
-    raw = text(value).strip().strip("<>").strip()
+    raw = text(value)
+    bracketed = re.search(r"<([^<>]*)>", raw)
+    if bracketed:  # pasted from a mail program: `Kim Exempelsson <kim@example.org>`
+        raw = bracketed.group(1)
+    raw = raw.strip()
     if raw.casefold().startswith("mailto:"):
-        raw = raw[len("mailto:") :]
+        raw = raw[len("mailto:") :].strip().strip("<>")
     address = unicodedata.normalize("NFC", raw).casefold()
     if len(address) > 254 or not _EMAIL.match(address):
         return Bad("e-postadressen är inte giltig")
@@ -214,31 +224,25 @@ def format_phone(value: Any) -> str | Bad | None:
     """
     if is_blank(value):
         return None
-    raw = text(value)
+    raw = re.sub(r"[\u2010-\u2015\u2212]", "-", text(value))  # typographic dashes
     if isinstance(value, int | float) and not isinstance(value, bool):
-        # A number cell lost its leading zero: 701740605 was typed as 0701740605.
-        raw = "0" + raw
+        # A number cell lost the leading zero (701740605) or the plus (46701740605).
+        raw = "+" + raw if raw.startswith("46") and len(raw) == 11 else "0" + raw
     if re.search(r"[^\d\s+()./-]", raw):
         return Bad("telefonnumret innehåller annat än siffror")
+    raw = re.sub(r"^\s*(?:\+|00)\s*", "+", raw)
     digits = re.sub(r"\D", "", raw)
-    international = raw.lstrip().startswith("+") or digits.startswith("00")
-    if international:
-        digits = digits[2:] if digits.startswith("00") else digits
+    if raw.startswith("+"):
         if digits.startswith("46"):
             digits = "0" + digits[2:].lstrip("0")
-            international = False
-    if international:
-        if not 7 <= len(digits) <= 15:
-            return Bad("telefonnumret har fel antal siffror")
-        # Foreign numbering plans differ; keep the person's own grouping.
-        return (
-            "+" + raw.lstrip().lstrip("+").lstrip("0")
-            if raw.lstrip().startswith(("+", "00"))
-            else raw
-        )
+        else:
+            if not 7 <= len(digits) <= 15:
+                return Bad("telefonnumret har fel antal siffror")
+            # Foreign numbering plans differ; keep the person's own grouping.
+            return raw.strip()
     if not digits.startswith("0"):
         digits = "0" + digits
-    if not 8 <= len(digits) <= 10:
+    if not 8 <= len(digits) <= 10 or (digits.startswith("07") and len(digits) != 10):
         return Bad("telefonnumret har fel antal siffror")
     if digits.startswith("07") or digits[:3] in _THREE_DIGIT_AREA_CODES:
         area, subscriber = digits[:3], digits[3:]
@@ -288,8 +292,8 @@ def parse_id(value: Any) -> int | Bad | None:
         return value if value > 0 else Bad("ID ska vara ett heltal")
     if isinstance(value, float):
         return int(value) if value.is_integer() and value > 0 else Bad("ID ska vara ett heltal")
-    raw = text(value)
-    if raw.isdigit() and int(raw) > 0:
+    raw = text(value).removesuffix(".0")
+    if raw.isascii() and raw.isdigit() and int(raw) > 0:
         return int(raw)
     return Bad("ID ska vara ett heltal")
 
@@ -307,21 +311,28 @@ def parse_word(value: Any, words: Mapping[str, T]) -> T | Bad | None:
 # --- Keeping personal data out of logs -------------------------------------------------------
 
 _ADDRESS_LIKE = re.compile(r"[^\s<>\"'(),;:]+@[^\s<>\"'(),;:]+")
-_NUMBER_LIKE = re.compile(r"\+?\d[\d\s-]{6,}\d")
+_NUMBER_LIKE = re.compile(r"\+?\(?\d[\d\s().-]{6,}\d")
+_ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
 
 
 def redact(message: str) -> str:
     """Remove anything shaped like an email address or phone number from `message`.
 
     Used on texts that come from outside (an SMTP server's reply, an exception) before they
-    reach a log, stdout or a Status cell.
+    reach a log, stdout or a Status cell. ISO dates are kept; a run of at least eight digits
+    (with spaces, dashes, dots or parentheses between) is taken for a phone number.
     """
     message = _ADDRESS_LIKE.sub("<adress>", message)
-    return _NUMBER_LIKE.sub(_redact_number, message)
+    dates = _ISO_DATE.findall(message)
+    message = _ISO_DATE.sub("\x00", message)
+    message = _NUMBER_LIKE.sub(_redact_number, message)
+    for date in dates:
+        message = message.replace("\x00", date, 1)
+    return message
 
 
 def _redact_number(match: re.Match[str]) -> str:
     found = match.group(0)
-    if _ISO.match(found.strip()) or sum(ch.isdigit() for ch in found) < 8:
+    if sum(ch.isdigit() for ch in found) < 8:
         return found
     return "<nummer>"

@@ -113,6 +113,8 @@ def load(path: str | Path) -> Config:
             data = tomllib.load(handle)
     except FileNotFoundError:
         raise ConfigError(file, None, "filen finns inte") from None
+    except UnicodeDecodeError:
+        raise ConfigError(file, None, "filen är inte sparad som UTF-8") from None
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(file, None, f"ogiltig TOML ({error})") from None
     except OSError as error:

@@ -191,29 +191,9 @@ def _is_documented(lines: list[str], index: int) -> bool:
     return line.startswith("#") and not _TABLE.match(line)
 
 
-_UNDOCUMENTED_IN_EXAMPLE = {
-    "mail.smtp.username": (
-        "config.example.toml: '# username = ...' in the commented-out [mail.smtp] block is the "
-        "only key line there without a trailing comment, and no prose comment heads the block"
-    ),
-}
-
-
 @pytest.mark.parametrize(
     ("index", "key"),
-    [
-        pytest.param(
-            index,
-            key,
-            id=key,
-            marks=(
-                [pytest.mark.xfail(strict=True, reason=_UNDOCUMENTED_IN_EXAMPLE[key])]
-                if key in _UNDOCUMENTED_IN_EXAMPLE
-                else []
-            ),
-        )
-        for index, key, _line in _example_key_lines()
-    ],
+    [pytest.param(index, key, id=key) for index, key, _line in _example_key_lines()],
 )
 def test_every_key_line_in_the_example_config_has_a_comment(index: int, key: str) -> None:
     lines = EXAMPLE.read_text(encoding="utf-8").splitlines()
@@ -689,15 +669,6 @@ def test_a_folder_instead_of_a_file_is_a_config_error(tmp_path: Path) -> None:
     assert_names(caught.value, tmp_path, None)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=UnicodeDecodeError,
-    reason=(
-        "BUG: a config saved as Latin-1/Windows-1252 (e.g. Notepad 'ANSI', name 'Kim Åström') "
-        "makes tomllib raise UnicodeDecodeError, which load() does not catch: a traceback "
-        "instead of ConfigError (exit code 2)"
-    ),
-)
 def test_a_config_file_that_is_not_utf8_is_a_config_error(tmp_path: Path) -> None:
     file = tmp_path / "config.toml"
     file.write_bytes(dump(changed("coordinator.name", "Kim Åström")).encode("latin-1"))
