@@ -170,3 +170,21 @@ def make_demo(config_path: Path, today: dt.datetime | None, force: bool) -> None
         path.unlink()
     counts = write_demo(path, config, day)
     click.echo(f"Skapade {path}: " + ", ".join(f"{n} {what}" for what, n in counts.items()))
+
+
+@click.command(context_settings={"help_option_names": ["-h", "--help"]})
+@_config_option
+@_translate_errors
+def check_setup(config_path: Path) -> None:
+    """Kontrollera konfiguration, inloggning, arbetsbok, rubriker, mallar och vem som kan
+    öppna uppföljningen. Ändrar ingenting."""
+    from medlemsrutiner.checks import check_setup as run_checks
+    from medlemsrutiner.checks import exit_code
+
+    config = load_config(config_path)
+    today, _ = clock(config, None)
+    checks = run_checks(config, lambda: open_workbook(config, os.environ), os.environ, today)
+    for check in checks:
+        mark = "OK " if check.ok and not check.warning else "OBS" if check.ok else "FEL"
+        click.echo(f"[{mark}] {check.text}")
+    sys.exit(exit_code(checks))

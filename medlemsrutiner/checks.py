@@ -1,0 +1,177 @@
+"""check_setup: is everything in place for a run? Reads the workbook and templates; writes
+nothing. Each check gives a line a coordinator can act on (Swedish); the command exits 0 when
+all is well, 1 with warnings, 2 when a run could not work.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+from medlemsrutiner.config import Config
+from medlemsrutiner.errors import EXIT_NOTHING_DONE, EXIT_OK, EXIT_PARTIAL, AppError
+from medlemsrutiner.messages import Renderer, context
+from medlemsrutiner.rules import LETTER_KINDS, Group, Letter, Person, Shared, Training
+from medlemsrutiner.schema import LANGUAGES, Alternative, tables_from_grids
+from medlemsrutiner.workbook import Workbook
+
+
+@dataclass(frozen=True)
+class Check:
+    ok: bool
+    text: str
+    warning: bool = False
+
+
+def sample_letters(config: Config, today: dt.date) -> list[tuple[Letter, Shared]]:
+    """One letter of every kind in every language, about invented people."""
+    person = Person(
+        "Exempel Exempelsson",
+        "exempel@example.se",
+        "070-174 06 50",
+        "Exempelstad",
+        "yttrandefrihet",
+        "sv",
+    )
+    group = Group(
+        "Exempelgruppen",
+        "Rut Exempelsson",
+        "grupp@example.org",
+        "070-174 06 05",
+        "Tisdagar 18.30, Folkets hus",
+        "Kampanjer och brevskrivning",
+        True,
+        2,
+    )
+    shared = Shared(
+        texts={
+            "lokal_information": "Vi har fem aktiva grupper i Exempelstad.",
+            "aktuell_aktion": "Skriv under för en fängslad journalist.",
+            "aktuell_aktion_länk": "https://example.org/aktion",
+            "signatur": "",
+        },
+        trainings=(
+            Training(
+                today + dt.timedelta(days=9),
+                "18.00–20.00",
+                "Grundutbildning",
+                "Folkets hus",
+                "https://example.org/anmalan",
+                "För nya medlemmar.",
+            ),
+        ),
+    )
+    letters = []
+    for language in LANGUAGES:
+        someone = Person(**{**person.__dict__, "language": language})
+        for kind in LETTER_KINDS:
+            letters.append(
+                (
+                    Letter(
+                        kind,
+                        language,
+                        someone.email,
+                        someone.name,
+                        someone,
+                        group=group,
+                        chosen=Alternative.FLASH_ACTIONS,
+                    ),
+                    shared,
+                )
+            )
+    return letters
+
+
+def check_setup(
+    config: Config,
+    open_workbook: Callable[[], Workbook],
+    env: Mapping[str, str],
+    today: dt.date,
+) -> list[Check]:
+    """Run every check; never raises an AppError (it becomes a failed check)."""
+    checks = [Check(True, f"Konfigurationen {config.path.name} är giltig.")]
+    checks.append(_templates(config, today))
+    checks.extend(_mail(config, env))
+    try:
+        workbook = open_workbook()
+        with workbook:
+            grids = workbook.read()
+        checks.append(Check(True, f"Arbetsboken går att öppna ({workbook.describe()})."))
+        tables_from_grids(grids, config.workbook.tab_names)
+        checks.append(Check(True, "Alla flikar och rubriker som behövs finns."))
+    except AppError as error:
+        checks.append(Check(False, str(error)))
+        return checks
+    if config.workbook.backend == "google":
+        checks.extend(_access(config, workbook))
+    return checks
+
+
+def _templates(config: Config, today: dt.date) -> Check:
+    renderer = Renderer(config.mail.templates)
+    try:
+        for letter, shared in sample_letters(config, today):
+            for part in ("subject.txt", "body.txt", "body.html"):
+                renderer.render_part(
+                    letter.language, letter.kind, part, context(letter, shared, config)
+                )
+    except AppError as error:
+        return Check(False, str(error))
+    return Check(True, f"Alla mallar går att fylla i ({config.mail.templates}).")
+
+
+def _mail(config: Config, env: Mapping[str, str]) -> list[Check]:
+    if config.mail.transport == "outbox":
+        return [Check(True, f"Breven skrivs till utkorgen {config.mail.outbox}.")]
+    smtp = config.mail.smtp
+    assert smtp is not None
+    if smtp.oauth2_file is not None:
+        found = smtp.oauth2_file.exists()
+        return [
+            Check(found, f"OAuth2-filen {smtp.oauth2_file} " + ("finns." if found else "saknas."))
+        ]
+    if env.get(smtp.password_env):
+        return [Check(True, f"Lösenordet finns i miljövariabeln {smtp.password_env}.")]
+    return [Check(False, f"Miljövariabeln {smtp.password_env} med SMTP-lösenordet är inte satt.")]
+
+
+def _access(config: Config, workbook: Workbook) -> list[Check]:
+    from medlemsrutiner.workbook.google import GoogleWorkbook
+    from medlemsrutiner.workbook.google_setup import followup_access
+
+    assert isinstance(workbook, GoogleWorkbook)
+    checks: list[Check] = []
+    if workbook.followup_spreadsheet_id is None:
+        checks.append(
+            Check(
+                True,
+                "Uppföljning ligger i samma kalkylark som Intresserade: alla "
+                "som kan öppna kalkylarket kan läsa den (Google kan inte dölja "
+                "en flik). Lägg den hellre i ett eget kalkylark "
+                "(followup_spreadsheet_id).",
+                warning=True,
+            )
+        )
+    try:
+        access = followup_access(workbook, config.coordinator.email, workbook.account_email)
+    except AppError as error:
+        return [*checks, Check(True, str(error), warning=True)]
+    checks.append(Check(True, "Uppföljningen kan öppnas av: " + "; ".join(access.people)))
+    if access.unexpected:
+        checks.append(
+            Check(
+                True,
+                "Fler än medlemsansvarig och tjänstekontot kan öppna "
+                "uppföljningen: " + "; ".join(access.unexpected) + ". Ta bort "
+                "dem under Dela i Google Kalkylark.",
+                warning=True,
+            )
+        )
+    return checks
+
+
+def exit_code(checks: list[Check]) -> int:
+    if not all(check.ok for check in checks):
+        return EXIT_NOTHING_DONE
+    return EXIT_PARTIAL if any(check.warning for check in checks) else EXIT_OK
