@@ -193,7 +193,8 @@ def needs_quotes(title: str) -> bool:
     """True when Google quotes `title` in a range (anything but a plain identifier that cannot
     be mistaken for a cell: `Sheet1` stays bare, `Sheet 1`, `A1` and `2024` are quoted).
 
-    Google's exact rule for non-ASCII letters is not in the recordings; this fake quotes them.
+    Non-ASCII titles are quoted too: the recordings do not show one, but a test suite run against
+    Google asserts `'Лист1'!A1:B2`, so `Medlemmar` stays bare and `'Händelser'` is quoted.
     """
     return _SIMPLE_TITLE.fullmatch(title) is None or _CELL_LIKE.fullmatch(title) is not None
 

@@ -13,6 +13,8 @@ Writing (`write_value`):
   date spellings (`11/3/2026`) stay text here, although Google's en_US parser reads them.
   A cell whose number format is TEXT (plain text) keeps every string as text.
 * `""` clears the cell's value (its format stays); `None` (JSON `null`) leaves the cell as it is.
+* Python `date` / `datetime` values (which only test seeding can pass, JSON has none) become
+  serial numbers with a `yyyy-mm-dd` / `yyyy-mm-dd hh:mm:ss` number format.
 
 Formulas: the formula text is stored (valueRenderOption=FORMULA returns it). The fake evaluates
 arithmetic only — numbers, `+ - * / ^`, unary minus, parentheses, string literals and `&`. Any
@@ -146,13 +148,22 @@ _TIME = re.compile(r"(\d{1,2}):(\d{2})(?::(\d{2}))?")
 
 
 def interpret(raw: object, *, user_entered: bool, cell_format: dict[str, Any] | None) -> Parsed:
-    """Interpret one value of a values write. Raise TypeError for a non-scalar value.
+    """Interpret one value of a values write. Raise TypeError for any other kind of value.
 
     `cell_format` is the target cell's current number format (a TEXT format keeps strings as
     text under USER_ENTERED).
     """
     if raw is None:
         return Parsed()
+    if isinstance(raw, dt.datetime):
+        return Parsed(
+            value=to_serial(raw),
+            suggested_format={"type": "DATE_TIME", "pattern": "yyyy-mm-dd hh:mm:ss"},
+        )
+    if isinstance(raw, dt.date):
+        return Parsed(
+            value=to_serial(raw), suggested_format={"type": "DATE", "pattern": "yyyy-mm-dd"}
+        )
     if not is_scalar(raw):
         raise TypeError(f"not a cell value: {raw!r}")
     if isinstance(raw, bool):
@@ -286,7 +297,9 @@ class _FormulaError(Exception):
         self.kind = kind
 
 
-_TOKEN = re.compile(r"\s*(?:(\d+(?:\.\d*)?(?:[eE][+-]?\d+)?|\.\d+)|(\"(?:[^\"]|\"\")*\")|([-+*/^&()]))")
+_TOKEN = re.compile(
+    r"\s*(?:(\d+(?:\.\d*)?(?:[eE][+-]?\d+)?|\.\d+)|(\"(?:[^\"]|\"\")*\")|([-+*/^&()]))"
+)
 
 
 def evaluate_formula(formula: str) -> tuple[Scalar, str | None]:
@@ -431,7 +444,7 @@ def render(
         return formatted_value(cell)
     if cell.error is not None:
         return value
-    if isinstance(value, bool) or isinstance(value, str):
+    if isinstance(value, bool | str):
         return value
     number_format = cell.number_format
     if (

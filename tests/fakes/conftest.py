@@ -1,4 +1,4 @@
-"""Fixtures of the fake Google Sheets API (kept here, next to the fake, not in tests/conftest.py)."""
+"""Fixtures of the fake Google Sheets API (kept next to the fake, not in tests/conftest.py)."""
 
 from __future__ import annotations
 

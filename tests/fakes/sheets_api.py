@@ -24,7 +24,7 @@ from __future__ import annotations
 import json
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
@@ -188,7 +188,10 @@ class FakeSheetsApi:
         server.daemon_threads = True
         self._server = server
         self._thread = threading.Thread(
-            target=server.serve_forever, name="FakeSheetsApi", daemon=True
+            target=server.serve_forever,
+            kwargs={"poll_interval": 0.02},
+            name="FakeSheetsApi",
+            daemon=True,
         )
         self._thread.start()
         return self
@@ -242,7 +245,7 @@ class FakeSheetsApi:
     def create_spreadsheet(
         self,
         title: str,
-        sheets: dict[str, Sequence[Sequence[object]]] | None = None,
+        sheets: Mapping[str, Sequence[Sequence[object]]] | None = None,
         *,
         spreadsheet_id: str | None = None,
         row_count: int = 1000,
@@ -254,8 +257,9 @@ class FakeSheetsApi:
         """Create a spreadsheet and return its id.
 
         `sheets` maps tab titles (in order) to rows of values; the first tab gets sheetId 0.
-        Values are stored as given (RAW: `"=x"` stays text, `None` leaves a cell empty) unless
-        `user_entered`, which parses them as the Sheets UI would (`"2026-11-03"` → a date). Each
+        Values are stored as given (RAW: `"=x"` stays text, `None` leaves a cell empty; a Python
+        `date` becomes a date cell) unless `user_entered`, which parses strings as the Sheets UI
+        would (`"2026-11-03"` → a date). Each
         grid is at least `row_count` × `column_count` and large enough for its values. Without
         `sheets` there is one empty `Sheet1`. The file's permissions are an owner
         (`owner@example.org`) and the service account as writer.
@@ -364,7 +368,10 @@ class FakeSheetsApi:
     def permissions(self, spreadsheet_id: str) -> list[JsonDict]:
         """The file's Drive permissions."""
         with self._lock:
-            return json.loads(json.dumps(self._store.drive_file(spreadsheet_id).permissions))
+            permissions: list[JsonDict] = json.loads(
+                json.dumps(self._store.drive_file(spreadsheet_id).permissions)
+            )
+            return permissions
 
     def set_permissions(self, spreadsheet_id: str, permissions: Sequence[JsonDict]) -> None:
         """Replace the file's Drive permissions. Each item needs `type` and `role`, and
@@ -402,7 +409,7 @@ class FakeSheetsApi:
             width = max((len(row_values) for row_values in values), default=0)
             sheet.grid["rowCount"] = max(sheet.row_count, row + height)
             sheet.grid["columnCount"] = max(sheet.column_count, col + width)
-            self._store._write_rows(sheet, row, col, values, user_entered=user_entered)
+            self._store.write_rows(sheet, row, col, values, user_entered=user_entered)
             self._store.touch(self._store.spreadsheet(spreadsheet_id))
 
     def insert_rows(
@@ -421,7 +428,7 @@ class FakeSheetsApi:
             sheet = self._store.sheet(spreadsheet_id, sheet_title)
             sheet.insert("ROWS", row_number - 1, how_many, inherit_from=None)
             if values:
-                self._store._write_rows(sheet, row_number - 1, 0, values, user_entered=False)
+                self._store.write_rows(sheet, row_number - 1, 0, values, user_entered=False)
             self._store.touch(self._store.spreadsheet(spreadsheet_id))
 
     def delete_rows(
@@ -471,7 +478,7 @@ class FakeSheetsApi:
             cols = max(column_count, max((len(row) for row in values or []), default=0))
             sheet = Sheet(self._store.new_sheet_id(spreadsheet), title, rows, cols)
             spreadsheet.sheets.append(sheet)
-            self._store._write_rows(sheet, 0, 0, values or [], user_entered=False)
+            self._store.write_rows(sheet, 0, 0, values or [], user_entered=False)
             self._store.touch(spreadsheet)
             return sheet.sheet_id
 
@@ -649,9 +656,7 @@ class FakeSheetsApi:
         try:
             body = record.json() if record.body else {}
         except ValueError:
-            return _Answer(
-                400, ApiError(400, "Invalid JSON payload received.").body()
-            )
+            return _Answer(400, ApiError(400, "Invalid JSON payload received.").body())
         if body is None:
             body = {}
         if not isinstance(body, dict):
@@ -687,9 +692,7 @@ def _unimplemented(method: str, path: str) -> _Answer:
     return _Answer(501, error.body())
 
 
-def _route_sheets(
-    store: Store, method: str, rest: str, params: Params, body: JsonDict
-) -> _Answer:
+def _route_sheets(store: Store, method: str, rest: str, params: Params, body: JsonDict) -> _Answer:
     if rest in ("", "/"):
         if method == "POST":
             return _Answer(200, store.create_v4(body))
@@ -734,9 +737,7 @@ def _route_sheets(
     return _unimplemented(method, _SHEETS_PREFIX + rest)
 
 
-def _route_drive(
-    store: Store, method: str, rest: str, params: Params, body: JsonDict
-) -> _Answer:
+def _route_drive(store: Store, method: str, rest: str, params: Params, body: JsonDict) -> _Answer:
     segments = [unquote(segment) for segment in rest.strip("/").split("/") if segment]
     if not segments:
         if method == "POST":
@@ -780,7 +781,7 @@ class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     disable_nagle_algorithm = True
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
+    def log_message(self, format: str, *args: Any) -> None:
         """Stay quiet; the request log is `FakeSheetsApi.requests`."""
 
     def _serve(self) -> None:
@@ -822,9 +823,9 @@ class _RewritingAdapter(HTTPAdapter):
         self,
         request: PreparedRequest,
         stream: bool = False,
-        timeout: None | float | tuple[float, float] | tuple[float, None] = None,
+        timeout: float | tuple[float, float] | tuple[float, None] | None = None,
         verify: bool | str = True,
-        cert: None | bytes | str | tuple[bytes | str, bytes | str] = None,
+        cert: bytes | str | tuple[bytes | str, bytes | str] | None = None,
         proxies: Any = None,
     ) -> Response:
         """Rewrite `https://<google host>/...` to the fake's base URL and send it there."""
@@ -841,9 +842,9 @@ class _RefusingAdapter(HTTPAdapter):
         self,
         request: PreparedRequest,
         stream: bool = False,
-        timeout: None | float | tuple[float, float] | tuple[float, None] = None,
+        timeout: float | tuple[float, float] | tuple[float, None] | None = None,
         verify: bool | str = True,
-        cert: None | bytes | str | tuple[bytes | str, bytes | str] = None,
+        cert: bytes | str | tuple[bytes | str, bytes | str] | None = None,
         proxies: Any = None,
     ) -> Response:
         """Raise ConnectionError naming the URL."""
@@ -855,4 +856,3 @@ class _RefusingAdapter(HTTPAdapter):
 def gspread_client(api: FakeSheetsApi) -> gspread.Client:
     """A real `gspread.Client` whose requests all go to `api` (no credentials involved)."""
     return gspread.Client(auth=None, session=api.session())  # type: ignore[arg-type]
-

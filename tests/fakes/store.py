@@ -584,7 +584,7 @@ def _check_option(value: str, allowed: tuple[str, ...], name: str) -> str:
 def _value_input(value: object, field_name: str = "value_input_option") -> bool:
     """Return True for USER_ENTERED, False for RAW; refuse anything else."""
     if value in (None, "", "INPUT_VALUE_OPTION_UNSPECIFIED"):
-        raise ApiError(400, "Invalid valueInputOption: INPUT_VALUE_OPTION_UNSPECIFIED")
+        raise ApiError(400, "'valueInputOption' is required but not specified")
     if value not in ("RAW", "USER_ENTERED"):
         raise ApiError(
             400,
@@ -610,9 +610,7 @@ def _int(payload: Mapping[str, Any], key: str, default: int | None = None) -> in
 class Store:
     """All spreadsheets of one fake server and the API operations on them (not thread-safe)."""
 
-    def __init__(
-        self, *, seed: int, owner_email: str, service_account_email: str
-    ) -> None:
+    def __init__(self, *, seed: int, owner_email: str, service_account_email: str) -> None:
         self.random = random.Random(seed)
         self.owner_email = owner_email
         self.service_account_email = service_account_email
@@ -714,7 +712,7 @@ class Store:
             sheet_id = 0 if index == 0 else self.new_sheet_id(spreadsheet)
             sheet = Sheet(sheet_id, sheet_title, rows, cols)
             spreadsheet.sheets.append(sheet)
-            self._write_rows(sheet, 0, 0, values, user_entered=user_entered)
+            self.write_rows(sheet, 0, 0, values, user_entered=user_entered)
         self.spreadsheets[spreadsheet_id] = spreadsheet
         return spreadsheet
 
@@ -744,7 +742,7 @@ class Store:
         permission["deleted"] = False
         return permission
 
-    def _write_rows(
+    def write_rows(
         self,
         sheet: Sheet,
         row: int,
@@ -804,9 +802,7 @@ class Store:
             end_row = rows if open_end_row is None else open_end_row
             end_col = cols if open_end_col is None else open_end_col
         if start_row >= rows or start_col >= cols:
-            raise self.grid_limit_error(
-                sheet, start_row, open_end_row, start_col, open_end_col
-            )
+            raise self.grid_limit_error(sheet, start_row, open_end_row, start_col, open_end_col)
         return Target(sheet, parsed, start_row, min(end_row, rows), start_col, min(end_col, cols))
 
     @staticmethod
@@ -1009,7 +1005,7 @@ class Store:
         height = len(values)
         width = max((len(row) for row in values), default=0)
         self._check_fits(target, range_text, height, width)
-        written = self._write_rows(
+        written = self.write_rows(
             target.sheet, target.start_row, target.start_col, values, user_entered=user_entered
         )
         self.touch(spreadsheet)
@@ -1050,7 +1046,7 @@ class Store:
         total_cells = 0
         response_params = self._response_params(body)
         for target, values in planned:
-            written = self._write_rows(
+            written = self.write_rows(
                 target.sheet, target.start_row, target.start_col, values, user_entered=user_entered
             )
             total_cells += written
@@ -1158,7 +1154,7 @@ class Store:
             sheet.grid["rowCount"] = row + height
         if col + width > sheet.column_count:
             sheet.grid["columnCount"] = col + width
-        written = self._write_rows(sheet, row, col, values, user_entered=user_entered)
+        written = self.write_rows(sheet, row, col, values, user_entered=user_entered)
         self.touch(spreadsheet)
         answer: JsonDict = {"spreadsheetId": spreadsheet_id}
         if table is not None:
@@ -1442,9 +1438,7 @@ class Store:
         if rows < 1 or cols < 1:
             raise RequestError("A sheet needs at least one row and one column.")
         if _int(grid, "frozenRowCount", 0) >= rows:
-            raise RequestError(
-                "You can't freeze all visible rows on the sheet."
-            )
+            raise RequestError("You can't freeze all visible rows on the sheet.")
         if _int(grid, "frozenColumnCount", 0) >= cols:
             raise RequestError("You can't freeze all visible columns on the sheet.")
         new_index = updated.pop("index", None)
@@ -1485,9 +1479,7 @@ class Store:
         sheet, dimension, start, end = self._dimension_range(work, payload)
         size = sheet.row_count if dimension == "ROWS" else sheet.column_count
         if start > size:
-            raise RequestError(
-                f"range.startIndex ({start}) must be <= the grid's size ({size})"
-            )
+            raise RequestError(f"range.startIndex ({start}) must be <= the grid's size ({size})")
         inherit = payload.get("inheritFromBefore")
         if inherit and start == 0:
             raise RequestError("Cannot inherit from before the first row or column.")
@@ -1554,7 +1546,7 @@ class Store:
         protected = payload.get("protectedRange")
         if not isinstance(protected, dict):
             raise RequestError("protectedRange is required")
-        sheet, box = self._grid(work, protected.get("range"))
+        sheet = self._grid(work, protected.get("range"))[0]
         stored_range: JsonDict = {"sheetId": sheet.sheet_id}
         for key in ("startRowIndex", "endRowIndex", "startColumnIndex", "endColumnIndex"):
             if isinstance(protected.get("range", {}).get(key), int):
@@ -1781,7 +1773,9 @@ class Store:
         mime = body.get("mimeType")
         if mime != SPREADSHEET_MIME:
             raise ApiError(
-                501, f"FakeSheetsApi only creates spreadsheets, not {mime!r}", status="UNIMPLEMENTED"
+                501,
+                f"FakeSheetsApi only creates spreadsheets, not {mime!r}",
+                status="UNIMPLEMENTED",
             )
         spreadsheet = self.create(
             str(body.get("name") or "Untitled spreadsheet"),
@@ -1875,9 +1869,7 @@ class Store:
             if permission["id"] == permission_id:
                 spreadsheet.permissions.remove(permission)
                 return
-        raise ApiError(
-            404, f"Permission not found: {permission_id}.", drive_reason="notFound"
-        )
+        raise ApiError(404, f"Permission not found: {permission_id}.", drive_reason="notFound")
 
 
 # ---------------------------------------------------------------------------------------------

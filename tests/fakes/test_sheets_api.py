@@ -6,6 +6,7 @@ recordings show it) or one test control of the fake (request log, faults, hooks,
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 import time
 from typing import Any
@@ -65,9 +66,7 @@ def test_a_whole_sheet_read_echoes_the_grid_as_its_range_and_trims_the_values(
     }
 
 
-def test_an_empty_range_answers_without_a_values_key(
-    client: gspread.Client, members: str
-) -> None:
+def test_an_empty_range_answers_without_a_values_key(client: gspread.Client, members: str) -> None:
     answer = client.open_by_key(members).values_get("Medlemmar!F10:G12")
     assert answer == {"range": "Medlemmar!F10:G12", "majorDimension": "ROWS"}
 
@@ -81,6 +80,20 @@ def test_a_sheet_title_that_needs_quotes_is_quoted_in_answers(
     assert sheet.get_all_values() == [["x", "y"]]
 
 
+def test_a_sheet_title_with_swedish_letters_is_quoted_but_a_plain_one_is_not(
+    sheets_api: FakeSheetsApi, client: gspread.Client
+) -> None:
+    spreadsheet_id = sheets_api.create_spreadsheet(
+        "Titlar", {"Medlemmar": [["a"]], "Händelser": [["b"]]}
+    )
+    spreadsheet = client.open_by_key(spreadsheet_id)
+    assert spreadsheet.values_get("Medlemmar!A1")["range"] == "Medlemmar!A1"
+    assert spreadsheet.values_get("Händelser!A1")["range"] == "'Händelser'!A1"
+    with pytest.raises(gspread.exceptions.APIError) as raised:
+        spreadsheet.values_get("Л1:K1")
+    assert raised.value.error["message"] == "Unable to parse range: Л1:K1"
+
+
 def test_a_range_without_a_sheet_name_reads_the_first_sheet(
     client: gspread.Client, members: str
 ) -> None:
@@ -89,9 +102,7 @@ def test_a_range_without_a_sheet_name_reads_the_first_sheet(
     assert answer["values"] == [["Ada Lind", "ada@example.org"]]
 
 
-def test_open_ended_ranges_are_bounded_by_the_grid(
-    client: gspread.Client, members: str
-) -> None:
+def test_open_ended_ranges_are_bounded_by_the_grid(client: gspread.Client, members: str) -> None:
     spreadsheet = client.open_by_key(members)
     assert spreadsheet.values_get("Medlemmar!A2:B")["range"] == "Medlemmar!A2:B1000"
     assert spreadsheet.values_get("Medlemmar!2:3")["range"] == "Medlemmar!A2:Z3"
@@ -102,9 +113,7 @@ def test_open_ended_ranges_are_bounded_by_the_grid(
     ]
 
 
-def test_batch_get_answers_one_value_range_per_range(
-    client: gspread.Client, members: str
-) -> None:
+def test_batch_get_answers_one_value_range_per_range(client: gspread.Client, members: str) -> None:
     ranges = worksheet(client, members).batch_get(["A1:A2", "D2:D3"])
     assert [value_range.range for value_range in ranges] == ["Medlemmar!A1:A2", "Medlemmar!D2:D3"]
     assert ranges[0] == [["Namn"], ["Ada Lind"]]
@@ -132,9 +141,7 @@ def test_a_range_starting_outside_the_grid_is_refused_with_googles_message(
     )
 
 
-def test_an_unknown_sheet_name_is_an_unparsable_range(
-    client: gspread.Client, members: str
-) -> None:
+def test_an_unknown_sheet_name_is_an_unparsable_range(client: gspread.Client, members: str) -> None:
     with pytest.raises(gspread.exceptions.APIError) as raised:
         client.open_by_key(members).values_get("'Saknas'!A1")
     assert raised.value.error["message"] == "Unable to parse range: 'Saknas'!A1"
@@ -152,9 +159,12 @@ def test_a_raw_write_keeps_a_formula_text_as_text(
     sheets_api: FakeSheetsApi, client: gspread.Client, members: str
 ) -> None:
     sheet = worksheet(client, members)
-    sheet.update([["=HYPERLINK(\"https://example.org\")", "=1+1"]], "A5")
+    sheet.update([['=HYPERLINK("https://example.org")', "=1+1"]], "A5")
     assert sheets_api.formula_cells(members, "Medlemmar") == {}
-    assert sheets_api.values(members, "Medlemmar")[4] == ['=HYPERLINK("https://example.org")', "=1+1"]
+    assert sheets_api.values(members, "Medlemmar")[4] == [
+        '=HYPERLINK("https://example.org")',
+        "=1+1",
+    ]
     assert sheet.get("A5:B5", value_render_option=ValueRenderOption.formula) == [
         ['=HYPERLINK("https://example.org")', "=1+1"]
     ]
@@ -184,9 +194,7 @@ def test_a_user_entered_write_parses_numbers_booleans_and_iso_dates(
         pytest.approx(46329 + (14 * 60 + 5) / 1440),
         "ja",
     ]
-    assert sheet.get("A5:F5") == [
-        ["42", "12.5", "TRUE", "2026-11-03", "2026-11-03 14:05", "ja"]
-    ]
+    assert sheet.get("A5:F5") == [["42", "12.5", "TRUE", "2026-11-03", "2026-11-03 14:05", "ja"]]
     assert sheets_api.cell(members, "Medlemmar", "D5").number_format == {
         "type": "DATE",
         "pattern": "yyyy-mm-dd",
@@ -209,6 +217,18 @@ def test_dates_come_back_as_serials_unless_formatted_strings_are_asked_for(
     assert sheet.get("A1:B1") == [["2020-01-01", "53"]]
 
 
+def test_seeded_python_dates_are_date_cells(
+    sheets_api: FakeSheetsApi, client: gspread.Client
+) -> None:
+    spreadsheet_id = sheets_api.create_spreadsheet(
+        "Seed", {"Blad1": [[dt.date(2026, 11, 3), dt.datetime(2026, 11, 3, 12, 0)]]}
+    )
+    assert worksheet(client, spreadsheet_id, "Blad1").get("A1:B1") == [
+        ["2026-11-03", "2026-11-03 12:00:00"]
+    ]
+    assert sheets_api.values(spreadsheet_id, "Blad1") == [[46329, 46329.5]]
+
+
 def test_a_user_entered_apostrophe_forces_text_and_is_dropped(
     sheets_api: FakeSheetsApi, client: gspread.Client, members: str
 ) -> None:
@@ -223,9 +243,7 @@ def test_a_user_entered_formula_is_stored_as_a_formula(
     sheets_api: FakeSheetsApi, client: gspread.Client, members: str
 ) -> None:
     sheet = worksheet(client, members)
-    sheet.update(
-        [["=4/2", "=SUM(D2:D3)"]], "A5", value_input_option=ValueInputOption.user_entered
-    )
+    sheet.update([["=4/2", "=SUM(D2:D3)"]], "A5", value_input_option=ValueInputOption.user_entered)
     assert sheets_api.formula_cells(members, "Medlemmar") == {"A5": "=4/2", "B5": "=SUM(D2:D3)"}
     assert sheet.get("A5:B5") == [["2", "#NAME?"]]
     assert sheet.get("A5:B5", value_render_option=ValueRenderOption.formula) == [
@@ -290,6 +308,24 @@ def test_a_plain_text_column_keeps_user_entered_digits_as_text(
         [["0701234567", "0701234567"]], "E2", value_input_option=ValueInputOption.user_entered
     )
     assert sheets_api.values(members, "Medlemmar")[1][4:] == ["0701234567", 701234567]
+
+
+def test_a_write_without_a_value_input_option_is_refused(
+    client: gspread.Client, members: str
+) -> None:
+    with pytest.raises(gspread.exceptions.APIError) as raised:
+        client.open_by_key(members).values_update("Medlemmar!A5", body={"values": [["x"]]})
+    assert raised.value.error["message"] == "'valueInputOption' is required but not specified"
+
+
+def test_notes_round_trip_through_update_cells_and_grid_data(
+    sheets_api: FakeSheetsApi, client: gspread.Client, members: str
+) -> None:
+    sheet = worksheet(client, members)
+    sheet.update_note("B2", "Betalt via Swish")
+    assert sheet.get_note("B2") == "Betalt via Swish"
+    assert sheets_api.cell(members, "Medlemmar", "B2").note == "Betalt via Swish"
+    assert sheets_api.cell(members, "Medlemmar", "B2").value == "ada@example.org"
 
 
 def test_a_values_batch_update_writes_every_range_or_none(
@@ -524,7 +560,10 @@ def test_resizing_drops_the_cells_outside_the_grid(
     sheets_api: FakeSheetsApi, client: gspread.Client, members: str
 ) -> None:
     worksheet(client, members).resize(rows=2, cols=2)
-    assert sheets_api.values(members, "Medlemmar") == [["Namn", "E-post"], ["Ada Lind", "ada@example.org"]]
+    assert sheets_api.values(members, "Medlemmar") == [
+        ["Namn", "E-post"],
+        ["Ada Lind", "ada@example.org"],
+    ]
 
 
 def test_a_batch_update_with_one_bad_request_applies_none_of_them(
@@ -546,9 +585,7 @@ def test_a_batch_update_with_one_bad_request_applies_none_of_them(
     assert sheets_api.sheet_titles(members) == ["Medlemmar"]
 
 
-def test_an_unimplemented_batch_request_fails_loudly(
-    client: gspread.Client, members: str
-) -> None:
+def test_an_unimplemented_batch_request_fails_loudly(client: gspread.Client, members: str) -> None:
     with pytest.raises(gspread.exceptions.APIError) as raised:
         client.open_by_key(members).batch_update({"requests": [{"findReplace": {"find": "a"}}]})
     assert raised.value.code == 501
@@ -723,9 +760,11 @@ def test_a_before_request_hook_runs_before_the_request_is_answered(
 ) -> None:
     sheet = worksheet(client, members)
     hook = sheets_api.before_request(
-        lambda api, record: api.delete_rows(members, "Medlemmar", 2)
-        if record.method == "GET" and "/values/" in record.path
-        else None
+        lambda api, record: (
+            api.delete_rows(members, "Medlemmar", 2)
+            if record.method == "GET" and "/values/" in record.path
+            else None
+        )
     )
     assert [row[0] for row in sheet.get_all_values()] == ["Namn", "Bo Ek"]
     sheets_api.remove_hook(hook)
@@ -747,7 +786,9 @@ def test_a_failing_hook_answers_500_and_is_kept_for_the_test(
     assert [str(error) for error in sheets_api.hook_errors] == ["hook bug"]
 
 
-def test_direct_edits_insert_delete_sort_and_rename(sheets_api: FakeSheetsApi, members: str) -> None:
+def test_direct_edits_insert_delete_sort_and_rename(
+    sheets_api: FakeSheetsApi, members: str
+) -> None:
     sheets_api.insert_rows(members, "Medlemmar", 2, [["Cia Berg", "cia@example.org"]])
     sheets_api.set_values(members, "Medlemmar", "D2", [["50"]])
     sheets_api.sort_rows(members, "Medlemmar", 0)
@@ -765,9 +806,7 @@ def test_direct_edits_insert_delete_sort_and_rename(sheets_api: FakeSheetsApi, m
     ]
 
 
-def test_concurrent_appends_are_serialised(
-    sheets_api: FakeSheetsApi, members: str
-) -> None:
+def test_concurrent_appends_are_serialised(sheets_api: FakeSheetsApi, members: str) -> None:
     errors: list[BaseException] = []
 
     def append_many(worker: int) -> None:
@@ -786,5 +825,5 @@ def test_concurrent_appends_are_serialised(
         thread.join(timeout=30)
     assert not errors
     assert time.monotonic() - started < 30
-    names = [row[0] for row in sheets_api.values(members, "Medlemmar")[3:]]
+    names = [str(row[0]) for row in sheets_api.values(members, "Medlemmar")[3:]]
     assert sorted(names) == sorted(f"medlem-{w}-{n}" for w in range(6) for n in range(5))

@@ -195,9 +195,7 @@ def replay(api: FakeSheetsApi, path: Path) -> Iterator[Outcome]:
             expected_status=response["status"]["code"],
             actual_status=answer.status_code,
             expected=normalise(expected, set(episode.spreadsheets), None),
-            actual=normalise(
-                actual, set(episode.spreadsheets.values()), api.service_account_email
-            ),
+            actual=normalise(actual, set(episode.spreadsheets.values()), api.service_account_email),
         )
 
 
