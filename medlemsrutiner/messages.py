@@ -20,6 +20,7 @@ from email.utils import format_datetime, make_msgid
 from pathlib import Path
 from typing import Any
 
+import idna
 import jinja2
 from jinja2.sandbox import SandboxedEnvironment
 
@@ -123,6 +124,31 @@ class Renderer:
                     self.render_part(language, kind, part, sample)
 
 
+def ascii_address(address: str) -> str:
+    """`address` with its domain in IDNA form (`kim@åre.example` -> `kim@xn--re-1la.example`).
+
+    SMTP envelopes and address headers carry ASCII domains only. Raises ValueError when the
+    domain is not a valid internationalised domain name.
+    """
+    local, at, domain = address.rpartition("@")
+    if not at or domain.isascii():
+        return address
+    try:
+        return f"{local}@{idna.encode(domain, uts46=True).decode('ascii')}"
+    except idna.IDNAError as error:
+        raise ValueError(f"domänen går inte att skriva som IDNA ({error})") from None
+
+
+def _header_address(address: str) -> str:
+    # Without this the email package writes a non-ASCII domain as an encoded word, which no
+    # mail program reads as an address. An unencodable one is left as it is: the SMTP
+    # transport refuses that letter on its own, and the run goes on.
+    try:
+        return ascii_address(address)
+    except ValueError:
+        return address
+
+
 def context(letter: Letter, shared: Shared, config: Config) -> dict[str, Any]:
     """What a template may use. Letter-specific values plus the run's shared ones."""
     chosen = letter.chosen
@@ -180,7 +206,9 @@ def build(
     message = EmailMessage(policy=email.policy.SMTP)
     message["Subject"] = subject
     message["From"] = Address(display_name=mail.from_name, addr_spec=mail.from_address)
-    message["To"] = Address(display_name=letter.to_name, addr_spec=letter.to_address)
+    message["To"] = Address(
+        display_name=letter.to_name, addr_spec=_header_address(letter.to_address)
+    )
     message["Reply-To"] = Address(display_name=config.coordinator.name, addr_spec=mail.reply_to)
     message["Date"] = format_datetime(now.astimezone(config.zone))
     message["Message-ID"] = make_msgid(domain=mail.from_address.rpartition("@")[2] or None)

@@ -15,9 +15,11 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import enum
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal, cast
+from zoneinfo import ZoneInfo
 
 from medlemsrutiner import cells
 from medlemsrutiner.changes import AppendRow, AssignId, Change, SetCells, Values, fingerprint_of
@@ -854,15 +856,20 @@ class Sent:
 
 @dataclass(frozen=True)
 class Failed:
-    """The letter did not go out.
+    """The letter did not go out, or it is not known whether it did.
 
     `retry`: a passing fault; the letter stays due for the next run.
-    `stop`: the account cannot send more now (a quota); the run sends nothing more.
+    `stop`: the account cannot send more now (a quota, a dropped connection); the run sends
+    nothing more.
+    `maybe_sent`: the whole letter was handed to the server but its answer never came (the
+    connection dropped): the server may have it, so it is never resent automatically; the
+    stamp cell keeps a sending marker for a person to check.
     """
 
     reason: str
     retry: bool = False
     stop: bool = False
+    maybe_sent: bool = False
 
 
 @dataclass(frozen=True)
@@ -885,11 +892,31 @@ def settle(
         ]
         changes.extend(delivery.on_sent)
         return tuple(changes), (
-            LogEntry(f"{delivery.action} skickat", delivery.row_id, _letters_detail(delivery)),
+            LogEntry(
+                f"{delivery.action} skickat",
+                delivery.row_id,
+                f"{_letters_detail(delivery)}, {_count(len(outcomes))}",
+            ),
         )
     failures = [outcome for outcome in outcomes if isinstance(outcome, Failed)]
     reason = "; ".join(cells.redact(failure.reason) for failure in failures) or "inte skickat"
-    if not any(sent) and all(failure.retry for failure in failures):
+    uncertain = sum(1 for failure in failures if failure.maybe_sent)
+    if uncertain:
+        # The server may hold the letter: sending it again could send it twice. The cell keeps
+        # a sending marker, so no run resends it and Status asks a person to check.
+        went = ", ".join(
+            _PART_NAMES[letter.kind]
+            for letter, ok in zip(delivery.letters, sent, strict=True)
+            if ok
+        )
+        also = f"; skickat till {went}" if went else ""
+        stamp = f"{SENDING} {today.isoformat()}: okänt om brevet kom fram ({reason}){also}"
+        entry = LogEntry(
+            f"{delivery.action} osäkert",
+            delivery.row_id,
+            f"{reason}, {_count(sum(sent) + uncertain)}",
+        )
+    elif not any(sent) and all(failure.retry for failure in failures):
         # Nothing left the building and the fault is passing: clear the marker, retry next run.
         stamp = None
         entry = LogEntry(f"{delivery.action} väntar", delivery.row_id, reason)
@@ -900,11 +927,18 @@ def settle(
             if ok
         )
         stamp = f"Delvis skickat {today.isoformat()} (till {parts}); resten misslyckades: {reason}"
-        entry = LogEntry(f"{delivery.action} delvis skickat", delivery.row_id, reason)
+        entry = LogEntry(
+            f"{delivery.action} delvis skickat", delivery.row_id, f"{reason}, {_count(sum(sent))}"
+        )
     else:
         stamp = f"Fel {today.isoformat()}: {reason}"
         entry = LogEntry(f"{delivery.action} misslyckades", delivery.row_id, reason)
     return (SetCells(delivery.tab, delivery.row_id, ((delivery.stamp, stamp),)),), (entry,)
+
+
+def _count(letters: int) -> str:
+    """The letter count ending the detail of a Logg line for letters that left (`2 brev`)."""
+    return f"{letters} brev"
 
 
 _PART_NAMES: Mapping[LetterKind, str] = {
@@ -923,6 +957,51 @@ def _letters_detail(delivery: Delivery) -> str:
     if letter.chosen is not None:
         detail += f", {letter.chosen.value}"
     return detail
+
+
+# --- The rolling daily limit -----------------------------------------------------------------
+
+_LETTER_COUNT = re.compile(r"(\d+) brev$")
+_LEFT = ("skickat", "osäkert")
+"""Logg actions (their last word) of letters that left, or may have left, the building."""
+
+
+def letters_sent_since(table: Table, since: dt.datetime, zone: ZoneInfo) -> int:
+    """How many letters went out (or may have) at or after `since`, according to Logg.
+
+    Counts the lines whose action ends in `skickat` (also `delvis skickat`) or `osäkert`, each
+    for the `N brev` that ends its detail; a line without a count is one letter, two for an
+    introduction (older lines). Times are read in `zone`; a time that cannot be read is not
+    counted, because Logg is the scripts' own tab.
+    """
+    total = 0
+    for _, record in _records(table):
+        action = cells.text(record["action"]).casefold()
+        if not action.endswith(_LEFT):
+            continue
+        when = _log_time(record["time"], zone)
+        if when is None or when < since:
+            continue
+        counted = _LETTER_COUNT.search(cells.text(record["detail"]))
+        if counted:
+            total += int(counted.group(1))
+        else:
+            total += 2 if action.startswith("introduktion") else 1
+    return total
+
+
+def _log_time(value: Any, zone: ZoneInfo) -> dt.datetime | None:
+    """A Logg time (`2026-11-24 07:00`, as run.py writes it, or a datetime cell) in `zone`."""
+    if isinstance(value, dt.datetime):
+        when = value
+    elif isinstance(value, str):
+        try:
+            when = dt.datetime.fromisoformat(value.strip())
+        except ValueError:
+            return None
+    else:
+        return None
+    return when if when.tzinfo is not None else when.replace(tzinfo=zone)
 
 
 # --- Status texts ----------------------------------------------------------------------------

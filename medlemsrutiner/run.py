@@ -16,8 +16,8 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+from medlemsrutiner import cells, rules
 from medlemsrutiner import changes as ch
-from medlemsrutiner import rules
 from medlemsrutiner.changes import AppendRow, Change, SetCells
 from medlemsrutiner.config import Config
 from medlemsrutiner.errors import EXIT_OK, EXIT_PARTIAL
@@ -43,10 +43,16 @@ class DailyReport:
     flags: list[Flag] = field(default_factory=list)
     status_updates: int = 0
     emails: list[OutgoingEmail] = field(default_factory=list)
+    sent_last_24h: int = 0
+    """Letters Logg says went out in the 24 hours before this run (for `mail.daily_limit`)."""
+    daily_limit: int | None = None
+    """Set when the rolling 24-hour limit held letters back."""
+    stopped: str | None = None
+    """Why sending stopped early (a quota, a dropped connection), redacted; the rest waits."""
 
     @property
     def exit_code(self) -> int:
-        failed = any(self.failed.values())
+        failed = any(self.failed.values()) or self.stopped is not None
         return EXIT_PARTIAL if failed or any(flag.problem for flag in self.flags) else EXIT_OK
 
     def lines(self) -> list[str]:
@@ -69,6 +75,13 @@ class DailyReport:
             out.append(line)
         if not self.sent and not self.failed:
             out.append("  inga brev att skicka")
+        if self.stopped is not None:
+            out.append(f"  utskicket stoppades: {self.stopped}. Resten skickas vid nästa körning.")
+        if self.daily_limit is not None:
+            out.append(
+                f"  dygnsgräns: {self.sent_last_24h} av högst {self.daily_limit} brev "
+                "skickade de senaste 24 timmarna (mail.daily_limit)"
+            )
         if self.erased:
             out.append(f"  personuppgifter raderade: {_ids(self.erased)}")
         if self.status_updates:
@@ -166,7 +179,13 @@ def run_daily(
         if isinstance(c, SetCells) and c.tab == "newcomers" and all(v is None for _, v in c.values)
     ]
     order = sorted(range(len(plan.deliveries)), key=lambda i: (plan.deliveries[i].due_since, i))
-    chosen, over_cap = _within_cap(plan.deliveries, order, config.mail.max_per_run)
+    report.sent_last_24h = rules.letters_sent_since(
+        tables["log"], now - dt.timedelta(hours=24), config.zone
+    )
+    room = max(0, config.mail.daily_limit - report.sent_last_24h)
+    chosen, over_cap = _within_cap(plan.deliveries, order, min(config.mail.max_per_run, room))
+    if over_cap and room < config.mail.max_per_run:
+        report.daily_limit = config.mail.daily_limit
     for index in over_cap:
         delivery = plan.deliveries[index]
         report.waiting.setdefault(delivery.action, []).append(delivery.row_id)
@@ -288,5 +307,6 @@ def _send(
                 report.emails.append(email)
             if isinstance(outcome, Failed) and outcome.stop:
                 stopped = True
+                report.stopped = cells.redact(outcome.reason)
         outcomes[index] = results
     return outcomes

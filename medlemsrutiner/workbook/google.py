@@ -426,6 +426,11 @@ class GoogleWorkbook:
         return initialise(self, tabs)
 
 
+def cell_range(title: str, row: int, column: int) -> str:
+    """An A1 range of one cell, 0-based row and column: `'Logg'!C5`."""
+    return f"{quote_sheet(title)}!{rowcol_to_a1(row + 1, column + 1)}"
+
+
 def quote_sheet(title: str) -> str:
     """A sheet name as an A1 range: `'Uppföljning'`, with `'` doubled."""
     return "'" + title.replace("'", "''") + "'"

@@ -25,7 +25,7 @@ from medlemsrutiner.schema import (
     Tab,
     header_key,
 )
-from medlemsrutiner.workbook.google import GoogleWorkbook, quote_sheet
+from medlemsrutiner.workbook.google import GoogleWorkbook, cell_range, quote_sheet
 
 PROTECTION_NOTE = "medlemsrutiner: skriptens kolumn"
 DATE_FORMAT = {"type": "DATE", "pattern": "yyyy-mm-dd"}
@@ -94,7 +94,7 @@ def initialise(workbook: GoogleWorkbook, tabs: Mapping[str, Sequence[str]]) -> l
                 start = len(present)
                 data.append(
                     {
-                        "range": f"{quote_sheet(title)}!R1C{start + 1}",
+                        "range": cell_range(title, 0, start),
                         "majorDimension": "ROWS",
                         "values": [list(new)],
                     }

@@ -78,7 +78,9 @@ def _dicts(rows: Rows) -> list[dict[str, Any]]:
     for row in rows[1:]:
         if all(cells.is_blank(v) for v in row):
             continue
-        out.append({h: _normalise(h, row[i] if i < len(row) else None) for i, h in enumerate(headers)})
+        out.append(
+            {h: _normalise(h, row[i] if i < len(row) else None) for i, h in enumerate(headers)}
+        )
     return out
 
 
@@ -123,7 +125,9 @@ class _XlsxSheet:
         return [[c.value for c in row] for row in self.sheet.iter_rows(min_row=2)]
 
     def _rewrite(self, rows: Rows) -> None:
-        width = max(self.sheet.max_column, *(len(r) for r in rows)) if rows else self.sheet.max_column
+        width = (
+            max(self.sheet.max_column, *(len(r) for r in rows)) if rows else self.sheet.max_column
+        )
         self.sheet.delete_rows(2, self.sheet.max_row)
         for r, values in enumerate(rows, start=2):
             for c in range(1, width + 1):
@@ -142,7 +146,9 @@ class _XlsxSheet:
 class GoogleHarness:
     name = "google"
 
-    def __init__(self, folder: Path, api: FakeSheetsApi, followup_spreadsheet: bool = False) -> None:
+    def __init__(
+        self, folder: Path, api: FakeSheetsApi, followup_spreadsheet: bool = False
+    ) -> None:
         self.api = api
         self.folder = folder
         self.followup_spreadsheet = followup_spreadsheet
@@ -155,8 +161,13 @@ class GoogleHarness:
         """Rows of each seeded grid (at least as many as its data): small ones force growth."""
 
     def seed(self, grids: dict[str, Rows]) -> None:
-        serial = {name: [[cells.date_to_serial(v) if isinstance(v, dt.date) else v for v in row]
-                         for row in rows] for name, rows in grids.items()}
+        serial = {
+            name: [
+                [cells.date_to_serial(v) if isinstance(v, dt.date) else v for v in row]
+                for row in rows
+            ]
+            for name, rows in grids.items()
+        }
         followups = serial.pop("Uppföljning") if self.followup_spreadsheet else None
         self.spreadsheet_id = self.api.create_spreadsheet(
             "Medlemsrutiner", serial, row_count=self.row_count
@@ -176,8 +187,12 @@ class GoogleHarness:
 
     def workbook(self) -> Workbook:
         return open_google_workbook(
-            self.config.workbook, {}, session=self.api.session(), account_email="robot@example.org",
-            policy=RetryPolicy(tries=5, base=0.001, cap=0.01, budget=5), sleep=lambda _: None,
+            self.config.workbook,
+            {},
+            session=self.api.session(),
+            account_email="robot@example.org",
+            policy=RetryPolicy(tries=5, base=0.001, cap=0.01, budget=5),
+            sleep=lambda _: None,
         )
 
     def edit_before_first_write(self, edit: Edit) -> None:
@@ -197,12 +212,16 @@ class GoogleHarness:
                 edit(_GoogleSheet(api, self.spreadsheet_id))
 
     def tab(self, name: str) -> list[dict[str, Any]]:
-        spreadsheet = self.followup_id if name == "Uppföljning" and self.followup_id else self.spreadsheet_id
+        spreadsheet = (
+            self.followup_id if name == "Uppföljning" and self.followup_id else self.spreadsheet_id
+        )
         return _dicts(self.api.values(spreadsheet, name))
 
     def raw_bytes(self) -> object:
-        return [(s, self.api.metadata(s), [self.api.values(s, t) for t in self.api.sheet_titles(s)])
-                for s in self.api.spreadsheet_ids()]
+        return [
+            (s, self.api.metadata(s), [self.api.values(s, t) for t in self.api.sheet_titles(s)])
+            for s in self.api.spreadsheet_ids()
+        ]
 
 
 class _GoogleSheet:

@@ -42,8 +42,14 @@ def harness(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Harness]
 def run(harness: Harness, today: dt.date = TODAY) -> DailyReport:
     now = dt.datetime.combine(today, NOW.time(), NOW.tzinfo)
     with harness.workbook() as workbook:
-        return run_daily(workbook, Outbox(harness.config.mail.outbox, now),
-                         Renderer(REPO / "templates"), harness.config, today, now)
+        return run_daily(
+            workbook,
+            Outbox(harness.config.mail.outbox, now),
+            Renderer(REPO / "templates"),
+            harness.config,
+            today,
+            now,
+        )
 
 
 def by_id(harness: Harness, tab: str = "Intresserade") -> dict[Any, dict[str, Any]]:
@@ -59,11 +65,17 @@ def test_a_new_row_gets_an_id_a_date_and_one_welcome_letter(harness: Harness) ->
     assert recipients(read_outbox(harness.config.mail.outbox)) == ["ny@example.se"]
     assert report.exit_code == 0
     assert [(r["Åtgärd"], r["ID"]) for r in harness.tab("Logg")] == [
-        ("ny rad", 1), ("välkomstbrev skickat", 1)]
+        ("ny rad", 1),
+        ("välkomstbrev skickat", 1),
+    ]
 
 
 def test_a_second_run_the_same_day_changes_and_sends_nothing(harness: Harness) -> None:
-    harness.seed(workbook_grids(newcomers=[newcomer(1), newcomer(2, call=TODAY, referred_to="Skrivargruppen")]))
+    harness.seed(
+        workbook_grids(
+            newcomers=[newcomer(1), newcomer(2, call=TODAY, referred_to="Skrivargruppen")]
+        )
+    )
     run(harness)
     letters = len(read_outbox(harness.config.mail.outbox))
     tabs = {name: harness.tab(name) for name in ("Intresserade", "Uppföljning")}
@@ -73,11 +85,23 @@ def test_a_second_run_the_same_day_changes_and_sends_nothing(harness: Harness) -
     assert {name: harness.tab(name) for name in tabs} == tabs
 
 
-def test_a_referral_moves_the_person_to_followup_and_a_formula_name_stays_text(harness: Harness) -> None:
+def test_a_referral_moves_the_person_to_followup_and_a_formula_name_stays_text(
+    harness: Harness,
+) -> None:
     formula = '=IMPORTXML("http://example.org", "//a")'
-    harness.seed(workbook_grids(newcomers=[
-        newcomer(7, name=formula, welcome=TODAY - 3 * DAY, call=TODAY, referred_to="Centrumgruppen"),
-    ]))
+    harness.seed(
+        workbook_grids(
+            newcomers=[
+                newcomer(
+                    7,
+                    name=formula,
+                    welcome=TODAY - 3 * DAY,
+                    call=TODAY,
+                    referred_to="Centrumgruppen",
+                ),
+            ]
+        )
+    )
     run(harness)
     intake = by_id(harness)[7]
     assert intake["Namn"] is None and intake["E-post"] is None and intake["Introduktion"] == TODAY
@@ -86,7 +110,9 @@ def test_a_referral_moves_the_person_to_followup_and_a_formula_name_stays_text(h
     assert followup["Hänvisad"] == TODAY
     assert followup["Följ upp senast"] == TODAY + dt.timedelta(weeks=10)
     assert sorted(recipients(read_outbox(harness.config.mail.outbox))) == [
-        "centrum@example.org", "person7@example.se"]
+        "centrum@example.org",
+        "person7@example.se",
+    ]
     if isinstance(harness, GoogleHarness):
         spreadsheet = harness.followup_id or harness.spreadsheet_id
         assert harness.api.formula_cells(spreadsheet, "Uppföljning") == {}
@@ -113,13 +139,21 @@ def test_a_coordinator_sorting_inserting_and_deleting_mid_run_never_misdirects_a
             assert row["ID"] is None and row["Välkomstbrev"] is None and row["Status"] is None
             continue
         number = row["ID"]
-        expected = "utan.id@example.se" if row["Namn"] == "Person Z" else f"person{number}@example.se"
+        expected = (
+            "utan.id@example.se" if row["Namn"] == "Person Z" else f"person{number}@example.se"
+        )
         assert row["E-post"] == expected, row
         assert row["Välkomstbrev"] == TODAY and row["Status"].startswith("Välkomstbrev skickat")
     assert 3 not in {row["ID"] for row in intake}
     assert sorted(recipients(read_outbox(harness.config.mail.outbox))) == sorted(
-        ["person1@example.se", "person2@example.se", "person4@example.se",
-         "person5@example.se", "utan.id@example.se"])
+        [
+            "person1@example.se",
+            "person2@example.se",
+            "person4@example.se",
+            "person5@example.se",
+            "utan.id@example.se",
+        ]
+    )
     assert 3 not in report.sent["välkomstbrev"]
 
 
@@ -137,10 +171,23 @@ def test_a_missing_column_stops_the_run_before_anything_is_written(harness: Harn
 
 def test_headers_in_any_case_spacing_and_order_with_extra_columns_kept(harness: Harness) -> None:
     grids = workbook_grids()
-    headers = [" status", "E-POST ", "egen kolumn", "välkomstbrev", "Id", "registrerad", "NAMN",
-               "Telefon", "Samtal", "Hänvisad  till", "Introduktion"]
-    grids["Intresserade"] = [headers, [None, "a@example.se", "behåll", None, 4, TODAY, "A", None,
-                                       None, None, None]]
+    headers = [
+        " status",
+        "E-POST ",
+        "egen kolumn",
+        "välkomstbrev",
+        "Id",
+        "registrerad",
+        "NAMN",
+        "Telefon",
+        "Samtal",
+        "Hänvisad  till",
+        "Introduktion",
+    ]
+    grids["Intresserade"] = [
+        headers,
+        [None, "a@example.se", "behåll", None, 4, TODAY, "A", None, None, None, None],
+    ]
     harness.seed(grids)
     run(harness)
     (row,) = harness.tab("Intresserade")
@@ -148,11 +195,24 @@ def test_headers_in_any_case_spacing_and_order_with_extra_columns_kept(harness: 
     assert row[" status"].startswith("Välkomstbrev skickat")
 
 
-def test_declined_people_are_erased_after_thirty_days_without_trace_in_the_log(harness: Harness) -> None:
+def test_declined_people_are_erased_after_thirty_days_without_trace_in_the_log(
+    harness: Harness,
+) -> None:
     call = TODAY - 30 * DAY
-    harness.seed(workbook_grids(newcomers=[
-        newcomer(1, registered=call - DAY, welcome=call, call=call, referred_to="Avböjt", note="privat"),
-    ]))
+    harness.seed(
+        workbook_grids(
+            newcomers=[
+                newcomer(
+                    1,
+                    registered=call - DAY,
+                    welcome=call,
+                    call=call,
+                    referred_to="Avböjt",
+                    note="privat",
+                ),
+            ]
+        )
+    )
     run(harness)
     row = by_id(harness)[1]
     assert all(row[h] is None for h in ("Namn", "E-post", "Telefon", "Anteckning"))
@@ -162,8 +222,10 @@ def test_declined_people_are_erased_after_thirty_days_without_trace_in_the_log(h
 
 
 def test_many_appended_rows_grow_the_sheet_beyond_its_grid(harness: Harness) -> None:
-    rows = [newcomer(i, welcome=TODAY - DAY, call=TODAY, referred_to="Skrivargruppen")
-            for i in range(1, 41)]
+    rows = [
+        newcomer(i, welcome=TODAY - DAY, call=TODAY, referred_to="Skrivargruppen")
+        for i in range(1, 41)
+    ]
     if isinstance(harness, GoogleHarness):
         harness.row_count = 3  # grids only as large as their data: 40 new rows must grow them
     harness.seed(workbook_grids(newcomers=rows))
