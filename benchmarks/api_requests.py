@@ -1,0 +1,73 @@
+"""How many Sheets API requests a daily run costs, at 10, 1 000 and 10 000 newcomers.
+
+Runs the real daily routine through the real gspread client against the local fake of the
+Sheets API (tests/fakes), with a workbook of newcomers in every stage and a few new ones each
+time, and prints a markdown table. Run from the repository root:
+
+    .venv/bin/python benchmarks/api_requests.py
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from medlemsrutiner import cells  # noqa: E402
+from medlemsrutiner.mail import Outbox  # noqa: E402
+from medlemsrutiner.messages import Renderer  # noqa: E402
+from medlemsrutiner.run import run_daily  # noqa: E402
+from medlemsrutiner.workbook.google import RetryPolicy, open_google_workbook  # noqa: E402
+from tests.fakes.sheets_api import FakeSheetsApi  # noqa: E402
+from tests.support import REPO, make_config, workbook_grids  # noqa: E402
+from tests.workbook.test_google import mixed_rows  # noqa: E402
+
+TODAY = dt.date(2026, 11, 24)
+SIZES = (10, 1_000, 10_000)
+
+
+def measure(size: int, folder: Path) -> list[tuple[str, int, int, float]]:
+    """(run, requests, bytes sent in request bodies, seconds) of a first run, which writes a
+    Status on every row, and of the next day's run, with three new people arriving."""
+    grids: dict[str, list[list[Any]]] = workbook_grids(newcomers=mixed_rows(size))
+    serial = {name: [[cells.date_to_serial(v) if isinstance(v, dt.date) else v for v in row]
+                     for row in rows] for name, rows in grids.items()}
+    results = []
+    with FakeSheetsApi() as api:
+        spreadsheet = api.create_spreadsheet("Benchmark", serial)
+        config = make_config(folder, workbook={"backend": "google", "spreadsheet_id": spreadsheet})
+        for run, today in (("first", TODAY), ("next day", TODAY + dt.timedelta(days=1))):
+            if run == "next day":
+                api.insert_rows(spreadsheet, "Intresserade", 2, [
+                    [None, None, f"Ny Person{i}", f"imorgon{i}@example.se"] for i in range(3)])
+            workbook = open_google_workbook(config.workbook, {}, session=api.session(),
+                                            policy=RetryPolicy(), sleep=lambda _: None)
+            now = dt.datetime.combine(today, dt.time(7), tzinfo=config.zone)
+            api.reset_counts()
+            started = time.perf_counter()
+            with workbook:
+                run_daily(workbook, Outbox(folder / "outbox", now), Renderer(REPO / "templates"),
+                          config, today, now)
+            seconds = time.perf_counter() - started
+            sent = sum(record.body_length for record in api.requests)
+            results.append((run, len(api.requests), sent, seconds))
+    return results
+
+
+def main() -> None:
+    print("| newcomers | requests | bytes sent | seconds | run |")
+    print("|---:|---:|---:|---:|:---|")
+    for size in SIZES:
+        with tempfile.TemporaryDirectory() as folder:
+            for run, requests, sent, seconds in measure(size, Path(folder)):
+                line = f"| {size:,} | {requests} | {sent:,} | {seconds:.2f} | {run} |"
+                print(line.replace(",", " "))
+
+
+if __name__ == "__main__":
+    main()
