@@ -18,14 +18,14 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from medlemsrutiner import cells  # noqa: E402
-from medlemsrutiner.mail import Outbox  # noqa: E402
-from medlemsrutiner.messages import Renderer  # noqa: E402
-from medlemsrutiner.run import run_daily  # noqa: E402
-from medlemsrutiner.workbook.google import RetryPolicy, open_google_workbook  # noqa: E402
-from tests.fakes.sheets_api import FakeSheetsApi  # noqa: E402
-from tests.support import REPO, make_config, workbook_grids  # noqa: E402
-from tests.workbook.test_google import mixed_rows  # noqa: E402
+from medlemsrutiner import cells
+from medlemsrutiner.mail import Outbox
+from medlemsrutiner.messages import Renderer
+from medlemsrutiner.run import run_daily
+from medlemsrutiner.workbook.google import RetryPolicy, open_google_workbook
+from tests.fakes.sheets_api import FakeSheetsApi
+from tests.support import REPO, make_config, workbook_grids
+from tests.workbook.test_google import mixed_rows
 
 TODAY = dt.date(2026, 11, 24)
 SIZES = (10, 1_000, 10_000)
@@ -35,24 +35,43 @@ def measure(size: int, folder: Path) -> list[tuple[str, int, int, float]]:
     """(run, requests, bytes sent in request bodies, seconds) of a first run, which writes a
     Status on every row, and of the next day's run, with three new people arriving."""
     grids: dict[str, list[list[Any]]] = workbook_grids(newcomers=mixed_rows(size))
-    serial = {name: [[cells.date_to_serial(v) if isinstance(v, dt.date) else v for v in row]
-                     for row in rows] for name, rows in grids.items()}
+    serial = {
+        name: [
+            [cells.date_to_serial(v) if isinstance(v, dt.date) else v for v in row] for row in rows
+        ]
+        for name, rows in grids.items()
+    }
     results = []
     with FakeSheetsApi() as api:
         spreadsheet = api.create_spreadsheet("Benchmark", serial)
         config = make_config(folder, workbook={"backend": "google", "spreadsheet_id": spreadsheet})
         for run, today in (("first", TODAY), ("next day", TODAY + dt.timedelta(days=1))):
             if run == "next day":
-                api.insert_rows(spreadsheet, "Intresserade", 2, [
-                    [None, None, f"Ny Person{i}", f"imorgon{i}@example.se"] for i in range(3)])
-            workbook = open_google_workbook(config.workbook, {}, session=api.session(),
-                                            policy=RetryPolicy(), sleep=lambda _: None)
+                api.insert_rows(
+                    spreadsheet,
+                    "Intresserade",
+                    2,
+                    [[None, None, f"Ny Person{i}", f"imorgon{i}@example.se"] for i in range(3)],
+                )
+            workbook = open_google_workbook(
+                config.workbook,
+                {},
+                session=api.session(),
+                policy=RetryPolicy(),
+                sleep=lambda _: None,
+            )
             now = dt.datetime.combine(today, dt.time(7), tzinfo=config.zone)
             api.reset_counts()
             started = time.perf_counter()
             with workbook:
-                run_daily(workbook, Outbox(folder / "outbox", now), Renderer(REPO / "templates"),
-                          config, today, now)
+                run_daily(
+                    workbook,
+                    Outbox(folder / "outbox", now),
+                    Renderer(REPO / "templates"),
+                    config,
+                    today,
+                    now,
+                )
             seconds = time.perf_counter() - started
             sent = sum(record.body_length for record in api.requests)
             results.append((run, len(api.requests), sent, seconds))

@@ -134,7 +134,9 @@ def test_120_days_of_the_routine_keep_every_promise(tmp_path: Path) -> None:
         to = message["To"].addresses[0].addr_spec
         kinds[kind] += 1
         if kind == "introduction_group":
-            text = message.get_body(("plain",)).get_content()
+            body = message.get_body(("plain",))
+            assert body is not None
+            text = body.get_content()
             group_letters.append((to, text))
             # A group contact gets one letter per newcomer: the newcomer is part of the key.
             about = re.findall(r"sim\d+@example\.se", text)

@@ -26,6 +26,7 @@ import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -59,7 +60,7 @@ class RetryPolicy:
     budget: float = 60.0
 
 
-class RetryingHTTPClient(HTTPClient):  # type: ignore[misc]
+class RetryingHTTPClient(HTTPClient):
     """gspread's HTTP client with bounded retries of 429 and 5xx.
 
     gspread's own BackOffHTTPClient retries a persistent error for minutes and retries
@@ -92,7 +93,7 @@ class RetryingHTTPClient(HTTPClient):  # type: ignore[misc]
             if body is not None:
                 self.bytes_sent += len(json.dumps(body, allow_nan=False).encode())
             try:
-                return super().request(*args, **kwargs)  # type: ignore[no-any-return]
+                return super().request(*args, **kwargs)
             except APIError as error:
                 code = _status(error)
                 if code not in _RETRIED or not self._wait(attempt, started):
@@ -145,9 +146,11 @@ def load_credentials(config: WorkbookConfig, env: Mapping[str, str]) -> Any:
     try:
         if raw:
             info = json.loads(raw)
-            return service_account.Credentials.from_service_account_info(info, scopes=SCOPES)
+            return service_account.Credentials.from_service_account_info(  # type: ignore[no-untyped-call]
+                info, scopes=SCOPES
+            )
         if config.credentials_file is not None:
-            return service_account.Credentials.from_service_account_file(
+            return service_account.Credentials.from_service_account_file(  # type: ignore[no-untyped-call]
                 str(config.credentials_file), scopes=SCOPES
             )
     except FileNotFoundError:
@@ -179,7 +182,7 @@ def open_google_workbook(
 
         credentials = load_credentials(config, env)
         account_email = getattr(credentials, "service_account_email", None)
-        session = AuthorizedSession(credentials)
+        session = AuthorizedSession(credentials)  # type: ignore[no-untyped-call]
     http = RetryingHTTPClient(None, session, policy=policy, sleep=sleep)
     http.set_timeout(config.timeout_seconds)
     assert config.spreadsheet_id is not None
@@ -340,9 +343,9 @@ class GoogleWorkbook:
         fresh: dict[str, Grid] = {}
         by_spreadsheet: dict[str, list[str]] = defaultdict(list)
         for name in touched:
-            sheet = self._sheets.get(header_key(name))
-            if sheet is not None:
-                by_spreadsheet[sheet.spreadsheet_id].append(sheet.title)
+            known = self._sheets.get(header_key(name))
+            if known is not None:
+                by_spreadsheet[known.spreadsheet_id].append(known.title)
         for spreadsheet_id, titles in by_spreadsheet.items():
             fresh.update(self.batch_get(spreadsheet_id, sorted(titles)))
         resolution = resolve(changes, fresh, self.tab_names)
@@ -388,7 +391,7 @@ class GoogleWorkbook:
         for spreadsheet_id, requests_ in structural.items():
             self.call(
                 "Kan inte ändra kalkylarket",
-                lambda s=spreadsheet_id, r=requests_: self.http.batch_update(s, {"requests": r}),
+                partial(self.http.batch_update, spreadsheet_id, {"requests": requests_}),
             )
 
         header_writes = [
@@ -416,7 +419,7 @@ class GoogleWorkbook:
                 body = {"valueInputOption": option, "data": data}
                 self.call(
                     "Kan inte skriva i kalkylarket",
-                    lambda s=spreadsheet_id, b=body: self.http.values_batch_update(s, b),
+                    partial(self.http.values_batch_update, spreadsheet_id, body),
                 )
 
     def ensure_tabs(self, tabs: Mapping[str, Sequence[str]]) -> list[str]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from medlemsrutiner import cells
@@ -74,8 +75,14 @@ def initialise(workbook: GoogleWorkbook, tabs: Mapping[str, Sequence[str]]) -> l
         if missing:
             workbook.call(
                 "Kan inte skapa flikar",
-                lambda s=spreadsheet_id, m=missing: workbook.http.batch_update(
-                    s, {"requests": [{"addSheet": {"properties": {"title": name}}} for name in m]}
+                partial(
+                    workbook.http.batch_update,
+                    spreadsheet_id,
+                    {
+                        "requests": [
+                            {"addSheet": {"properties": {"title": name}}} for name in missing
+                        ]
+                    },
                 ),
             )
             added.extend(f"fliken {name}" for name in missing)
@@ -104,8 +111,10 @@ def initialise(workbook: GoogleWorkbook, tabs: Mapping[str, Sequence[str]]) -> l
         if data:
             workbook.call(
                 "Kan inte skriva rubriker",
-                lambda s=spreadsheet_id, d=data: workbook.http.values_batch_update(
-                    s, {"valueInputOption": "RAW", "data": d}
+                partial(
+                    workbook.http.values_batch_update,
+                    spreadsheet_id,
+                    {"valueInputOption": "RAW", "data": data},
                 ),
             )
 
@@ -188,7 +197,7 @@ def initialise(workbook: GoogleWorkbook, tabs: Mapping[str, Sequence[str]]) -> l
         if requests:
             workbook.call(
                 "Kan inte formatera kalkylarket",
-                lambda s=spreadsheet_id, r=requests: workbook.http.batch_update(s, {"requests": r}),
+                partial(workbook.http.batch_update, spreadsheet_id, {"requests": requests}),
             )
     return added
 
