@@ -27,7 +27,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from medlemsrutiner.config import Config
 from medlemsrutiner.errors import TemplateError
 from medlemsrutiner.rules import LETTER_KINDS, Letter, Shared
-from medlemsrutiner.schema import LANGUAGES, Alternative
+from medlemsrutiner.schema import LANGUAGES, TEXT_KEYS, Alternative
 
 PARTS = ("subject.txt", "body.txt", "body.html")
 
@@ -156,7 +156,7 @@ def context(letter: Letter, shared: Shared, config: Config) -> dict[str, Any]:
         "language": letter.language,
         "organisation": config.coordinator.organisation,
         "coordinator": config.coordinator,
-        "texts": dict(shared.texts),
+        "texts": dict.fromkeys(TEXT_KEYS, "") | dict(shared.texts),
         "trainings": list(shared.trainings),
         "newcomer": letter.newcomer,
         "group": letter.group,
@@ -212,9 +212,10 @@ def build(
     message["Reply-To"] = Address(display_name=config.coordinator.name, addr_spec=mail.reply_to)
     message["Date"] = format_datetime(now.astimezone(config.zone))
     message["Message-ID"] = make_msgid(domain=mail.from_address.rpartition("@")[2] or None)
-    message["Content-Language"] = letter.language
     message.set_content(text, subtype="plain", charset="utf-8", cte="quoted-printable")
     message.add_alternative(html, subtype="html", charset="utf-8", cte="quoted-printable")
+    # After the content: set_content() removes every Content-* header set before it.
+    message["Content-Language"] = letter.language
     return OutgoingEmail(
         message=message,
         data=message.as_bytes(policy=email.policy.SMTP),
