@@ -205,6 +205,8 @@ class Plan:
     flags: tuple[Flag, ...]
     log: tuple[LogEntry, ...]
     shared: Shared
+    erased: tuple[int, ...] = ()
+    """IDs whose personal cells in Intresserade this plan blanks without a referral."""
 
     @property
     def problems(self) -> tuple[Flag, ...]:
@@ -634,6 +636,60 @@ def _copy_to_followups(
     return AppendRow("followups", (("id", newcomer.id), *copied))
 
 
+def _move_to_followups(
+    newcomer: _Newcomer, referred_to: str, referred_on: dt.date, config: Config, existing: set[int]
+) -> tuple[Change, Change]:
+    """Copy the person to Uppföljning, then blank their personal cells in Intresserade."""
+    assert newcomer.id is not None
+    return (
+        _copy_to_followups(newcomer, referred_to, referred_on, config, existing),
+        _erase("newcomers", newcomer.id, NEWCOMERS.personal_columns),
+    )
+
+
+def _referred_to(newcomer: _Newcomer) -> str | None:
+    """The group or alternative the person is referred to, as Uppföljning records it."""
+    if newcomer.referral is Referral.GROUP and newcomer.group is not None:
+        return newcomer.group.name
+    if newcomer.referral is Referral.ALTERNATIVE and newcomer.alternative is not None:
+        return newcomer.alternative.value
+    return None
+
+
+def _referral(newcomer: _Newcomer, config: Config) -> tuple[tuple[Letter, ...], str, str] | None:
+    """The letters a referral sends (to whom, about what), what Uppföljning records, and the
+    log action; None when the referral cannot be introduced (no address, unusable group)."""
+    email, person = newcomer.email, newcomer.person
+    referred_to = _referred_to(newcomer)
+    if email is None or referred_to is None:
+        return None
+    if newcomer.referral is Referral.ALTERNATIVE:
+        letter = Letter(
+            "alternatives", person.language, email, person.name, person, chosen=newcomer.alternative
+        )
+        return (letter,), referred_to, "alternativ"
+    group = newcomer.group
+    if group is None or not _group_usable(group) or group.email is None:
+        return None
+    return (
+        (
+            Letter(
+                "introduction_newcomer", person.language, email, person.name, person, group=group
+            ),
+            Letter(
+                "introduction_group",
+                config.language,
+                group.email,
+                group.contact,
+                person,
+                group=group,
+            ),
+        ),
+        referred_to,
+        "introduktion",
+    )
+
+
 def plan_day(tables: Tables, today: dt.date, config: Config) -> Plan:
     """Everything the daily run should do on `today`."""
     analysis = _analyse(tables, today, config)
@@ -642,6 +698,7 @@ def plan_day(tables: Tables, today: dt.date, config: Config) -> Plan:
     flags = list(analysis.flags)
     log = list(analysis.log)
     in_followups = {f.id for f in analysis.followups if f.id is not None}
+    erased: list[int] = []
 
     for newcomer in analysis.newcomers:
         if newcomer.id is None or newcomer.id_problem is not None:
@@ -687,69 +744,20 @@ def plan_day(tables: Tables, today: dt.date, config: Config) -> Plan:
                 )
             )
 
-        due_since = newcomer.call or newcomer.registered or today
-        if newcomer.introduction.state is StampState.DUE and newcomer.email is not None:
-            if newcomer.referral is Referral.GROUP and _group_usable(newcomer.group):
-                group = newcomer.group
-                assert group is not None and group.email is not None
-                deliveries.append(
-                    Delivery(
-                        tab="newcomers",
-                        row_id=row_id,
-                        stamp="introduction",
-                        letters=(
-                            Letter(
-                                "introduction_newcomer",
-                                newcomer.person.language,
-                                newcomer.email,
-                                newcomer.person.name,
-                                newcomer.person,
-                                group=group,
-                            ),
-                            Letter(
-                                "introduction_group",
-                                config.language,
-                                group.email,
-                                group.contact,
-                                newcomer.person,
-                                group=group,
-                            ),
-                        ),
-                        due_since=due_since,
-                        action="introduktion",
-                        on_sent=(
-                            _copy_to_followups(newcomer, group.name, today, config, in_followups),
-                            _erase("newcomers", row_id, NEWCOMERS.personal_columns),
-                        ),
-                    )
+        referral = _referral(newcomer, config)
+        if referral is not None and newcomer.introduction.state is StampState.DUE:
+            letters, referred_to, action = referral
+            deliveries.append(
+                Delivery(
+                    tab="newcomers",
+                    row_id=row_id,
+                    stamp="introduction",
+                    letters=letters,
+                    due_since=newcomer.call or newcomer.registered or today,
+                    action=action,
+                    on_sent=_move_to_followups(newcomer, referred_to, today, config, in_followups),
                 )
-            elif newcomer.referral is Referral.ALTERNATIVE:
-                assert newcomer.alternative is not None
-                deliveries.append(
-                    Delivery(
-                        tab="newcomers",
-                        row_id=row_id,
-                        stamp="introduction",
-                        letters=(
-                            Letter(
-                                "alternatives",
-                                newcomer.person.language,
-                                newcomer.email,
-                                newcomer.person.name,
-                                newcomer.person,
-                                chosen=newcomer.alternative,
-                            ),
-                        ),
-                        due_since=due_since,
-                        action="alternativ",
-                        on_sent=(
-                            _copy_to_followups(
-                                newcomer, newcomer.alternative.value, today, config, in_followups
-                            ),
-                            _erase("newcomers", row_id, NEWCOMERS.personal_columns),
-                        ),
-                    )
-                )
+            )
 
         erase_on = (
             _outcome_erase_date(newcomer, config)
@@ -760,26 +768,19 @@ def plan_day(tables: Tables, today: dt.date, config: Config) -> Plan:
         )
         if erase_on is not None and erase_on <= today and not newcomer.personal_blank:
             changes.append(_erase("newcomers", row_id, NEWCOMERS.personal_columns))
+            erased.append(row_id)
             reason = newcomer.outcome.value if newcomer.outcome else "ingen kontakt"
             log.append(LogEntry("uppgifter raderade", row_id, f"Intresserade ({reason})"))
 
-        moved_on = newcomer.referral in (Referral.GROUP, Referral.ALTERNATIVE)
-        if moved_on and newcomer.introduction.state is StampState.SENT:
+        moved_to = _referred_to(newcomer)
+        if moved_to is not None and newcomer.introduction.state is StampState.SENT:
             # Introduced (by a run that stopped half-way, or by hand) but not yet moved:
             # finish the move so no personal data stays in Intresserade.
-            referred_to = (
-                newcomer.group.name
-                if newcomer.group is not None
-                else newcomer.alternative.value
-                if newcomer.alternative is not None
-                else ""
-            )
             referred_on = newcomer.introduction.date or today
-            changes.append(
-                _copy_to_followups(newcomer, referred_to, referred_on, config, in_followups)
+            changes.extend(
+                _move_to_followups(newcomer, moved_to, referred_on, config, in_followups)
             )
-            changes.append(_erase("newcomers", row_id, NEWCOMERS.personal_columns))
-            log.append(LogEntry("flyttad till Uppföljning", row_id, referred_to))
+            log.append(LogEntry("flyttad till Uppföljning", row_id, moved_to))
 
         if newcomer.welcome.state is StampState.SENDING:
             flags.append(
@@ -810,6 +811,7 @@ def plan_day(tables: Tables, today: dt.date, config: Config) -> Plan:
         flags=tuple(flags),
         log=tuple(log),
         shared=analysis.shared,
+        erased=tuple(erased),
     )
 
 

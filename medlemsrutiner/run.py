@@ -173,11 +173,7 @@ def run_daily(
     rendered = render_plan(plan, renderer, config, now)
     report = DailyReport(today=today, dry_run=dry_run, flags=list(plan.flags))
     report.new_ids = [c.row_id for c in plan.first_writes if isinstance(c, ch.AssignId)]
-    report.erased = [
-        c.row_id
-        for c in plan.changes
-        if isinstance(c, SetCells) and c.tab == "newcomers" and all(v is None for _, v in c.values)
-    ]
+    report.erased = list(plan.erased)
     order = sorted(range(len(plan.deliveries)), key=lambda i: (plan.deliveries[i].due_since, i))
     report.sent_last_24h = rules.letters_sent_since(
         tables["log"], now - dt.timedelta(hours=24), config.zone
