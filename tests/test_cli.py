@@ -154,3 +154,17 @@ def test_make_demo_builds_a_workbook_with_every_stage(folder: Path) -> None:
         "saknar giltig e-post",
     ):
         assert expected in run.stdout, expected
+    messages = read_outbox(folder / "outbox")
+    subjects = {str(m["Subject"]).split()[0] for m in messages}
+    assert {
+        "Välkommen",
+        "Din",
+        "Ny",
+        "Sätt",
+    } <= subjects  # welcome, both introductions, alternatives
+    for message in messages:
+        assert message.get_content_type() == "multipart/alternative"
+        text, html = message.get_body(("plain",)), message.get_body(("html",))
+        assert text is not None and html is not None
+        assert text.get_content_charset() == html.get_content_charset() == "utf-8"
+    assert sum(m["Content-Language"] == "sv" for m in messages) >= len(messages) - 2
