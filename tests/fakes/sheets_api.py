@@ -22,6 +22,7 @@ Every request is answered under one lock; hooks and injected delays run outside 
 from __future__ import annotations
 
 import json
+import sys
 import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -184,7 +185,7 @@ class FakeSheetsApi:
         class Handler(_Handler):
             fake = api
 
-        server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        server = _QuietServer(("127.0.0.1", 0), Handler)
         server.daemon_threads = True
         self._server = server
         self._thread = threading.Thread(
@@ -772,6 +773,16 @@ def _route_drive(store: Store, method: str, rest: str, params: Params, body: Jso
 
 # ---------------------------------------------------------------------------------------------
 # HTTP plumbing
+
+
+class _QuietServer(ThreadingHTTPServer):
+    """A server that stays silent when a client hangs up before its answer (a client that
+    timed out on an injected delay); any other error is still printed."""
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            return
+        super().handle_error(request, client_address)
 
 
 class _Handler(BaseHTTPRequestHandler):
