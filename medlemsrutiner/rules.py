@@ -26,6 +26,7 @@ from medlemsrutiner.changes import AppendRow, AssignId, Change, SetCells, Values
 from medlemsrutiner.config import Config
 from medlemsrutiner.schema import (
     ALTERNATIVE_LINKS,
+    FOLLOWUPS,
     LANGUAGES,
     NEWCOMERS,
     TEXT_KEYS,
@@ -206,7 +207,7 @@ class Plan:
     log: tuple[LogEntry, ...]
     shared: Shared
     erased: tuple[int, ...] = ()
-    """IDs whose personal cells in Intresserade this plan blanks without a referral."""
+    """IDs whose personal data this plan erases (not counting the move to Uppföljning)."""
 
     @property
     def problems(self) -> tuple[Flag, ...]:
@@ -437,8 +438,15 @@ class _Followup:
     follow_up_by: dt.date | None
     followed_up: dt.date | None
     result: str
-    erased: bool
+    erased: dt.date | None
     problems: tuple[str, ...]
+
+
+def _followup_erase_date(followup: _Followup, config: Config) -> dt.date | None:
+    """A week (configurable) after the follow-up call, once a result is written."""
+    if not followup.result or followup.followed_up is None:
+        return None
+    return followup.followed_up + dt.timedelta(days=config.routine.erase_after_result_days)
 
 
 def _parse_followup(row: int, record: Mapping[str, Any], today: dt.date) -> _Followup:
@@ -454,8 +462,17 @@ def _parse_followup(row: int, record: Mapping[str, Any], today: dt.date) -> _Fol
     result = cells.parse_word(record["result"], result_words())
     if isinstance(result, cells.Bad):
         problems.append("Rätta Resultat: skriv Aktiv, Inte aktiv eller Ej nådd.")
+    if (
+        result is not None
+        and not isinstance(result, cells.Bad)
+        and cells.is_blank(record["followed_up"])
+    ):
+        problems.append(
+            "Fyll i Uppföljning: datumet för samtalet (uppgifterna raderas en vecka efter)."
+        )
     email = cells.parse_email(record["email"])
     parsed_id = cells.parse_id(record["id"])
+    erased = date_of("erased", "Raderad")
     return _Followup(
         row=row,
         id=parsed_id if isinstance(parsed_id, int) else None,
@@ -466,7 +483,7 @@ def _parse_followup(row: int, record: Mapping[str, Any], today: dt.date) -> _Fol
         follow_up_by=date_of("follow_up_by", "Följ upp senast"),
         followed_up=date_of("followed_up", "Uppföljning"),
         result=result.value if result is not None and not isinstance(result, cells.Bad) else "",
-        erased=not cells.is_blank(record["erased"]),
+        erased=erased if isinstance(erased, dt.date) else None,
         problems=tuple(problems),
     )
 
@@ -803,6 +820,21 @@ def plan_day(tables: Tables, today: dt.date, config: Config) -> Plan:
                 )
             )
 
+    for followup in analysis.followups:
+        if followup.id is None:
+            continue
+        flags.extend(
+            Flag("followups", followup.row, followup.id, text) for text in followup.problems
+        )
+        erase_on = _followup_erase_date(followup, config)
+        if erase_on is not None and erase_on <= today and followup.erased is None:
+            blank = tuple((name, None) for name in FOLLOWUPS.personal_columns)
+            changes.append(SetCells("followups", followup.id, (*blank, ("erased", today))))
+            erased.append(followup.id)
+            log.append(
+                LogEntry("uppgifter raderade", followup.id, f"Uppföljning ({followup.result})")
+            )
+
     return Plan(
         today=today,
         first_writes=analysis.first_writes,
@@ -1122,6 +1154,11 @@ def followup_status(followup: _Followup, today: dt.date, config: Config) -> str:
     parts = list(followup.problems)
     if followup.result:
         parts.append(f"Uppföljd: {followup.result}.")
+        erase_on = _followup_erase_date(followup, config)
+        if followup.erased is not None:
+            parts.append(f"Personuppgifterna raderade {_d(followup.erased)}.")
+        elif erase_on is not None:
+            parts.append(f"Personuppgifterna raderas {_d(erase_on)}.")
     elif followup.follow_up_from is not None and followup.follow_up_by is not None:
         window = f"{_d(followup.follow_up_from)}–{_d(followup.follow_up_by)}"
         if today > followup.follow_up_by:

@@ -111,7 +111,7 @@ FOLLOWUPS = Tab(
         Column("followed_up", "Uppföljning", C, kind="date"),
         Column("result", "Resultat", C),
         Column("reengagement", "Återvärvning", S, required=False, kind="date"),
-        Column("erased", "Raderad", S, required=False, kind="date"),
+        Column("erased", "Raderad", S, kind="date"),
         Column("status", "Status", S),
         Column("note", "Anteckning", C, required=False, personal=True),
     ),

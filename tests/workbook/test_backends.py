@@ -236,3 +236,28 @@ def test_many_appended_rows_grow_the_sheet_beyond_its_grid(harness: Harness) -> 
     run(harness)
     assert sorted(by_id(harness, "Uppföljning")) == list(range(1, 41))
     assert len(harness.tab("Logg")) == 40  # one line per introduction, all landed
+
+
+def test_a_week_after_the_follow_up_call_the_personal_data_is_erased(harness: Harness) -> None:
+    followup = {
+        "id": 3,
+        "name": "Testa Person3",
+        "email": "person3@example.se",
+        "phone": "070-174 06 13",
+        "referred_to": "Centrumgruppen",
+        "referred": TODAY - 70 * DAY,
+        "follow_up_from": TODAY - 14 * DAY,
+        "follow_up_by": TODAY,
+        "followed_up": TODAY - 7 * DAY,
+        "result": "Aktiv",
+        "note": "trivs",
+    }
+    harness.seed(workbook_grids(followups=[followup]))
+    report = run(harness)
+    row = by_id(harness, "Uppföljning")[3]
+    assert all(row[h] is None for h in ("Namn", "E-post", "Telefon", "Anteckning"))
+    assert row["Raderad"] == TODAY and row["Resultat"] == "Aktiv"
+    assert row["Hänvisad till"] == "Centrumgruppen" and row["Hänvisad"] == TODAY - 70 * DAY
+    assert row["Status"] == "Uppföljd: Aktiv. Personuppgifterna raderade 2026-11-24."
+    assert report.erased == [3]
+    assert "person3" not in repr(harness.tab("Logg"))
