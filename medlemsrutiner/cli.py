@@ -188,3 +188,24 @@ def check_setup(config_path: Path) -> None:
         mark = "OK " if check.ok and not check.warning else "OBS" if check.ok else "FEL"
         click.echo(f"[{mark}] {check.text}")
     sys.exit(exit_code(checks))
+
+
+@click.command(context_settings={"help_option_names": ["-h", "--help"]})
+@_config_option
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("preview"),
+    show_default=True,
+    help="Mappen där breven och index.html skrivs.",
+)
+@_translate_errors
+def preview_emails(config_path: Path, out: Path) -> None:
+    """Skriv varje brevmall, på svenska och engelska och med påhittade uppgifter, som
+    HTML-filer att titta på i en webbläsare. Ändrar ingenting i arbetsboken."""
+    from medlemsrutiner.preview import write_preview
+
+    config = load_config(config_path)
+    _, now = clock(config, None)
+    index = write_preview(config, Renderer(config.mail.templates), out, now)
+    click.echo(f"Öppna {index} i en webbläsare.")

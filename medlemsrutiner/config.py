@@ -276,13 +276,11 @@ def _mail(section: _Section, coordinator: Coordinator) -> MailConfig:
     if transport == "smtp" or "smtp" in section.data:
         smtp_section = section.section("smtp")
         gmail = smtp_section.get("gmail", bool, False)
+        security = smtp_section.choice("security", ("starttls", "ssl", "none"), "starttls")
         smtp = SmtpConfig(
             host=smtp_section.get("host", str, "smtp.gmail.com" if gmail else None),
-            port=smtp_section.get("port", int, 587),
-            security=cast(
-                Literal["starttls", "ssl", "none"],
-                smtp_section.choice("security", ("starttls", "ssl", "none"), "starttls"),
-            ),
+            port=smtp_section.get("port", int, 465 if security == "ssl" else 587),
+            security=cast(Literal["starttls", "ssl", "none"], security),
             username=smtp_section.get("username", str, coordinator.email),
             password_env=smtp_section.get("password_env", str, "MEDLEMSRUTINER_SMTP_PASSWORD"),
             gmail=gmail,

@@ -125,7 +125,7 @@ class Renderer:
 
 
 def ascii_address(address: str) -> str:
-    """`address` with its domain in IDNA form (`kim@åre.example` -> `kim@xn--re-1la.example`).
+    """`address` with its domain in IDNA form (`kim@åre.example` -> `kim@xn--re-xia.example`).
 
     SMTP envelopes and address headers carry ASCII domains only. Raises ValueError when the
     domain is not a valid internationalised domain name.
@@ -135,8 +135,9 @@ def ascii_address(address: str) -> str:
         return address
     try:
         return f"{local}@{idna.encode(domain, uts46=True).decode('ascii')}"
-    except idna.IDNAError as error:
-        raise ValueError(f"domänen går inte att skriva som IDNA ({error})") from None
+    except idna.IDNAError:
+        # idna's message quotes the domain: personal data, so it stays out of cells and Logg.
+        raise ValueError("domänen är inte ett giltigt internationellt domännamn") from None
 
 
 def _header_address(address: str) -> str:
@@ -205,13 +206,19 @@ def build(
     mail = config.mail
     message = EmailMessage(policy=email.policy.SMTP)
     message["Subject"] = subject
-    message["From"] = Address(display_name=mail.from_name, addr_spec=mail.from_address)
+    message["From"] = Address(
+        display_name=mail.from_name, addr_spec=_header_address(mail.from_address)
+    )
     message["To"] = Address(
         display_name=letter.to_name, addr_spec=_header_address(letter.to_address)
     )
-    message["Reply-To"] = Address(display_name=config.coordinator.name, addr_spec=mail.reply_to)
+    message["Reply-To"] = Address(
+        display_name=config.coordinator.name, addr_spec=_header_address(mail.reply_to)
+    )
     message["Date"] = format_datetime(now.astimezone(config.zone))
-    message["Message-ID"] = make_msgid(domain=mail.from_address.rpartition("@")[2] or None)
+    message["Message-ID"] = make_msgid(
+        domain=_header_address(mail.from_address).rpartition("@")[2] or None
+    )
     message.set_content(text, subtype="plain", charset="utf-8", cte="quoted-printable")
     message.add_alternative(html, subtype="html", charset="utf-8", cte="quoted-printable")
     # After the content: set_content() removes every Content-* header set before it.

@@ -222,9 +222,11 @@ def run_daily(
         delivery_changes, delivery_log = rules.settle(delivery, letter_outcomes, today)
         settled.extend(delivery_changes)
         entries.extend(delivery_log)
-        if all(isinstance(o, rules.Sent) for o in letter_outcomes):
+        went = [isinstance(o, rules.Sent) for o in letter_outcomes]
+        if all(went):
             report.sent.setdefault(delivery.action, []).append(delivery.row_id)
-        elif any(isinstance(o, Failed) and not o.retry for o in letter_outcomes):
+        elif any(went) or any(isinstance(o, Failed) and not o.retry for o in letter_outcomes):
+            # Held for a person: an error in the cell, or half sent (never retried either way).
             report.failed.setdefault(delivery.action, []).append(delivery.row_id)
         else:
             report.waiting.setdefault(delivery.action, []).append(delivery.row_id)

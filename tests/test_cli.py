@@ -48,7 +48,7 @@ def folder(tmp_path: Path) -> Path:
 
 
 def test_every_script_has_help(folder: Path) -> None:
-    for name in ("run_daily", "init_workbook", "make_demo"):
+    for name in ("run_daily", "init_workbook", "make_demo", "preview_emails"):
         result = script(name, "--help", cwd=folder)
         assert result.returncode == 0 and "--config" in result.stdout, name
 
