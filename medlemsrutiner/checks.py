@@ -124,16 +124,15 @@ def _templates(config: Config, today: dt.date) -> Check:
 def _mail(config: Config, env: Mapping[str, str]) -> list[Check]:
     if config.mail.transport == "outbox":
         return [Check(True, f"Breven skrivs till utkorgen {config.mail.outbox}.")]
-    smtp = config.mail.smtp
-    assert smtp is not None
-    if smtp.oauth2_file is not None:
-        found = smtp.oauth2_file.exists()
-        return [
-            Check(found, f"OAuth2-filen {smtp.oauth2_file} " + ("finns." if found else "saknas."))
-        ]
-    if env.get(smtp.password_env):
-        return [Check(True, f"Lösenordet finns i miljövariabeln {smtp.password_env}.")]
-    return [Check(False, f"Miljövariabeln {smtp.password_env} med SMTP-lösenordet är inte satt.")]
+    from medlemsrutiner.smtp import open_smtp_transport
+
+    try:
+        transport = open_smtp_transport(config, env)
+        with transport:  # connects and logs in, sends nothing
+            pass
+    except AppError as error:
+        return [Check(False, str(error))]
+    return [Check(True, f"Inloggningen till e-postservern lyckades ({transport.describe()}).")]
 
 
 def _access(config: Config, workbook: Workbook) -> list[Check]:

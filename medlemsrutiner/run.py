@@ -12,6 +12,7 @@ carries counts and IDs only, never a name, address or phone number.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -198,7 +199,10 @@ def run_daily(
 
     now_text = _time_text(now, config)
     marker = rules.sending_marker(now_text)
-    with transport:
+    # The connection opens (and logs in) before any marker is written, so a refused login
+    # stops the run with nothing marked; on a day without letters the mail server is not
+    # needed at all, and IDs, Status and Logg are still written.
+    with transport if chosen else contextlib.nullcontext(transport):
         markers = [
             SetCells(
                 plan.deliveries[i].tab,

@@ -810,3 +810,48 @@ def test_security_ssl_defaults_to_port_465_and_starttls_to_587(tmp_path: Path) -
         return config.mail.smtp.port
 
     assert (port(security="ssl"), port(), port(security="ssl", port=2465)) == (465, 587, 2465)
+
+
+# --- Days without letters, and check_setup -------------------------------------------------------
+
+
+def test_a_day_without_letters_does_not_need_the_mail_server(tmp_path: Path) -> None:
+    with LocalSmtpServer(auth=True) as server:
+        config = smtp_config(tmp_path, server)
+    # The server is gone and the password wrong, but nothing is due: IDs and Status still land.
+    workbook = memory_workbook(
+        newcomers=[newcomer(None, registered=TODAY - 40 * DAY, welcome=TODAY - 39 * DAY)]
+    )
+    report = run(workbook, config, env={"MEDLEMSRUTINER_SMTP_PASSWORD": "fel"})
+    assert report.sent == {} and report.new_ids == [1]
+    assert "FÖRSENAT: ring" in by_id(workbook)[1]["Status"]
+
+
+def test_check_setup_logs_in_to_the_mail_server_and_reports_a_refused_login(tmp_path: Path) -> None:
+    from medlemsrutiner.checks import check_setup
+
+    with LocalSmtpServer(auth=True) as server:
+        config = smtp_config(tmp_path, server)
+        assert config.workbook.path is not None
+        write_demo_free_workbook(config.workbook.path)
+
+        def open_workbook() -> XlsxWorkbook:
+            assert config.workbook.path is not None
+            return XlsxWorkbook(config.workbook.path, config.workbook.tab_names)
+
+        good = check_setup(config, open_workbook, ENV, TODAY)
+        bad = check_setup(config, open_workbook, {"MEDLEMSRUTINER_SMTP_PASSWORD": "fel"}, TODAY)
+        assert server.logins == [USERNAME]  # the good login; the wrong password was refused
+        assert server.received == []
+    assert any(
+        check.ok and "Inloggningen till e-postservern lyckades" in check.text for check in good
+    )
+    assert any(not check.ok for check in bad)
+
+
+def write_demo_free_workbook(path: Path) -> None:
+    """An empty workbook with every tab and header."""
+    from medlemsrutiner.schema import TABS
+
+    with XlsxWorkbook(path, {tab.key: tab.default_name for tab in TABS}) as workbook:
+        workbook.ensure_tabs({tab.default_name: tab.headers for tab in TABS})
