@@ -11,9 +11,9 @@ from dataclasses import dataclass
 
 from medlemsrutiner.config import Config
 from medlemsrutiner.errors import EXIT_NOTHING_DONE, EXIT_OK, EXIT_PARTIAL, AppError
-from medlemsrutiner.messages import Renderer, context
-from medlemsrutiner.rules import LETTER_KINDS, Group, Letter, Person, Shared, Training
-from medlemsrutiner.schema import LANGUAGES, Alternative, tables_from_grids
+from medlemsrutiner.messages import PARTS, Renderer, context
+from medlemsrutiner.preview import sample_letters, sample_shared
+from medlemsrutiner.schema import LANGUAGES, tables_from_grids
 from medlemsrutiner.workbook import Workbook
 
 
@@ -22,65 +22,6 @@ class Check:
     ok: bool
     text: str
     warning: bool = False
-
-
-def sample_letters(config: Config, today: dt.date) -> list[tuple[Letter, Shared]]:
-    """One letter of every kind in every language, about invented people."""
-    person = Person(
-        "Exempel Exempelsson",
-        "exempel@example.se",
-        "070-174 06 50",
-        "Exempelstad",
-        "yttrandefrihet",
-        "sv",
-    )
-    group = Group(
-        "Exempelgruppen",
-        "Rut Exempelsson",
-        "grupp@example.org",
-        "070-174 06 05",
-        "Tisdagar 18.30, Folkets hus",
-        "Kampanjer och brevskrivning",
-        True,
-        2,
-    )
-    shared = Shared(
-        texts={
-            "lokal_information": "Vi har fem aktiva grupper i Exempelstad.",
-            "aktuell_aktion": "Skriv under för en fängslad journalist.",
-            "aktuell_aktion_länk": "https://example.org/aktion",
-            "signatur": "",
-        },
-        trainings=(
-            Training(
-                today + dt.timedelta(days=9),
-                "18.00–20.00",
-                "Grundutbildning",
-                "Folkets hus",
-                "https://example.org/anmalan",
-                "För nya medlemmar.",
-            ),
-        ),
-    )
-    letters = []
-    for language in LANGUAGES:
-        someone = Person(**{**person.__dict__, "language": language})
-        for kind in LETTER_KINDS:
-            letters.append(
-                (
-                    Letter(
-                        kind,
-                        language,
-                        someone.email,
-                        someone.name,
-                        someone,
-                        group=group,
-                        chosen=Alternative.FLASH_ACTIONS,
-                    ),
-                    shared,
-                )
-            )
-    return letters
 
 
 def check_setup(
@@ -110,9 +51,10 @@ def check_setup(
 
 def _templates(config: Config, today: dt.date) -> Check:
     renderer = Renderer(config.mail.templates)
+    shared = sample_shared(today)
     try:
-        for letter, shared in sample_letters(config, today):
-            for part in ("subject.txt", "body.txt", "body.html"):
+        for letter in (letter for language in LANGUAGES for letter in sample_letters(language)):
+            for part in PARTS:
                 renderer.render_part(
                     letter.language, letter.kind, part, context(letter, shared, config)
                 )

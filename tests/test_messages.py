@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from medlemsrutiner.checks import sample_letters
 from medlemsrutiner.config import Config
 from medlemsrutiner.errors import TemplateError
 from medlemsrutiner.mail import Outbox
 from medlemsrutiner.messages import Renderer, build, long_date
+from medlemsrutiner.preview import sample_letters, sample_shared
 from medlemsrutiner.rules import Letter, Person, Shared
 from medlemsrutiner.schema import Alternative
 from tests.support import NOW, REPO, TODAY, make_config
@@ -32,10 +32,18 @@ def renderer() -> Renderer:
 
 def sample(config: Config, kind: str, language: str = "sv") -> tuple[Letter, Shared]:
     """The sample letter of `kind` in `language`."""
-    for letter, shared in sample_letters(config, TODAY):
-        if letter.kind == kind and letter.language == language:
-            return letter, shared
+    for letter in sample_letters(language):
+        if letter.kind == kind:
+            return letter, sample_shared(TODAY)
     raise AssertionError(kind)
+
+
+def every_sample() -> list[tuple[Letter, Shared]]:
+    return [
+        (letter, sample_shared(TODAY))
+        for language in ("sv", "en")
+        for letter in sample_letters(language)
+    ]
 
 
 def parse(data: bytes) -> EmailMessage:
@@ -53,7 +61,7 @@ def parts(message: EmailMessage) -> tuple[str, str]:
 def test_every_letter_in_both_languages_is_multipart_alternative_with_text_first(
     config: Config, renderer: Renderer
 ) -> None:
-    for letter, shared in sample_letters(config, TODAY):
+    for letter, shared in every_sample():
         message = parse(build(renderer, letter, shared, config, NOW, "ID1-x").data)
         assert message.get_content_type() == "multipart/alternative"
         kinds = [part.get_content_type() for part in message.iter_parts()]
@@ -67,7 +75,7 @@ def test_every_letter_in_both_languages_is_multipart_alternative_with_text_first
 def test_headers_name_the_sender_reply_to_date_and_a_unique_message_id(
     config: Config, renderer: Renderer
 ) -> None:
-    letter, shared = sample_letters(config, TODAY)[0]
+    letter, shared = every_sample()[0]
     first = parse(build(renderer, letter, shared, config, NOW, "a").data)
     second = parse(build(renderer, letter, shared, config, NOW, "b").data)
     assert str(first["From"]) == "Kim Exempelsson <medlemsansvarig@example.org>"
@@ -90,9 +98,9 @@ def test_swedish_letters_keep_a_with_ring_and_umlauts_everywhere(
 
 
 def test_subjects_never_carry_personal_data(config: Config, renderer: Renderer) -> None:
-    for letter, shared in sample_letters(config, TODAY):
+    for letter, shared in every_sample():
         subject = parse(build(renderer, letter, shared, config, NOW, "x").data)["Subject"]
-        for private in ("Exempel Exempelsson", "exempel@example.se", "070-174 06 50"):
+        for private in ("Exempel Påhittadsson", "exempel.pahittadsson@example.se", "070-174 06 42"):
             assert private not in subject
 
 
@@ -111,9 +119,12 @@ def test_texts_and_upcoming_trainings_appear_in_the_letters(
 ) -> None:
     letter, shared = sample(config, "welcome")
     text, html = parts(parse(build(renderer, letter, shared, config, NOW, "x").data))
-    assert "Vi har fem aktiva grupper i Exempelstad." in text
+    assert "Vi är ett tjugotal aktiva i Exempelstad" in text
     assert "https://example.org/aktion" in text and 'href="https://example.org/aktion"' in html
-    assert "Grundutbildning: torsdag 3 december 2026 kl. 18.00–20.00, Folkets hus" in text
+    assert (
+        "Grundutbildning för nya medlemmar (exempel): söndag 6 december 2026 kl. 18.00–20.00, "
+        "Exempelgatan 1, Exempelstad" in text
+    )
 
 
 def test_the_alternatives_letter_gives_every_link_with_the_chosen_one_first(
@@ -144,8 +155,9 @@ def test_the_group_letter_carries_the_newcomers_details_and_the_newcomer_the_gro
     to_newcomer, _ = parts(
         parse(build(renderer, *letters["introduction_newcomer"], config, NOW, "x").data)
     )
-    assert "exempel@example.se" in to_group and "070-174 06 50" in to_group
-    assert "grupp@example.org" in to_newcomer and "Tisdagar 18.30, Folkets hus" in to_newcomer
+    assert "exempel.pahittadsson@example.se" in to_group and "070-174 06 42" in to_group
+    assert "exempelgruppen@example.org" in to_newcomer
+    assert "Tisdagar 18.30, Exempelgatan 1" in to_newcomer
 
 
 def test_english_letters_come_from_the_english_templates(
@@ -161,7 +173,7 @@ def test_a_misspelt_variable_is_an_error_not_a_blank(config: Config, tmp_path: P
     folder = tmp_path / "sv" / "welcome"
     folder.mkdir(parents=True)
     (folder / "subject.txt").write_text("Hej {{ nykomling.namn }}", encoding="utf-8")
-    letter, shared = sample_letters(config, TODAY)[0]
+    letter, shared = every_sample()[0]
     with pytest.raises(TemplateError, match=r"sv/welcome/subject\.txt går inte att fylla i"):
         build(Renderer(tmp_path), letter, shared, config, NOW, "x")
 
@@ -172,7 +184,7 @@ def test_templates_run_in_a_sandbox(config: Config, tmp_path: Path) -> None:
     (folder / "subject.txt").write_text(
         "{{ newcomer.__class__.__init__.__globals__ }}", encoding="utf-8"
     )
-    letter, shared = sample_letters(config, TODAY)[0]
+    letter, shared = every_sample()[0]
     with pytest.raises(TemplateError):
         build(Renderer(tmp_path), letter, shared, config, NOW, "x")
 
@@ -180,7 +192,7 @@ def test_templates_run_in_a_sandbox(config: Config, tmp_path: Path) -> None:
 def test_the_outbox_file_holds_exactly_the_bytes_smtp_would_send(
     config: Config, renderer: Renderer, tmp_path: Path
 ) -> None:
-    letter, shared = sample_letters(config, TODAY)[0]
+    letter, shared = every_sample()[0]
     outgoing = build(renderer, letter, shared, config, NOW, "ID4-welcome")
     outbox = Outbox(tmp_path / "ut", NOW)
     with outbox:
