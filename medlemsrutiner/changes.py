@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from medlemsrutiner import cells
-from medlemsrutiner.schema import TABS_BY_KEY, Grid, Tab, header_key
+from medlemsrutiner.schema import TABS_BY_KEY, Grid, Tab, header_key, present_columns
 
 CellValue = str | int | float | dt.date | None
 """A value to write. str is literal text (never a formula), a date is a date cell, None clears."""
@@ -29,18 +29,19 @@ Values = tuple[tuple[str, CellValue], ...]
 """(internal column name, value) pairs."""
 
 
-def values(**pairs: CellValue) -> Values:
-    """Build a Values tuple from keyword arguments: `values(status="…", welcome=today)`."""
-    return tuple(pairs.items())
-
-
 @dataclass(frozen=True)
 class SetCells:
-    """Set cells of the row whose ID is `row_id`."""
+    """Set cells of the row whose ID is `row_id`.
+
+    With `expect`, (column, text) pairs, the write lands only if those cells still read as
+    that text (`cells.text`, "" for blank) in the fresh read: compare-and-set, so a sending
+    marker never overwrites a stamp that another run or a person wrote after this run's read.
+    """
 
     tab: str
     row_id: int
     values: Values
+    expect: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -94,14 +95,6 @@ class Resolution:
     landed: tuple[Change, ...]
     skipped: tuple[Skipped, ...] = field(default=())
 
-    def landed_ids(self, tab: str) -> frozenset[int]:
-        """IDs of `tab` that at least one landed SetCells/AssignId wrote to."""
-        return frozenset(
-            change.row_id
-            for change in self.landed
-            if isinstance(change, SetCells | AssignId) and change.tab == tab
-        )
-
 
 def fingerprint_of(tab: Tab, record: Mapping[str, Any]) -> tuple[str, ...]:
     """A row's content over the tab's known columns, as text, for finding it again."""
@@ -115,17 +108,6 @@ def _fingerprint_in_grid(
         cells.text(row[positions[name]]) if name in positions and positions[name] < len(row) else ""
         for name in tab.column_names
     )
-
-
-def _positions(tab: Tab, header_row: Sequence[Any]) -> dict[str, int]:
-    """Known columns present in `header_row` (no error when one is missing)."""
-    positions: dict[str, int] = {}
-    wanted = {header_key(column.header): column.name for column in tab.columns}
-    for index, text in enumerate(header_row):
-        name = wanted.get(header_key(text))
-        if name is not None and name not in positions:
-            positions[name] = index
-    return positions
 
 
 def _last_nonblank(grid: Grid) -> int:
@@ -144,7 +126,7 @@ class _TabState:
         self.created = grid is None or len(grid) == 0
         header = list(tab.headers) if self.created else list(grid[0])  # type: ignore[index]
         self.grid: Grid = [header] if self.created else grid  # type: ignore[assignment]
-        self.positions = _positions(tab, header)
+        self.positions = present_columns(tab, header)
         self.ids: dict[int, list[int]] = {}
         self.unnumbered: dict[tuple[str, ...], list[int]] = {}
         id_column = self.positions.get("id")
@@ -195,11 +177,18 @@ def resolve(
             cell_values = (("id", change.row_id), *change.values)
         else:
             cell_values = change.values
-        missing = [name for name, _ in cell_values if name not in tab_state.positions]
+        positions = tab_state.positions
+        missing = [
+            name
+            for name, _ in cell_values
+            if name not in positions and tab_state.tab.column(name).required
+        ]
         if missing:
             headers = ", ".join(tab_state.tab.column(name).header for name in missing)
             skipped.append(Skipped(change, f"kolumnen {headers} saknas"))
             continue
+        # An optional column the sheet does not have holds nothing to write or erase.
+        cell_values = tuple((name, value) for name, value in cell_values if name in positions)
         if isinstance(change, SetCells):
             rows = tab_state.ids.get(change.row_id, [])
             if len(rows) != 1:
@@ -207,6 +196,15 @@ def resolve(
                 skipped.append(Skipped(change, reason))
                 continue
             row = rows[0]
+            current = tab_state.grid[row] if row < len(tab_state.grid) else ()
+            if any(
+                cells.text(current[positions[name]] if positions[name] < len(current) else None)
+                != expected
+                for name, expected in change.expect
+                if name in positions
+            ):
+                skipped.append(Skipped(change, "cellen ändrades under körningen"))
+                continue
         elif isinstance(change, AssignId):
             candidates = tab_state.unnumbered.get(change.fingerprint, [])
             if not candidates or change.row_id in tab_state.ids:
@@ -223,8 +221,7 @@ def resolve(
                 # Later changes in the same batch may address the new row by its ID.
                 tab_state.ids.setdefault(appended_id, []).append(row)
         writes.extend(
-            CellWrite(tab_state.name, row, tab_state.positions[name], value)
-            for name, value in cell_values
+            CellWrite(tab_state.name, row, positions[name], value) for name, value in cell_values
         )
         landed.append(change)
 

@@ -58,6 +58,7 @@ class StampState(enum.Enum):
     DUE = "due"
     SENDING = "sending"
     SENT = "sent"
+    PARTIAL = "partial"
     HELD = "held"
 
 
@@ -72,6 +73,13 @@ class Stamp:
     state: StampState
     date: dt.date | None = None
     text: str = ""
+    remaining: frozenset[str] = frozenset()
+    """For PARTIAL: the letter kinds still to send (the others went out)."""
+
+
+PARTIAL = "Delvis skickat"
+"""Start of a stamp whose delivery went out in part: `Delvis skickat 2026-11-24: kvar till
+gruppens kontaktperson`; followed by ` – fel: …` when the rest failed for good."""
 
 
 def read_stamp(value: Any, today: dt.date) -> Stamp:
@@ -80,6 +88,15 @@ def read_stamp(value: Any, today: dt.date) -> Stamp:
     raw = cells.text(value)
     if raw.casefold().startswith(SENDING.casefold().rstrip("…")):
         return Stamp(StampState.SENDING, text=raw)
+    if raw.startswith(PARTIAL):
+        remaining = frozenset(
+            kind
+            for kind in ("introduction_newcomer", "introduction_group")
+            if f"kvar till {_PART_NAMES[kind]}" in raw
+        )
+        if remaining and " – fel: " not in raw:
+            return Stamp(StampState.PARTIAL, text=raw, remaining=remaining)
+        return Stamp(StampState.HELD, text=raw, remaining=remaining)
     parsed = cells.parse_date(value, today)
     if isinstance(parsed, dt.date):
         return Stamp(StampState.SENT, date=parsed, text=raw)
@@ -164,6 +181,10 @@ class Delivery:
     due_since: dt.date
     action: str
     on_sent: tuple[Change, ...] = ()
+    already_sent: tuple[LetterKind, ...] = ()
+    """Letters of this delivery that an earlier run sent (the stamp says `Delvis skickat`)."""
+    stamp_text: str = ""
+    """The stamp cell as read: the marker is written only if it still reads so."""
 
 
 @dataclass(frozen=True)
@@ -367,7 +388,8 @@ def _parse_newcomer(
 
     language = cells.parse_word(record["language"], _LANGUAGE_WORDS)
     if isinstance(language, cells.Bad):
-        problems.append("Rätta Språk: skriv sv eller en (svenska används tills dess).")
+        fallback = {"sv": "svenska", "en": "engelska"}[config.language]
+        problems.append(f"Rätta Språk: skriv sv eller en ({fallback} används tills dess).")
         language = config.language
     language = language or config.language
     if language not in LANGUAGES:
@@ -462,17 +484,18 @@ def _parse_followup(row: int, record: Mapping[str, Any], today: dt.date) -> _Fol
     result = cells.parse_word(record["result"], result_words())
     if isinstance(result, cells.Bad):
         problems.append("Rätta Resultat: skriv Aktiv, Inte aktiv eller Ej nådd.")
+    erased = date_of("erased", "Raderad")
     if (
         result is not None
         and not isinstance(result, cells.Bad)
         and cells.is_blank(record["followed_up"])
+        and erased is None
     ):
         problems.append(
             "Fyll i Uppföljning: datumet för samtalet (uppgifterna raderas en vecka efter)."
         )
     email = cells.parse_email(record["email"])
     parsed_id = cells.parse_id(record["id"])
-    erased = date_of("erased", "Raderad")
     return _Followup(
         row=row,
         id=parsed_id if isinstance(parsed_id, int) else None,
@@ -603,12 +626,21 @@ def _welcome_due(newcomer: _Newcomer, config: Config) -> bool:
     )
 
 
-def _closed(newcomer: _Newcomer, today: dt.date, config: Config) -> bool:
-    """Done with intake: referred and moved to Uppföljning, or erased."""
-    if newcomer.referral in (Referral.GROUP, Referral.ALTERNATIVE) and (
-        newcomer.introduction.state is StampState.SENT and newcomer.personal_blank
-    ):
-        return True
+def _moved(newcomer: _Newcomer) -> str | None:
+    """The group or alternative a person was introduced to (Introduktion has a date), if any."""
+    if newcomer.introduction.state is StampState.SENT:
+        return _referred_to(newcomer)
+    return None
+
+
+def _closed(newcomer: _Newcomer, today: dt.date, config: Config, in_followups: set[int]) -> bool:
+    """Done with intake: introduced and moved to Uppföljning, or erased.
+
+    Decided from lasting state (a dated Introduktion and the ID in Uppföljning), not from the
+    personal cells being blank: a note typed into a finished row must not reopen it.
+    """
+    if _moved(newcomer) is not None:
+        return newcomer.id in in_followups or newcomer.personal_blank
     return newcomer.personal_blank and (
         newcomer.referral is Referral.OUTCOME or _stale_erase_date(newcomer, config) <= today
     )
@@ -632,7 +664,7 @@ def _erase(tab: str, row_id: int, personal: Iterable[str]) -> SetCells:
 
 
 def _copy_to_followups(
-    newcomer: _Newcomer, referred_to: str, referred_on: dt.date, config: Config, existing: set[int]
+    newcomer: _Newcomer, referred_to: str, referred_on: dt.date, config: Config
 ) -> Change:
     assert newcomer.id is not None
     record = newcomer.record
@@ -647,21 +679,22 @@ def _copy_to_followups(
         ("follow_up_by", referred_on + dt.timedelta(weeks=config.routine.follow_up_by_weeks)),
         ("note", cells.text(record["note"]) or None),
     )
-    if newcomer.id in existing:
-        # A run that stopped after copying: update the copy instead of adding a second one.
-        return SetCells("followups", newcomer.id, copied)
     return AppendRow("followups", (("id", newcomer.id), *copied))
 
 
 def _move_to_followups(
     newcomer: _Newcomer, referred_to: str, referred_on: dt.date, config: Config, existing: set[int]
-) -> tuple[Change, Change]:
-    """Copy the person to Uppföljning, then blank their personal cells in Intresserade."""
+) -> tuple[Change, ...]:
+    """Copy the person to Uppföljning, then blank their personal cells in Intresserade.
+
+    A person already in Uppföljning is never copied again (the row there may hold the
+    follow-up, or have been erased): only the cells left in Intresserade are blanked.
+    """
     assert newcomer.id is not None
-    return (
-        _copy_to_followups(newcomer, referred_to, referred_on, config, existing),
-        _erase("newcomers", newcomer.id, NEWCOMERS.personal_columns),
-    )
+    erase = _erase("newcomers", newcomer.id, NEWCOMERS.personal_columns)
+    if newcomer.id in existing:
+        return (erase,)
+    return (_copy_to_followups(newcomer, referred_to, referred_on, config), erase)
 
 
 def _referred_to(newcomer: _Newcomer) -> str | None:
@@ -721,7 +754,18 @@ def plan_day(tables: Tables, today: dt.date, config: Config) -> Plan:
         if newcomer.id is None or newcomer.id_problem is not None:
             continue
         row_id = newcomer.id
-        if _closed(newcomer, today, config):
+        moved_to = _moved(newcomer)
+        if moved_to is not None:
+            if not newcomer.personal_blank:
+                # Introduced (by a run that stopped half-way, or by hand), or someone typed
+                # into a finished row: no personal data stays in Intresserade.
+                referred_on = newcomer.introduction.date or today
+                changes.extend(
+                    _move_to_followups(newcomer, moved_to, referred_on, config, in_followups)
+                )
+                log.append(LogEntry("flyttad till Uppföljning", row_id, moved_to))
+            continue
+        if _closed(newcomer, today, config, in_followups):
             continue
         problems = _row_problems(newcomer, today, config)
         flags.extend(Flag("newcomers", newcomer.row, row_id, text) for text in problems)
@@ -762,17 +806,25 @@ def plan_day(tables: Tables, today: dt.date, config: Config) -> Plan:
             )
 
         referral = _referral(newcomer, config)
-        if referral is not None and newcomer.introduction.state is StampState.DUE:
+        introduction = newcomer.introduction
+        if referral is not None and introduction.state in (StampState.DUE, StampState.PARTIAL):
             letters, referred_to, action = referral
+            left = tuple(
+                letter
+                for letter in letters
+                if introduction.state is StampState.DUE or letter.kind in introduction.remaining
+            )
             deliveries.append(
                 Delivery(
                     tab="newcomers",
                     row_id=row_id,
                     stamp="introduction",
-                    letters=letters,
+                    letters=left,
                     due_since=newcomer.call or newcomer.registered or today,
                     action=action,
                     on_sent=_move_to_followups(newcomer, referred_to, today, config, in_followups),
+                    already_sent=tuple(letter.kind for letter in letters if letter not in left),
+                    stamp_text=introduction.text,
                 )
             )
 
@@ -788,16 +840,6 @@ def plan_day(tables: Tables, today: dt.date, config: Config) -> Plan:
             erased.append(row_id)
             reason = newcomer.outcome.value if newcomer.outcome else "ingen kontakt"
             log.append(LogEntry("uppgifter raderade", row_id, f"Intresserade ({reason})"))
-
-        moved_to = _referred_to(newcomer)
-        if moved_to is not None and newcomer.introduction.state is StampState.SENT:
-            # Introduced (by a run that stopped half-way, or by hand) but not yet moved:
-            # finish the move so no personal data stays in Intresserade.
-            referred_on = newcomer.introduction.date or today
-            changes.extend(
-                _move_to_followups(newcomer, moved_to, referred_on, config, in_followups)
-            )
-            log.append(LogEntry("flyttad till Uppföljning", row_id, moved_to))
 
         if newcomer.welcome.state is StampState.SENDING:
             flags.append(
@@ -870,7 +912,7 @@ def _row_problems(newcomer: _Newcomer, today: dt.date, config: Config) -> list[s
 def _referral_problems(newcomer: _Newcomer) -> list[str]:
     if newcomer.referral is Referral.UNKNOWN:
         hint = f" Menar du '{newcomer.suggestion}'?" if newcomer.suggestion else ""
-        return [f"Rätta Hänvisad till: '{newcomer.referral_text}' finns inte i Grupper.{hint}"]
+        return [f"Rätta Hänvisad till: ingen grupp i Grupper heter så.{hint}"]
     group = newcomer.group
     if newcomer.referral is Referral.GROUP and group is not None:
         if not group.active:
@@ -917,57 +959,60 @@ LetterOutcome = Sent | Failed | NotAttempted
 def settle(
     delivery: Delivery, outcomes: Sequence[LetterOutcome], today: dt.date
 ) -> tuple[tuple[Change, ...], tuple[LogEntry, ...]]:
-    """Stamp and follow-on changes for a delivery whose marker was written."""
-    sent = [isinstance(outcome, Sent) for outcome in outcomes]
+    """Stamp and follow-on changes for a delivery whose marker was written.
+
+    All letters out (now or, for a continuation, earlier): the date and `on_sent`. Some out:
+    `Delvis skickat …: kvar till …`, which a later run completes by sending only the rest, or
+    ` – fel: …` added when the rest failed for good (a person finishes by hand). Nothing out:
+    the marker is cleared for a passing fault, or `Fel …` is written. A letter that may have
+    reached the server keeps a sending marker, so it is never sent again automatically.
+    """
+    went = [isinstance(outcome, Sent) for outcome in outcomes]
+    sent_now = [letter.kind for letter, ok in zip(delivery.letters, went, strict=True) if ok]
+    left = [letter.kind for letter, ok in zip(delivery.letters, went, strict=True) if not ok]
+    sent = [*delivery.already_sent, *sent_now]
     stamp: str | dt.date | None
-    if all(sent):
+    if not left:
         changes: list[Change] = [
             SetCells(delivery.tab, delivery.row_id, ((delivery.stamp, today),))
         ]
         changes.extend(delivery.on_sent)
-        return tuple(changes), (
-            LogEntry(
-                f"{delivery.action} skickat",
-                delivery.row_id,
-                f"{_letters_detail(delivery)}, {_count(len(outcomes))}",
-            ),
-        )
+        detail = f"{_letters_detail(delivery)}, {_count(len(sent_now))}"
+        return tuple(changes), (LogEntry(f"{delivery.action} skickat", delivery.row_id, detail),)
     failures = [outcome for outcome in outcomes if isinstance(outcome, Failed)]
     reason = "; ".join(cells.redact(failure.reason) for failure in failures) or "inte skickat"
     uncertain = sum(1 for failure in failures if failure.maybe_sent)
     if uncertain:
         # The server may hold the letter: sending it again could send it twice. The cell keeps
         # a sending marker, so no run resends it and Status asks a person to check.
-        went = ", ".join(
-            _PART_NAMES[letter.kind]
-            for letter, ok in zip(delivery.letters, sent, strict=True)
-            if ok
-        )
-        also = f"; skickat till {went}" if went else ""
+        also = f"; skickat till {_parts(sent)}" if sent else ""
         stamp = f"{SENDING} {today.isoformat()}: okänt om brevet kom fram ({reason}){also}"
         entry = LogEntry(
             f"{delivery.action} osäkert",
             delivery.row_id,
-            f"{reason}, {_count(sum(sent) + uncertain)}",
+            f"{reason}, {_count(len(sent_now) + uncertain)}",
         )
-    elif not any(sent) and all(failure.retry for failure in failures):
+    elif sent:
+        stamp = f"{PARTIAL} {today.isoformat()}: kvar till {_parts(left)}"
+        if not all(failure.retry for failure in failures):
+            stamp += f" – fel: {reason}"
+        entry = LogEntry(
+            f"{delivery.action} delvis skickat",
+            delivery.row_id,
+            f"{reason}, {_count(len(sent_now))}",
+        )
+    elif all(failure.retry for failure in failures):
         # Nothing left the building and the fault is passing: clear the marker, retry next run.
         stamp = None
         entry = LogEntry(f"{delivery.action} väntar", delivery.row_id, reason)
-    elif any(sent):
-        parts = ", ".join(
-            _PART_NAMES[letter.kind]
-            for letter, ok in zip(delivery.letters, sent, strict=True)
-            if ok
-        )
-        stamp = f"Delvis skickat {today.isoformat()} (till {parts}); resten misslyckades: {reason}"
-        entry = LogEntry(
-            f"{delivery.action} delvis skickat", delivery.row_id, f"{reason}, {_count(sum(sent))}"
-        )
     else:
         stamp = f"Fel {today.isoformat()}: {reason}"
         entry = LogEntry(f"{delivery.action} misslyckades", delivery.row_id, reason)
     return (SetCells(delivery.tab, delivery.row_id, ((delivery.stamp, stamp),)),), (entry,)
+
+
+def _parts(kinds: Iterable[LetterKind]) -> str:
+    return " och ".join(dict.fromkeys(_PART_NAMES[kind] for kind in kinds))
 
 
 def _count(letters: int) -> str:
@@ -1044,13 +1089,14 @@ def _log_time(value: Any, zone: ZoneInfo) -> dt.datetime | None:
 def status_changes(tables: Tables, today: dt.date, config: Config) -> tuple[SetCells, ...]:
     """Status writes for every row whose Status text is not what the state says it should be."""
     analysis = _analyse(tables, today, config)
+    in_followups = {f.id for f in analysis.followups if f.id is not None}
     changes: list[SetCells] = []
     for newcomer in analysis.newcomers:
         if newcomer.id is None or newcomer.id_problem is not None:
             continue
         if cells.parse_id(newcomer.record["id"]) != newcomer.id:
             continue  # the ID is not written yet; its Status comes with the next run
-        text = newcomer_status(newcomer, today, config)
+        text = newcomer_status(newcomer, today, config, in_followups)
         if cells.text(newcomer.record["status"]) != text:
             changes.append(SetCells("newcomers", newcomer.id, (("status", text),)))
     followup_frame = tables["followups"].frame
@@ -1067,22 +1113,24 @@ def _d(day: dt.date) -> str:
     return day.isoformat()
 
 
-def newcomer_status(newcomer: _Newcomer, today: dt.date, config: Config) -> str:
+def newcomer_status(
+    newcomer: _Newcomer, today: dt.date, config: Config, in_followups: set[int]
+) -> str:
     """The Status text of a row of Intresserade: problems first, then the next step."""
     routine = config.routine
-    if _closed(newcomer, today, config):
+    if _closed(newcomer, today, config, in_followups):
         if newcomer.referral is Referral.GROUP and newcomer.group is not None:
             return (
                 f"Klar: hänvisad till {newcomer.group.name} "
-                f"{_d(newcomer.introduction.date or today)}. Uppföljning i Uppföljning."
+                f"{_d(newcomer.introduction.date or today)}. Följs upp i fliken Uppföljning."
             )
         if newcomer.referral is Referral.ALTERNATIVE and newcomer.alternative is not None:
             return (
                 f"Klar: alternativen skickade {_d(newcomer.introduction.date or today)} "
-                f"({newcomer.alternative.value}). Uppföljning i Uppföljning."
+                f"({newcomer.alternative.value}). Följs upp i fliken Uppföljning."
             )
         if newcomer.referral is Referral.GROUP or newcomer.referral is Referral.ALTERNATIVE:
-            return "Klar: hänvisad. Uppföljning i Uppföljning."
+            return "Klar: hänvisad. Följs upp i fliken Uppföljning."
         reason = newcomer.outcome.value if newcomer.outcome else "Ingen kontakt"
         return f"{reason}. Personuppgifterna är raderade."
 
@@ -1134,6 +1182,7 @@ def newcomer_status(newcomer: _Newcomer, today: dt.date, config: Config) -> str:
 
 
 def _stamp_notes(newcomer: _Newcomer) -> list[str]:
+    """What a person should do about a stamp cell that is neither blank nor a date."""
     notes: list[str] = []
     for stamp, header in (
         (newcomer.welcome, "Välkomstbrev"),
@@ -1144,8 +1193,20 @@ def _stamp_notes(newcomer: _Newcomer) -> list[str]:
                 f"KONTROLLERA {header}: utskicket avbröts ({stamp.text}). Gick brevet iväg? "
                 "Skriv i så fall datumet i cellen, annars töm den så skickas det igen."
             )
-        elif stamp.state is StampState.HELD and stamp.text.startswith(("Fel", "Delvis")):
+        elif stamp.state is StampState.PARTIAL:
+            notes.append(f"{header}: resten skickas vid nästa körning (se cellen).")
+        elif stamp.state is StampState.HELD and stamp.text.startswith(PARTIAL):
+            notes.append(
+                f"{header} gick bara delvis iväg (se cellen): rätta felet, skicka resten för "
+                "hand och skriv sedan datumet i cellen. Töm den inte – då skickas allt igen."
+            )
+        elif stamp.state is StampState.HELD and stamp.text.startswith("Fel"):
             notes.append(f"{header} ej skickat: se cellen. Töm cellen när felet är rättat.")
+        elif stamp.state is StampState.HELD and stamp.text.startswith("Ej skickat"):
+            notes.append(
+                f"{header} ej skickat ({stamp.text.removeprefix('Ej skickat: ')}). "
+                "Töm cellen om brevet ska skickas."
+            )
     return notes
 
 

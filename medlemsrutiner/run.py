@@ -203,11 +203,14 @@ def run_daily(
     # stops the run with nothing marked; on a day without letters the mail server is not
     # needed at all, and IDs, Status and Logg are still written.
     with transport if chosen else contextlib.nullcontext(transport):
+        # Compare-and-set: a marker lands only on a stamp cell that still reads as this run
+        # read it, so a run that overlaps another (or a person stamping by hand) sends nothing.
         markers = [
             SetCells(
                 plan.deliveries[i].tab,
                 plan.deliveries[i].row_id,
                 ((plan.deliveries[i].stamp, marker),),
+                expect=((plan.deliveries[i].stamp, plan.deliveries[i].stamp_text),),
             )
             for i in chosen
         ]
@@ -226,13 +229,13 @@ def run_daily(
         delivery_changes, delivery_log = rules.settle(delivery, letter_outcomes, today)
         settled.extend(delivery_changes)
         entries.extend(delivery_log)
-        went = [isinstance(o, rules.Sent) for o in letter_outcomes]
-        if all(went):
+        if all(isinstance(o, rules.Sent) for o in letter_outcomes):
             report.sent.setdefault(delivery.action, []).append(delivery.row_id)
-        elif any(went) or any(isinstance(o, Failed) and not o.retry for o in letter_outcomes):
-            # Held for a person: an error in the cell, or half sent (never retried either way).
+        elif any(isinstance(o, Failed) and not o.retry for o in letter_outcomes):
+            # Held for a person: an error in the cell, or a letter that may have arrived.
             report.failed.setdefault(delivery.action, []).append(delivery.row_id)
         else:
+            # A passing fault: what did not go out (all of it, or the rest) goes next run.
             report.waiting.setdefault(delivery.action, []).append(delivery.row_id)
     entries.extend(
         LogEntry("skrivning hoppades över", getattr(s.change, "row_id", None), s.reason)

@@ -289,20 +289,24 @@ def header_key(text: object) -> str:
     return " ".join(str(text if text is not None else "").split()).casefold()
 
 
+def present_columns(tab: Tab, header_row: Sequence[Any]) -> dict[str, int]:
+    """Each known column of `tab` found in `header_row`, with its position (first match)."""
+    wanted = {header_key(column.header): column.name for column in tab.columns}
+    positions: dict[str, int] = {}
+    for index, text in enumerate(header_row):
+        name = wanted.get(header_key(text))
+        if name is not None and name not in positions:
+            positions[name] = index
+    return positions
+
+
 def locate_columns(tab: Tab, tab_name: str, header_row: Sequence[Any]) -> dict[str, int]:
     """Map each known column of `tab` to its position in `header_row`.
 
     Raises MissingColumnError (naming tab and header) when a required column is absent.
     Optional columns that are absent are simply not in the result.
     """
-    positions: dict[str, int] = {}
-    for index, text in enumerate(header_row):
-        key = header_key(text)
-        if not key:
-            continue
-        for column in tab.columns:
-            if header_key(column.header) == key and column.name not in positions:
-                positions[column.name] = index
+    positions = present_columns(tab, header_row)
     for column in tab.columns:
         if column.required and column.name not in positions:
             raise MissingColumnError(tab_name, column.header)

@@ -316,15 +316,40 @@ def test_an_introduction_done_by_a_run_that_stopped_is_finished_without_sending(
         referred_to="Centrumgruppen",
         introduction=TODAY - DAY,
     )
-    p = plan(config, newcomers=[row], followups=[{"id": 1, "referred_to": "Centrumgruppen"}])
+    p = plan(config, newcomers=[row])
     assert deliveries(p) == []
+    (copy,) = [c for c in p.changes if c.tab == "followups"]
+    assert isinstance(copy, AppendRow) and dict(copy.values)["referred"] == TODAY - DAY
     assert any(
-        isinstance(c, SetCells) and c.tab == "followups" and c.row_id == 1 for c in p.changes
-    )
-    assert any(
-        isinstance(c, SetCells) and c.tab == "newcomers" and dict(c.values).get("email", 1) is None
+        isinstance(c, SetCells) and c.tab == "newcomers" and dict(c.values)["email"] is None
         for c in p.changes
     )
+
+
+def test_a_note_typed_into_a_finished_row_is_erased_and_never_copied_over_the_followup(
+    config: Config,
+) -> None:
+    finished = newcomer(
+        1,
+        welcome=TODAY - 30 * DAY,
+        call=TODAY - 25 * DAY,
+        referred_to="Centrumgruppen",
+        introduction=TODAY - 24 * DAY,
+        name=None,
+        email=None,
+        phone=None,
+        note="Kim, 070-1740611",
+    )
+    erased_followup = {
+        "id": 1,
+        "referred_to": "Centrumgruppen",
+        "result": "Aktiv",
+        "erased": TODAY - 3 * DAY,
+    }
+    p = plan(config, newcomers=[finished], followups=[erased_followup])
+    assert [c.tab for c in p.changes] == ["newcomers"]
+    assert dict(p.changes[0].values)["note"] is None
+    assert p.problems == ()
 
 
 # --- Declined, not reached, stale ------------------------------------------------------------

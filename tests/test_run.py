@@ -116,7 +116,7 @@ def test_a_referral_is_introduced_copied_to_followup_and_erased_from_intake(
     assert all(intake[h] is None for h in ("Namn", "E-post", "Telefon", "Ort", "Anteckning"))
     assert (
         intake["Status"]
-        == "Klar: hänvisad till Skrivargruppen 2026-11-24. Uppföljning i Uppföljning."
+        == "Klar: hänvisad till Skrivargruppen 2026-11-24. Följs upp i fliken Uppföljning."
     )
     followup = by_id(workbook, "Uppföljning")[4]
     assert (
@@ -369,3 +369,44 @@ def test_letters_over_the_per_run_cap_wait_oldest_first(tmp_path: Path, renderer
     report = run(workbook, config, renderer)
     assert report.sent == {"välkomstbrev": [1, 2]} and report.waiting == {"välkomstbrev": [3, 4]}
     assert [by_id(workbook)[i]["Välkomstbrev"] for i in (3, 4)] == [None, None]
+
+
+def test_a_run_overlapping_another_sends_nothing_the_other_already_stamped(
+    config: Config, renderer: Renderer
+) -> None:
+    workbook = memory_workbook(newcomers=[newcomer(1), newcomer(2)])
+    calls = {"n": 0}
+
+    def other_run_stamps_first(grids: Grids) -> None:
+        calls["n"] += 1
+        if calls["n"] == 1:  # between this run's read and its markers
+            header = grids["Intresserade"][0]
+            grids["Intresserade"][1][header.index("Välkomstbrev")] = TODAY
+
+    workbook.before_write = other_run_stamps_first
+    report = run(workbook, config, renderer)
+    assert recipients(read_outbox(config.mail.outbox)) == ["person2@example.se"]
+    assert report.sent == {"välkomstbrev": [2]}
+    assert by_id(workbook)[1]["Välkomstbrev"] == TODAY
+
+
+def test_free_text_in_a_referral_never_reaches_the_report(
+    config: Config, renderer: Renderer
+) -> None:
+    row = newcomer(1, call=TODAY, referred_to="ring Kim tillbaka 070-174 06 11")
+    report = run(memory_workbook(newcomers=[row]), config, renderer)
+    text = "\n".join(report.lines())
+    assert "Rätta Hänvisad till" in text and "Kim" not in text and "06 11" not in text
+
+
+def test_a_followup_tab_without_optional_columns_still_receives_the_referral(
+    config: Config, renderer: Renderer
+) -> None:
+    grids = workbook_grids(newcomers=[newcomer(1, call=TODAY, referred_to="Centrumgruppen")])
+    grids["Uppföljning"] = [
+        [h for h in grids["Uppföljning"][0] if h not in ("Anteckning", "Språk", "Återvärvning")]
+    ]
+    workbook = MemoryWorkbook(grids, TAB_NAMES)
+    run(workbook, config, renderer)
+    assert by_id(workbook, "Uppföljning")[1]["E-post"] == "person1@example.se"
+    assert by_id(workbook)[1]["E-post"] is None

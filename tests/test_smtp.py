@@ -796,19 +796,43 @@ security = "none"
     assert server.recipients() == ["person1@example.se"] and server.connections == 2  # one a run
 
 
-def test_an_introduction_half_sent_before_a_passing_error_is_reported_for_a_person(
+def test_an_introduction_half_sent_before_a_passing_error_sends_only_the_rest_next_run(
     tmp_path: Path,
 ) -> None:
     row = newcomer(1, welcome=TODAY - 4 * DAY, call=TODAY - DAY, referred_to="Centrumgruppen")
     greylisted = {"centrum@example.org": "450 4.2.0 Greylisted, try again in 5 minutes"}
+    workbook = memory_workbook(newcomers=[row])
     with LocalSmtpServer(Script(refuse=greylisted)) as server:
-        workbook = memory_workbook(newcomers=[row])
-        report = run(workbook, smtp_config(tmp_path, server))
-    assert by_id(workbook)[1]["Introduktion"].startswith(
-        "Delvis skickat 2026-11-24 (till den intresserade); resten misslyckades: tillfälligt fel"
+        config = smtp_config(tmp_path, server)
+        report = run(workbook, config)
+        assert server.recipients() == ["person1@example.se"]
+    assert by_id(workbook)[1]["Introduktion"] == (
+        "Delvis skickat 2026-11-24: kvar till gruppens kontaktperson"
     )
-    assert report.failed == {"introduktion": [1]} and report.waiting == {}
-    assert report.exit_code == 1
+    assert report.waiting == {"introduktion": [1]} and report.failed == {}
+    assert "resten skickas vid nästa körning" in by_id(workbook)[1]["Status"]
+    with LocalSmtpServer() as server:
+        config = smtp_config(tmp_path, server)
+        second = run(workbook, config, today=TODAY + DAY)
+        assert server.recipients() == ["centrum@example.org"]  # only the rest, never twice
+    assert second.sent == {"introduktion": [1]}
+    assert by_id(workbook)[1]["Introduktion"] == TODAY + DAY
+    assert by_id(workbook, "Uppföljning")[1]["E-post"] == "person1@example.se"
+
+
+def test_an_introduction_half_sent_before_a_refusal_is_held_for_a_person(tmp_path: Path) -> None:
+    row = newcomer(1, welcome=TODAY - 4 * DAY, call=TODAY - DAY, referred_to="Centrumgruppen")
+    refused = {"centrum@example.org": "550 5.1.1 <centrum@example.org>: no such user"}
+    workbook = memory_workbook(newcomers=[row])
+    with LocalSmtpServer(Script(refuse=refused)) as server:
+        report = run(workbook, smtp_config(tmp_path, server))
+        again = run(workbook, smtp_config(tmp_path, server), today=TODAY + DAY)
+        assert server.recipients() == ["person1@example.se"]
+    stamp = by_id(workbook)[1]["Introduktion"]
+    assert stamp.startswith("Delvis skickat 2026-11-24: kvar till gruppens kontaktperson – fel:")
+    assert "centrum@example.org" not in stamp
+    assert report.failed == {"introduktion": [1]} and report.exit_code == 1
+    assert again.sent == {} and "Töm den inte" in by_id(workbook)[1]["Status"]
 
 
 def test_security_ssl_defaults_to_port_465_and_starttls_to_587(tmp_path: Path) -> None:
