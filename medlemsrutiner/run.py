@@ -2,8 +2,9 @@
 
 `run_daily` reads the workbook once, asks the rules for a plan, renders every letter (a broken
 template stops the run before anything is written), writes a "sending" marker into the stamp
-cell of each delivery, sends only the deliveries whose marker landed, then writes the dates or
-errors, the follow-on changes, the Status texts and the Logg lines in one more batch.
+cell of each delivery (compare-and-set), sends only the deliveries whose marker landed, then
+writes the dates or errors, the follow-on changes, the Status texts and the Logg lines in one
+more batch (and, only when some of those found no row, a last batch logging which).
 
 A run killed between the two writes leaves markers that later runs never resend (at most once);
 a rerun on the same day finds every stamp filled and sends nothing (idempotent). The report
@@ -21,7 +22,7 @@ from medlemsrutiner import cells, rules
 from medlemsrutiner import changes as ch
 from medlemsrutiner.changes import AppendRow, Change, SetCells
 from medlemsrutiner.config import Config
-from medlemsrutiner.errors import EXIT_OK, EXIT_PARTIAL
+from medlemsrutiner.errors import EXIT_OK, EXIT_PARTIAL, AppError
 from medlemsrutiner.mail import Transport
 from medlemsrutiner.messages import OutgoingEmail, Renderer, build
 from medlemsrutiner.rules import Delivery, Failed, Flag, LetterOutcome, LogEntry, NotAttempted, Plan
@@ -50,10 +51,12 @@ class DailyReport:
     """Set when the rolling 24-hour limit held letters back."""
     stopped: str | None = None
     """Why sending stopped early (a quota, a dropped connection), redacted; the rest waits."""
+    write_error: str | None = None
+    """Why the last write failed after the first one landed (letters may have gone out)."""
 
     @property
     def exit_code(self) -> int:
-        failed = any(self.failed.values()) or self.stopped is not None
+        failed = any(self.failed.values()) or self.stopped is not None or bool(self.write_error)
         return EXIT_PARTIAL if failed or any(flag.problem for flag in self.flags) else EXIT_OK
 
     def lines(self) -> list[str]:
@@ -78,6 +81,12 @@ class DailyReport:
             out.append("  inga brev att skicka")
         if self.stopped is not None:
             out.append(f"  utskicket stoppades: {self.stopped}. Resten skickas vid nästa körning.")
+        if self.write_error is not None:
+            out.append(
+                f"  FEL vid sista skrivningen: {self.write_error} Datum, Status och Logg skrevs "
+                "inte. Breven som gick iväg har kvar markeringen 'Skickar…' och skickas aldrig "
+                "igen: skriv dagens datum i de cellerna."
+            )
         if self.daily_limit is not None:
             out.append(
                 f"  dygnsgräns: {self.sent_last_24h} av högst {self.daily_limit} brev "
@@ -237,10 +246,7 @@ def run_daily(
         else:
             # A passing fault: what did not go out (all of it, or the rest) goes next run.
             report.waiting.setdefault(delivery.action, []).append(delivery.row_id)
-    entries.extend(
-        LogEntry("skrivning hoppades över", getattr(s.change, "row_id", None), s.reason)
-        for s in first.skipped
-    )
+    entries.extend(_skipped_entry(s) for s in first.skipped)
 
     second_batch: list[Change] = [*settled, *plan.changes]
     after = ch.apply(
@@ -250,19 +256,21 @@ def run_daily(
         tables_from_grids(after, config.workbook.tab_names), today, config
     )
     report.status_updates = len(statuses)
-    second = workbook.write([*second_batch, *statuses, *_log_rows(entries, now_text)])
-    report.skipped_writes.extend(second.skipped)
-    if second.skipped:
-        workbook.write(
-            _log_rows(
-                [
-                    LogEntry("skrivning hoppades över", getattr(s.change, "row_id", None), s.reason)
-                    for s in second.skipped
-                ],
-                now_text,
-            )
-        )
+    try:
+        second = workbook.write([*second_batch, *statuses, *_log_rows(entries, now_text)])
+        report.skipped_writes.extend(second.skipped)
+        if second.skipped:
+            workbook.write(_log_rows([_skipped_entry(s) for s in second.skipped], now_text))
+    except AppError as error:
+        # The first write landed (IDs, markers) and letters may have left: not "nothing done".
+        report.write_error = str(error)
     return report
+
+
+def _skipped_entry(skipped: ch.Skipped) -> LogEntry:
+    return LogEntry(
+        "skrivning hoppades över", getattr(skipped.change, "row_id", None), skipped.reason
+    )
 
 
 def _marker_key(change: SetCells) -> tuple[str, int, str]:

@@ -354,15 +354,19 @@ class GoogleWorkbook:
 
     def _apply(self, resolution: Resolution, fresh: Mapping[str, Grid]) -> None:
         structural: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        needed: dict[str, int] = defaultdict(int)
+        for write in resolution.writes:
+            needed[write.tab_name] = max(needed[write.tab_name], write.row + 1)
         for name, headers in resolution.created_tabs.items():
             spreadsheet_id = self.spreadsheet_of(name)
+            rows = max(1000, needed[name] + 100)  # big enough for every row this batch writes
             structural[spreadsheet_id].append(
                 {
                     "addSheet": {
                         "properties": {
                             "title": name,
                             "gridProperties": {
-                                "rowCount": 1000,
+                                "rowCount": rows,
                                 "columnCount": max(26, len(headers)),
                                 "frozenRowCount": 1,
                             },
@@ -370,10 +374,7 @@ class GoogleWorkbook:
                     }
                 }
             )
-            self._sheets[header_key(name)] = _Sheet(spreadsheet_id, name, -1, 1000, 26)
-        needed: dict[str, int] = defaultdict(int)
-        for write in resolution.writes:
-            needed[write.tab_name] = max(needed[write.tab_name], write.row + 1)
+            self._sheets[header_key(name)] = _Sheet(spreadsheet_id, name, -1, rows, 26)
         for name, rows in needed.items():
             sheet = self._sheets[header_key(name)]
             if sheet.sheet_id >= 0 and rows > sheet.rows:

@@ -197,8 +197,10 @@ def test_500_after_the_markers_leaves_a_marker_only_where_a_letter_went_out(
 ) -> None:
     harness.seed(workbook_grids(newcomers=[newcomer(1), newcomer(2), newcomer(3, email="fel")]))
     api.inject(500, times=10_000, match="values:batchUpdate", skip=1)  # markers land, stamps fail
-    with pytest.raises(WorkbookError):
-        daily(harness)
+    failed = daily(harness)
+    assert failed.exit_code == 1 and failed.sent == {"välkomstbrev": [1, 2]}
+    assert failed.write_error is not None and "HTTP 500" in failed.write_error
+    assert any("skickas aldrig igen" in line for line in failed.lines())
     api.clear_faults()
     stamps = {r["ID"]: r["Välkomstbrev"] for r in harness.tab("Intresserade")}
     assert str(stamps[1]).startswith("Skickar…") and str(stamps[2]).startswith("Skickar…")
@@ -379,3 +381,16 @@ def test_the_recorded_request_log_has_no_personal_data_outside_values(
     urls = " ".join(r.url for r in api.requests)
     assert "person1" not in urls
     assert isinstance(api.requests[0], RecordedRequest)
+
+
+def test_a_log_tab_the_run_creates_is_large_enough_for_every_line(
+    api: FakeSheetsApi, harness: GoogleHarness
+) -> None:
+    grids = workbook_grids(
+        newcomers=[newcomer(None, registered=None, email=f"n{i}@example.se") for i in range(1100)]
+    )
+    del grids["Logg"]
+    harness.seed(grids)
+    report = daily(harness)
+    assert report.write_error is None and len(report.sent["välkomstbrev"]) == 200
+    assert len(harness.tab("Logg")) == 1100 + 200  # past the 1000 rows of a default grid
