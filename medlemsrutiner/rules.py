@@ -284,7 +284,7 @@ def _records(table: Table) -> list[tuple[int, dict[str, Any]]]:
     return [(int(row), record) for row, record in zip(table.frame.index, records, strict=True)]
 
 
-def read_groups(table: Table, today: dt.date) -> tuple[dict[str, Group], list[Flag]]:
+def read_groups(table: Table) -> tuple[dict[str, Group], list[Flag]]:
     """Groups by normalised name; flags for rows that cannot be used."""
     groups: dict[str, Group] = {}
     flags: list[Flag] = []
@@ -533,7 +533,7 @@ def _known_ids(tables: Tables) -> list[int]:
 
 
 def _analyse(tables: Tables, today: dt.date, config: Config) -> _Analysis:
-    groups, flags = read_groups(tables["groups"], today)
+    groups, flags = read_groups(tables["groups"])
     trainings, training_flags = read_trainings(
         tables["trainings"], today, config.routine.trainings_in_letters
     )

@@ -3,10 +3,11 @@
 A run costs the same number of Sheets API requests whatever the number of rows:
 
 * read: one metadata request and one `values:batchGet` of every tab, per spreadsheet;
-* each write: one `values:batchGet` of the touched tabs (to find every ID where it is *now*),
-  at most one `:batchUpdate` (only when a tab must be created or rows added beyond the grid),
-  one `values:batchUpdate` RAW (text and numbers, exactly as given: a name starting with `=`
-  stays text) and one `values:batchUpdate` USER_ENTERED (dates, so Sheets stores dates).
+* each write, per spreadsheet it touches: one metadata request (the grid's size now) and one
+  `values:batchGet` of the touched tabs (to find every ID where it is *now*), at most one
+  `:batchUpdate` (only when a tab must be created or rows added beyond the grid), one
+  `values:batchUpdate` RAW (text and numbers, exactly as given: a name starting with `=` stays
+  text) and one `values:batchUpdate` USER_ENTERED (dates, so Sheets stores dates).
 
 Values are read UNFORMATTED with dates as serial numbers. A cell is cleared with `""`
 (`null` would leave the old value). 429 and 5xx answers are retried with capped exponential
