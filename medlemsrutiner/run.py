@@ -93,7 +93,7 @@ class DailyReport:
                 "skickade de senaste 24 timmarna (mail.daily_limit)"
             )
         if self.erased:
-            out.append(f"  personuppgifter raderade: {_ids(self.erased)}")
+            out.append(f"  personuppgifter raderade: {_ids(sorted(self.erased))}")
         if self.status_updates:
             out.append(f"  Status uppdaterad på {self.status_updates} rader")
         if self.skipped_writes:
