@@ -173,8 +173,8 @@ def test_a_raw_write_keeps_a_formula_text_as_text(
 def test_a_raw_write_keeps_a_leading_apostrophe_and_digits_as_text(
     sheets_api: FakeSheetsApi, client: gspread.Client, members: str
 ) -> None:
-    worksheet(client, members).update([["'0701234567", "0042"]], "A5")
-    assert sheets_api.values(members, "Medlemmar")[4] == ["'0701234567", "0042"]
+    worksheet(client, members).update([["'0701740605", "0042"]], "A5")
+    assert sheets_api.values(members, "Medlemmar")[4] == ["'0701740605", "0042"]
 
 
 def test_a_user_entered_write_parses_numbers_booleans_and_iso_dates(
@@ -305,9 +305,9 @@ def test_a_plain_text_column_keeps_user_entered_digits_as_text(
     sheet = worksheet(client, members)
     sheet.format("E:E", {"numberFormat": {"type": "TEXT"}})
     sheet.update(
-        [["0701234567", "0701234567"]], "E2", value_input_option=ValueInputOption.user_entered
+        [["0701740605", "0701740605"]], "E2", value_input_option=ValueInputOption.user_entered
     )
-    assert sheets_api.values(members, "Medlemmar")[1][4:] == ["0701234567", 701234567]
+    assert sheets_api.values(members, "Medlemmar")[1][4:] == ["0701740605", 701740605]
 
 
 def test_a_write_without_a_value_input_option_is_refused(
