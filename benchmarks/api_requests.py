@@ -18,14 +18,15 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from medlemsrutiner import cells
-from medlemsrutiner.mail import Outbox
-from medlemsrutiner.messages import Renderer
-from medlemsrutiner.run import run_daily
-from medlemsrutiner.workbook.google import RetryPolicy, open_google_workbook
+from medlemsrutiner.adapters.google.client import RetryPolicy
+from medlemsrutiner.adapters.google.workbook import open_google_workbook
+from medlemsrutiner.adapters.outbox import Outbox
+from medlemsrutiner.letters.render import Renderer
+from medlemsrutiner.routines.daily import run_daily
+from medlemsrutiner.sheet import cells
+from tests.adapters.test_google import mixed_rows
 from tests.fakes.sheets_api import FakeSheetsApi
 from tests.support import REPO, make_config, workbook_grids
-from tests.workbook.test_google import mixed_rows
 
 TODAY = dt.date(2026, 11, 24)
 SIZES = (10, 1_000, 10_000)

@@ -19,11 +19,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from medlemsrutiner.adapters.smtp import open_smtp_transport
 from medlemsrutiner.config import Config
-from medlemsrutiner.messages import OutgoingEmail, Renderer, build
-from medlemsrutiner.rules import Letter, Person, Sent, Shared
-from medlemsrutiner.smtp import open_smtp_transport
-from tests.smtp_server import PASSWORD, LocalSmtpServer
+from medlemsrutiner.letters.render import OutgoingEmail, Renderer, build
+from medlemsrutiner.plan import Letter, Person, Sent, Shared
+from tests.fakes.smtp_server import PASSWORD, LocalSmtpServer
 from tests.support import REPO, make_config
 
 EMAILS = 500

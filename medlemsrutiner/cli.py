@@ -17,12 +17,13 @@ from typing import ParamSpec, TypeVar
 import click
 
 from medlemsrutiner import config as config_module
+from medlemsrutiner.adapters.mail import Transport
+from medlemsrutiner.adapters.outbox import Outbox
+from medlemsrutiner.adapters.workbook import Workbook
 from medlemsrutiner.config import Config
 from medlemsrutiner.errors import AppError, ConfigError
-from medlemsrutiner.mail import Outbox, Transport
-from medlemsrutiner.messages import Renderer
-from medlemsrutiner.schema import TABS
-from medlemsrutiner.workbook import Workbook
+from medlemsrutiner.letters.render import Renderer
+from medlemsrutiner.sheet.schema import TABS
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -74,10 +75,10 @@ def clock(config: Config, today: dt.datetime | None) -> tuple[dt.date, dt.dateti
 def open_workbook(config: Config, env: Mapping[str, str]) -> Workbook:
     """The configured workbook backend (not yet entered)."""
     if config.workbook.backend == "google":
-        from medlemsrutiner.workbook.google import open_google_workbook
+        from medlemsrutiner.adapters.google.workbook import open_google_workbook
 
         return open_google_workbook(config.workbook, env, config.path)
-    from medlemsrutiner.workbook.xlsx import XlsxWorkbook
+    from medlemsrutiner.adapters.xlsx import XlsxWorkbook
 
     assert config.workbook.path is not None
     return XlsxWorkbook(config.workbook.path, config.workbook.tab_names)
@@ -90,7 +91,7 @@ def open_transport(
     if dry_run:
         return Outbox(config.mail.outbox / "dry-run", now)
     if config.mail.transport == "smtp":
-        from medlemsrutiner.smtp import open_smtp_transport
+        from medlemsrutiner.adapters.smtp import open_smtp_transport
 
         return open_smtp_transport(config, env)
     return Outbox(config.mail.outbox, now)
@@ -112,7 +113,7 @@ def load_config(path: Path) -> Config:
 @_translate_errors
 def run_daily(config_path: Path, today: dt.datetime | None, dry_run: bool) -> None:
     """Kör dagens steg i rutinen: välkomstbrev, introduktioner, alternativ, Status och Logg."""
-    from medlemsrutiner.run import run_daily as run
+    from medlemsrutiner.routines.daily import run_daily as run
 
     config = load_config(config_path)
     day, now = clock(config, today)
@@ -154,7 +155,7 @@ def init_workbook(config_path: Path) -> None:
 @_translate_errors
 def make_demo(config_path: Path, today: dt.datetime | None, force: bool) -> None:
     """Skapa en demo-arbetsbok med påhittade personer i alla steg av rutinen."""
-    from medlemsrutiner.demo import write_demo
+    from medlemsrutiner.routines.demo import write_demo
 
     config = load_config(config_path)
     if config.workbook.backend != "xlsx" or config.workbook.path is None:
@@ -178,8 +179,8 @@ def make_demo(config_path: Path, today: dt.datetime | None, force: bool) -> None
 def check_setup(config_path: Path) -> None:
     """Kontrollera konfiguration, inloggning, arbetsbok, rubriker, mallar och vem som kan
     öppna uppföljningen. Ändrar ingenting."""
-    from medlemsrutiner.checks import check_setup as run_checks
-    from medlemsrutiner.checks import exit_code
+    from medlemsrutiner.routines.setup import check_setup as run_checks
+    from medlemsrutiner.routines.setup import exit_code
 
     config = load_config(config_path)
     today, _ = clock(config, None)
@@ -203,7 +204,7 @@ def check_setup(config_path: Path) -> None:
 def preview_emails(config_path: Path, out: Path) -> None:
     """Skriv varje brevmall, på svenska och engelska och med påhittade uppgifter, som
     HTML-filer att titta på i en webbläsare. Ändrar ingenting i arbetsboken."""
-    from medlemsrutiner.preview import write_preview
+    from medlemsrutiner.letters.preview import write_preview
 
     config = load_config(config_path)
     _, now = clock(config, None)

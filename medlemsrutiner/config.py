@@ -18,7 +18,11 @@ from typing import Any, Literal, TypeVar, cast
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from medlemsrutiner.errors import ConfigError
-from medlemsrutiner.schema import LANGUAGES, TABS
+from medlemsrutiner.settings import Routine, Settings
+from medlemsrutiner.sheet.schema import TABS
+from medlemsrutiner.sheet.words import LANGUAGES
+
+__all__ = ["Config", "Routine", "load", "parse"]
 
 T = TypeVar("T")
 
@@ -74,22 +78,6 @@ class MailConfig:
 
 
 @dataclass(frozen=True)
-class Routine:
-    """Deadlines of the routine, in days or weeks after the date they count from."""
-
-    welcome_within_days: int = 3
-    call_within_days: int = 7
-    follow_up_from_weeks: int = 8
-    follow_up_by_weeks: int = 10
-    erase_declined_after_days: int = 30
-    erase_after_result_days: int = 7
-    stale_after_days: int = 90
-    erase_stale_after_days: int = 180
-    group_confirm_after_days: int = 180
-    trainings_in_letters: int = 3
-
-
-@dataclass(frozen=True)
 class Config:
     path: Path
     timezone: str
@@ -103,6 +91,11 @@ class Config:
     @property
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
+
+    @property
+    def settings(self) -> Settings:
+        """What the pure steps need: no paths, servers or secrets."""
+        return Settings(start_date=self.start_date, language=self.language, routine=self.routine)
 
 
 def load(path: str | Path) -> Config:

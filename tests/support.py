@@ -10,9 +10,16 @@ from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 
+import openpyxl
+
 from medlemsrutiner import config as config_module
 from medlemsrutiner.config import Config
-from medlemsrutiner.schema import TABS, TABS_BY_KEY
+from medlemsrutiner.plan import Delivery, Plan
+from medlemsrutiner.sheet.changes import SetCells
+from medlemsrutiner.sheet.schema import TABS, TABS_BY_KEY, Tables, tables_from_grids
+from medlemsrutiner.steps.daily import plan_day
+from medlemsrutiner.steps.records import Records, read_records
+from medlemsrutiner.steps.status import status_changes
 from tests.fakes.memory_workbook import MemoryWorkbook
 
 TODAY = dt.date(2026, 11, 24)
@@ -134,3 +141,52 @@ def read_outbox(folder: Path) -> list[EmailMessage]:
 
 def recipients(messages: Iterable[EmailMessage]) -> list[str]:
     return [str(message["To"].addresses[0].addr_spec) for message in messages]
+
+
+def write_xlsx(path: Path, grids: dict[str, list[list[Any]]]) -> None:
+    """A workbook file as a person would have it, written with openpyxl directly."""
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    for name, rows in grids.items():
+        sheet = book.create_sheet(name)
+        for row in rows:
+            sheet.append(row)
+        for row in sheet.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, str):
+                    cell.data_type = "s"  # text as a form export writes it, never a formula
+    book.save(path)
+
+
+# --- The pure steps over tables built in memory ----------------------------------------------
+
+
+def tables_of(**tabs: Any) -> Tables:
+    """The tables of a workbook built by `workbook_grids(**tabs)`."""
+    return tables_from_grids(workbook_grids(**tabs), TAB_NAMES)
+
+
+def records_of(config: Config, today: dt.date = TODAY, **tabs: Any) -> Records:
+    return read_records(tables_of(**tabs), today, config.settings)
+
+
+def plan_of(config: Config, today: dt.date = TODAY, **tabs: Any) -> Plan:
+    return plan_day(records_of(config, today, **tabs), today, config.settings)
+
+
+def deliveries_of(plan: Plan, kind: str | None = None) -> list[Delivery]:
+    """The plan's deliveries, or those of one kind (`welcome`, `introduction`, …)."""
+    return [d for d in plan.deliveries if kind is None or d.kind == kind]
+
+
+def statuses_of(config: Config, today: dt.date = TODAY, **tabs: Any) -> tuple[SetCells, ...]:
+    """The Status writes for a workbook as it is (no run's writes applied)."""
+    return status_changes(records_of(config, today, **tabs), today, config.settings)
+
+
+def status_of(config: Config, row_id: int, today: dt.date = TODAY, **tabs: Any) -> str:
+    """The Status text the newcomer with `row_id` should have."""
+    for change in statuses_of(config, today, **tabs):
+        if change.tab == "newcomers" and change.row_id == row_id:
+            return str(dict(change.values)["status"])
+    raise AssertionError(f"no status for ID {row_id}")

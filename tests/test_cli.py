@@ -10,8 +10,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from tests.support import REPO, TODAY, newcomer, read_outbox, workbook_grids
-from tests.workbook.test_xlsx import write_xlsx
+from tests.support import REPO, TODAY, newcomer, read_outbox, workbook_grids, write_xlsx
 
 CONFIG = """\
 timezone = "Europe/Stockholm"

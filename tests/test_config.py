@@ -21,7 +21,7 @@ import pytest
 from medlemsrutiner import config
 from medlemsrutiner.config import DEFAULT_TEMPLATES, Config, Routine
 from medlemsrutiner.errors import EXIT_NOTHING_DONE, AppError, ConfigError
-from medlemsrutiner.schema import TABS
+from medlemsrutiner.sheet.schema import TABS
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLE = REPO / "config.example.toml"

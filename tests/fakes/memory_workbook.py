@@ -12,8 +12,8 @@ from collections.abc import Callable, Mapping, Sequence
 from types import TracebackType
 from typing import Any
 
-from medlemsrutiner.changes import Change, Resolution, apply, resolve
-from medlemsrutiner.schema import Grid, header_key
+from medlemsrutiner.sheet.changes import Change, Resolution, apply, resolve
+from medlemsrutiner.sheet.schema import Grid, header_key
 
 Grids = dict[str, list[list[Any]]]
 

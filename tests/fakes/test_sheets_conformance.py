@@ -1,7 +1,7 @@
 """Conformance of the fake Sheets API with real Google traffic.
 
-The recordings in `../shared/reference/sheets-api-recordings/` (beside the repository, never copied
-into it) hold request/response pairs between gspread and Google. Each recording is replayed
+The recordings in `recordings/` (gspread's own recorded traffic, MIT; see its README) hold
+request/response pairs between gspread and Google. Each recording is replayed
 against the fake, request by request and in order, and every answer is compared with Google's:
 the status code, and the JSON body after mapping ids and dropping what legitimately differs.
 
@@ -32,10 +32,7 @@ import requests
 
 from .sheets_api import FakeSheetsApi
 
-RECORDINGS = Path(__file__).resolve().parents[3] / "shared" / "reference" / "sheets-api-recordings"
-
-if not RECORDINGS.is_dir():
-    pytest.skip(f"no recordings at {RECORDINGS}", allow_module_level=True)
+RECORDINGS = Path(__file__).resolve().parent / "recordings"
 
 SKIPPED_INTERACTIONS: dict[tuple[str, int], str] = {}
 """(file name, interaction index) → why that one interaction is not replayed. Empty: every

@@ -1,0 +1,308 @@
+"""The Google Sheets client: the only place that talks to Google (through gspread's HTTP
+client). Does network I/O.
+
+`RetryingHTTPClient` retries 429 and 5xx answers with capped exponential backoff and jitter, a
+bounded number of times within a bounded total time; anything else fails with a clear Swedish
+message (`explain`). `Spreadsheets` knows which tab lives in which spreadsheet (Uppföljning may
+live in a second one that only the coordinator can open) and reads metadata and values:
+UNFORMATTED, with dates as serial numbers. The workbook backend (`workbook.py`) and the set-up
+(`setup.py`) build on it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import json
+import math
+import random
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import requests
+from gspread.exceptions import APIError
+from gspread.http_client import HTTPClient
+from gspread.utils import rowcol_to_a1
+
+from medlemsrutiner.adapters.workbook import grid_rows
+from medlemsrutiner.config import WorkbookConfig
+from medlemsrutiner.errors import WorkbookError
+from medlemsrutiner.sheet.changes import CellValue
+from medlemsrutiner.sheet.schema import Grid, header_key
+
+SCOPES = (
+    "https://www.googleapis.com/auth/spreadsheets",
+    "https://www.googleapis.com/auth/drive.metadata.readonly",
+)
+_RETRIED = frozenset({429, 500, 502, 503, 504})
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """How hard to try: `tries` attempts in all, waits doubling from `base` up to `cap`
+    seconds (with full jitter), never waiting past `budget` seconds since the first try."""
+
+    tries: int = 5
+    base: float = 1.0
+    cap: float = 16.0
+    budget: float = 60.0
+
+
+class RetryingHTTPClient(HTTPClient):
+    """gspread's HTTP client with bounded retries of 429 and 5xx.
+
+    gspread's own BackOffHTTPClient retries a persistent error for minutes and retries
+    on some errors that should fail at once; this one gives up after `policy`.
+    """
+
+    def __init__(
+        self,
+        auth: Any,
+        session: requests.Session | None = None,
+        *,
+        policy: RetryPolicy | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+        jitter: Callable[[], float] = random.random,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        super().__init__(auth, session)
+        self.policy = policy or RetryPolicy()
+        self.sleep = sleep
+        self.jitter = jitter
+        self.clock = clock
+        self.requests_sent = 0
+        self.bytes_sent = 0
+
+    def request(self, *args: Any, **kwargs: Any) -> requests.Response:
+        started = self.clock()
+        for attempt in range(1, self.policy.tries + 1):
+            self.requests_sent += 1
+            body = kwargs.get("json")
+            if body is not None:
+                self.bytes_sent += len(json.dumps(body, allow_nan=False).encode())
+            try:
+                return super().request(*args, **kwargs)
+            except APIError as error:
+                code = _status(error)
+                if code not in _RETRIED or not self._wait(attempt, started):
+                    raise
+            except (requests.ConnectionError, requests.Timeout):
+                if not self._wait(attempt, started):
+                    raise
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _wait(self, attempt: int, started: float) -> bool:
+        """Sleep before the next attempt; False when no attempt is left in the budget."""
+        if attempt >= self.policy.tries:
+            return False
+        delay = min(self.policy.cap, self.policy.base * 2 ** (attempt - 1)) * self.jitter()
+        if self.clock() - started + delay > self.policy.budget:
+            return False
+        self.sleep(delay)
+        return True
+
+
+def _status(error: APIError) -> int:
+    response = getattr(error, "response", None)
+    return int(getattr(response, "status_code", 0) or 0)
+
+
+def explain(error: Exception, what: str) -> WorkbookError:
+    """A Google failure as one Swedish line (no secrets, no cell contents)."""
+    if isinstance(error, APIError):
+        code = _status(error)
+        message = ""
+        with contextlib.suppress(ValueError, KeyError, TypeError):
+            message = str(error.response.json()["error"]["message"])
+        hints = {
+            403: "kontot saknar behörighet: dela kalkylarket med tjänstekontots adress",
+            404: "kalkylarket finns inte: kontrollera spreadsheet_id",
+            429: "Google begränsar antalet anrop just nu: försök igen om en stund",
+        }
+        hint = hints.get(code, "Google svarade med ett fel" if code < 500 else "fel hos Google")
+        return WorkbookError(f"{what}: {hint} (HTTP {code}{': ' + message if message else ''}).")
+    if isinstance(error, requests.Timeout):
+        return WorkbookError(f"{what}: Google svarade inte i tid.")
+    return WorkbookError(f"{what}: ingen kontakt med Google ({type(error).__name__}).")
+
+
+def load_credentials(config: WorkbookConfig, env: Mapping[str, str]) -> Any:
+    """Service-account credentials from the key file, or from JSON in the environment."""
+    from google.oauth2 import service_account
+
+    raw = env.get(config.credentials_env, "").strip()
+    try:
+        if raw:
+            info = json.loads(raw)
+            return service_account.Credentials.from_service_account_info(  # type: ignore[no-untyped-call]
+                info, scopes=SCOPES
+            )
+        if config.credentials_file is not None:
+            return service_account.Credentials.from_service_account_file(  # type: ignore[no-untyped-call]
+                str(config.credentials_file), scopes=SCOPES
+            )
+    except FileNotFoundError:
+        raise WorkbookError(f"Nyckelfilen {config.credentials_file} finns inte.") from None
+    except (ValueError, KeyError) as error:
+        source = config.credentials_env if raw else str(config.credentials_file)
+        raise WorkbookError(
+            f"Tjänstekontots nyckel i {source} går inte att läsa ({type(error).__name__})."
+        ) from None
+    raise WorkbookError(
+        f"Inga inloggningsuppgifter för Google: sätt miljövariabeln {config.credentials_env} "
+        "(tjänstekontots JSON) eller credentials_file i konfigurationen."
+    )
+
+
+@dataclass
+class Sheet:
+    """A tab as the metadata describes it."""
+
+    spreadsheet_id: str
+    title: str
+    sheet_id: int
+    rows: int
+    columns: int
+
+
+class Spreadsheets:
+    """The spreadsheet(s) of one workbook through a retrying client: which tab lives where,
+    metadata, and reading values. GoogleWorkbook and the set-up build on it."""
+
+    def __init__(
+        self,
+        http: RetryingHTTPClient,
+        spreadsheet_id: str,
+        tab_names: Mapping[str, str],
+        *,
+        followup_spreadsheet_id: str | None = None,
+        account_email: str | None = None,
+    ) -> None:
+        self.http = http
+        self.account_email = account_email
+        """The service account the scripts act as (for the access check)."""
+        self.spreadsheet_id = spreadsheet_id
+        self.followup_spreadsheet_id = followup_spreadsheet_id
+        self.tab_names = dict(tab_names)
+
+    # --- Which tab lives where -------------------------------------------------------------
+
+    def spreadsheet_of(self, tab_name: str) -> str:
+        followups = self.tab_names["followups"]
+        if self.followup_spreadsheet_id and header_key(tab_name) == header_key(followups):
+            return self.followup_spreadsheet_id
+        return self.spreadsheet_id
+
+    @property
+    def spreadsheet_ids(self) -> list[str]:
+        ids = [self.spreadsheet_id]
+        if self.followup_spreadsheet_id and self.followup_spreadsheet_id != self.spreadsheet_id:
+            ids.append(self.followup_spreadsheet_id)
+        return ids
+
+    def call(self, what: str, call: Callable[[], Any]) -> Any:
+        try:
+            return call()
+        except (APIError, requests.RequestException) as error:
+            raise explain(error, what) from None
+
+    # --- Reading ---------------------------------------------------------------------------
+
+    def sheets(self, spreadsheet_id: str) -> list[Sheet]:
+        data = self.call(
+            "Kan inte öppna kalkylarket",
+            lambda: self.http.fetch_sheet_metadata(
+                spreadsheet_id,
+                params={"includeGridData": "false", "fields": "sheets(properties,protectedRanges)"},
+            ),
+        )
+        sheets = []
+        for sheet in data.get("sheets", []):
+            properties = sheet["properties"]
+            grid = properties.get("gridProperties", {})
+            sheets.append(
+                Sheet(
+                    spreadsheet_id,
+                    properties["title"],
+                    int(properties["sheetId"]),
+                    int(grid.get("rowCount", 0)),
+                    int(grid.get("columnCount", 0)),
+                )
+            )
+        return sheets
+
+    def metadata(self, spreadsheet_id: str) -> Mapping[str, Any]:
+        """The raw metadata of one spreadsheet (for init and check_setup)."""
+        return self.call(  # type: ignore[no-any-return]
+            "Kan inte öppna kalkylarket",
+            lambda: self.http.fetch_sheet_metadata(spreadsheet_id),
+        )
+
+    def batch_get(self, spreadsheet_id: str, titles: Sequence[str]) -> dict[str, Grid]:
+        if not titles:
+            return {}
+        data = self.call(
+            "Kan inte läsa kalkylarket",
+            lambda: self.http.values_batch_get(
+                spreadsheet_id,
+                [quote_sheet(title) for title in titles],
+                params={
+                    "valueRenderOption": "UNFORMATTED_VALUE",
+                    "dateTimeRenderOption": "SERIAL_NUMBER",
+                    "majorDimension": "ROWS",
+                },
+            ),
+        )
+        ranges = data.get("valueRanges", [])
+        return {
+            title: grid_rows(r.get("values", [])) for title, r in zip(titles, ranges, strict=True)
+        }
+
+
+def cell_range(title: str, row: int, column: int) -> str:
+    """An A1 range of one cell, 0-based row and column: `'Logg'!C5`."""
+    return f"{quote_sheet(title)}!{rowcol_to_a1(row + 1, column + 1)}"
+
+
+def quote_sheet(title: str) -> str:
+    """A sheet name as an A1 range: `'Uppföljning'`, with `'` doubled."""
+    return "'" + title.replace("'", "''") + "'"
+
+
+def json_value(value: CellValue) -> Any:
+    """A value as JSON for RAW input: plain str/int/float, "" to clear; never NaN or numpy."""
+    if value is None:
+        return ""
+    if hasattr(value, "item") and not isinstance(value, str | int | float):
+        value = value.item()  # numpy scalar
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, float):
+        return "" if math.isnan(value) or math.isinf(value) else value
+    if isinstance(value, int | str):
+        return value
+    return str(value)
+
+
+def date_entry(value: CellValue) -> str:
+    assert isinstance(value, dt.date)
+    if isinstance(value, dt.datetime):
+        return value.strftime("%Y-%m-%d %H:%M:%S")
+    return value.isoformat()
+
+
+def row_range(
+    title: str, row: int, values: Mapping[int, CellValue], convert: Callable[[CellValue], Any]
+) -> dict[str, Any]:
+    """One ValueRange for a row: the span of written columns, `null` where nothing is written."""
+    first, last = min(values), max(values)
+    span = [convert(values[c]) if c in values else None for c in range(first, last + 1)]
+    start = rowcol_to_a1(row + 1, first + 1)
+    end = rowcol_to_a1(row + 1, last + 1)
+    return {
+        "range": f"{quote_sheet(title)}!{start}:{end}",
+        "majorDimension": "ROWS",
+        "values": [span],
+    }

@@ -1,0 +1,57 @@
+"""The workbook seam: one Protocol, several backends (xlsx here, Google in google.py).
+
+A backend reads every tab as a raw grid and writes batches of `Change`s, re-reading just
+before each write so that every change lands where its ID is now (see changes.resolve).
+Backends decide nothing about the routine. This module does no I/O itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from types import TracebackType
+from typing import Any, Protocol
+
+from medlemsrutiner.sheet.changes import Change, Resolution
+from medlemsrutiner.sheet.schema import Grid
+
+
+class Workbook(Protocol):
+    """A store of tabs. Use as a context manager: entering takes the run's lock."""
+
+    def describe(self) -> str:
+        """A short description for messages (no secrets, no personal data)."""
+        ...
+
+    def read(self) -> Mapping[str, Grid]:
+        """Every tab, by its name, as rows of raw cell values (row 0 = headers)."""
+        ...
+
+    def write(self, changes: Sequence[Change]) -> Resolution:
+        """Re-read, resolve `changes` by ID, write what lands in one batch, report the rest."""
+        ...
+
+    def ensure_tabs(self, tabs: Mapping[str, Sequence[str]]) -> list[str]:
+        """Create missing tabs and append missing headers; return what was added (for init)."""
+        ...
+
+    def __enter__(self) -> Workbook: ...
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None: ...
+
+
+def grid_rows(rows: Sequence[Sequence[Any]]) -> list[list[Any]]:
+    """Rows as plain lists with trailing empty cells and trailing empty rows removed."""
+    result: list[list[Any]] = []
+    for row in rows:
+        cells = list(row)
+        while cells and (cells[-1] is None or cells[-1] == ""):
+            cells.pop()
+        result.append(cells)
+    while result and not result[-1]:
+        result.pop()
+    return result

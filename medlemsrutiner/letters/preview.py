@@ -1,0 +1,202 @@
+"""Every letter to look at in a browser, rendered with invented sample data. Writes files.
+
+`write_preview` renders each template in each language through the same code as a real run
+(`messages.build`), with a made-up newcomer, group, trainings and local texts, and writes one
+HTML file per letter (its HTML part, as a mail program shows it) and an `index.html` gallery:
+subject, language, a link to each letter, the letter in a frame and its plain-text part beside
+it. The coordinator's own name and address come from the config, as in the real letters.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+from dataclasses import dataclass
+from email.message import EmailMessage
+from pathlib import Path
+
+from medlemsrutiner.config import Config
+from medlemsrutiner.letters.render import Renderer, build
+from medlemsrutiner.plan import LETTER_KINDS, Group, Letter, LetterKind, Person, Shared, Training
+from medlemsrutiner.sheet.words import LANGUAGES, Alternative
+
+KIND_NAMES: dict[LetterKind, str] = {
+    "welcome": "Välkomstbrev",
+    "introduction_newcomer": "Introduktion, till den intresserade",
+    "introduction_group": "Introduktion, till gruppens kontaktperson",
+    "alternatives": "Alternativen",
+}
+LANGUAGE_NAMES = {"sv": "svenska", "en": "engelska"}
+
+
+@dataclass(frozen=True)
+class PreviewLetter:
+    """One rendered sample letter and where its HTML file is."""
+
+    language: str
+    kind: LetterKind
+    file: str
+    subject: str
+    text: str
+    html: str
+
+
+def sample_shared(today: dt.date) -> Shared:
+    """Texter and Utbildningar as a coordinator might fill them in, marked as examples."""
+    return Shared(
+        texts={
+            "lokal_information": "(Exempeltext) Vi är ett tjugotal aktiva i Exempelstad och "
+            "träffas första tisdagen varje månad på Exempelgatan 1.",
+            "aktuell_aktion": "(Exempeltext) Skriv på för den påhittade fången Exempel "
+            "Exempelsdóttir.",
+            "aktuell_aktion_länk": "https://example.org/aktion",
+            "signatur": "",
+        },
+        trainings=(
+            Training(
+                date=today + dt.timedelta(days=12),
+                time="18.00–20.00",
+                title="Grundutbildning för nya medlemmar (exempel)",
+                place="Exempelgatan 1, Exempelstad",
+                signup="https://example.org/anmalan",
+                description="Om Amnesty, hur vi arbetar och hur du kan vara med.",
+            ),
+            Training(
+                date=today + dt.timedelta(days=33),
+                time="10.00–15.00",
+                title="Aktivistdag (exempel)",
+                place="Påhittade torget 2, Exempelby",
+                signup="anmalan@example.org",
+                description="",
+            ),
+        ),
+    )
+
+
+def sample_letters(language: str) -> list[Letter]:
+    """One letter of each kind in `language`, to an invented newcomer and group."""
+    newcomer = Person(
+        name="Exempel Påhittadsson",
+        email="exempel.pahittadsson@example.se",
+        phone="070-174 06 42",
+        town="Exempelby",
+        interests="Brevskrivning, flyktingfrågor",
+        language=language,
+    )
+    group = Group(
+        name="Exempelgruppen",
+        contact="Påhittad Kontaktsdotter",
+        email="exempelgruppen@example.org",
+        phone="070-174 06 43",
+        meets="Tisdagar 18.30, Exempelgatan 1",
+        works_on="Kampanjer och brevskrivning",
+        active=True,
+        row=2,
+    )
+    letters: list[Letter] = []
+    for kind in LETTER_KINDS:
+        if kind == "introduction_group":
+            letters.append(
+                Letter(kind, language, group.email or "", group.contact, newcomer, group)
+            )
+        elif kind == "introduction_newcomer":
+            letters.append(Letter(kind, language, newcomer.email, newcomer.name, newcomer, group))
+        elif kind == "alternatives":
+            letters.append(
+                Letter(
+                    kind,
+                    language,
+                    newcomer.email,
+                    newcomer.name,
+                    newcomer,
+                    chosen=Alternative.FLASH_ACTIONS,
+                )
+            )
+        else:
+            letters.append(Letter(kind, language, newcomer.email, newcomer.name, newcomer))
+    return letters
+
+
+def render_preview(config: Config, renderer: Renderer, now: dt.datetime) -> list[PreviewLetter]:
+    """Every letter kind in every language; TemplateError if a template does not render."""
+    shared = sample_shared(now.date())
+    rendered: list[PreviewLetter] = []
+    for language in LANGUAGES:
+        for letter in sample_letters(language):
+            label = f"{language}-{letter.kind}"
+            message = build(renderer, letter, shared, config, now, label=label).message
+            rendered.append(
+                PreviewLetter(
+                    language=language,
+                    kind=letter.kind,
+                    file=f"{label}.html",
+                    subject=str(message["Subject"]),
+                    text=_part(message, "plain"),
+                    html=_part(message, "html"),
+                )
+            )
+    return rendered
+
+
+def write_preview(config: Config, renderer: Renderer, folder: Path, now: dt.datetime) -> Path:
+    """Write the letters and `index.html` into `folder` (created if missing); return the index."""
+    letters = render_preview(config, renderer, now)
+    folder.mkdir(parents=True, exist_ok=True)
+    for letter in letters:
+        (folder / letter.file).write_text(letter.html, encoding="utf-8")
+    index = folder / "index.html"
+    index.write_text(_index(letters), encoding="utf-8")
+    return index
+
+
+def _part(message: EmailMessage, subtype: str) -> str:
+    part = message.get_body((subtype,))
+    assert isinstance(part, EmailMessage), subtype
+    return str(part.get_content()).replace("\r\n", "\n")
+
+
+def _index(letters: list[PreviewLetter]) -> str:
+    e = html.escape
+    sections = "\n".join(
+        f"""<section>
+<h2>{e(KIND_NAMES[letter.kind])} ({e(LANGUAGE_NAMES.get(letter.language, letter.language))})</h2>
+<p><b>Ämne:</b> {e(letter.subject)} · <a href="{e(letter.file)}">öppna brevet</a></p>
+<div class="pair">
+<iframe src="{e(letter.file)}" title="{e(letter.subject)}"></iframe>
+<pre>{e(letter.text)}</pre>
+</div>
+</section>"""
+        for letter in letters
+    )
+    rows = "\n".join(
+        f"<tr><td>{e(KIND_NAMES[letter.kind])}</td><td>{e(letter.language)}</td>"
+        f'<td><a href="{e(letter.file)}">{e(letter.subject)}</a></td></tr>'
+        for letter in letters
+    )
+    return f"""<!DOCTYPE html>
+<html lang="sv">
+<head>
+<meta charset="utf-8">
+<title>Förhandsvisning av breven</title>
+<style>
+body {{ font-family: Arial, Helvetica, sans-serif; margin: 24px; color: #1a1a1a; }}
+table {{ border-collapse: collapse; }}
+td, th {{ border: 1px solid #ccc; padding: 4px 8px; text-align: left; }}
+section {{ margin-top: 40px; border-top: 6px solid #ffff00; }}
+.pair {{ display: flex; gap: 16px; align-items: flex-start; }}
+iframe {{ width: 640px; height: 720px; border: 1px solid #ccc; }}
+pre {{ white-space: pre-wrap; max-width: 640px; background: #f4f4f4; padding: 12px; }}
+</style>
+</head>
+<body>
+<h1>Förhandsvisning av breven</h1>
+<p>Alla mallar på alla språk, ifyllda med påhittade uppgifter. Till vänster HTML-delen som
+mottagaren ser, till höger textdelen för e-postprogram utan HTML.</p>
+<table>
+<tr><th>Brev</th><th>Språk</th><th>Ämne</th></tr>
+{rows}
+</table>
+{sections}
+</body>
+</html>
+"""

@@ -1,0 +1,232 @@
+"""Letters rendered from templates into proper MIME messages. Reads template files; no network.
+
+Templates live in `<templates>/<language>/<letter>/{subject.txt, body.txt, body.html}` and are
+rendered in a sandbox with StrictUndefined (a misspelt variable is an error, not a blank) and
+autoescaping for HTML only. Each letter becomes a stdlib EmailMessage: a hand-written plain-text
+part and an HTML alternative, a unique Message-ID, a Date in the coordinator's time zone, From
+with a display name, and Reply-To. `OutgoingEmail.data` holds exactly the bytes SMTP sends and
+the outbox writes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import email.policy
+from collections.abc import Mapping
+from dataclasses import dataclass
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.utils import format_datetime, make_msgid
+from pathlib import Path
+from typing import Any
+
+import idna
+import jinja2
+from jinja2.sandbox import SandboxedEnvironment
+
+from medlemsrutiner.config import Config
+from medlemsrutiner.errors import TemplateError
+from medlemsrutiner.plan import LETTER_KINDS, Letter, Shared
+from medlemsrutiner.sheet.words import LANGUAGES, TEXT_KEYS, Alternative
+
+PARTS = ("subject.txt", "body.txt", "body.html")
+
+_MONTHS = {
+    "sv": (
+        "januari",
+        "februari",
+        "mars",
+        "april",
+        "maj",
+        "juni",
+        "juli",
+        "augusti",
+        "september",
+        "oktober",
+        "november",
+        "december",
+    ),
+    "en": (
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ),
+}
+_WEEKDAYS = {
+    "sv": ("måndag", "tisdag", "onsdag", "torsdag", "fredag", "lördag", "söndag"),
+    "en": ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"),
+}
+
+
+def long_date(day: dt.date, language: str = "sv") -> str:
+    """`tisdag 1 december 2026` / `Tuesday 1 December 2026`."""
+    language = language if language in _MONTHS else "sv"
+    weekday = _WEEKDAYS[language][day.weekday()]
+    return f"{weekday} {day.day} {_MONTHS[language][day.month - 1]} {day.year}"
+
+
+@dataclass(frozen=True)
+class OutgoingEmail:
+    """A rendered letter ready for a transport."""
+
+    message: EmailMessage
+    data: bytes
+    sender: str
+    recipient: str
+    label: str
+    """Names the letter in file names and logs without personal data, e.g. `ID17-welcome`."""
+
+
+class Renderer:
+    """Renders letters with one sandboxed jinja2 environment per template folder."""
+
+    def __init__(self, templates: Path) -> None:
+        self.templates = templates
+        self.environment = SandboxedEnvironment(
+            loader=jinja2.FileSystemLoader(str(templates)),
+            undefined=jinja2.StrictUndefined,
+            autoescape=jinja2.select_autoescape(
+                enabled_extensions=("html",), default_for_string=False, default=False
+            ),
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=True,
+        )
+        self.environment.filters["long_date"] = long_date
+
+    def render_part(self, language: str, kind: str, part: str, context: Mapping[str, Any]) -> str:
+        name = f"{language}/{kind}/{part}"
+        try:
+            return self.environment.get_template(name).render(context)
+        except jinja2.TemplateNotFound:
+            raise TemplateError(f"Mallen {self.templates / name} saknas.") from None
+        except jinja2.TemplateSyntaxError as error:
+            raise TemplateError(
+                f"Mallen {name} har ett syntaxfel på rad {error.lineno}: {error.message}"
+            ) from None
+        except (jinja2.UndefinedError, jinja2.exceptions.SecurityError) as error:
+            raise TemplateError(f"Mallen {name} går inte att fylla i: {error}") from None
+
+    def check(self, sample: Mapping[str, Any]) -> None:
+        """Render every template of every language with `sample`; TemplateError if one fails."""
+        for language in LANGUAGES:
+            for kind in LETTER_KINDS:
+                for part in PARTS:
+                    self.render_part(language, kind, part, sample)
+
+
+def ascii_address(address: str) -> str:
+    """`address` with its domain in IDNA form (`kim@åre.example` -> `kim@xn--re-xia.example`).
+
+    SMTP envelopes and address headers carry ASCII domains only. Raises ValueError when the
+    domain is not a valid internationalised domain name.
+    """
+    local, at, domain = address.rpartition("@")
+    if not at or domain.isascii():
+        return address
+    try:
+        return f"{local}@{idna.encode(domain, uts46=True).decode('ascii')}"
+    except idna.IDNAError:
+        # idna's message quotes the domain: personal data, so it stays out of cells and Logg.
+        raise ValueError("domänen är inte ett giltigt internationellt domännamn") from None
+
+
+def _header_address(address: str) -> str:
+    # Without this the email package writes a non-ASCII domain as an encoded word, which no
+    # mail program reads as an address. An unencodable one is left as it is: the SMTP
+    # transport refuses that letter on its own, and the run goes on.
+    try:
+        return ascii_address(address)
+    except ValueError:
+        return address
+
+
+def context(letter: Letter, shared: Shared, config: Config) -> dict[str, Any]:
+    """What a template may use. Letter-specific values plus the run's shared ones."""
+    chosen = letter.chosen
+    return {
+        "language": letter.language,
+        "organisation": config.coordinator.organisation,
+        "coordinator": config.coordinator,
+        "texts": dict.fromkeys(TEXT_KEYS, "") | dict(shared.texts),
+        "trainings": list(shared.trainings),
+        "newcomer": letter.newcomer,
+        "group": letter.group,
+        "recipient_name": letter.to_name,
+        "chosen": {
+            "key": chosen.name,
+            "name": chosen.value,
+            "link": dict(shared.alternatives)[chosen],
+        }
+        if chosen
+        else None,
+        "alternatives": [
+            {
+                "key": alternative.name,
+                "name": alternative.value,
+                "link": link,
+                "chosen": alternative is chosen,
+            }
+            for alternative, link in _chosen_first(shared.alternatives, chosen)
+        ],
+    }
+
+
+def _chosen_first(
+    alternatives: tuple[tuple[Alternative, str], ...], chosen: Alternative | None
+) -> list[tuple[Alternative, str]]:
+    return sorted(alternatives, key=lambda pair: pair[0] is not chosen)
+
+
+def build(
+    renderer: Renderer,
+    letter: Letter,
+    shared: Shared,
+    config: Config,
+    now: dt.datetime,
+    label: str,
+) -> OutgoingEmail:
+    """Render `letter` into an EmailMessage dated `now` (an aware datetime)."""
+    values = context(letter, shared, config)
+    subject = " ".join(
+        renderer.render_part(letter.language, letter.kind, "subject.txt", values).split()
+    )
+    text = renderer.render_part(letter.language, letter.kind, "body.txt", values)
+    html = renderer.render_part(letter.language, letter.kind, "body.html", values)
+
+    mail = config.mail
+    message = EmailMessage(policy=email.policy.SMTP)
+    message["Subject"] = subject
+    message["From"] = Address(
+        display_name=mail.from_name, addr_spec=_header_address(mail.from_address)
+    )
+    message["To"] = Address(
+        display_name=letter.to_name, addr_spec=_header_address(letter.to_address)
+    )
+    message["Reply-To"] = Address(
+        display_name=config.coordinator.name, addr_spec=_header_address(mail.reply_to)
+    )
+    message["Date"] = format_datetime(now.astimezone(config.zone))
+    message["Message-ID"] = make_msgid(
+        domain=_header_address(mail.from_address).rpartition("@")[2] or None
+    )
+    message.set_content(text, subtype="plain", charset="utf-8", cte="quoted-printable")
+    message.add_alternative(html, subtype="html", charset="utf-8", cte="quoted-printable")
+    # After the content: set_content() removes every Content-* header set before it.
+    message["Content-Language"] = letter.language
+    return OutgoingEmail(
+        message=message,
+        data=message.as_bytes(policy=email.policy.SMTP),
+        sender=mail.from_address,
+        recipient=letter.to_address,
+        label=label,
+    )

@@ -1,0 +1,287 @@
+"""What a run is made of: the people and groups letters are about, the letters, the deliveries
+that guard them, flags, the plan itself, the outcome of each send, and `settle`, which turns
+the outcomes into stamp writes and Logg entries. Pure: no I/O, no clock.
+
+A `Letter` is any email the scripts write: to a newcomer, to a group's contact person, to the
+coordinator (the weekly summary) or to the training coordinator. A `Delivery` is the letters
+guarded by one stamp cell: sent together, stamped together, at most once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from medlemsrutiner.sheet import cells, stamps
+from medlemsrutiner.sheet.changes import CellValue, Change, Key, SetByKey, SetCells
+from medlemsrutiner.sheet.logbook import LogEntry
+from medlemsrutiner.sheet.words import ALTERNATIVE_LINKS, Alternative
+
+__all__ = ["LogEntry"]
+
+LetterKind = Literal["welcome", "introduction_newcomer", "introduction_group", "alternatives"]
+LETTER_KINDS: tuple[LetterKind, ...] = (
+    "welcome",
+    "introduction_newcomer",
+    "introduction_group",
+    "alternatives",
+)
+"""Every letter with a template of its own (templates/<language>/<kind>/)."""
+
+DeliveryKind = Literal["welcome", "introduction", "alternatives"]
+
+DELIVERY_NAMES: Mapping[DeliveryKind, str] = {
+    "welcome": "välkomstbrev",
+    "introduction": "introduktion",
+    "alternatives": "alternativ",
+}
+"""What a delivery is called in Logg and in the run's report (Swedish)."""
+
+
+# --- What letters are about ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Person:
+    """The newcomer as the letters see them (personal data: never logged)."""
+
+    name: str
+    email: str
+    phone: str
+    town: str
+    interests: str
+    language: str
+
+    @property
+    def first_name(self) -> str:
+        return self.name.split()[0] if self.name.split() else ""
+
+
+@dataclass(frozen=True)
+class Group:
+    """A row of Grupper, parsed."""
+
+    name: str
+    contact: str
+    email: str | None
+    phone: str
+    meets: str
+    works_on: str
+    active: bool
+    row: int
+    """The sheet row it was read from: for messages only, never a write address."""
+
+
+@dataclass(frozen=True)
+class Training:
+    """An upcoming training from Utbildningar."""
+
+    date: dt.date
+    time: str
+    title: str
+    place: str
+    signup: str
+    description: str
+
+
+@dataclass(frozen=True)
+class Shared:
+    """What every letter of the run shows: the Texter texts and the upcoming trainings."""
+
+    texts: Mapping[str, str]
+    trainings: tuple[Training, ...]
+    alternatives: tuple[tuple[Alternative, str], ...] = tuple(ALTERNATIVE_LINKS.items())
+
+
+# --- Letters and deliveries ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Letter:
+    """One email to write: which template, in which language, to whom, about what.
+
+    `newcomer` is the person a letter is about, if any (the group contact's introduction is
+    about the newcomer too); letters to a group or a coordinator leave it out.
+    """
+
+    kind: LetterKind
+    language: str
+    to_address: str
+    to_name: str
+    newcomer: Person | None = None
+    group: Group | None = None
+    chosen: Alternative | None = None
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """Letters guarded by one stamp cell: sent together, stamped together.
+
+    The stamp cell is column `stamp` of the row with ID `row_id` in `tab`, or, in a tab without
+    IDs, of the row whose key columns read `key`. `on_sent` are the changes that follow once
+    every letter went out (e.g. the copy to Uppföljning and the erasure of the personal cells
+    in Intresserade).
+    """
+
+    tab: str
+    row_id: int | None
+    stamp: str
+    letters: tuple[Letter, ...]
+    due_since: dt.date
+    kind: DeliveryKind
+    on_sent: tuple[Change, ...] = ()
+    already_sent: tuple[LetterKind, ...] = ()
+    """Letters of this delivery that an earlier run sent (the stamp says `Delvis skickat`)."""
+    stamp_text: str = ""
+    """The stamp cell as read: the marker is written only if it still reads so."""
+    key: Key = ()
+
+    def write_stamp(self, value: CellValue, *, compare: bool = False) -> Change:
+        """The write of `value` into the stamp cell; with `compare`, only if it still reads as
+        this run read it (the marker's compare-and-set)."""
+        expect = ((self.stamp, self.stamp_text),) if compare else ()
+        if self.row_id is not None:
+            return SetCells(self.tab, self.row_id, ((self.stamp, value),), expect=expect)
+        return SetByKey(self.tab, self.key, ((self.stamp, value),), expect=expect)
+
+    @property
+    def name(self) -> str:
+        return DELIVERY_NAMES[self.kind]
+
+
+@dataclass(frozen=True)
+class Flag:
+    """Something a person should look at. `problem` = a cell is wrong (exit code 1)."""
+
+    tab: str
+    row: int
+    row_id: int | None
+    text: str
+    problem: bool = True
+
+
+@dataclass(frozen=True)
+class Plan:
+    today: dt.date
+    first_writes: tuple[Change, ...]
+    """IDs and first-seen dates: written together with the sending markers."""
+    deliveries: tuple[Delivery, ...]
+    changes: tuple[Change, ...]
+    """Writes that do not depend on a send (erasures, duplicate stamps)."""
+    flags: tuple[Flag, ...]
+    log: tuple[LogEntry, ...]
+    shared: Shared
+    erased: tuple[int, ...] = ()
+    """IDs whose personal data this plan erases (not counting the move to Uppföljning)."""
+
+    @property
+    def problems(self) -> tuple[Flag, ...]:
+        return tuple(flag for flag in self.flags if flag.problem)
+
+
+# --- Outcomes of sending ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Sent:
+    """The transport accepted the letter."""
+
+
+@dataclass(frozen=True)
+class Failed:
+    """The letter did not go out, or it is not known whether it did.
+
+    `retry`: a passing fault; the letter stays due for the next run.
+    `stop`: the account cannot send more now (a quota, a dropped connection); the run sends
+    nothing more.
+    `maybe_sent`: the whole letter was handed to the server but its answer never came (the
+    connection dropped): the server may have it, so it is never resent automatically; the
+    stamp cell keeps a sending marker for a person to check.
+    """
+
+    reason: str
+    retry: bool = False
+    stop: bool = False
+    maybe_sent: bool = False
+
+
+@dataclass(frozen=True)
+class NotAttempted:
+    """The run stopped before this letter (a cap, a quota, an aborted connection)."""
+
+
+LetterOutcome = Sent | Failed | NotAttempted
+
+Verdict = Literal["sent", "failed", "waiting"]
+"""A delivery after sending: all out; held for a person; or (the rest) due again next run."""
+
+
+@dataclass(frozen=True)
+class Settled:
+    """One delivery after sending: what to write, what to log, and the verdict for the report."""
+
+    delivery: Delivery
+    changes: tuple[Change, ...]
+    log: tuple[LogEntry, ...]
+    verdict: Verdict
+
+
+def settle(delivery: Delivery, outcomes: Sequence[LetterOutcome], today: dt.date) -> Settled:
+    """Stamp and follow-on changes for a delivery whose marker was written.
+
+    All letters out (now or, for a continuation, earlier): the date and `on_sent`. Some out:
+    `Delvis skickat …: kvar till …`, which a later run completes by sending only the rest, or
+    ` – fel: …` added when the rest failed for good (a person finishes by hand). Nothing out:
+    the marker is cleared for a passing fault, or `Fel …` is written. A letter that may have
+    reached the server keeps a sending marker, so it is never sent again automatically.
+    """
+    went = [isinstance(outcome, Sent) for outcome in outcomes]
+    sent_now = [letter.kind for letter, ok in zip(delivery.letters, went, strict=True) if ok]
+    left = [letter.kind for letter, ok in zip(delivery.letters, went, strict=True) if not ok]
+    sent = [*delivery.already_sent, *sent_now]
+    action, row_id = delivery.name, delivery.row_id
+    failures = [outcome for outcome in outcomes if isinstance(outcome, Failed)]
+    verdict: Verdict = (
+        "sent"
+        if not left
+        else "failed"
+        if any(not failure.retry for failure in failures)
+        else "waiting"
+    )
+    if not left:
+        changes = (delivery.write_stamp(today), *delivery.on_sent)
+        entry = LogEntry(f"{action} skickat", row_id, _detail(delivery), len(sent_now))
+        return Settled(delivery, changes, (entry,), verdict)
+    reason = "; ".join(cells.redact(failure.reason) for failure in failures) or "inte skickat"
+    uncertain = sum(1 for failure in failures if failure.maybe_sent)
+    stamp: str | None
+    if uncertain:
+        # The server may hold the letter: sending it again could send it twice. The cell keeps
+        # a sending marker, so no run resends it and Status asks a person to check.
+        stamp = stamps.uncertain(today, reason, sent)
+        entry = LogEntry(f"{action} osäkert", row_id, reason, len(sent_now) + uncertain)
+    elif sent:
+        passing = all(failure.retry for failure in failures)
+        stamp = stamps.partial(today, left, None if passing else reason)
+        entry = LogEntry(f"{action} delvis skickat", row_id, reason, len(sent_now))
+    elif all(failure.retry for failure in failures):
+        # Nothing left the building and the fault is passing: clear the marker, retry next run.
+        stamp = None
+        entry = LogEntry(f"{action} väntar", row_id, reason, 0)
+    else:
+        stamp = stamps.error(today, reason)
+        entry = LogEntry(f"{action} misslyckades", row_id, reason, 0)
+    return Settled(delivery, (delivery.write_stamp(stamp),), (entry,), verdict)
+
+
+def _detail(delivery: Delivery) -> str:
+    """What Logg says of a delivery that went out: language and letter, group or alternative."""
+    letter = delivery.letters[0]
+    detail = f"{letter.language}/{letter.kind}"
+    if letter.group is not None:
+        detail += f", grupp: {letter.group.name}"
+    if letter.chosen is not None:
+        detail += f", {letter.chosen.value}"
+    return detail

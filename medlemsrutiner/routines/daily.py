@@ -1,0 +1,192 @@
+"""The daily routine: read -> plan -> mark -> send -> settle -> write -> log. The imperative shell.
+
+`run_daily` reads the workbook once and understands it once (`steps.records`), asks the steps for
+the day's plan, renders every letter it will send (a broken template stops the run before
+anything is written), writes a "sending" marker into the stamp cell of each delivery
+(compare-and-set), sends only the deliveries whose marker landed, settles every outcome, then
+writes the dates or errors, the follow-on changes, the Status texts and the Logg lines in one
+more batch (and, only when some of those found no row, a last batch logging which).
+
+A run killed between the two writes leaves markers that later runs never resend (at most once);
+a rerun on the same day finds every stamp filled and sends nothing (idempotent). The report
+carries counts and IDs only, never a name, address or phone number.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+from collections.abc import Mapping, Sequence
+
+from medlemsrutiner.adapters.mail import Transport
+from medlemsrutiner.adapters.workbook import Workbook
+from medlemsrutiner.config import Config
+from medlemsrutiner.errors import AppError
+from medlemsrutiner.letters.render import OutgoingEmail, Renderer, build
+from medlemsrutiner.plan import Delivery, Failed, LetterOutcome, NotAttempted, Plan, Sent, settle
+from medlemsrutiner.routines.report import DailyReport
+from medlemsrutiner.sheet import cells, logbook, stamps
+from medlemsrutiner.sheet import changes as ch
+from medlemsrutiner.sheet.changes import Change
+from medlemsrutiner.sheet.logbook import LogEntry
+from medlemsrutiner.sheet.schema import Grid, Tables, tables_from_grids
+from medlemsrutiner.steps.after import records_after
+from medlemsrutiner.steps.daily import plan_day
+from medlemsrutiner.steps.records import read_records
+from medlemsrutiner.steps.status import status_changes
+
+__all__ = ["DailyReport", "read_tables", "render_plan", "run_daily"]
+
+
+def read_tables(workbook: Workbook, config: Config) -> tuple[Mapping[str, Grid], Tables]:
+    """One read of every tab; raises on a missing tab or column before anything is written."""
+    grids = workbook.read()
+    return grids, tables_from_grids(grids, config.workbook.tab_names)
+
+
+def render_plan(
+    plan: Plan, chosen: Sequence[int], renderer: Renderer, config: Config, now: dt.datetime
+) -> dict[int, tuple[OutgoingEmail, ...]]:
+    """The letters of the deliveries at positions `chosen` in `plan.deliveries`."""
+    return {
+        index: tuple(
+            build(
+                renderer,
+                letter,
+                plan.shared,
+                config,
+                now,
+                label=f"ID{plan.deliveries[index].row_id}-{letter.kind}",
+            )
+            for letter in plan.deliveries[index].letters
+        )
+        for index in chosen
+    }
+
+
+def run_daily(
+    workbook: Workbook,
+    transport: Transport,
+    renderer: Renderer,
+    config: Config,
+    today: dt.date,
+    now: dt.datetime,
+    *,
+    dry_run: bool = False,
+) -> DailyReport:
+    """Run every daily step once. `workbook` must already be entered (locked)."""
+    settings = config.settings
+    _, tables = read_tables(workbook, config)
+    records = read_records(tables, today, settings)
+    plan = plan_day(records, today, settings)
+    report = DailyReport(today=today, dry_run=dry_run, flags=list(plan.flags))
+    report.new_ids = [c.row_id for c in plan.first_writes if isinstance(c, ch.AssignId)]
+    report.erased = list(plan.erased)
+    report.sent_last_24h = logbook.letters_sent_since(
+        tables["log"], now - dt.timedelta(hours=24), config.zone
+    )
+    room = max(0, config.mail.daily_limit - report.sent_last_24h)
+    order = sorted(range(len(plan.deliveries)), key=lambda i: (plan.deliveries[i].due_since, i))
+    chosen, over_cap = _within_cap(plan.deliveries, order, min(config.mail.max_per_run, room))
+    if over_cap and room < config.mail.max_per_run:
+        report.daily_limit = config.mail.daily_limit
+    for index in over_cap:
+        report.add("waiting", plan.deliveries[index])
+    # Every letter of the run is rendered before anything is written: a broken template stops
+    # the run with nothing marked. Only the letters this run will send are rendered.
+    rendered = render_plan(plan, chosen, renderer, config, now)
+
+    if dry_run:
+        with transport:
+            for index in chosen:
+                for email in rendered[index]:
+                    transport.send(email)
+                    report.emails.append(email)
+                report.add("sent", plan.deliveries[index])
+        return report
+
+    now_text = logbook.time_text(now, config.zone)
+    marker = stamps.sending_marker(now_text)
+    # The connection opens (and logs in) before any marker is written, so a refused login
+    # stops the run with nothing marked; on a day without letters the mail server is not
+    # needed at all, and IDs, Status and Logg are still written.
+    with transport if chosen else contextlib.nullcontext(transport):
+        # Compare-and-set: a marker lands only on a stamp cell that still reads as this run
+        # read it, so a run that overlaps another (or a person stamping by hand) sends nothing.
+        markers = [plan.deliveries[i].write_stamp(marker, compare=True) for i in chosen]
+        first_batch: list[Change] = [*plan.first_writes, *markers]
+        first = workbook.write(first_batch)
+        report.skipped_writes.extend(first.skipped)
+        landed = {id(change) for change in first.landed}
+        marked = [i for i, change in zip(chosen, markers, strict=True) if id(change) in landed]
+        outcomes = _send(plan, rendered, marked, transport, report)
+
+    settled = [settle(plan.deliveries[i], outcomes[i], today) for i in marked]
+    for result in settled:
+        report.add(result.verdict, result.delivery)
+    entries: list[LogEntry] = [*plan.log, *(entry for s in settled for entry in s.log)]
+    entries.extend(_skipped_entry(s) for s in first.skipped)
+
+    second_batch: list[Change] = [*(c for s in settled for c in s.changes), *plan.changes]
+    after = records_after(records, [*first_batch, *second_batch], today, settings)
+    statuses = status_changes(after, today, settings)
+    report.status_updates = len(statuses)
+    try:
+        second = workbook.write([*second_batch, *statuses, *logbook.log_rows(entries, now_text)])
+        report.skipped_writes.extend(second.skipped)
+        if second.skipped:
+            workbook.write(logbook.log_rows([_skipped_entry(s) for s in second.skipped], now_text))
+    except AppError as error:
+        # The first write landed (IDs, markers) and letters may have left: not "nothing done".
+        report.write_error = str(error)
+    return report
+
+
+def _skipped_entry(skipped: ch.Skipped) -> LogEntry:
+    return LogEntry(
+        "skrivning hoppades över", getattr(skipped.change, "row_id", None), skipped.reason
+    )
+
+
+def _within_cap(
+    deliveries: Sequence[Delivery], order: Sequence[int], cap: int
+) -> tuple[list[int], list[int]]:
+    """Oldest due first, as many whole deliveries as fit in `cap` letters."""
+    chosen: list[int] = []
+    over: list[int] = []
+    letters = 0
+    for index in order:
+        size = len(deliveries[index].letters)
+        if letters + size <= cap:
+            chosen.append(index)
+            letters += size
+        else:
+            over.append(index)
+    return chosen, over
+
+
+def _send(
+    plan: Plan,
+    rendered: Mapping[int, tuple[OutgoingEmail, ...]],
+    marked: Sequence[int],
+    transport: Transport,
+    report: DailyReport,
+) -> dict[int, list[LetterOutcome]]:
+    """Send the deliveries whose marker landed; stop sending after a quota error."""
+    outcomes: dict[int, list[LetterOutcome]] = {}
+    stopped = False
+    for index in marked:
+        results: list[LetterOutcome] = []
+        for email in rendered[index]:
+            if stopped:
+                results.append(NotAttempted())
+                continue
+            outcome = transport.send(email)
+            results.append(outcome)
+            if isinstance(outcome, Sent):
+                report.emails.append(email)
+            if isinstance(outcome, Failed) and outcome.stop:
+                stopped = True
+                report.stopped = cells.redact(outcome.reason)
+        outcomes[index] = results
+    return outcomes

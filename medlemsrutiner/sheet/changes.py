@@ -1,0 +1,315 @@
+"""What the scripts write, and where it lands. Pure: no I/O.
+
+Steps express writes as frozen `Change`s addressed by tab and ID — or, in a tab without IDs,
+by the text of key columns (a group by its `Grupp`) — never by row number. Just before
+writing, a backend reads the tabs afresh and calls `resolve`, which finds each ID or key where
+it is *now*: a row that moved gets its write at its new place, a row whose ID or key is gone
+(or appears twice) gets none and is reported as skipped. Rows that have no ID yet are found by
+their content (`fingerprint`), so a new row that was sorted elsewhere still gets its ID, and
+one that a person edited meanwhile is left for the next run. A tab the scripts own gets any
+column it lacks added after its last header.
+
+`apply` performs a resolution on in-memory grids: the in-memory workbook of the tests and
+the run's "state after" (from which Status texts are computed) use it, so they follow exactly
+the same addressing as the real backends.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from medlemsrutiner.sheet import cells
+from medlemsrutiner.sheet.schema import TABS_BY_KEY, Grid, Tab, header_key, present_columns
+
+CellValue = str | int | float | dt.date | None
+"""A value to write. str is literal text (never a formula), a date is a date cell, None clears."""
+
+Values = tuple[tuple[str, CellValue], ...]
+"""(internal column name, value) pairs."""
+
+
+@dataclass(frozen=True)
+class SetCells:
+    """Set cells of the row whose ID is `row_id`.
+
+    With `expect`, (column, text) pairs, the write lands only if those cells still read as
+    that text (`cells.text`, "" for blank) in the fresh read: compare-and-set, so a sending
+    marker never overwrites a stamp that another run or a person wrote after this run's read.
+    """
+
+    tab: str
+    row_id: int
+    values: Values
+    expect: tuple[tuple[str, str], ...] = ()
+
+
+Key = tuple[tuple[str, str], ...]
+"""(internal column name, text) pairs that identify a row in a tab without IDs, compared as
+words (`cells.normalise_word`): `(("group", "Centrumgruppen"),)`."""
+
+
+@dataclass(frozen=True)
+class SetByKey:
+    """Set cells of the one row whose key columns read `key` (see `Key`).
+
+    `expect` works as in SetCells. No row, or more than one, with the key: the write is skipped.
+    """
+
+    tab: str
+    key: Key
+    values: Values
+    expect: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class AssignId:
+    """Give the ID-less row whose content is `fingerprint` its ID, and set `values` there."""
+
+    tab: str
+    fingerprint: tuple[str, ...]
+    row_id: int
+    values: Values = ()
+
+
+@dataclass(frozen=True)
+class AppendRow:
+    """Add a row after the last non-empty row of the tab."""
+
+    tab: str
+    values: Values
+
+
+Change = SetCells | SetByKey | AssignId | AppendRow
+
+
+@dataclass(frozen=True)
+class CellWrite:
+    """One cell to write: tab name, 0-based row and column in the grid (row 0 = headers)."""
+
+    tab_name: str
+    row: int
+    column: int
+    value: CellValue
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """A change that found no place to land, with the reason (Swedish, no personal data)."""
+
+    change: Change
+    reason: str
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """Where a batch of changes lands in the grids it was resolved against."""
+
+    writes: tuple[CellWrite, ...]
+    appended_rows: Mapping[str, int]
+    """Tab name -> how many rows the batch appends (they are among `writes`)."""
+    created_tabs: Mapping[str, tuple[str, ...]]
+    """Script-owned tabs that did not exist: name -> headers to create them with."""
+    landed: tuple[Change, ...]
+    skipped: tuple[Skipped, ...] = field(default=())
+
+
+def fingerprint_of(tab: Tab, record: Mapping[str, Any]) -> tuple[str, ...]:
+    """A row's content over the tab's known columns, as text, for finding it again."""
+    return tuple(cells.text(record.get(name)) for name in tab.column_names)
+
+
+def _fingerprint_in_grid(
+    tab: Tab, positions: Mapping[str, int], row: Sequence[Any]
+) -> tuple[str, ...]:
+    return tuple(
+        cells.text(row[positions[name]]) if name in positions and positions[name] < len(row) else ""
+        for name in tab.column_names
+    )
+
+
+def _last_nonblank(grid: Grid) -> int:
+    for index in range(len(grid) - 1, -1, -1):
+        if any(not cells.is_blank(value) for value in grid[index]):
+            return index
+    return 0
+
+
+class _TabState:
+    """A tab of the fresh read, indexed for resolving changes."""
+
+    def __init__(self, tab: Tab, name: str, grid: Grid | None) -> None:
+        self.tab = tab
+        self.name = name
+        self.created = grid is None or len(grid) == 0
+        header = list(tab.headers) if self.created else list(grid[0])  # type: ignore[index]
+        self.grid: Grid = [header] if self.created else grid  # type: ignore[assignment]
+        self.positions = present_columns(tab, header)
+        self.ids: dict[int, list[int]] = {}
+        self.unnumbered: dict[tuple[str, ...], list[int]] = {}
+        id_column = self.positions.get("id")
+        for index in range(1, len(self.grid)):
+            row = self.grid[index]
+            if all(cells.is_blank(value) for value in row):
+                continue
+            raw = row[id_column] if id_column is not None and id_column < len(row) else None
+            parsed = cells.parse_id(raw)
+            if isinstance(parsed, int):
+                self.ids.setdefault(parsed, []).append(index)
+            elif parsed is None:
+                key = _fingerprint_in_grid(tab, self.positions, row)
+                self.unnumbered.setdefault(key, []).append(index)
+        self.next_append = _last_nonblank(self.grid) + 1
+        self.appended = 0
+        self.used = False
+        self.keys: dict[tuple[str, ...], dict[Key, list[int]]] = {}
+        self.added_headers: list[CellWrite] = []
+        if tab.created_by_scripts and not self.created:
+            # A tab the scripts own gets the columns a newer version writes (e.g. Logg's Brev).
+            next_column = len([h for h in header if not cells.is_blank(h)])
+            next_column = max(next_column, max(self.positions.values(), default=-1) + 1)
+            for column in tab.columns:
+                if column.name not in self.positions:
+                    self.positions[column.name] = next_column
+                    self.added_headers.append(CellWrite(name, 0, next_column, column.header))
+                    next_column += 1
+
+    def rows_with_key(self, key: Key) -> list[int]:
+        """Rows (grid indexes) whose key columns read `key`, compared as words."""
+        columns = tuple(name for name, _ in key)
+        if columns not in self.keys:
+            index: dict[Key, list[int]] = {}
+            for row_index in range(1, len(self.grid)):
+                row = self.grid[row_index]
+                if all(cells.is_blank(value) for value in row):
+                    continue
+                found = tuple(
+                    (
+                        name,
+                        cells.normalise_word(
+                            row[self.positions[name]]
+                            if name in self.positions and self.positions[name] < len(row)
+                            else None
+                        ),
+                    )
+                    for name in columns
+                )
+                index.setdefault(found, []).append(row_index)
+            self.keys[columns] = index
+        wanted = tuple((name, cells.normalise_word(text)) for name, text in key)
+        return self.keys[columns].get(wanted, [])
+
+
+def resolve(
+    changes: Iterable[Change],
+    grids: Mapping[str, Grid | None],
+    tab_names: Mapping[str, str],
+) -> Resolution:
+    """Find where each change lands in `grids` (a fresh read keyed by tab name)."""
+    by_name = {header_key(name): grid for name, grid in grids.items()}
+    states: dict[str, _TabState] = {}
+    writes: list[CellWrite] = []
+    landed: list[Change] = []
+    skipped: list[Skipped] = []
+
+    def state(key: str) -> _TabState | None:
+        if key not in states:
+            tab = TABS_BY_KEY[key]
+            grid = by_name.get(header_key(tab_names[key]))
+            if (grid is None or len(grid) == 0) and not tab.created_by_scripts:
+                return None
+            states[key] = _TabState(tab, tab_names[key], grid)
+        return states[key]
+
+    for change in changes:
+        tab_state = state(change.tab)
+        if tab_state is None:
+            skipped.append(Skipped(change, f"fliken '{tab_names[change.tab]}' finns inte"))
+            continue
+        if isinstance(change, SetCells | SetByKey):
+            cell_values = change.values
+        elif isinstance(change, AssignId):
+            cell_values = (("id", change.row_id), *change.values)
+        else:
+            cell_values = change.values
+        positions = tab_state.positions
+        missing = [
+            name
+            for name, _ in cell_values
+            if name not in positions and tab_state.tab.column(name).required
+        ]
+        if missing:
+            headers = ", ".join(tab_state.tab.column(name).header for name in missing)
+            skipped.append(Skipped(change, f"kolumnen {headers} saknas"))
+            continue
+        # An optional column the sheet does not have holds nothing to write or erase.
+        cell_values = tuple((name, value) for name, value in cell_values if name in positions)
+        if isinstance(change, SetCells | SetByKey):
+            if isinstance(change, SetCells):
+                rows = tab_state.ids.get(change.row_id, [])
+                gone, twice = "ID finns inte längre", "ID finns på flera rader"
+            else:
+                rows = tab_state.rows_with_key(change.key)
+                gone, twice = "raden finns inte längre", "raden finns flera gånger"
+            if len(rows) != 1:
+                skipped.append(Skipped(change, gone if not rows else twice))
+                continue
+            row = rows[0]
+            current = tab_state.grid[row] if row < len(tab_state.grid) else ()
+            if any(
+                cells.text(current[positions[name]] if positions[name] < len(current) else None)
+                != expected
+                for name, expected in change.expect
+                if name in positions
+            ):
+                skipped.append(Skipped(change, "cellen ändrades under körningen"))
+                continue
+        elif isinstance(change, AssignId):
+            candidates = tab_state.unnumbered.get(change.fingerprint, [])
+            if not candidates or change.row_id in tab_state.ids:
+                skipped.append(Skipped(change, "raden ändrades under körningen"))
+                continue
+            row = candidates.pop(0)
+            tab_state.ids[change.row_id] = [row]
+        else:
+            row = tab_state.next_append
+            tab_state.next_append += 1
+            tab_state.appended += 1
+            appended_id = cells.parse_id(dict(cell_values).get("id"))
+            if isinstance(appended_id, int):
+                # Later changes in the same batch may address the new row by its ID.
+                tab_state.ids.setdefault(appended_id, []).append(row)
+        writes.extend(
+            CellWrite(tab_state.name, row, positions[name], value) for name, value in cell_values
+        )
+        tab_state.used = True
+        landed.append(change)
+
+    header_writes = [write for s in states.values() for write in s.added_headers if s.used]
+    return Resolution(
+        writes=(*header_writes, *writes),
+        appended_rows={s.name: s.appended for s in states.values() if s.appended},
+        created_tabs={s.name: s.tab.headers for s in states.values() if s.created},
+        landed=tuple(landed),
+        skipped=tuple(skipped),
+    )
+
+
+def apply(grids: Mapping[str, Grid | None], resolution: Resolution) -> dict[str, list[list[Any]]]:
+    """A copy of `grids` with `resolution` performed (grids must be the ones it was resolved on)."""
+    result: dict[str, list[list[Any]]] = {
+        name: [list(row) for row in grid] for name, grid in grids.items() if grid is not None
+    }
+    for name, headers in resolution.created_tabs.items():
+        result[name] = [list(headers)]
+    for write in resolution.writes:
+        grid = result[write.tab_name]
+        while len(grid) <= write.row:
+            grid.append([])
+        row = grid[write.row]
+        while len(row) <= write.column:
+            row.append(None)
+        row[write.column] = write.value
+    return result

@@ -1,0 +1,110 @@
+"""The Logg tab: what the scripts did, one row per event, and what later runs read back. Pure.
+
+A Logg row has a time (`2026-11-24 07:00`, the coordinator's time zone), an action in plain
+Swedish (`välkomstbrev skickat`), the newcomer's ID (or none), a detail, and `Brev`: how many
+letters left — or may have left — the building with this event. Never a name, address or
+phone number: Logg is read by whoever can open the workbook, long after erasure.
+
+The rolling daily limit counts `Brev` (a field of its own, never parsed out of the prose), so
+the wording of actions and details may change freely.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, cast
+from zoneinfo import ZoneInfo
+
+from medlemsrutiner.sheet import cells
+from medlemsrutiner.sheet.changes import AppendRow
+from medlemsrutiner.sheet.schema import Table
+
+TIME_FORMAT = "%Y-%m-%d %H:%M"
+
+
+@dataclass(frozen=True)
+class LogEntry:
+    """A line for Logg: what was done, to which ID. Never a name, email or phone."""
+
+    action: str
+    row_id: int | None
+    detail: str = ""
+    letters: int | None = None
+    """Letters that left, or may have left, with this event (counted by the daily limit);
+    None for an event that is not about sending (the cell stays blank)."""
+
+
+def time_text(now: dt.datetime, zone: ZoneInfo) -> str:
+    """`now` as Logg writes it: minutes, in the coordinator's time zone."""
+    return now.astimezone(zone).strftime(TIME_FORMAT)
+
+
+def log_rows(entries: Sequence[LogEntry], now: str) -> list[AppendRow]:
+    """One appended Logg row per entry, all at the time `now` (see `time_text`)."""
+    return [
+        AppendRow(
+            "log",
+            (
+                ("time", now),
+                ("action", entry.action),
+                ("id", entry.row_id),
+                ("detail", entry.detail),
+                ("letters", entry.letters),
+            ),
+        )
+        for entry in entries
+    ]
+
+
+_LEGACY_LEFT = ("skickat", "osäkert")
+"""Action endings of rows written before Logg had `Brev`: letters that left or may have."""
+
+
+def letters_sent_since(table: Table, since: dt.datetime, zone: ZoneInfo) -> int:
+    """How many letters went out (or may have) at or after `since`, according to Logg.
+
+    Sums `Brev`. A row without it (written before the column existed) counts as one letter,
+    two for an introduction, when its action says letters left — more rather than fewer, since
+    the limit protects the account. Times are read in `zone`; a time that cannot be read is not
+    counted, because Logg is the scripts' own tab.
+    """
+    total = 0
+    records = cast(list[dict[str, Any]], table.frame.to_dict("records"))
+    for record in records:
+        when = _log_time(record["time"], zone)
+        if when is None or when < since:
+            continue
+        counted = _count(record["letters"])
+        if counted is not None:
+            total += counted
+            continue
+        action = cells.text(record["action"]).casefold()
+        if action.endswith(_LEGACY_LEFT):
+            total += 2 if action.startswith("introduktion") else 1
+    return total
+
+
+def _count(value: Any) -> int | None:
+    """A `Brev` cell: a whole number of letters, or None when blank or unreadable."""
+    if cells.is_blank(value) or isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        return int(value) if float(value).is_integer() and value >= 0 else None
+    text = cells.text(value)
+    return int(text) if text.isascii() and text.isdigit() else None
+
+
+def _log_time(value: Any, zone: ZoneInfo) -> dt.datetime | None:
+    """A Logg time (`2026-11-24 07:00`, or a datetime cell) in `zone`."""
+    if isinstance(value, dt.datetime):
+        when = value
+    elif isinstance(value, str):
+        try:
+            when = dt.datetime.fromisoformat(value.strip())
+        except ValueError:
+            return None
+    else:
+        return None
+    return when if when.tzinfo is not None else when.replace(tzinfo=zone)

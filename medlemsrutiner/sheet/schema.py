@@ -1,0 +1,306 @@
+"""The workbook contract: tabs and their columns.
+
+Owns the mapping between internal column names (English, used in code) and the Swedish
+headers people see, which columns are required, which the scripts own and which hold personal
+data. It also turns raw grids (lists of rows as a backend read them) into pandas tables. The
+words people may type in a cell are in `words`. Pure: no I/O.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from medlemsrutiner.errors import MissingColumnError, MissingTabError
+
+
+class Owner(enum.Enum):
+    """Who writes a column: the scripts, people, or people with the scripts filling blanks."""
+
+    SCRIPT = "S"
+    PERSON = "C"
+    BOTH = "C/S"
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a tab: internal name, Swedish header, owner, and whether a run needs it."""
+
+    name: str
+    header: str
+    owner: Owner
+    required: bool = True
+    personal: bool = False
+    """Personal data: blanked when a person's data is erased."""
+    kind: str = "text"
+    """`text`, `date`, `email`, `phone`, `id`, `number`: how init_workbook formats the column."""
+
+
+@dataclass(frozen=True)
+class Tab:
+    """A tab of the workbook: its internal key, default Swedish name and columns."""
+
+    key: str
+    default_name: str
+    columns: tuple[Column, ...]
+    required: bool = True
+    """A run stops when a required tab is missing; optional ones are read as empty."""
+    created_by_scripts: bool = False
+    """Script-owned tabs (Logg, Statistik) are created on first write if missing."""
+
+    def column(self, name: str) -> Column:
+        for column in self.columns:
+            if column.name == name:
+                return column
+        raise KeyError(name)
+
+    @property
+    def column_names(self) -> tuple[str, ...]:
+        return tuple(column.name for column in self.columns)
+
+    @property
+    def headers(self) -> tuple[str, ...]:
+        return tuple(column.header for column in self.columns)
+
+    @property
+    def personal_columns(self) -> tuple[str, ...]:
+        return tuple(column.name for column in self.columns if column.personal)
+
+
+S, C, CS = Owner.SCRIPT, Owner.PERSON, Owner.BOTH
+
+NEWCOMERS = Tab(
+    "newcomers",
+    "Intresserade",
+    (
+        Column("id", "ID", S, kind="id"),
+        Column("registered", "Registrerad", CS, kind="date"),
+        Column("name", "Namn", C, personal=True),
+        Column("email", "E-post", C, personal=True, kind="email"),
+        Column("phone", "Telefon", C, personal=True, kind="phone"),
+        Column("language", "Språk", C, required=False),
+        Column("town", "Ort", C, required=False, personal=True),
+        Column("interests", "Intressen", C, required=False, personal=True),
+        Column("welcome", "Välkomstbrev", S, kind="date"),
+        Column("call", "Samtal", C, kind="date"),
+        Column("referred_to", "Hänvisad till", C),
+        Column("introduction", "Introduktion", S, kind="date"),
+        Column("training", "Utbildning", C, required=False, kind="date"),
+        Column("status", "Status", S),
+        Column("note", "Anteckning", C, required=False, personal=True),
+    ),
+)
+
+FOLLOWUPS = Tab(
+    "followups",
+    "Uppföljning",
+    (
+        Column("id", "ID", S, kind="id"),
+        Column("name", "Namn", S, personal=True),
+        Column("email", "E-post", S, personal=True, kind="email"),
+        Column("phone", "Telefon", S, personal=True, kind="phone"),
+        Column("language", "Språk", S, required=False),
+        Column("referred_to", "Hänvisad till", S),
+        Column("referred", "Hänvisad", S, kind="date"),
+        Column("follow_up_from", "Följ upp från", S, kind="date"),
+        Column("follow_up_by", "Följ upp senast", S, kind="date"),
+        Column("followed_up", "Uppföljning", C, kind="date"),
+        Column("result", "Resultat", C),
+        Column("reengagement", "Återvärvning", S, required=False, kind="date"),
+        Column("erased", "Raderad", S, kind="date"),
+        Column("status", "Status", S),
+        Column("note", "Anteckning", C, required=False, personal=True),
+    ),
+)
+
+GROUPS = Tab(
+    "groups",
+    "Grupper",
+    (
+        Column("group", "Grupp", C),
+        Column("contact", "Kontaktperson", C),
+        Column("email", "E-post", C, kind="email"),
+        Column("phone", "Telefon", C, required=False, kind="phone"),
+        Column("meets", "Träffas", C, required=False),
+        Column("works_on", "Arbetar med", C, required=False),
+        Column("active", "Aktiv", C, required=False),
+        Column("confirmed", "Bekräftad", C, required=False, kind="date"),
+        Column("reminder", "Påminnelse", S, required=False, kind="date"),
+    ),
+)
+
+TRAININGS = Tab(
+    "trainings",
+    "Utbildningar",
+    (
+        Column("date", "Datum", C, kind="date"),
+        Column("time", "Tid", C, required=False),
+        Column("title", "Titel", C),
+        Column("place", "Plats", C, required=False),
+        Column("signup", "Anmälan", C, required=False),
+        Column("description", "Beskrivning", C, required=False),
+    ),
+    required=False,
+)
+
+TEXTS = Tab(
+    "texts",
+    "Texter",
+    (
+        Column("key", "Nyckel", C),
+        Column("text", "Text", C),
+    ),
+    required=False,
+)
+
+STATISTICS = Tab(
+    "statistics",
+    "Statistik",
+    (
+        Column("quarter", "Kvartal", S),
+        Column("group", "Grupp", S),
+        Column("referred", "Hänvisade", S, kind="number"),
+        Column("followed_up", "Uppföljda", S, kind="number"),
+        Column("active", "Aktiva", S, kind="number"),
+        Column("not_active", "Inte aktiva", S, kind="number"),
+        Column("not_reached", "Ej nådda", S, kind="number"),
+        Column("share_active", "Andel aktiva", S, kind="number"),
+    ),
+    required=False,
+    created_by_scripts=True,
+)
+
+LOG = Tab(
+    "log",
+    "Logg",
+    (
+        Column("time", "Tid", S),
+        Column("action", "Åtgärd", S),
+        Column("id", "ID", S, kind="id"),
+        Column("detail", "Detalj", S),
+        Column("letters", "Brev", S, required=False, kind="number"),
+    ),
+    required=False,
+    created_by_scripts=True,
+)
+
+TABS: tuple[Tab, ...] = (NEWCOMERS, FOLLOWUPS, GROUPS, TRAININGS, TEXTS, STATISTICS, LOG)
+TABS_BY_KEY: Mapping[str, Tab] = {tab.key: tab for tab in TABS}
+
+# --- Grids to tables -------------------------------------------------------------------------
+
+Grid = Sequence[Sequence[Any]]
+"""A tab as a backend read it: row 0 holds the headers; cells are raw values."""
+
+
+def header_key(text: object) -> str:
+    """How headers are compared: case-insensitive, surrounding and repeated spaces ignored."""
+    return " ".join(str(text if text is not None else "").split()).casefold()
+
+
+def present_columns(tab: Tab, header_row: Sequence[Any]) -> dict[str, int]:
+    """Each known column of `tab` found in `header_row`, with its position (first match)."""
+    wanted = {header_key(column.header): column.name for column in tab.columns}
+    positions: dict[str, int] = {}
+    for index, text in enumerate(header_row):
+        name = wanted.get(header_key(text))
+        if name is not None and name not in positions:
+            positions[name] = index
+    return positions
+
+
+def locate_columns(tab: Tab, tab_name: str, header_row: Sequence[Any]) -> dict[str, int]:
+    """Map each known column of `tab` to its position in `header_row`.
+
+    Raises MissingColumnError (naming tab and header) when a required column is absent.
+    Optional columns that are absent are simply not in the result.
+    """
+    positions = present_columns(tab, header_row)
+    for column in tab.columns:
+        if column.required and column.name not in positions:
+            raise MissingColumnError(tab_name, column.header)
+    return positions
+
+
+@dataclass(frozen=True)
+class Table:
+    """One tab read into pandas.
+
+    `frame` has one column per known column of the tab (internal names; absent optional
+    columns hold None) and is indexed by the sheet row number (1-based, header is row 1),
+    which is only ever used in messages, never to address a write.
+    """
+
+    tab: Tab
+    name: str
+    frame: pd.DataFrame
+    present: frozenset[str]
+    """Internal names of the columns the sheet really has."""
+
+
+def _is_blank_row(row: Sequence[Any]) -> bool:
+    return all(value is None or (isinstance(value, str) and not value.strip()) for value in row)
+
+
+def table_from_grid(tab: Tab, tab_name: str, grid: Grid | None) -> Table:
+    """Build a Table from a raw grid; an absent optional tab becomes an empty table."""
+    if grid is None or len(grid) == 0:
+        if grid is None and tab.required:
+            raise MissingTabError(tab_name)
+        if tab.required:
+            raise MissingColumnError(tab_name, tab.columns[0].header)
+        return Table(tab, tab_name, _empty_frame(tab), frozenset())
+    positions = locate_columns(tab, tab_name, grid[0])
+    records: list[list[Any]] = []
+    index: list[int] = []
+    for number, row in enumerate(grid[1:], start=2):
+        if _is_blank_row(row):
+            continue
+        records.append(
+            [
+                row[positions[name]] if name in positions and positions[name] < len(row) else None
+                for name in tab.column_names
+            ]
+        )
+        index.append(number)
+    frame = pd.DataFrame(records, columns=list(tab.column_names), dtype=object)
+    frame.index = pd.Index(index, dtype="int64", name="row")
+    return Table(tab, tab_name, frame, frozenset(positions))
+
+
+def _empty_frame(tab: Tab) -> pd.DataFrame:
+    frame = pd.DataFrame([], columns=list(tab.column_names), dtype=object)
+    frame.index = pd.Index([], dtype="int64", name="row")
+    return frame
+
+
+@dataclass(frozen=True)
+class Tables:
+    """Every tab of one read, by internal key."""
+
+    by_key: Mapping[str, Table]
+
+    def __getitem__(self, key: str) -> Table:
+        return self.by_key[key]
+
+
+def tables_from_grids(grids: Mapping[str, Grid | None], tab_names: Mapping[str, str]) -> Tables:
+    """Read every tab of the contract from `grids` (keyed by the tab's real name).
+
+    Tab names, like headers, match case-insensitively with surrounding spaces ignored.
+
+    Raises MissingTabError / MissingColumnError before anything is planned or written.
+    """
+    by_name = {header_key(name): grid for name, grid in grids.items()}
+    return Tables(
+        {
+            tab.key: table_from_grid(
+                tab, tab_names[tab.key], by_name.get(header_key(tab_names[tab.key]))
+            )
+            for tab in TABS
+        }
+    )

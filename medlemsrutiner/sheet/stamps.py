@@ -1,0 +1,142 @@
+"""Every text the scripts write into a stamp cell, and how a stamp cell is read back. Pure.
+
+A stamp cell (`Välkomstbrev`, `Introduktion`, later `Återvärvning`, `Påminnelse`) guards one
+delivery of letters. It holds one of:
+
+* nothing: the letter is due;
+* a date: the letter went out that day;
+* `Skickar… 2026-11-24 07:00`: the marker written just before sending. A run that is killed
+  before it writes the outcome leaves it there, and no later run sends that letter again
+  (at most once); a person checks. `Skickar… 2026-11-24: okänt om brevet kom fram (…)` is the
+  same for a letter whose server never answered;
+* `Delvis skickat 2026-11-24: kvar till gruppens kontaktperson`: some letters of the delivery
+  went out and the rest will be sent by the next run; with ` – fel: …` added the rest failed
+  for good and a person finishes by hand;
+* `Fel 2026-11-24: …`: the letter was refused; it is never resent until a person clears the cell;
+* `Ej skickat: samma e-post som ID 3`: deliberately not sent;
+* anything else a person typed (`skickat för hand`): held, never overwritten.
+
+Each text is built here and read here, so the two cannot drift apart (see the round-trip tests).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from medlemsrutiner.sheet import cells
+
+SENDING = "Skickar…"
+"""Start of the marker written to a stamp cell before its letter is handed to the transport."""
+
+PARTIAL = "Delvis skickat"
+"""Start of a stamp whose delivery went out in part."""
+
+_PARTIAL_FAILED = " – fel: "
+_ERROR = "Fel"
+_NOT_SENT = "Ej skickat"
+
+PART_WORDS: Mapping[str, str] = {
+    "introduction_newcomer": "den intresserade",
+    "introduction_group": "gruppens kontaktperson",
+}
+"""The letters of a delivery with more than one, by kind, as a partial stamp names them."""
+
+_RECIPIENT_WORDS: Mapping[str, str] = {**PART_WORDS}
+_DEFAULT_RECIPIENT = "den intresserade"
+
+
+class StampState(enum.Enum):
+    DUE = "due"
+    SENDING = "sending"
+    SENT = "sent"
+    PARTIAL = "partial"
+    HELD = "held"
+
+
+@dataclass(frozen=True)
+class Stamp:
+    """A stamp cell read back: blank (due), a date (sent), our marker, or any other text (held).
+
+    Held covers our own error texts and anything a person typed (`skickat för hand`): such a
+    cell is never overwritten and its letter is never sent until a person clears the cell.
+    """
+
+    state: StampState
+    date: dt.date | None = None
+    text: str = ""
+    remaining: frozenset[str] = frozenset()
+    """For PARTIAL: the letter kinds still to send (the others went out)."""
+
+    @property
+    def failed_in_part(self) -> bool:
+        """Held because the rest of a partly sent delivery failed for good."""
+        return self.state is StampState.HELD and self.text.startswith(PARTIAL)
+
+    @property
+    def failed(self) -> bool:
+        """Held because the server refused the letter (`Fel …`)."""
+        return self.state is StampState.HELD and self.text.startswith(_ERROR)
+
+    @property
+    def not_sent_reason(self) -> str | None:
+        """Why the scripts deliberately did not send (`Ej skickat: …`), if that is the text."""
+        if self.state is StampState.HELD and self.text.startswith(_NOT_SENT):
+            return self.text.removeprefix(f"{_NOT_SENT}: ")
+        return None
+
+
+def read_stamp(value: Any, today: dt.date) -> Stamp:
+    """What a stamp cell says (see the module docstring)."""
+    if cells.is_blank(value):
+        return Stamp(StampState.DUE)
+    raw = cells.text(value)
+    if raw.casefold().startswith(SENDING.casefold().rstrip("…")):
+        return Stamp(StampState.SENDING, text=raw)
+    if raw.startswith(PARTIAL):
+        left = raw.partition("kvar till ")[2].partition(_PARTIAL_FAILED)[0]
+        named = {words.strip() for words in left.split(" och ")}
+        remaining = frozenset(kind for kind, words in PART_WORDS.items() if words in named)
+        if remaining and _PARTIAL_FAILED not in raw:
+            return Stamp(StampState.PARTIAL, text=raw, remaining=remaining)
+        return Stamp(StampState.HELD, text=raw, remaining=remaining)
+    parsed = cells.parse_date(value, today)
+    if isinstance(parsed, dt.date):
+        return Stamp(StampState.SENT, date=parsed, text=raw)
+    return Stamp(StampState.HELD, text=raw)
+
+
+def sending_marker(now: str) -> str:
+    """The marker text, e.g. `Skickar… 2026-11-24 07:00`."""
+    return f"{SENDING} {now}"
+
+
+def recipients(kinds: Iterable[str]) -> str:
+    """`den intresserade och gruppens kontaktperson`: who the letters of `kinds` went to."""
+    return " och ".join(dict.fromkeys(_RECIPIENT_WORDS.get(k, _DEFAULT_RECIPIENT) for k in kinds))
+
+
+def uncertain(today: dt.date, reason: str, sent: Iterable[str] = ()) -> str:
+    """A letter handed over whole but never answered: a marker, so no run resends it."""
+    sent = list(sent)
+    also = f"; skickat till {recipients(sent)}" if sent else ""
+    return f"{SENDING} {today.isoformat()}: okänt om brevet kom fram ({reason}){also}"
+
+
+def partial(today: dt.date, left: Iterable[str], failure: str | None = None) -> str:
+    """Some letters went out; `left` still to go (by the next run, or by hand after `failure`)."""
+    text = f"{PARTIAL} {today.isoformat()}: kvar till {recipients(left)}"
+    return text if failure is None else f"{text}{_PARTIAL_FAILED}{failure}"
+
+
+def error(today: dt.date, reason: str) -> str:
+    """The letter was refused: held until a person clears the cell."""
+    return f"{_ERROR} {today.isoformat()}: {reason}"
+
+
+def duplicate(owner: int) -> str:
+    """Not sent, because the same address belongs to the row with ID `owner`."""
+    return f"{_NOT_SENT}: samma e-post som ID {owner}"

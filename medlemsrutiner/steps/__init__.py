@@ -1,0 +1,13 @@
+"""The routine, one module per step. Pure: functions of (records, today, settings) that return
+frozen values (deliveries, changes, flags, log entries, Status texts); no I/O, no clock.
+
+records   rows -> newcomers, follow-ups, groups, trainings, texts; IDs; duplicates
+welcome   the welcome letter (routine step 2)
+referral  the double introduction, the alternatives, the move to Uppföljning (steps 3-4)
+followup  the follow-up window in Uppföljning (step 6)
+erasure   when personal data is erased, in both tabs
+problems  what a person must correct on a row
+status    the Swedish Status text of every row
+after     the records once the run's writes have landed (for Status)
+daily     plan_day: every step of one day, composed
+"""

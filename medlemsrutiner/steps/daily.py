@@ -1,0 +1,100 @@
+"""One day of the routine: every step, composed into a plan. Pure.
+
+`plan_day` walks the records once and asks each step what it wants: the welcome letter, the
+introduction or alternatives (or finishing a move to Uppföljning), the erasures, and the flags a
+person must see. It adds no rule of its own beyond the order: a finished row is left alone,
+and a duplicate gets its welcome stamped `Ej skickat` instead of any letter.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from medlemsrutiner.plan import Delivery, Flag, LogEntry, Plan
+from medlemsrutiner.settings import Settings
+from medlemsrutiner.sheet import stamps
+from medlemsrutiner.sheet.changes import Change, SetCells
+from medlemsrutiner.sheet.stamps import StampState
+from medlemsrutiner.steps import erasure, followup, referral, welcome
+from medlemsrutiner.steps.problems import row_problems
+from medlemsrutiner.steps.records import Newcomer, Records
+
+
+def plan_day(records: Records, today: dt.date, settings: Settings) -> Plan:
+    """Everything the daily run should do on `today`."""
+    deliveries: list[Delivery] = []
+    changes: list[Change] = []
+    flags = list(records.flags)
+    log = list(records.log)
+    in_followups = records.in_followups
+    erased: list[int] = []
+
+    for newcomer in records.newcomers:
+        if not newcomer.usable or newcomer.id is None:
+            continue
+        finishing = referral.finish_move(newcomer, today, settings, in_followups)
+        if finishing is not None:
+            changes.extend(finishing[0])
+            log.append(finishing[1])
+            continue
+        if referral.moved(newcomer) is not None:
+            continue
+        if referral.closed(newcomer, today, settings, in_followups):
+            continue
+        flags.extend(
+            Flag("newcomers", newcomer.row, newcomer.id, text) for text in row_problems(newcomer)
+        )
+        if newcomer.duplicate_of is not None:
+            if newcomer.welcome.state is StampState.DUE:
+                owner = newcomer.duplicate_of
+                changes.append(
+                    SetCells("newcomers", newcomer.id, (("welcome", stamps.duplicate(owner)),))
+                )
+                log.append(LogEntry("dubblett", newcomer.id, f"samma e-post som ID {owner}"))
+            continue
+        for delivery in (
+            welcome.welcome(newcomer, settings),
+            referral.introduction(newcomer, today, settings, in_followups),
+        ):
+            if delivery is not None:
+                deliveries.append(delivery)
+        erasing = erasure.intake_erasure(newcomer, today, settings)
+        if erasing is not None:
+            changes.append(erasing[0])
+            erased.append(newcomer.id)
+            log.append(erasing[1])
+        flags.extend(_interrupted(newcomer))
+
+    for row in records.followups:
+        if row.id is None:
+            continue
+        flags.extend(followup.followup_flags(row))
+        erasing = erasure.followup_erasure(row, today, settings)
+        if erasing is not None:
+            changes.append(erasing[0])
+            erased.append(row.id)
+            log.append(erasing[1])
+
+    return Plan(
+        today=today,
+        first_writes=records.first_writes,
+        deliveries=tuple(deliveries),
+        changes=tuple(changes),
+        flags=tuple(flags),
+        log=tuple(log),
+        shared=records.shared,
+        erased=tuple(erased),
+    )
+
+
+def _interrupted(newcomer: Newcomer) -> list[Flag]:
+    """A notice (not a problem) for each letter left at `Skickar…` by an interrupted run."""
+    found = []
+    for stamp, what in (
+        (newcomer.welcome, "Välkomstbrevet"),
+        (newcomer.introduction, "Introduktionen"),
+    ):
+        if stamp.state is StampState.SENDING:
+            text = f"{what} avbröts under utskick: kontrollera."
+            found.append(Flag("newcomers", newcomer.row, newcomer.id, text, problem=False))
+    return found

@@ -1,0 +1,41 @@
+"""What a person must correct on a row of Intresserade: each problem makes the run end with
+exit code 1 and is shown first in the row's Status. Pure.
+
+Problems never quote a cell: they may end up in a log.
+"""
+
+from __future__ import annotations
+
+from medlemsrutiner.sheet.stamps import StampState
+from medlemsrutiner.steps.records import Newcomer, Referral
+
+
+def referral_problems(newcomer: Newcomer) -> list[str]:
+    """Why `Hänvisad till` cannot be introduced: an unknown name, an inactive group, or a group
+    without a contact address."""
+    if newcomer.referral is Referral.UNKNOWN:
+        hint = f" Menar du '{newcomer.suggestion}'?" if newcomer.suggestion else ""
+        return [f"Rätta Hänvisad till: ingen grupp i Grupper heter så.{hint}"]
+    group = newcomer.group
+    if newcomer.referral is Referral.GROUP and group is not None:
+        if not group.active:
+            return [f"Gruppen '{group.name}' är inte aktiv: välj en annan grupp."]
+        if group.email is None:
+            return [f"Gruppen '{group.name}' saknar giltig e-post till kontaktpersonen (Grupper)."]
+    return []
+
+
+def row_problems(newcomer: Newcomer) -> list[str]:
+    """Every cell of the row a person must correct, in the order Status shows them."""
+    problems = list(newcomer.problems)
+    needs_letters = newcomer.referral is not Referral.OUTCOME
+    if needs_letters and newcomer.email is None and not any("E-post" in p for p in problems):
+        problems.append("Fyll i E-post: utan adress går inga brev ut.")
+    if newcomer.duplicate_of is not None:
+        problems.append(
+            f"Dubblett av ID {newcomer.duplicate_of} (samma e-post): inga brev skickas. "
+            "Ta bort raden."
+        )
+    if newcomer.introduction.state is StampState.DUE:
+        problems.extend(referral_problems(newcomer))
+    return problems

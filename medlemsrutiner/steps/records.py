@@ -1,0 +1,456 @@
+"""The workbook's rows as the routine understands them. Pure: no I/O, no clock.
+
+`read_records` reads every tab once: newcomers (Intresserade), follow-ups (Uppföljning),
+groups, the upcoming trainings and the local texts. It hands out IDs to new rows (never reused:
+the next one is above every ID the workbook, Logg included, has ever held), fills a blank
+`Registrerad` with the day the row was first seen, and marks duplicates (the same address on a
+second row, now or earlier). A bad cell never raises: it becomes a problem on its row.
+
+`steps.after.records_after` gives the same records with a run's writes applied.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import difflib
+import enum
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, cast
+
+from medlemsrutiner.plan import Flag, Group, Person, Shared, Training
+from medlemsrutiner.settings import Settings
+from medlemsrutiner.sheet import cells
+from medlemsrutiner.sheet.changes import AssignId, Change, SetCells, fingerprint_of
+from medlemsrutiner.sheet.logbook import LogEntry
+from medlemsrutiner.sheet.schema import NEWCOMERS, Table, Tables
+from medlemsrutiner.sheet.stamps import Stamp, read_stamp
+from medlemsrutiner.sheet.words import (
+    LANGUAGE_WORDS,
+    LANGUAGES,
+    TEXT_KEYS,
+    Alternative,
+    Outcome,
+    alternative_words,
+    outcome_words,
+    result_words,
+)
+
+Record = Mapping[str, Any]
+"""A row by internal column name (absent optional columns hold None)."""
+
+
+def rows_of(table: Table) -> list[tuple[int, dict[str, Any]]]:
+    """(sheet row number, record) for every non-blank row of `table`."""
+    records = cast(list[dict[str, Any]], table.frame.to_dict("records"))
+    return [(int(row), record) for row, record in zip(table.frame.index, records, strict=True)]
+
+
+# --- Groups, trainings, texts ----------------------------------------------------------------
+
+
+def read_groups(table: Table) -> tuple[dict[str, Group], list[Flag]]:
+    """Groups by normalised name; flags for rows that cannot be used."""
+    groups: dict[str, Group] = {}
+    flags: list[Flag] = []
+    for row, record in rows_of(table):
+        name = cells.text(record["group"])
+        if not name:
+            continue
+        email = cells.parse_email(record["email"])
+        active = cells.parse_yes_no(record["active"])
+        if isinstance(active, cells.Bad):
+            flags.append(Flag("groups", row, None, f"Grupper rad {row}, Aktiv: {active.problem}."))
+            active = True
+        if isinstance(email, cells.Bad):
+            flags.append(Flag("groups", row, None, f"Grupper rad {row}, E-post: {email.problem}."))
+        phone = cells.format_phone(record["phone"])
+        key = cells.normalise_word(name)
+        if key in groups:
+            flags.append(Flag("groups", row, None, f"Gruppen '{name}' finns två gånger i Grupper."))
+            continue
+        groups[key] = Group(
+            name=name,
+            contact=cells.text(record["contact"]),
+            email=email if isinstance(email, str) else None,
+            phone=phone if isinstance(phone, str) else cells.text(record["phone"]),
+            meets=cells.text(record["meets"]),
+            works_on=cells.text(record["works_on"]),
+            active=active is not False,
+            row=row,
+        )
+    return groups, flags
+
+
+def read_trainings(
+    table: Table, today: dt.date, limit: int
+) -> tuple[tuple[Training, ...], list[Flag]]:
+    """The next `limit` trainings on or after `today`, soonest first."""
+    upcoming: list[Training] = []
+    flags: list[Flag] = []
+    for row, record in rows_of(table):
+        title = cells.text(record["title"])
+        day = cells.parse_date(record["date"], today)
+        if isinstance(day, cells.Bad):
+            flags.append(
+                Flag("trainings", row, None, f"Utbildningar rad {row}, Datum: {day.problem}.")
+            )
+            continue
+        if day is None or not title or day < today:
+            continue
+        upcoming.append(
+            Training(
+                date=day,
+                time=cells.text(record["time"]),
+                title=title,
+                place=cells.text(record["place"]),
+                signup=cells.text(record["signup"]),
+                description=cells.text(record["description"]),
+            )
+        )
+    upcoming.sort(key=lambda training: (training.date, training.time))
+    return tuple(upcoming[:limit]), flags
+
+
+def read_texts(table: Table) -> dict[str, str]:
+    """Texter as key -> text; every key the templates use is present (empty if not set)."""
+    texts = dict.fromkeys(TEXT_KEYS, "")
+    for _, record in rows_of(table):
+        key = cells.normalise_word(record["key"])
+        if key:
+            value = record["text"]
+            texts[key] = "" if cells.is_blank(value) else str(value).strip()
+    return texts
+
+
+# --- Newcomers -------------------------------------------------------------------------------
+
+
+class Referral(enum.Enum):
+    """What `Hänvisad till` says."""
+
+    NONE = "none"
+    GROUP = "group"
+    ALTERNATIVE = "alternative"
+    OUTCOME = "outcome"
+    UNKNOWN = "unknown"
+
+
+@dataclass(frozen=True)
+class Newcomer:
+    """One row of Intresserade as the routine understands it."""
+
+    row: int
+    record: Record
+    id: int | None
+    registered: dt.date | None
+    registered_blank: bool
+    person: Person
+    email: str | None
+    welcome: Stamp
+    introduction: Stamp
+    call: dt.date | None
+    referral: Referral
+    group: Group | None = None
+    alternative: Alternative | None = None
+    outcome: Outcome | None = None
+    referral_text: str = ""
+    suggestion: str | None = None
+    """For an unknown `Hänvisad till`: the closest group or word, to suggest."""
+    problems: tuple[str, ...] = ()
+    """Cells a person must correct (Swedish, never quoting the cell)."""
+    notes: tuple[str, ...] = ()
+    """Cells worth a look that do not stop anything."""
+    duplicate_of: int | None = None
+    id_problem: str | None = None
+    personal_blank: bool = False
+    new: bool = False
+    """The ID was handed out by this run (the row had none)."""
+
+    @property
+    def usable(self) -> bool:
+        """Has an ID the run can address its writes to."""
+        return self.id is not None and self.id_problem is None
+
+
+def parse_newcomer(
+    row: int, record: Record, today: dt.date, settings: Settings, groups: Mapping[str, Group]
+) -> Newcomer:
+    """One row of Intresserade; every unreadable cell becomes a problem or a note."""
+    problems: list[str] = []
+    notes: list[str] = []
+
+    parsed_id = cells.parse_id(record["id"])
+    id_problem = parsed_id.problem if isinstance(parsed_id, cells.Bad) else None
+
+    registered_raw = cells.parse_date(record["registered"], today)
+    registered: dt.date | None
+    if isinstance(registered_raw, cells.Bad):
+        problems.append(f"Rätta Registrerad: {registered_raw.problem}.")
+        registered = None
+    else:
+        registered = registered_raw or today
+
+    email = cells.parse_email(record["email"])
+    if isinstance(email, cells.Bad):
+        problems.append(f"Rätta E-post: {email.problem}.")
+        email = None
+
+    phone = cells.format_phone(record["phone"])
+    if isinstance(phone, cells.Bad):
+        notes.append(f"Kontrollera Telefon: {phone.problem}.")
+        phone = cells.text(record["phone"])
+
+    language = cells.parse_word(record["language"], LANGUAGE_WORDS)
+    if isinstance(language, cells.Bad):
+        fallback = {"sv": "svenska", "en": "engelska"}[settings.language]
+        problems.append(f"Rätta Språk: skriv sv eller en ({fallback} används tills dess).")
+        language = settings.language
+    language = language or settings.language
+    if language not in LANGUAGES:
+        language = "sv"
+
+    call = cells.parse_date(record["call"], today)
+    if isinstance(call, cells.Bad):
+        problems.append(f"Rätta Samtal: {call.problem}.")
+        call = None
+
+    newcomer = Newcomer(
+        row=row,
+        record=record,
+        id=parsed_id if isinstance(parsed_id, int) else None,
+        registered=registered,
+        registered_blank=registered_raw is None,
+        person=Person(
+            name=cells.text(record["name"]),
+            email=email or "",
+            phone=phone or "",
+            town=cells.text(record["town"]),
+            interests=cells.text(record["interests"]),
+            language=language,
+        ),
+        email=email,
+        welcome=read_stamp(record["welcome"], today),
+        introduction=read_stamp(record["introduction"], today),
+        call=call,
+        referral=Referral.NONE,
+        problems=tuple(problems),
+        notes=tuple(notes),
+        id_problem=id_problem,
+        personal_blank=all(cells.is_blank(record[name]) for name in NEWCOMERS.personal_columns),
+    )
+    return _with_referral(newcomer, record["referred_to"], groups)
+
+
+def _with_referral(newcomer: Newcomer, value: Any, groups: Mapping[str, Group]) -> Newcomer:
+    if cells.is_blank(value):
+        return newcomer
+    word = cells.normalise_word(value)
+    text = cells.text(value)
+    if word in groups:
+        return dataclasses.replace(
+            newcomer, referral=Referral.GROUP, group=groups[word], referral_text=text
+        )
+    if word in alternative_words():
+        return dataclasses.replace(
+            newcomer,
+            referral=Referral.ALTERNATIVE,
+            alternative=alternative_words()[word],
+            referral_text=text,
+        )
+    if word in outcome_words():
+        return dataclasses.replace(
+            newcomer, referral=Referral.OUTCOME, outcome=outcome_words()[word], referral_text=text
+        )
+    choices = {cells.normalise_word(g.name): g.name for g in groups.values() if g.active}
+    choices.update({a.value.casefold(): a.value for a in Alternative})
+    choices.update({o.value.casefold(): o.value for o in Outcome})
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.5)
+    return dataclasses.replace(
+        newcomer,
+        referral=Referral.UNKNOWN,
+        referral_text=text,
+        suggestion=choices[close[0]] if close else None,
+    )
+
+
+# --- Follow-ups ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    """One row of Uppföljning as the routine understands it."""
+
+    row: int
+    record: Record
+    id: int | None
+    email: str | None
+    referred_to: str
+    referred: dt.date | None
+    follow_up_from: dt.date | None
+    follow_up_by: dt.date | None
+    followed_up: dt.date | None
+    result: str
+    erased: dt.date | None
+    problems: tuple[str, ...]
+
+
+def parse_followup(row: int, record: Record, today: dt.date) -> FollowUp:
+    """One row of Uppföljning; every unreadable cell becomes a problem."""
+    problems: list[str] = []
+
+    def date_of(name: str, header: str) -> dt.date | None:
+        parsed = cells.parse_date(record[name], today)
+        if isinstance(parsed, cells.Bad):
+            problems.append(f"Rätta {header}: {parsed.problem}.")
+            return None
+        return parsed
+
+    result = cells.parse_word(record["result"], result_words())
+    if isinstance(result, cells.Bad):
+        problems.append("Rätta Resultat: skriv Aktiv, Inte aktiv eller Ej nådd.")
+    erased = date_of("erased", "Raderad")
+    if (
+        result is not None
+        and not isinstance(result, cells.Bad)
+        and cells.is_blank(record["followed_up"])
+        and erased is None
+    ):
+        problems.append(
+            "Fyll i Uppföljning: datumet för samtalet (uppgifterna raderas en vecka efter)."
+        )
+    email = cells.parse_email(record["email"])
+    parsed_id = cells.parse_id(record["id"])
+    return FollowUp(
+        row=row,
+        record=record,
+        id=parsed_id if isinstance(parsed_id, int) else None,
+        email=email if isinstance(email, str) else None,
+        referred_to=cells.text(record["referred_to"]),
+        referred=date_of("referred", "Hänvisad"),
+        follow_up_from=date_of("follow_up_from", "Följ upp från"),
+        follow_up_by=date_of("follow_up_by", "Följ upp senast"),
+        followed_up=date_of("followed_up", "Uppföljning"),
+        result=result.value if result is not None and not isinstance(result, cells.Bad) else "",
+        erased=erased if isinstance(erased, dt.date) else None,
+        problems=tuple(problems),
+    )
+
+
+# --- All of it -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Records:
+    """Every tab of one read, understood; and what reading it decided (IDs, first-seen dates)."""
+
+    newcomers: tuple[Newcomer, ...]
+    followups: tuple[FollowUp, ...]
+    groups: Mapping[str, Group]
+    shared: Shared
+    flags: tuple[Flag, ...]
+    """Rows of Grupper and Utbildningar that cannot be used, and rows without a usable ID."""
+    first_writes: tuple[Change, ...]
+    """IDs for new rows and first-seen dates for a blank Registrerad."""
+    log: tuple[LogEntry, ...]
+    present: Mapping[str, frozenset[str]]
+    """The columns each tab really has (by tab key)."""
+
+    @property
+    def in_followups(self) -> frozenset[int]:
+        """IDs that have a row in Uppföljning."""
+        return frozenset(f.id for f in self.followups if f.id is not None)
+
+
+def _known_ids(tables: Tables) -> list[int]:
+    found: list[int] = []
+    for key in ("newcomers", "followups", "log"):
+        for value in tables[key].frame["id"]:
+            parsed = cells.parse_id(value)
+            if isinstance(parsed, int):
+                found.append(parsed)
+    return found
+
+
+def read_records(tables: Tables, today: dt.date, settings: Settings) -> Records:
+    """Every tab, understood, with IDs handed out and duplicates marked."""
+    groups, flags = read_groups(tables["groups"])
+    trainings, training_flags = read_trainings(
+        tables["trainings"], today, settings.routine.trainings_in_letters
+    )
+    flags.extend(training_flags)
+    newcomers = [
+        parse_newcomer(row, record, today, settings, groups)
+        for row, record in rows_of(tables["newcomers"])
+    ]
+    followups = [parse_followup(row, record, today) for row, record in rows_of(tables["followups"])]
+
+    # IDs: never reused, so the next one is above every ID the workbook (Logg included) knows.
+    next_id = max(_known_ids(tables), default=0) + 1
+    first_writes: list[Change] = []
+    log: list[LogEntry] = []
+    counts: dict[int, int] = {}
+    for newcomer in newcomers:
+        if newcomer.id is not None:
+            counts[newcomer.id] = counts.get(newcomer.id, 0) + 1
+    for index, newcomer in enumerate(newcomers):
+        if newcomer.id_problem is not None:
+            continue
+        if newcomer.id is not None and counts[newcomer.id] > 1:
+            newcomers[index] = dataclasses.replace(
+                newcomer, id_problem=f"ID {newcomer.id} finns på flera rader"
+            )
+            continue
+        fill = (("registered", today),) if newcomer.registered_blank else ()
+        if newcomer.id is None:
+            newcomers[index] = dataclasses.replace(newcomer, id=next_id, new=True)
+            first_writes.append(
+                AssignId("newcomers", fingerprint_of(NEWCOMERS, newcomer.record), next_id, fill)
+            )
+            log.append(LogEntry("ny rad", next_id, "ID tilldelat"))
+            next_id += 1
+        elif fill:
+            first_writes.append(SetCells("newcomers", newcomer.id, fill))
+    flags.extend(
+        Flag(
+            "newcomers",
+            newcomer.row,
+            None,
+            f"Intresserade rad {newcomer.row}: {newcomer.id_problem}; raden hoppas över. "
+            "Töm ID-cellen i kopian så får den ett nytt ID.",
+        )
+        for newcomer in newcomers
+        if newcomer.id_problem is not None
+    )
+    return Records(
+        newcomers=mark_duplicates(newcomers, followups),
+        followups=tuple(followups),
+        groups=groups,
+        shared=Shared(texts=read_texts(tables["texts"]), trainings=trainings),
+        flags=tuple(flags),
+        first_writes=tuple(first_writes),
+        log=tuple(log),
+        present={key: table.present for key, table in tables.by_key.items()},
+    )
+
+
+def mark_duplicates(
+    newcomers: Sequence[Newcomer], followups: Sequence[FollowUp]
+) -> tuple[Newcomer, ...]:
+    """The same address on a second row: the row seen first (lowest ID) keeps it."""
+    first: dict[str, int] = {}
+    for followup in followups:
+        if followup.email and followup.id is not None and not followup.erased:
+            first[followup.email] = min(first.get(followup.email, followup.id), followup.id)
+    owners: dict[int, int | None] = {}
+    for newcomer in sorted((n for n in newcomers if n.usable and n.email), key=lambda n: n.id or 0):
+        assert newcomer.email is not None and newcomer.id is not None
+        owner = first.setdefault(newcomer.email, newcomer.id)
+        owners[id(newcomer)] = owner if owner != newcomer.id else None
+    return tuple(
+        dataclasses.replace(n, duplicate_of=owners.get(id(n)))
+        if owners.get(id(n)) != n.duplicate_of
+        else n
+        for n in newcomers
+    )

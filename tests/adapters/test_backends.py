@@ -1,0 +1,263 @@
+"""The daily routine's scenarios on both backends: a real .xlsx file, and the real gspread
+client against the local Sheets API. Same scenarios, same expected state."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from medlemsrutiner.adapters.outbox import Outbox
+from medlemsrutiner.errors import MissingColumnError
+from medlemsrutiner.letters.render import Renderer
+from medlemsrutiner.routines.daily import DailyReport, run_daily
+from tests.adapters.harness import GoogleHarness, Harness, Sheet, XlsxHarness
+from tests.fakes.sheets_api import FakeSheetsApi
+from tests.support import (
+    NOW,
+    REPO,
+    TODAY,
+    grid,
+    newcomer,
+    read_outbox,
+    recipients,
+    workbook_grids,
+)
+
+DAY = dt.timedelta(days=1)
+
+
+@pytest.fixture(params=["xlsx", "google", "google-two-spreadsheets"])
+def harness(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Harness]:
+    if request.param == "xlsx":
+        yield XlsxHarness(tmp_path)
+        return
+    with FakeSheetsApi() as api:
+        yield GoogleHarness(tmp_path, api, followup_spreadsheet=request.param.endswith("sheets"))
+
+
+def run(harness: Harness, today: dt.date = TODAY) -> DailyReport:
+    now = dt.datetime.combine(today, NOW.time(), NOW.tzinfo)
+    with harness.workbook() as workbook:
+        return run_daily(
+            workbook,
+            Outbox(harness.config.mail.outbox, now),
+            Renderer(REPO / "templates"),
+            harness.config,
+            today,
+            now,
+        )
+
+
+def by_id(harness: Harness, tab: str = "Intresserade") -> dict[Any, dict[str, Any]]:
+    return {row["ID"]: row for row in harness.tab(tab)}
+
+
+def test_a_new_row_gets_an_id_a_date_and_one_welcome_letter(harness: Harness) -> None:
+    harness.seed(workbook_grids(newcomers=[newcomer(None, registered=None, email="ny@example.se")]))
+    report = run(harness)
+    row = by_id(harness)[1]
+    assert row["Registrerad"] == TODAY and row["Välkomstbrev"] == TODAY
+    assert row["Status"] == "Välkomstbrev skickat 2026-11-24. Ring senast 2026-12-01."
+    assert recipients(read_outbox(harness.config.mail.outbox)) == ["ny@example.se"]
+    assert report.exit_code == 0
+    assert [(r["Åtgärd"], r["ID"]) for r in harness.tab("Logg")] == [
+        ("ny rad", 1),
+        ("välkomstbrev skickat", 1),
+    ]
+
+
+def test_a_second_run_the_same_day_changes_and_sends_nothing(harness: Harness) -> None:
+    harness.seed(
+        workbook_grids(
+            newcomers=[newcomer(1), newcomer(2, call=TODAY, referred_to="Skrivargruppen")]
+        )
+    )
+    run(harness)
+    letters = len(read_outbox(harness.config.mail.outbox))
+    tabs = {name: harness.tab(name) for name in ("Intresserade", "Uppföljning")}
+    report = run(harness)
+    assert letters == 4 and len(read_outbox(harness.config.mail.outbox)) == 4
+    assert report.sent == {} and report.status_updates == 0
+    assert {name: harness.tab(name) for name in tabs} == tabs
+
+
+def test_a_referral_moves_the_person_to_followup_and_a_formula_name_stays_text(
+    harness: Harness,
+) -> None:
+    formula = '=IMPORTXML("http://example.org", "//a")'
+    harness.seed(
+        workbook_grids(
+            newcomers=[
+                newcomer(
+                    7,
+                    name=formula,
+                    welcome=TODAY - 3 * DAY,
+                    call=TODAY,
+                    referred_to="Centrumgruppen",
+                ),
+            ]
+        )
+    )
+    run(harness)
+    intake = by_id(harness)[7]
+    assert intake["Namn"] is None and intake["E-post"] is None and intake["Introduktion"] == TODAY
+    followup = by_id(harness, "Uppföljning")[7]
+    assert followup["Namn"] == formula
+    assert followup["Hänvisad"] == TODAY
+    assert followup["Följ upp senast"] == TODAY + dt.timedelta(weeks=10)
+    assert sorted(recipients(read_outbox(harness.config.mail.outbox))) == [
+        "centrum@example.org",
+        "person7@example.se",
+    ]
+    if isinstance(harness, GoogleHarness):
+        spreadsheet = harness.followup_id or harness.spreadsheet_id
+        assert harness.api.formula_cells(spreadsheet, "Uppföljning") == {}
+
+
+def test_a_coordinator_sorting_inserting_and_deleting_mid_run_never_misdirects_a_write(
+    harness: Harness,
+) -> None:
+    rows = [newcomer(i, name=f"Person {chr(64 + i)}") for i in range(1, 6)]
+    rows.append(newcomer(None, registered=None, name="Person Z", email="utan.id@example.se"))
+    harness.seed(workbook_grids(newcomers=rows))
+
+    def coordinator(sheet: Sheet) -> None:
+        sheet.sort_by_name_descending()
+        sheet.insert_row_on_top([None, None, "Insatt Person", "insatt@example.se"])
+        sheet.delete_row_with_id(3)
+
+    harness.edit_before_first_write(coordinator)
+    report = run(harness)
+    intake = harness.tab("Intresserade")
+    assert [r["Namn"] for r in intake][:2] == ["Insatt Person", "Person Z"]
+    for row in intake:
+        if row["Namn"] == "Insatt Person":
+            assert row["ID"] is None and row["Välkomstbrev"] is None and row["Status"] is None
+            continue
+        number = row["ID"]
+        expected = (
+            "utan.id@example.se" if row["Namn"] == "Person Z" else f"person{number}@example.se"
+        )
+        assert row["E-post"] == expected, row
+        assert row["Välkomstbrev"] == TODAY and row["Status"].startswith("Välkomstbrev skickat")
+    assert 3 not in {row["ID"] for row in intake}
+    assert sorted(recipients(read_outbox(harness.config.mail.outbox))) == sorted(
+        [
+            "person1@example.se",
+            "person2@example.se",
+            "person4@example.se",
+            "person5@example.se",
+            "utan.id@example.se",
+        ]
+    )
+    assert 3 not in report.sent["welcome"]
+
+
+def test_a_missing_column_stops_the_run_before_anything_is_written(harness: Harness) -> None:
+    grids = workbook_grids(newcomers=[newcomer(1)])
+    headers = [h for h in grids["Intresserade"][0] if h != "E-post"]
+    grids["Intresserade"] = grid("newcomers", [newcomer(1)], headers=headers)
+    harness.seed(grids)
+    before = harness.raw_bytes()
+    with pytest.raises(MissingColumnError, match="'E-post' saknas i fliken 'Intresserade'"):
+        run(harness)
+    assert harness.raw_bytes() == before
+    assert not harness.config.mail.outbox.exists()
+
+
+def test_headers_in_any_case_spacing_and_order_with_extra_columns_kept(harness: Harness) -> None:
+    grids = workbook_grids()
+    headers = [
+        " status",
+        "E-POST ",
+        "egen kolumn",
+        "välkomstbrev",
+        "Id",
+        "registrerad",
+        "NAMN",
+        "Telefon",
+        "Samtal",
+        "Hänvisad  till",
+        "Introduktion",
+    ]
+    grids["Intresserade"] = [
+        headers,
+        [None, "a@example.se", "behåll", None, 4, TODAY, "A", None, None, None, None],
+    ]
+    harness.seed(grids)
+    run(harness)
+    (row,) = harness.tab("Intresserade")
+    assert row["egen kolumn"] == "behåll" and row["välkomstbrev"] == TODAY
+    assert row[" status"].startswith("Välkomstbrev skickat")
+
+
+def test_declined_people_are_erased_after_thirty_days_without_trace_in_the_log(
+    harness: Harness,
+) -> None:
+    call = TODAY - 30 * DAY
+    harness.seed(
+        workbook_grids(
+            newcomers=[
+                newcomer(
+                    1,
+                    registered=call - DAY,
+                    welcome=call,
+                    call=call,
+                    referred_to="Avböjt",
+                    note="privat",
+                ),
+            ]
+        )
+    )
+    run(harness)
+    row = by_id(harness)[1]
+    assert all(row[h] is None for h in ("Namn", "E-post", "Telefon", "Anteckning"))
+    assert row["Status"] == "Avböjt. Personuppgifterna är raderade."
+    log = repr(harness.tab("Logg"))
+    assert "person1" not in log and "Person1" not in log and "privat" not in log
+
+
+def test_many_appended_rows_grow_the_sheet_beyond_its_grid(harness: Harness) -> None:
+    rows = [
+        newcomer(i, welcome=TODAY - DAY, call=TODAY, referred_to="Skrivargruppen")
+        for i in range(1, 41)
+    ]
+    if isinstance(harness, GoogleHarness):
+        harness.row_count = 3  # grids only as large as their data: 40 new rows must grow them
+    harness.seed(workbook_grids(newcomers=rows))
+    if isinstance(harness, GoogleHarness):
+        spreadsheet = harness.followup_id or harness.spreadsheet_id
+        grid = harness.api.sheet_properties(spreadsheet, "Uppföljning")["gridProperties"]
+        assert grid["rowCount"] == 3
+    run(harness)
+    assert sorted(by_id(harness, "Uppföljning")) == list(range(1, 41))
+    assert len(harness.tab("Logg")) == 40  # one line per introduction, all landed
+
+
+def test_a_week_after_the_follow_up_call_the_personal_data_is_erased(harness: Harness) -> None:
+    followup = {
+        "id": 3,
+        "name": "Testa Person3",
+        "email": "person3@example.se",
+        "phone": "070-174 06 13",
+        "referred_to": "Centrumgruppen",
+        "referred": TODAY - 70 * DAY,
+        "follow_up_from": TODAY - 14 * DAY,
+        "follow_up_by": TODAY,
+        "followed_up": TODAY - 7 * DAY,
+        "result": "Aktiv",
+        "note": "trivs",
+    }
+    harness.seed(workbook_grids(followups=[followup]))
+    report = run(harness)
+    row = by_id(harness, "Uppföljning")[3]
+    assert all(row[h] is None for h in ("Namn", "E-post", "Telefon", "Anteckning"))
+    assert row["Raderad"] == TODAY and row["Resultat"] == "Aktiv"
+    assert row["Hänvisad till"] == "Centrumgruppen" and row["Hänvisad"] == TODAY - 70 * DAY
+    assert row["Status"] == "Uppföljd: Aktiv. Personuppgifterna raderade 2026-11-24."
+    assert report.erased == [3]
+    assert "person3" not in repr(harness.tab("Logg"))

@@ -1,0 +1,391 @@
+"""The Google backend through the real gspread client against the local Sheets API."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+
+from medlemsrutiner.adapters.google.client import RetryingHTTPClient, RetryPolicy, load_credentials
+from medlemsrutiner.adapters.google.workbook import GoogleWorkbook, open_google_workbook
+from medlemsrutiner.adapters.outbox import Outbox
+from medlemsrutiner.errors import EXIT_NOTHING_DONE, WorkbookError
+from medlemsrutiner.letters.render import Renderer
+from medlemsrutiner.routines.daily import run_daily
+from medlemsrutiner.routines.setup import check_setup, exit_code
+from medlemsrutiner.sheet.schema import TABS
+from tests.adapters.harness import GoogleHarness
+from tests.fakes.sheets_api import FakeSheetsApi, RecordedRequest
+from tests.support import (
+    NOW,
+    REPO,
+    TAB_NAMES,
+    TODAY,
+    make_config,
+    newcomer,
+    read_outbox,
+    workbook_grids,
+)
+
+DAY = dt.timedelta(days=1)
+
+
+@pytest.fixture
+def api() -> Iterator[FakeSheetsApi]:
+    with FakeSheetsApi() as fake:
+        yield fake
+
+
+@pytest.fixture
+def harness(api: FakeSheetsApi, tmp_path: Path) -> GoogleHarness:
+    return GoogleHarness(tmp_path, api)
+
+
+def daily(harness: GoogleHarness, workbook: Any = None) -> Any:
+    with workbook or harness.workbook() as opened:
+        return run_daily(
+            opened,
+            Outbox(harness.config.mail.outbox, NOW),
+            Renderer(REPO / "templates"),
+            harness.config,
+            TODAY,
+            NOW,
+        )
+
+
+def mixed_rows(count: int) -> list[dict[str, Any]]:
+    """`count` newcomers in every stage, three of them new today."""
+    rows: list[dict[str, Any]] = []
+    for i in range(1, count + 1):
+        stage = i % 5
+        if stage == 0:
+            rows.append(newcomer(i, registered=TODAY - 20 * DAY, welcome=TODAY - 19 * DAY))
+        elif stage == 1:
+            rows.append(
+                newcomer(
+                    i,
+                    registered=TODAY - 4 * DAY,
+                    welcome=TODAY - 3 * DAY,
+                    call=TODAY,
+                    referred_to="Centrumgruppen",
+                    introduction=TODAY - DAY,
+                    name=None,
+                    email=None,
+                    phone=None,
+                )
+            )
+        elif stage == 2:
+            rows.append(
+                newcomer(
+                    i,
+                    registered=TODAY - 9 * DAY,
+                    welcome=TODAY - 8 * DAY,
+                    call=TODAY - 2 * DAY,
+                    referred_to="Avböjt",
+                )
+            )
+        else:
+            rows.append(newcomer(i, registered=TODAY - 3 * DAY, welcome=TODAY - 2 * DAY))
+    rows.extend(newcomer(None, registered=None, email=f"ny{j}@example.se") for j in range(3))
+    rows.append(newcomer(count + 1, welcome=TODAY - DAY, call=TODAY, referred_to="Skrivargruppen"))
+    return rows
+
+
+# --- Request budget --------------------------------------------------------------------------
+
+
+def test_a_daily_run_costs_the_same_requests_for_20_or_600_rows(tmp_path: Path) -> None:
+    counts = []
+    for size in (20, 600):
+        with FakeSheetsApi() as fake:
+            harness = GoogleHarness(tmp_path / str(size), fake)
+            harness.seed(workbook_grids(newcomers=mixed_rows(size)))
+            fake.reset_counts()
+            daily(harness)
+            methods = [
+                f"{r.method} {r.path.rsplit('/', 1)[-1].split('?')[0]}" for r in fake.requests
+            ]
+            counts.append(methods)
+    assert counts[0] == counts[1]
+    assert len(counts[0]) <= 10
+
+
+def test_every_json_body_is_strict_json_without_nan_or_numpy_values(
+    api: FakeSheetsApi, harness: GoogleHarness
+) -> None:
+    harness.seed(workbook_grids(newcomers=mixed_rows(30)))
+    daily(harness)
+
+    def refuse(constant: str) -> None:
+        raise AssertionError(f"{constant} in a request body")
+
+    bodies = [r for r in api.requests if r.body]
+    assert bodies
+    for record in bodies:
+        json.loads(record.body, parse_constant=refuse)
+
+
+def test_dates_are_stored_as_dates_and_text_as_text(
+    api: FakeSheetsApi, harness: GoogleHarness
+) -> None:
+    harness.seed(workbook_grids(newcomers=[newcomer(None, registered=None, name="0042 Nollsson")]))
+    daily(harness)
+    welcome = api.cell(harness.spreadsheet_id, "Intresserade", "I2")
+    assert welcome.value == 46350 and welcome.number_format == {
+        "type": "DATE",
+        "pattern": "yyyy-mm-dd",
+    }
+    assert api.cell(harness.spreadsheet_id, "Intresserade", "B2").number_format is not None
+    assert api.values(harness.spreadsheet_id, "Intresserade")[1][2] == "0042 Nollsson"
+
+
+def test_the_request_timeout_comes_from_the_config(harness: GoogleHarness) -> None:
+    harness.seed(workbook_grids())
+    workbook = harness.workbook()
+    assert isinstance(workbook, GoogleWorkbook)
+    assert workbook.http.timeout == 30.0
+
+
+# --- Faults ----------------------------------------------------------------------------------
+
+
+def test_429_on_the_first_two_requests_of_each_kind_still_completes(
+    api: FakeSheetsApi, harness: GoogleHarness
+) -> None:
+    harness.seed(workbook_grids(newcomers=mixed_rows(10)))
+    for kind in (
+        "GET /v4/spreadsheets/" + harness.spreadsheet_id + "?",
+        "values:batchGet",
+        "values:batchUpdate",
+    ):
+        api.inject(429, times=2, match=kind)
+    report = daily(harness)
+    assert report.sent["welcome"] == [12, 13, 14]
+    assert sum(1 for r in api.requests if r.status == 429) == 6
+    assert all(r["Status"] for r in harness.tab("Intresserade"))
+
+
+def test_500_on_every_request_fails_clearly_in_bounded_time_and_writes_nothing(
+    api: FakeSheetsApi, harness: GoogleHarness
+) -> None:
+    harness.seed(workbook_grids(newcomers=mixed_rows(10)))
+    before = harness.raw_bytes()
+    api.reset_counts()
+    api.inject(500, times=10_000)
+    with pytest.raises(WorkbookError, match="fel hos Google \\(HTTP 500") as raised:
+        daily(harness)
+    assert raised.value.exit_code == EXIT_NOTHING_DONE
+    assert len(api.requests) == 5  # one request, five tries, then it gives up
+    api.clear_faults()
+    assert harness.raw_bytes() == before
+    assert not harness.config.mail.outbox.exists()
+
+
+def test_500_after_the_markers_leaves_a_marker_only_where_a_letter_went_out(
+    api: FakeSheetsApi, harness: GoogleHarness
+) -> None:
+    harness.seed(workbook_grids(newcomers=[newcomer(1), newcomer(2), newcomer(3, email="fel")]))
+    api.inject(500, times=10_000, match="values:batchUpdate", skip=1)  # markers land, stamps fail
+    failed = daily(harness)
+    assert failed.exit_code == 1 and failed.sent == {"welcome": [1, 2]}
+    assert failed.write_error is not None and "HTTP 500" in failed.write_error
+    assert any("skickas aldrig igen" in line for line in failed.lines())
+    api.clear_faults()
+    stamps = {r["ID"]: r["Välkomstbrev"] for r in harness.tab("Intresserade")}
+    assert str(stamps[1]).startswith("Skickar…") and str(stamps[2]).startswith("Skickar…")
+    assert stamps[3] is None
+    sent = sorted(m["To"].addresses[0].addr_spec for m in read_outbox(harness.config.mail.outbox))
+    assert sent == ["person1@example.se", "person2@example.se"]
+    report = daily(harness)  # the next run sends nothing again and asks a person to check
+    assert report.sent == {}
+    assert len(read_outbox(harness.config.mail.outbox)) == 2
+    assert all("KONTROLLERA" in r["Status"] for r in harness.tab("Intresserade") if r["ID"] != 3)
+
+
+class _Clock:
+    def __init__(self) -> None:
+        self.now = 0.0
+        self.waits: list[float] = []
+
+    def sleep(self, seconds: float) -> None:
+        self.waits.append(seconds)
+        self.now += seconds
+
+
+def _client(api: FakeSheetsApi, clock: _Clock, policy: RetryPolicy) -> RetryingHTTPClient:
+    return RetryingHTTPClient(
+        None,
+        api.session(),
+        policy=policy,
+        sleep=clock.sleep,
+        jitter=lambda: 1.0,
+        clock=lambda: clock.now,
+    )
+
+
+def test_retries_back_off_exponentially_up_to_a_cap(api: FakeSheetsApi) -> None:
+    spreadsheet = api.create_spreadsheet("x")
+    clock = _Clock()
+    api.inject(503, times=4)
+    client = _client(api, clock, RetryPolicy(tries=5, base=1, cap=3, budget=60))
+    client.fetch_sheet_metadata(spreadsheet)
+    assert clock.waits == [1, 2, 3, 3]
+
+
+def test_retrying_stops_when_the_time_budget_is_spent(api: FakeSheetsApi) -> None:
+    spreadsheet = api.create_spreadsheet("x")
+    clock = _Clock()
+    api.inject(429, times=100)
+    client = _client(api, clock, RetryPolicy(tries=50, base=4, cap=16, budget=30))
+    with pytest.raises(Exception, match="429"):
+        client.fetch_sheet_metadata(spreadsheet)
+    assert sum(clock.waits) <= 30 and len(clock.waits) < 10
+
+
+def test_errors_other_than_429_and_5xx_are_not_retried(api: FakeSheetsApi, tmp_path: Path) -> None:
+    config = make_config(tmp_path, workbook={"backend": "google", "spreadsheet_id": "finns-inte"})
+    workbook = open_google_workbook(
+        config.workbook, {}, session=api.session(), sleep=lambda _: None
+    )
+    with pytest.raises(WorkbookError, match="kalkylarket finns inte: kontrollera spreadsheet_id"):
+        workbook.read()
+    assert len(api.requests) == 1
+
+
+# --- Credentials -----------------------------------------------------------------------------
+
+
+def _service_account_json() -> str:
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    pem = key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    ).decode()
+    return json.dumps(
+        {
+            "type": "service_account",
+            "project_id": "exempel",
+            "private_key_id": "1",
+            "private_key": pem,
+            "client_email": "robot@exempel.iam.gserviceaccount.com",
+            "client_id": "1",
+            "token_uri": "https://oauth2.googleapis.com/token",
+        }
+    )
+
+
+def test_credentials_load_from_json_in_the_environment_or_from_a_key_file(tmp_path: Path) -> None:
+    info = _service_account_json()
+    config = make_config(tmp_path, workbook={"backend": "google", "spreadsheet_id": "x"}).workbook
+    credentials = load_credentials(config, {"MEDLEMSRUTINER_GOOGLE_CREDENTIALS": info})
+    assert credentials.service_account_email == "robot@exempel.iam.gserviceaccount.com"
+    (tmp_path / "nyckel.json").write_text(info, encoding="utf-8")
+    from_file = make_config(
+        tmp_path,
+        workbook={"backend": "google", "spreadsheet_id": "x", "credentials_file": "nyckel.json"},
+    ).workbook
+    assert load_credentials(from_file, {}).service_account_email.startswith("robot@")
+
+
+def test_missing_or_broken_credentials_are_a_clear_error(tmp_path: Path) -> None:
+    config = make_config(tmp_path, workbook={"backend": "google", "spreadsheet_id": "x"}).workbook
+    with pytest.raises(
+        WorkbookError, match="sätt miljövariabeln MEDLEMSRUTINER_GOOGLE_CREDENTIALS"
+    ):
+        load_credentials(config, {})
+    with pytest.raises(WorkbookError, match="går inte att läsa") as raised:
+        load_credentials(
+            config, {"MEDLEMSRUTINER_GOOGLE_CREDENTIALS": '{"type": "service_account"}'}
+        )
+    assert "private_key" not in str(raised.value)
+
+
+# --- init_workbook and check_setup -----------------------------------------------------------
+
+
+def test_init_creates_tabs_headers_dropdowns_formats_and_protection_and_twice_changes_nothing(
+    api: FakeSheetsApi, harness: GoogleHarness
+) -> None:
+    groups = [{"Grupp": "Centrumgruppen", "Aktiv": "ja"}, {"Grupp": "Vilande", "Aktiv": "nej"}]
+    harness.seed({"Grupper": [["Grupp", "Aktiv"], *[[g["Grupp"], g["Aktiv"]] for g in groups]]})
+    tabs = {TAB_NAMES[tab.key]: tab.headers for tab in TABS}
+    workbook = harness.workbook()
+    added = workbook.ensure_tabs(tabs)
+    assert "fliken Intresserade" in added and "kolumnen Kontaktperson i Grupper" in added
+    sid = harness.spreadsheet_id
+    assert api.values(sid, "Intresserade")[0] == list(tabs["Intresserade"])
+    assert api.values(sid, "Grupper")[0][:2] == ["Grupp", "Aktiv"]
+    assert api.sheet_properties(sid, "Intresserade")["gridProperties"]["frozenRowCount"] == 1
+    referral = api.cell(sid, "Intresserade", "K2").data_validation
+    assert referral is not None
+    choices = [v["userEnteredValue"] for v in referral["condition"]["values"]]
+    assert "Centrumgruppen" in choices and "Vilande" not in choices and "Blixtaktioner" in choices
+    assert api.cell(sid, "Intresserade", "B5").number_format == {
+        "type": "DATE",
+        "pattern": "yyyy-mm-dd",
+    }
+    protected = api.protected_ranges(sid, "Intresserade")
+    assert protected and all(p["warningOnly"] for p in protected)
+    assert {p["description"].rsplit(" ", 1)[-1] for p in protected} >= {"ID", "Status"}
+
+    state = harness.raw_bytes()
+    assert workbook.ensure_tabs(tabs) == []
+    assert harness.raw_bytes() == state
+
+
+def test_check_setup_lists_who_can_open_the_followup_and_warns_about_others(
+    api: FakeSheetsApi, tmp_path: Path
+) -> None:
+    harness = GoogleHarness(tmp_path, api, followup_spreadsheet=True)
+    harness.seed(workbook_grids())
+    assert harness.followup_id is not None
+    api.set_permissions(
+        harness.followup_id,
+        [
+            {"type": "user", "role": "owner", "emailAddress": "medlemsansvarig@example.org"},
+            {"type": "user", "role": "writer", "emailAddress": "robot@example.org"},
+            {"type": "anyone", "role": "reader"},
+        ],
+    )
+    checks = check_setup(harness.config, harness.workbook, {}, TODAY)
+    text = "\n".join(check.text for check in checks)
+    assert "Alla flikar och rubriker som behövs finns." in text
+    assert "medlemsansvarig@example.org (owner)" in text
+    assert any(check.warning and "alla som har länken" in check.text for check in checks)
+    assert exit_code(checks) == 1
+    api.set_permissions(
+        harness.followup_id,
+        [
+            {"type": "user", "role": "owner", "emailAddress": "medlemsansvarig@example.org"},
+            {"type": "user", "role": "writer", "emailAddress": "robot@example.org"},
+        ],
+    )
+    assert exit_code(check_setup(harness.config, harness.workbook, {}, TODAY)) == 0
+
+
+def test_the_recorded_request_log_has_no_personal_data_outside_values(
+    api: FakeSheetsApi, harness: GoogleHarness
+) -> None:
+    harness.seed(workbook_grids(newcomers=[newcomer(1)]))
+    daily(harness)
+    urls = " ".join(r.url for r in api.requests)
+    assert "person1" not in urls
+    assert isinstance(api.requests[0], RecordedRequest)
+
+
+def test_a_log_tab_the_run_creates_is_large_enough_for_every_line(
+    api: FakeSheetsApi, harness: GoogleHarness
+) -> None:
+    grids = workbook_grids(
+        newcomers=[newcomer(None, registered=None, email=f"n{i}@example.se") for i in range(1100)]
+    )
+    del grids["Logg"]
+    harness.seed(grids)
+    report = daily(harness)
+    assert report.write_error is None and len(report.sent["welcome"]) == 200
+    assert len(harness.tab("Logg")) == 1100 + 200  # past the 1000 rows of a default grid

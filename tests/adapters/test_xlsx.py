@@ -1,0 +1,282 @@
+"""The .xlsx backend writes real files: read back with openpyxl, opened in LibreOffice."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+from click.testing import CliRunner
+from openpyxl.styles import Font, PatternFill
+
+from medlemsrutiner.adapters.xlsx import XlsxWorkbook
+from medlemsrutiner.cli import run_daily
+from medlemsrutiner.errors import WorkbookBusyError, WorkbookError
+from medlemsrutiner.sheet.changes import AppendRow, AssignId, SetCells, fingerprint_of
+from medlemsrutiner.sheet.schema import NEWCOMERS, TABS
+from tests.support import TAB_NAMES, TODAY, make_config, newcomer, workbook_grids, write_xlsx
+
+
+@pytest.fixture
+def path(tmp_path: Path) -> Path:
+    file = tmp_path / "arbetsbok.xlsx"
+    write_xlsx(file, workbook_grids(newcomers=[newcomer(1), newcomer(2), newcomer(3)]))
+    return file
+
+
+def rows_of(path: Path, tab: str = "Intresserade") -> list[list[Any]]:
+    book = openpyxl.load_workbook(path)
+    return [list(row) for row in book[tab].iter_rows(values_only=True)]
+
+
+def test_reading_returns_every_tab_as_raw_values(path: Path) -> None:
+    grids = XlsxWorkbook(path, TAB_NAMES).read()
+    assert set(grids) >= {"Intresserade", "Grupper", "Uppföljning"}
+    assert grids["Intresserade"][0][:3] == ["ID", "Registrerad", "Namn"]
+    assert grids["Intresserade"][1][0] == 1
+    assert grids["Intresserade"][1][1] == dt.datetime(2026, 11, 24)
+
+
+def test_a_write_sets_only_its_cells_and_keeps_formatting_and_unknown_columns(path: Path) -> None:
+    book = openpyxl.load_workbook(path)
+    sheet = book["Intresserade"]
+    sheet.cell(row=1, column=20, value="Egen kolumn")
+    sheet.cell(row=3, column=20, value="behåll mig")
+    sheet["C3"].font = Font(bold=True, color="FF0000")
+    sheet["C3"].fill = PatternFill("solid", fgColor="FFFF00")
+    sheet.column_dimensions["C"].width = 33
+    book.create_sheet("Anteckningar")["A1"] = "egen flik"
+    book.save(path)
+
+    with XlsxWorkbook(path, TAB_NAMES) as workbook:
+        workbook.write([SetCells("newcomers", 2, (("status", "Ny status"), ("welcome", TODAY)))])
+
+    after = openpyxl.load_workbook(path)
+    sheet = after["Intresserade"]
+    assert sheet.cell(row=3, column=14).value == "Ny status"
+    assert sheet.cell(row=3, column=9).value == dt.datetime(2026, 11, 24)
+    assert sheet.cell(row=3, column=9).number_format == "yyyy-mm-dd"
+    assert sheet.cell(row=3, column=20).value == "behåll mig"
+    assert sheet["C3"].font.bold and sheet["C3"].fill.fgColor.rgb == "00FFFF00"
+    assert sheet.column_dimensions["C"].width == 33
+    assert after["Anteckningar"]["A1"].value == "egen flik"
+    assert sheet.cell(row=2, column=14).value is None
+
+
+def test_headers_match_whatever_their_case_spacing_and_order(tmp_path: Path) -> None:
+    headers = [
+        " status ",
+        "e-POST",
+        "Välkomstbrev",
+        "id",
+        "REGISTRERAD",
+        "namn",
+        "Telefon",
+        "samtal",
+        "hänvisad  till",
+        "Introduktion",
+    ]
+    grids = workbook_grids()
+    grids["Intresserade"] = [
+        headers,
+        [None, "a@example.se", None, 7, None, "A", None, None, None, None],
+    ]
+    file = tmp_path / "blandat.xlsx"
+    write_xlsx(file, grids)
+    with XlsxWorkbook(file, TAB_NAMES) as workbook:
+        workbook.write([SetCells("newcomers", 7, (("status", "OK"),))])
+    assert rows_of(file)[1][0] == "OK"
+
+
+def test_text_starting_with_an_equals_sign_stays_text(path: Path, tmp_path: Path) -> None:
+    formula = '=IMPORTXML("http://example.org", "//a")'
+    with XlsxWorkbook(path, TAB_NAMES) as workbook:
+        workbook.write([AppendRow("followups", (("id", 9), ("name", formula)))])
+    book = openpyxl.load_workbook(path)
+    cell = book["Uppföljning"]["B2"]
+    assert cell.value == formula and cell.data_type == "s"
+
+
+def test_writes_follow_the_id_when_rows_were_sorted_inserted_and_deleted(path: Path) -> None:
+    def coordinator_edits(file: Path) -> None:
+        book = openpyxl.load_workbook(file)
+        sheet = book["Intresserade"]
+        rows = [list(r) for r in sheet.iter_rows(min_row=2, values_only=True)]
+        sheet.delete_rows(2, sheet.max_row)
+        rows = [r for r in rows if r[0] != 2]  # delete ID 2
+        rows.sort(key=lambda r: -int(r[0]))  # sort descending
+        sheet.append([None, None, "Insatt Person", "insatt@example.se"])  # insert on top
+        for row in rows:
+            sheet.append(row)
+        book.save(file)
+
+    workbook = XlsxWorkbook(path, TAB_NAMES, before_write=coordinator_edits)
+    with workbook:
+        resolution = workbook.write(
+            [SetCells("newcomers", i, (("status", f"rad {i}"),)) for i in (1, 2, 3)]
+        )
+    by_id = {row[0]: row for row in rows_of(path)[1:]}
+    assert by_id[1][13] == "rad 1" and by_id[3][13] == "rad 3"
+    assert by_id[None][13] is None  # the inserted row got nothing
+    assert [s.change.row_id for s in resolution.skipped] == [2]  # type: ignore[union-attr]
+
+
+def test_a_new_row_gets_its_id_wherever_it_moved(path: Path) -> None:
+    book = openpyxl.load_workbook(path)
+    book["Intresserade"].append([None, None, "Ny Person", "ny@example.se"])
+    book.save(path)
+    record = {name: None for name in NEWCOMERS.column_names} | {
+        "name": "Ny Person",
+        "email": "ny@example.se",
+    }
+
+    def sort_new_row_to_the_top(file: Path) -> None:
+        book = openpyxl.load_workbook(file)
+        sheet = book["Intresserade"]
+        sheet.insert_rows(2)
+        for column, value in enumerate([None, None, "Ny Person", "ny@example.se"], start=1):
+            sheet.cell(row=2, column=column, value=value)
+        sheet.delete_rows(sheet.max_row)
+        book.save(file)
+
+    with XlsxWorkbook(path, TAB_NAMES, before_write=sort_new_row_to_the_top) as workbook:
+        workbook.write(
+            [AssignId("newcomers", fingerprint_of(NEWCOMERS, record), 4, (("registered", TODAY),))]
+        )
+    top = rows_of(path)[1]
+    assert top[:4] == [4, dt.datetime(2026, 11, 24), "Ny Person", "ny@example.se"]
+
+
+def test_a_missing_log_tab_is_created_on_first_write(path: Path) -> None:
+    book = openpyxl.load_workbook(path)
+    del book["Logg"]
+    book.save(path)
+    with XlsxWorkbook(path, TAB_NAMES) as workbook:
+        workbook.write(
+            [AppendRow("log", (("time", "2026-11-24 07:00"), ("action", "test"), ("id", 1)))]
+        )
+    assert rows_of(path, "Logg") == [
+        ["Tid", "Åtgärd", "ID", "Detalj", "Brev"],
+        ["2026-11-24 07:00", "test", 1, None, None],
+    ]
+
+
+def test_a_second_run_is_refused_while_the_first_holds_the_workbook(path: Path) -> None:
+    with XlsxWorkbook(path, TAB_NAMES), pytest.raises(WorkbookBusyError, match="annan körning"):
+        XlsxWorkbook(path, TAB_NAMES).__enter__()
+    with XlsxWorkbook(path, TAB_NAMES):
+        pass  # released when the first run ended
+
+
+def test_a_workbook_open_in_libreoffice_is_refused(path: Path) -> None:
+    lock = path.with_name(f".~lock.{path.name}#")
+    lock.write_text("någon,dator,2026", encoding="utf-8")
+    with pytest.raises(WorkbookBusyError, match="öppen i LibreOffice eller Excel"):
+        XlsxWorkbook(path, TAB_NAMES).__enter__()
+
+
+def test_a_crash_while_saving_leaves_the_old_file_intact(
+    path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    before = path.read_bytes()
+
+    def broken_save(self: Any, filename: Any) -> None:
+        Path(filename).write_bytes(b"half a zip")
+        raise OSError("disk full")
+
+    monkeypatch.setattr(openpyxl.Workbook, "save", broken_save)
+    with XlsxWorkbook(path, TAB_NAMES) as workbook, pytest.raises(OSError, match="disk full"):
+        workbook.write([SetCells("newcomers", 1, (("status", "x"),))])
+    assert path.read_bytes() == before
+    assert [p.name for p in path.parent.iterdir() if p.name.endswith(".tmp")] == []
+
+
+def test_a_missing_or_broken_file_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(WorkbookError, match="finns inte"):
+        XlsxWorkbook(tmp_path / "saknas.xlsx", TAB_NAMES).read()
+    broken = tmp_path / "trasig.xlsx"
+    broken.write_text("inte en arbetsbok", encoding="utf-8")
+    with pytest.raises(WorkbookError, match="går inte att läsa"):
+        XlsxWorkbook(broken, TAB_NAMES).read()
+
+
+def test_ensure_tabs_creates_what_is_missing_and_twice_changes_nothing(tmp_path: Path) -> None:
+    file = tmp_path / "ny.xlsx"
+    tabs = {TAB_NAMES[tab.key]: tab.headers for tab in TABS}
+    with XlsxWorkbook(file, TAB_NAMES) as workbook:
+        assert "fliken Intresserade" in workbook.ensure_tabs(tabs)
+    first = file.read_bytes()
+    with XlsxWorkbook(file, TAB_NAMES) as workbook:
+        assert workbook.ensure_tabs(tabs) == []
+    assert file.read_bytes() == first
+
+
+# --- LibreOffice -----------------------------------------------------------------------------
+
+SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
+
+
+def soffice_csv(file: Path, out: Path, sheet: int = 1) -> list[list[str]]:
+    """One sheet as UTF-8 CSV by LibreOffice; fails when LibreOffice cannot open the file."""
+    assert SOFFICE is not None
+    profile = out / "lo-profile"
+    result = subprocess.run(
+        [
+            SOFFICE,
+            f"-env:UserInstallation=file://{profile}",
+            "--headless",
+            "--convert-to",
+            f"csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,{sheet}",
+            "--outdir",
+            str(out),
+            str(file),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )
+    converted = next(iter(sorted(out.glob(f"{file.stem}*.csv"))), out / "missing.csv")
+    assert result.returncode == 0 and converted.exists(), result.stderr + result.stdout
+    with converted.open(encoding="utf-8") as handle:
+        return list(csv.reader(handle))
+
+
+@pytest.mark.skipif(SOFFICE is None, reason="LibreOffice is not installed here")
+def test_after_a_run_libreoffice_opens_the_workbook(tmp_path: Path) -> None:
+    config = make_config(tmp_path)
+    assert config.workbook.path is not None
+    formula = '=IMPORTXML("http://example.org", "//a")'
+    grids = workbook_grids(
+        newcomers=[
+            newcomer(1, name="Åsa Ölund"),
+            newcomer(None, registered=None, email="ny@example.se"),
+            newcomer(2, name=formula, call=TODAY, referred_to="Centrumgruppen"),
+        ]
+    )
+    write_xlsx(config.workbook.path, grids)
+    (tmp_path / "config.toml").write_text(
+        "timezone = 'Europe/Stockholm'\nstart_date = 2026-01-01\n"
+        "[coordinator]\nname = 'Kim Exempelsson'\nemail = 'kim@example.org'\n"
+        "[workbook]\nbackend = 'xlsx'\npath = 'arbetsbok.xlsx'\n"
+        "[mail]\ntransport = 'outbox'\noutbox = 'outbox'\n",
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(
+        run_daily, ["--config", str(tmp_path / "config.toml"), "--today", "2026-11-24"]
+    )
+    assert result.exit_code == 0, result.output
+
+    intake = soffice_csv(config.workbook.path, tmp_path / "intake", sheet=1)
+    assert intake[0][:3] == ["ID", "Registrerad", "Namn"]
+    by_id = {row[0]: row for row in intake[1:]}
+    assert by_id["1"][2] == "Åsa Ölund" and by_id["1"][8] == "2026-11-24"
+    assert by_id["3"][3] == "ny@example.se" and by_id["3"][1] == "2026-11-24"
+    followups = soffice_csv(config.workbook.path, tmp_path / "followups", sheet=2)
+    assert followups[0][0] == "ID" and followups[1][0] == "2"
+    assert followups[1][1] == formula  # copied as text, not turned into a formula

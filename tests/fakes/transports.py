@@ -1,0 +1,94 @@
+"""Mail transports we own, for tests: they keep the Transport Protocol and record what they got.
+
+* `RecordingTransport` accepts every letter and keeps it (optionally passing it on to an inner
+  transport, e.g. a real Outbox or SMTP transport);
+* `ScriptedTransport` answers each letter with the next scripted outcome (or one for all);
+* `CrashingTransport` passes `limit` letters on to an inner transport, then dies as a killed
+  process would (raising `Crash`, which no code of the package catches).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from types import TracebackType
+
+from medlemsrutiner.adapters.mail import Transport
+from medlemsrutiner.letters.render import OutgoingEmail
+from medlemsrutiner.plan import LetterOutcome, Sent
+
+
+class Crash(Exception):
+    """The process dies (a kill, a power cut) at a chosen point of the run."""
+
+
+class RecordingTransport:
+    """Accepts every letter (or hands it to `inner`) and keeps what it was given."""
+
+    def __init__(self, inner: Transport | None = None) -> None:
+        self.inner = inner
+        self.sent: list[OutgoingEmail] = []
+        self.entered = 0
+
+    def describe(self) -> str:
+        return "inspelning"
+
+    def __enter__(self) -> RecordingTransport:
+        self.entered += 1
+        if self.inner is not None:
+            self.inner.__enter__()
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        if self.inner is not None:
+            self.inner.__exit__(kind, error, traceback)
+
+    def send(self, email: OutgoingEmail) -> LetterOutcome:
+        outcome = self.inner.send(email) if self.inner is not None else Sent()
+        if isinstance(outcome, Sent):
+            self.sent.append(email)
+        return outcome
+
+    @property
+    def recipients(self) -> list[str]:
+        return [email.recipient for email in self.sent]
+
+
+class ScriptedTransport(RecordingTransport):
+    """Answers letter n with `outcomes[n]` (the last one repeats); `Sent` letters are kept."""
+
+    def __init__(self, outcomes: LetterOutcome | Iterable[LetterOutcome]) -> None:
+        super().__init__()
+        self.outcomes = [outcomes] if not isinstance(outcomes, Iterable) else list(outcomes)
+        self.given = 0
+
+    def describe(self) -> str:
+        return "skriptad"
+
+    def send(self, email: OutgoingEmail) -> LetterOutcome:
+        outcome = self.outcomes[min(self.given, len(self.outcomes) - 1)]
+        self.given += 1
+        if isinstance(outcome, Sent):
+            self.sent.append(email)
+        return outcome
+
+
+class CrashingTransport(RecordingTransport):
+    """Hands `limit` letters to `inner`, then dies before the next one."""
+
+    def __init__(self, inner: Transport, limit: int) -> None:
+        super().__init__(inner)
+        self.limit = limit
+
+    def describe(self) -> str:
+        return "kraschar"
+
+    def send(self, email: OutgoingEmail) -> LetterOutcome:
+        if self.limit == 0:
+            raise Crash()
+        self.limit -= 1
+        return super().send(email)

@@ -1,0 +1,59 @@
+"""preview_emails: every template in both languages, with invented data, as HTML files."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from medlemsrutiner.cli import preview_emails
+from medlemsrutiner.plan import LETTER_KINDS
+
+CONFIG = """\
+timezone = "Europe/Stockholm"
+start_date = 2026-01-01
+[coordinator]
+name = "Kim Exempelsson"
+email = "medlemsansvarig@example.org"
+organisation = "Amnesty Exempelstad"
+[workbook]
+backend = "xlsx"
+path = "finns-inte.xlsx"
+[mail]
+transport = "outbox"
+"""
+
+
+def test_every_letter_in_both_languages_is_written_with_an_index_showing_subject_and_text(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "config.toml").write_text(CONFIG, encoding="utf-8")
+    out = tmp_path / "förhandsvisning"
+    result = CliRunner().invoke(
+        preview_emails, ["--config", str(tmp_path / "config.toml"), "--out", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    files = {f"{language}-{kind}.html" for language in ("sv", "en") for kind in LETTER_KINDS}
+    assert {path.name for path in out.iterdir()} == files | {"index.html"}
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert set(re.findall(r'href="([^"]+)"', index)) == files
+    assert (
+        "Välkommen till Amnesty Exempelstad!" in index
+        and "Welcome to Amnesty Exempelstad!" in index
+    )
+    assert "<pre>Hej Exempel!\n\nTack för att du vill engagera dig" in index
+    assert "<pre>Hi Exempel,\n\nThank you for wanting" in index
+    welcome = (out / "sv-welcome.html").read_text(encoding="utf-8")
+    assert welcome.startswith("<!DOCTYPE html>") and "<p>Hej Exempel!</p>" in welcome
+    group_letter = (out / "sv-introduction_group.html").read_text(encoding="utf-8")
+    assert "Exempel Påhittadsson" in group_letter and "070-174 06 42" in group_letter
+
+
+def test_the_workbook_is_not_needed_and_nothing_else_is_written(tmp_path: Path) -> None:
+    (tmp_path / "config.toml").write_text(CONFIG, encoding="utf-8")
+    result = CliRunner().invoke(
+        preview_emails, ["--config", str(tmp_path / "config.toml"), "--out", str(tmp_path / "p")]
+    )
+    assert result.exit_code == 0, result.output
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["config.toml", "p"]

@@ -1,0 +1,208 @@
+"""Letters as real MIME messages, rendered from the shipped templates."""
+
+from __future__ import annotations
+
+import datetime as dt
+import email
+import email.policy
+from email.message import EmailMessage
+from pathlib import Path
+
+import pytest
+
+from medlemsrutiner.adapters.outbox import Outbox
+from medlemsrutiner.config import Config
+from medlemsrutiner.errors import TemplateError
+from medlemsrutiner.letters.preview import sample_letters, sample_shared
+from medlemsrutiner.letters.render import Renderer, build, long_date
+from medlemsrutiner.plan import Letter, Person, Shared
+from medlemsrutiner.sheet.words import Alternative
+from tests.support import NOW, REPO, TODAY, make_config
+
+
+@pytest.fixture
+def config(tmp_path: Path) -> Config:
+    return make_config(tmp_path)
+
+
+@pytest.fixture
+def renderer() -> Renderer:
+    return Renderer(REPO / "templates")
+
+
+def sample(config: Config, kind: str, language: str = "sv") -> tuple[Letter, Shared]:
+    """The sample letter of `kind` in `language`."""
+    for letter in sample_letters(language):
+        if letter.kind == kind:
+            return letter, sample_shared(TODAY)
+    raise AssertionError(kind)
+
+
+def every_sample() -> list[tuple[Letter, Shared]]:
+    return [
+        (letter, sample_shared(TODAY))
+        for language in ("sv", "en")
+        for letter in sample_letters(language)
+    ]
+
+
+def parse(data: bytes) -> EmailMessage:
+    message = email.message_from_bytes(data, policy=email.policy.default)
+    assert isinstance(message, EmailMessage)
+    return message
+
+
+def parts(message: EmailMessage) -> tuple[str, str]:
+    text, html = message.get_body(("plain",)), message.get_body(("html",))
+    assert text is not None and html is not None
+    return text.get_content(), html.get_content()
+
+
+def test_every_letter_in_both_languages_is_multipart_alternative_with_text_first(
+    config: Config, renderer: Renderer
+) -> None:
+    for letter, shared in every_sample():
+        message = parse(build(renderer, letter, shared, config, NOW, "ID1-x").data)
+        assert message.get_content_type() == "multipart/alternative"
+        kinds = [part.get_content_type() for part in message.iter_parts()]
+        assert kinds == ["text/plain", "text/html"]
+        assert all(part.get_content_charset() == "utf-8" for part in message.iter_parts())
+        text, html = parts(message)
+        assert "<" not in text and html.lstrip().startswith("<!DOCTYPE html>")
+        assert text.strip() and "{{" not in text and "{%" not in text
+
+
+def test_headers_name_the_sender_reply_to_date_and_a_unique_message_id(
+    config: Config, renderer: Renderer
+) -> None:
+    letter, shared = every_sample()[0]
+    first = parse(build(renderer, letter, shared, config, NOW, "a").data)
+    second = parse(build(renderer, letter, shared, config, NOW, "b").data)
+    assert str(first["From"]) == "Kim Exempelsson <medlemsansvarig@example.org>"
+    assert first["Reply-To"].addresses[0].addr_spec == "medlemsansvarig@example.org"
+    assert first["Date"] == "Tue, 24 Nov 2026 07:00:00 +0100"
+    assert first["Message-ID"] != second["Message-ID"]
+    assert first["Message-ID"].endswith("@example.org>")
+
+
+def test_swedish_letters_keep_a_with_ring_and_umlauts_everywhere(
+    config: Config, renderer: Renderer
+) -> None:
+    person = Person("Åsa Öberg-Ängström", "asa@example.se", "", "Västerås", "", "sv")
+    letter = Letter("welcome", "sv", person.email, person.name, person)
+    message = parse(build(renderer, letter, Shared({}, ()), config, NOW, "x").data)
+    text, html = parts(message)
+    assert message["Subject"] == "Välkommen till Amnesty Exempelstad!"
+    assert str(message["To"]) == "Åsa Öberg-Ängström <asa@example.se>"
+    assert "Hej Åsa!" in text and "Hej Åsa!" in html and "Tack för att du vill engagera dig" in text
+
+
+def test_subjects_never_carry_personal_data(config: Config, renderer: Renderer) -> None:
+    for letter, shared in every_sample():
+        subject = parse(build(renderer, letter, shared, config, NOW, "x").data)["Subject"]
+        for private in ("Exempel Påhittadsson", "exempel.pahittadsson@example.se", "070-174 06 42"):
+            assert private not in subject
+
+
+def test_html_escapes_what_people_typed_and_text_keeps_it_as_typed(
+    config: Config, renderer: Renderer
+) -> None:
+    person = Person('<script>alert("x")</script> & Co', "a@example.se", "", "", "", "sv")
+    letter = Letter("welcome", "sv", person.email, person.name, person)
+    text, html = parts(parse(build(renderer, letter, Shared({}, ()), config, NOW, "x").data))
+    assert "<script>" not in html and "&lt;script&gt;" in html
+    assert "Hej <script>alert" in text
+
+
+def test_texts_and_upcoming_trainings_appear_in_the_letters(
+    config: Config, renderer: Renderer
+) -> None:
+    letter, shared = sample(config, "welcome")
+    text, html = parts(parse(build(renderer, letter, shared, config, NOW, "x").data))
+    assert "Vi är ett tjugotal aktiva i Exempelstad" in text
+    assert "https://example.org/aktion" in text and 'href="https://example.org/aktion"' in html
+    assert (
+        "Grundutbildning för nya medlemmar (exempel): söndag 6 december 2026 kl. 18.00–20.00, "
+        "Exempelgatan 1, Exempelstad" in text
+    )
+
+
+def test_the_alternatives_letter_gives_every_link_with_the_chosen_one_first(
+    config: Config, renderer: Renderer
+) -> None:
+    letter, shared = sample(config, "alternatives")
+    assert letter.chosen is Alternative.FLASH_ACTIONS
+    text, _ = parts(parse(build(renderer, letter, shared, config, NOW, "x").data))
+    links = [line for line in text.splitlines() if line.startswith("http")]
+    assert links == [
+        "http://aktivism.amnesty.se/arbetsformer/blixtaktioner/",
+        "http://aktivism.amnesty.se/grupper-och-distrikt/starta-en-ny-grupp/",
+        "http://aktivism.amnesty.se/arbetsformer/agera-pa-egen-hand/",
+        "https://www.amnesty.se/engagera-dig/agera/aktioner/",
+    ]
+    assert "Det vi pratade om – Blixtaktioner" in text
+
+
+def test_the_group_letter_carries_the_newcomers_details_and_the_newcomer_the_groups(
+    config: Config, renderer: Renderer
+) -> None:
+    letters = {
+        kind: sample(config, kind) for kind in ("introduction_group", "introduction_newcomer")
+    }
+    to_group, _ = parts(
+        parse(build(renderer, *letters["introduction_group"], config, NOW, "x").data)
+    )
+    to_newcomer, _ = parts(
+        parse(build(renderer, *letters["introduction_newcomer"], config, NOW, "x").data)
+    )
+    assert "exempel.pahittadsson@example.se" in to_group and "070-174 06 42" in to_group
+    assert "exempelgruppen@example.org" in to_newcomer
+    assert "Tisdagar 18.30, Exempelgatan 1" in to_newcomer
+
+
+def test_english_letters_come_from_the_english_templates(
+    config: Config, renderer: Renderer
+) -> None:
+    letter, shared = sample(config, "welcome", "en")
+    message = parse(build(renderer, letter, shared, config, NOW, "x").data)
+    assert message["Subject"] == "Welcome to Amnesty Exempelstad!"
+    assert message["Content-Language"] == "en"
+
+
+def test_a_misspelt_variable_is_an_error_not_a_blank(config: Config, tmp_path: Path) -> None:
+    folder = tmp_path / "sv" / "welcome"
+    folder.mkdir(parents=True)
+    (folder / "subject.txt").write_text("Hej {{ nykomling.namn }}", encoding="utf-8")
+    letter, shared = every_sample()[0]
+    with pytest.raises(TemplateError, match=r"sv/welcome/subject\.txt går inte att fylla i"):
+        build(Renderer(tmp_path), letter, shared, config, NOW, "x")
+
+
+def test_templates_run_in_a_sandbox(config: Config, tmp_path: Path) -> None:
+    folder = tmp_path / "sv" / "welcome"
+    folder.mkdir(parents=True)
+    (folder / "subject.txt").write_text(
+        "{{ newcomer.__class__.__init__.__globals__ }}", encoding="utf-8"
+    )
+    letter, shared = every_sample()[0]
+    with pytest.raises(TemplateError):
+        build(Renderer(tmp_path), letter, shared, config, NOW, "x")
+
+
+def test_the_outbox_file_holds_exactly_the_bytes_smtp_would_send(
+    config: Config, renderer: Renderer, tmp_path: Path
+) -> None:
+    letter, shared = every_sample()[0]
+    outgoing = build(renderer, letter, shared, config, NOW, "ID4-welcome")
+    outbox = Outbox(tmp_path / "ut", NOW)
+    with outbox:
+        outbox.send(outgoing)
+    (path,) = outbox.written
+    assert path.read_bytes() == outgoing.data
+    assert path.name == "20261124T070000-0001-ID4-welcome.eml"
+    assert b"\r\n" in outgoing.data and b"\n\n" not in outgoing.data.replace(b"\r\n", b"")
+
+
+def test_long_dates_are_written_out_in_each_language() -> None:
+    assert long_date(dt.date(2026, 12, 1), "sv") == "tisdag 1 december 2026"
+    assert long_date(dt.date(2026, 12, 1), "en") == "Tuesday 1 December 2026"

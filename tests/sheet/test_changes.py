@@ -1,0 +1,115 @@
+"""Writes are addressed by ID and resolved against what the sheet holds now."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from medlemsrutiner.sheet.changes import (
+    AppendRow,
+    AssignId,
+    SetCells,
+    apply,
+    fingerprint_of,
+    resolve,
+)
+from medlemsrutiner.sheet.schema import NEWCOMERS
+from tests.support import TAB_NAMES, grid, newcomer, workbook_grids
+
+
+def sheet(rows: list[dict[str, Any]], headers: list[str] | None = None) -> dict[str, Any]:
+    grids: dict[str, Any] = workbook_grids()
+    grids["Intresserade"] = grid("newcomers", rows, headers=headers)
+    return grids
+
+
+def cell(grids: dict[str, Any], row_id: int, header: str) -> Any:
+    rows = grids["Intresserade"]
+    column = rows[0].index(header)
+    (row,) = [r for r in rows[1:] if r and r[0] == row_id]
+    return row[column] if column < len(row) else None
+
+
+def test_a_write_lands_where_the_id_is_now_and_a_vanished_id_gets_none() -> None:
+    before = sheet([newcomer(1), newcomer(2), newcomer(3)])
+    now = sheet([newcomer(3), newcomer(1)])  # sorted, and 2 deleted
+    changes = [SetCells("newcomers", i, (("status", f"till {i}"),)) for i in (1, 2, 3)]
+    resolution = resolve(changes, now, TAB_NAMES)
+    after = apply(now, resolution)
+    assert cell(after, 1, "Status") == "till 1" and cell(after, 3, "Status") == "till 3"
+    assert [s.reason for s in resolution.skipped] == ["ID finns inte längre"]
+    assert before != now
+
+
+def test_an_id_on_two_rows_gets_no_write_at_all() -> None:
+    grids = sheet([newcomer(4), newcomer(4, email="kopia@example.se")])
+    resolution = resolve([SetCells("newcomers", 4, (("status", "x"),))], grids, TAB_NAMES)
+    assert resolution.writes == () and resolution.skipped[0].reason == "ID finns på flera rader"
+
+
+def test_a_new_row_is_found_by_its_content_and_a_row_edited_meanwhile_waits() -> None:
+    record = {name: None for name in NEWCOMERS.column_names} | {
+        "name": "Ny",
+        "email": "ny@example.se",
+    }
+    print_ = fingerprint_of(NEWCOMERS, record)
+    moved = sheet([newcomer(1), {"name": "Ny", "email": "ny@example.se"}])
+    resolution = resolve([AssignId("newcomers", print_, 2)], moved, TAB_NAMES)
+    assert apply(moved, resolution)["Intresserade"][2][0] == 2
+    edited = sheet([newcomer(1), {"name": "Ny", "email": "annan@example.se"}])
+    assert resolve([AssignId("newcomers", print_, 2)], edited, TAB_NAMES).writes == ()
+
+
+def test_optional_columns_the_sheet_lacks_are_left_out_and_the_rest_lands() -> None:
+    headers = [
+        "ID",
+        "Registrerad",
+        "Namn",
+        "E-post",
+        "Telefon",
+        "Välkomstbrev",
+        "Samtal",
+        "Hänvisad till",
+        "Introduktion",
+        "Status",
+    ]  # no Ort, Intressen, Anteckning
+    grids = sheet([newcomer(1)], headers=headers)
+    erase = SetCells("newcomers", 1, tuple((name, None) for name in NEWCOMERS.personal_columns))
+    resolution = resolve([erase], grids, TAB_NAMES)
+    after = apply(grids, resolution)
+    assert resolution.skipped == ()
+    assert cell(after, 1, "Namn") is None and cell(after, 1, "E-post") is None
+
+
+def test_a_missing_required_column_skips_the_write_and_says_which() -> None:
+    headers = ["ID", "Namn", "E-post"]
+    grids = sheet([newcomer(1)], headers=headers)
+    resolution = resolve([SetCells("newcomers", 1, (("status", "x"),))], grids, TAB_NAMES)
+    assert resolution.writes == () and resolution.skipped[0].reason == "kolumnen Status saknas"
+
+
+def test_compare_and_set_skips_a_cell_that_changed_since_the_read() -> None:
+    grids = sheet([newcomer(1, welcome="2026-11-24"), newcomer(2)])
+    markers = [
+        SetCells(
+            "newcomers", i, (("welcome", "Skickar… 2026-11-24 07:00"),), expect=(("welcome", ""),)
+        )
+        for i in (1, 2)
+    ]
+    resolution = resolve(markers, grids, TAB_NAMES)
+    assert [c.row_id for c in resolution.landed] == [2]  # type: ignore[union-attr]
+    assert resolution.skipped[0].reason == "cellen ändrades under körningen"
+
+
+def test_appended_rows_follow_the_last_row_and_can_be_addressed_in_the_same_batch() -> None:
+    grids = workbook_grids(followups=[{"id": 1, "referred_to": "Centrumgruppen"}])
+    resolution = resolve(
+        [
+            AppendRow("followups", (("id", 9), ("referred_to", "Skrivargruppen"))),
+            SetCells("followups", 9, (("status", "ny"),)),
+        ],
+        grids,
+        TAB_NAMES,
+    )
+    rows = apply(grids, resolution)["Uppföljning"]
+    assert rows[2][0] == 9 and rows[2][13] == "ny"
+    assert resolution.appended_rows == {"Uppföljning": 1}

@@ -1,0 +1,146 @@
+"""Reading the workbook: IDs for new rows, first sight, duplicates, unreadable cells."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from medlemsrutiner.config import Config
+from medlemsrutiner.sheet.changes import AssignId, SetCells
+from medlemsrutiner.steps.daily import plan_day
+from medlemsrutiner.steps.records import read_records
+from medlemsrutiner.steps.status import status_changes
+from tests.support import TODAY, deliveries_of, make_config, newcomer, plan_of, tables_of
+
+DAY = dt.timedelta(days=1)
+
+
+@pytest.fixture
+def config(tmp_path: Path) -> Config:
+    return make_config(tmp_path)
+
+
+def test_a_row_without_id_gets_the_next_id_and_todays_date(config: Config) -> None:
+    p = plan_of(
+        config, newcomers=[newcomer(3), newcomer(None, registered=None, email="ny@example.se")]
+    )
+    (assign,) = [c for c in p.first_writes if isinstance(c, AssignId)]
+    assert assign.row_id == 4
+    assert dict(assign.values) == {"registered": TODAY}
+
+
+def test_ids_are_never_reused_even_when_the_highest_row_was_deleted(config: Config) -> None:
+    log = [{"time": "2026-11-01 07:00", "action": "ny rad", "id": 41, "detail": ""}]
+    p = plan_of(config, newcomers=[newcomer(3), newcomer(None)], log=log)
+    (assign,) = [c for c in p.first_writes if isinstance(c, AssignId)]
+    assert assign.row_id == 42
+
+
+def test_a_blank_registration_date_is_filled_with_the_day_the_row_was_first_seen(
+    config: Config,
+) -> None:
+    p = plan_of(config, newcomers=[newcomer(5, registered=None)])
+    assert SetCells("newcomers", 5, (("registered", TODAY),)) in p.first_writes
+
+
+def test_two_rows_with_the_same_id_get_no_letters_and_are_flagged(config: Config) -> None:
+    p = plan_of(config, newcomers=[newcomer(7), newcomer(7, email="other@example.se")])
+    assert p.deliveries == ()
+    assert any("finns på flera rader" in flag.text for flag in p.problems)
+
+
+def test_the_input_dataframes_are_not_changed(config: Config) -> None:
+    t = tables_of(
+        newcomers=[newcomer(None, registered=None), newcomer(2, referred_to="Centrumgruppen")]
+    )
+    before = {key: table.frame.copy(deep=True) for key, table in t.by_key.items()}
+    records = read_records(t, TODAY, config.settings)
+    plan_day(records, TODAY, config.settings)
+    status_changes(records, TODAY, config.settings)
+    for key, table in t.by_key.items():
+        assert table.frame.equals(before[key]), key
+
+
+def test_a_second_row_with_the_same_email_is_a_duplicate_and_is_never_welcomed(
+    config: Config,
+) -> None:
+    p = plan_of(config, newcomers=[newcomer(1), newcomer(2, email="PERSON1@example.se")])
+    assert [d.row_id for d in deliveries_of(p)] == [1]
+    assert (
+        SetCells("newcomers", 2, (("welcome", "Ej skickat: samma e-post som ID 1"),)) in p.changes
+    )
+    assert any(flag.row_id == 2 and "Dubblett av ID 1" in flag.text for flag in p.problems)
+
+
+def test_a_new_row_repeating_a_person_welcomed_in_an_earlier_run_is_a_duplicate(
+    config: Config,
+) -> None:
+    p = plan_of(
+        config,
+        newcomers=[
+            newcomer(1, welcome=TODAY - 9 * DAY),
+            newcomer(None, email="person1@example.se"),
+        ],
+    )
+    assert deliveries_of(p) == []
+    assert any("Dubblett av ID 1" in flag.text for flag in p.problems)
+
+
+def test_a_duplicate_of_someone_already_moved_to_followup_is_flagged(config: Config) -> None:
+    moved = newcomer(
+        1,
+        welcome=TODAY - 30 * DAY,
+        call=TODAY - 25 * DAY,
+        referred_to="Centrumgruppen",
+        introduction=TODAY - 24 * DAY,
+        name=None,
+        email=None,
+        phone=None,
+    )
+    followup = {
+        "id": 1,
+        "name": "Testa Person1",
+        "email": "person1@example.se",
+        "referred_to": "Centrumgruppen",
+        "referred": TODAY - 24 * DAY,
+    }
+    p = plan_of(
+        config, newcomers=[moved, newcomer(9, email="person1@example.se")], followups=[followup]
+    )
+    assert deliveries_of(p) == []
+    assert any(flag.row_id == 9 and "Dubblett av ID 1" in flag.text for flag in p.problems)
+
+
+def test_a_date_typed_as_day_and_month_is_understood(config: Config) -> None:
+    (welcome,) = deliveries_of(plan_of(config, newcomers=[newcomer(1, registered="22/11")]))
+    assert welcome.due_since == dt.date(2026, 11, 22)
+
+
+def test_an_unreadable_registration_date_flags_the_row_and_the_rest_proceeds(
+    config: Config,
+) -> None:
+    p = plan_of(config, newcomers=[newcomer(1, registered="igår"), newcomer(2)])
+    assert [d.row_id for d in deliveries_of(p)] == [2]
+    assert any(flag.row_id == 1 and "Registrerad" in flag.text for flag in p.problems)
+
+
+def test_upcoming_trainings_are_the_next_three_soonest_first(config: Config) -> None:
+    trainings = [
+        {"date": TODAY + 30 * DAY, "title": "C"},
+        {"date": TODAY - DAY, "title": "Passerad"},
+        {"date": TODAY + 2 * DAY, "title": "A"},
+        {"date": "31 feb", "title": "Fel"},
+        {"date": TODAY + 9 * DAY, "title": "B"},
+        {"date": TODAY + 60 * DAY, "title": "D"},
+    ]
+    p = plan_of(config, newcomers=[newcomer(1)], trainings=trainings)
+    assert [t.title for t in p.shared.trainings] == ["A", "B", "C"]
+    assert any(flag.tab == "trainings" for flag in p.flags)
+
+
+def test_texts_are_read_from_the_texts_tab_and_missing_keys_are_empty(config: Config) -> None:
+    p = plan_of(config, texts=[{"key": " Aktuell_Aktion ", "text": "Skriv under!"}])
+    assert p.shared.texts["aktuell_aktion"] == "Skriv under!"
+    assert p.shared.texts["lokal_information"] == ""

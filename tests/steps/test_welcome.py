@@ -1,0 +1,97 @@
+"""The welcome letter: once, on time, to a valid address, never before the start date."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from medlemsrutiner.config import Config
+from tests.support import (
+    TODAY,
+    deliveries_of,
+    make_config,
+    newcomer,
+    plan_of,
+    status_of,
+)
+
+DAY = dt.timedelta(days=1)
+
+
+@pytest.fixture
+def config(tmp_path: Path) -> Config:
+    return make_config(tmp_path)
+
+
+def test_a_new_person_with_a_valid_email_gets_a_welcome_letter(config: Config) -> None:
+    (welcome,) = deliveries_of(plan_of(config, newcomers=[newcomer(1)]), "welcome")
+    assert welcome.stamp == "welcome"
+    assert [letter.to_address for letter in welcome.letters] == ["person1@example.se"]
+    assert welcome.letters[0].kind == "welcome"
+
+
+def test_the_welcome_letter_is_sent_only_once(config: Config) -> None:
+    p = plan_of(config, newcomers=[newcomer(1, welcome=TODAY - DAY)])
+    assert deliveries_of(p, "welcome") == []
+
+
+def test_rows_registered_before_the_start_date_are_never_welcomed(config: Config) -> None:
+    p = plan_of(config, newcomers=[newcomer(1, registered=dt.date(2025, 12, 31))])
+    assert deliveries_of(p) == []
+
+
+def test_a_sending_marker_left_by_a_killed_run_is_never_resent(config: Config) -> None:
+    p = plan_of(config, newcomers=[newcomer(1, welcome="Skickar… 2026-11-23 07:00")])
+    assert deliveries_of(p) == []
+    assert any("avbröts" in flag.text for flag in p.flags)
+
+
+def test_a_person_typed_note_in_the_stamp_cell_holds_the_letter(config: Config) -> None:
+    p = plan_of(config, newcomers=[newcomer(1, welcome="skickat för hand")])
+    assert deliveries_of(p) == []
+
+
+def test_an_invalid_email_flags_the_row_and_sends_nothing(config: Config) -> None:
+    p = plan_of(config, newcomers=[newcomer(1, email="person1(at)example.se")])
+    assert deliveries_of(p) == []
+    (flag,) = p.problems
+    assert flag.row_id == 1 and "E-post" in flag.text
+    assert "person1" not in flag.text
+
+
+def test_the_email_is_matched_case_and_space_insensitively(config: Config) -> None:
+    (welcome,) = deliveries_of(
+        plan_of(config, newcomers=[newcomer(1, email="  Person1@Example.SE ")])
+    )
+    assert welcome.letters[0].to_address == "person1@example.se"
+
+
+def test_welcome_is_overdue_after_three_days(config: Config) -> None:
+    # An address that cannot be used keeps the letter unsent, so the deadline shows.
+    on_time = newcomer(1, registered=TODAY - 3 * DAY, email="x")
+    late = newcomer(1, registered=TODAY - 4 * DAY, email="x")
+    assert "Välkomstbrev ej skickat (senast 2026-11-24)." in status_of(
+        config, 1, newcomers=[on_time]
+    )
+    assert "FÖRSENAT" not in status_of(config, 1, newcomers=[on_time])
+    assert "FÖRSENAT: Välkomstbrev ej skickat (senast 2026-11-23)." in status_of(
+        config, 1, newcomers=[late]
+    )
+
+
+def test_a_person_who_declined_gets_no_welcome_letter(config: Config) -> None:
+    p = plan_of(config, newcomers=[newcomer(1, call=TODAY, referred_to="Avböjt")])
+    assert deliveries_of(p) == []
+
+
+def test_the_language_column_chooses_english_letters(config: Config) -> None:
+    (welcome,) = deliveries_of(plan_of(config, newcomers=[newcomer(1, language=" EN ")]))
+    assert welcome.letters[0].language == "en"
+
+
+def test_an_unknown_language_falls_back_to_swedish_and_is_flagged(config: Config) -> None:
+    p = plan_of(config, newcomers=[newcomer(1, language="fi")])
+    assert deliveries_of(p)[0].letters[0].language == "sv"
+    assert any("Språk" in flag.text for flag in p.problems)

@@ -1,0 +1,120 @@
+"""The shape of the package holds: small modules, the direction of dependencies, one owner for
+each outside thing, no import circles. Read from the source with `ast`, imports inside
+functions included."""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+PACKAGE = Path(__file__).resolve().parent.parent / "medlemsrutiner"
+MAX_LINES = 500
+
+
+def _module_name(path: Path) -> str:
+    parts = path.relative_to(PACKAGE.parent).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+MODULES = {_module_name(path): path for path in sorted(PACKAGE.rglob("*.py"))}
+
+
+def _imports(path: Path) -> Iterator[str]:
+    """Every module `path` imports, at any depth of the file."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            yield from (alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            yield node.module
+            # `from medlemsrutiner.sheet import cells` imports the module sheet.cells
+            yield from (f"{node.module}.{alias.name}" for alias in node.names)
+
+
+def _internal(path: Path) -> set[str]:
+    return {name for name in _imports(path) if name in MODULES}
+
+
+def _layer(module: str) -> str:
+    parts = module.split(".")
+    return parts[1] if len(parts) > 1 else ""
+
+
+@pytest.mark.parametrize("module", sorted(MODULES))
+def test_no_module_is_over_500_lines(module: str) -> None:
+    lines = MODULES[module].read_text(encoding="utf-8").count("\n")
+    assert lines <= MAX_LINES, f"{module} has {lines} lines: split it by responsibility"
+
+
+PURE_LAYERS = {"steps", "sheet", "plan", "settings", "reports"}
+SHELL = {"adapters", "routines", "cli", "config", "letters"}
+
+
+@pytest.mark.parametrize("module", sorted(m for m in MODULES if _layer(m) in PURE_LAYERS))
+def test_the_pure_core_imports_no_adapter_routine_config_or_letter(module: str) -> None:
+    reaching = {name for name in _internal(MODULES[module]) if _layer(name) in SHELL}
+    assert not reaching, f"{module} imports {sorted(reaching)}"
+
+
+@pytest.mark.parametrize("module", sorted(m for m in MODULES if _layer(m) == "sheet"))
+def test_the_workbook_contract_depends_on_nothing_above_it(module: str) -> None:
+    above = {n for n in _internal(MODULES[module]) if _layer(n) not in {"sheet", "errors"}}
+    assert not above, f"{module} imports {sorted(above)}"
+
+
+@pytest.mark.parametrize("module", sorted(m for m in MODULES if _layer(m) == "adapters"))
+def test_adapters_decide_no_rule(module: str) -> None:
+    rules = {n for n in _internal(MODULES[module]) if _layer(n) in {"steps", "routines", "cli"}}
+    assert not rules, f"{module} imports {sorted(rules)}"
+
+
+OWNERS = {
+    "gspread": {"medlemsrutiner.adapters.google.client"},
+    "openpyxl": {"medlemsrutiner.adapters.xlsx"},
+    "smtplib": {"medlemsrutiner.adapters.smtp"},
+    "yagmail": {"medlemsrutiner.adapters.smtp", "medlemsrutiner.adapters.smtp_credentials"},
+}
+
+
+@pytest.mark.parametrize("library", sorted(OWNERS))
+def test_one_module_owns_each_outside_library(library: str) -> None:
+    users = {
+        module
+        for module, path in MODULES.items()
+        if any(name == library or name.startswith(f"{library}.") for name in _imports(path))
+    }
+    assert users <= OWNERS[library], f"{library} is imported by {sorted(users - OWNERS[library])}"
+
+
+def test_there_is_no_import_circle() -> None:
+    graph = {module: _internal(path) - {module} for module, path in MODULES.items()}
+    # A package's __init__ is imported on the way to its modules; only real edges count.
+    done: set[str] = set()
+
+    def visit(module: str, trail: list[str]) -> None:
+        if module in trail:
+            circle = trail[trail.index(module) :] + [module]
+            raise AssertionError("import circle: " + " -> ".join(circle))
+        if module in done:
+            return
+        for target in sorted(graph.get(module, set())):
+            visit(target, [*trail, module])
+        done.add(module)
+
+    for module in sorted(graph):
+        visit(module, [])
+
+
+def test_the_clock_is_read_only_by_the_cli() -> None:
+    readers = {
+        module
+        for module, path in MODULES.items()
+        if any(
+            call in path.read_text(encoding="utf-8")
+            for call in ("date.today()", "datetime.now(", "dt.datetime.now(", "time.time()")
+        )
+    }
+    assert readers <= {"medlemsrutiner.cli"}, sorted(readers)

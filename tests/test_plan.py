@@ -1,0 +1,93 @@
+"""Settling a delivery: what its stamp cell says after the send, what follows, what Logg gets."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from medlemsrutiner.config import Config
+from medlemsrutiner.plan import Delivery, Failed, NotAttempted, Sent, settle
+from medlemsrutiner.sheet.changes import SetByKey, SetCells
+from medlemsrutiner.sheet.stamps import StampState, read_stamp
+from tests.support import TODAY, deliveries_of, make_config, newcomer, plan_of
+
+
+@pytest.fixture
+def config(tmp_path: Path) -> Config:
+    return make_config(tmp_path)
+
+
+def _intro(config: Config) -> Delivery:
+    row = newcomer(1, welcome=TODAY, call=TODAY, referred_to="Centrumgruppen")
+    return deliveries_of(plan_of(config, newcomers=[row]), "introduction")[0]
+
+
+def test_a_delivery_sent_in_full_is_stamped_with_the_date_and_its_follow_ons(
+    config: Config,
+) -> None:
+    delivery = _intro(config)
+    settled = settle(delivery, [Sent(), Sent()], TODAY)
+    assert settled.changes[0] == SetCells("newcomers", 1, (("introduction", TODAY),))
+    assert settled.changes[1:] == delivery.on_sent
+    (entry,) = settled.log
+    assert entry.action == "introduktion skickat" and entry.row_id == 1 and entry.letters == 2
+    assert settled.verdict == "sent"
+
+
+def test_a_passing_fault_before_anything_went_out_clears_the_marker(config: Config) -> None:
+    settled = settle(_intro(config), [Failed("421 försök igen", retry=True), NotAttempted()], TODAY)
+    assert settled.changes == (SetCells("newcomers", 1, (("introduction", None),)),)
+    assert settled.verdict == "waiting" and settled.log[0].letters == 0
+
+
+def test_a_half_sent_introduction_is_held_for_a_person_and_never_resent(config: Config) -> None:
+    settled = settle(
+        _intro(config), [Sent(), Failed("550 <centrum@example.org> finns inte")], TODAY
+    )
+    ((_, stamp),) = settled.changes[0].values
+    assert isinstance(stamp, str) and stamp.startswith("Delvis skickat 2026-11-24")
+    assert "centrum@example.org" not in stamp
+    assert read_stamp(stamp, TODAY).state is StampState.HELD
+    assert settled.verdict == "failed" and settled.log[0].letters == 1
+
+
+def test_a_letter_that_may_have_arrived_keeps_a_sending_marker_and_counts_as_sent(
+    config: Config,
+) -> None:
+    settled = settle(
+        _intro(config),
+        [Sent(), Failed("förbindelsen bröts", stop=True, maybe_sent=True)],
+        TODAY,
+    )
+    ((_, stamp),) = settled.changes[0].values
+    assert read_stamp(stamp, TODAY).state is StampState.SENDING
+    assert settled.log[0].letters == 2  # the daily limit counts the uncertain one too
+    assert settled.verdict == "failed"
+
+
+def test_a_delivery_in_a_tab_without_ids_stamps_its_row_by_key(config: Config) -> None:
+    letter = _intro(config).letters[1]  # to the group's contact person
+    delivery = Delivery(
+        tab="groups",
+        row_id=None,
+        key=(("group", "Centrumgruppen"),),
+        stamp="reminder",
+        letters=(letter,),
+        due_since=TODAY - dt.timedelta(days=1),
+        kind="welcome",
+        stamp_text="",
+    )
+    marker = delivery.write_stamp("Skickar… 2026-11-24 07:00", compare=True)
+    assert marker == SetByKey(
+        "groups",
+        (("group", "Centrumgruppen"),),
+        (("reminder", "Skickar… 2026-11-24 07:00"),),
+        expect=(("reminder", ""),),
+    )
+    settled = settle(delivery, [Sent()], TODAY)
+    assert settled.changes == (
+        SetByKey("groups", (("group", "Centrumgruppen"),), (("reminder", TODAY),)),
+    )
+    assert settled.log[0].row_id is None
