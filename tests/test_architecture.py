@@ -96,7 +96,7 @@ def test_there_is_no_import_circle() -> None:
 
     def visit(module: str, trail: list[str]) -> None:
         if module in trail:
-            circle = trail[trail.index(module) :] + [module]
+            circle = [*trail[trail.index(module) :], module]
             raise AssertionError("import circle: " + " -> ".join(circle))
         if module in done:
             return

@@ -14,12 +14,14 @@ from medlemsrutiner.adapters.outbox import Outbox
 from medlemsrutiner.errors import MissingColumnError
 from medlemsrutiner.letters.render import Renderer
 from medlemsrutiner.routines.daily import DailyReport, run_daily
+from medlemsrutiner.sheet.changes import SetByKey
 from tests.adapters.harness import GoogleHarness, Harness, Sheet, XlsxHarness
 from tests.fakes.sheets_api import FakeSheetsApi
 from tests.support import (
     NOW,
     REPO,
     TODAY,
+    default_groups,
     grid,
     newcomer,
     read_outbox,
@@ -261,3 +263,15 @@ def test_a_week_after_the_follow_up_call_the_personal_data_is_erased(harness: Ha
     assert row["Status"] == "Uppföljd: Aktiv. Personuppgifterna raderade 2026-11-24."
     assert report.erased == [3]
     assert "person3" not in repr(harness.tab("Logg"))
+
+
+def test_a_group_row_written_by_its_name_lands_on_it_wherever_it_is(harness: Harness) -> None:
+    harness.seed(workbook_grids(groups=list(reversed(default_groups()))))
+    change = SetByKey("groups", (("group", "skrivargruppen"),), (("reminder", TODAY),))
+    with harness.workbook() as workbook:
+        workbook.read()
+        resolution = workbook.write([change])
+    assert resolution.landed == (change,)
+    groups = {row["Grupp"]: row for row in harness.tab("Grupper")}
+    assert groups["Skrivargruppen"]["Påminnelse"] == TODAY
+    assert groups["Centrumgruppen"]["Påminnelse"] is None

@@ -7,6 +7,7 @@ from typing import Any
 from medlemsrutiner.sheet.changes import (
     AppendRow,
     AssignId,
+    SetByKey,
     SetCells,
     apply,
     fingerprint_of,
@@ -113,3 +114,54 @@ def test_appended_rows_follow_the_last_row_and_can_be_addressed_in_the_same_batc
     rows = apply(grids, resolution)["Uppföljning"]
     assert rows[2][0] == 9 and rows[2][13] == "ny"
     assert resolution.appended_rows == {"Uppföljning": 1}
+
+
+# --- Writes addressed by key (tabs without IDs) ------------------------------------------------
+
+
+def _groups(*names: str) -> dict[str, Any]:
+    grids: dict[str, Any] = workbook_grids()
+    grids["Grupper"] = grid("groups", [{"group": name, "contact": "K"} for name in names])
+    return grids
+
+
+def _reminder(grids: dict[str, Any], name: str) -> Any:
+    rows = grids["Grupper"]
+    group, reminder = rows[0].index("Grupp"), rows[0].index("Påminnelse")
+    (row,) = [r for r in rows[1:] if r and r[group] == name]
+    return row[reminder] if reminder < len(row) else None
+
+
+def test_a_key_addressed_write_lands_on_the_row_whose_key_reads_so_now() -> None:
+    now = _groups("Studentgruppen", " centrumgruppen ", "Skrivargruppen")  # sorted, retyped
+    change = SetByKey("groups", (("group", "Centrumgruppen"),), (("reminder", "2026-11-24"),))
+    resolution = resolve([change], now, TAB_NAMES)
+    after = apply(now, resolution)
+    assert _reminder(after, " centrumgruppen ") == "2026-11-24"
+    assert _reminder(after, "Studentgruppen") is None and _reminder(after, "Skrivargruppen") is None
+
+
+def test_a_key_that_is_gone_or_twice_gets_no_write() -> None:
+    now = _groups("Centrumgruppen", "Centrumgruppen", "Skrivargruppen")
+    changes = [
+        SetByKey("groups", (("group", "Centrumgruppen"),), (("reminder", "x"),)),
+        SetByKey("groups", (("group", "Borttagna gruppen"),), (("reminder", "x"),)),
+    ]
+    resolution = resolve(changes, now, TAB_NAMES)
+    assert resolution.writes == ()
+    assert [s.reason for s in resolution.skipped] == [
+        "raden finns flera gånger",
+        "raden finns inte längre",
+    ]
+
+
+def test_a_key_addressed_write_compares_before_it_sets() -> None:
+    now = _groups("Centrumgruppen")
+    change = SetByKey(
+        "groups", (("group", "Centrumgruppen"),), (("reminder", "ny"),), expect=(("reminder", "x"),)
+    )
+    resolution = resolve([change], now, TAB_NAMES)
+    assert (
+        resolution.writes == ()
+        and resolution.skipped[0].reason == "cellen ändrades under körningen"
+    )
