@@ -4,10 +4,10 @@ Gmail login); it does network I/O.
 `open_smtp_transport` checks the settings and the secret without touching the network (and
 never asks on the terminal: yagmail would fall back to the keyring or a password prompt).
 Entering the returned `SmtpTransport` opens ONE connection for the whole run and logs in; any
-failure there raises MailError (exit 2) before run.py writes a single marker. `send` hands
+failure there raises MailError (exit 2) before the daily run writes a marker. `send` hands
 each letter's exact bytes (`OutgoingEmail.data`, never re-serialised) to the server with
 `sendmail`, one recipient per transaction, and reports the server's answer as an outcome that
-`rules.settle` turns into the stamp cell. It never raises for one letter:
+`plan.settle` turns into the stamp cell. It never raises for one letter:
 
 | the server ...                                   | outcome                    | the letter   |
 |--------------------------------------------------|----------------------------|--------------|
@@ -20,7 +20,7 @@ each letter's exact bytes (`OutgoingEmail.data`, never re-serialised) to the ser
 | closed the connection (421), or it dropped       | Failed(retry, stop)        | due again    |
 | dropped it after the whole message was handed in | Failed(maybe_sent, stop)   | `Skickar…`   |
 
-`stop` makes run.py send nothing more in this run. A message that was handed over whole but
+`stop` makes the daily run send nothing more. A message that was handed over whole but
 never answered may have been delivered: it keeps its sending marker for a person to check,
 because at most once outranks "sent at all".
 """

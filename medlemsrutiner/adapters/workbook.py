@@ -1,7 +1,8 @@
-"""The workbook seam: one Protocol, several backends (xlsx here, Google in google.py).
+"""The workbook seam: one Protocol, several backends (xlsx.py, google/workbook.py, and the tests'
+in-memory one).
 
 A backend reads every tab as a raw grid and writes batches of `Change`s, re-reading just
-before each write so that every change lands where its ID is now (see changes.resolve).
+before each write so that every change lands where its ID or key is now (see changes.resolve).
 Backends decide nothing about the routine. This module does no I/O itself.
 """
 
