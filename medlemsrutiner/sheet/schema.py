@@ -37,7 +37,7 @@ class Column:
     personal: bool = False
     """Personal data: blanked when a person's data is erased."""
     kind: str = "text"
-    """`text`, `date`, `email`, `phone`, `id`, `number`: how init_workbook formats the column."""
+    """`text`, `date`, `email`, `phone`, `id`, `number`, `percent`: how the column is formatted."""
 
 
 @dataclass(frozen=True)
@@ -92,6 +92,7 @@ NEWCOMERS = Tab(
         Column("training", "Utbildning", C, required=False, kind="date"),
         Column("status", "Status", S),
         Column("note", "Anteckning", C, required=False, personal=True),
+        Column("consent", "Samtycke", C, required=False, kind="date"),
     ),
 )
 
@@ -114,6 +115,7 @@ FOLLOWUPS = Tab(
         Column("erased", "Raderad", S, kind="date"),
         Column("status", "Status", S),
         Column("note", "Anteckning", C, required=False, personal=True),
+        Column("consent", "Samtycke", C, required=False, kind="date"),
     ),
 )
 
@@ -168,7 +170,9 @@ STATISTICS = Tab(
         Column("active", "Aktiva", S, kind="number"),
         Column("not_active", "Inte aktiva", S, kind="number"),
         Column("not_reached", "Ej nådda", S, kind="number"),
-        Column("share_active", "Andel aktiva", S, kind="number"),
+        Column("not_followed_up", "Ej uppföljda", S, kind="number"),
+        Column("share_active", "Andel aktiva", S, kind="percent"),
+        Column("alert", "Varning", S, required=False),
     ),
     required=False,
     created_by_scripts=True,
