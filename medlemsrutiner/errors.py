@@ -58,3 +58,7 @@ class TemplateError(AppError):
 
 class MailError(AppError):
     """The mail transport cannot be used at all (not: one email failed)."""
+
+
+class ImportFileError(AppError):
+    """A file to import cannot be read, or has no columns to import from."""

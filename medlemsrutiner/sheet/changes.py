@@ -56,12 +56,16 @@ class SetByKey:
     """Set cells of the one row whose key columns read `key` (see `Key`).
 
     `expect` works as in SetCells. No row, or more than one, with the key: the write is skipped.
+    With `erase_rest`, every other non-blank cell of the row is blanked too, in columns the
+    contract does not know as well — all but the key columns and `values`: an inbox row (a
+    form answer) emptied of its personal data once it is handled.
     """
 
     tab: str
     key: Key
     values: Values
     expect: tuple[tuple[str, str], ...] = ()
+    erase_rest: bool = False
 
 
 @dataclass(frozen=True)
@@ -166,7 +170,7 @@ class _TabState:
         self.used = False
         self.keys: dict[tuple[str, ...], dict[Key, list[int]]] = {}
         self.added_headers: list[CellWrite] = []
-        if tab.created_by_scripts and not self.created:
+        if (tab.created_by_scripts or tab.adds_columns) and not self.created:
             # A tab the scripts own gets the columns a newer version writes (e.g. Logg's Brev).
             next_column = len([h for h in header if not cells.is_blank(h)])
             next_column = max(next_column, max(self.positions.values(), default=-1) + 1)
@@ -200,6 +204,18 @@ class _TabState:
             self.keys[columns] = index
         wanted = tuple((name, cells.normalise_word(text)) for name, text in key)
         return self.keys[columns].get(wanted, [])
+
+
+def _erase_rest(state: _TabState, row: int, change: SetByKey) -> list[CellWrite]:
+    """Blanks for every non-blank cell of `row` outside the key columns and `change.values`."""
+    names = {name for name, _ in (*change.key, *change.values)}
+    kept = {state.positions[name] for name in names if name in state.positions}
+    current = state.grid[row] if row < len(state.grid) else ()
+    return [
+        CellWrite(state.name, row, column, None)
+        for column, value in enumerate(current)
+        if column not in kept and not cells.is_blank(value)
+    ]
 
 
 def resolve(
@@ -284,6 +300,8 @@ def resolve(
         writes.extend(
             CellWrite(tab_state.name, row, positions[name], value) for name, value in cell_values
         )
+        if isinstance(change, SetByKey) and change.erase_rest:
+            writes.extend(_erase_rest(tab_state, row, change))
         tab_state.used = True
         landed.append(change)
 

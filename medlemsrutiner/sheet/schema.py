@@ -38,6 +38,8 @@ class Column:
     """Personal data: blanked when a person's data is erased."""
     kind: str = "text"
     """`text`, `date`, `email`, `phone`, `id`, `number`, `percent`: how the column is formatted."""
+    aliases: tuple[str, ...] = ()
+    """Other headers that mean this column (a tab another program writes, in its language)."""
 
 
 @dataclass(frozen=True)
@@ -51,6 +53,9 @@ class Tab:
     """A run stops when a required tab is missing; optional ones are read as empty."""
     created_by_scripts: bool = False
     """Script-owned tabs (Logg, Statistik) are created on first write if missing."""
+    adds_columns: bool = False
+    """The scripts add a column they write when it is missing (always so in the tabs they
+    own; in the form-answers tab, the `Importerad` column)."""
 
     def column(self, name: str) -> Column:
         for column in self.columns:
@@ -192,8 +197,24 @@ LOG = Tab(
     created_by_scripts=True,
 )
 
+FORM_ANSWERS = Tab(
+    "form_answers",
+    "Formulärsvar 1",
+    (
+        Column("answered", "Tidstämpel", C, kind="date", aliases=("Timestamp",)),
+        Column("imported", "Importerad", S, required=False),
+    ),
+    required=False,
+    adds_columns=True,
+)
+"""The tab Google Forms writes its answers to, when the config names one
+(`[workbook.tabs] form_answers`): an inbox the daily run empties into Intresserade. Its other
+columns are the form's questions, found by header (`steps.intake`); the scripts own only
+`Importerad`, and blank an answer's other cells once it is handled (personal data)."""
+
 TABS: tuple[Tab, ...] = (NEWCOMERS, FOLLOWUPS, GROUPS, TRAININGS, TEXTS, STATISTICS, LOG)
-TABS_BY_KEY: Mapping[str, Tab] = {tab.key: tab for tab in TABS}
+"""The tabs every workbook has (the optional ones read as empty when absent)."""
+TABS_BY_KEY: Mapping[str, Tab] = {tab.key: tab for tab in (*TABS, FORM_ANSWERS)}
 
 # --- Grids to tables -------------------------------------------------------------------------
 
@@ -208,7 +229,11 @@ def header_key(text: object) -> str:
 
 def present_columns(tab: Tab, header_row: Sequence[Any]) -> dict[str, int]:
     """Each known column of `tab` found in `header_row`, with its position (first match)."""
-    wanted = {header_key(column.header): column.name for column in tab.columns}
+    wanted = {
+        header_key(header): column.name
+        for column in tab.columns
+        for header in (column.header, *column.aliases)
+    }
     positions: dict[str, int] = {}
     for index, text in enumerate(header_row):
         name = wanted.get(header_key(text))

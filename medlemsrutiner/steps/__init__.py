@@ -10,4 +10,5 @@ problems  what a person must correct on a row
 status    the Swedish Status text of every row
 after     the records once the run's writes have landed (for Status)
 daily     plan_day: every step of one day, composed
+intake    people from a file or the form-answers tab -> new rows of Intresserade
 """
