@@ -6,6 +6,8 @@ google/    the Google Sheets workbook (gspread: imported by google/client.py onl
 mail       the Transport Protocol (send one rendered letter, report its outcome)
 outbox     letters as .eml files in a folder
 smtp       letters over SMTP (smtplib; yagmail for the Gmail login only)
+lock       locks that keep two runs apart on one machine (the CLI's run lock for Google)
+contacts_file  CSV (any encoding and dialect) and XLSX files of contacts to import
 
 Adapters decide no rule of the routine; steps never import an adapter.
 """

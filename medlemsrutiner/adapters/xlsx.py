@@ -12,7 +12,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import os
-import sys
 import zipfile
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
@@ -26,6 +25,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.workbook.workbook import Workbook as OpenpyxlWorkbook
 from openpyxl.worksheet.worksheet import Worksheet
 
+from medlemsrutiner.adapters.lock import try_lock, unlock
 from medlemsrutiner.adapters.workbook import grid_rows
 from medlemsrutiner.errors import WorkbookBusyError, WorkbookError
 from medlemsrutiner.sheet.changes import CellValue, Change, Resolution, resolve
@@ -73,7 +73,7 @@ class XlsxWorkbook:
                 )
         self.path.parent.mkdir(parents=True, exist_ok=True)
         handle = self.lock_path.open("a+b")
-        if not _try_lock(handle):
+        if not try_lock(handle):
             handle.close()
             raise WorkbookBusyError(
                 f"En annan körning arbetar redan med {self.path.name}. Vänta tills den är klar."
@@ -88,7 +88,7 @@ class XlsxWorkbook:
         traceback: TracebackType | None,
     ) -> None:
         if self._lock is not None:
-            _unlock(self._lock)
+            unlock(self._lock)
             self._lock.close()
             self._lock = None
 
@@ -180,6 +180,22 @@ class XlsxWorkbook:
                 temporary.unlink()
 
 
+def read_first_sheet(path: Path) -> list[list[Any]]:
+    """The first tab of an .xlsx file as raw rows (a file of contacts to import)."""
+    try:
+        book = openpyxl.load_workbook(path, data_only=True, read_only=True)
+    except FileNotFoundError:
+        raise WorkbookError(f"Filen {path} finns inte.") from None
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError) as error:
+        raise WorkbookError(
+            f"Filen {path} går inte att läsa som .xlsx ({type(error).__name__})."
+        ) from None
+    try:
+        return _sheet_grid(book.worksheets[0]) if book.worksheets else []
+    finally:
+        book.close()
+
+
 def _sheet_grid(sheet: Any) -> list[list[Any]]:
     if hasattr(sheet, "reset_dimensions"):
         # Some writers record a wrong size; read every row that is really there.
@@ -208,33 +224,3 @@ def _set(cell: Any, value: CellValue) -> None:
         cell.number_format = DATE_FORMAT
     else:
         cell.value = value
-
-
-if sys.platform == "win32":  # pragma: no cover - exercised on Windows only
-    import msvcrt
-
-    def _try_lock(handle: IO[bytes]) -> bool:
-        try:
-            handle.seek(0)
-            msvcrt.locking(handle.fileno(), msvcrt.LK_NBLCK, 1)
-        except OSError:
-            return False
-        return True
-
-    def _unlock(handle: IO[bytes]) -> None:
-        with contextlib.suppress(OSError):
-            handle.seek(0)
-            msvcrt.locking(handle.fileno(), msvcrt.LK_UNLCK, 1)
-
-else:
-    import fcntl
-
-    def _try_lock(handle: IO[bytes]) -> bool:
-        try:
-            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            return False
-        return True
-
-    def _unlock(handle: IO[bytes]) -> None:
-        fcntl.flock(handle.fileno(), fcntl.LOCK_UN)

@@ -1,0 +1,96 @@
+"""Files of contacts to import (scripts/import_contacts.py): CSV in whatever encoding and dialect
+a register, a spreadsheet program or a form service wrote it, or XLSX (through adapters/xlsx.py).
+Reads files; decides nothing about what is imported (steps/intake.py does).
+
+CSV: the encoding is found with charset-normalizer among those Swedish files come in — UTF-8
+(with or without a byte-order mark), UTF-16/32 with a mark, Windows-1252 (what Excel on Windows
+saves and most register exports use) and Mac Roman — so that a Windows-1252 `Å` is never read as
+a Central European `Ĺ`. The dialect (`;` or `,` or tab, quoting) is found with the standard
+library's csv.Sniffer, checked against the header line.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+from typing import Any
+
+import charset_normalizer
+
+from medlemsrutiner.adapters.workbook import grid_rows
+from medlemsrutiner.errors import ImportFileError, WorkbookError
+
+ENCODINGS = ("utf_8", "utf_16", "utf_32", "cp1252", "mac_roman")
+"""The encodings a file to import is read in, most likely first."""
+
+DELIMITERS = ";,\t|"
+_SAMPLE = 64 * 1024
+
+
+def read_contacts_file(path: Path) -> list[list[Any]]:
+    """The rows of a .csv/.txt or .xlsx file (row 0 = its header row), trailing blanks trimmed."""
+    if not path.is_file():
+        raise ImportFileError(f"Filen {path} finns inte.")
+    suffix = path.suffix.casefold()
+    if suffix in (".xlsx", ".xlsm"):
+        from medlemsrutiner.adapters.xlsx import read_first_sheet
+
+        try:
+            return read_first_sheet(path)
+        except WorkbookError as error:
+            raise ImportFileError(str(error)) from None
+    if suffix in (".xls", ".ods", ".numbers"):
+        raise ImportFileError(
+            f"Filen {path.name} är i ett format som inte kan läsas ({suffix}). Spara den som "
+            ".xlsx eller som CSV och importera den filen."
+        )
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise ImportFileError(f"Filen {path} kan inte läsas ({error.strerror}).") from None
+    return parse_csv(decode(data, path.name))
+
+
+def decode(data: bytes, name: str = "filen") -> str:
+    """The text of a CSV file, in the encoding charset-normalizer finds among ENCODINGS."""
+    if not data.strip():
+        return ""
+    best = charset_normalizer.from_bytes(data, cp_isolation=list(ENCODINGS)).best()
+    if best is None:
+        raise ImportFileError(
+            f"Teckenkodningen i {name} går inte att känna igen. Spara filen som "
+            "CSV UTF-8 (i Excel: Spara som → CSV UTF-8) och försök igen."
+        )
+    return str(best)
+
+
+def dialect_of(text: str) -> type[csv.Dialect] | csv.Dialect:
+    """The CSV dialect of `text`: csv.Sniffer's, when it splits the header line; otherwise
+    the delimiter that occurs most in the header line, with Excel's quoting."""
+    header = text.lstrip("\ufeff").splitlines()[0] if text.strip() else ""
+    try:
+        sniffed = csv.Sniffer().sniff(text[:_SAMPLE], delimiters=DELIMITERS)
+    except csv.Error:
+        sniffed = None
+    if sniffed is not None and sniffed.delimiter in header:
+        return sniffed
+    delimiter = max(DELIMITERS, key=header.count)
+
+    class Fallback(csv.excel):
+        pass
+
+    Fallback.delimiter = delimiter if header.count(delimiter) else ","
+    return Fallback
+
+
+def parse_csv(text: str) -> list[list[Any]]:
+    """Rows of CSV `text` as strings (row 0 = the header row)."""
+    text = text.lstrip("\ufeff")
+    if not text.strip():
+        return []
+    try:
+        rows = list(csv.reader(io.StringIO(text, newline=""), dialect_of(text)))
+    except csv.Error as error:
+        raise ImportFileError(f"Filen går inte att läsa som CSV ({error}).") from None
+    return grid_rows(rows)
