@@ -19,8 +19,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from medlemsrutiner.errors import ConfigError
 from medlemsrutiner.settings import Routine, Settings
-from medlemsrutiner.sheet.schema import TABS
+from medlemsrutiner.sheet.schema import FORM_ANSWERS, TABS
 from medlemsrutiner.sheet.words import LANGUAGES
+from medlemsrutiner.steps.intake import FIELDS
 
 __all__ = ["Config", "Routine", "load", "parse"]
 
@@ -49,7 +50,7 @@ class WorkbookConfig:
     credentials_env: str
     timeout_seconds: float
     tab_names: Mapping[str, str]
-    """Internal tab key -> the tab's name in the workbook."""
+    """Internal tab key -> the tab's name in the workbook (`form_answers` only when set)."""
 
 
 @dataclass(frozen=True)
@@ -78,6 +79,14 @@ class MailConfig:
 
 
 @dataclass(frozen=True)
+class IntakeConfig:
+    """Importing people from files and from the form-answers tab."""
+
+    aliases: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    """Field (`phone`, …) -> extra column headers meaning it, besides the built-in ones."""
+
+
+@dataclass(frozen=True)
 class Config:
     path: Path
     timezone: str
@@ -87,6 +96,7 @@ class Config:
     workbook: WorkbookConfig
     mail: MailConfig
     routine: Routine = field(default_factory=Routine)
+    intake: IntakeConfig = field(default_factory=IntakeConfig)
 
     @property
     def zone(self) -> ZoneInfo:
@@ -193,6 +203,7 @@ _KIND_NAMES: Mapping[type, str] = {
     float: "ett tal",
     bool: "true eller false",
     dt.date: "ett datum, t.ex. 2026-01-01",
+    list: 'en lista inom hakparenteser, t.ex. ["Mobilnr"]',
 }
 
 
@@ -219,6 +230,7 @@ def parse(data: Mapping[str, Any], file: Path) -> Config:
     workbook = _workbook(root.section("workbook"))
     mail = _mail(root.section("mail"), coordinator)
     routine = _routine(root.section("routine", required=False))
+    intake = _intake(root.section("intake", required=False))
     root.done()
     return Config(
         path=file.resolve(),
@@ -229,6 +241,7 @@ def parse(data: Mapping[str, Any], file: Path) -> Config:
         workbook=workbook,
         mail=mail,
         routine=routine,
+        intake=intake,
     )
 
 
@@ -246,6 +259,9 @@ def _workbook(section: _Section) -> WorkbookConfig:
     section.used.add("credentials_file")
     tabs = section.section("tabs", required=False)
     tab_names = {tab.key: tabs.get(tab.key, str, tab.default_name) for tab in TABS}
+    form_answers = tabs.optional_str(FORM_ANSWERS.key)
+    if form_answers is not None:
+        tab_names[FORM_ANSWERS.key] = form_answers
     tabs.done()
     if "path" in section.data and backend != "xlsx":
         section.used.add("path")
@@ -311,3 +327,18 @@ def _routine(section: _Section) -> Routine:
     if routine.follow_up_by_weeks < routine.follow_up_from_weeks:
         raise section.error("follow_up_by_weeks", "ska vara minst follow_up_from_weeks")
     return routine
+
+
+def _intake(section: _Section) -> IntakeConfig:
+    aliases_section = section.section("aliases", required=False)
+    aliases: dict[str, tuple[str, ...]] = {}
+    for name in FIELDS:
+        if name not in aliases_section.data:
+            continue
+        value = aliases_section.get(name, list)
+        if not all(isinstance(item, str) and item.strip() for item in value):
+            raise aliases_section.error(name, 'ska vara en lista av rubriker, t.ex. ["Mobilnr"]')
+        aliases[name] = tuple(value)
+    aliases_section.done()
+    section.done()
+    return IntakeConfig(aliases=aliases)

@@ -10,6 +10,9 @@ more batch (and, only when some of those found no row, a last batch logging whic
 A run killed between the two writes leaves markers that later runs never resend (at most once);
 a rerun on the same day finds every stamp filled and sends nothing (idempotent). The report
 carries counts and IDs only, never a name, address or phone number.
+
+When the config names a form-answers tab, the run first imports its new answers
+(`routines.intake`), so that they get their IDs and welcome letters the same morning.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from medlemsrutiner.config import Config
 from medlemsrutiner.errors import AppError
 from medlemsrutiner.letters.render import OutgoingEmail, Renderer, build
 from medlemsrutiner.plan import Delivery, Failed, LetterOutcome, NotAttempted, Plan, Sent, settle
+from medlemsrutiner.routines.intake import import_form_answers
 from medlemsrutiner.routines.report import DailyReport
 from medlemsrutiner.sheet import cells, logbook, stamps
 from medlemsrutiner.sheet import changes as ch
@@ -75,11 +79,12 @@ def run_daily(
     dry_run: bool = False,
 ) -> DailyReport:
     """Run every daily step once. `workbook` must already be entered (locked)."""
+    intake = import_form_answers(workbook, config, today, now, dry_run=dry_run)
     settings = config.settings
     _, tables = read_tables(workbook, config)
     records = read_records(tables, today, settings)
     plan = plan_day(records, today, settings)
-    report = DailyReport(today=today, dry_run=dry_run, flags=list(plan.flags))
+    report = DailyReport(today=today, dry_run=dry_run, flags=list(plan.flags), intake=intake)
     report.new_ids = [c.row_id for c in plan.first_writes if isinstance(c, ch.AssignId)]
     report.erased = list(plan.erased)
     report.sent_last_24h = logbook.letters_sent_since(

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from medlemsrutiner.errors import EXIT_OK, EXIT_PARTIAL
 from medlemsrutiner.letters.render import OutgoingEmail
 from medlemsrutiner.plan import DELIVERY_NAMES, Delivery, DeliveryKind, Flag, Verdict
+from medlemsrutiner.routines.intake import IntakeReport
 from medlemsrutiner.sheet import changes as ch
 
 
@@ -37,6 +38,8 @@ class DailyReport:
     """Why sending stopped early (a quota, a dropped connection), redacted; the rest waits."""
     write_error: str | None = None
     """Why the last write failed after the first one landed (letters may have gone out)."""
+    intake: IntakeReport | None = None
+    """What importing the form-answers tab did first (when the config names one)."""
 
     def add(self, verdict: Verdict, delivery: Delivery) -> None:
         """Count `delivery` as sent, failed (held for a person) or waiting (next run)."""
@@ -47,6 +50,7 @@ class DailyReport:
     @property
     def exit_code(self) -> int:
         failed = any(self.failed.values()) or self.stopped is not None or bool(self.write_error)
+        failed = failed or (self.intake is not None and self.intake.exit_code != EXIT_OK)
         return EXIT_PARTIAL if failed or any(flag.problem for flag in self.flags) else EXIT_OK
 
     def lines(self) -> list[str]:
@@ -54,6 +58,8 @@ class DailyReport:
         out: list[str] = []
         what = "Provkörning (inget skrivs i arbetsboken)" if self.dry_run else "Daglig körning"
         out.append(f"{what} {self.today.isoformat()}")
+        if self.intake is not None:
+            out.extend(self.intake.lines())
         if self.new_ids:
             out.append(f"  nya rader: {len(self.new_ids)} ({_ids(self.new_ids)})")
         verb = "skulle skickas" if self.dry_run else "skickade"
