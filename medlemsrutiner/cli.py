@@ -2,6 +2,13 @@
 variables and the config file; it builds the adapters, calls the package, prints the report
 and turns an AppError into one line on stderr and an exit code (0 done, 1 done with flagged
 rows or failed emails, 2 nothing done). Unexpected errors keep their traceback.
+
+run_daily, init_workbook and check_setup take several `--config` files or a folder of them
+(one per district): each runs in turn, every line prefixed with the district, one district's
+failure never stops the next, and the exit code is the worst. A command that writes to a
+Google workbook holds a lock file beside the config for its length, so two runs on one machine
+never overlap; in CI (`CI` or `GITHUB_ACTIONS` set to true) the xlsx backend is refused: a
+workbook with personal data never lives in a repository.
 """
 
 from __future__ import annotations
@@ -10,19 +17,23 @@ import datetime as dt
 import functools
 import os
 import sys
+import time
+import traceback
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import ParamSpec, TypeVar
+from typing import NoReturn, ParamSpec, TypeVar
 
 import click
 
 from medlemsrutiner import config as config_module
+from medlemsrutiner.adapters.lock import run_lock
 from medlemsrutiner.adapters.mail import Transport
 from medlemsrutiner.adapters.outbox import Outbox
 from medlemsrutiner.adapters.workbook import Workbook
 from medlemsrutiner.config import Config
-from medlemsrutiner.errors import AppError, ConfigError
+from medlemsrutiner.errors import EXIT_NOTHING_DONE, EXIT_OK, AppError, ConfigError
 from medlemsrutiner.letters.render import Renderer
+from medlemsrutiner.routines.districts import Pacer, config_paths, district_name
 from medlemsrutiner.sheet.schema import TABS
 
 P = ParamSpec("P")
@@ -54,6 +65,19 @@ def _config_option(command: Callable[P, R]) -> Callable[P, R]:
     )(command)
 
 
+def _configs_option(command: Callable[P, R]) -> Callable[P, R]:
+    return click.option(
+        "--config",
+        "config_paths",
+        type=click.Path(path_type=Path),
+        multiple=True,
+        default=lambda: [os.environ.get("MEDLEMSRUTINER_CONFIG", "config.toml")],
+        show_default="config.toml, eller $MEDLEMSRUTINER_CONFIG",
+        help="Konfigurationsfilen (TOML). Ange flera gånger, eller en mapp med en fil per "
+        "distrikt, så körs de efter varandra.",
+    )(command)
+
+
 def _today_option(command: Callable[P, R]) -> Callable[P, R]:
     return click.option(
         "--today",
@@ -72,8 +96,29 @@ def clock(config: Config, today: dt.datetime | None) -> tuple[dt.date, dt.dateti
     return day, dt.datetime.combine(day, now.time(), tzinfo=config.zone)
 
 
+def running_in_ci(env: Mapping[str, str]) -> bool:
+    """True in GitHub Actions and other CI services (they set `CI` or `GITHUB_ACTIONS`)."""
+    return any(
+        env.get(name, "").strip().casefold() in ("true", "1", "yes")
+        for name in ("CI", "GITHUB_ACTIONS")
+    )
+
+
+def refuse_xlsx_in_ci(config: Config, env: Mapping[str, str]) -> None:
+    """A workbook with personal data never lives in a repository: in CI only Google runs."""
+    if config.workbook.backend == "xlsx" and running_in_ci(env):
+        raise ConfigError(
+            config.path,
+            "workbook.backend",
+            'backend = "xlsx" körs inte i GitHub Actions eller annan CI: en arbetsbok med '
+            "personuppgifter får aldrig ligga i ett git-förråd. Använd backend = "
+            '"google" där, eller kör xlsx-arbetsboken på en egen dator (se README).',
+        )
+
+
 def open_workbook(config: Config, env: Mapping[str, str]) -> Workbook:
-    """The configured workbook backend (not yet entered)."""
+    """The configured workbook backend (not yet entered); xlsx is refused in CI."""
+    refuse_xlsx_in_ci(config, env)
     if config.workbook.backend == "google":
         from medlemsrutiner.adapters.google.workbook import open_google_workbook
 
@@ -101,8 +146,58 @@ def load_config(path: Path) -> Config:
     return config_module.load(path)
 
 
+class Console:
+    """Where a command's lines go; with several districts, each line starts with its name."""
+
+    def __init__(self, prefix: str = "") -> None:
+        self.prefix = prefix
+        self.requests = 0
+        """Google Sheets requests the run made (for pacing several districts)."""
+
+    def out(self, line: str) -> None:
+        click.echo(self.prefix + line)
+
+    def err(self, line: str) -> None:
+        click.echo(self.prefix + line, err=True)
+
+
+def each_config(values: tuple[Path, ...], one: Callable[[Path, Console], int]) -> NoReturn:
+    """Run `one` for every config of `values` and exit with the worst code.
+
+    One config: as if it were the only one (an AppError reaches `_translate_errors`). Several:
+    one after another, each line prefixed `[district] `, a failure printed and the next run;
+    Google requests paced to the quota of the one service account they share.
+    """
+    paths = config_paths(values)
+    if len(paths) == 1:
+        sys.exit(one(paths[0], Console()))
+    pacer = Pacer(clock=time.monotonic, sleep=time.sleep)
+    worst = EXIT_OK
+    for path in paths:
+        console = Console(f"[{district_name(path)}] ")
+        pacer.before()
+        try:
+            code = one(path, console)
+        except AppError as error:
+            console.err(f"Fel: {error}")
+            code = error.exit_code
+        except Exception:  # a bug in one district must not stop the others
+            for line in traceback.format_exc().splitlines():
+                console.err(line)
+            code = EXIT_NOTHING_DONE
+        pacer.after(console.requests)
+        worst = max(worst, code)
+    sys.exit(worst)
+
+
+def _google_requests(workbook: Workbook) -> int:
+    """How many Sheets API requests a Google workbook has sent (0 for other backends)."""
+    http = getattr(workbook, "http", None)
+    return int(getattr(http, "requests_sent", 0) or 0)
+
+
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})
-@_config_option
+@_configs_option
 @_today_option
 @click.option(
     "--dry-run",
@@ -111,41 +206,57 @@ def load_config(path: Path) -> Config:
     "utkorgens mapp dry-run, utan att ändra något i arbetsboken.",
 )
 @_translate_errors
-def run_daily(config_path: Path, today: dt.datetime | None, dry_run: bool) -> None:
-    """Kör dagens steg i rutinen: välkomstbrev, introduktioner, alternativ, Status och Logg."""
+def run_daily(config_paths: tuple[Path, ...], today: dt.datetime | None, dry_run: bool) -> None:
+    """Kör dagens steg i rutinen: formulärsvar, välkomstbrev, introduktioner, alternativ, Status
+    och Logg."""
+    each_config(config_paths, functools.partial(_run_daily, today=today, dry_run=dry_run))
+
+
+def _run_daily(path: Path, console: Console, *, today: dt.datetime | None, dry_run: bool) -> int:
     from medlemsrutiner.routines.daily import run_daily as run
 
-    config = load_config(config_path)
+    config = load_config(path)
     day, now = clock(config, today)
     renderer = Renderer(config.mail.templates)
     workbook = open_workbook(config, os.environ)
-    transport = open_transport(config, os.environ, now, dry_run)
-    if dry_run:
-        report = run(workbook, transport, renderer, config, day, now, dry_run=True)
-    else:
-        with workbook:
-            report = run(workbook, transport, renderer, config, day, now)
+    try:
+        transport = open_transport(config, os.environ, now, dry_run)
+        if dry_run:
+            report = run(workbook, transport, renderer, config, day, now, dry_run=True)
+        else:
+            with run_lock(config), workbook:
+                report = run(workbook, transport, renderer, config, day, now)
+    finally:
+        console.requests = _google_requests(workbook)
     for line in report.lines():
-        click.echo(line)
+        console.out(line)
     if dry_run and report.emails:
-        click.echo(f"  breven finns i {config.mail.outbox / 'dry-run'}")
-    sys.exit(report.exit_code)
+        console.out(f"  breven finns i {config.mail.outbox / 'dry-run'}")
+    return report.exit_code
 
 
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})
-@_config_option
+@_configs_option
 @_translate_errors
-def init_workbook(config_path: Path) -> None:
+def init_workbook(config_paths: tuple[Path, ...]) -> None:
     """Skapa flikar och rubriker som saknas i arbetsboken. Att köra två gånger ändrar inget."""
-    config = load_config(config_path)
+    each_config(config_paths, _init_workbook)
+
+
+def _init_workbook(path: Path, console: Console) -> int:
+    config = load_config(path)
     workbook = open_workbook(config, os.environ)
     tabs = {config.workbook.tab_names[tab.key]: tab.headers for tab in TABS}
-    with workbook:
-        added = workbook.ensure_tabs(tabs)
+    try:
+        with run_lock(config), workbook:
+            added = workbook.ensure_tabs(tabs)
+    finally:
+        console.requests = _google_requests(workbook)
     if added:
-        click.echo("Lade till: " + ", ".join(added))
+        console.out("Lade till: " + ", ".join(added))
     else:
-        click.echo("Arbetsboken har redan alla flikar och rubriker.")
+        console.out("Arbetsboken har redan alla flikar och rubriker.")
+    return EXIT_OK
 
 
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})
@@ -174,21 +285,32 @@ def make_demo(config_path: Path, today: dt.datetime | None, force: bool) -> None
 
 
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})
-@_config_option
+@_configs_option
 @_translate_errors
-def check_setup(config_path: Path) -> None:
+def check_setup(config_paths: tuple[Path, ...]) -> None:
     """Kontrollera konfiguration, inloggning, arbetsbok, rubriker, mallar och vem som kan
     öppna uppföljningen. Ändrar ingenting."""
+    each_config(config_paths, _check_setup)
+
+
+def _check_setup(path: Path, console: Console) -> int:
     from medlemsrutiner.routines.setup import check_setup as run_checks
     from medlemsrutiner.routines.setup import exit_code
 
-    config = load_config(config_path)
+    config = load_config(path)
     today, _ = clock(config, None)
-    checks = run_checks(config, lambda: open_workbook(config, os.environ), os.environ, today)
+    opened: list[Workbook] = []
+
+    def open_it() -> Workbook:
+        opened.append(open_workbook(config, os.environ))
+        return opened[-1]
+
+    checks = run_checks(config, open_it, os.environ, today)
+    console.requests = sum(_google_requests(workbook) for workbook in opened)
     for check in checks:
         mark = "OK " if check.ok and not check.warning else "OBS" if check.ok else "FEL"
-        click.echo(f"[{mark}] {check.text}")
-    sys.exit(exit_code(checks))
+        console.out(f"[{mark}] {check.text}")
+    return exit_code(checks)
 
 
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})
@@ -210,3 +332,33 @@ def preview_emails(config_path: Path, out: Path) -> None:
     _, now = clock(config, None)
     index = write_preview(config, Renderer(config.mail.templates), out, now)
     click.echo(f"Öppna {index} i en webbläsare.")
+
+
+@click.command(context_settings={"help_option_names": ["-h", "--help"]})
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@_config_option
+@click.option(
+    "--dry-run",
+    is_flag=True,
+    help="Visa vad som skulle importeras, utan att ändra något i arbetsboken.",
+)
+@_translate_errors
+def import_contacts(file: Path, config_path: Path, dry_run: bool) -> None:
+    """Lägg till personerna i FILE (CSV eller XLSX: en export ur medlemsregistret eller svar
+    från ett webbformulär) i fliken Intresserade. Den som redan finns hoppas över, så att
+    importera samma fil två gånger lägger inte till något andra gången."""
+    from medlemsrutiner.adapters.contacts_file import read_contacts_file
+    from medlemsrutiner.routines.intake import import_contacts as run
+
+    config = load_config(config_path)
+    today, now = clock(config, None)
+    grid = read_contacts_file(file)
+    workbook = open_workbook(config, os.environ)
+    if dry_run:
+        report = run(workbook, grid, file.name, config, today, now, dry_run=True)
+    else:
+        with run_lock(config), workbook:
+            report = run(workbook, grid, file.name, config, today, now)
+    for line in report.lines():
+        click.echo(line)
+    sys.exit(report.exit_code)

@@ -3,4 +3,6 @@
 daily    read -> plan -> mark -> send -> settle -> write -> log
 setup    check_setup and init_workbook
 demo     the demo workbook of invented people
+intake   people from a file (import_contacts) and from the form-answers tab (first in daily)
+districts  several configs in one command: listing them, naming districts, pacing Google
 """

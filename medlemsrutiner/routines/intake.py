@@ -29,6 +29,9 @@ from medlemsrutiner.steps.intake import (
     plan_intake,
 )
 
+_DETAILS = 20
+"""Up to this many rows already present are listed one by one (a second import lists none)."""
+
 
 @dataclass
 class IntakeReport:
@@ -68,6 +71,8 @@ class IntakeReport:
         present = self.intake.rows(Verdict.PRESENT)
         if present:
             out.append(f"  fanns redan: {len(present)}{_rows(r.row for r in present)}")
+            if len(present) <= _DETAILS:
+                out.extend(f"    rad {r.row}: {r.reason}" for r in present)
         refused = self.intake.rows(Verdict.REFUSED)
         if refused:
             out.append(f"  kunde inte importeras: {len(refused)}")
