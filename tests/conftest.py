@@ -1,5 +1,5 @@
 """Fixtures every test module may use by name: the local SMTP servers and the local Sheets
-API (all in tests/fakes)."""
+API (all in tests/fakes). And for every test: not in CI."""
 
 from __future__ import annotations
 
@@ -18,3 +18,12 @@ def sheets_api() -> Iterator[FakeSheetsApi]:
     """A running FakeSheetsApi, stopped after the test."""
     with FakeSheetsApi() as api:
         yield api
+
+
+@pytest.fixture(autouse=True)
+def _on_a_coordinators_machine(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The tests play a coordinator's own machine, also when CI runs them: the scripts refuse
+    an xlsx workbook where `CI` or `GITHUB_ACTIONS` is set (a test of that sets them itself),
+    and a subprocess inherits the environment without them."""
+    monkeypatch.delenv("CI", raising=False)
+    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)

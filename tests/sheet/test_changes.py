@@ -165,3 +165,60 @@ def test_a_key_addressed_write_compares_before_it_sets() -> None:
         resolution.writes == ()
         and resolution.skipped[0].reason == "cellen ändrades under körningen"
     )
+
+
+# --- the form-answers tab: an inbox emptied by key ---------------------------------------------
+
+FORM_TABS = {**TAB_NAMES, "form_answers": "Formulärsvar 1"}
+
+
+def form_grids(*rows: list[Any], header: list[Any] | None = None) -> dict[str, Any]:
+    grids: dict[str, Any] = workbook_grids()
+    grids["Formulärsvar 1"] = [
+        header or ["Tidstämpel", "Namn", "E-postadress", "Anteckning om svaret"],
+        *[list(row) for row in rows],
+    ]
+    return grids
+
+
+def mark(stamp: str, text: Any, expect: str = "", erase: bool = True) -> SetByKey:
+    return SetByKey(
+        "form_answers",
+        (("answered", stamp),),
+        (("imported", text),),
+        expect=(("imported", expect),),
+        erase_rest=erase,
+    )
+
+
+def test_a_handled_answer_keeps_only_its_time_stamp_and_the_added_importerad_column() -> None:
+    grids = form_grids(
+        [46349.25, "Kim Exempel", "kim@example.org", "ring efter fem"],
+        [46349.5, "Rut Exempel", "rut@example.se"],
+    )
+    resolution = resolve([mark("46349.25", "2026-11-24")], grids, FORM_TABS)
+    after = apply(grids, resolution)["Formulärsvar 1"]
+    assert after[0] == ["Tidstämpel", "Namn", "E-postadress", "Anteckning om svaret", "Importerad"]
+    assert after[1] == [46349.25, None, None, None, "2026-11-24"]
+    assert after[2] == [46349.5, "Rut Exempel", "rut@example.se"]
+
+
+def test_a_mark_without_erasing_leaves_the_answer_for_a_person_to_correct() -> None:
+    grids = form_grids([46349.25, "Kim Exempel", "kim(at)example.org"])
+    resolution = resolve([mark("46349.25", "Ej importerad: …", erase=False)], grids, FORM_TABS)
+    after = apply(grids, resolution)["Formulärsvar 1"]
+    assert after[1] == [46349.25, "Kim Exempel", "kim(at)example.org", None, "Ej importerad: …"]
+
+
+def test_a_mark_lands_nowhere_when_another_run_marked_the_answer_first() -> None:
+    header = ["Tidstämpel", "Namn", "Importerad"]
+    grids = form_grids([46349.25, None, 46350], header=header)
+    resolution = resolve([mark("46349.25", "2026-11-24")], grids, FORM_TABS)
+    assert resolution.writes == ()
+    assert resolution.skipped[0].reason == "cellen ändrades under körningen"
+
+
+def test_an_english_form_tab_is_addressed_by_its_timestamp_header() -> None:
+    grids = form_grids([46349.25, "Kim Exempel"], header=["Timestamp", "Name"])
+    resolution = resolve([mark("46349.25", "2026-11-24")], grids, FORM_TABS)
+    assert apply(grids, resolution)["Formulärsvar 1"][1] == [46349.25, None, "2026-11-24"]

@@ -1,0 +1,98 @@
+"""Files of contacts as registers, spreadsheet programs and form services write them: real files
+in the encodings and dialects Swedish exports come in. Invented data only."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from medlemsrutiner.adapters.contacts_file import read_contacts_file
+from medlemsrutiner.errors import ImportFileError
+
+ROWS = [
+    ["Förnamn", "Efternamn", "Mejl", "Mobil", "Datum", "Ort"],
+    ["Åsa", "Öberg", "asa@example.se", "070-174 06 55", "2026-11-03", "Västerås"],
+    ["Pär", "Ängström", "par@example.se", "070-174 06 56", "2026-11-04", "Malmö"],
+]
+
+
+def test_a_windows_1252_register_export_with_semicolons_reads_with_its_swedish_letters(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "export.csv"
+    path.write_bytes("\r\n".join(";".join(row) for row in ROWS).encode("cp1252") + b"\r\n")
+    assert read_contacts_file(path) == ROWS
+
+
+def test_a_utf8_file_with_a_byte_order_mark_and_commas_reads_without_the_mark(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "formular.csv"
+    path.write_bytes("\n".join(",".join(row) for row in ROWS).encode("utf-8-sig"))
+    assert read_contacts_file(path) == ROWS
+
+
+def test_quoted_fields_may_hold_the_delimiter_and_line_breaks(tmp_path: Path) -> None:
+    path = tmp_path / "svar.csv"
+    text = (
+        'Namn,E-post,Meddelande\n"Exempelsson, Kim",kim@example.org,"Hej!\nJag vill skriva brev."\n'
+    )
+    path.write_text(text, encoding="utf-8")
+    assert read_contacts_file(path) == [
+        ["Namn", "E-post", "Meddelande"],
+        ["Exempelsson, Kim", "kim@example.org", "Hej!\nJag vill skriva brev."],
+    ]
+
+
+def test_a_tab_separated_utf16_file_from_a_spreadsheet_program_reads(tmp_path: Path) -> None:
+    path = tmp_path / "export.txt"
+    path.write_bytes("\n".join("\t".join(row) for row in ROWS).encode("utf-16"))
+    assert read_contacts_file(path) == ROWS
+
+
+def test_an_old_mac_file_in_mac_roman_reads_with_its_swedish_letters(tmp_path: Path) -> None:
+    path = tmp_path / "export.csv"
+    path.write_bytes("\r".join(";".join(row) for row in ROWS).encode("mac_roman"))
+    assert read_contacts_file(path) == ROWS
+
+
+def test_an_xlsx_file_reads_its_first_tab_with_dates_as_dates(tmp_path: Path) -> None:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Export"
+    sheet.append(["Namn", "E-post", "Datum"])
+    sheet.append(["Kim Exempel", "kim@example.org", dt.datetime(2026, 11, 3)])
+    book.create_sheet("Annat").append(["inte", "detta"])
+    path = tmp_path / "export.xlsx"
+    book.save(path)
+    assert read_contacts_file(path) == [
+        ["Namn", "E-post", "Datum"],
+        ["Kim Exempel", "kim@example.org", dt.datetime(2026, 11, 3)],
+    ]
+
+
+def test_an_empty_file_has_no_rows(tmp_path: Path) -> None:
+    path = tmp_path / "tom.csv"
+    path.write_bytes(b"")
+    assert read_contacts_file(path) == []
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "expected"),
+    [
+        ("saknas.csv", None, "finns inte"),
+        ("gammal.xls", b"\xd0\xcf\x11\xe0", "Spara den som .xlsx eller som CSV"),
+        ("trasig.xlsx", b"inte en zip-fil", "går inte att läsa som .xlsx"),
+    ],
+)
+def test_a_file_that_cannot_be_read_is_an_import_error_saying_what_to_do(
+    tmp_path: Path, name: str, content: bytes | None, expected: str
+) -> None:
+    path = tmp_path / name
+    if content is not None:
+        path.write_bytes(content)
+    with pytest.raises(ImportFileError, match=expected):
+        read_contacts_file(path)
