@@ -47,7 +47,14 @@ def folder(tmp_path: Path) -> Path:
 
 
 def test_every_script_has_help(folder: Path) -> None:
-    for name in ("run_daily", "init_workbook", "make_demo", "preview_emails"):
+    for name in (
+        "run_daily",
+        "init_workbook",
+        "make_demo",
+        "preview_emails",
+        "check_setup",
+        "import_contacts",
+    ):
         result = script(name, "--help", cwd=folder)
         assert result.returncode == 0 and "--config" in result.stdout, name
 
@@ -167,3 +174,141 @@ def test_make_demo_builds_a_workbook_with_every_stage(folder: Path) -> None:
         assert text is not None and html is not None
         assert text.get_content_charset() == html.get_content_charset() == "utf-8"
     assert sum(m["Content-Language"] == "sv" for m in messages) >= len(messages) - 2
+
+
+# --- importing contacts -----------------------------------------------------------------------
+
+REGISTER = (
+    "Förnamn;Efternamn;Mejl;Mobil;Datum;Medlemsnummer\r\n"
+    "Åsa;Öberg;asa.oberg@example.se;070-174 06 55;2026-11-03;901\r\n"
+    "Pär;Ängström;;070-174 06 56;2026-11-04;902\r\n"
+    "Bo;Exempelsson;bo(at)example.se;;2026-11-05;903\r\n"
+)
+
+
+def test_a_windows_register_export_imported_twice_adds_its_people_once(folder: Path) -> None:
+    write_xlsx(folder / "arbetsbok.xlsx", workbook_grids(newcomers=[newcomer(1)]))
+    (folder / "export.csv").write_bytes(REGISTER.encode("cp1252"))
+    first = script("import_contacts", "export.csv", "--config", "config.toml", cwd=folder)
+    assert first.returncode == 1, first.stderr  # row 4 cannot be imported
+    assert "  importerade: 2 (rad 2–3)" in first.stdout
+    assert "    rad 4: e-postadressen går inte att läsa" in first.stdout
+    sheet = openpyxl.load_workbook(folder / "arbetsbok.xlsx")["Intresserade"]
+    assert [row[2] for row in sheet.iter_rows(min_row=2, values_only=True)] == [
+        "Testa Person1",
+        "Åsa Öberg",
+        "Pär Ängström",
+    ]
+    content = (folder / "arbetsbok.xlsx").read_bytes()
+    second = script("import_contacts", "export.csv", "--config", "config.toml", cwd=folder)
+    assert "  importerade: 0" in second.stdout and "fanns redan: 2 (rad 2–3)" in second.stdout
+    assert (folder / "arbetsbok.xlsx").read_bytes() == content
+    for secret in ("Åsa", "Öberg", "asa.oberg", "Pär", "06 55", "06 56", "bo(at)", "Bo;"):
+        assert secret not in first.stdout + first.stderr + second.stdout, secret
+
+
+def test_an_import_dry_run_changes_nothing(folder: Path) -> None:
+    write_xlsx(folder / "arbetsbok.xlsx", workbook_grids())
+    (folder / "export.csv").write_bytes(REGISTER.encode("cp1252"))
+    before = (folder / "arbetsbok.xlsx").read_bytes()
+    result = script(
+        "import_contacts", "export.csv", "--config", "config.toml", "--dry-run", cwd=folder
+    )
+    assert "skulle importeras: 2" in result.stdout
+    assert (folder / "arbetsbok.xlsx").read_bytes() == before
+
+
+def test_an_import_file_without_contact_columns_exits_2_and_changes_nothing(folder: Path) -> None:
+    write_xlsx(folder / "arbetsbok.xlsx", workbook_grids())
+    (folder / "lista.csv").write_text("Namn;Ort\nKim;Exempelby\n", encoding="utf-8")
+    before = (folder / "arbetsbok.xlsx").read_bytes()
+    result = script("import_contacts", "lista.csv", "--config", "config.toml", cwd=folder)
+    assert result.returncode == 2
+    assert result.stderr.startswith("Fel: lista.csv: det finns ingen kolumn för e-post eller tel")
+    assert (folder / "arbetsbok.xlsx").read_bytes() == before
+
+
+# --- in CI, several districts, one at a time --------------------------------------------------
+
+
+@pytest.mark.parametrize("variable", ["CI", "GITHUB_ACTIONS"])
+def test_an_xlsx_workbook_is_refused_in_ci_with_one_line_and_exit_2(
+    folder: Path, variable: str
+) -> None:
+    write_xlsx(folder / "arbetsbok.xlsx", workbook_grids(newcomers=[newcomer(None)]))
+    before = (folder / "arbetsbok.xlsx").read_bytes()
+    result = subprocess.run(
+        [sys.executable, str(REPO / "scripts" / "run_daily.py"), "--config", "config.toml"],
+        cwd=folder,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        env={**os.environ, variable: "true", "PYTHONIOENCODING": "utf-8"},
+    )
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1
+    assert 'backend = "xlsx" körs inte i GitHub Actions eller annan CI' in result.stderr
+    assert (folder / "arbetsbok.xlsx").read_bytes() == before
+
+
+def test_a_folder_of_configs_runs_every_district_and_one_bad_config_stops_no_other(
+    tmp_path: Path,
+) -> None:
+    configs = tmp_path / "configs"
+    configs.mkdir()
+    for name in ("norr", "syd"):
+        (configs / f"{name}.toml").write_text(
+            CONFIG.replace('path = "arbetsbok.xlsx"', f'path = "{name}.xlsx"'), encoding="utf-8"
+        )
+        write_xlsx(configs / f"{name}.xlsx", workbook_grids(newcomers=[newcomer(None)]))
+    (configs / "mitt.toml").write_text(CONFIG.replace("[mail]", "[mejl]"), encoding="utf-8")
+    result = script("run_daily", "--config", "configs", "--today", "2026-11-24", cwd=tmp_path)
+    assert result.returncode == 2  # the worst of 2 (mitt), 0 (norr), 0 (syd)
+    out = result.stdout.splitlines()
+    assert "[norr] Daglig körning 2026-11-24" in out and "[syd] Daglig körning 2026-11-24" in out
+    assert "[norr]   välkomstbrev: 1 skickade (ID 1)" in out
+    assert all(line.startswith(("[norr] ", "[syd] ")) for line in out)
+    (error,) = result.stderr.splitlines()
+    assert error == "[mitt] Fel: Fel i konfigurationen configs/mitt.toml: mail: tabellen saknas"
+
+
+def test_several_configs_may_be_named_one_by_one_for_check_setup(tmp_path: Path) -> None:
+    for name in ("norr", "syd"):
+        (tmp_path / f"{name}.toml").write_text(
+            CONFIG.replace('path = "arbetsbok.xlsx"', f'path = "{name}.xlsx"'), encoding="utf-8"
+        )
+    write_xlsx(tmp_path / "norr.xlsx", workbook_grids())
+    result = script("check_setup", "--config", "norr.toml", "--config", "syd.toml", cwd=tmp_path)
+    assert result.returncode == 2  # syd's workbook does not exist
+    assert "[norr] [OK ] Alla flikar och rubriker som behövs finns." in result.stdout
+    assert "[syd] [FEL] Arbetsboken" in result.stdout
+
+
+def test_a_second_run_on_the_same_google_sheet_on_this_machine_is_refused(
+    folder: Path,
+) -> None:
+    from medlemsrutiner.adapters.lock import run_lock
+    from medlemsrutiner.config import load
+    from tests.adapters.test_google import _service_account_json
+
+    (folder / "config.toml").write_text(
+        CONFIG.replace('backend = "xlsx"\npath = "arbetsbok.xlsx"', 'backend = "google"\n'
+                       'spreadsheet_id = "1AbC-exempel"'),
+        encoding="utf-8",
+    )  # fmt: skip
+    env = {**os.environ, "MEDLEMSRUTINER_GOOGLE_CREDENTIALS": _service_account_json()}
+    with run_lock(load(folder / "config.toml")):
+        result = subprocess.run(
+            [sys.executable, str(REPO / "scripts" / "run_daily.py"), "--config", "config.toml"],
+            cwd=folder,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+            env=env,
+        )
+    assert result.returncode == 2
+    assert result.stderr.startswith(
+        "Fel: En annan körning arbetar redan med samma Google-kalkylark"
+    )
