@@ -22,6 +22,7 @@ from medlemsrutiner import config
 from medlemsrutiner.config import DEFAULT_TEMPLATES, Config, Routine
 from medlemsrutiner.errors import EXIT_NOTHING_DONE, AppError, ConfigError
 from medlemsrutiner.sheet.schema import TABS
+from medlemsrutiner.steps.intake import FIELDS
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLE = REPO / "config.example.toml"
@@ -227,8 +228,9 @@ def test_every_key_the_loader_accepts_is_in_the_example_config() -> None:
         "mail.smtp.username", "mail.smtp.password_env", "mail.smtp.oauth2_file",
         "mail.smtp.timeout_seconds",
     }  # fmt: skip
-    known |= {f"workbook.tabs.{tab.key}" for tab in TABS}
+    known |= {f"workbook.tabs.{tab.key}" for tab in TABS} | {"workbook.tabs.form_answers"}
     known |= {f"routine.{name}" for name in Routine.__dataclass_fields__}
+    known |= {f"intake.aliases.{name}" for name in FIELDS}
     documented = {key for _index, key, _line in _example_key_lines()}
     assert known - documented == set()
 
@@ -272,6 +274,36 @@ def test_uncommenting_the_example_smtp_block_gives_a_gmail_smtp_config(tmp_path:
     assert smtp.password_env == "MEDLEMSRUTINER_SMTP_PASSWORD"
     assert smtp.oauth2_file == tmp_path / "gmail-oauth2.json"
     assert smtp.timeout_seconds == 30.0
+
+
+def test_uncommenting_the_example_form_tab_and_aliases_gives_an_intake_config(
+    tmp_path: Path,
+) -> None:
+    keys = {key for _i, key, _l in _example_key_lines() if key.startswith("intake.")}
+    keys.add("workbook.tabs.form_answers")
+    text_ = _uncommented(keys).replace("# [intake.aliases]", "[intake.aliases]")
+    loaded = load(tmp_path, text_)
+    assert loaded.workbook.tab_names["form_answers"] == "Formulärsvar 1"
+    assert set(loaded.intake.aliases) == set(FIELDS)
+    assert loaded.intake.aliases["phone"] == ("Mobilnr",)
+
+
+def test_an_alias_that_is_not_a_list_of_headers_is_an_error_naming_the_key(
+    tmp_path: Path,
+) -> None:
+    data = minimal()
+    data["intake"] = {"aliases": {"phone": "Mobilnr"}}
+    with pytest.raises(ConfigError, match=r"intake\.aliases\.phone: ska vara en lista"):
+        load(tmp_path, data)
+    text_ = dump(minimal()) + '\n\n[intake.aliases]\ntelefon = ["Mobilnr"]\n'
+    with pytest.raises(ConfigError, match=r"intake\.aliases\.telefon: okänd nyckel"):
+        load(tmp_path, text_)
+
+
+def test_without_a_form_tab_the_config_names_none(tmp_path: Path) -> None:
+    loaded = load(tmp_path, minimal())
+    assert "form_answers" not in loaded.workbook.tab_names
+    assert loaded.intake.aliases == {}
 
 
 # --- the fixed keys of DESIGN.md --------------------------------------------------------------
