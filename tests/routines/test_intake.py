@@ -272,3 +272,18 @@ def requests_of(harness: GoogleHarness, run: Callable[[Any], object]) -> int:
     with workbook:
         run(workbook)
     return len(harness.api.requests)
+
+
+def test_a_form_tab_exactly_as_wide_as_its_questions_grows_a_column_for_importerad(
+    tmp_path: Path, sheets_api: FakeSheetsApi
+) -> None:
+    harness = GoogleHarness(tmp_path, sheets_api)
+    harness.seed(workbook_grids(newcomers=[newcomer(1, welcome=TODAY)]))
+    rows = [FORM_HEADER, answer(46349.4375, "Kim Exempelsson", "kim@example.org")]
+    sheets_api.add_sheet(harness.spreadsheet_id, "Formulärsvar 1", rows, column_count=5)
+    harness.config = with_form(harness.config)
+    with harness.workbook() as workbook:
+        report = daily(workbook, harness.config, tmp_path)
+    assert report.intake is not None and report.intake.exit_code == EXIT_OK
+    form = sheets_api.values(harness.spreadsheet_id, "Formulärsvar 1")
+    assert form[0][-1] == "Importerad" and form[1][:5] == [46349.4375, "", "", "", ""]

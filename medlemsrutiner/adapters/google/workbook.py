@@ -6,7 +6,7 @@ A run costs the same number of Sheets API requests whatever the number of rows:
 * read: one metadata request and one `values:batchGet` of every tab, per spreadsheet;
 * each write, per spreadsheet it touches: one metadata request (the grid's size now) and one
   `values:batchGet` of the touched tabs (to find every ID where it is *now*), at most one
-  `:batchUpdate` (only when a tab must be created or rows added beyond the grid), one
+  `:batchUpdate` (only when a tab must be created, or rows or columns added beyond the grid), one
   `values:batchUpdate` RAW (text and numbers, exactly as given: a name starting with `=` stays
   text) and one `values:batchUpdate` USER_ENTERED (dates, so Sheets stores dates).
 
@@ -152,8 +152,10 @@ class GoogleWorkbook(Spreadsheets):
     def _apply(self, resolution: Resolution, fresh: Mapping[str, Grid]) -> None:
         structural: dict[str, list[dict[str, Any]]] = defaultdict(list)
         needed: dict[str, int] = defaultdict(int)
+        width: dict[str, int] = defaultdict(int)
         for write in resolution.writes:
             needed[write.tab_name] = max(needed[write.tab_name], write.row + 1)
+            width[write.tab_name] = max(width[write.tab_name], write.column + 1)
         for name, headers in resolution.created_tabs.items():
             spreadsheet_id = self.spreadsheet_of(name)
             rows = max(1000, needed[name] + 100)  # big enough for every row this batch writes
@@ -186,6 +188,21 @@ class GoogleWorkbook(Spreadsheets):
                     }
                 )
                 sheet.rows += grow
+        for name, columns in width.items():
+            # A column the scripts add (Importerad in a form tab Google Forms made exactly as
+            # wide as its questions, Brev in Logg) may lie beyond the grid.
+            sheet = self._sheets[header_key(name)]
+            if sheet.sheet_id >= 0 and columns > sheet.columns:
+                structural[sheet.spreadsheet_id].append(
+                    {
+                        "appendDimension": {
+                            "sheetId": sheet.sheet_id,
+                            "dimension": "COLUMNS",
+                            "length": columns - sheet.columns,
+                        }
+                    }
+                )
+                sheet.columns = columns
         for spreadsheet_id, requests_ in structural.items():
             self.call(
                 "Kan inte ändra kalkylarket",
