@@ -76,6 +76,9 @@ OWNERS = {
     "openpyxl": {"medlemsrutiner.adapters.xlsx"},
     "smtplib": {"medlemsrutiner.adapters.smtp"},
     "yagmail": {"medlemsrutiner.adapters.smtp", "medlemsrutiner.adapters.smtp_credentials"},
+    "charset_normalizer": {"medlemsrutiner.adapters.contacts_file"},
+    "fcntl": {"medlemsrutiner.adapters.lock"},
+    "msvcrt": {"medlemsrutiner.adapters.lock"},
 }
 
 
