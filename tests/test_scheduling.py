@@ -377,8 +377,13 @@ def test_the_matrix_keeps_every_district_of_the_country_within_googles_quota() -
 def test_the_workflow_comment_states_the_measured_figure() -> None:
     costliest = max(max(measured(*shape(path))) for path in CONFIGS)
     text = WORKFLOWS["daily.yml"].read_text(encoding="utf-8")
-    assert f"R = {costliest} " in text
-    assert f"max-parallel: {max_parallel(costliest)}" in text
+    allowed = max_parallel(costliest)
+    update = (
+        f"a run now costs R = {costliest} requests of one kind, which allows max-parallel "
+        f"{allowed}: update the comment and max-parallel in both workflows, and the README"
+    )
+    assert f"R = {costliest} " in text, update
+    assert f"max-parallel: {allowed}" in text, update
 
 
 # --- the district configs ---------------------------------------------------------------------
