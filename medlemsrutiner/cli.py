@@ -6,6 +6,7 @@ rows or failed emails, 2 nothing done). Unexpected errors keep their traceback.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import os
@@ -210,3 +211,52 @@ def preview_emails(config_path: Path, out: Path) -> None:
     _, now = clock(config, None)
     index = write_preview(config, Renderer(config.mail.templates), out, now)
     click.echo(f"Öppna {index} i en webbläsare.")
+
+
+@click.command(context_settings={"help_option_names": ["-h", "--help"]})
+@_config_option
+@click.option("--email", "address", help="Personens e-postadress.")
+@click.option("--id", "row_id", type=click.IntRange(min=1), help="Personens ID.")
+@click.option("--dry-run", is_flag=True, help="Visa vad som skulle raderas, utan att radera.")
+@_translate_errors
+def forget(config_path: Path, address: str | None, row_id: int | None, dry_run: bool) -> None:
+    """Radera en person överallt, nu (rätten att bli bortglömd): raderna i Intresserade och
+    Uppföljning och breven i utkorgen. Ange --email eller --id."""
+    from medlemsrutiner.routines.forget import run_forget
+
+    if (address is None) == (row_id is None):
+        raise click.UsageError("Ange antingen --email eller --id.")
+    config = load_config(config_path)
+    today, now = clock(config, None)
+    workbook = open_workbook(config, os.environ)
+    with contextlib.nullcontext(workbook) if dry_run else workbook:
+        report = run_forget(
+            workbook, config, today, now, email_address=address, row_id=row_id, dry_run=dry_run
+        )
+    for line in report.lines(dict(config.workbook.tab_names)):
+        click.echo(line)
+
+
+@click.command(context_settings={"help_option_names": ["-h", "--help"]})
+@_config_option
+@_today_option
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=Path("andel-aktiva.png"),
+    show_default=True,
+    help="PNG-filen som diagrammet sparas i.",
+)
+@_translate_errors
+def retention_report(config_path: Path, today: dt.datetime | None, out: Path) -> None:
+    """Visa statistiken (hur många av de hänvisade som är aktiva vid uppföljningen) och spara
+    diagrammet som en PNG-bild. Ändrar ingenting i arbetsboken."""
+    from medlemsrutiner.routines.retention import retention, table_lines, write_chart
+
+    config = load_config(config_path)
+    day, _ = clock(config, today)
+    workbook = open_workbook(config, os.environ)
+    statistics = retention(workbook, config, day)
+    for line in table_lines(statistics, config):
+        click.echo(line)
+    click.echo(f"Diagrammet finns i {write_chart(statistics, out)}")

@@ -9,6 +9,7 @@ the environment variables that hold them.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import tomllib
 from collections.abc import Mapping
@@ -302,10 +303,16 @@ def _mail(section: _Section, coordinator: Coordinator) -> MailConfig:
 
 def _routine(section: _Section) -> Routine:
     defaults = Routine()
-    values = {
-        name: section.positive(name, getattr(defaults, name))
-        for name in Routine.__dataclass_fields__
-    }
+    values: dict[str, Any] = {}
+    for item in dataclasses.fields(Routine):
+        default = getattr(defaults, item.name)
+        if isinstance(default, bool):
+            values[item.name] = section.get(item.name, bool, default)
+            continue
+        value = section.positive(item.name, default)
+        if value > item.metadata["max"]:
+            raise section.error(item.name, f"får vara högst {item.metadata['max']}")
+        values[item.name] = value
     section.done()
     routine = Routine(**values)
     if routine.follow_up_by_weeks < routine.follow_up_from_weeks:

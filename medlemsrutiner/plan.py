@@ -21,21 +21,25 @@ from medlemsrutiner.sheet.words import ALTERNATIVE_LINKS, Alternative
 
 __all__ = ["LogEntry"]
 
-LetterKind = Literal["welcome", "introduction_newcomer", "introduction_group", "alternatives"]
+LetterKind = Literal[
+    "welcome", "introduction_newcomer", "introduction_group", "alternatives", "reengagement"
+]
 LETTER_KINDS: tuple[LetterKind, ...] = (
     "welcome",
     "introduction_newcomer",
     "introduction_group",
     "alternatives",
+    "reengagement",
 )
 """Every letter with a template of its own (templates/<language>/<kind>/)."""
 
-DeliveryKind = Literal["welcome", "introduction", "alternatives"]
+DeliveryKind = Literal["welcome", "introduction", "alternatives", "reengagement"]
 
 DELIVERY_NAMES: Mapping[DeliveryKind, str] = {
     "welcome": "välkomstbrev",
     "introduction": "introduktion",
     "alternatives": "alternativ",
+    "reengagement": "återvärvning",
 }
 """What a delivery is called in Logg and in the run's report (Swedish)."""
 
@@ -88,11 +92,14 @@ class Training:
 
 @dataclass(frozen=True)
 class Shared:
-    """What every letter of the run shows: the Texter texts and the upcoming trainings."""
+    """What every letter of the run may show: the Texter texts, the upcoming trainings, the
+    district's active groups and the alternatives with their links."""
 
     texts: Mapping[str, str]
     trainings: tuple[Training, ...]
     alternatives: tuple[tuple[Alternative, str], ...] = tuple(ALTERNATIVE_LINKS.items())
+    groups: tuple[Group, ...] = ()
+    """The active groups, by name."""
 
 
 # --- Letters and deliveries ------------------------------------------------------------------

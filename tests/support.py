@@ -82,6 +82,7 @@ def workbook_grids(
         "Grupper": grid("groups", groups),
         "Utbildningar": grid("trainings", trainings),
         "Texter": grid("texts", texts),
+        "Statistik": grid("statistics", []),
         "Logg": grid("log", log),
     }
 

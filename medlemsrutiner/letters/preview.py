@@ -25,6 +25,7 @@ KIND_NAMES: dict[LetterKind, str] = {
     "introduction_newcomer": "Introduktion, till den intresserade",
     "introduction_group": "Introduktion, till gruppens kontaktperson",
     "alternatives": "Alternativen",
+    "reengagement": "Återvärvning, efter uppföljningen",
 }
 LANGUAGE_NAMES = {"sv": "svenska", "en": "engelska"}
 
@@ -70,7 +71,32 @@ def sample_shared(today: dt.date) -> Shared:
                 description="",
             ),
         ),
+        groups=(
+            _SAMPLE_GROUP,
+            Group(
+                name="Påhittade skrivargruppen",
+                contact="Exempel Kontaktsson",
+                email="skrivare@example.org",
+                phone="070-174 06 44",
+                meets="Torsdagar 15.00, Café Exemplet",
+                works_on="Brevskrivning och blixtaktioner",
+                active=True,
+                row=3,
+            ),
+        ),
     )
+
+
+_SAMPLE_GROUP = Group(
+    name="Exempelgruppen",
+    contact="Påhittad Kontaktsdotter",
+    email="exempelgruppen@example.org",
+    phone="070-174 06 43",
+    meets="Tisdagar 18.30, Exempelgatan 1",
+    works_on="Kampanjer och brevskrivning",
+    active=True,
+    row=2,
+)
 
 
 def sample_letters(language: str) -> list[Letter]:
@@ -83,23 +109,14 @@ def sample_letters(language: str) -> list[Letter]:
         interests="Brevskrivning, flyktingfrågor",
         language=language,
     )
-    group = Group(
-        name="Exempelgruppen",
-        contact="Påhittad Kontaktsdotter",
-        email="exempelgruppen@example.org",
-        phone="070-174 06 43",
-        meets="Tisdagar 18.30, Exempelgatan 1",
-        works_on="Kampanjer och brevskrivning",
-        active=True,
-        row=2,
-    )
+    group = _SAMPLE_GROUP
     letters: list[Letter] = []
     for kind in LETTER_KINDS:
         if kind == "introduction_group":
             letters.append(
                 Letter(kind, language, group.email or "", group.contact, newcomer, group)
             )
-        elif kind == "introduction_newcomer":
+        elif kind in ("introduction_newcomer", "reengagement"):
             letters.append(Letter(kind, language, newcomer.email, newcomer.name, newcomer, group))
         elif kind == "alternatives":
             letters.append(

@@ -178,6 +178,11 @@ def context(letter: Letter, shared: Shared, config: Config) -> dict[str, Any]:
             }
             for alternative, link in _chosen_first(shared.alternatives, chosen)
         ],
+        "other_groups": [
+            group
+            for group in shared.groups
+            if letter.group is None or group.name != letter.group.name
+        ],
     }
 
 

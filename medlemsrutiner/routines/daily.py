@@ -24,6 +24,7 @@ from medlemsrutiner.config import Config
 from medlemsrutiner.errors import AppError
 from medlemsrutiner.letters.render import OutgoingEmail, Renderer, build
 from medlemsrutiner.plan import Delivery, Failed, LetterOutcome, NotAttempted, Plan, Sent, settle
+from medlemsrutiner.reports import statistics
 from medlemsrutiner.routines.report import DailyReport
 from medlemsrutiner.sheet import cells, logbook, stamps
 from medlemsrutiner.sheet import changes as ch
@@ -131,8 +132,13 @@ def run_daily(
     after = records_after(records, [*first_batch, *second_batch], today, settings)
     statuses = status_changes(after, today, settings)
     report.status_updates = len(statuses)
+    numbers = statistics.compute(after.followups, after.groups, today, settings)
+    report.problem_groups = list(numbers.problem_groups)
+    stats = statistics.statistics_change(numbers, settings)
     try:
-        second = workbook.write([*second_batch, *statuses, *logbook.log_rows(entries, now_text)])
+        second = workbook.write(
+            [*second_batch, *statuses, stats, *logbook.log_rows(entries, now_text)]
+        )
         report.skipped_writes.extend(second.skipped)
         if second.skipped:
             workbook.write(logbook.log_rows([_skipped_entry(s) for s in second.skipped], now_text))

@@ -37,6 +37,8 @@ class DailyReport:
     """Why sending stopped early (a quota, a dropped connection), redacted; the rest waits."""
     write_error: str | None = None
     """Why the last write failed after the first one landed (letters may have gone out)."""
+    problem_groups: list[str] = field(default_factory=list)
+    """Groups whose share of active people at follow-up is below the alert level."""
 
     def add(self, verdict: Verdict, delivery: Delivery) -> None:
         """Count `delivery` as sent, failed (held for a person) or waiting (next run)."""
@@ -87,6 +89,11 @@ class DailyReport:
             out.append(f"  personuppgifter raderade: {_ids(sorted(self.erased))}")
         if self.status_updates:
             out.append(f"  Status uppdaterad på {self.status_updates} rader")
+        if self.problem_groups:
+            out.append(
+                "  grupper där få är kvar vid uppföljningen (se Statistik): "
+                + ", ".join(self.problem_groups)
+            )
         if self.skipped_writes:
             out.append(f"  skrivningar som inte kunde göras: {len(self.skipped_writes)}")
             for skipped in self.skipped_writes:

@@ -86,6 +86,25 @@ def letters_sent_since(table: Table, since: dt.datetime, zone: ZoneInfo) -> int:
     return total
 
 
+def first_logged(table: Table) -> dict[int, dt.date]:
+    """For each ID, the day of its earliest Logg row: when the scripts first saw the row.
+
+    The day is read from the time as written (already the coordinator's local time); rows whose
+    time or ID cannot be read are left out.
+    """
+    first: dict[int, dt.date] = {}
+    records = cast(list[dict[str, Any]], table.frame.to_dict("records"))
+    for record in records:
+        row_id = cells.parse_id(record["id"])
+        when = _log_time(record["time"], dt.UTC)
+        if not isinstance(row_id, int) or when is None:
+            continue
+        day = when.date()
+        if row_id not in first or day < first[row_id]:
+            first[row_id] = day
+    return first
+
+
 def _count(value: Any) -> int | None:
     """A `Brev` cell: a whole number of letters, or None when blank or unreadable."""
     if cells.is_blank(value) or isinstance(value, bool):
@@ -96,7 +115,7 @@ def _count(value: Any) -> int | None:
     return int(text) if text.isascii() and text.isdigit() else None
 
 
-def _log_time(value: Any, zone: ZoneInfo) -> dt.datetime | None:
+def _log_time(value: Any, zone: dt.tzinfo) -> dt.datetime | None:
     """A Logg time (`2026-11-24 07:00`, or a datetime cell) in `zone`."""
     if isinstance(value, dt.datetime):
         when = value

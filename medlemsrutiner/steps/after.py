@@ -69,14 +69,14 @@ def records_after(
         reparsed = parse_newcomer(newcomer.row, record, today, settings, records.groups)
         newcomers.append(dataclasses.replace(reparsed, id=newcomer.id, new=newcomer.new))
     followups = [
-        parse_followup(f.row, {**f.record, **followup_edits[f.id]}, today)
+        parse_followup(f.row, {**f.record, **followup_edits[f.id]}, today, settings)
         if f.id is not None and f.id in followup_edits
         else f
         for f in records.followups
     ]
     next_row = max((f.row for f in followups), default=1) + 1
     followups.extend(
-        parse_followup(next_row + n, record, today) for n, record in enumerate(appended)
+        parse_followup(next_row + n, record, today, settings) for n, record in enumerate(appended)
     )
     return dataclasses.replace(
         records,

@@ -1,9 +1,10 @@
 """One day of the routine: every step, composed into a plan. Pure.
 
 `plan_day` walks the records once and asks each step what it wants: the welcome letter, the
-introduction or alternatives (or finishing a move to Uppföljning), the erasures, and the flags a
-person must see. It adds no rule of its own beyond the order: a finished row is left alone,
-and a duplicate gets its welcome stamped `Ej skickat` instead of any letter.
+introduction or alternatives (or finishing a move to Uppföljning), the re-engagement letter,
+the erasures, and the flags a person must see. It adds no rule of its own beyond the order: a
+finished row is left alone; a row whose erasure date has come is erased and gets no letter; a
+duplicate gets its welcome stamped `Ej skickat` instead of any letter.
 """
 
 from __future__ import annotations
@@ -39,11 +40,20 @@ def plan_day(records: Records, today: dt.date, settings: Settings) -> Plan:
             continue
         if referral.moved(newcomer) is not None:
             continue
-        if referral.closed(newcomer, today, settings, in_followups):
+        if referral.closed(newcomer, in_followups):
             continue
         flags.extend(
             Flag("newcomers", newcomer.row, newcomer.id, text) for text in row_problems(newcomer)
         )
+        if erasure.intake_since(newcomer) is None and not newcomer.new:
+            log.append(_first_seen(newcomer.id))
+        erasing = erasure.intake_erasure_changes(newcomer, today, settings)
+        if erasing is not None:
+            # The erasure date has come: no letter goes out with the data that must go.
+            changes.append(erasing[0])
+            erased.append(newcomer.id)
+            log.append(erasing[1])
+            continue
         if newcomer.duplicate_of is not None:
             if newcomer.welcome.state is StampState.DUE:
                 owner = newcomer.duplicate_of
@@ -58,18 +68,22 @@ def plan_day(records: Records, today: dt.date, settings: Settings) -> Plan:
         ):
             if delivery is not None:
                 deliveries.append(delivery)
-        erasing = erasure.intake_erasure(newcomer, today, settings)
-        if erasing is not None:
-            changes.append(erasing[0])
-            erased.append(newcomer.id)
-            log.append(erasing[1])
         flags.extend(_interrupted(newcomer))
 
+    stamp_column = "reengagement" in records.present.get("followups", frozenset())
     for row in records.followups:
         if row.id is None:
             continue
         flags.extend(followup.followup_flags(row))
-        erasing = erasure.followup_erasure(row, today, settings)
+        problem = followup.reengagement_problem(row, settings, stamp_column)
+        if problem is not None:
+            flags.append(Flag("followups", row.row, row.id, problem))
+        if not row.personal_blank and erasure.referral_date(row, settings) is None:
+            log.append(_first_seen(row.id))
+        letter = followup.reengagement(row, records.groups, today, settings, stamp_column)
+        if letter is not None:
+            deliveries.append(letter)
+        erasing = erasure.followup_erasure_changes(row, today, settings)
         if erasing is not None:
             changes.append(erasing[0])
             erased.append(row.id)
@@ -85,6 +99,12 @@ def plan_day(records: Records, today: dt.date, settings: Settings) -> Plan:
         shared=records.shared,
         erased=tuple(erased),
     )
+
+
+def _first_seen(row_id: int) -> LogEntry:
+    """Logg remembers the day a row without a readable date was first seen: its erasure date
+    counts from there (`records.first_logged`)."""
+    return LogEntry("första gången sedd", row_id, "inget läsbart datum: raderingen räknas härifrån")
 
 
 def _interrupted(newcomer: Newcomer) -> list[Flag]:

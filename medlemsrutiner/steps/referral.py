@@ -19,7 +19,7 @@ from medlemsrutiner.sheet import cells
 from medlemsrutiner.sheet.changes import AppendRow, Change, Values
 from medlemsrutiner.sheet.schema import NEWCOMERS
 from medlemsrutiner.sheet.stamps import StampState
-from medlemsrutiner.steps.erasure import erase, stale_erase_date
+from medlemsrutiner.steps.erasure import erase
 from medlemsrutiner.steps.followup import window
 from medlemsrutiner.steps.records import Newcomer, Referral
 
@@ -45,17 +45,16 @@ def moved(newcomer: Newcomer) -> str | None:
     return None
 
 
-def closed(newcomer: Newcomer, today: dt.date, settings: Settings, in_followups: Set[int]) -> bool:
+def closed(newcomer: Newcomer, in_followups: Set[int]) -> bool:
     """Done with intake: introduced and moved to Uppföljning, or erased.
 
-    Decided from lasting state (a dated Introduktion and the ID in Uppföljning), not from the
-    personal cells being blank: a note typed into a finished row must not reopen it.
+    An introduced row is decided from lasting state (a dated Introduktion and the ID in
+    Uppföljning), not from the personal cells being blank: a note typed into a finished row must
+    not reopen it. Any other row without personal data has nothing left to do.
     """
     if moved(newcomer) is not None:
         return newcomer.id in in_followups or newcomer.personal_blank
-    return newcomer.personal_blank and (
-        newcomer.referral is Referral.OUTCOME or stale_erase_date(newcomer, settings) <= today
-    )
+    return newcomer.personal_blank
 
 
 def copy_to_followups(

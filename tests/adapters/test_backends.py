@@ -63,7 +63,9 @@ def test_a_new_row_gets_an_id_a_date_and_one_welcome_letter(harness: Harness) ->
     report = run(harness)
     row = by_id(harness)[1]
     assert row["Registrerad"] == TODAY and row["Välkomstbrev"] == TODAY
-    assert row["Status"] == "Välkomstbrev skickat 2026-11-24. Ring senast 2026-12-01."
+    assert row["Status"] == (
+        "Välkomstbrev skickat 2026-11-24. Ring senast 2026-12-01. Raderas senast 2027-05-23."
+    )
     assert recipients(read_outbox(harness.config.mail.outbox)) == ["ny@example.se"]
     assert report.exit_code == 0
     assert [(r["Åtgärd"], r["ID"]) for r in harness.tab("Logg")] == [
