@@ -201,12 +201,12 @@ def demo_rows(today: dt.date, seed: int = 2026) -> dict[str, list[Row]]:
     for _ in range(44):
         ago = rng.randint(120, 420)
         group = rng.choice([*active, "Blixtaktioner", "Webbaktioner"])
-        chances = ("Inte aktiv", "Inte aktiv", "Aktiv", "Ej nådd")
+        chances: tuple[str, ...] = ("Inte aktiv", "Inte aktiv", "Aktiv", "Ej nådd")
         if group != "Studentgruppen":
             chances = ("Aktiv", "Aktiv", "Aktiv", "Inte aktiv", "Ej nådd", "Ej uppföljd")
-        result = rng.choice(chances)
+        outcome = rng.choice(chances)
         referred = today - days(ago)
-        called = None if result == "Ej uppföljd" else referred + days(rng.randint(56, 70))
+        called = None if outcome == "Ej uppföljd" else referred + days(rng.randint(56, 70))
         followups.append(
             {
                 "id": next_id,
@@ -215,7 +215,7 @@ def demo_rows(today: dt.date, seed: int = 2026) -> dict[str, list[Row]]:
                 "follow_up_from": referred + days(7 * 8),
                 "follow_up_by": referred + days(7 * 10),
                 "followed_up": called,
-                "result": result,
+                "result": outcome,
                 "erased": (called or referred + days(7 * 16)) + days(7),
             }
         )
