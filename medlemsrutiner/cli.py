@@ -260,3 +260,31 @@ def retention_report(config_path: Path, today: dt.datetime | None, out: Path) ->
     for line in table_lines(statistics, config):
         click.echo(line)
     click.echo(f"Diagrammet finns i {write_chart(statistics, out)}")
+
+
+@click.command(context_settings={"help_option_names": ["-h", "--help"]})
+@_config_option
+@_today_option
+@click.option(
+    "--dry-run",
+    is_flag=True,
+    help="Skriv breven till utkorgens mapp dry-run, utan att skicka eller ändra något.",
+)
+@_translate_errors
+def weekly_summary(config_path: Path, today: dt.datetime | None, dry_run: bool) -> None:
+    """Skicka veckans sammanfattning till medlemsansvarig (och utbildningsbrevet till
+    utbildningsansvarig). Skickas högst en gång per vecka."""
+    from medlemsrutiner.routines.weekly import run_weekly
+
+    config = load_config(config_path)
+    day, now = clock(config, today)
+    renderer = Renderer(config.mail.templates)
+    workbook = open_workbook(config, os.environ)
+    transport = open_transport(config, os.environ, now, dry_run)
+    with contextlib.nullcontext(workbook) if dry_run else workbook:
+        report = run_weekly(workbook, transport, renderer, config, day, now, dry_run=dry_run)
+    for line in report.lines():
+        click.echo(line)
+    if dry_run and report.emails:
+        click.echo(f"  breven finns i {config.mail.outbox / 'dry-run'}")
+    sys.exit(report.exit_code)

@@ -41,6 +41,14 @@ class Coordinator:
 
 
 @dataclass(frozen=True)
+class TrainingCoordinator:
+    """Who arranges the basic trainings: gets a short weekly email of their own."""
+
+    name: str
+    email: str
+
+
+@dataclass(frozen=True)
 class WorkbookConfig:
     backend: Literal["xlsx", "google"]
     path: Path | None
@@ -88,6 +96,7 @@ class Config:
     workbook: WorkbookConfig
     mail: MailConfig
     routine: Routine = field(default_factory=Routine)
+    training_coordinator: TrainingCoordinator | None = None
 
     @property
     def zone(self) -> ZoneInfo:
@@ -217,6 +226,16 @@ def parse(data: Mapping[str, Any], file: Path) -> Config:
     )
     coordinator_section.done()
 
+    training_coordinator = None
+    if "training_coordinator" in data:
+        training_section = root.section("training_coordinator")
+        training_coordinator = TrainingCoordinator(
+            name=training_section.get("name", str, required=True),
+            email=training_section.get("email", str, required=True),
+        )
+        training_section.done()
+    root.used.add("training_coordinator")
+
     workbook = _workbook(root.section("workbook"))
     mail = _mail(root.section("mail"), coordinator)
     routine = _routine(root.section("routine", required=False))
@@ -230,6 +249,7 @@ def parse(data: Mapping[str, Any], file: Path) -> Config:
         workbook=workbook,
         mail=mail,
         routine=routine,
+        training_coordinator=training_coordinator,
     )
 
 

@@ -43,7 +43,13 @@ class Routine:
     alert_below: int = _days(50, 100)
     """A group whose share of active people is below this percentage is a problem group."""
     group_confirm_after_days: int = _days(180)
+    """A group whose `Bekräftad` is older than this is asked to confirm its details..."""
+    group_reminder_every_days: int = _days(30)
+    """...at most once in this many days."""
     trainings_in_letters: int = _days(3, 20)
+    """At most this many upcoming trainings in a letter..."""
+    trainings_within_days: int = _days(90)
+    """...of those in the next this many days."""
 
 
 @dataclass(frozen=True)

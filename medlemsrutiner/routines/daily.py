@@ -31,6 +31,7 @@ from medlemsrutiner.sheet import changes as ch
 from medlemsrutiner.sheet.changes import Change
 from medlemsrutiner.sheet.logbook import LogEntry
 from medlemsrutiner.sheet.schema import Grid, Tables, tables_from_grids
+from medlemsrutiner.steps import groups
 from medlemsrutiner.steps.after import records_after
 from medlemsrutiner.steps.daily import plan_day
 from medlemsrutiner.steps.records import read_records
@@ -57,7 +58,7 @@ def render_plan(
                 plan.shared,
                 config,
                 now,
-                label=f"ID{plan.deliveries[index].row_id}-{letter.kind}",
+                label=plan.deliveries[index].label(letter.kind),
             )
             for letter in plan.deliveries[index].letters
         )
@@ -91,8 +92,18 @@ def run_daily(
     chosen, over_cap = _within_cap(plan.deliveries, order, min(config.mail.max_per_run, room))
     if over_cap and room < config.mail.max_per_run:
         report.daily_limit = config.mail.daily_limit
+    held: list[LogEntry] = []
     for index in over_cap:
-        report.add("waiting", plan.deliveries[index])
+        delivery = plan.deliveries[index]
+        report.add("waiting", delivery)
+        held.append(
+            LogEntry(
+                logbook.letter_action(delivery.name, logbook.WAITING),
+                delivery.row_id,
+                "gränsen för antal brev (max_per_run eller daily_limit)",
+                0,
+            )
+        )
     # Every letter of the run is rendered before anything is written: a broken template stops
     # the run with nothing marked. Only the letters this run will send are rendered.
     rendered = render_plan(plan, chosen, renderer, config, now)
@@ -125,12 +136,16 @@ def run_daily(
     settled = [settle(plan.deliveries[i], outcomes[i], today) for i in marked]
     for result in settled:
         report.add(result.verdict, result.delivery)
-    entries: list[LogEntry] = [*plan.log, *(entry for s in settled for entry in s.log)]
+    entries: list[LogEntry] = [*plan.log, *(entry for s in settled for entry in s.log), *held]
     entries.extend(_skipped_entry(s) for s in first.skipped)
+    entries.append(LogEntry(logbook.Action.DAILY_DONE, None))
 
     second_batch: list[Change] = [*(c for s in settled for c in s.changes), *plan.changes]
     after = records_after(records, [*first_batch, *second_batch], today, settings)
-    statuses = status_changes(after, today, settings)
+    statuses: list[Change] = [
+        *status_changes(after, today, settings),
+        *groups.group_status_changes(after, today, settings),
+    ]
     report.status_updates = len(statuses)
     numbers = statistics.compute(after.followups, after.groups, today, settings)
     report.problem_groups = list(numbers.problem_groups)
@@ -150,7 +165,7 @@ def run_daily(
 
 def _skipped_entry(skipped: ch.Skipped) -> LogEntry:
     return LogEntry(
-        "skrivning hoppades över", getattr(skipped.change, "row_id", None), skipped.reason
+        logbook.Action.SKIPPED_WRITE, getattr(skipped.change, "row_id", None), skipped.reason
     )
 
 

@@ -24,6 +24,51 @@ from medlemsrutiner.sheet.schema import Table
 TIME_FORMAT = "%Y-%m-%d %H:%M"
 
 
+class Action:
+    """Every action word Logg gets (Swedish: a coordinator reads Logg). Later runs find events
+    by these words — never by their details — so each is written from here only."""
+
+    NEW_ROW = "ny rad"
+    FIRST_SEEN = "första gången sedd"
+    DUPLICATE = "dubblett"
+    MOVED = "flyttad till Uppföljning"
+    ERASED = "uppgifter raderade"
+    FORGOTTEN = "raderad på begäran"
+    SKIPPED_WRITE = "skrivning hoppades över"
+    DAILY_DONE = "daglig körning klar"
+    """The daily run wrote everything: the weekly summary's "last successful run"."""
+    SUMMARY_SENDING = "veckosammanfattning skickas"
+    SUMMARY_SENT = "veckosammanfattning skickad"
+    SUMMARY_FAILED = "veckosammanfattning misslyckades"
+    TRAINING_SENDING = "utbildningsbrev skickas"
+    TRAINING_SENT = "utbildningsbrev skickat"
+    TRAINING_FAILED = "utbildningsbrev misslyckades"
+
+
+LetterOutcomeWord = str
+SENT, PARTLY_SENT, UNCERTAIN, WAITING, FAILED = (
+    "skickat",
+    "delvis skickat",
+    "osäkert",
+    "väntar",
+    "misslyckades",
+)
+OUTCOME_WORDS = (PARTLY_SENT, SENT, UNCERTAIN, WAITING, FAILED)
+
+
+def letter_action(delivery: str, outcome: LetterOutcomeWord) -> str:
+    """`välkomstbrev skickat`: what became of a delivery (its Swedish name) this run."""
+    return f"{delivery} {outcome}"
+
+
+def read_letter_action(action: str) -> tuple[str, LetterOutcomeWord] | None:
+    """(delivery name, outcome word) of a letter action, or None for any other action."""
+    for outcome in OUTCOME_WORDS:  # "delvis skickat" before "skickat"
+        if action.endswith(f" {outcome}"):
+            return action.removesuffix(f" {outcome}"), outcome
+    return None
+
+
 @dataclass(frozen=True)
 class LogEntry:
     """A line for Logg: what was done, to which ID. Never a name, email or phone."""
@@ -58,7 +103,7 @@ def log_rows(entries: Sequence[LogEntry], now: str) -> list[AppendRow]:
     ]
 
 
-_LEGACY_LEFT = ("skickat", "osäkert")
+_LEGACY_LEFT = (SENT, UNCERTAIN)
 """Action endings of rows written before Logg had `Brev`: letters that left or may have."""
 
 
@@ -84,6 +129,37 @@ def letters_sent_since(table: Table, since: dt.datetime, zone: ZoneInfo) -> int:
         if action.endswith(_LEGACY_LEFT):
             total += 2 if action.startswith("introduktion") else 1
     return total
+
+
+@dataclass(frozen=True)
+class Event:
+    """A Logg row read back: its time as written (the coordinator's local time, naive), the
+    action, the ID and the letter count."""
+
+    time: dt.datetime
+    action: str
+    row_id: int | None
+    letters: int | None
+
+
+def events(table: Table) -> list[Event]:
+    """Every Logg row whose time can be read, in the order of the tab."""
+    found = []
+    records = cast(list[dict[str, Any]], table.frame.to_dict("records"))
+    for record in records:
+        when = _log_time(record["time"], dt.UTC)
+        if when is None:
+            continue
+        row_id = cells.parse_id(record["id"])
+        found.append(
+            Event(
+                when.replace(tzinfo=None),
+                cells.text(record["action"]),
+                row_id if isinstance(row_id, int) else None,
+                _count(record["letters"]),
+            )
+        )
+    return found
 
 
 def first_logged(table: Table) -> dict[int, dt.date]:

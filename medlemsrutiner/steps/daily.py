@@ -15,8 +15,9 @@ from medlemsrutiner.plan import Delivery, Flag, LogEntry, Plan
 from medlemsrutiner.settings import Settings
 from medlemsrutiner.sheet import stamps
 from medlemsrutiner.sheet.changes import Change, SetCells
+from medlemsrutiner.sheet.logbook import Action
 from medlemsrutiner.sheet.stamps import StampState
-from medlemsrutiner.steps import erasure, followup, referral, welcome
+from medlemsrutiner.steps import erasure, followup, groups, referral, welcome
 from medlemsrutiner.steps.problems import row_problems
 from medlemsrutiner.steps.records import Newcomer, Records
 
@@ -60,7 +61,7 @@ def plan_day(records: Records, today: dt.date, settings: Settings) -> Plan:
                 changes.append(
                     SetCells("newcomers", newcomer.id, (("welcome", stamps.duplicate(owner)),))
                 )
-                log.append(LogEntry("dubblett", newcomer.id, f"samma e-post som ID {owner}"))
+                log.append(LogEntry(Action.DUPLICATE, newcomer.id, f"samma e-post som ID {owner}"))
             continue
         for delivery in (
             welcome.welcome(newcomer, settings),
@@ -89,6 +90,7 @@ def plan_day(records: Records, today: dt.date, settings: Settings) -> Plan:
             erased.append(row.id)
             log.append(erasing[1])
 
+    deliveries.extend(groups.reminders(records, today, settings))
     return Plan(
         today=today,
         first_writes=records.first_writes,
@@ -104,7 +106,7 @@ def plan_day(records: Records, today: dt.date, settings: Settings) -> Plan:
 def _first_seen(row_id: int) -> LogEntry:
     """Logg remembers the day a row without a readable date was first seen: its erasure date
     counts from there (`records.first_logged`)."""
-    return LogEntry("första gången sedd", row_id, "inget läsbart datum: raderingen räknas härifrån")
+    return LogEntry(Action.FIRST_SEEN, row_id, "inget läsbart datum: raderingen räknas härifrån")
 
 
 def _interrupted(newcomer: Newcomer) -> list[Flag]:

@@ -27,6 +27,7 @@ from medlemsrutiner.settings import Settings
 from medlemsrutiner.sheet import cells
 from medlemsrutiner.sheet.cells import later
 from medlemsrutiner.sheet.changes import CellValue, SetCells
+from medlemsrutiner.sheet.logbook import Action
 from medlemsrutiner.sheet.schema import FOLLOWUPS, NEWCOMERS
 from medlemsrutiner.sheet.words import Result
 from medlemsrutiner.steps.records import FollowUp, Newcomer, Referral
@@ -96,7 +97,7 @@ def intake_erasure_changes(
     )
     return (
         erase("newcomers", newcomer.id, NEWCOMERS.personal_columns),
-        LogEntry("uppgifter raderade", newcomer.id, f"Intresserade ({reason})"),
+        LogEntry(Action.ERASED, newcomer.id, f"Intresserade ({reason})"),
     )
 
 
@@ -149,5 +150,5 @@ def followup_erasure_changes(
     what = result.value if result is not None else "oläsligt resultat"
     return (
         SetCells("followups", followup.id, tuple(values)),
-        LogEntry("uppgifter raderade", followup.id, f"Uppföljning ({what})"),
+        LogEntry(Action.ERASED, followup.id, f"Uppföljning ({what})"),
     )

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from medlemsrutiner.plan import LogEntry
 from medlemsrutiner.sheet import cells
 from medlemsrutiner.sheet.changes import CellValue, SetByKey
+from medlemsrutiner.sheet.logbook import Action
 from medlemsrutiner.sheet.schema import FOLLOWUPS, NEWCOMERS
 from medlemsrutiner.steps.records import Records
 
@@ -94,5 +95,5 @@ def forget(
         for key in sorted(keys[tab])
     ]
     tab_names = {"newcomers": "Intresserade", "followups": "Uppföljning"}
-    log = tuple(LogEntry("raderad på begäran", item.row_id, tab_names[item.tab]) for item in found)
+    log = tuple(LogEntry(Action.FORGOTTEN, item.row_id, tab_names[item.tab]) for item in found)
     return Forgetting(tuple(found), tuple(changes), log)

@@ -19,11 +19,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from medlemsrutiner.plan import Flag, Group, Person, Shared
+from medlemsrutiner.plan import Flag, Group, Person, Shared, Training
 from medlemsrutiner.settings import Settings
 from medlemsrutiner.sheet import cells
 from medlemsrutiner.sheet.changes import AssignId, Change, SetCells, fingerprint_of
-from medlemsrutiner.sheet.logbook import LogEntry, first_logged
+from medlemsrutiner.sheet.logbook import Action, LogEntry, first_logged
 from medlemsrutiner.sheet.schema import FOLLOWUPS, NEWCOMERS, Tables
 from medlemsrutiner.sheet.stamps import DUE, Stamp, read_stamp
 from medlemsrutiner.sheet.words import (
@@ -36,7 +36,13 @@ from medlemsrutiner.sheet.words import (
     outcome_words,
     result_words,
 )
-from medlemsrutiner.steps.district import read_groups, read_texts, read_trainings, rows_of
+from medlemsrutiner.steps.district import (
+    last_training_before,
+    read_groups,
+    read_texts,
+    read_trainings,
+    rows_of,
+)
 
 Record = Mapping[str, Any]
 """A row by internal column name (absent optional columns hold None)."""
@@ -89,6 +95,8 @@ class Newcomer:
     """The day the person agreed that their details may be kept (`Samtycke`), if readable."""
     first_seen: dt.date | None = None
     """The day Logg first mentions the row's ID: when the scripts first saw it."""
+    training: dt.date | None = None
+    """When the person attended basic training (`Utbildning`)."""
 
     @property
     def usable(self) -> bool:
@@ -140,6 +148,11 @@ def parse_newcomer(
 
     consent = read_consent(record["consent"], today, problems)
 
+    training = past_date(record["training"], today)
+    if isinstance(training, cells.Bad):
+        notes.append(f"Kontrollera Utbildning: {training.problem}.")
+        training = None
+
     newcomer = Newcomer(
         row=row,
         record=record,
@@ -164,6 +177,7 @@ def parse_newcomer(
         id_problem=id_problem,
         personal_blank=all(cells.is_blank(record[name]) for name in NEWCOMERS.personal_columns),
         consent=consent,
+        training=training,
     )
     return _with_referral(newcomer, record["referred_to"], groups)
 
@@ -335,6 +349,12 @@ class Records:
     log: tuple[LogEntry, ...]
     present: Mapping[str, frozenset[str]]
     """The columns each tab really has (by tab key)."""
+    upcoming: tuple[Training, ...] = ()
+    """Every training from today on, soonest first (the letters show the first few)."""
+    last_training: dt.date | None = None
+    """The latest training before today."""
+    group_rows: tuple[tuple[int, Record], ...] = ()
+    """Grupper's rows as read (for the state after the run's writes)."""
 
     @property
     def in_followups(self) -> frozenset[int]:
@@ -354,11 +374,13 @@ def _known_ids(tables: Tables) -> list[int]:
 
 def read_records(tables: Tables, today: dt.date, settings: Settings) -> Records:
     """Every tab, understood, with IDs handed out and duplicates marked."""
-    groups, flags = read_groups(tables["groups"])
-    trainings, training_flags = read_trainings(
-        tables["trainings"], today, settings.routine.trainings_in_letters
-    )
+    groups, flags = read_groups(tables["groups"], today)
+    upcoming, training_flags = read_trainings(tables["trainings"], today, 10_000)
     flags.extend(training_flags)
+    horizon = cells.later(today, days=settings.routine.trainings_within_days)
+    trainings = tuple(t for t in upcoming if t.date <= horizon)[
+        : settings.routine.trainings_in_letters
+    ]
     newcomers = [
         parse_newcomer(row, record, today, settings, groups)
         for row, record in rows_of(tables["newcomers"])
@@ -389,7 +411,7 @@ def read_records(tables: Tables, today: dt.date, settings: Settings) -> Records:
             first_writes.append(
                 AssignId("newcomers", fingerprint_of(NEWCOMERS, newcomer.record), next_id, fill)
             )
-            log.append(LogEntry("ny rad", next_id, "ID tilldelat"))
+            log.append(LogEntry(Action.NEW_ROW, next_id, "ID tilldelat"))
             next_id += 1
         elif fill:
             first_writes.append(SetCells("newcomers", newcomer.id, fill))
@@ -424,6 +446,9 @@ def read_records(tables: Tables, today: dt.date, settings: Settings) -> Records:
         first_writes=tuple(first_writes),
         log=tuple(log),
         present={key: table.present for key, table in tables.by_key.items()},
+        upcoming=upcoming,
+        last_training=last_training_before(tables["trainings"], today),
+        group_rows=tuple(rows_of(tables["groups"])),
     )
 
 

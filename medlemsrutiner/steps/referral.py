@@ -17,6 +17,7 @@ from medlemsrutiner.plan import Delivery, DeliveryKind, Group, Letter, LogEntry
 from medlemsrutiner.settings import Settings
 from medlemsrutiner.sheet import cells
 from medlemsrutiner.sheet.changes import AppendRow, Change, Values
+from medlemsrutiner.sheet.logbook import Action
 from medlemsrutiner.sheet.schema import NEWCOMERS
 from medlemsrutiner.sheet.stamps import StampState
 from medlemsrutiner.steps.erasure import erase
@@ -103,7 +104,7 @@ def finish_move(
         return None
     referred_on = newcomer.introduction.date or today
     changes = move_to_followups(newcomer, to, referred_on, settings, existing)
-    return changes, LogEntry("flyttad till Uppföljning", newcomer.id, to)
+    return changes, LogEntry(Action.MOVED, newcomer.id, to)
 
 
 def _letters(
