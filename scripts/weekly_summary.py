@@ -1,4 +1,4 @@
-"""Send the weekly summary to the coordinator (and the training coordinator's letter; see --help)."""
+"""Send the weekly summary to the coordinator and the training coordinator (see --help)."""
 
 from medlemsrutiner.cli import weekly_summary
 
