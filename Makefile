@@ -20,8 +20,9 @@ demo: install
 	@test -f demo/medlemsrutiner.xlsx || $(BIN)/python scripts/make_demo.py --config $(CONFIG)
 	@$(BIN)/python scripts/run_daily.py --config $(CONFIG); status=$$?; \
 	  if [ $$status -eq 1 ]; then \
-	    echo "(Exit 1: körningen flaggade rader att rätta – demon innehåller sådana med flit.)"; \
+	    echo "(Körningen är klar. Demon innehåller med flit rader som behöver rättas: se listan ovan.)"; \
 	  elif [ $$status -ne 0 ]; then exit $$status; fi
+	@$(BIN)/python scripts/weekly_summary.py --config $(CONFIG)
 	@echo "Breven ligger i outbox/, arbetsboken är demo/medlemsrutiner.xlsx."
 
 ## Run the whole test suite.

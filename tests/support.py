@@ -100,6 +100,7 @@ def default_groups() -> list[dict[str, Any]]:
             "meets": "Tisdagar 18.30",
             "works_on": "Kampanjer",
             "active": "ja",
+            "confirmed": TODAY - dt.timedelta(days=30),
         },
         {
             "group": "Skrivargruppen",
@@ -109,6 +110,7 @@ def default_groups() -> list[dict[str, Any]]:
             "meets": "Torsdagar 15.00",
             "works_on": "Brevskrivning",
             "active": "ja",
+            "confirmed": TODAY - dt.timedelta(days=30),
         },
     ]
 

@@ -40,6 +40,7 @@ class Health:
     sent: int
     failed: int
     held: int
+    """Runs this week that held letters back for a sending limit."""
 
 
 @dataclass(frozen=True)
@@ -98,6 +99,8 @@ def health(log: Table, today: dt.date) -> Health:
     for event in logbook.events(log):
         if event.action == Action.DAILY_DONE and (last is None or event.time > last):
             last = event.time
+        if event.action == Action.HELD_BACK and event.time.date() > since:
+            held += 1
         letter = logbook.read_letter_action(event.action)
         if letter is None or event.time.date() <= since:
             continue
@@ -106,8 +109,6 @@ def health(log: Table, today: dt.date) -> Health:
             sent += event.letters or 0
         if outcome in (logbook.FAILED, logbook.UNCERTAIN):
             failed += 1
-        if outcome == logbook.WAITING:
-            held += 1
     stale = last is None or today - last.date() >= STALE_AFTER
     return Health(last, stale, sent, failed, held)
 
@@ -221,4 +222,35 @@ def weekly_summary(
         statistics=statistics,
         groups=group_notes(records, today, settings),
         trainings=trainings(records, today),
+    )
+
+
+def sample_summary(today: dt.date, trainings_shown: tuple[Training, ...] = ()) -> WeeklySummary:
+    """A summary of invented rows, for the letter preview and the template check."""
+    from medlemsrutiner.reports.statistics import Counts, Row
+    from medlemsrutiner.reports.todo import Task
+
+    later = today + dt.timedelta(days=3)
+    quarter = f"{today.year} Q{(today.month - 1) // 3 + 1}"
+    rows = (
+        Row("Senaste 12 mån", "Exempelgruppen", Counts(12, 9, 7, 2, 0, 0)),
+        Row("Senaste 12 mån", "Påhittade skrivargruppen", Counts(8, 6, 2, 3, 1, 0), alert=True),
+        Row("Senaste 12 mån", "Totalt", Counts(20, 15, 9, 5, 1, 0)),
+        Row(quarter, "Exempelgruppen", Counts(3, 2, 2, 0, 0, 0)),
+    )
+    return WeeklySummary(
+        today=today,
+        week_number=today.isocalendar().week,
+        health=Health(dt.datetime.combine(today, dt.time(7, 0)), False, 14, 1, 0),
+        todo=TodoList(
+            calls_overdue=(Task(41, "Exempel", "", today - dt.timedelta(days=2)),),
+            calls_due=(Task(42, "Påhittad", "", later), Task(43, "Testa", "", later)),
+            followups_due=(Task(17, "Fiktiv", "", later, "followups"),),
+            fixes=(Task(44, "Exempla", "Rätta E-post: e-postadressen är inte giltig."),),
+        ),
+        week=Week(5, {"welcome": 5, "introduction": 2, "alternatives": 1}, 3, 4),
+        consents=(Consent(12, "Exempel", today + dt.timedelta(days=20)),),
+        statistics=Statistics(rows, (quarter,), ("Påhittade skrivargruppen",)),
+        groups=(GroupNote("Exempelgruppen", "uppgifterna obekräftade (senast: aldrig)"),),
+        trainings=Trainings(today, trainings_shown, 6, today - dt.timedelta(days=40), False),
     )

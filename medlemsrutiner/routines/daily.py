@@ -92,18 +92,13 @@ def run_daily(
     chosen, over_cap = _within_cap(plan.deliveries, order, min(config.mail.max_per_run, room))
     if over_cap and room < config.mail.max_per_run:
         report.daily_limit = config.mail.daily_limit
-    held: list[LogEntry] = []
     for index in over_cap:
-        delivery = plan.deliveries[index]
-        report.add("waiting", delivery)
-        held.append(
-            LogEntry(
-                logbook.letter_action(delivery.name, logbook.WAITING),
-                delivery.row_id,
-                "gränsen för antal brev (max_per_run eller daily_limit)",
-                0,
-            )
-        )
+        report.add("waiting", plan.deliveries[index])
+    held = (
+        [LogEntry(logbook.Action.HELD_BACK, None, f"{len(over_cap)} utskick väntar på gränsen")]
+        if over_cap
+        else []
+    )
     # Every letter of the run is rendered before anything is written: a broken template stops
     # the run with nothing marked. Only the letters this run will send are rendered.
     rendered = render_plan(plan, chosen, renderer, config, now)

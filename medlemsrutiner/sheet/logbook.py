@@ -35,6 +35,8 @@ class Action:
     ERASED = "uppgifter raderade"
     FORGOTTEN = "raderad på begäran"
     SKIPPED_WRITE = "skrivning hoppades över"
+    HELD_BACK = "brev väntar på gränsen"
+    """A run held letters back (max_per_run or daily_limit): one row per run."""
     DAILY_DONE = "daglig körning klar"
     """The daily run wrote everything: the weekly summary's "last successful run"."""
     SUMMARY_SENDING = "veckosammanfattning skickas"

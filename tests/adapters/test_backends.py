@@ -71,6 +71,7 @@ def test_a_new_row_gets_an_id_a_date_and_one_welcome_letter(harness: Harness) ->
     assert [(r["Åtgärd"], r["ID"]) for r in harness.tab("Logg")] == [
         ("ny rad", 1),
         ("välkomstbrev skickat", 1),
+        ("daglig körning klar", None),
     ]
 
 
@@ -239,7 +240,8 @@ def test_many_appended_rows_grow_the_sheet_beyond_its_grid(harness: Harness) -> 
         assert grid["rowCount"] == 3
     run(harness)
     assert sorted(by_id(harness, "Uppföljning")) == list(range(1, 41))
-    assert len(harness.tab("Logg")) == 40  # one line per introduction, all landed
+    # One line per introduction, all landed, and the run's own line.
+    assert len(harness.tab("Logg")) == 40 + 1
 
 
 def test_a_week_after_the_follow_up_call_the_personal_data_is_erased(harness: Harness) -> None:
