@@ -61,8 +61,11 @@ def _first(name: str) -> str:
     return name.split()[0] if name.split() else ""
 
 
-def todo(records: Records, today: dt.date, settings: Settings) -> TodoList:
-    """Everything a person should do this week, most urgent first within each kind."""
+def todo(
+    records: Records, today: dt.date, settings: Settings, horizon: dt.timedelta = HORIZON
+) -> TodoList:
+    """Everything a person should do within `horizon` (a week; the daily report: today), most
+    urgent first within each kind."""
     routine = settings.routine
     calls_overdue: list[Task] = []
     calls_due: list[Task] = []
@@ -90,7 +93,7 @@ def todo(records: Records, today: dt.date, settings: Settings) -> TodoList:
                 calls_overdue.append(
                     Task(newcomer.id, first, "Ring: samtalet är försenat.", deadline)
                 )
-            elif deadline <= today + HORIZON:
+            elif deadline <= today + horizon:
                 calls_due.append(Task(newcomer.id, first, "Ring.", deadline))
     followups_overdue: list[Task] = []
     followups_due: list[Task] = []
@@ -113,7 +116,7 @@ def todo(records: Records, today: dt.date, settings: Settings) -> TodoList:
             followups_overdue.append(
                 Task(followup.id, first, "Uppföljningssamtal: försenat.", end, "followups")
             )
-        elif start is not None and start <= today + HORIZON:
+        elif start is not None and start <= today + horizon:
             followups_due.append(
                 Task(followup.id, first, "Uppföljningssamtal.", end or start, "followups")
             )

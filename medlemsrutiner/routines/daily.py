@@ -25,6 +25,7 @@ from medlemsrutiner.errors import AppError
 from medlemsrutiner.letters.render import OutgoingEmail, Renderer, build
 from medlemsrutiner.plan import Delivery, Failed, LetterOutcome, NotAttempted, Plan, Sent, settle
 from medlemsrutiner.reports import statistics
+from medlemsrutiner.reports.todo import todo
 from medlemsrutiner.routines.report import DailyReport
 from medlemsrutiner.sheet import cells, logbook, stamps
 from medlemsrutiner.sheet import changes as ch
@@ -142,6 +143,7 @@ def run_daily(
         *groups.group_status_changes(after, today, settings),
     ]
     report.status_updates = len(statuses)
+    report.todo = todo(after, today, settings, horizon=dt.timedelta(0))
     numbers = statistics.compute(after.followups, after.groups, today, settings)
     report.problem_groups = list(numbers.problem_groups)
     stats = statistics.statistics_change(numbers, settings)

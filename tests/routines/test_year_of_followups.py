@@ -217,6 +217,8 @@ class Coordinator:
                 row.row_id = _get(cells, col["ID"])
         by_id = {row.row_id: row for row in self.rows.values() if row.row_id is not None}
         for label in letters:
+            if "-Grupp-" in label:
+                continue  # a reminder to a group's contact person
             match = re.search(r"-ID(\d+)-(\w+)\.eml$", label)
             assert match, label
             row_id, kind = int(match[1]), match[2]
