@@ -13,6 +13,7 @@ workbook with personal data never lives in a repository.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import os
@@ -361,4 +362,83 @@ def import_contacts(file: Path, config_path: Path, dry_run: bool) -> None:
             report = run(workbook, grid, file.name, config, today, now)
     for line in report.lines():
         click.echo(line)
+    sys.exit(report.exit_code)
+
+
+@click.command(context_settings={"help_option_names": ["-h", "--help"]})
+@_config_option
+@click.option("--email", "address", help="Personens e-postadress.")
+@click.option("--id", "row_id", type=click.IntRange(min=1), help="Personens ID.")
+@click.option("--dry-run", is_flag=True, help="Visa vad som skulle raderas, utan att radera.")
+@_translate_errors
+def forget(config_path: Path, address: str | None, row_id: int | None, dry_run: bool) -> None:
+    """Radera en person överallt, nu (rätten att bli bortglömd): raderna i Intresserade och
+    Uppföljning och breven i utkorgen. Ange --email eller --id."""
+    from medlemsrutiner.routines.forget import run_forget
+
+    if (address is None) == (row_id is None):
+        raise click.UsageError("Ange antingen --email eller --id.")
+    config = load_config(config_path)
+    today, now = clock(config, None)
+    workbook = open_workbook(config, os.environ)
+    lock = contextlib.nullcontext() if dry_run else run_lock(config)
+    with lock, contextlib.nullcontext(workbook) if dry_run else workbook:
+        report = run_forget(
+            workbook, config, today, now, email_address=address, row_id=row_id, dry_run=dry_run
+        )
+    for line in report.lines(dict(config.workbook.tab_names)):
+        click.echo(line)
+
+
+@click.command(context_settings={"help_option_names": ["-h", "--help"]})
+@_config_option
+@_today_option
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=Path("andel-aktiva.png"),
+    show_default=True,
+    help="PNG-filen som diagrammet sparas i.",
+)
+@_translate_errors
+def retention_report(config_path: Path, today: dt.datetime | None, out: Path) -> None:
+    """Visa statistiken (hur många av de hänvisade som är aktiva vid uppföljningen) och spara
+    diagrammet som en PNG-bild. Ändrar ingenting i arbetsboken."""
+    from medlemsrutiner.routines.retention import retention, table_lines, write_chart
+
+    config = load_config(config_path)
+    day, _ = clock(config, today)
+    workbook = open_workbook(config, os.environ)
+    statistics = retention(workbook, config, day)
+    for line in table_lines(statistics, config):
+        click.echo(line)
+    click.echo(f"Diagrammet finns i {write_chart(statistics, out)}")
+
+
+@click.command(context_settings={"help_option_names": ["-h", "--help"]})
+@_config_option
+@_today_option
+@click.option(
+    "--dry-run",
+    is_flag=True,
+    help="Skriv breven till utkorgens mapp dry-run, utan att skicka eller ändra något.",
+)
+@_translate_errors
+def weekly_summary(config_path: Path, today: dt.datetime | None, dry_run: bool) -> None:
+    """Skicka veckans sammanfattning till medlemsansvarig (och utbildningsbrevet till
+    utbildningsansvarig). Skickas högst en gång per vecka."""
+    from medlemsrutiner.routines.weekly import run_weekly
+
+    config = load_config(config_path)
+    day, now = clock(config, today)
+    renderer = Renderer(config.mail.templates)
+    workbook = open_workbook(config, os.environ)
+    transport = open_transport(config, os.environ, now, dry_run)
+    lock = contextlib.nullcontext() if dry_run else run_lock(config)
+    with lock, contextlib.nullcontext(workbook) if dry_run else workbook:
+        report = run_weekly(workbook, transport, renderer, config, day, now, dry_run=dry_run)
+    for line in report.lines():
+        click.echo(line)
+    if dry_run and report.emails:
+        click.echo(f"  breven finns i {config.mail.outbox / 'dry-run'}")
     sys.exit(report.exit_code)

@@ -9,6 +9,7 @@ the environment variables that hold them.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import tomllib
 from collections.abc import Mapping
@@ -38,6 +39,14 @@ class Coordinator:
     email: str
     phone: str
     organisation: str
+
+
+@dataclass(frozen=True)
+class TrainingCoordinator:
+    """Who arranges the basic trainings: gets a short weekly email of their own."""
+
+    name: str
+    email: str
 
 
 @dataclass(frozen=True)
@@ -96,6 +105,7 @@ class Config:
     workbook: WorkbookConfig
     mail: MailConfig
     routine: Routine = field(default_factory=Routine)
+    training_coordinator: TrainingCoordinator | None = None
     intake: IntakeConfig = field(default_factory=IntakeConfig)
 
     @property
@@ -227,6 +237,16 @@ def parse(data: Mapping[str, Any], file: Path) -> Config:
     )
     coordinator_section.done()
 
+    training_coordinator = None
+    if "training_coordinator" in data:
+        training_section = root.section("training_coordinator")
+        training_coordinator = TrainingCoordinator(
+            name=training_section.get("name", str, required=True),
+            email=training_section.get("email", str, required=True),
+        )
+        training_section.done()
+    root.used.add("training_coordinator")
+
     workbook = _workbook(root.section("workbook"))
     mail = _mail(root.section("mail"), coordinator)
     routine = _routine(root.section("routine", required=False))
@@ -241,6 +261,7 @@ def parse(data: Mapping[str, Any], file: Path) -> Config:
         workbook=workbook,
         mail=mail,
         routine=routine,
+        training_coordinator=training_coordinator,
         intake=intake,
     )
 
@@ -318,10 +339,16 @@ def _mail(section: _Section, coordinator: Coordinator) -> MailConfig:
 
 def _routine(section: _Section) -> Routine:
     defaults = Routine()
-    values = {
-        name: section.positive(name, getattr(defaults, name))
-        for name in Routine.__dataclass_fields__
-    }
+    values: dict[str, Any] = {}
+    for item in dataclasses.fields(Routine):
+        default = getattr(defaults, item.name)
+        if isinstance(default, bool):
+            values[item.name] = section.get(item.name, bool, default)
+            continue
+        value = section.positive(item.name, default)
+        if value > item.metadata["max"]:
+            raise section.error(item.name, f"får vara högst {item.metadata['max']}")
+        values[item.name] = value
     section.done()
     routine = Routine(**values)
     if routine.follow_up_by_weeks < routine.follow_up_from_weeks:

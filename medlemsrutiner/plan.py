@@ -14,28 +14,48 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from medlemsrutiner.sheet import cells, stamps
+from medlemsrutiner.sheet import cells, logbook, stamps
 from medlemsrutiner.sheet.changes import CellValue, Change, Key, SetByKey, SetCells
 from medlemsrutiner.sheet.logbook import LogEntry
 from medlemsrutiner.sheet.words import ALTERNATIVE_LINKS, Alternative
 
 __all__ = ["LogEntry"]
 
-LetterKind = Literal["welcome", "introduction_newcomer", "introduction_group", "alternatives"]
+LetterKind = Literal[
+    "welcome",
+    "introduction_newcomer",
+    "introduction_group",
+    "alternatives",
+    "reengagement",
+    "group_reminder",
+    "weekly_summary",
+    "training_summary",
+]
 LETTER_KINDS: tuple[LetterKind, ...] = (
     "welcome",
     "introduction_newcomer",
     "introduction_group",
     "alternatives",
+    "reengagement",
+    "group_reminder",
+    "weekly_summary",
+    "training_summary",
 )
 """Every letter with a template of its own (templates/<language>/<kind>/)."""
 
-DeliveryKind = Literal["welcome", "introduction", "alternatives"]
+NEWCOMER_LETTERS: frozenset[LetterKind] = frozenset(
+    {"welcome", "introduction_newcomer", "alternatives", "reengagement"}
+)
+"""Letters to a newcomer: they carry the upcoming trainings, each as a calendar invitation."""
+
+DeliveryKind = Literal["welcome", "introduction", "alternatives", "reengagement", "group_reminder"]
 
 DELIVERY_NAMES: Mapping[DeliveryKind, str] = {
     "welcome": "välkomstbrev",
     "introduction": "introduktion",
     "alternatives": "alternativ",
+    "reengagement": "återvärvning",
+    "group_reminder": "påminnelse till grupp",
 }
 """What a delivery is called in Logg and in the run's report (Swedish)."""
 
@@ -72,6 +92,12 @@ class Group:
     active: bool
     row: int
     """The sheet row it was read from: for messages only, never a write address."""
+    confirmed: dt.date | None = None
+    """When the group last confirmed its details (`Bekräftad`)."""
+    reminder: stamps.Stamp = stamps.DUE
+    """The `Påminnelse` stamp: when the group was last asked to confirm."""
+    status_text: str = ""
+    """What the group's Status cell says now."""
 
 
 @dataclass(frozen=True)
@@ -88,11 +114,14 @@ class Training:
 
 @dataclass(frozen=True)
 class Shared:
-    """What every letter of the run shows: the Texter texts and the upcoming trainings."""
+    """What every letter of the run may show: the Texter texts, the upcoming trainings, the
+    district's active groups and the alternatives with their links."""
 
     texts: Mapping[str, str]
     trainings: tuple[Training, ...]
     alternatives: tuple[tuple[Alternative, str], ...] = tuple(ALTERNATIVE_LINKS.items())
+    groups: tuple[Group, ...] = ()
+    """The active groups, by name."""
 
 
 # --- Letters and deliveries ------------------------------------------------------------------
@@ -113,6 +142,10 @@ class Letter:
     newcomer: Person | None = None
     group: Group | None = None
     chosen: Alternative | None = None
+    extra: tuple[tuple[str, object], ...] = ()
+    """More values for the template (e.g. the weekly summary's content), by name."""
+    images: tuple[tuple[str, bytes], ...] = ()
+    """PNG images shown inline in the HTML part, by Content-ID name (`cid:<name>`)."""
 
 
 @dataclass(frozen=True)
@@ -149,6 +182,16 @@ class Delivery:
     @property
     def name(self) -> str:
         return DELIVERY_NAMES[self.kind]
+
+    def label(self, kind: str) -> str:
+        """Names a letter in file names and logs without personal data: `ID17-welcome`, or
+        `Grupp-Centrumgruppen-group_reminder` for a row without ID (a group's name is not
+        personal data)."""
+        if self.row_id is not None:
+            return f"ID{self.row_id}-{kind}"
+        name = "-".join(text for _, text in self.key)
+        safe = "".join(ch if ch.isalnum() else "_" for ch in name)[:40]
+        return f"Grupp-{safe}-{kind}"
 
 
 @dataclass(frozen=True)
@@ -241,7 +284,11 @@ def settle(delivery: Delivery, outcomes: Sequence[LetterOutcome], today: dt.date
     sent_now = [letter.kind for letter, ok in zip(delivery.letters, went, strict=True) if ok]
     left = [letter.kind for letter, ok in zip(delivery.letters, went, strict=True) if not ok]
     sent = [*delivery.already_sent, *sent_now]
-    action, row_id = delivery.name, delivery.row_id
+    row_id = delivery.row_id
+
+    def said(outcome: str) -> str:
+        return logbook.letter_action(delivery.name, outcome)
+
     failures = [outcome for outcome in outcomes if isinstance(outcome, Failed)]
     verdict: Verdict = (
         "sent"
@@ -252,7 +299,7 @@ def settle(delivery: Delivery, outcomes: Sequence[LetterOutcome], today: dt.date
     )
     if not left:
         changes = (delivery.write_stamp(today), *delivery.on_sent)
-        entry = LogEntry(f"{action} skickat", row_id, _detail(delivery), len(sent_now))
+        entry = LogEntry(said(logbook.SENT), row_id, _detail(delivery), len(sent_now))
         return Settled(delivery, changes, (entry,), verdict)
     reason = "; ".join(cells.redact(failure.reason) for failure in failures) or "inte skickat"
     uncertain = sum(1 for failure in failures if failure.maybe_sent)
@@ -261,18 +308,23 @@ def settle(delivery: Delivery, outcomes: Sequence[LetterOutcome], today: dt.date
         # The server may hold the letter: sending it again could send it twice. The cell keeps
         # a sending marker, so no run resends it and Status asks a person to check.
         stamp = stamps.uncertain(today, reason, sent)
-        entry = LogEntry(f"{action} osäkert", row_id, reason, len(sent_now) + uncertain)
+        entry = LogEntry(
+            said(logbook.UNCERTAIN),
+            row_id,
+            reason,
+            len(sent_now) + uncertain,
+        )
     elif sent:
         passing = all(failure.retry for failure in failures)
         stamp = stamps.partial(today, left, None if passing else reason)
-        entry = LogEntry(f"{action} delvis skickat", row_id, reason, len(sent_now))
+        entry = LogEntry(said(logbook.PARTLY_SENT), row_id, reason, len(sent_now))
     elif all(failure.retry for failure in failures):
         # Nothing left the building and the fault is passing: clear the marker, retry next run.
         stamp = None
-        entry = LogEntry(f"{action} väntar", row_id, reason, 0)
+        entry = LogEntry(said(logbook.WAITING), row_id, reason, 0)
     else:
         stamp = stamps.error(today, reason)
-        entry = LogEntry(f"{action} misslyckades", row_id, reason, 0)
+        entry = LogEntry(said(logbook.FAILED), row_id, reason, 0)
     return Settled(delivery, (delivery.write_stamp(stamp),), (entry,), verdict)
 
 

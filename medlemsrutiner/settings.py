@@ -8,22 +8,48 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
+
+
+def _days(default: int, most: int = 3650) -> Any:
+    return field(default=default, metadata={"max": most})
 
 
 @dataclass(frozen=True)
 class Routine:
-    """Deadlines of the routine, in days or weeks after the date they count from."""
+    """The routine's periods and limits (the config's `[routine]` table).
 
-    welcome_within_days: int = 3
-    call_within_days: int = 7
-    follow_up_from_weeks: int = 8
-    follow_up_by_weeks: int = 10
-    erase_declined_after_days: int = 30
-    erase_after_result_days: int = 7
-    stale_after_days: int = 90
-    erase_stale_after_days: int = 180
-    group_confirm_after_days: int = 180
-    trainings_in_letters: int = 3
+    Each field's metadata holds the largest value the config may give it: a period of a
+    hundred million days is a typo, and would overflow date arithmetic.
+    """
+
+    welcome_within_days: int = _days(3, 365)
+    call_within_days: int = _days(7, 365)
+    follow_up_from_weeks: int = _days(8, 520)
+    follow_up_by_weeks: int = _days(10, 520)
+    close_follow_up_after_weeks: int = _days(16, 520)
+    """A follow-up with no call this long after the referral is closed as `Ej uppföljd`."""
+    erase_declined_after_days: int = _days(30)
+    erase_after_result_days: int = _days(7)
+    stale_after_days: int = _days(90)
+    erase_stale_after_days: int = _days(180)
+    """Any intake row still in Intresserade this long after registration is erased."""
+    consent_months: int = _days(24, 120)
+    """How long a `Samtycke` keeps a person's details after its date."""
+    reengage_unreached: bool = False
+    """Also send the re-engagement letter when the follow-up result is `Ej nådd`."""
+    min_followups: int = _days(3, 10000)
+    """Follow-ups in 12 months before a group's share of active people can raise an alert."""
+    alert_below: int = _days(50, 100)
+    """A group whose share of active people is below this percentage is a problem group."""
+    group_confirm_after_days: int = _days(180)
+    """A group whose `Bekräftad` is older than this is asked to confirm its details..."""
+    group_reminder_every_days: int = _days(30)
+    """...at most once in this many days."""
+    trainings_in_letters: int = _days(3, 20)
+    """At most this many upcoming trainings in a letter..."""
+    trainings_within_days: int = _days(90)
+    """...of those in the next this many days."""
 
 
 @dataclass(frozen=True)

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import email
 import email.policy
+import shutil
+import subprocess
 from collections.abc import Iterable, Mapping, Sequence
 from email.message import EmailMessage
 from pathlib import Path
@@ -82,6 +85,7 @@ def workbook_grids(
         "Grupper": grid("groups", groups),
         "Utbildningar": grid("trainings", trainings),
         "Texter": grid("texts", texts),
+        "Statistik": grid("statistics", []),
         "Logg": grid("log", log),
     }
 
@@ -96,6 +100,7 @@ def default_groups() -> list[dict[str, Any]]:
             "meets": "Tisdagar 18.30",
             "works_on": "Kampanjer",
             "active": "ja",
+            "confirmed": TODAY - dt.timedelta(days=30),
         },
         {
             "group": "Skrivargruppen",
@@ -105,6 +110,7 @@ def default_groups() -> list[dict[str, Any]]:
             "meets": "Torsdagar 15.00",
             "works_on": "Brevskrivning",
             "active": "ja",
+            "confirmed": TODAY - dt.timedelta(days=30),
         },
     ]
 
@@ -190,3 +196,58 @@ def status_of(config: Config, row_id: int, today: dt.date = TODAY, **tabs: Any) 
         if change.tab == "newcomers" and change.row_id == row_id:
             return str(dict(change.values)["status"])
     raise AssertionError(f"no status for ID {row_id}")
+
+
+# --- LibreOffice ----------------------------------------------------------------------------
+
+SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
+
+
+def soffice_csv(file: Path, out: Path, sheet: int = 1) -> list[list[str]]:
+    """One sheet as UTF-8 CSV by LibreOffice; fails when LibreOffice cannot open the file."""
+    assert SOFFICE is not None
+    profile = out / "lo-profile"
+    result = subprocess.run(
+        [
+            SOFFICE,
+            f"-env:UserInstallation=file://{profile}",
+            "--headless",
+            "--convert-to",
+            f"csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,{sheet}",
+            "--outdir",
+            str(out),
+            str(file),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )
+    converted = next(iter(sorted(out.glob(f"{file.stem}*.csv"))), out / "missing.csv")
+    assert result.returncode == 0 and converted.exists(), result.stderr + result.stdout
+    with converted.open(encoding="utf-8") as handle:
+        return list(csv.reader(handle))
+
+
+def soffice_pdf(file: Path, out: Path) -> Path:
+    """`file` converted to PDF by LibreOffice (fails when LibreOffice cannot open it)."""
+    assert SOFFICE is not None
+    result = subprocess.run(
+        [
+            SOFFICE,
+            f"-env:UserInstallation=file://{out / 'lo-profile'}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(out),
+            str(file),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )
+    converted = out / f"{file.stem}.pdf"
+    assert result.returncode == 0 and converted.exists(), result.stderr + result.stdout
+    return converted

@@ -73,7 +73,7 @@ def test_adapters_decide_no_rule(module: str) -> None:
 
 OWNERS = {
     "gspread": {"medlemsrutiner.adapters.google.client"},
-    "openpyxl": {"medlemsrutiner.adapters.xlsx"},
+    "openpyxl": {"medlemsrutiner.adapters.xlsx", "medlemsrutiner.adapters.xlsx_chart"},
     "smtplib": {"medlemsrutiner.adapters.smtp"},
     "yagmail": {"medlemsrutiner.adapters.smtp", "medlemsrutiner.adapters.smtp_credentials"},
     "charset_normalizer": {"medlemsrutiner.adapters.contacts_file"},

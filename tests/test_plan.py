@@ -46,7 +46,9 @@ def test_a_half_sent_introduction_is_held_for_a_person_and_never_resent(config: 
     settled = settle(
         _intro(config), [Sent(), Failed("550 <centrum@example.org> finns inte")], TODAY
     )
-    ((_, stamp),) = settled.changes[0].values
+    change = settled.changes[0]
+    assert isinstance(change, SetCells)
+    ((_, stamp),) = change.values
     assert isinstance(stamp, str) and stamp.startswith("Delvis skickat 2026-11-24")
     assert "centrum@example.org" not in stamp
     assert read_stamp(stamp, TODAY).state is StampState.HELD
@@ -61,7 +63,9 @@ def test_a_letter_that_may_have_arrived_keeps_a_sending_marker_and_counts_as_sen
         [Sent(), Failed("förbindelsen bröts", stop=True, maybe_sent=True)],
         TODAY,
     )
-    ((_, stamp),) = settled.changes[0].values
+    change = settled.changes[0]
+    assert isinstance(change, SetCells)
+    ((_, stamp),) = change.values
     assert read_stamp(stamp, TODAY).state is StampState.SENDING
     assert settled.log[0].letters == 2  # the daily limit counts the uncertain one too
     assert settled.verdict == "failed"

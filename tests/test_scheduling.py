@@ -42,8 +42,6 @@ WORKFLOWS = {path.name: path for path in sorted((REPO / ".github" / "workflows")
 README = (REPO / "README.md").read_text(encoding="utf-8")
 CONFIGS = sorted((REPO / "configs").glob("*.toml"))
 LOCAL_TIMES = {"daily.yml": "07:00", "weekly.yml": "07:30"}
-NOT_YET = {"weekly_summary"}
-"""Scripts another issue is building; their tests fail loudly (strict xfail) once they land."""
 
 
 def workflow(name: str) -> dict[Any, Any]:
@@ -163,20 +161,9 @@ def scripts_called() -> list[tuple[str, str, str]]:
     return found
 
 
-def _marked(workflow_name: str, script: str) -> Any:
-    marks = []
-    if script in NOT_YET:
-        marks.append(
-            pytest.mark.xfail(
-                strict=True,
-                reason=f"scripts/{script}.py is built in another issue: remove this mark "
-                "(NOT_YET) when it lands",
-            )
-        )
-    return pytest.param(workflow_name, script, id=f"{workflow_name}-{script}", marks=marks)
-
-
-CALLS = [_marked(name, script) for name, script, _block in scripts_called()]
+CALLS = [
+    pytest.param(name, script, id=f"{name}-{script}") for name, script, _block in scripts_called()
+]
 
 
 def test_the_workflows_call_the_daily_and_the_weekly_script() -> None:
@@ -438,14 +425,7 @@ def test_the_crontab_and_the_services_run_the_daily_and_the_weekly_script() -> N
 @pytest.mark.parametrize(
     ("file", "command"),
     [
-        pytest.param(
-            file,
-            command,
-            id=f"{file}-{index}",
-            marks=[pytest.mark.xfail(strict=True, reason="weekly_summary.py: another issue")]
-            if "weekly_summary" in command
-            else [],
-        )
+        pytest.param(file, command, id=f"{file}-{index}")
         for index, (file, command) in enumerate(deploy_commands())
     ],
 )

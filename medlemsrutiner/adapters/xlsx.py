@@ -25,6 +25,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.workbook.workbook import Workbook as OpenpyxlWorkbook
 from openpyxl.worksheet.worksheet import Worksheet
 
+from medlemsrutiner.adapters import xlsx_chart
 from medlemsrutiner.adapters.lock import try_lock, unlock
 from medlemsrutiner.adapters.workbook import grid_rows
 from medlemsrutiner.errors import WorkbookBusyError, WorkbookError
@@ -118,6 +119,8 @@ class XlsxWorkbook:
         for write in resolution.writes:
             sheet = sheets[header_key(write.tab_name)]
             _set(sheet.cell(row=write.row + 1, column=write.column + 1), write.value)
+        for placement in resolution.charts:
+            xlsx_chart.draw(sheets[header_key(placement.tab_name)], placement)
         self._save(book)
         return resolution
 

@@ -18,6 +18,8 @@ from pathlib import Path
 from medlemsrutiner.config import Config
 from medlemsrutiner.letters.render import Renderer, build
 from medlemsrutiner.plan import LETTER_KINDS, Group, Letter, LetterKind, Person, Shared, Training
+from medlemsrutiner.reports.chart import retention_png
+from medlemsrutiner.reports.weekly import sample_summary
 from medlemsrutiner.sheet.words import LANGUAGES, Alternative
 
 KIND_NAMES: dict[LetterKind, str] = {
@@ -25,6 +27,10 @@ KIND_NAMES: dict[LetterKind, str] = {
     "introduction_newcomer": "Introduktion, till den intresserade",
     "introduction_group": "Introduktion, till gruppens kontaktperson",
     "alternatives": "Alternativen",
+    "reengagement": "Återvärvning, efter uppföljningen",
+    "group_reminder": "Påminnelse till en grupp: stämmer uppgifterna?",
+    "weekly_summary": "Veckans sammanfattning, till medlemsansvarig",
+    "training_summary": "Veckobrev till utbildningsansvarig",
 }
 LANGUAGE_NAMES = {"sv": "svenska", "en": "engelska"}
 
@@ -39,6 +45,8 @@ class PreviewLetter:
     subject: str
     text: str
     html: str
+    images: tuple[tuple[str, bytes], ...] = ()
+    """Inline images, by Content-ID name: written beside the HTML file."""
 
 
 def sample_shared(today: dt.date) -> Shared:
@@ -70,11 +78,37 @@ def sample_shared(today: dt.date) -> Shared:
                 description="",
             ),
         ),
+        groups=(
+            _SAMPLE_GROUP,
+            Group(
+                name="Påhittade skrivargruppen",
+                contact="Exempel Kontaktsson",
+                email="skrivare@example.org",
+                phone="070-174 06 44",
+                meets="Torsdagar 15.00, Café Exemplet",
+                works_on="Brevskrivning och blixtaktioner",
+                active=True,
+                row=3,
+            ),
+        ),
     )
 
 
-def sample_letters(language: str) -> list[Letter]:
-    """One letter of each kind in `language`, to an invented newcomer and group."""
+_SAMPLE_GROUP = Group(
+    name="Exempelgruppen",
+    contact="Påhittad Kontaktsdotter",
+    email="exempelgruppen@example.org",
+    phone="070-174 06 43",
+    meets="Tisdagar 18.30, Exempelgatan 1",
+    works_on="Kampanjer och brevskrivning",
+    active=True,
+    row=2,
+)
+
+
+def sample_letters(language: str, today: dt.date | None = None) -> list[Letter]:
+    """One letter of each kind in `language`, to an invented newcomer, group and coordinators."""
+    day = today or dt.date(2026, 11, 24)
     newcomer = Person(
         name="Exempel Påhittadsson",
         email="exempel.pahittadsson@example.se",
@@ -83,23 +117,39 @@ def sample_letters(language: str) -> list[Letter]:
         interests="Brevskrivning, flyktingfrågor",
         language=language,
     )
-    group = Group(
-        name="Exempelgruppen",
-        contact="Påhittad Kontaktsdotter",
-        email="exempelgruppen@example.org",
-        phone="070-174 06 43",
-        meets="Tisdagar 18.30, Exempelgatan 1",
-        works_on="Kampanjer och brevskrivning",
-        active=True,
-        row=2,
-    )
+    group = _SAMPLE_GROUP
     letters: list[Letter] = []
     for kind in LETTER_KINDS:
         if kind == "introduction_group":
             letters.append(
                 Letter(kind, language, group.email or "", group.contact, newcomer, group)
             )
-        elif kind == "introduction_newcomer":
+        elif kind == "group_reminder":
+            letters.append(Letter(kind, language, group.email or "", group.contact, group=group))
+        elif kind == "weekly_summary":
+            summary = sample_summary(day, sample_shared(day).trainings)
+            letters.append(
+                Letter(
+                    kind,
+                    language,
+                    "medlemsansvarig@example.org",
+                    "Exempel Samordnarsson",
+                    extra=(("summary", summary), ("chart", "andel-aktiva")),
+                    images=(("andel-aktiva", retention_png(summary.statistics)),),
+                )
+            )
+        elif kind == "training_summary":
+            summary = sample_summary(day, sample_shared(day).trainings)
+            letters.append(
+                Letter(
+                    kind,
+                    language,
+                    "utbildning@example.org",
+                    "Exempel Utbildarsson",
+                    extra=(("summary", summary.trainings),),
+                )
+            )
+        elif kind in ("introduction_newcomer", "reengagement"):
             letters.append(Letter(kind, language, newcomer.email, newcomer.name, newcomer, group))
         elif kind == "alternatives":
             letters.append(
@@ -122,7 +172,7 @@ def render_preview(config: Config, renderer: Renderer, now: dt.datetime) -> list
     shared = sample_shared(now.date())
     rendered: list[PreviewLetter] = []
     for language in LANGUAGES:
-        for letter in sample_letters(language):
+        for letter in sample_letters(language, now.date()):
             label = f"{language}-{letter.kind}"
             message = build(renderer, letter, shared, config, now, label=label).message
             rendered.append(
@@ -132,7 +182,8 @@ def render_preview(config: Config, renderer: Renderer, now: dt.datetime) -> list
                     file=f"{label}.html",
                     subject=str(message["Subject"]),
                     text=_part(message, "plain"),
-                    html=_part(message, "html"),
+                    html=_inline(_part(message, "html"), label, letter.images),
+                    images=tuple((f"{label}-{name}.png", png) for name, png in letter.images),
                 )
             )
     return rendered
@@ -144,9 +195,18 @@ def write_preview(config: Config, renderer: Renderer, folder: Path, now: dt.date
     folder.mkdir(parents=True, exist_ok=True)
     for letter in letters:
         (folder / letter.file).write_text(letter.html, encoding="utf-8")
+        for name, png in letter.images:
+            (folder / name).write_bytes(png)
     index = folder / "index.html"
     index.write_text(_index(letters), encoding="utf-8")
     return index
+
+
+def _inline(html_text: str, label: str, images: tuple[tuple[str, bytes], ...]) -> str:
+    """The HTML with each `cid:` image pointing at the file written beside it."""
+    for name, _ in images:
+        html_text = html_text.replace(f"cid:{name}", f"{label}-{name}.png")
+    return html_text
 
 
 def _part(message: EmailMessage, subtype: str) -> str:

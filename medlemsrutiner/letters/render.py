@@ -26,7 +26,8 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from medlemsrutiner.config import Config
 from medlemsrutiner.errors import TemplateError
-from medlemsrutiner.plan import LETTER_KINDS, Letter, Shared
+from medlemsrutiner.letters import calendar
+from medlemsrutiner.plan import LETTER_KINDS, NEWCOMER_LETTERS, Letter, Shared
 from medlemsrutiner.sheet.words import LANGUAGES, TEXT_KEYS, Alternative
 
 PARTS = ("subject.txt", "body.txt", "body.html")
@@ -178,6 +179,12 @@ def context(letter: Letter, shared: Shared, config: Config) -> dict[str, Any]:
             }
             for alternative, link in _chosen_first(shared.alternatives, chosen)
         ],
+        "other_groups": [
+            group
+            for group in shared.groups
+            if letter.group is None or group.name != letter.group.name
+        ],
+        **dict(letter.extra),
     }
 
 
@@ -221,6 +228,21 @@ def build(
     )
     message.set_content(text, subtype="plain", charset="utf-8", cte="quoted-printable")
     message.add_alternative(html, subtype="html", charset="utf-8", cte="quoted-printable")
+    if letter.images:
+        html_part = message.get_body(("html",))
+        assert isinstance(html_part, EmailMessage)
+        for name, png in letter.images:
+            html_part.add_related(png, maintype="image", subtype="png", cid=f"<{name}>")
+    if letter.kind in NEWCOMER_LETTERS:
+        for training in shared.trainings:
+            message.add_attachment(
+                calendar.training_ics(training, config.zone, now, mail.reply_to),
+                subtype="calendar",
+                charset="utf-8",
+                cte="quoted-printable",
+                filename=calendar.file_name(training),
+                params={"method": "PUBLISH"},
+            )
     # After the content: set_content() removes every Content-* header set before it.
     message["Content-Language"] = letter.language
     return OutgoingEmail(

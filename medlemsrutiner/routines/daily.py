@@ -27,6 +27,8 @@ from medlemsrutiner.config import Config
 from medlemsrutiner.errors import AppError
 from medlemsrutiner.letters.render import OutgoingEmail, Renderer, build
 from medlemsrutiner.plan import Delivery, Failed, LetterOutcome, NotAttempted, Plan, Sent, settle
+from medlemsrutiner.reports import statistics
+from medlemsrutiner.reports.todo import todo
 from medlemsrutiner.routines.intake import import_form_answers
 from medlemsrutiner.routines.report import DailyReport
 from medlemsrutiner.sheet import cells, logbook, stamps
@@ -34,6 +36,7 @@ from medlemsrutiner.sheet import changes as ch
 from medlemsrutiner.sheet.changes import Change
 from medlemsrutiner.sheet.logbook import LogEntry
 from medlemsrutiner.sheet.schema import Grid, Tables, tables_from_grids
+from medlemsrutiner.steps import groups
 from medlemsrutiner.steps.after import records_after
 from medlemsrutiner.steps.daily import plan_day
 from medlemsrutiner.steps.records import read_records
@@ -60,7 +63,7 @@ def render_plan(
                 plan.shared,
                 config,
                 now,
-                label=f"ID{plan.deliveries[index].row_id}-{letter.kind}",
+                label=plan.deliveries[index].label(letter.kind),
             )
             for letter in plan.deliveries[index].letters
         )
@@ -97,6 +100,11 @@ def run_daily(
         report.daily_limit = config.mail.daily_limit
     for index in over_cap:
         report.add("waiting", plan.deliveries[index])
+    held = (
+        [LogEntry(logbook.Action.HELD_BACK, None, f"{len(over_cap)} utskick väntar på gränsen")]
+        if over_cap
+        else []
+    )
     # Every letter of the run is rendered before anything is written: a broken template stops
     # the run with nothing marked. Only the letters this run will send are rendered.
     rendered = render_plan(plan, chosen, renderer, config, now)
@@ -129,15 +137,25 @@ def run_daily(
     settled = [settle(plan.deliveries[i], outcomes[i], today) for i in marked]
     for result in settled:
         report.add(result.verdict, result.delivery)
-    entries: list[LogEntry] = [*plan.log, *(entry for s in settled for entry in s.log)]
+    entries: list[LogEntry] = [*plan.log, *(entry for s in settled for entry in s.log), *held]
     entries.extend(_skipped_entry(s) for s in first.skipped)
+    entries.append(LogEntry(logbook.Action.DAILY_DONE, None))
 
     second_batch: list[Change] = [*(c for s in settled for c in s.changes), *plan.changes]
     after = records_after(records, [*first_batch, *second_batch], today, settings)
-    statuses = status_changes(after, today, settings)
+    statuses: list[Change] = [
+        *status_changes(after, today, settings),
+        *groups.group_status_changes(after, today, settings),
+    ]
     report.status_updates = len(statuses)
+    report.todo = todo(after, today, settings, horizon=dt.timedelta(0))
+    numbers = statistics.compute(after.followups, after.groups, today, settings)
+    report.problem_groups = list(numbers.problem_groups)
+    stats = statistics.statistics_change(numbers, settings)
     try:
-        second = workbook.write([*second_batch, *statuses, *logbook.log_rows(entries, now_text)])
+        second = workbook.write(
+            [*second_batch, *statuses, stats, *logbook.log_rows(entries, now_text)]
+        )
         report.skipped_writes.extend(second.skipped)
         if second.skipped:
             workbook.write(logbook.log_rows([_skipped_entry(s) for s in second.skipped], now_text))
@@ -149,7 +167,7 @@ def run_daily(
 
 def _skipped_entry(skipped: ch.Skipped) -> LogEntry:
     return LogEntry(
-        "skrivning hoppades över", getattr(skipped.change, "row_id", None), skipped.reason
+        logbook.Action.SKIPPED_WRITE, getattr(skipped.change, "row_id", None), skipped.reason
     )
 
 

@@ -196,6 +196,31 @@ def demo_rows(today: dt.date, seed: int = 2026) -> dict[str, list[Row]]:
             introduction=referred,
         )
 
+    # A year of earlier referrals, already followed up and erased: only the anonymous columns
+    # are left, which is what the Statistik tab and its chart count. Studentgruppen keeps few.
+    for _ in range(44):
+        ago = rng.randint(120, 420)
+        group = rng.choice([*active, "Blixtaktioner", "Webbaktioner"])
+        chances: tuple[str, ...] = ("Inte aktiv", "Inte aktiv", "Aktiv", "Ej nådd")
+        if group != "Studentgruppen":
+            chances = ("Aktiv", "Aktiv", "Aktiv", "Inte aktiv", "Ej nådd", "Ej uppföljd")
+        outcome = rng.choice(chances)
+        referred = today - days(ago)
+        called = None if outcome == "Ej uppföljd" else referred + days(rng.randint(56, 70))
+        followups.append(
+            {
+                "id": next_id,
+                "referred_to": group,
+                "referred": referred,
+                "follow_up_from": referred + days(7 * 8),
+                "follow_up_by": referred + days(7 * 10),
+                "followed_up": called,
+                "result": outcome,
+                "erased": (called or referred + days(7 * 16)) + days(7),
+            }
+        )
+        next_id += 1
+
     # Referred months ago: some followed up, some due for the follow-up call now.
     for ago in (118, 112, 105, 99, 94, 90, 86, 80, 77, 72):
         result = rng.choice(("Aktiv", "Aktiv", "Inte aktiv", "Ej nådd")) if ago > 75 else None
@@ -204,6 +229,9 @@ def demo_rows(today: dt.date, seed: int = 2026) -> dict[str, list[Row]]:
         moved_on(ago, alternative)
     for ago in (58, 51, 44, 39, 33, 26):
         moved_on(ago, rng.choice(active))
+    # Followed up last month and agreed to be kept in touch with: kept until the consent ends.
+    moved_on(100, active[0], "Aktiv")
+    followups[-1].update(followed_up=today - days(30), consent=today - days(30))
 
     # Declined / not reached: the oldest are past the 30 days and get erased by the run.
     for ago, outcome in ((70, "Avböjt"), (48, "Ej nådd"), (20, "Avböjt"), (12, "Ej nådd")):

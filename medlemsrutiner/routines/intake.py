@@ -17,7 +17,7 @@ from medlemsrutiner.config import Config
 from medlemsrutiner.errors import EXIT_OK, EXIT_PARTIAL, ImportFileError
 from medlemsrutiner.sheet import cells, logbook
 from medlemsrutiner.sheet import changes as ch
-from medlemsrutiner.sheet.logbook import LogEntry
+from medlemsrutiner.sheet.logbook import Action, LogEntry
 from medlemsrutiner.sheet.schema import Grid, header_key, tables_from_grids
 from medlemsrutiner.steps.intake import (
     FIELD_HEADERS,
@@ -179,7 +179,7 @@ def import_contacts(
         )
     report = IntakeReport(source, form=False, dry_run=dry_run, intake=intake)
     if intake.appends and not dry_run:
-        entry = LogEntry("import från fil", None, _summary(report))
+        entry = LogEntry(Action.IMPORTED_FILE, None, _summary(report))
         result = workbook.write(
             [*intake.appends, *logbook.log_rows([entry], logbook.time_text(now, config.zone))]
         )
@@ -215,7 +215,7 @@ def import_form_answers(
     if plan.changes and not dry_run:
         entries = []
         if any(change.erase_rest for change in plan.marks):
-            entries.append(LogEntry("formulärsvar importerade", None, _summary(report)))
+            entries.append(LogEntry(Action.IMPORTED_FORM, None, _summary(report)))
         now_text = logbook.time_text(now, config.zone)
         result = workbook.write([*plan.changes, *logbook.log_rows(entries, now_text)])
         report.skipped_writes.extend(result.skipped)

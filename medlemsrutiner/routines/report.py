@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from medlemsrutiner.errors import EXIT_OK, EXIT_PARTIAL
 from medlemsrutiner.letters.render import OutgoingEmail
 from medlemsrutiner.plan import DELIVERY_NAMES, Delivery, DeliveryKind, Flag, Verdict
+from medlemsrutiner.reports.todo import TodoList
 from medlemsrutiner.routines.intake import IntakeReport
 from medlemsrutiner.sheet import changes as ch
 
@@ -38,6 +39,12 @@ class DailyReport:
     """Why sending stopped early (a quota, a dropped connection), redacted; the rest waits."""
     write_error: str | None = None
     """Why the last write failed after the first one landed (letters may have gone out)."""
+    problem_groups: list[str] = field(default_factory=list)
+    """Groups whose share of active people at follow-up is below the alert level."""
+    letters: dict[DeliveryKind, int] = field(default_factory=dict)
+    """Letters sent per kind of delivery (an introduction is two letters)."""
+    todo: TodoList | None = None
+    """What a person must do today, from the state after the run."""
     intake: IntakeReport | None = None
     """What importing the form-answers tab did first (when the config names one)."""
 
@@ -46,6 +53,8 @@ class DailyReport:
         table = {"sent": self.sent, "failed": self.failed, "waiting": self.waiting}[verdict]
         if delivery.row_id is not None:
             table.setdefault(delivery.kind, []).append(delivery.row_id)
+        if verdict == "sent":
+            self.letters[delivery.kind] = self.letters.get(delivery.kind, 0) + len(delivery.letters)
 
     @property
     def exit_code(self) -> int:
@@ -66,7 +75,10 @@ class DailyReport:
         kinds = set(self.sent) | set(self.failed) | set(self.waiting)
         for kind in sorted(kinds, key=lambda k: DELIVERY_NAMES[k]):
             sent = self.sent.get(kind, [])
-            line = f"  {DELIVERY_NAMES[kind]}: {len(sent)} {verb}"
+            count = f"{len(sent)}"
+            if self.letters.get(kind, 0) > len(sent):
+                count = f"{len(sent)} personer ({self.letters[kind]} brev)"
+            line = f"  {DELIVERY_NAMES[kind]}: {count} {verb}"
             if sent:
                 line += f" ({_ids(sent)})"
             if self.failed.get(kind):
@@ -92,7 +104,13 @@ class DailyReport:
         if self.erased:
             out.append(f"  personuppgifter raderade: {_ids(sorted(self.erased))}")
         if self.status_updates:
-            out.append(f"  Status uppdaterad på {self.status_updates} rader")
+            rows = "rad" if self.status_updates == 1 else "rader"
+            out.append(f"  Status uppdaterad på {self.status_updates} {rows}")
+        if self.problem_groups:
+            out.append(
+                "  grupper där få är kvar vid uppföljningen (se Statistik): "
+                + ", ".join(self.problem_groups)
+            )
         if self.skipped_writes:
             out.append(f"  skrivningar som inte kunde göras: {len(self.skipped_writes)}")
             for skipped in self.skipped_writes:
@@ -100,15 +118,33 @@ class DailyReport:
                 out.append(
                     f"    ID {target}: {skipped.reason}" if target else f"    {skipped.reason}"
                 )
-        problems = [flag for flag in self.flags if flag.problem]
-        notices = [flag for flag in self.flags if not flag.problem]
-        if problems:
-            out.append(f"  rader att rätta: {len(problems)}")
-            out.extend(f"    {_where(flag)}: {flag.text}" for flag in problems)
-        if notices:
-            out.append(f"  att kontrollera: {len(notices)}")
-            out.extend(f"    {_where(flag)}: {flag.text}" for flag in notices)
+        out.extend(self._todo_lines())
+        if self.exit_code != EXIT_OK:
+            out.append(
+                "Körningen är klar, men något behöver dig: se listan ovan och Status i arbetsboken."
+            )
         return out
+
+    def _todo_lines(self) -> list[str]:
+        """What a person must do today, by ID (never a name: stdout may be read by many)."""
+        lines: list[str] = []
+        todo = self.todo or TodoList()
+        for title, tasks in (
+            ("ring, försenat", todo.calls_overdue),
+            ("ring i dag", todo.calls_due),
+            ("uppföljningssamtal, försenat", todo.followups_overdue),
+            ("uppföljningssamtal, dags nu", todo.followups_due),
+        ):
+            if tasks:
+                lines.append(f"  {title}: {_ids(sorted(t.row_id for t in tasks if t.row_id))}")
+        fixes = [f"    ID {t.row_id}: {t.what}" for t in todo.fixes if t.row_id is not None]
+        fixes += [f"    {flag.text}" for flag in self.flags if flag.row_id is None and flag.problem]
+        if self.todo is None:  # no state after the run (a dry run): the flags as planned
+            fixes = [f"    {_where(flag)}: {flag.text}" for flag in self.flags]
+        if fixes:
+            lines.append(f"  rätta eller kontrollera: {len(fixes)}")
+            lines.extend(fixes)
+        return ["Att göra:", *lines] if lines else []
 
 
 def _ids(ids: Sequence[int]) -> str:

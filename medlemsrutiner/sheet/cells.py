@@ -10,6 +10,7 @@ in Status cells and logs.
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import math
 import re
@@ -336,3 +337,23 @@ def _redact_number(match: re.Match[str]) -> str:
     if sum(ch.isdigit() for ch in found) < 8:
         return found
     return "<nummer>"
+
+
+# --- Date arithmetic that cannot overflow ----------------------------------------------------
+
+
+def later(day: dt.date, *, days: int = 0, weeks: int = 0, months: int = 0) -> dt.date:
+    """`day` plus a period; the last representable date instead of an OverflowError.
+
+    Months are calendar months (31 January + 1 month = 28 or 29 February).
+    """
+    try:
+        shifted = day + dt.timedelta(days=days, weeks=weeks)
+        if months:
+            total = shifted.month - 1 + months
+            year, month = shifted.year + total // 12, total % 12 + 1
+            last = calendar.monthrange(year, month)[1] if 1 <= year <= 9999 else 31
+            shifted = dt.date(year, month, min(shifted.day, last))
+        return shifted
+    except (OverflowError, ValueError):
+        return dt.date.max

@@ -55,7 +55,8 @@ words (`cells.normalise_word`): `(("group", "Centrumgruppen"),)`."""
 class SetByKey:
     """Set cells of the one row whose key columns read `key` (see `Key`).
 
-    `expect` works as in SetCells. No row, or more than one, with the key: the write is skipped.
+    `expect` works as in SetCells. No row, or more than one, with the key: the write is skipped
+    — unless `every`, which writes to every row with the key (erasing a person everywhere).
     With `erase_rest`, every other non-blank cell of the row is blanked too, in columns the
     contract does not know as well — all but the key columns and `values`: an inbox row (a
     form answer) emptied of its personal data once it is handled.
@@ -65,6 +66,7 @@ class SetByKey:
     key: Key
     values: Values
     expect: tuple[tuple[str, str], ...] = ()
+    every: bool = False
     erase_rest: bool = False
 
 
@@ -86,7 +88,30 @@ class AppendRow:
     values: Values
 
 
-Change = SetCells | SetByKey | AssignId | AppendRow
+@dataclass(frozen=True)
+class Chart:
+    """A bar chart over a block of a tab: categories down the block's first column, one series
+    per further column, series names in its first row. Backends draw it natively."""
+
+    title: str
+    y_title: str = ""
+    percent: bool = False
+    """The values are fractions shown as percentages."""
+
+
+@dataclass(frozen=True)
+class ReplaceRows:
+    """Make a script-owned tab hold exactly `rows` below its header (and `side`, a block of
+    cells beside the table, e.g. what a chart shows). Only cells whose value differs from the
+    fresh read are written; rows and side cells left over from before are cleared."""
+
+    tab: str
+    rows: tuple[Values, ...]
+    side: tuple[tuple[CellValue, ...], ...] = ()
+    chart: Chart | None = None
+
+
+Change = SetCells | SetByKey | AssignId | AppendRow | ReplaceRows
 
 
 @dataclass(frozen=True)
@@ -118,6 +143,20 @@ class Resolution:
     """Script-owned tabs that did not exist: name -> headers to create them with."""
     landed: tuple[Change, ...]
     skipped: tuple[Skipped, ...] = field(default=())
+    charts: tuple[ChartPlacement, ...] = field(default=())
+    """Charts to draw (or redraw) over blocks this batch wrote."""
+
+
+@dataclass(frozen=True)
+class ChartPlacement:
+    """Where a `Chart` goes: the block it shows (0-based, row 0 = the block's header row)."""
+
+    tab_name: str
+    chart: Chart
+    first_row: int
+    first_column: int
+    rows: int
+    columns: int
 
 
 def fingerprint_of(tab: Tab, record: Mapping[str, Any]) -> tuple[str, ...]:
@@ -239,10 +278,16 @@ def resolve(
             states[key] = _TabState(tab, tab_names[key], grid)
         return states[key]
 
+    charts: list[ChartPlacement] = []
     for change in changes:
         tab_state = state(change.tab)
         if tab_state is None:
             skipped.append(Skipped(change, f"fliken '{tab_names[change.tab]}' finns inte"))
+            continue
+        if isinstance(change, ReplaceRows):
+            writes.extend(_replace(tab_state, change, charts))
+            tab_state.used = True
+            landed.append(change)
             continue
         if isinstance(change, SetCells | SetByKey):
             cell_values = change.values
@@ -269,6 +314,15 @@ def resolve(
             else:
                 rows = tab_state.rows_with_key(change.key)
                 gone, twice = "raden finns inte längre", "raden finns flera gånger"
+            if isinstance(change, SetByKey) and change.every and rows:
+                for row in rows:
+                    writes.extend(
+                        CellWrite(tab_state.name, row, positions[name], value)
+                        for name, value in cell_values
+                    )
+                tab_state.used = True
+                landed.append(change)
+                continue
             if len(rows) != 1:
                 skipped.append(Skipped(change, gone if not rows else twice))
                 continue
@@ -312,7 +366,47 @@ def resolve(
         created_tabs={s.name: s.tab.headers for s in states.values() if s.created},
         landed=tuple(landed),
         skipped=tuple(skipped),
+        charts=tuple(charts),
     )
+
+
+def _replace(
+    state: _TabState, change: ReplaceRows, charts: list[ChartPlacement]
+) -> list[CellWrite]:
+    """The writes that make `state`'s tab hold `change.rows` and `change.side`, no more."""
+    grid, positions = state.grid, state.positions
+    wanted: dict[tuple[int, int], CellValue] = {}
+    for index, values in enumerate(change.rows, start=1):
+        for name, value in values:
+            if name in positions:
+                wanted[(index, positions[name])] = value
+    table_columns = set(positions.values())
+    side_start = max(table_columns, default=-1) + 2
+    for index, block_row in enumerate(change.side):
+        for offset, cell in enumerate(block_row):
+            wanted[(index, side_start + offset)] = cell
+    # Clear what is left over: the table's columns below the new rows, and the side block.
+    for index in range(1, len(grid)):
+        row = grid[index]
+        for column in table_columns:
+            wanted.setdefault((index, column), None)
+        for column in range(side_start, len(row)):
+            wanted.setdefault((index, column), None)
+    for column in range(side_start, len(grid[0]) if grid else 0):
+        wanted.setdefault((0, column), None)
+    writes = []
+    for (index, column), value in sorted(wanted.items()):
+        current = grid[index][column] if index < len(grid) and column < len(grid[index]) else None
+        if cells.text(current) != cells.text(value):
+            writes.append(CellWrite(state.name, index, column, value))
+    if change.chart is not None:
+        # An empty block (nothing to show yet) still places the chart: with no rows, so a
+        # backend removes an old one.
+        width = max((len(block_row) for block_row in change.side), default=0)
+        charts.append(
+            ChartPlacement(state.name, change.chart, 0, side_start, len(change.side), width)
+        )
+    return writes
 
 
 def apply(grids: Mapping[str, Grid | None], resolution: Resolution) -> dict[str, list[list[Any]]]:

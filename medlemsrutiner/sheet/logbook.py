@@ -24,6 +24,57 @@ from medlemsrutiner.sheet.schema import Table
 TIME_FORMAT = "%Y-%m-%d %H:%M"
 
 
+class Action:
+    """Every action word Logg gets (Swedish: a coordinator reads Logg). Later runs find events
+    by these words — never by their details — so each is written from here only."""
+
+    NEW_ROW = "ny rad"
+    FIRST_SEEN = "första gången sedd"
+    DUPLICATE = "dubblett"
+    MOVED = "flyttad till Uppföljning"
+    ERASED = "uppgifter raderade"
+    FORGOTTEN = "raderad på begäran"
+    SKIPPED_WRITE = "skrivning hoppades över"
+    HELD_BACK = "brev väntar på gränsen"
+    """A run held letters back (max_per_run or daily_limit): one row per run."""
+    DAILY_DONE = "daglig körning klar"
+    """The daily run wrote everything: the weekly summary's "last successful run"."""
+    SUMMARY_SENDING = "veckosammanfattning skickas"
+    SUMMARY_SENT = "veckosammanfattning skickad"
+    SUMMARY_FAILED = "veckosammanfattning misslyckades"
+    TRAINING_SENDING = "utbildningsbrev skickas"
+    TRAINING_SENT = "utbildningsbrev skickat"
+    TRAINING_FAILED = "utbildningsbrev misslyckades"
+    IMPORTED_FILE = "import från fil"
+    """import_contacts.py added people (the detail holds counts only)."""
+    IMPORTED_FORM = "formulärsvar importerade"
+    """The daily run handled answers of the form tab (the detail holds counts only)."""
+
+
+LetterOutcomeWord = str
+SENT, PARTLY_SENT, UNCERTAIN, WAITING, FAILED = (
+    "skickat",
+    "delvis skickat",
+    "osäkert",
+    "väntar",
+    "misslyckades",
+)
+OUTCOME_WORDS = (PARTLY_SENT, SENT, UNCERTAIN, WAITING, FAILED)
+
+
+def letter_action(delivery: str, outcome: LetterOutcomeWord) -> str:
+    """`välkomstbrev skickat`: what became of a delivery (its Swedish name) this run."""
+    return f"{delivery} {outcome}"
+
+
+def read_letter_action(action: str) -> tuple[str, LetterOutcomeWord] | None:
+    """(delivery name, outcome word) of a letter action, or None for any other action."""
+    for outcome in OUTCOME_WORDS:  # "delvis skickat" before "skickat"
+        if action.endswith(f" {outcome}"):
+            return action.removesuffix(f" {outcome}"), outcome
+    return None
+
+
 @dataclass(frozen=True)
 class LogEntry:
     """A line for Logg: what was done, to which ID. Never a name, email or phone."""
@@ -58,7 +109,7 @@ def log_rows(entries: Sequence[LogEntry], now: str) -> list[AppendRow]:
     ]
 
 
-_LEGACY_LEFT = ("skickat", "osäkert")
+_LEGACY_LEFT = (SENT, UNCERTAIN)
 """Action endings of rows written before Logg had `Brev`: letters that left or may have."""
 
 
@@ -86,6 +137,56 @@ def letters_sent_since(table: Table, since: dt.datetime, zone: ZoneInfo) -> int:
     return total
 
 
+@dataclass(frozen=True)
+class Event:
+    """A Logg row read back: its time as written (the coordinator's local time, naive), the
+    action, the ID and the letter count."""
+
+    time: dt.datetime
+    action: str
+    row_id: int | None
+    letters: int | None
+
+
+def events(table: Table) -> list[Event]:
+    """Every Logg row whose time can be read, in the order of the tab."""
+    found = []
+    records = cast(list[dict[str, Any]], table.frame.to_dict("records"))
+    for record in records:
+        when = _log_time(record["time"], dt.UTC)
+        if when is None:
+            continue
+        row_id = cells.parse_id(record["id"])
+        found.append(
+            Event(
+                when.replace(tzinfo=None),
+                cells.text(record["action"]),
+                row_id if isinstance(row_id, int) else None,
+                _count(record["letters"]),
+            )
+        )
+    return found
+
+
+def first_logged(table: Table) -> dict[int, dt.date]:
+    """For each ID, the day of its earliest Logg row: when the scripts first saw the row.
+
+    The day is read from the time as written (already the coordinator's local time); rows whose
+    time or ID cannot be read are left out.
+    """
+    first: dict[int, dt.date] = {}
+    records = cast(list[dict[str, Any]], table.frame.to_dict("records"))
+    for record in records:
+        row_id = cells.parse_id(record["id"])
+        when = _log_time(record["time"], dt.UTC)
+        if not isinstance(row_id, int) or when is None:
+            continue
+        day = when.date()
+        if row_id not in first or day < first[row_id]:
+            first[row_id] = day
+    return first
+
+
 def _count(value: Any) -> int | None:
     """A `Brev` cell: a whole number of letters, or None when blank or unreadable."""
     if cells.is_blank(value) or isinstance(value, bool):
@@ -96,7 +197,7 @@ def _count(value: Any) -> int | None:
     return int(text) if text.isascii() and text.isdigit() else None
 
 
-def _log_time(value: Any, zone: ZoneInfo) -> dt.datetime | None:
+def _log_time(value: Any, zone: dt.tzinfo) -> dt.datetime | None:
     """A Logg time (`2026-11-24 07:00`, or a datetime cell) in `zone`."""
     if isinstance(value, dt.datetime):
         when = value

@@ -137,6 +137,7 @@ GROUPS = Tab(
         Column("active", "Aktiv", C, required=False),
         Column("confirmed", "Bekräftad", C, required=False, kind="date"),
         Column("reminder", "Påminnelse", S, required=False, kind="date"),
+        Column("status", "Status", S, required=False),
     ),
 )
 

@@ -89,10 +89,14 @@ class Stamp:
         return None
 
 
+DUE = Stamp(StampState.DUE)
+"""A blank stamp cell."""
+
+
 def read_stamp(value: Any, today: dt.date) -> Stamp:
     """What a stamp cell says (see the module docstring)."""
     if cells.is_blank(value):
-        return Stamp(StampState.DUE)
+        return DUE
     raw = cells.text(value)
     if raw.casefold().startswith(SENDING.casefold().rstrip("…")):
         return Stamp(StampState.SENDING, text=raw)

@@ -45,11 +45,18 @@ class Outcome(enum.Enum):
 
 
 class Result(enum.Enum):
-    """`Resultat` of the follow-up call."""
+    """`Resultat` of the follow-up call; the scripts write `Ej uppföljd` when no call was made
+    in time."""
 
     ACTIVE = "Aktiv"
     NOT_ACTIVE = "Inte aktiv"
     NOT_REACHED = "Ej nådd"
+    NOT_FOLLOWED_UP = "Ej uppföljd"
+
+    @property
+    def followed_up(self) -> bool:
+        """A follow-up call was made (whatever its result)."""
+        return self is not Result.NOT_FOLLOWED_UP
 
 
 LANGUAGES: tuple[str, ...] = ("sv", "en")
@@ -84,6 +91,9 @@ _RESULT_WORDS: Mapping[str, Result] = {
     "ej nådd": Result.NOT_REACHED,
     "ej nadd": Result.NOT_REACHED,
     "inte nådd": Result.NOT_REACHED,
+    "ej uppföljd": Result.NOT_FOLLOWED_UP,
+    "ej uppfoljd": Result.NOT_FOLLOWED_UP,
+    "inte uppföljd": Result.NOT_FOLLOWED_UP,
 }
 
 

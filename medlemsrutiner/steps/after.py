@@ -10,12 +10,15 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
+from medlemsrutiner.plan import Group
 from medlemsrutiner.settings import Settings
-from medlemsrutiner.sheet.changes import AppendRow, AssignId, Change, SetCells
-from medlemsrutiner.sheet.schema import FOLLOWUPS, NEWCOMERS
+from medlemsrutiner.sheet import cells
+from medlemsrutiner.sheet.changes import AppendRow, AssignId, Change, SetByKey, SetCells
+from medlemsrutiner.sheet.schema import FOLLOWUPS, GROUPS, NEWCOMERS
+from medlemsrutiner.steps.district import Record, parse_group
 from medlemsrutiner.steps.records import Records, mark_duplicates, parse_followup, parse_newcomer
 
 
@@ -41,6 +44,7 @@ def records_after(
     appended: list[dict[str, Any]] = []
     present_newcomers = records.present.get("newcomers", frozenset(NEWCOMERS.column_names))
     present_followups = records.present.get("followups", frozenset(FOLLOWUPS.column_names))
+    group_changes: list[SetByKey] = []
     for change in changes:
         if change.tab == "newcomers" and isinstance(change, SetCells | AssignId):
             if isinstance(change, SetCells) and newcomer_counts.get(change.row_id) != 1:
@@ -58,6 +62,8 @@ def records_after(
             record = dict.fromkeys(FOLLOWUPS.column_names)
             record.update((k, v) for k, v in change.values if k in present_followups)
             appended.append(record)
+        elif change.tab == "groups" and isinstance(change, SetByKey):
+            group_changes.append(change)
 
     newcomers = []
     for newcomer in records.newcomers:
@@ -69,17 +75,52 @@ def records_after(
         reparsed = parse_newcomer(newcomer.row, record, today, settings, records.groups)
         newcomers.append(dataclasses.replace(reparsed, id=newcomer.id, new=newcomer.new))
     followups = [
-        parse_followup(f.row, {**f.record, **followup_edits[f.id]}, today)
+        parse_followup(f.row, {**f.record, **followup_edits[f.id]}, today, settings)
         if f.id is not None and f.id in followup_edits
         else f
         for f in records.followups
     ]
     next_row = max((f.row for f in followups), default=1) + 1
     followups.extend(
-        parse_followup(next_row + n, record, today) for n, record in enumerate(appended)
+        parse_followup(next_row + n, record, today, settings) for n, record in enumerate(appended)
     )
+    groups, group_rows = _groups_after(records, group_changes, today)
     return dataclasses.replace(
         records,
         newcomers=mark_duplicates(newcomers, followups),
         followups=tuple(followups),
+        groups=groups,
+        group_rows=group_rows,
     )
+
+
+def _groups_after(
+    records: Records, changes: list[SetByKey], today: dt.date
+) -> tuple[Mapping[str, Group], tuple[tuple[int, Record], ...]]:
+    """Grupper once the key-addressed writes (reminder stamps) have landed on the one row each
+    names; only those groups are read again."""
+    if not changes:
+        return records.groups, records.group_rows
+    present = records.present.get("groups", frozenset(GROUPS.column_names))
+    rows = [(row, dict(record)) for row, record in records.group_rows]
+    touched: set[int] = set()
+    for change in changes:
+        matching = [
+            index
+            for index, (_, record) in enumerate(rows)
+            if all(
+                cells.normalise_word(record.get(name)) == cells.normalise_word(text)
+                for name, text in change.key
+            )
+        ]
+        if len(matching) != 1:
+            continue  # as in the workbook: a key that is gone or twice gets no write
+        rows[matching[0]][1].update((k, v) for k, v in change.values if k in present)
+        touched.add(matching[0])
+    groups = dict(records.groups)
+    for index in touched:
+        row, record = rows[index]
+        group, _ = parse_group(row, record, today)
+        if group is not None and cells.normalise_word(group.name) in groups:
+            groups[cells.normalise_word(group.name)] = group
+    return groups, tuple((row, record) for row, record in rows)

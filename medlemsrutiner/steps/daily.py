@@ -1,9 +1,10 @@
 """One day of the routine: every step, composed into a plan. Pure.
 
 `plan_day` walks the records once and asks each step what it wants: the welcome letter, the
-introduction or alternatives (or finishing a move to Uppföljning), the erasures, and the flags a
-person must see. It adds no rule of its own beyond the order: a finished row is left alone,
-and a duplicate gets its welcome stamped `Ej skickat` instead of any letter.
+introduction or alternatives (or finishing a move to Uppföljning), the re-engagement letter,
+the erasures, and the flags a person must see. It adds no rule of its own beyond the order: a
+finished row is left alone; a row whose erasure date has come is erased and gets no letter; a
+duplicate gets its welcome stamped `Ej skickat` instead of any letter.
 """
 
 from __future__ import annotations
@@ -14,8 +15,9 @@ from medlemsrutiner.plan import Delivery, Flag, LogEntry, Plan
 from medlemsrutiner.settings import Settings
 from medlemsrutiner.sheet import stamps
 from medlemsrutiner.sheet.changes import Change, SetCells
+from medlemsrutiner.sheet.logbook import Action
 from medlemsrutiner.sheet.stamps import StampState
-from medlemsrutiner.steps import erasure, followup, referral, welcome
+from medlemsrutiner.steps import erasure, followup, groups, referral, welcome
 from medlemsrutiner.steps.problems import row_problems
 from medlemsrutiner.steps.records import Newcomer, Records
 
@@ -39,18 +41,27 @@ def plan_day(records: Records, today: dt.date, settings: Settings) -> Plan:
             continue
         if referral.moved(newcomer) is not None:
             continue
-        if referral.closed(newcomer, today, settings, in_followups):
+        if referral.closed(newcomer, in_followups):
             continue
         flags.extend(
             Flag("newcomers", newcomer.row, newcomer.id, text) for text in row_problems(newcomer)
         )
+        if erasure.intake_since(newcomer) is None and not newcomer.new:
+            log.append(_first_seen(newcomer.id))
+        erasing = erasure.intake_erasure_changes(newcomer, today, settings)
+        if erasing is not None:
+            # The erasure date has come: no letter goes out with the data that must go.
+            changes.append(erasing[0])
+            erased.append(newcomer.id)
+            log.append(erasing[1])
+            continue
         if newcomer.duplicate_of is not None:
             if newcomer.welcome.state is StampState.DUE:
                 owner = newcomer.duplicate_of
                 changes.append(
                     SetCells("newcomers", newcomer.id, (("welcome", stamps.duplicate(owner)),))
                 )
-                log.append(LogEntry("dubblett", newcomer.id, f"samma e-post som ID {owner}"))
+                log.append(LogEntry(Action.DUPLICATE, newcomer.id, f"samma e-post som ID {owner}"))
             continue
         for delivery in (
             welcome.welcome(newcomer, settings),
@@ -58,23 +69,28 @@ def plan_day(records: Records, today: dt.date, settings: Settings) -> Plan:
         ):
             if delivery is not None:
                 deliveries.append(delivery)
-        erasing = erasure.intake_erasure(newcomer, today, settings)
-        if erasing is not None:
-            changes.append(erasing[0])
-            erased.append(newcomer.id)
-            log.append(erasing[1])
         flags.extend(_interrupted(newcomer))
 
+    stamp_column = "reengagement" in records.present.get("followups", frozenset())
     for row in records.followups:
         if row.id is None:
             continue
         flags.extend(followup.followup_flags(row))
-        erasing = erasure.followup_erasure(row, today, settings)
+        problem = followup.reengagement_problem(row, settings, stamp_column)
+        if problem is not None:
+            flags.append(Flag("followups", row.row, row.id, problem))
+        if not row.personal_blank and erasure.referral_date(row, settings) is None:
+            log.append(_first_seen(row.id))
+        letter = followup.reengagement(row, records.groups, today, settings, stamp_column)
+        if letter is not None:
+            deliveries.append(letter)
+        erasing = erasure.followup_erasure_changes(row, today, settings)
         if erasing is not None:
             changes.append(erasing[0])
             erased.append(row.id)
             log.append(erasing[1])
 
+    deliveries.extend(groups.reminders(records, today, settings))
     return Plan(
         today=today,
         first_writes=records.first_writes,
@@ -85,6 +101,12 @@ def plan_day(records: Records, today: dt.date, settings: Settings) -> Plan:
         shared=records.shared,
         erased=tuple(erased),
     )
+
+
+def _first_seen(row_id: int) -> LogEntry:
+    """Logg remembers the day a row without a readable date was first seen: its erasure date
+    counts from there (`records.first_logged`)."""
+    return LogEntry(Action.FIRST_SEEN, row_id, "inget läsbart datum: raderingen räknas härifrån")
 
 
 def _interrupted(newcomer: Newcomer) -> list[Flag]:

@@ -1,22 +1,48 @@
 """When personal data is erased. Pure.
 
-Intake (Intresserade): a person who declined or was not reached, `erase_declined_after_days`
-after the call; a row nobody acted on, `erase_stale_after_days` after registration. Follow-up
-(Uppföljning): `erase_after_result_days` after the follow-up call, once `Resultat` is written;
-the row keeps its ID, group, dates and result for the statistics and gets `Raderad`. Erasure
-blanks the tab's personal columns and logs the ID only.
+Every row that holds personal data has an erasure date, and no flag postpones it:
+
+* Intresserade: a person who declined or was not reached, `erase_declined_after_days` after the
+  call; any row still in Intresserade `erase_stale_after_days` after registration, whatever else
+  is wrong with it (a duplicate, a misspelt group, an invalid address, a call without a referral);
+* Uppföljning: `erase_after_result_days` after the follow-up call once `Resultat` is written; a
+  follow-up with no result `close_follow_up_after_weeks` after the referral is closed as
+  `Ej uppföljd` and erased;
+* a `Samtycke` date postpones the erasure until `consent_months` after it (never brings it
+  forward); clearing the cell withdraws the consent and the normal date applies again.
+
+A row whose registration or referral date cannot be read counts from the day the scripts first
+saw it (its first Logg row). Erasure blanks the tab's personal columns; an erased follow-up row
+keeps its ID, group, dates and result for the statistics and gets `Raderad`. Logg gets the ID.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from medlemsrutiner.plan import LogEntry
 from medlemsrutiner.settings import Settings
-from medlemsrutiner.sheet.changes import SetCells
+from medlemsrutiner.sheet import cells
+from medlemsrutiner.sheet.cells import later
+from medlemsrutiner.sheet.changes import CellValue, SetCells
+from medlemsrutiner.sheet.logbook import Action
 from medlemsrutiner.sheet.schema import FOLLOWUPS, NEWCOMERS
+from medlemsrutiner.sheet.words import Result
 from medlemsrutiner.steps.records import FollowUp, Newcomer, Referral
+
+
+@dataclass(frozen=True)
+class Erasure:
+    """When a row's personal data goes, and why that day."""
+
+    on: dt.date
+    latest: bool
+    """The row may be erased earlier (Intresserade: a referral moves the person on; Uppföljning:
+    a follow-up call sets a closer date); Status says "senast"."""
+    consent_until: dt.date | None = None
+    """Set when a consent postpones the erasure to this day."""
 
 
 def erase(tab: str, row_id: int, personal: Iterable[str]) -> SetCells:
@@ -24,58 +50,105 @@ def erase(tab: str, row_id: int, personal: Iterable[str]) -> SetCells:
     return SetCells(tab, row_id, tuple((name, None) for name in personal))
 
 
-def stale_erase_date(newcomer: Newcomer, settings: Settings) -> dt.date:
-    """When an intake row nobody acted on is erased."""
-    if newcomer.registered is None:
-        return dt.date.max
-    return newcomer.registered + dt.timedelta(days=settings.routine.erase_stale_after_days)
+def _with_consent(on: dt.date, latest: bool, consent: dt.date | None, s: Settings) -> Erasure:
+    if consent is None:
+        return Erasure(on, latest)
+    until = later(consent, months=s.routine.consent_months)
+    if until <= on:
+        return Erasure(on, latest)
+    return Erasure(until, False, until)
 
 
-def outcome_erase_date(newcomer: Newcomer, settings: Settings) -> dt.date:
-    """When a person who declined or was not reached is erased."""
-    since = newcomer.call or newcomer.registered
-    if since is None:
-        return dt.date.max
-    return since + dt.timedelta(days=settings.routine.erase_declined_after_days)
+def intake_since(newcomer: Newcomer) -> dt.date | None:
+    """The day an intake row counts from: its registration, or the day it was first seen."""
+    return newcomer.registered or newcomer.first_seen
 
 
-def followup_erase_date(followup: FollowUp, settings: Settings) -> dt.date | None:
-    """A week (configurable) after the follow-up call, once a result is written."""
-    if not followup.result or followup.followed_up is None:
-        return None
-    return followup.followed_up + dt.timedelta(days=settings.routine.erase_after_result_days)
+def stale_erase_date(newcomer: Newcomer, settings: Settings, today: dt.date) -> dt.date:
+    """When an intake row is erased at the latest (counted from today when no date is known)."""
+    since = intake_since(newcomer) or today
+    return later(since, days=settings.routine.erase_stale_after_days)
 
 
-def intake_erasure(
+def intake_erasure(newcomer: Newcomer, today: dt.date, settings: Settings) -> Erasure:
+    """When this row of Intresserade loses its personal data."""
+    stale = stale_erase_date(newcomer, settings, today)
+    if newcomer.referral is Referral.OUTCOME:
+        since = newcomer.call or intake_since(newcomer) or today
+        declined = later(since, days=settings.routine.erase_declined_after_days)
+        return _with_consent(min(declined, stale), False, newcomer.consent, settings)
+    return _with_consent(stale, True, newcomer.consent, settings)
+
+
+def intake_erasure_changes(
     newcomer: Newcomer, today: dt.date, settings: Settings
 ) -> tuple[SetCells, LogEntry] | None:
-    """Erase an intake row whose time is up (declined, not reached, or never acted on)."""
+    """Erase an intake row whose time is up."""
     if newcomer.id is None or newcomer.personal_blank:
         return None
-    if newcomer.referral is Referral.OUTCOME:
-        erase_on = outcome_erase_date(newcomer, settings)
-    elif newcomer.referral is Referral.NONE and newcomer.call is None:
-        erase_on = stale_erase_date(newcomer, settings)
-    else:
+    if intake_erasure(newcomer, today, settings).on > today:
         return None
-    if erase_on > today:
-        return None
-    reason = newcomer.outcome.value if newcomer.outcome else "ingen kontakt"
+    reason = (
+        newcomer.outcome.value
+        if newcomer.outcome
+        else "ingen kontakt"
+        if newcomer.referral is Referral.NONE and newcomer.call is None
+        else "inte klar i tid"
+    )
     return (
         erase("newcomers", newcomer.id, NEWCOMERS.personal_columns),
-        LogEntry("uppgifter raderade", newcomer.id, f"Intresserade ({reason})"),
+        LogEntry(Action.ERASED, newcomer.id, f"Intresserade ({reason})"),
     )
 
 
-def followup_erasure(
+def referral_date(followup: FollowUp, settings: Settings) -> dt.date | None:
+    """The referral a follow-up counts from: `Hänvisad`, else what the window or Logg implies."""
+    routine = settings.routine
+    if followup.referred is not None:
+        return followup.referred
+    if followup.follow_up_from is not None:
+        return later(followup.follow_up_from, weeks=-routine.follow_up_from_weeks)
+    if followup.follow_up_by is not None:
+        return later(followup.follow_up_by, weeks=-routine.follow_up_by_weeks)
+    return followup.first_seen
+
+
+def close_date(followup: FollowUp, settings: Settings, today: dt.date) -> dt.date:
+    """When a follow-up without a result is closed as `Ej uppföljd` and erased."""
+    since = referral_date(followup, settings) or today
+    return later(since, weeks=settings.routine.close_follow_up_after_weeks)
+
+
+def followup_erasure(followup: FollowUp, today: dt.date, settings: Settings) -> Erasure:
+    """When this row of Uppföljning loses its personal data."""
+    close = close_date(followup, settings, today)
+    called = followup.outcome is not None and followup.outcome.followed_up
+    if called and followup.followed_up is not None:
+        after_call = later(followup.followed_up, days=settings.routine.erase_after_result_days)
+        return _with_consent(min(after_call, close), False, followup.consent, settings)
+    return _with_consent(close, followup.outcome is None, followup.consent, settings)
+
+
+def followup_erasure_changes(
     followup: FollowUp, today: dt.date, settings: Settings
 ) -> tuple[SetCells, LogEntry] | None:
-    """Erase a follow-up row a week after the call; it keeps what the statistics need."""
-    erase_on = followup_erase_date(followup, settings)
-    if followup.id is None or erase_on is None or erase_on > today or followup.erased is not None:
+    """Erase a follow-up row whose time is up: blank the personal cells, write `Raderad` (and
+    `Ej uppföljd` when no result was written). A row erased before, into which someone typed
+    personal data again, is blanked again."""
+    if followup.id is None or followup.personal_blank:
         return None
-    blank = tuple((name, None) for name in FOLLOWUPS.personal_columns)
+    if followup.erased is None and followup_erasure(followup, today, settings).on > today:
+        return None
+    values: list[tuple[str, CellValue]] = [(name, None) for name in FOLLOWUPS.personal_columns]
+    if followup.erased is None:
+        values.append(("erased", today))
+    result = followup.outcome
+    if result is None and cells.is_blank(followup.record["result"]):
+        # Never over a word a person typed, even an unreadable one: it is flagged instead.
+        values.append(("result", Result.NOT_FOLLOWED_UP.value))
+        result = Result.NOT_FOLLOWED_UP
+    what = result.value if result is not None else "oläsligt resultat"
     return (
-        SetCells("followups", followup.id, (*blank, ("erased", today))),
-        LogEntry("uppgifter raderade", followup.id, f"Uppföljning ({followup.result})"),
+        SetCells("followups", followup.id, tuple(values)),
+        LogEntry(Action.ERASED, followup.id, f"Uppföljning ({what})"),
     )

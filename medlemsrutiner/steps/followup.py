@@ -1,17 +1,24 @@
-"""The follow-up (routine step 6): when the call is due, and what to look at in Uppföljning.
-Pure.
+"""The follow-up (routine step 6): when the call is due, what to look at in Uppföljning, and the
+re-engagement letter to those who did not get in. Pure.
 
 Everyone referred to a group or an alternative gets a row in Uppföljning; the follow-up call is
 due from `follow_up_from_weeks` after the referral and overdue after `follow_up_by_weeks`,
-counted from the referral date (never from today).
+counted from the referral date (never from today). When `Resultat` says `Inte aktiv` (or
+`Ej nådd`, if `reengage_unreached` is on) the person gets one re-engagement letter — the
+alternatives, the district's other active groups and the upcoming trainings — guarded by the
+`Återvärvning` stamp cell like every other letter.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 
-from medlemsrutiner.plan import Flag
+from medlemsrutiner.plan import Delivery, Flag, Group, Letter
 from medlemsrutiner.settings import Settings
+from medlemsrutiner.sheet import cells
+from medlemsrutiner.sheet.stamps import StampState
+from medlemsrutiner.sheet.words import Result
 from medlemsrutiner.steps.records import FollowUp
 
 
@@ -19,11 +26,70 @@ def window(referred_on: dt.date, settings: Settings) -> tuple[dt.date, dt.date]:
     """(due from, overdue after) for a referral made on `referred_on`."""
     routine = settings.routine
     return (
-        referred_on + dt.timedelta(weeks=routine.follow_up_from_weeks),
-        referred_on + dt.timedelta(weeks=routine.follow_up_by_weeks),
+        cells.later(referred_on, weeks=routine.follow_up_from_weeks),
+        cells.later(referred_on, weeks=routine.follow_up_by_weeks),
     )
 
 
 def followup_flags(followup: FollowUp) -> list[Flag]:
     """The cells of a follow-up row that a person must correct."""
     return [Flag("followups", followup.row, followup.id, text) for text in followup.problems]
+
+
+def reengagement_wanted(followup: FollowUp, settings: Settings) -> bool:
+    """The result calls for a re-engagement letter (sent or not)."""
+    wanted = {Result.NOT_ACTIVE}
+    if settings.routine.reengage_unreached:
+        wanted.add(Result.NOT_REACHED)
+    return followup.outcome in wanted
+
+
+def reengagement(
+    followup: FollowUp,
+    groups: Mapping[str, Group],
+    today: dt.date,
+    settings: Settings,
+    stamp_column: bool,
+) -> Delivery | None:
+    """The re-engagement letter, if due: once, to a valid address, before the data is erased.
+
+    `stamp_column` says whether Uppföljning has `Återvärvning`: without a stamp cell the letter
+    could not be sent at most once, so it is not sent at all (the caller flags it).
+    """
+    if (
+        followup.id is None
+        or followup.person is None
+        or followup.email is None
+        or followup.erased is not None
+        or not stamp_column
+        or followup.reengagement.state is not StampState.DUE
+        or not reengagement_wanted(followup, settings)
+    ):
+        return None
+    person = followup.person
+    referred = groups.get(cells.normalise_word(followup.referred_to))
+    letter = Letter(
+        "reengagement", person.language, followup.email, person.name, person, group=referred
+    )
+    return Delivery(
+        tab="followups",
+        row_id=followup.id,
+        stamp="reengagement",
+        letters=(letter,),
+        due_since=followup.followed_up or today,
+        kind="reengagement",
+        stamp_text=followup.reengagement.text,
+    )
+
+
+def reengagement_problem(followup: FollowUp, settings: Settings, stamp_column: bool) -> str | None:
+    """Why a re-engagement letter that the result calls for cannot be sent, if it cannot."""
+    if not reengagement_wanted(followup, settings) or followup.person is None:
+        return None
+    if followup.reengagement.state is not StampState.DUE:
+        return None
+    if not stamp_column:
+        return "Lägg till kolumnen Återvärvning i Uppföljning, så skickas återvärvningsbrevet."
+    if followup.email is None:
+        return "Rätta E-post: utan giltig adress går återvärvningsbrevet inte ut."
+    return None

@@ -39,7 +39,7 @@ from medlemsrutiner.sheet import cells
 from medlemsrutiner.sheet.changes import AppendRow, CellValue, SetByKey, Values
 from medlemsrutiner.sheet.schema import FORM_ANSWERS, Grid, Tables, header_key, present_columns
 from medlemsrutiner.sheet.words import LANGUAGE_WORDS
-from medlemsrutiner.steps.records import rows_of
+from medlemsrutiner.steps.district import rows_of
 
 FIELDS: tuple[str, ...] = (
     "name",
@@ -438,7 +438,7 @@ def plan_form_intake(
         if not _is_blank_row(row)
         and (not cells.text(at(row, "imported")) or _ours(cells.text(at(row, "imported"))))
     ]
-    stamps = Counter(cells.text(at(row, "answered")) for _, row in grid[1:] if row)
+    stamps = Counter(cells.text(at(row, "answered")) for row in grid[1:] if row)
     seen = _Seen(known)
     outcomes: list[RowOutcome] = []
     marks: list[SetByKey] = []

@@ -17,111 +17,35 @@ import difflib
 import enum
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any
 
 from medlemsrutiner.plan import Flag, Group, Person, Shared, Training
 from medlemsrutiner.settings import Settings
 from medlemsrutiner.sheet import cells
 from medlemsrutiner.sheet.changes import AssignId, Change, SetCells, fingerprint_of
-from medlemsrutiner.sheet.logbook import LogEntry
-from medlemsrutiner.sheet.schema import NEWCOMERS, Table, Tables
-from medlemsrutiner.sheet.stamps import Stamp, read_stamp
+from medlemsrutiner.sheet.logbook import Action, LogEntry, first_logged
+from medlemsrutiner.sheet.schema import FOLLOWUPS, NEWCOMERS, Tables
+from medlemsrutiner.sheet.stamps import DUE, Stamp, read_stamp
 from medlemsrutiner.sheet.words import (
     LANGUAGE_WORDS,
     LANGUAGES,
-    TEXT_KEYS,
     Alternative,
     Outcome,
+    Result,
     alternative_words,
     outcome_words,
     result_words,
 )
+from medlemsrutiner.steps.district import (
+    last_training_before,
+    read_groups,
+    read_texts,
+    read_trainings,
+    rows_of,
+)
 
 Record = Mapping[str, Any]
 """A row by internal column name (absent optional columns hold None)."""
-
-
-def rows_of(table: Table) -> list[tuple[int, dict[str, Any]]]:
-    """(sheet row number, record) for every non-blank row of `table`."""
-    records = cast(list[dict[str, Any]], table.frame.to_dict("records"))
-    return [(int(row), record) for row, record in zip(table.frame.index, records, strict=True)]
-
-
-# --- Groups, trainings, texts ----------------------------------------------------------------
-
-
-def read_groups(table: Table) -> tuple[dict[str, Group], list[Flag]]:
-    """Groups by normalised name; flags for rows that cannot be used."""
-    groups: dict[str, Group] = {}
-    flags: list[Flag] = []
-    for row, record in rows_of(table):
-        name = cells.text(record["group"])
-        if not name:
-            continue
-        email = cells.parse_email(record["email"])
-        active = cells.parse_yes_no(record["active"])
-        if isinstance(active, cells.Bad):
-            flags.append(Flag("groups", row, None, f"Grupper rad {row}, Aktiv: {active.problem}."))
-            active = True
-        if isinstance(email, cells.Bad):
-            flags.append(Flag("groups", row, None, f"Grupper rad {row}, E-post: {email.problem}."))
-        phone = cells.format_phone(record["phone"])
-        key = cells.normalise_word(name)
-        if key in groups:
-            flags.append(Flag("groups", row, None, f"Gruppen '{name}' finns två gånger i Grupper."))
-            continue
-        groups[key] = Group(
-            name=name,
-            contact=cells.text(record["contact"]),
-            email=email if isinstance(email, str) else None,
-            phone=phone if isinstance(phone, str) else cells.text(record["phone"]),
-            meets=cells.text(record["meets"]),
-            works_on=cells.text(record["works_on"]),
-            active=active is not False,
-            row=row,
-        )
-    return groups, flags
-
-
-def read_trainings(
-    table: Table, today: dt.date, limit: int
-) -> tuple[tuple[Training, ...], list[Flag]]:
-    """The next `limit` trainings on or after `today`, soonest first."""
-    upcoming: list[Training] = []
-    flags: list[Flag] = []
-    for row, record in rows_of(table):
-        title = cells.text(record["title"])
-        day = cells.parse_date(record["date"], today)
-        if isinstance(day, cells.Bad):
-            flags.append(
-                Flag("trainings", row, None, f"Utbildningar rad {row}, Datum: {day.problem}.")
-            )
-            continue
-        if day is None or not title or day < today:
-            continue
-        upcoming.append(
-            Training(
-                date=day,
-                time=cells.text(record["time"]),
-                title=title,
-                place=cells.text(record["place"]),
-                signup=cells.text(record["signup"]),
-                description=cells.text(record["description"]),
-            )
-        )
-    upcoming.sort(key=lambda training: (training.date, training.time))
-    return tuple(upcoming[:limit]), flags
-
-
-def read_texts(table: Table) -> dict[str, str]:
-    """Texter as key -> text; every key the templates use is present (empty if not set)."""
-    texts = dict.fromkeys(TEXT_KEYS, "")
-    for _, record in rows_of(table):
-        key = cells.normalise_word(record["key"])
-        if key:
-            value = record["text"]
-            texts[key] = "" if cells.is_blank(value) else str(value).strip()
-    return texts
 
 
 # --- Newcomers -------------------------------------------------------------------------------
@@ -167,6 +91,12 @@ class Newcomer:
     personal_blank: bool = False
     new: bool = False
     """The ID was handed out by this run (the row had none)."""
+    consent: dt.date | None = None
+    """The day the person agreed that their details may be kept (`Samtycke`), if readable."""
+    first_seen: dt.date | None = None
+    """The day Logg first mentions the row's ID: when the scripts first saw it."""
+    training: dt.date | None = None
+    """When the person attended basic training (`Utbildning`)."""
 
     @property
     def usable(self) -> bool:
@@ -184,7 +114,7 @@ def parse_newcomer(
     parsed_id = cells.parse_id(record["id"])
     id_problem = parsed_id.problem if isinstance(parsed_id, cells.Bad) else None
 
-    registered_raw = cells.parse_date(record["registered"], today)
+    registered_raw = past_date(record["registered"], today)
     registered: dt.date | None
     if isinstance(registered_raw, cells.Bad):
         problems.append(f"Rätta Registrerad: {registered_raw.problem}.")
@@ -211,10 +141,17 @@ def parse_newcomer(
     if language not in LANGUAGES:
         language = "sv"
 
-    call = cells.parse_date(record["call"], today)
+    call = past_date(record["call"], today)
     if isinstance(call, cells.Bad):
         problems.append(f"Rätta Samtal: {call.problem}.")
         call = None
+
+    consent = read_consent(record["consent"], today, problems)
+
+    training = past_date(record["training"], today)
+    if isinstance(training, cells.Bad):
+        notes.append(f"Kontrollera Utbildning: {training.problem}.")
+        training = None
 
     newcomer = Newcomer(
         row=row,
@@ -239,8 +176,37 @@ def parse_newcomer(
         notes=tuple(notes),
         id_problem=id_problem,
         personal_blank=all(cells.is_blank(record[name]) for name in NEWCOMERS.personal_columns),
+        consent=consent,
+        training=training,
     )
     return _with_referral(newcomer, record["referred_to"], groups)
+
+
+FUTURE_MARGIN = dt.timedelta(days=31)
+"""How far ahead of today a date people type may lie: a date without a year is read as at most
+a month ahead (`cells.parse_date`), so anything later is a typo (`2062` for `2026`)."""
+
+
+def past_date(value: Any, today: dt.date) -> dt.date | cells.Bad | None:
+    """A date of something that has happened (a registration, a call): never far ahead."""
+    parsed = cells.parse_date(value, today)
+    if isinstance(parsed, dt.date) and parsed > today + FUTURE_MARGIN:
+        return cells.Bad("datumet ligger långt fram i tiden")
+    return parsed
+
+
+def read_consent(value: Any, today: dt.date, problems: list[str]) -> dt.date | None:
+    """`Samtycke`: a date on or before today, or None (a problem is added when unreadable)."""
+    parsed = cells.parse_date(value, today)
+    if isinstance(parsed, dt.date) and parsed > today:
+        parsed = cells.Bad("datumet ligger i framtiden")
+    if isinstance(parsed, cells.Bad):
+        problems.append(
+            f"Rätta Samtycke: {parsed.problem} (tills dess gäller inget samtycke och "
+            "uppgifterna raderas som vanligt)."
+        )
+        return None
+    return parsed
 
 
 def _with_referral(newcomer: Newcomer, value: Any, groups: Mapping[str, Group]) -> Newcomer:
@@ -292,16 +258,24 @@ class FollowUp:
     follow_up_by: dt.date | None
     followed_up: dt.date | None
     result: str
+    """The canonical `Resultat` word, or "" when blank or unreadable."""
     erased: dt.date | None
     problems: tuple[str, ...]
+    outcome: Result | None = None
+    person: Person | None = None
+    """The person as letters see them; None once the personal data is erased."""
+    reengagement: Stamp = DUE
+    consent: dt.date | None = None
+    personal_blank: bool = False
+    first_seen: dt.date | None = None
 
 
-def parse_followup(row: int, record: Record, today: dt.date) -> FollowUp:
+def parse_followup(row: int, record: Record, today: dt.date, settings: Settings) -> FollowUp:
     """One row of Uppföljning; every unreadable cell becomes a problem."""
     problems: list[str] = []
 
-    def date_of(name: str, header: str) -> dt.date | None:
-        parsed = cells.parse_date(record[name], today)
+    def date_of(name: str, header: str, past: bool = False) -> dt.date | None:
+        parsed = past_date(record[name], today) if past else cells.parse_date(record[name], today)
         if isinstance(parsed, cells.Bad):
             problems.append(f"Rätta {header}: {parsed.problem}.")
             return None
@@ -310,10 +284,11 @@ def parse_followup(row: int, record: Record, today: dt.date) -> FollowUp:
     result = cells.parse_word(record["result"], result_words())
     if isinstance(result, cells.Bad):
         problems.append("Rätta Resultat: skriv Aktiv, Inte aktiv eller Ej nådd.")
-    erased = date_of("erased", "Raderad")
+        result = None
+    erased = date_of("erased", "Raderad", past=True)
     if (
         result is not None
-        and not isinstance(result, cells.Bad)
+        and result.followed_up
         and cells.is_blank(record["followed_up"])
         and erased is None
     ):
@@ -322,19 +297,37 @@ def parse_followup(row: int, record: Record, today: dt.date) -> FollowUp:
         )
     email = cells.parse_email(record["email"])
     parsed_id = cells.parse_id(record["id"])
+    language = cells.parse_word(record["language"], LANGUAGE_WORDS)
+    if not isinstance(language, str) or language not in LANGUAGES:
+        language = settings.language
+    personal_blank = all(cells.is_blank(record[name]) for name in FOLLOWUPS.personal_columns)
+    phone = cells.format_phone(record["phone"])
+    person = Person(
+        name=cells.text(record["name"]),
+        email=email if isinstance(email, str) else "",
+        phone=phone if isinstance(phone, str) else cells.text(record["phone"]),
+        town="",
+        interests="",
+        language=language,
+    )
     return FollowUp(
         row=row,
         record=record,
         id=parsed_id if isinstance(parsed_id, int) else None,
         email=email if isinstance(email, str) else None,
         referred_to=cells.text(record["referred_to"]),
-        referred=date_of("referred", "Hänvisad"),
+        referred=date_of("referred", "Hänvisad", past=True),
         follow_up_from=date_of("follow_up_from", "Följ upp från"),
         follow_up_by=date_of("follow_up_by", "Följ upp senast"),
-        followed_up=date_of("followed_up", "Uppföljning"),
-        result=result.value if result is not None and not isinstance(result, cells.Bad) else "",
-        erased=erased if isinstance(erased, dt.date) else None,
+        followed_up=date_of("followed_up", "Uppföljning", past=True),
+        result=result.value if result is not None else "",
+        erased=erased,
         problems=tuple(problems),
+        outcome=result,
+        person=None if personal_blank else person,
+        reengagement=read_stamp(record["reengagement"], today),
+        consent=read_consent(record["consent"], today, problems),
+        personal_blank=personal_blank,
     )
 
 
@@ -356,6 +349,12 @@ class Records:
     log: tuple[LogEntry, ...]
     present: Mapping[str, frozenset[str]]
     """The columns each tab really has (by tab key)."""
+    upcoming: tuple[Training, ...] = ()
+    """Every training from today on, soonest first (the letters show the first few)."""
+    last_training: dt.date | None = None
+    """The latest training before today."""
+    group_rows: tuple[tuple[int, Record], ...] = ()
+    """Grupper's rows as read (for the state after the run's writes)."""
 
     @property
     def in_followups(self) -> frozenset[int]:
@@ -375,16 +374,20 @@ def _known_ids(tables: Tables) -> list[int]:
 
 def read_records(tables: Tables, today: dt.date, settings: Settings) -> Records:
     """Every tab, understood, with IDs handed out and duplicates marked."""
-    groups, flags = read_groups(tables["groups"])
-    trainings, training_flags = read_trainings(
-        tables["trainings"], today, settings.routine.trainings_in_letters
-    )
+    groups, flags = read_groups(tables["groups"], today)
+    upcoming, training_flags = read_trainings(tables["trainings"], today, 10_000)
     flags.extend(training_flags)
+    horizon = cells.later(today, days=settings.routine.trainings_within_days)
+    trainings = tuple(t for t in upcoming if t.date <= horizon)[
+        : settings.routine.trainings_in_letters
+    ]
     newcomers = [
         parse_newcomer(row, record, today, settings, groups)
         for row, record in rows_of(tables["newcomers"])
     ]
-    followups = [parse_followup(row, record, today) for row, record in rows_of(tables["followups"])]
+    followups = [
+        parse_followup(row, record, today, settings) for row, record in rows_of(tables["followups"])
+    ]
 
     # IDs: never reused, so the next one is above every ID the workbook (Logg included) knows.
     next_id = max(_known_ids(tables), default=0) + 1
@@ -408,7 +411,7 @@ def read_records(tables: Tables, today: dt.date, settings: Settings) -> Records:
             first_writes.append(
                 AssignId("newcomers", fingerprint_of(NEWCOMERS, newcomer.record), next_id, fill)
             )
-            log.append(LogEntry("ny rad", next_id, "ID tilldelat"))
+            log.append(LogEntry(Action.NEW_ROW, next_id, "ID tilldelat"))
             next_id += 1
         elif fill:
             first_writes.append(SetCells("newcomers", newcomer.id, fill))
@@ -423,15 +426,29 @@ def read_records(tables: Tables, today: dt.date, settings: Settings) -> Records:
         for newcomer in newcomers
         if newcomer.id_problem is not None
     )
+    seen = first_logged(tables["log"])
+    newcomers = [
+        dataclasses.replace(n, first_seen=seen.get(n.id)) if n.id in seen else n for n in newcomers
+    ]
+    followups = [
+        dataclasses.replace(f, first_seen=seen.get(f.id)) if f.id in seen else f for f in followups
+    ]
     return Records(
         newcomers=mark_duplicates(newcomers, followups),
         followups=tuple(followups),
         groups=groups,
-        shared=Shared(texts=read_texts(tables["texts"]), trainings=trainings),
+        shared=Shared(
+            texts=read_texts(tables["texts"]),
+            trainings=trainings,
+            groups=tuple(sorted((g for g in groups.values() if g.active), key=lambda g: g.name)),
+        ),
         flags=tuple(flags),
         first_writes=tuple(first_writes),
         log=tuple(log),
         present={key: table.present for key, table in tables.by_key.items()},
+        upcoming=upcoming,
+        last_training=last_training_before(tables["trainings"], today),
+        group_rows=tuple(rows_of(tables["groups"])),
     )
 
 

@@ -17,9 +17,10 @@ from medlemsrutiner.plan import Delivery, DeliveryKind, Group, Letter, LogEntry
 from medlemsrutiner.settings import Settings
 from medlemsrutiner.sheet import cells
 from medlemsrutiner.sheet.changes import AppendRow, Change, Values
+from medlemsrutiner.sheet.logbook import Action
 from medlemsrutiner.sheet.schema import NEWCOMERS
 from medlemsrutiner.sheet.stamps import StampState
-from medlemsrutiner.steps.erasure import erase, stale_erase_date
+from medlemsrutiner.steps.erasure import erase
 from medlemsrutiner.steps.followup import window
 from medlemsrutiner.steps.records import Newcomer, Referral
 
@@ -45,17 +46,16 @@ def moved(newcomer: Newcomer) -> str | None:
     return None
 
 
-def closed(newcomer: Newcomer, today: dt.date, settings: Settings, in_followups: Set[int]) -> bool:
+def closed(newcomer: Newcomer, in_followups: Set[int]) -> bool:
     """Done with intake: introduced and moved to Uppföljning, or erased.
 
-    Decided from lasting state (a dated Introduktion and the ID in Uppföljning), not from the
-    personal cells being blank: a note typed into a finished row must not reopen it.
+    An introduced row is decided from lasting state (a dated Introduktion and the ID in
+    Uppföljning), not from the personal cells being blank: a note typed into a finished row must
+    not reopen it. Any other row without personal data has nothing left to do.
     """
     if moved(newcomer) is not None:
         return newcomer.id in in_followups or newcomer.personal_blank
-    return newcomer.personal_blank and (
-        newcomer.referral is Referral.OUTCOME or stale_erase_date(newcomer, settings) <= today
-    )
+    return newcomer.personal_blank
 
 
 def copy_to_followups(
@@ -74,6 +74,7 @@ def copy_to_followups(
         ("follow_up_from", follow_up_from),
         ("follow_up_by", follow_up_by),
         ("note", cells.text(newcomer.record["note"]) or None),
+        ("consent", newcomer.consent),
     )
     return AppendRow("followups", (("id", newcomer.id), *copied))
 
@@ -103,7 +104,7 @@ def finish_move(
         return None
     referred_on = newcomer.introduction.date or today
     changes = move_to_followups(newcomer, to, referred_on, settings, existing)
-    return changes, LogEntry("flyttad till Uppföljning", newcomer.id, to)
+    return changes, LogEntry(Action.MOVED, newcomer.id, to)
 
 
 def _letters(

@@ -14,8 +14,10 @@ from collections.abc import Set
 from medlemsrutiner.settings import Settings
 from medlemsrutiner.sheet import cells
 from medlemsrutiner.sheet.changes import SetCells
-from medlemsrutiner.sheet.stamps import StampState
-from medlemsrutiner.steps.erasure import followup_erase_date, outcome_erase_date, stale_erase_date
+from medlemsrutiner.sheet.stamps import Stamp, StampState
+from medlemsrutiner.sheet.words import Result
+from medlemsrutiner.steps.erasure import Erasure, close_date, followup_erasure, intake_erasure
+from medlemsrutiner.steps.followup import reengagement_problem, reengagement_wanted
 from medlemsrutiner.steps.problems import referral_problems, row_problems
 from medlemsrutiner.steps.records import FollowUp, Newcomer, Records, Referral
 from medlemsrutiner.steps.referral import closed
@@ -24,6 +26,7 @@ from medlemsrutiner.steps.referral import closed
 def status_changes(after: Records, today: dt.date, settings: Settings) -> tuple[SetCells, ...]:
     """Status writes for every row whose Status text is not what the state says it should be."""
     in_followups = after.in_followups
+    has_stamp = "reengagement" in after.present.get("followups", frozenset({"reengagement"}))
     changes: list[SetCells] = []
     for newcomer in after.newcomers:
         if not newcomer.usable or newcomer.id is None:
@@ -36,7 +39,7 @@ def status_changes(after: Records, today: dt.date, settings: Settings) -> tuple[
     for followup in after.followups:
         if followup.id is None:
             continue
-        text = followup_status(followup, today, settings)
+        text = followup_status(followup, today, settings, has_stamp)
         if cells.text(followup.record["status"]) != text:
             changes.append(SetCells("followups", followup.id, (("status", text),)))
     return tuple(changes)
@@ -46,58 +49,66 @@ def _d(day: dt.date) -> str:
     return day.isoformat()
 
 
+def erasure_text(erasure: Erasure) -> str:
+    """The erasure date as Status says it."""
+    if erasure.consent_until is not None:
+        return f"Samtycke: sparas till {_d(erasure.consent_until)}, personuppgifterna raderas då."
+    if erasure.latest:
+        return f"Raderas senast {_d(erasure.on)}."
+    return f"Personuppgifterna raderas {_d(erasure.on)}."
+
+
 def newcomer_status(
     newcomer: Newcomer, today: dt.date, settings: Settings, in_followups: Set[int]
 ) -> str:
-    """The Status text of a row of Intresserade: problems first, then the next step."""
+    """The Status text of a row of Intresserade: problems first, then the next step, then the
+    day the personal data will be erased."""
     routine = settings.routine
-    if closed(newcomer, today, settings, in_followups):
+    if closed(newcomer, in_followups):
         return _closed_status(newcomer, today)
 
+    erasure = intake_erasure(newcomer, today, settings)
     parts = row_problems(newcomer)
     if newcomer.duplicate_of is not None:
-        return " ".join(parts)
+        return " ".join([*parts, erasure_text(erasure)])
     parts.extend(newcomer.notes)
     parts.extend(stamp_notes(newcomer))
     registered = newcomer.registered
 
     if newcomer.referral is Referral.OUTCOME and newcomer.outcome is not None:
-        erase_on = outcome_erase_date(newcomer, settings)
-        parts.append(f"{newcomer.outcome.value}. Personuppgifterna raderas {_d(erase_on)}.")
-        return " ".join(parts)
+        parts.append(f"{newcomer.outcome.value}.")
+        return " ".join([*parts, erasure_text(erasure)])
 
     welcome = newcomer.welcome
-    if (
-        registered is not None
-        and registered < settings.start_date
-        and welcome.state is StampState.DUE
-    ):
+    before_start = registered is not None and registered < settings.start_date
+    if before_start and welcome.state is StampState.DUE:
         parts.append("Registrerad före startdatum: inget välkomstbrev skickas.")
     elif welcome.state is StampState.SENT and welcome.date is not None:
         parts.append(f"Välkomstbrev skickat {_d(welcome.date)}.")
     elif welcome.state is StampState.DUE and registered is not None:
-        deadline = registered + dt.timedelta(days=routine.welcome_within_days)
+        deadline = cells.later(registered, days=routine.welcome_within_days)
         late = "FÖRSENAT: " if today > deadline else ""
         parts.append(f"{late}Välkomstbrev ej skickat (senast {_d(deadline)}).")
 
     if newcomer.referral is Referral.NONE and newcomer.call is None and registered is not None:
-        deadline = registered + dt.timedelta(days=routine.call_within_days)
-        stale = registered + dt.timedelta(days=routine.stale_after_days)
+        deadline = cells.later(registered, days=routine.call_within_days)
+        stale = cells.later(registered, days=routine.stale_after_days)
         if today > stale:
             parts.append(
                 f"Ingen kontakt på {routine.stale_after_days} dagar: ring eller skriv Avböjt / "
-                f"Ej nådd. Raderas {_d(stale_erase_date(newcomer, settings))}."
+                "Ej nådd."
             )
         elif today > deadline:
             parts.append(f"FÖRSENAT: ring (senast {_d(deadline)}).")
         else:
             parts.append(f"Ring senast {_d(deadline)}.")
-    elif newcomer.referral is Referral.NONE:
+    elif newcomer.referral is Referral.NONE and newcomer.call is not None:
         parts.append(
             "Samtal gjort: fyll i Hänvisad till (grupp, alternativ, Avböjt eller Ej nådd)."
         )
     elif newcomer.introduction.state is StampState.DUE and not referral_problems(newcomer):
         parts.append("Introduktion skickas vid nästa körning.")
+    parts.append(erasure_text(erasure))
     return " ".join(parts)
 
 
@@ -146,16 +157,21 @@ def stamp_notes(newcomer: Newcomer) -> list[str]:
     return notes
 
 
-def followup_status(followup: FollowUp, today: dt.date, settings: Settings) -> str:
-    """The Status text of a row of Uppföljning."""
+def followup_status(
+    followup: FollowUp, today: dt.date, settings: Settings, has_stamp: bool = True
+) -> str:
+    """The Status text of a row of Uppföljning: problems, where the follow-up stands, the
+    re-engagement letter, and when the personal data is (or was) erased."""
     parts = list(followup.problems)
-    if followup.result:
-        parts.append(f"Uppföljd: {followup.result}.")
-        erase_on = followup_erase_date(followup, settings)
-        if followup.erased is not None:
-            parts.append(f"Personuppgifterna raderade {_d(followup.erased)}.")
-        elif erase_on is not None:
-            parts.append(f"Personuppgifterna raderas {_d(erase_on)}.")
+    problem = reengagement_problem(followup, settings, has_stamp)
+    if problem is not None:
+        parts.append(problem)
+    outcome = followup.outcome
+    if outcome is Result.NOT_FOLLOWED_UP:
+        closed_on = close_date(followup, settings, today)
+        parts.append(f"Ej uppföljd: inget uppföljningssamtal senast {_d(closed_on)}.")
+    elif outcome is not None:
+        parts.append(f"Uppföljd: {outcome.value}.")
     elif followup.follow_up_from is not None and followup.follow_up_by is not None:
         window = f"{_d(followup.follow_up_from)}–{_d(followup.follow_up_by)}"
         if today > followup.follow_up_by:
@@ -164,4 +180,23 @@ def followup_status(followup: FollowUp, today: dt.date, settings: Settings) -> s
             parts.append(f"Dags för uppföljningssamtal ({window}).")
         else:
             parts.append(f"Uppföljningssamtal {window}.")
+    if reengagement_wanted(followup, settings):
+        parts.extend(_reengagement_note(followup.reengagement))
+    if followup.erased is not None and followup.personal_blank:
+        parts.append(f"Personuppgifterna raderade {_d(followup.erased)}.")
+    elif not followup.personal_blank:
+        parts.append(erasure_text(followup_erasure(followup, today, settings)))
     return " ".join(parts)
+
+
+def _reengagement_note(stamp: Stamp) -> list[str]:
+    if stamp.state is StampState.SENT and stamp.date is not None:
+        return [f"Återvärvningsbrev skickat {_d(stamp.date)}."]
+    if stamp.state is StampState.SENDING:
+        return [
+            f"KONTROLLERA Återvärvning: utskicket avbröts ({stamp.text}). Gick brevet iväg? "
+            "Skriv i så fall datumet i cellen, annars töm den så skickas det igen."
+        ]
+    if stamp.failed:
+        return ["Återvärvningsbrev ej skickat: se cellen. Töm cellen när felet är rättat."]
+    return []

@@ -63,12 +63,15 @@ def test_a_new_row_gets_an_id_a_date_and_one_welcome_letter(harness: Harness) ->
     report = run(harness)
     row = by_id(harness)[1]
     assert row["Registrerad"] == TODAY and row["Välkomstbrev"] == TODAY
-    assert row["Status"] == "Välkomstbrev skickat 2026-11-24. Ring senast 2026-12-01."
+    assert row["Status"] == (
+        "Välkomstbrev skickat 2026-11-24. Ring senast 2026-12-01. Raderas senast 2027-05-23."
+    )
     assert recipients(read_outbox(harness.config.mail.outbox)) == ["ny@example.se"]
     assert report.exit_code == 0
     assert [(r["Åtgärd"], r["ID"]) for r in harness.tab("Logg")] == [
         ("ny rad", 1),
         ("välkomstbrev skickat", 1),
+        ("daglig körning klar", None),
     ]
 
 
@@ -237,7 +240,8 @@ def test_many_appended_rows_grow_the_sheet_beyond_its_grid(harness: Harness) -> 
         assert grid["rowCount"] == 3
     run(harness)
     assert sorted(by_id(harness, "Uppföljning")) == list(range(1, 41))
-    assert len(harness.tab("Logg")) == 40  # one line per introduction, all landed
+    # One line per introduction, all landed, and the run's own line.
+    assert len(harness.tab("Logg")) == 40 + 1
 
 
 def test_a_week_after_the_follow_up_call_the_personal_data_is_erased(harness: Harness) -> None:

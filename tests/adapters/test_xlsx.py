@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import shutil
-import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +16,16 @@ from medlemsrutiner.cli import run_daily
 from medlemsrutiner.errors import WorkbookBusyError, WorkbookError
 from medlemsrutiner.sheet.changes import AppendRow, AssignId, SetCells, fingerprint_of
 from medlemsrutiner.sheet.schema import NEWCOMERS, TABS
-from tests.support import TAB_NAMES, TODAY, make_config, newcomer, workbook_grids, write_xlsx
+from tests.support import (
+    SOFFICE,
+    TAB_NAMES,
+    TODAY,
+    make_config,
+    newcomer,
+    soffice_csv,
+    workbook_grids,
+    write_xlsx,
+)
 
 
 @pytest.fixture
@@ -217,34 +223,6 @@ def test_ensure_tabs_creates_what_is_missing_and_twice_changes_nothing(tmp_path:
 
 
 # --- LibreOffice -----------------------------------------------------------------------------
-
-SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
-
-
-def soffice_csv(file: Path, out: Path, sheet: int = 1) -> list[list[str]]:
-    """One sheet as UTF-8 CSV by LibreOffice; fails when LibreOffice cannot open the file."""
-    assert SOFFICE is not None
-    profile = out / "lo-profile"
-    result = subprocess.run(
-        [
-            SOFFICE,
-            f"-env:UserInstallation=file://{profile}",
-            "--headless",
-            "--convert-to",
-            f"csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,{sheet}",
-            "--outdir",
-            str(out),
-            str(file),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=180,
-        check=False,
-    )
-    converted = next(iter(sorted(out.glob(f"{file.stem}*.csv"))), out / "missing.csv")
-    assert result.returncode == 0 and converted.exists(), result.stderr + result.stdout
-    with converted.open(encoding="utf-8") as handle:
-        return list(csv.reader(handle))
 
 
 @pytest.mark.skipif(SOFFICE is None, reason="LibreOffice is not installed here")

@@ -35,7 +35,8 @@ def test_every_letter_in_both_languages_is_written_with_an_index_showing_subject
     )
     assert result.exit_code == 0, result.output
     files = {f"{language}-{kind}.html" for language in ("sv", "en") for kind in LETTER_KINDS}
-    assert {path.name for path in out.iterdir()} == files | {"index.html"}
+    images = {f"{language}-weekly_summary-andel-aktiva.png" for language in ("sv", "en")}
+    assert {path.name for path in out.iterdir()} == files | images | {"index.html"}
     index = (out / "index.html").read_text(encoding="utf-8")
     assert set(re.findall(r'href="([^"]+)"', index)) == files
     assert (

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -11,6 +12,7 @@ from medlemsrutiner.config import Config
 from medlemsrutiner.sheet.changes import SetCells
 from tests.support import (
     TODAY,
+    default_groups,
     make_config,
     newcomer,
     plan_of,
@@ -59,3 +61,104 @@ def test_a_row_nobody_called_for_ninety_days_is_flagged_and_erased_after_180(
     assert any(
         isinstance(c, SetCells) and c.row_id == 2 for c in plan_of(config, newcomers=[old]).changes
     )
+
+
+# --- Every row with personal data has an erasure date, and a flag never postpones it ----------
+
+
+def _erased_ids(config: Config, today: dt.date = TODAY, **tabs: Any) -> set[int]:
+    return {
+        c.row_id
+        for c in plan_of(config, today, **tabs).changes
+        if isinstance(c, SetCells) and dict(c.values).get("email", "x") is None
+    }
+
+
+@pytest.mark.parametrize(
+    "cells",
+    [
+        {"email": "person1@example.se"},  # a duplicate of ID 9 below
+        {"call": TODAY - 170 * DAY},  # called, Hänvisad till never filled in
+        {"call": TODAY - 170 * DAY, "referred_to": "Centrumgrupen"},  # a misspelt group
+        {"call": TODAY - 170 * DAY, "referred_to": "Vilande"},  # an inactive group
+        {"email": "inte en adress"},
+        {"language": "klingon"},
+        {"introduction": "Skickar… 2026-06-01 07:00"},  # left for a person to check
+    ],
+)
+def test_any_intake_row_is_erased_180_days_after_registration_whatever_is_wrong_with_it(
+    config: Config, cells: dict[str, Any]
+) -> None:
+    groups = [*default_groups(), {"group": "Vilande", "contact": "K", "active": "nej"}]
+    row = newcomer(1, registered=TODAY - 180 * DAY, welcome=TODAY - 179 * DAY, **cells)
+    first = newcomer(9, registered=TODAY - 200 * DAY, email="person1@example.se", consent=TODAY)
+    tabs: dict[str, Any] = {"newcomers": [row, first], "groups": groups}
+    assert 1 not in _erased_ids(config, TODAY - DAY, **tabs)
+    assert "Raderas senast 2026-11-24." in status_of(config, 1, TODAY - DAY, **tabs)
+    assert 1 in _erased_ids(config, **tabs)
+    assert 9 not in _erased_ids(config, **tabs)  # consent keeps the first row
+
+
+def test_a_row_whose_erasure_day_has_come_gets_no_letter_with_it(config: Config) -> None:
+    row = newcomer(
+        1, registered=TODAY - 180 * DAY, welcome=TODAY - 179 * DAY, call=TODAY,
+        referred_to="Centrumgruppen",
+    )  # fmt: skip
+    plan = plan_of(config, newcomers=[row])
+    assert plan.deliveries == () and 1 in plan.erased
+
+
+def test_consent_keeps_the_details_until_its_end_and_not_a_day_longer(config: Config) -> None:
+    consent = TODAY - 700 * DAY
+    row = newcomer(1, registered=TODAY - 720 * DAY, welcome=TODAY - 719 * DAY, consent=consent)
+    end = dt.date(2026, 12, 24)  # 24 months after the consent
+    before = end - DAY
+    assert 1 not in _erased_ids(config, before, newcomers=[row])
+    assert "Samtycke: sparas till 2026-12-24" in status_of(config, 1, before, newcomers=[row])
+    assert 1 in _erased_ids(config, end, newcomers=[row])
+
+
+def test_clearing_the_consent_withdraws_it_and_the_normal_date_applies_at_once(
+    config: Config,
+) -> None:
+    row = newcomer(1, registered=TODAY - 300 * DAY, welcome=TODAY - 299 * DAY)
+    assert 1 not in _erased_ids(config, newcomers=[{**row, "consent": TODAY - 300 * DAY}])
+    assert 1 in _erased_ids(config, newcomers=[row])
+
+
+def test_a_consent_that_cannot_be_read_is_flagged_and_gives_no_extra_time(config: Config) -> None:
+    row = newcomer(1, registered=TODAY - 180 * DAY, consent="kanske")
+    plan = plan_of(config, newcomers=[row])
+    assert 1 in plan.erased
+    assert any("Rätta Samtycke" in flag.text for flag in plan.flags)
+    future = newcomer(2, registered=TODAY - 180 * DAY, consent=TODAY + 30 * DAY)
+    assert 2 in plan_of(config, newcomers=[future]).erased
+
+
+def test_an_unreadable_registration_counts_from_the_day_logg_first_mentions_the_row(
+    config: Config,
+) -> None:
+    row = newcomer(1, registered="någon gång i våras")
+    log = [{"time": "2026-05-28 07:00", "action": "ny rad", "id": 1, "detail": "ID tilldelat"}]
+    assert "Raderas senast 2026-11-24." in status_of(
+        config, 1, TODAY - DAY, newcomers=[row], log=log
+    )
+    assert 1 in plan_of(config, newcomers=[row], log=log).erased
+
+
+def test_a_row_with_no_readable_date_at_all_is_remembered_in_logg_from_today(
+    config: Config,
+) -> None:
+    row = newcomer(1, registered="okänt")
+    plan = plan_of(config, newcomers=[row])
+    assert [e.action for e in plan.log] == ["första gången sedd"]
+    assert "Raderas senast 2027-05-23." in status_of(config, 1, newcomers=[row])
+    log = [{"time": "2026-11-24 07:00", "action": "första gången sedd", "id": 1}]
+    assert plan_of(config, TODAY + DAY, newcomers=[row], log=log).log == ()
+
+
+def test_a_registration_far_in_the_future_is_a_typo_and_flagged(config: Config) -> None:
+    row = newcomer(1, registered=dt.date(2062, 11, 24))
+    plan = plan_of(config, newcomers=[row])
+    assert any("Rätta Registrerad" in flag.text for flag in plan.flags)
+    assert plan.deliveries == ()

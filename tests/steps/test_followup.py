@@ -10,11 +10,18 @@ import pytest
 
 from medlemsrutiner.config import Config
 from medlemsrutiner.sheet.changes import SetCells
+from medlemsrutiner.sheet.schema import tables_from_grids
+from medlemsrutiner.steps.daily import plan_day
+from medlemsrutiner.steps.records import read_records
 from tests.support import (
+    TAB_NAMES,
     TODAY,
+    deliveries_of,
+    grid,
     make_config,
     plan_of,
     statuses_of,
+    workbook_grids,
 )
 
 DAY = dt.timedelta(days=1)
@@ -86,10 +93,117 @@ def test_the_followup_status_shows_the_window_and_when_it_is_overdue(config: Con
         (change,) = statuses_of(config, TODAY, followups=[row])
         return str(dict(change.values)["status"])
 
+    # Referred 70 days ago: closed as Ej uppföljd (and erased) 16 weeks after the referral.
     assert status(_followup(follow_up_from=TODAY + DAY, follow_up_by=TODAY + 15 * DAY)) == (
-        "Uppföljningssamtal 2026-11-25–2026-12-09."
+        "Uppföljningssamtal 2026-11-25–2026-12-09. Raderas senast 2027-01-05."
     )
-    assert status(_followup()) == "Dags för uppföljningssamtal (2026-11-10–2026-11-24)."
+    assert status(_followup()) == (
+        "Dags för uppföljningssamtal (2026-11-10–2026-11-24). Raderas senast 2027-01-05."
+    )
     assert status(_followup(follow_up_by=TODAY - DAY)) == (
-        "FÖRSENAT: uppföljningssamtal (senast 2026-11-23)."
+        "FÖRSENAT: uppföljningssamtal (senast 2026-11-23). Raderas senast 2027-01-05."
     )
+
+
+# --- Re-engagement ----------------------------------------------------------------------------
+
+
+def test_not_active_gets_one_reengagement_letter_with_the_other_groups(config: Config) -> None:
+    row = _followup(followed_up=TODAY - DAY, result="Inte aktiv")
+    (delivery,) = deliveries_of(plan_of(config, followups=[row]), "reengagement")
+    (letter,) = delivery.letters
+    assert (delivery.tab, delivery.row_id, delivery.stamp) == ("followups", 5, "reengagement")
+    assert letter.kind == "reengagement" and letter.to_address == "person5@example.se"
+    assert letter.group is not None and letter.group.name == "Centrumgruppen"
+    stamped = {**row, "reengagement": TODAY}
+    assert deliveries_of(plan_of(config, TODAY + DAY, followups=[stamped])) == []
+    assert "Återvärvningsbrev skickat 2026-11-24." in str(
+        dict(statuses_of(config, TODAY + DAY, followups=[stamped])[0].values)["status"]
+    )
+
+
+def test_not_reached_gets_the_letter_only_when_the_setting_says_so(tmp_path: Path) -> None:
+    row = _followup(followed_up=TODAY - DAY, result="Ej nådd")
+    assert deliveries_of(plan_of(make_config(tmp_path), followups=[row])) == []
+    config = make_config(tmp_path, routine={"reengage_unreached": True})
+    assert len(deliveries_of(plan_of(config, followups=[row]), "reengagement")) == 1
+
+
+def test_active_people_get_no_reengagement_letter(config: Config) -> None:
+    row = _followup(followed_up=TODAY - DAY, result="Aktiv")
+    assert deliveries_of(plan_of(config, followups=[row])) == []
+
+
+def test_a_sending_marker_left_by_a_killed_run_is_never_resent_and_asks_a_person(
+    config: Config,
+) -> None:
+    row = _followup(followed_up=TODAY - DAY, result="Inte aktiv", reengagement="Skickar… 07:00")
+    assert deliveries_of(plan_of(config, followups=[row])) == []
+    (status,) = statuses_of(config, followups=[row])
+    assert "KONTROLLERA Återvärvning" in str(dict(status.values)["status"])
+
+
+def test_without_the_stamp_column_no_letter_is_sent_and_the_row_says_why(config: Config) -> None:
+    headers = [h for h in grid("followups", [])[0] if h != "Återvärvning"]
+    grids = workbook_grids()
+    grids["Uppföljning"] = grid(
+        "followups", [_followup(followed_up=TODAY - DAY, result="Inte aktiv")], headers=headers
+    )
+    records = read_records(tables_from_grids(grids, TAB_NAMES), TODAY, config.settings)
+    plan = plan_day(records, TODAY, config.settings)
+    assert plan.deliveries == ()
+    assert any("Lägg till kolumnen Återvärvning" in flag.text for flag in plan.flags)
+
+
+def test_a_follow_up_without_a_valid_address_is_flagged_not_sent(config: Config) -> None:
+    row = _followup(followed_up=TODAY - DAY, result="Inte aktiv", email="fel")
+    plan = plan_of(config, followups=[row])
+    assert plan.deliveries == ()
+    assert any("återvärvningsbrevet" in flag.text for flag in plan.flags)
+
+
+# --- Follow-ups that never happen, consent, and data typed back in ----------------------------
+
+
+def test_a_follow_up_never_made_is_closed_as_ej_uppfoljd_and_erased_after_16_weeks(
+    config: Config,
+) -> None:
+    row = _followup(referred=TODAY - 16 * 7 * DAY)
+    assert plan_of(config, TODAY - DAY, followups=[row]).changes == ()
+    (change,) = plan_of(config, followups=[row]).changes
+    assert isinstance(change, SetCells)
+    values = dict(change.values)
+    assert values["result"] == "Ej uppföljd" and values["erased"] == TODAY
+    assert values["email"] is None and values["name"] is None and values["note"] is None
+
+
+def test_a_result_typed_without_the_call_date_is_still_erased_at_the_latest_date(
+    config: Config,
+) -> None:
+    row = _followup(referred=TODAY - 16 * 7 * DAY, result="Aktiv")
+    (change,) = plan_of(config, followups=[row]).changes
+    assert isinstance(change, SetCells) and "result" not in dict(change.values)
+
+
+def test_an_unreadable_result_is_never_overwritten_but_the_row_is_still_erased(
+    config: Config,
+) -> None:
+    row = _followup(referred=TODAY - 16 * 7 * DAY, result="kanske?")
+    (change,) = plan_of(config, followups=[row]).changes
+    assert isinstance(change, SetCells)
+    assert "result" not in dict(change.values) and dict(change.values)["email"] is None
+
+
+def test_consent_in_uppfoljning_postpones_the_erasure_after_the_call(config: Config) -> None:
+    row = _followup(followed_up=TODAY - 7 * DAY, result="Aktiv", consent=TODAY - 7 * DAY)
+    assert plan_of(config, followups=[row]).changes == ()
+    (status,) = statuses_of(config, followups=[row])
+    assert "Samtycke: sparas till 2028-11-17" in str(dict(status.values)["status"])
+    assert len(plan_of(config, dt.date(2028, 11, 17), followups=[row]).changes) == 1
+
+
+def test_personal_data_typed_into_an_erased_row_is_erased_again(config: Config) -> None:
+    row = _followup(followed_up=TODAY - 30 * DAY, result="Aktiv", erased=TODAY - 23 * DAY)
+    (change,) = plan_of(config, followups=[row]).changes
+    assert isinstance(change, SetCells)
+    assert dict(change.values)["email"] is None and "erased" not in dict(change.values)

@@ -137,5 +137,6 @@ def test_a_note_typed_into_a_finished_row_is_erased_and_never_copied_over_the_fo
     }
     p = plan_of(config, newcomers=[finished], followups=[erased_followup])
     assert [c.tab for c in p.changes] == ["newcomers"]
-    assert dict(p.changes[0].values)["note"] is None
+    change = p.changes[0]
+    assert isinstance(change, SetCells) and dict(change.values)["note"] is None
     assert p.problems == ()

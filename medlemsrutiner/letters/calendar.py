@@ -1,0 +1,87 @@
+"""Calendar invitations for trainings: one iCalendar (.ics) file per training, in the
+coordinator's time zone, so a newcomer adds it with one click. Pure (icalendar, in memory).
+
+The time is read from what the coordinator typed in `Tid` (`18.00–20.00`, `18:00`, `kl. 18`);
+when it cannot be read the event lasts the whole day. Each training has a stable UID (a hash of
+its date, title and place), so a second letter with the same training updates the same event in
+the newcomer's calendar instead of adding it twice.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from zoneinfo import ZoneInfo
+
+import icalendar
+
+from medlemsrutiner.plan import Training
+
+_TIME = re.compile(r"(\d{1,2})(?:[.:](\d{2}))?")
+_DEFAULT_LENGTH = dt.timedelta(hours=2)
+
+
+def times(training: Training) -> tuple[dt.time, dt.time | None] | None:
+    """(start, end or None) read from `Tid`; None when no time can be read."""
+    found = [
+        (int(hour), int(minute or 0))
+        for hour, minute in _TIME.findall(training.time)
+        if int(hour) < 24 and int(minute or 0) < 60
+    ]
+    if not found:
+        return None
+    start = dt.time(*found[0])
+    end = dt.time(*found[1]) if len(found) > 1 and found[1] > found[0] else None
+    return start, end
+
+
+def uid(training: Training) -> str:
+    """A UID that stays the same for the same training in every letter."""
+    key = f"{training.date.isoformat()}|{training.title}|{training.place}".encode()
+    return f"{hashlib.sha256(key).hexdigest()[:24]}@medlemsrutiner"
+
+
+def training_ics(training: Training, zone: ZoneInfo, now: dt.datetime, organiser: str) -> str:
+    """The training as an iCalendar file (METHOD:PUBLISH: an event to add, not an RSVP)."""
+    calendar = icalendar.Calendar()
+    calendar.add("prodid", "-//medlemsrutiner//Amnesty//SV")
+    calendar.add("version", "2.0")
+    calendar.add("method", "PUBLISH")
+    event = icalendar.Event()
+    event.add("uid", uid(training))
+    event.add("dtstamp", now.astimezone(dt.UTC))
+    event.add("summary", training.title)
+    clock = times(training)
+    if clock is None:
+        event.add("dtstart", training.date)
+        event.add("dtend", training.date + dt.timedelta(days=1))
+    else:
+        start = dt.datetime.combine(training.date, clock[0], tzinfo=zone)
+        end = (
+            dt.datetime.combine(training.date, clock[1], tzinfo=zone)
+            if clock[1] is not None
+            else start + _DEFAULT_LENGTH
+        )
+        event.add("dtstart", start)
+        event.add("dtend", end)
+    if training.place:
+        event.add("location", training.place)
+    description = "\n".join(
+        part
+        for part in (training.description, f"Anmälan: {training.signup}" if training.signup else "")
+        if part
+    )
+    if description:
+        event.add("description", description)
+    if training.signup.startswith(("http://", "https://")):
+        event.add("url", training.signup)
+    event.add("organizer", f"mailto:{organiser}")
+    calendar.add_component(event)
+    calendar.add_missing_timezones()
+    return str(calendar.to_ical().decode("utf-8"))
+
+
+def file_name(training: Training) -> str:
+    """`utbildning-2026-12-12.ics`: no personal data, sorts by date."""
+    return f"utbildning-{training.date.isoformat()}.ics"

@@ -1,0 +1,1 @@
+"""Reports, pure: the retention statistics (statistics) and the chart of them (chart)."""

@@ -1,0 +1,138 @@
+"""What a person must do: calls and follow-up calls that are overdue or due within the week, and
+rows that need a fix. Pure.
+
+The same list heads the coordinator's weekly summary (by ID and first name) and ends the daily
+run's report on the terminal (by ID only: stdout never carries a name).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from medlemsrutiner.settings import Settings
+from medlemsrutiner.sheet import cells
+from medlemsrutiner.sheet.stamps import StampState
+from medlemsrutiner.steps.followup import reengagement_problem
+from medlemsrutiner.steps.problems import row_problems
+from medlemsrutiner.steps.records import Records, Referral
+from medlemsrutiner.steps.referral import closed
+from medlemsrutiner.steps.status import stamp_notes
+
+HORIZON = dt.timedelta(days=7)
+
+
+@dataclass(frozen=True)
+class Task:
+    """One thing to do, about one row."""
+
+    row_id: int | None
+    first_name: str
+    """The person's first name, for the coordinator's own email only (never stdout)."""
+    what: str
+    """What to do, in Swedish, without personal data."""
+    due: dt.date | None = None
+    tab: str = "newcomers"
+
+
+@dataclass(frozen=True)
+class TodoList:
+    calls_overdue: tuple[Task, ...] = ()
+    calls_due: tuple[Task, ...] = ()
+    followups_overdue: tuple[Task, ...] = ()
+    followups_due: tuple[Task, ...] = ()
+    fixes: tuple[Task, ...] = ()
+
+    @property
+    def count(self) -> int:
+        return sum(
+            len(tasks)
+            for tasks in (
+                self.calls_overdue,
+                self.calls_due,
+                self.followups_overdue,
+                self.followups_due,
+                self.fixes,
+            )
+        )
+
+
+def _first(name: str) -> str:
+    return name.split()[0] if name.split() else ""
+
+
+def todo(
+    records: Records, today: dt.date, settings: Settings, horizon: dt.timedelta = HORIZON
+) -> TodoList:
+    """Everything a person should do within `horizon` (a week; the daily report: today), most
+    urgent first within each kind."""
+    routine = settings.routine
+    calls_overdue: list[Task] = []
+    calls_due: list[Task] = []
+    fixes: list[Task] = []
+    in_followups = records.in_followups
+    for newcomer in records.newcomers:
+        if not newcomer.usable or newcomer.id is None or closed(newcomer, in_followups):
+            continue
+        first = _first(newcomer.person.name)
+        # Every stamp note asks a person for something, except a delivery half-way through.
+        notes = [n for n in stamp_notes(newcomer) if "skickas vid nästa körning" not in n]
+        problems = row_problems(newcomer) + notes
+        if problems:
+            fixes.append(Task(newcomer.id, first, problems[0]))
+            if newcomer.duplicate_of is not None:
+                continue
+        wants_call = (
+            newcomer.referral is Referral.NONE
+            and newcomer.call is None
+            and newcomer.registered is not None
+        )
+        if wants_call and newcomer.registered is not None:
+            deadline = cells.later(newcomer.registered, days=routine.call_within_days)
+            if deadline < today:
+                calls_overdue.append(
+                    Task(newcomer.id, first, "Ring: samtalet är försenat.", deadline)
+                )
+            elif deadline <= today + horizon:
+                calls_due.append(Task(newcomer.id, first, "Ring.", deadline))
+    followups_overdue: list[Task] = []
+    followups_due: list[Task] = []
+    for followup in records.followups:
+        if followup.id is None or followup.person is None:
+            continue
+        first = _first(followup.person.name)
+        problems = list(followup.problems)
+        problem = reengagement_problem(followup, settings, True)
+        if problem is not None:
+            problems.append(problem)
+        if followup.reengagement.state is StampState.SENDING:
+            problems.append("KONTROLLERA Återvärvning: utskicket avbröts.")
+        if problems:
+            fixes.append(Task(followup.id, first, problems[0], tab="followups"))
+        if followup.outcome is not None:
+            continue
+        start, end = followup.follow_up_from, followup.follow_up_by
+        if end is not None and end < today:
+            followups_overdue.append(
+                Task(followup.id, first, "Uppföljningssamtal: försenat.", end, "followups")
+            )
+        elif start is not None and start <= today + horizon:
+            followups_due.append(
+                Task(followup.id, first, "Uppföljningssamtal.", end or start, "followups")
+            )
+    fixes.extend(
+        Task(None, "", flag.text, tab=flag.tab)
+        for flag in records.flags
+        if flag.problem and flag.tab == "newcomers"
+    )
+
+    def ordered(tasks: list[Task]) -> tuple[Task, ...]:
+        return tuple(sorted(tasks, key=lambda t: (t.due or dt.date.min, t.row_id or 0)))
+
+    return TodoList(
+        calls_overdue=ordered(calls_overdue),
+        calls_due=ordered(calls_due),
+        followups_overdue=ordered(followups_overdue),
+        followups_due=ordered(followups_due),
+        fixes=tuple(sorted(fixes, key=lambda t: (t.row_id or 0, t.tab))),
+    )

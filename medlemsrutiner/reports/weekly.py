@@ -1,0 +1,256 @@
+"""The coordinator's weekly summary and the training coordinator's weekly email: what they show.
+Pure: computed from the records, Logg and the statistics of one read.
+
+The summary is what the coordinator actually reads, so it starts with what to do this week (and,
+above everything, a warning when the daily run has not succeeded for two days), then what
+happened this week, retention, groups, trainings and the run's health. People appear by ID and
+first name only — never an address or a phone number.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass, field
+
+from medlemsrutiner.plan import DELIVERY_NAMES, DeliveryKind, Training
+from medlemsrutiner.reports.statistics import Statistics
+from medlemsrutiner.reports.todo import TodoList, todo
+from medlemsrutiner.settings import Settings
+from medlemsrutiner.sheet import cells, logbook
+from medlemsrutiner.sheet.logbook import Action
+from medlemsrutiner.sheet.schema import Table
+from medlemsrutiner.steps import groups as group_step
+from medlemsrutiner.steps.records import Records, Referral
+from medlemsrutiner.steps.referral import moved
+
+WEEK = dt.timedelta(days=7)
+STALE_AFTER = dt.timedelta(days=2)
+"""No successful daily run for this long goes at the very top of the summary."""
+CONSENT_NOTICE = dt.timedelta(days=31)
+TRAINING_GAP = dt.timedelta(days=60)
+
+
+@dataclass(frozen=True)
+class Health:
+    """Whether the machinery works: the last successful daily run, and this week's letters."""
+
+    last_success: dt.datetime | None
+    stale: bool
+    sent: int
+    failed: int
+    held: int
+    """Runs this week that held letters back for a sending limit."""
+
+
+@dataclass(frozen=True)
+class Week:
+    """What happened in the last seven days, as counts."""
+
+    new_people: int
+    deliveries: dict[DeliveryKind, int]
+    followups_done: int
+    erasures: int
+
+
+@dataclass(frozen=True)
+class Consent:
+    row_id: int
+    first_name: str
+    until: dt.date
+
+
+@dataclass(frozen=True)
+class GroupNote:
+    name: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Trainings:
+    today: dt.date
+    upcoming: tuple[Training, ...]
+    needing: int
+    """Newcomers registered since `since` who have not yet attended a basic training."""
+    since: dt.date
+    gap: bool
+    """No training in the next 60 days."""
+
+
+@dataclass(frozen=True)
+class WeeklySummary:
+    today: dt.date
+    week_number: int
+    health: Health
+    todo: TodoList
+    week: Week
+    consents: tuple[Consent, ...]
+    statistics: Statistics
+    groups: tuple[GroupNote, ...]
+    trainings: Trainings
+    names: dict[DeliveryKind, str] = field(default_factory=lambda: dict(DELIVERY_NAMES))
+
+
+def health(log: Table, today: dt.date) -> Health:
+    """From Logg: the last `daglig körning klar`, and the letters of the last seven days."""
+    last: dt.datetime | None = None
+    sent = failed = held = 0
+    since = today - WEEK
+    for event in logbook.events(log):
+        if event.action == Action.DAILY_DONE and (last is None or event.time > last):
+            last = event.time
+        if event.action == Action.HELD_BACK and event.time.date() > since:
+            held += 1
+        letter = logbook.read_letter_action(event.action)
+        if letter is None or event.time.date() <= since:
+            continue
+        _, outcome = letter
+        if outcome in (logbook.SENT, logbook.PARTLY_SENT, logbook.UNCERTAIN):
+            sent += event.letters or 0
+        if outcome in (logbook.FAILED, logbook.UNCERTAIN):
+            failed += 1
+    stale = last is None or today - last.date() >= STALE_AFTER
+    return Health(last, stale, sent, failed, held)
+
+
+def week(records: Records, log: Table, today: dt.date) -> Week:
+    """What the last seven days brought, from Logg and Uppföljning."""
+    since = today - WEEK
+    new_people = erasures = 0
+    delivered: Counter[DeliveryKind] = Counter()
+    by_name = {name: kind for kind, name in DELIVERY_NAMES.items()}
+    for event in logbook.events(log):
+        if event.time.date() <= since:
+            continue
+        if event.action == Action.NEW_ROW:
+            new_people += 1
+        elif event.action in (Action.ERASED, Action.FORGOTTEN):
+            erasures += 1
+        letter = logbook.read_letter_action(event.action)
+        if letter is not None and letter[1] == logbook.SENT and letter[0] in by_name:
+            delivered[by_name[letter[0]]] += 1
+    done = sum(
+        1
+        for f in records.followups
+        if f.followed_up is not None and since < f.followed_up <= today and f.outcome is not None
+    )
+    return Week(new_people, dict(delivered), done, erasures)
+
+
+def consents(records: Records, today: dt.date, settings: Settings) -> tuple[Consent, ...]:
+    """Consents that end within a month (the person may want to renew them)."""
+    found: list[Consent] = []
+    months = settings.routine.consent_months
+    rows = [
+        (n.id, n.person.name, n.consent, n.personal_blank) for n in records.newcomers if n.usable
+    ]
+    rows += [
+        (f.id, f.person.name if f.person else "", f.consent, f.personal_blank)
+        for f in records.followups
+    ]
+    for row_id, name, consent, blank in rows:
+        if row_id is None or consent is None or blank:
+            continue
+        until = cells.later(consent, months=months)
+        if today <= until <= today + CONSENT_NOTICE:
+            found.append(Consent(row_id, name.split()[0] if name.split() else "", until))
+    return tuple(sorted(found, key=lambda c: (c.until, c.row_id)))
+
+
+def group_notes(records: Records, today: dt.date, settings: Settings) -> tuple[GroupNote, ...]:
+    """Groups that need the coordinator: details unconfirmed (and who was asked when), no
+    contact address, bounced mail, inactive groups people are still referred to."""
+    notes: list[GroupNote] = []
+    for group in sorted(records.groups.values(), key=lambda g: g.name):
+        waiting = group_step.referred_to_inactive(group, records.newcomers)
+        if waiting:
+            ids = ", ".join(str(i) for i in waiting)
+            notes.append(GroupNote(group.name, f"vilande men har hänvisningar (ID {ids})"))
+        if not group.active:
+            continue
+        if group.email is None:
+            notes.append(GroupNote(group.name, "saknar e-post till kontaktpersonen"))
+        bounced = group_step.bounced_introductions(group, records.newcomers)
+        if bounced or group.reminder.failed:
+            notes.append(GroupNote(group.name, "e-posten till kontaktpersonen studsade"))
+        if group_step.confirm_due(group, today, settings):
+            since = group.confirmed.isoformat() if group.confirmed else "aldrig"
+            asked = (
+                f"; {group.contact or 'kontaktpersonen'} tillfrågad {group.reminder.date}"
+                if group.reminder.date is not None
+                else ""
+            )
+            notes.append(GroupNote(group.name, f"uppgifterna obekräftade (senast: {since}){asked}"))
+    return tuple(notes)
+
+
+def needing_training(records: Records, since: dt.date) -> int:
+    """Newcomers registered on or after `since` who still need a basic training: referred or
+    still in intake, not declined, `Utbildning` blank."""
+    count = 0
+    for newcomer in records.newcomers:
+        if not newcomer.usable or newcomer.training is not None:
+            continue
+        if newcomer.registered is None or newcomer.registered < since:
+            continue
+        if newcomer.referral is Referral.OUTCOME:
+            continue
+        if newcomer.personal_blank and moved(newcomer) is None:
+            continue  # erased without ever being referred
+        count += 1
+    return count
+
+
+def trainings(records: Records, today: dt.date) -> Trainings:
+    since = records.last_training or today - dt.timedelta(days=180)
+    upcoming = records.upcoming
+    gap = not any(t.date <= today + TRAINING_GAP for t in upcoming)
+    return Trainings(today, upcoming, needing_training(records, since), since, gap)
+
+
+def weekly_summary(
+    records: Records, log: Table, statistics: Statistics, today: dt.date, settings: Settings
+) -> WeeklySummary:
+    """Everything the coordinator's weekly summary shows."""
+    return WeeklySummary(
+        today=today,
+        week_number=today.isocalendar().week,
+        health=health(log, today),
+        todo=todo(records, today, settings),
+        week=week(records, log, today),
+        consents=consents(records, today, settings),
+        statistics=statistics,
+        groups=group_notes(records, today, settings),
+        trainings=trainings(records, today),
+    )
+
+
+def sample_summary(today: dt.date, trainings_shown: tuple[Training, ...] = ()) -> WeeklySummary:
+    """A summary of invented rows, for the letter preview and the template check."""
+    from medlemsrutiner.reports.statistics import Counts, Row
+    from medlemsrutiner.reports.todo import Task
+
+    later = today + dt.timedelta(days=3)
+    quarter = f"{today.year} Q{(today.month - 1) // 3 + 1}"
+    rows = (
+        Row("Senaste 12 mån", "Exempelgruppen", Counts(12, 9, 7, 2, 0, 0)),
+        Row("Senaste 12 mån", "Påhittade skrivargruppen", Counts(8, 6, 2, 3, 1, 0), alert=True),
+        Row("Senaste 12 mån", "Totalt", Counts(20, 15, 9, 5, 1, 0)),
+        Row(quarter, "Exempelgruppen", Counts(3, 2, 2, 0, 0, 0)),
+    )
+    return WeeklySummary(
+        today=today,
+        week_number=today.isocalendar().week,
+        health=Health(dt.datetime.combine(today, dt.time(7, 0)), False, 14, 1, 0),
+        todo=TodoList(
+            calls_overdue=(Task(41, "Exempel", "", today - dt.timedelta(days=2)),),
+            calls_due=(Task(42, "Påhittad", "", later), Task(43, "Testa", "", later)),
+            followups_due=(Task(17, "Fiktiv", "", later, "followups"),),
+            fixes=(Task(44, "Exempla", "Rätta E-post: e-postadressen är inte giltig."),),
+        ),
+        week=Week(5, {"welcome": 5, "introduction": 2, "alternatives": 1}, 3, 4),
+        consents=(Consent(12, "Exempel", today + dt.timedelta(days=20)),),
+        statistics=Statistics(rows, (quarter,), ("Påhittade skrivargruppen",)),
+        groups=(GroupNote("Exempelgruppen", "uppgifterna obekräftade (senast: aldrig)"),),
+        trainings=Trainings(today, trainings_shown, 6, today - dt.timedelta(days=40), False),
+    )

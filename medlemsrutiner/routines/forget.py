@@ -1,0 +1,104 @@
+"""forget: erase one person everywhere, now (the right to erasure). Reads and writes the
+workbook, and deletes files from the outbox folder.
+
+The person is found by address or ID (`steps.forget`); their rows in Intresserade and
+Uppföljning are erased in one write; every letter in the outbox (and its dry-run folder) that
+was about them or to them is deleted: those labelled with their ID, and any other that
+mentions the address. The report names IDs, tabs and counts, never the address.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import email
+import email.policy
+from dataclasses import dataclass, field
+from email.message import EmailMessage
+from pathlib import Path
+
+from medlemsrutiner.adapters.workbook import Workbook
+from medlemsrutiner.config import Config
+from medlemsrutiner.sheet import cells, logbook
+from medlemsrutiner.sheet.schema import tables_from_grids
+from medlemsrutiner.steps.forget import Found, forget
+from medlemsrutiner.steps.records import read_records
+
+
+@dataclass
+class ForgetReport:
+    dry_run: bool
+    found: list[Found] = field(default_factory=list)
+    letters: list[Path] = field(default_factory=list)
+
+    def lines(self, tab_names: dict[str, str]) -> list[str]:
+        verb = "skulle raderas" if self.dry_run else "raderade"
+        if not self.found and not self.letters:
+            return ["Ingen rad och inget brev hittades (inget har ändrats)."]
+        out = []
+        for item in self.found:
+            who = f"ID {item.row_id}" if item.row_id is not None else f"rad {item.row}"
+            out.append(f"{who} i {tab_names[item.tab]}: personuppgifterna {verb}")
+        out.append(f"brev i utkorgen som {verb}: {len(self.letters)}")
+        return out
+
+
+def run_forget(
+    workbook: Workbook,
+    config: Config,
+    today: dt.date,
+    now: dt.datetime,
+    *,
+    email_address: str | None = None,
+    row_id: int | None = None,
+    dry_run: bool = False,
+) -> ForgetReport:
+    """Erase the person everywhere. `workbook` must already be entered (locked)."""
+    tables = tables_from_grids(workbook.read(), config.workbook.tab_names)
+    records = read_records(tables, today, config.settings)
+    forgetting = forget(records, today, email=email_address, row_id=row_id)
+    report = ForgetReport(dry_run=dry_run, found=list(forgetting.found))
+    ids = {item.row_id for item in forgetting.found if item.row_id is not None}
+    if row_id is not None:
+        ids.add(row_id)
+    report.letters = letters_about(config.mail.outbox, ids, email_address)
+    if dry_run:
+        return report
+    if forgetting.changes:
+        now_text = logbook.time_text(now, config.zone)
+        workbook.write([*forgetting.changes, *logbook.log_rows(forgetting.log, now_text)])
+    for path in report.letters:
+        path.unlink(missing_ok=True)
+    return report
+
+
+def letters_about(outbox: Path, ids: set[int], address: str | None) -> list[Path]:
+    """Every letter file under `outbox` labelled with one of `ids` or mentioning `address`."""
+    if not outbox.is_dir():
+        return []
+    wanted = address.strip().casefold() if address else None
+    labels = tuple(f"-ID{row_id}-" for row_id in ids)
+    found = []
+    for path in sorted(outbox.rglob("*")):
+        if not path.is_file() or not (path.name.endswith(".eml") or path.name.endswith(".tmp")):
+            continue
+        name = f"-{path.name.lstrip('.')}"
+        if any(label in name for label in labels) or (wanted and _mentions(path, wanted)):
+            found.append(path)
+    return found
+
+
+def _mentions(path: Path, address: str) -> bool:
+    """The letter names `address` in a header or a body part (decoded, case-insensitive)."""
+    data = path.read_bytes()
+    if address.encode("utf-8", "replace") in data.lower():
+        return True
+    message = email.message_from_bytes(data, policy=email.policy.default)
+    texts = [str(value) for value in message.values()]
+    if isinstance(message, EmailMessage):
+        for part in message.walk():
+            if part.get_content_maintype() == "text":
+                try:
+                    texts.append(str(part.get_content()))
+                except (LookupError, ValueError):
+                    continue
+    return any(address in cells.text(text).casefold() for text in texts)

@@ -1,0 +1,155 @@
+"""The weekly emails: the coordinator's summary and the training coordinator's letter. Reads the
+workbook, sends over the transport, and appends to Logg.
+
+At most once a week each: Logg records `… skickas` before the letter is handed to the transport
+and `… skickad` (or `… misslyckades`) after, and a run that finds either in the same ISO week
+sends nothing again — a run killed in between leaves the `skickas` row, and a person decides.
+The summary's retention chart goes in as an inline PNG (a Content-ID referenced from the HTML).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from medlemsrutiner.adapters.mail import Transport
+from medlemsrutiner.adapters.workbook import Workbook
+from medlemsrutiner.config import Config
+from medlemsrutiner.errors import EXIT_OK, EXIT_PARTIAL
+from medlemsrutiner.letters.render import OutgoingEmail, Renderer, build
+from medlemsrutiner.plan import Failed, Letter, Sent
+from medlemsrutiner.reports import statistics, weekly
+from medlemsrutiner.reports.chart import retention_png
+from medlemsrutiner.sheet import cells, logbook
+from medlemsrutiner.sheet.logbook import Action, LogEntry
+from medlemsrutiner.sheet.schema import tables_from_grids
+from medlemsrutiner.steps.records import read_records
+
+CHART = "andel-aktiva"
+
+
+@dataclass
+class WeeklyReport:
+    """What the weekly run did (no personal data: the letters go to the coordinators)."""
+
+    today: dt.date
+    dry_run: bool
+    sent: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    failed: list[tuple[str, str]] = field(default_factory=list)
+    """(letter, why) for each letter that did not go out."""
+    emails: list[OutgoingEmail] = field(default_factory=list)
+    todo: int = 0
+
+    @property
+    def exit_code(self) -> int:
+        return EXIT_PARTIAL if self.failed else EXIT_OK
+
+    def lines(self) -> list[str]:
+        what = "Provkörning" if self.dry_run else "Veckokörning"
+        out = [f"{what} {self.today.isoformat()} (vecka {self.today.isocalendar().week})"]
+        verb = "skulle skickas" if self.dry_run else "skickad"
+        out.extend(f"  {name}: {verb}" for name in self.sent)
+        out.extend(f"  {name}: redan skickad den här veckan" for name in self.skipped)
+        out.extend(f"  {name}: misslyckades ({reason})" for name, reason in self.failed)
+        out.append(f"  att göra i sammanfattningen: {self.todo}")
+        return out
+
+
+_NAMES = {"weekly_summary": "veckosammanfattning", "training_summary": "utbildningsbrev"}
+_MARKS = {
+    "weekly_summary": (Action.SUMMARY_SENDING, Action.SUMMARY_SENT, Action.SUMMARY_FAILED),
+    "training_summary": (Action.TRAINING_SENDING, Action.TRAINING_SENT, Action.TRAINING_FAILED),
+}
+
+
+def _sent_this_week(events: list[logbook.Event], kind: str, today: dt.date) -> bool:
+    sending, sent, _ = _MARKS[kind]
+    week = today.isocalendar()[:2]
+    return any(
+        event.action in (sending, sent) and event.time.date().isocalendar()[:2] == week
+        for event in events
+    )
+
+
+def run_weekly(
+    workbook: Workbook,
+    transport: Transport,
+    renderer: Renderer,
+    config: Config,
+    today: dt.date,
+    now: dt.datetime,
+    *,
+    dry_run: bool = False,
+) -> WeeklyReport:
+    """Send this week's summary (and the training coordinator's letter) unless already sent."""
+    settings = config.settings
+    tables = tables_from_grids(workbook.read(), config.workbook.tab_names)
+    records = read_records(tables, today, settings)
+    numbers = statistics.compute(records.followups, records.groups, today, settings)
+    summary = weekly.weekly_summary(records, tables["log"], numbers, today, settings)
+    report = WeeklyReport(today, dry_run, todo=summary.todo.count)
+    coordinator = config.coordinator
+    letters = [
+        Letter(
+            "weekly_summary",
+            config.language,
+            coordinator.email,
+            coordinator.name,
+            extra=(("summary", summary), ("chart", CHART)),
+            images=((CHART, retention_png(numbers)),),
+        )
+    ]
+    if config.training_coordinator is not None:
+        trainer = config.training_coordinator
+        letters.append(
+            Letter(
+                "training_summary",
+                config.language,
+                trainer.email,
+                trainer.name,
+                extra=(("summary", summary.trainings),),
+            )
+        )
+    events = logbook.events(tables["log"])
+    due = [letter for letter in letters if not _sent_this_week(events, letter.kind, today)]
+    report.skipped = [_NAMES[letter.kind] for letter in letters if letter not in due]
+    week = today.isocalendar().week
+    # Rendered before anything is written: a broken template stops the run with nothing marked.
+    rendered = [
+        (letter, build(renderer, letter, records.shared, config, now, f"vecka{week}-{letter.kind}"))
+        for letter in due
+    ]
+    if dry_run:
+        with transport:
+            for letter, email in rendered:
+                transport.send(email)
+                report.emails.append(email)
+                report.sent.append(_NAMES[letter.kind])
+        return report
+    if not rendered:
+        return report
+    now_text = logbook.time_text(now, config.zone)
+    with transport:
+        workbook.write(
+            logbook.log_rows(
+                [LogEntry(_MARKS[letter.kind][0], None) for letter, _ in rendered], now_text
+            )
+        )
+        outcomes: list[LogEntry] = []
+        for letter, email in rendered:
+            _, sent, failed = _MARKS[letter.kind]
+            outcome = transport.send(email)
+            if isinstance(outcome, Sent):
+                report.sent.append(_NAMES[letter.kind])
+                report.emails.append(email)
+                outcomes.append(LogEntry(sent, None, "", 1))
+            else:
+                reason = (
+                    cells.redact(outcome.reason) if isinstance(outcome, Failed) else "inte skickat"
+                )
+                report.failed.append((_NAMES[letter.kind], reason))
+                maybe = isinstance(outcome, Failed) and outcome.maybe_sent
+                outcomes.append(LogEntry(failed, None, reason, 1 if maybe else 0))
+    workbook.write(logbook.log_rows(outcomes, now_text))
+    return report

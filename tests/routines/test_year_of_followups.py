@@ -1,0 +1,339 @@
+"""330 consecutive days of the whole routine, checked against a ground truth kept by the test.
+
+A simulated coordinator types into the workbook as people do — arrivals with typos, duplicates
+and invalid addresses, calls, referrals (to groups, alternatives, misspelt or inactive groups),
+declines, follow-up calls with results, consents typed and withdrawn, people never followed up —
+and the daily run goes every day with `today` stepping. The simulation remembers what it typed
+and what the outbox received, and from that alone computes, every day, when each row's personal
+data must be gone, and at the end the statistics. The test then asserts:
+
+* no personal data of anyone past their erasure date, in any tab, and none erased early;
+* consented people kept until their consent ends and not a day longer;
+* exactly one re-engagement letter per `Inte aktiv`, none for anyone else;
+* the Statistik tab equals the statistics computed here;
+* Logg and the run's report never contain a name, an address or a phone number.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import random
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from medlemsrutiner.adapters.outbox import Outbox
+from medlemsrutiner.letters.render import Renderer
+from medlemsrutiner.routines.daily import run_daily
+from tests.fakes.memory_workbook import Grids, MemoryWorkbook
+from tests.simulation import simulation_groups
+from tests.support import REPO, TAB_NAMES, make_config, workbook_grids
+
+START = dt.date(2026, 1, 5)
+DAYS = 330
+GROUPS = {"Centrumgruppen": "Centrumgruppen", "skrivargruppen": "Skrivargruppen",
+          "Studentgruppen": "Studentgruppen"}  # fmt: skip
+ALTERNATIVES = {"Blixtaktioner": "Blixtaktioner", "webbaktioner": "Webbaktioner",
+                "på egen hand": "På egen hand"}  # fmt: skip
+RESULTS = {"Aktiv": "Aktiv", "aktiv": "Aktiv", "Inte aktiv": "Inte aktiv",
+           "inaktiv": "Inte aktiv", "Ej nådd": "Ej nådd"}  # fmt: skip
+OUTCOMES = ("Avböjt", "Ej nådd")
+NOT_USABLE = ("Centrumgrupen", "Vilande gruppen")  # a typo and an inactive group
+
+
+def months_later(day: dt.date, months: int) -> dt.date:
+    total = day.month - 1 + months
+    year, month = day.year + total // 12, total % 12 + 1
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+@dataclass
+class Row:
+    """One row the coordinator typed into Intresserade, and what became of it."""
+
+    n: int
+    email: str
+    arrived: dt.date
+    valid: bool
+    consent: dt.date | None = None
+    consent_cleared: dt.date | None = None
+    row_id: int | None = None
+    called: dt.date | None = None
+    referral: str | None = None
+    introduced: dt.date | None = None
+    followed_up: dt.date | None = None
+    result: str | None = None
+    followup_consent: dt.date | None = None
+    followup_consent_cleared: dt.date | None = None
+
+    @property
+    def name(self) -> str:
+        return f"Sim{self.n} Testsson"
+
+    def active_consent(self, today: dt.date, in_followup: bool) -> dt.date | None:
+        if in_followup and self.followup_consent is not None:
+            cleared = self.followup_consent_cleared
+            return self.followup_consent if cleared is None or cleared > today else None
+        if self.consent is None:
+            return None
+        cleared = self.consent_cleared
+        if cleared is not None and cleared <= today:
+            return None
+        return self.consent
+
+    def deadline(self, today: dt.date) -> dt.date:
+        """The last day the row's personal data may still be there is the day before this."""
+        if self.introduced is None:
+            normal = self.arrived + dt.timedelta(days=180)
+            if self.referral in OUTCOMES and self.called is not None:
+                normal = min(normal, self.called + dt.timedelta(days=30))
+            consent = self.active_consent(today, in_followup=False)
+        else:
+            normal = self.introduced + dt.timedelta(weeks=16)
+            if self.result is not None and self.followed_up is not None:
+                normal = min(normal, self.followed_up + dt.timedelta(days=7))
+            consent = self.active_consent(today, in_followup=True)
+        return max(normal, months_later(consent, 24)) if consent else normal
+
+    def final_result(self, today: dt.date) -> str | None:
+        if self.result is not None:
+            return self.result
+        if self.introduced is not None and today >= self.introduced + dt.timedelta(weeks=16):
+            return "Ej uppföljd"
+        return None
+
+
+def _col(grid: list[list[Any]]) -> dict[str, int]:
+    return {str(h): i for i, h in enumerate(grid[0])}
+
+
+def _get(row: list[Any], index: int) -> Any:
+    return row[index] if index < len(row) else None
+
+
+def _put(row: list[Any], index: int, value: Any) -> None:
+    while len(row) <= index:
+        row.append(None)
+    row[index] = value
+
+
+class Coordinator:
+    """Types into the workbook's grids the way a coordinator would; remembers what it typed."""
+
+    def __init__(self, seed: int) -> None:
+        self.rng = random.Random(seed)
+        self.rows: dict[int, Row] = {}
+        self.by_name: dict[str, Row] = {}
+
+    def arrive(self, grids: Grids, day: dt.date) -> None:
+        rng, sheet = self.rng, grids["Intresserade"]
+        col = _col(sheet)
+        for _ in range(rng.choice((0, 1, 1, 1, 2))):
+            n = len(self.rows) + 1
+            email, valid = f"sim{n}@example.se", rng.random() > 0.05
+            if self.rows and rng.random() < 0.05:  # registered twice
+                email = rng.choice(list(self.rows.values())).email
+            row = Row(n, email, day, valid)
+            if rng.random() < 0.05:  # a member who agreed long ago to be kept in touch with
+                row.consent = day - dt.timedelta(days=rng.randint(400, 600))
+            self.rows[n] = row
+            self.by_name[row.name] = row
+            cells: list[Any] = [None] * len(sheet[0])
+            _put(cells, col["Registrerad"], rng.choice((None, day, day.isoformat())))
+            _put(cells, col["Namn"], row.name)
+            _put(cells, col["E-post"], email if valid else email.replace("@", " at "))
+            _put(cells, col["Telefon"], f"070-174 06 {10 + n % 80:02d}")
+            _put(cells, col["Språk"], rng.choice((None, "sv", "en")))
+            _put(cells, col["Samtycke"], row.consent)
+            sheet.append(cells)
+
+    def work(self, grids: Grids, day: dt.date) -> None:
+        rng = self.rng
+        sheet = grids["Intresserade"]
+        col = _col(sheet)
+        for cells in sheet[1:]:
+            row = self.by_name.get(str(_get(cells, col["Namn"])))
+            if row is None:
+                continue
+            if row.consent is not None and row.consent_cleared is None and rng.random() < 0.01:
+                row.consent_cleared = day
+                _put(cells, col["Samtycke"], None)
+            if row.called is not None or (day - row.arrived).days < 1 or rng.random() > 0.25:
+                continue
+            if rng.random() < 0.15:
+                continue  # never called: the row goes stale
+            weights = (6, 2, 2, 1, 1)
+            kinds = (list(GROUPS), list(ALTERNATIVES), list(OUTCOMES), list(NOT_USABLE), [None])
+            choice = rng.choice(rng.choices(kinds, weights=weights)[0])
+            row.called, row.referral = day, choice
+            _put(cells, col["Samtal"], day)
+            _put(cells, col["Hänvisad till"], choice)
+        followups = grids["Uppföljning"]
+        fcol = _col(followups)
+        for cells in followups[1:]:
+            row = self.by_name.get(str(_get(cells, fcol["Namn"])))
+            if row is None:
+                continue
+            if (
+                row.followup_consent is not None
+                and row.followup_consent_cleared is None
+                and rng.random() < 0.02
+            ):
+                row.followup_consent_cleared = day
+                _put(cells, fcol["Samtycke"], None)
+            start = _get(cells, fcol["Följ upp från"])
+            if row.followed_up is not None or not isinstance(start, dt.date) or day < start:
+                continue
+            if row.n % 9 == 0 or rng.random() > 0.12:
+                continue  # every ninth person is never followed up
+            row.followed_up = day
+            _put(cells, fcol["Uppföljning"], day)
+            if rng.random() < 0.95:
+                typed = rng.choice(list(RESULTS))
+                row.result = RESULTS[typed]
+                _put(cells, fcol["Resultat"], typed)
+            if rng.random() < 0.15:
+                row.followup_consent = day - dt.timedelta(days=rng.randint(500, 700))
+                _put(cells, fcol["Samtycke"], row.followup_consent)
+        if rng.random() < 0.1:  # the coordinator sorts the sheet
+            header, body = sheet[0], sheet[1:]
+            rng.shuffle(body)
+            grids["Intresserade"] = [header, *body]
+
+    def learn(
+        self, grids: Grids, letters: list[str], day: dt.date, reengaged: Counter[int]
+    ) -> None:
+        """After the run: the IDs the rows got, the letters that went out."""
+        sheet = grids["Intresserade"]
+        col = _col(sheet)
+        for cells in sheet[1:]:
+            row = self.by_name.get(str(_get(cells, col["Namn"])))
+            if row is not None and isinstance(_get(cells, col["ID"]), int):
+                row.row_id = _get(cells, col["ID"])
+        by_id = {row.row_id: row for row in self.rows.values() if row.row_id is not None}
+        for label in letters:
+            if "-Grupp-" in label:
+                continue  # a reminder to a group's contact person
+            match = re.search(r"-ID(\d+)-(\w+)\.eml$", label)
+            assert match, label
+            row_id, kind = int(match[1]), match[2]
+            if kind in ("introduction_newcomer", "alternatives"):
+                by_id[row_id].introduced = day
+            if kind == "reengagement":
+                reengaged[row_id] += 1
+
+
+def _present(grids: Grids) -> set[str]:
+    """Every name still written somewhere in the workbook."""
+    return {
+        str(value)
+        for grid in grids.values()
+        for cells in grid
+        for value in cells
+        if isinstance(value, str) and value.startswith("Sim")
+    }
+
+
+PERSONAL = re.compile(r"Sim\d+|@example\.se|070-174|0701740|\+46")
+
+
+@pytest.mark.slow
+def test_a_year_of_the_routine_keeps_every_promise_about_personal_data(tmp_path: Path) -> None:
+    config = make_config(tmp_path, start_date=START)
+    groups = [g for g in simulation_groups() if g["group"] != "Vilande gruppen"]
+    groups.append({"group": "Vilande gruppen", "contact": "K", "email": "v@example.org",
+                   "active": "nej"})  # fmt: skip
+    workbook = MemoryWorkbook(workbook_grids(groups=groups), TAB_NAMES)
+    renderer = Renderer(REPO / "templates")
+    coordinator = Coordinator(seed=330)
+    outbox = tmp_path / "outbox"
+    seen: set[str] = set()
+    reengaged: Counter[int] = Counter()
+    problems: list[str] = []
+    kept_by_consent: set[int] = set()
+
+    for offset in range(DAYS):
+        day = START + dt.timedelta(days=offset)
+        coordinator.work(workbook.grids, day)
+        coordinator.arrive(workbook.grids, day)
+        now = dt.datetime.combine(day, dt.time(7, 0), tzinfo=config.zone)
+        with workbook:
+            report = run_daily(workbook, Outbox(outbox, now), renderer, config, day, now)
+        for line in report.lines():
+            if PERSONAL.search(line):
+                problems.append(f"{day}: the report shows personal data: {line}")
+        new = sorted({p.name for p in outbox.glob("*.eml")} - seen) if outbox.exists() else []
+        seen.update(new)
+        coordinator.learn(workbook.grids, new, day, reengaged)
+
+        present = _present(workbook.grids)
+        for row in coordinator.rows.values():
+            deadline = row.deadline(day)
+            there = row.name in present
+            if there and day >= deadline:
+                problems.append(f"{day}: Sim{row.n} still there, due for erasure {deadline}")
+            if not there and day < deadline:
+                problems.append(f"{day}: Sim{row.n} erased early (due {deadline})")
+            consent = row.active_consent(day, in_followup=row.introduced is not None)
+            if there and consent is not None and day >= deadline - dt.timedelta(days=1):
+                kept_by_consent.add(row.n)
+        assert not problems, "\n".join(problems[:20])
+
+    rows = coordinator.rows.values()
+    # The simulation really exercised what it claims to.
+    assert len(rows) > 250
+    assert sum(row.introduced is not None for row in rows) > 100
+    assert sum(row.final_result(day) == "Ej uppföljd" for row in rows) > 5
+    assert sum(row.consent_cleared is not None or row.followup_consent_cleared is not None
+               for row in rows) >= 1  # fmt: skip
+    assert kept_by_consent, "no consent ever kept anyone until its end"
+
+    # Exactly one re-engagement letter per Inte aktiv, none for anyone else.
+    expected = {row.row_id for row in rows if row.result == "Inte aktiv"}
+    assert expected and set(reengaged) == expected
+    assert set(reengaged.values()) == {1}
+
+    # The Statistik tab equals the statistics computed from what the simulation knows.
+    truth: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0] * 6)
+    year_ago = months_later(day, -12)
+    for row in rows:
+        if row.introduced is None or row.referral is None:
+            continue
+        group = {**GROUPS, **ALTERNATIVES}[row.referral]
+        result = row.final_result(day)
+        counts = [
+            1,
+            int(result in ("Aktiv", "Inte aktiv", "Ej nådd")),
+            int(result == "Aktiv"),
+            int(result == "Inte aktiv"),
+            int(result == "Ej nådd"),
+            int(result == "Ej uppföljd"),
+        ]
+        quarter = f"{row.introduced.year} Q{(row.introduced.month - 1) // 3 + 1}"
+        keys = [(quarter, group), (quarter, "Totalt")]
+        if row.introduced > year_ago:
+            keys += [("Senaste 12 mån", group), ("Senaste 12 mån", "Totalt")]
+        for key in keys:
+            truth[key] = [a + b for a, b in zip(truth[key], counts, strict=True)]
+    statistik = workbook.tab("Statistik")
+    written = {
+        (r["Kvartal"], r["Grupp"]): [
+            r[h] for h in ("Hänvisade", "Uppföljda", "Aktiva", "Inte aktiva", "Ej nådda",
+                           "Ej uppföljda")
+        ]
+        for r in statistik
+    }  # fmt: skip
+    assert written == dict(truth)
+    for r in statistik:
+        active, not_active = r["Aktiva"], r["Inte aktiva"]
+        share = active / (active + not_active) if active + not_active else None
+        assert r["Andel aktiva"] == (round(share, 4) if share is not None else None)
+
+    # Logg never holds a name, an address or a phone number.
+    logg = "\n".join(" ".join(str(v) for v in row.values()) for row in workbook.tab("Logg"))
+    assert not PERSONAL.search(logg)
