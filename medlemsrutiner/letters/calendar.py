@@ -10,6 +10,7 @@ the newcomer's calendar instead of adding it twice.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import re
 from zoneinfo import ZoneInfo
@@ -77,9 +78,19 @@ def training_ics(training: Training, zone: ZoneInfo, now: dt.datetime, organiser
     if training.signup.startswith(("http://", "https://")):
         event.add("url", training.signup)
     event.add("organizer", f"mailto:{organiser}")
+    if clock is not None:
+        calendar.add_component(_vtimezone(zone.key, training.date.year))
     calendar.add_component(event)
-    calendar.add_missing_timezones()
     return str(calendar.to_ical().decode("utf-8"))
+
+
+@functools.lru_cache(maxsize=16)
+def _vtimezone(tzid: str, year: int) -> icalendar.Timezone:
+    """The zone's rules around `year` only: complete for the event, and small (the default
+    range of 1970-2038 makes every invitation kilobytes long and slow to build)."""
+    return icalendar.Timezone.from_tzinfo(
+        ZoneInfo(tzid), tzid, dt.date(year - 1, 1, 1), dt.date(year + 2, 1, 1)
+    )
 
 
 def file_name(training: Training) -> str:
