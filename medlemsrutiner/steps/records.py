@@ -459,11 +459,12 @@ def mark_duplicates(
     first: dict[str, int] = {}
     for followup in followups:
         if followup.email and followup.id is not None and not followup.erased:
-            first[followup.email] = min(first.get(followup.email, followup.id), followup.id)
+            key = cells.email_key(followup.email)
+            first[key] = min(first.get(key, followup.id), followup.id)
     owners: dict[int, int | None] = {}
     for newcomer in sorted((n for n in newcomers if n.usable and n.email), key=lambda n: n.id or 0):
         assert newcomer.email is not None and newcomer.id is not None
-        owner = first.setdefault(newcomer.email, newcomer.id)
+        owner = first.setdefault(cells.email_key(newcomer.email), newcomer.id)
         owners[id(newcomer)] = owner if owner != newcomer.id else None
     return tuple(
         dataclasses.replace(n, duplicate_of=owners.get(id(n)))
