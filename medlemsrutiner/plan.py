@@ -84,13 +84,17 @@ class Training:
     place: str
     signup: str
     description: str
+    title_en: str = ""
+    description_en: str = ""
 
 
 @dataclass(frozen=True)
 class Shared:
-    """What every letter of the run shows: the Texter texts and the upcoming trainings."""
+    """What every letter of the run shows: the Texter texts (Swedish, and English for English
+    letters) and the upcoming trainings."""
 
     texts: Mapping[str, str]
+    texts_en: Mapping[str, str]
     trainings: tuple[Training, ...]
     alternatives: tuple[tuple[Alternative, str], ...] = tuple(ALTERNATIVE_LINKS.items())
 

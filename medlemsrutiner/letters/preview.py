@@ -52,6 +52,14 @@ def sample_shared(today: dt.date) -> Shared:
             "aktuell_aktion_länk": "https://example.org/aktion",
             "signatur": "",
         },
+        texts_en={
+            "lokal_information": "(Sample text) About twenty of us are active in Exempelstad; "
+            "we meet on the first Tuesday of every month at Exempelgatan 1.",
+            "aktuell_aktion": "(Sample text) Sign for the invented prisoner Exempel "
+            "Exempelsdóttir.",
+            "aktuell_aktion_länk": "",
+            "signatur": "",
+        },
         trainings=(
             Training(
                 date=today + dt.timedelta(days=12),
@@ -60,6 +68,8 @@ def sample_shared(today: dt.date) -> Shared:
                 place="Exempelgatan 1, Exempelstad",
                 signup="https://example.org/anmalan",
                 description="Om Amnesty, hur vi arbetar och hur du kan vara med.",
+                title_en="Basic training for new members (sample)",
+                description_en="About Amnesty, how we work and how you can take part.",
             ),
             Training(
                 date=today + dt.timedelta(days=33),

@@ -27,7 +27,12 @@ from jinja2.sandbox import SandboxedEnvironment
 from medlemsrutiner.config import Config
 from medlemsrutiner.errors import TemplateError
 from medlemsrutiner.plan import LETTER_KINDS, Letter, Shared
-from medlemsrutiner.sheet.words import LANGUAGES, TEXT_KEYS, Alternative
+from medlemsrutiner.sheet.words import (
+    LANGUAGE_NEUTRAL_TEXT_KEYS,
+    LANGUAGES,
+    TEXT_KEYS,
+    Alternative,
+)
 
 PARTS = ("subject.txt", "body.txt", "body.html")
 
@@ -150,6 +155,37 @@ def _header_address(address: str) -> str:
         return address
 
 
+def texts_for(language: str, shared: Shared) -> dict[str, str]:
+    """The Texter texts a letter in `language` shows: Swedish letters `Text`, English letters
+    `Text (en)` — empty when there is none, so the paragraph is left out, never shown in
+    Swedish. Only the keys that read the same in every language (a link) fall back to `Text`."""
+    swedish = dict.fromkeys(TEXT_KEYS, "") | dict(shared.texts)
+    if language == "sv":
+        return swedish
+    english = dict.fromkeys(TEXT_KEYS, "") | dict(shared.texts_en)
+    for key in LANGUAGE_NEUTRAL_TEXT_KEYS:
+        english[key] = english[key] or swedish[key]
+    return english
+
+
+def trainings_for(language: str, shared: Shared) -> list[dict[str, Any]]:
+    """The upcoming trainings as a letter in `language` shows them: an English letter gives the
+    English title and description; without an English title the title stays as it is (it
+    names the training), and a Swedish description is left out."""
+    english = language != "sv"
+    return [
+        {
+            "date": training.date,
+            "time": training.time,
+            "title": (training.title_en or training.title) if english else training.title,
+            "place": training.place,
+            "signup": training.signup,
+            "description": training.description_en if english else training.description,
+        }
+        for training in shared.trainings
+    ]
+
+
 def context(letter: Letter, shared: Shared, config: Config) -> dict[str, Any]:
     """What a template may use. Letter-specific values plus the run's shared ones."""
     chosen = letter.chosen
@@ -157,8 +193,8 @@ def context(letter: Letter, shared: Shared, config: Config) -> dict[str, Any]:
         "language": letter.language,
         "organisation": config.coordinator.organisation,
         "coordinator": config.coordinator,
-        "texts": dict.fromkeys(TEXT_KEYS, "") | dict(shared.texts),
-        "trainings": list(shared.trainings),
+        "texts": texts_for(letter.language, shared),
+        "trainings": trainings_for(letter.language, shared),
         "newcomer": letter.newcomer,
         "group": letter.group,
         "recipient_name": letter.to_name,

@@ -11,13 +11,23 @@ from __future__ import annotations
 import enum
 from collections.abc import Mapping
 
-# Keys of the Texter tab that the templates use; missing ones render as empty.
-TEXT_KEYS: tuple[str, ...] = (
-    "lokal_information",
-    "aktuell_aktion",
-    "aktuell_aktion_länk",
-    "signatur",
-)
+TEXT_EXPLANATIONS: Mapping[str, str] = {
+    "lokal_information": "Ett stycke om vad som händer lokalt. Visas i välkomstbrevet.",
+    "aktuell_aktion": "En aktuell aktion att delta i direkt. Visas i välkomstbrevet.",
+    "aktuell_aktion_länk": "Länken till den aktuella aktionen. Visas under aktionen i "
+    "välkomstbrevet.",
+    "signatur": "Ersätter underskriften (namn, uppdrag, e-post, telefon) i alla brev. Tom = "
+    "uppgifterna från konfigurationen.",
+}
+"""Every key of the Texter tab that the templates use, with where it appears (Swedish, written
+into Texter's Förklaring column by init_workbook). A key that is missing renders as empty and
+its paragraph is left out."""
+
+TEXT_KEYS: tuple[str, ...] = tuple(TEXT_EXPLANATIONS)
+
+LANGUAGE_NEUTRAL_TEXT_KEYS: tuple[str, ...] = ("aktuell_aktion_länk",)
+"""Texter keys that read the same in every language (a link): an English letter uses `Text`
+when `Text (en)` is empty. Every other key is left out of an English letter without English."""
 
 
 class Alternative(enum.Enum):
