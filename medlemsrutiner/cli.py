@@ -58,7 +58,7 @@ def _config_option(command: Callable[P, R]) -> Callable[P, R]:
     )(command)
 
 
-class _Day(click.ParamType):
+class _Day(click.ParamType[dt.datetime]):
     """A date typed as ÅÅÅÅ-MM-DD, with a Swedish message when it is not one."""
 
     name = "datum"

@@ -115,7 +115,6 @@ def install() -> None:
     """Make click write its own texts in Swedish (in this process)."""
     for name in _CLICK_MODULES:
         module = importlib.import_module(name)
-        if hasattr(module, "_"):
-            module._ = gettext
-        if hasattr(module, "ngettext"):
-            module.ngettext = ngettext
+        for attribute, swedish in (("_", gettext), ("ngettext", ngettext)):
+            if hasattr(module, attribute):
+                setattr(module, attribute, swedish)

@@ -29,13 +29,15 @@ ENGLISH_TEXTS = {
     "aktuell_aktion": "Right now we are collecting names for a jailed journalist. Sign!",
     "signatur": "Kim Exempelsson\nMembership coordinator, Amnesty Exempelstad",
 }
-TRAINING = {
+TITLE = "Grundutbildning för nya"
+DESCRIPTION = "Amnestys historia, arbetssätt och hur du kommer igång."
+TRAINING: dict[str, Any] = {
     "date": TODAY + dt.timedelta(days=9),
     "time": "18.00–20.00",
-    "title": "Grundutbildning för nya",
+    "title": TITLE,
     "place": "Exempelgatan 1",
     "signup": "kurs@example.org",
-    "description": "Amnestys historia, arbetssätt och hur du kommer igång.",
+    "description": DESCRIPTION,
 }
 TRAINING_EN = {
     "title_en": "Basic training for newcomers",
@@ -99,7 +101,7 @@ def test_without_english_texts_an_english_letter_leaves_those_paragraphs_out(
 ) -> None:
     text, html = welcome_letter(config, english_texts=False)
     for body in (text, html):
-        for swedish in (*SWEDISH_TEXTS.values(), TRAINING["description"]):
+        for swedish in (*SWEDISH_TEXTS.values(), DESCRIPTION):
             assert swedish.split("\n")[-1] not in body
         assert "Would you like to do something right away?" not in body
         assert "Membership coordinator, Amnesty Exempelstad" in body  # the default signature
@@ -123,5 +125,5 @@ def test_a_swedish_letter_keeps_the_swedish_texts(config: Config) -> None:
     plain = body.get_body(("plain",))
     assert plain is not None
     content = plain.get_content()
-    assert SWEDISH_TEXTS["lokal_information"] in content and TRAINING["description"] in content
+    assert SWEDISH_TEXTS["lokal_information"] in content and DESCRIPTION in content
     assert ENGLISH_TEXTS["lokal_information"] not in content
