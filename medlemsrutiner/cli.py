@@ -228,11 +228,15 @@ def check_setup(config_path: Path) -> None:
 )
 @_translate_errors
 def preview_emails(config_path: Path, out: Path) -> None:
-    """Skriv varje brevmall, på svenska och engelska och med påhittade uppgifter, som
-    HTML-filer att titta på i en webbläsare. Ändrar ingenting i arbetsboken."""
+    """Skriv varje brev, på svenska och engelska, som HTML-filer att titta på i en webbläsare:
+    med texterna och utbildningarna i arbetsboken (eller exempeltexter om den inte går att
+    läsa) och påhittade personer. Ändrar ingenting i arbetsboken."""
     from medlemsrutiner.letters.preview import write_preview
+    from medlemsrutiner.routines.preview import preview_texts
 
     config = load_config(config_path)
-    _, now = clock(config, None)
-    index = write_preview(config, Renderer(config.mail.templates), out, now)
+    today, now = clock(config, None)
+    texts = preview_texts(config, lambda: open_workbook(config, os.environ), today)
+    click.echo(texts.source)
+    index = write_preview(config, Renderer(config.mail.templates), out, now, texts.shared)
     click.echo(f"Öppna {index} i en webbläsare.")
