@@ -275,6 +275,8 @@ def demo_rows(today: dt.date, seed: int = 2026) -> dict[str, list[Row]]:
             "place": "Biblioteket, sal 2",
             "signup": "kurs@example.org",
             "description": "Planera en manifestation från idé till genomförande.",
+            "title_en": "Campaign workshop",
+            "description_en": "Plan a demonstration from the first idea to the day itself.",
         },
         {
             "date": today + days(40),
@@ -283,6 +285,8 @@ def demo_rows(today: dt.date, seed: int = 2026) -> dict[str, list[Row]]:
             "place": "Café Exemplet",
             "signup": "",
             "description": "Ingen anmälan behövs.",
+            "title_en": "Write for Rights: letter-writing evening",
+            "description_en": "No need to sign up.",
         },
     ]
     return {

@@ -40,9 +40,9 @@ class Alternative(enum.Enum):
 
 
 ALTERNATIVE_LINKS: Mapping[Alternative, str] = {
-    Alternative.NEW_GROUP: "http://aktivism.amnesty.se/grupper-och-distrikt/starta-en-ny-grupp/",
-    Alternative.FLASH_ACTIONS: "http://aktivism.amnesty.se/arbetsformer/blixtaktioner/",
-    Alternative.ON_YOUR_OWN: "http://aktivism.amnesty.se/arbetsformer/agera-pa-egen-hand/",
+    Alternative.NEW_GROUP: "https://aktivism.amnesty.se/grupper-och-distrikt/starta-en-ny-grupp/",
+    Alternative.FLASH_ACTIONS: "https://aktivism.amnesty.se/arbetsformer/blixtaktioner/",
+    Alternative.ON_YOUR_OWN: "https://aktivism.amnesty.se/arbetsformer/agera-pa-egen-hand/",
     Alternative.WEB_ACTIONS: "https://www.amnesty.se/engagera-dig/agera/aktioner/",
 }
 
