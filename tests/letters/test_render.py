@@ -211,7 +211,9 @@ def test_long_dates_are_written_out_in_each_language() -> None:
 
 def test_every_link_to_the_alternatives_is_https(config: Config, renderer: Renderer) -> None:
     letter, shared = sample(config, "alternatives")
+    text, html = parts(parse(build(renderer, letter, shared, config, NOW, "x").data))
     assert all(link.startswith("https://") for _, link in shared.alternatives)
+    assert "http://" not in text and "http://" not in html
 
 
 def test_a_training_whose_title_has_a_colon_gives_one_colon_per_line_in_plain_text(
