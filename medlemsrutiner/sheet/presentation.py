@@ -27,7 +27,7 @@ FIRST_DATA_ROW = 2
 """Row 1 holds the headers (1-based, as people count rows)."""
 
 _KIND_WIDTHS: Mapping[str, int] = {
-    "date": 12,
+    "date": 13,
     "id": 6,
     "email": 30,
     "phone": 15,
@@ -40,7 +40,7 @@ _KIND_WIDTHS: Mapping[str, int] = {
 _WIDTHS: Mapping[tuple[str, str], int] = {
     ("newcomers", "name"): 24,
     ("newcomers", "town"): 14,
-    ("newcomers", "interests"): 24,
+    ("newcomers", "interests"): 30,
     ("newcomers", "referred_to"): 20,
     ("newcomers", "status"): 60,
     ("newcomers", "note"): 36,
@@ -105,7 +105,7 @@ def text_lines(text: str, width: int) -> int:
     An estimate that errs towards one line too many: a row a little too high is better than
     the end of a Status cut off.
     """
-    per_line = max(4, int(width * 1.1) - 1)
+    per_line = max(4, int(width * 1.2) - 1)
     return sum(max(1, len(textwrap.wrap(part, per_line))) for part in text.split("\n"))
 
 

@@ -364,7 +364,7 @@ def test_a_run_keeps_the_look_and_gives_what_it_writes_its_column_format(path: P
     tabs = {TAB_NAMES[tab.key]: tab.headers for tab in TABS}
     with XlsxWorkbook(path, TAB_NAMES) as workbook:
         workbook.ensure_tabs(tabs)
-    long_status = "Välkomstbrev skickat 2026-11-24. " + "FÖRSENAT: ring (senast 2026-11-01). " * 3
+    long_status = "Välkomstbrev skickat 2026-11-24. " + "FÖRSENAT: ring (senast 2026-11-01). " * 4
     with XlsxWorkbook(path, TAB_NAMES) as workbook:
         workbook.write(
             [
