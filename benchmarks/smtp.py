@@ -33,7 +33,7 @@ NOW = dt.datetime(2026, 11, 24, 7, 0, tzinfo=dt.timezone(dt.timedelta(hours=1)))
 def letters(config: Config) -> list[OutgoingEmail]:
     """EMAILS welcome letters to invented people, rendered as a run renders them."""
     renderer = Renderer(REPO / "templates")
-    shared = Shared(texts={}, texts_en={}, trainings=())
+    shared = Shared(texts={}, trainings=())
     emails = []
     for number in range(EMAILS):
         person = Person(

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 from medlemsrutiner.sheet import cells, stamps
@@ -94,9 +94,9 @@ class Shared:
     letters) and the upcoming trainings."""
 
     texts: Mapping[str, str]
-    texts_en: Mapping[str, str]
     trainings: tuple[Training, ...]
     alternatives: tuple[tuple[Alternative, str], ...] = tuple(ALTERNATIVE_LINKS.items())
+    texts_en: Mapping[str, str] = field(default_factory=dict)
 
 
 # --- Letters and deliveries ------------------------------------------------------------------

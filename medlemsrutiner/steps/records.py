@@ -384,6 +384,7 @@ def read_records(tables: Tables, today: dt.date, settings: Settings) -> Records:
         tables["trainings"], today, settings.routine.trainings_in_letters
     )
     flags.extend(training_flags)
+    texts, texts_en = read_texts(tables["texts"])
     newcomers = [
         parse_newcomer(row, record, today, settings, groups)
         for row, record in rows_of(tables["newcomers"])
@@ -431,7 +432,7 @@ def read_records(tables: Tables, today: dt.date, settings: Settings) -> Records:
         newcomers=mark_duplicates(newcomers, followups),
         followups=tuple(followups),
         groups=groups,
-        shared=Shared(*read_texts(tables["texts"]), trainings=trainings),
+        shared=Shared(texts=texts, trainings=trainings, texts_en=texts_en),
         flags=tuple(flags),
         first_writes=tuple(first_writes),
         log=tuple(log),

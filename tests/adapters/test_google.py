@@ -18,9 +18,10 @@ from medlemsrutiner.adapters.outbox import Outbox
 from medlemsrutiner.errors import EXIT_NOTHING_DONE, WorkbookError
 from medlemsrutiner.letters.render import Renderer
 from medlemsrutiner.routines.daily import run_daily
-from medlemsrutiner.routines.setup import check_setup, exit_code
+from medlemsrutiner.routines.setup import check_setup, exit_code, fill_texts
 from medlemsrutiner.sheet import presentation as look
 from medlemsrutiner.sheet.schema import TABS
+from medlemsrutiner.sheet.words import TEXT_KEYS
 from tests.adapters.harness import GoogleHarness
 from tests.fakes.sheets_api import FakeSheetsApi, RecordedRequest
 from tests.support import (
@@ -369,6 +370,22 @@ def test_init_gives_the_sheet_the_same_look_as_the_local_workbook(
     colours = [r["booleanRule"]["format"]["backgroundColor"] for r in rules]
     assert round(colours[0]["red"] * 255) == 0xF4 and round(colours[1]["blue"] * 255) == 0xB2
     assert len(api.conditional_formats(sid, "Uppföljning")) == 3
+
+
+def test_init_fills_texter_in_a_google_sheet_and_keeps_what_is_there(
+    api: FakeSheetsApi, harness: GoogleHarness
+) -> None:
+    harness.seed(workbook_grids(texts=[{"key": "signatur", "text": "Hälsningar"}]))
+    workbook = harness.workbook()
+    workbook.ensure_tabs({TAB_NAMES[tab.key]: tab.headers for tab in TABS})
+    added = fill_texts(workbook, harness.config)
+    assert "texten lokal_information i Texter" in added and "förklaringar i Texter" in added
+    rows = harness.tab("Texter")
+    by_key = {row["Nyckel"]: row for row in rows}
+    assert set(by_key) == set(TEXT_KEYS)
+    assert by_key["signatur"]["Text"] == "Hälsningar"
+    assert all(row["Förklaring"] for row in rows)
+    assert fill_texts(harness.workbook(), harness.config) == []
 
 
 def test_init_puts_the_status_colours_back_first_and_keeps_a_persons_own_rule(

@@ -91,7 +91,7 @@ def test_swedish_letters_keep_a_with_ring_and_umlauts_everywhere(
 ) -> None:
     person = Person("Åsa Öberg-Ängström", "asa@example.se", "", "Västerås", "", "sv")
     letter = Letter("welcome", "sv", person.email, person.name, person)
-    message = parse(build(renderer, letter, Shared({}, {}, ()), config, NOW, "x").data)
+    message = parse(build(renderer, letter, Shared({}, ()), config, NOW, "x").data)
     text, html = parts(message)
     assert message["Subject"] == "Välkommen till Amnesty Exempelstad!"
     assert str(message["To"]) == "Åsa Öberg-Ängström <asa@example.se>"
@@ -110,7 +110,7 @@ def test_html_escapes_what_people_typed_and_text_keeps_it_as_typed(
 ) -> None:
     person = Person('<script>alert("x")</script> & Co', "a@example.se", "", "", "", "sv")
     letter = Letter("welcome", "sv", person.email, person.name, person)
-    text, html = parts(parse(build(renderer, letter, Shared({}, {}, ()), config, NOW, "x").data))
+    text, html = parts(parse(build(renderer, letter, Shared({}, ()), config, NOW, "x").data))
     assert "<script>" not in html and "&lt;script&gt;" in html
     assert "Hej <script>alert" in text
 
