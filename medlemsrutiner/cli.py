@@ -17,6 +17,7 @@ from typing import ParamSpec, TypeVar
 
 import click
 
+from medlemsrutiner import clitexts
 from medlemsrutiner import config as config_module
 from medlemsrutiner.adapters.mail import Transport
 from medlemsrutiner.adapters.outbox import Outbox
@@ -28,6 +29,9 @@ from medlemsrutiner.sheet.schema import TABS
 
 P = ParamSpec("P")
 R = TypeVar("R")
+
+clitexts.install()  # before the commands below are built: click's own texts in Swedish
+_SETTINGS = {"help_option_names": ["-h", "--help"]}
 
 
 def _translate_errors(command: Callable[P, R]) -> Callable[P, R]:
@@ -55,12 +59,29 @@ def _config_option(command: Callable[P, R]) -> Callable[P, R]:
     )(command)
 
 
+class _Day(click.ParamType[dt.datetime]):
+    """A date typed as ÅÅÅÅ-MM-DD, with a Swedish message when it is not one."""
+
+    name = "datum"
+
+    def convert(
+        self, value: object, param: click.Parameter | None, ctx: click.Context | None
+    ) -> dt.datetime:
+        if isinstance(value, dt.datetime):
+            return value
+        try:
+            return dt.datetime.combine(dt.date.fromisoformat(str(value).strip()), dt.time())
+        except ValueError:
+            self.fail(f"'{value}' är inget datum: skriv det som ÅÅÅÅ-MM-DD, t.ex. 2026-11-24.")
+
+
 def _today_option(command: Callable[P, R]) -> Callable[P, R]:
     return click.option(
         "--today",
-        type=click.DateTime(formats=["%Y-%m-%d"]),
+        type=_Day(),
+        metavar="ÅÅÅÅ-MM-DD",
         default=None,
-        help="Kör som om det vore detta datum (ÅÅÅÅ-MM-DD), t.ex. för att spela upp en dag igen.",
+        help="Kör som om det vore detta datum, t.ex. för att spela upp en dag igen.",
     )(command)
 
 
@@ -102,7 +123,7 @@ def load_config(path: Path) -> Config:
     return config_module.load(path)
 
 
-@click.command(context_settings={"help_option_names": ["-h", "--help"]})
+@click.command(context_settings=_SETTINGS, options_metavar="[ALTERNATIV]")
 @_config_option
 @_today_option
 @click.option(
@@ -133,23 +154,28 @@ def run_daily(config_path: Path, today: dt.datetime | None, dry_run: bool) -> No
     sys.exit(report.exit_code)
 
 
-@click.command(context_settings={"help_option_names": ["-h", "--help"]})
+@click.command(context_settings=_SETTINGS, options_metavar="[ALTERNATIV]")
 @_config_option
 @_translate_errors
 def init_workbook(config_path: Path) -> None:
-    """Skapa flikar och rubriker som saknas i arbetsboken. Att köra två gånger ändrar inget."""
+    """Skapa det som saknas i arbetsboken: flikar, rubriker, kolumnbredder, datumformat,
+    rullistor, färger i Status och en rad i Texter för varje text breven använder. Att köra
+    två gånger ändrar inget."""
+    from medlemsrutiner.routines.setup import fill_texts
+
     config = load_config(config_path)
     workbook = open_workbook(config, os.environ)
     tabs = {config.workbook.tab_names[tab.key]: tab.headers for tab in TABS}
     with workbook:
         added = workbook.ensure_tabs(tabs)
+        added.extend(fill_texts(workbook, config))
     if added:
         click.echo("Lade till: " + ", ".join(added))
     else:
         click.echo("Arbetsboken har redan alla flikar och rubriker.")
 
 
-@click.command(context_settings={"help_option_names": ["-h", "--help"]})
+@click.command(context_settings=_SETTINGS, options_metavar="[ALTERNATIV]")
 @_config_option
 @_today_option
 @click.option("--force", is_flag=True, help="Skriv över en befintlig demo-arbetsbok.")
@@ -174,7 +200,7 @@ def make_demo(config_path: Path, today: dt.datetime | None, force: bool) -> None
     click.echo(f"Skapade {path}: " + ", ".join(f"{n} {what}" for what, n in counts.items()))
 
 
-@click.command(context_settings={"help_option_names": ["-h", "--help"]})
+@click.command(context_settings=_SETTINGS, options_metavar="[ALTERNATIV]")
 @_config_option
 @_translate_errors
 def check_setup(config_path: Path) -> None:
@@ -192,7 +218,7 @@ def check_setup(config_path: Path) -> None:
     sys.exit(exit_code(checks))
 
 
-@click.command(context_settings={"help_option_names": ["-h", "--help"]})
+@click.command(context_settings=_SETTINGS, options_metavar="[ALTERNATIV]")
 @_config_option
 @click.option(
     "--out",
@@ -203,13 +229,17 @@ def check_setup(config_path: Path) -> None:
 )
 @_translate_errors
 def preview_emails(config_path: Path, out: Path) -> None:
-    """Skriv varje brevmall, på svenska och engelska och med påhittade uppgifter, som
-    HTML-filer att titta på i en webbläsare. Ändrar ingenting i arbetsboken."""
+    """Skriv varje brev, på svenska och engelska, som HTML-filer att titta på i en webbläsare:
+    med texterna och utbildningarna i arbetsboken (eller exempeltexter om den inte går att
+    läsa) och påhittade personer. Ändrar ingenting i arbetsboken."""
     from medlemsrutiner.letters.preview import write_preview
+    from medlemsrutiner.routines.preview import preview_texts
 
     config = load_config(config_path)
-    _, now = clock(config, None)
-    index = write_preview(config, Renderer(config.mail.templates), out, now)
+    today, now = clock(config, None)
+    texts = preview_texts(config, lambda: open_workbook(config, os.environ), today)
+    click.echo(texts.source)
+    index = write_preview(config, Renderer(config.mail.templates), out, now, texts.shared)
     click.echo(f"Öppna {index} i en webbläsare.")
 
 

@@ -381,6 +381,7 @@ def read_records(tables: Tables, today: dt.date, settings: Settings) -> Records:
     trainings = tuple(t for t in upcoming if t.date <= horizon)[
         : settings.routine.trainings_in_letters
     ]
+    texts, texts_en = read_texts(tables["texts"])
     newcomers = [
         parse_newcomer(row, record, today, settings, groups)
         for row, record in rows_of(tables["newcomers"])
@@ -438,9 +439,10 @@ def read_records(tables: Tables, today: dt.date, settings: Settings) -> Records:
         followups=tuple(followups),
         groups=groups,
         shared=Shared(
-            texts=read_texts(tables["texts"]),
+            texts=texts,
             trainings=trainings,
             groups=tuple(sorted((g for g in groups.values() if g.active), key=lambda g: g.name)),
+            texts_en=texts_en,
         ),
         flags=tuple(flags),
         first_writes=tuple(first_writes),
