@@ -4,11 +4,11 @@ and turns an AppError into one line on stderr and an exit code (0 done, 1 done w
 rows or failed emails, 2 nothing done). Unexpected errors keep their traceback.
 
 run_daily, init_workbook and check_setup take several `--config` files or a folder of them
-(one per district): each runs in turn, every line prefixed with the district, one district's
-failure never stops the next, and the exit code is the worst. A command that writes to a
-Google workbook holds a lock file beside the config for its length, so two runs on one machine
-never overlap; in CI (`CI` or `GITHUB_ACTIONS` set to true) the xlsx backend is refused: a
-workbook with personal data never lives in a repository.
+(one per district, `routines.districts`): each runs in turn, every line prefixed with the
+district, one district's failure never stops the next, and the exit code is the worst. A
+command that writes to a Google workbook holds a lock file beside the config for its length,
+so two runs on one machine never overlap; in CI (`CI` or `GITHUB_ACTIONS` set to true) the xlsx
+backend is refused: a workbook with personal data never lives in a repository.
 """
 
 from __future__ import annotations
@@ -19,26 +19,29 @@ import functools
 import os
 import sys
 import time
-import traceback
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import NoReturn, ParamSpec, TypeVar
 
 import click
 
+from medlemsrutiner import clitexts
 from medlemsrutiner import config as config_module
 from medlemsrutiner.adapters.lock import run_lock
 from medlemsrutiner.adapters.mail import Transport
 from medlemsrutiner.adapters.outbox import Outbox
 from medlemsrutiner.adapters.workbook import Workbook
 from medlemsrutiner.config import Config
-from medlemsrutiner.errors import EXIT_NOTHING_DONE, EXIT_OK, AppError, ConfigError
+from medlemsrutiner.errors import EXIT_OK, AppError, ConfigError
 from medlemsrutiner.letters.render import Renderer
-from medlemsrutiner.routines.districts import Pacer, config_paths, district_name
+from medlemsrutiner.routines.districts import Console, config_paths, run_each
 from medlemsrutiner.sheet.schema import TABS
 
 P = ParamSpec("P")
 R = TypeVar("R")
+
+clitexts.install()  # before the commands below are built: click's own texts in Swedish
+_SETTINGS = {"help_option_names": ["-h", "--help"]}
 
 
 def _translate_errors(command: Callable[P, R]) -> Callable[P, R]:
@@ -79,12 +82,29 @@ def _configs_option(command: Callable[P, R]) -> Callable[P, R]:
     )(command)
 
 
+class _Day(click.ParamType[dt.datetime]):
+    """A date typed as ÅÅÅÅ-MM-DD, with a Swedish message when it is not one."""
+
+    name = "datum"
+
+    def convert(
+        self, value: object, param: click.Parameter | None, ctx: click.Context | None
+    ) -> dt.datetime:
+        if isinstance(value, dt.datetime):
+            return value
+        try:
+            return dt.datetime.combine(dt.date.fromisoformat(str(value).strip()), dt.time())
+        except ValueError:
+            self.fail(f"'{value}' är inget datum: skriv det som ÅÅÅÅ-MM-DD, t.ex. 2026-11-24.")
+
+
 def _today_option(command: Callable[P, R]) -> Callable[P, R]:
     return click.option(
         "--today",
-        type=click.DateTime(formats=["%Y-%m-%d"]),
+        type=_Day(),
+        metavar="ÅÅÅÅ-MM-DD",
         default=None,
-        help="Kör som om det vore detta datum (ÅÅÅÅ-MM-DD), t.ex. för att spela upp en dag igen.",
+        help="Kör som om det vore detta datum, t.ex. för att spela upp en dag igen.",
     )(command)
 
 
@@ -147,48 +167,19 @@ def load_config(path: Path) -> Config:
     return config_module.load(path)
 
 
-class Console:
-    """Where a command's lines go; with several districts, each line starts with its name."""
-
-    def __init__(self, prefix: str = "") -> None:
-        self.prefix = prefix
-        self.requests = 0
-        """Google Sheets requests the run made (for pacing several districts)."""
-
-    def out(self, line: str) -> None:
-        click.echo(self.prefix + line)
-
-    def err(self, line: str) -> None:
-        click.echo(self.prefix + line, err=True)
-
-
 def each_config(values: tuple[Path, ...], one: Callable[[Path, Console], int]) -> NoReturn:
-    """Run `one` for every config of `values` and exit with the worst code.
-
-    One config: as if it were the only one (an AppError reaches `_translate_errors`). Several:
-    one after another, each line prefixed `[district] `, a failure printed and the next run;
-    Google requests paced to the quota of the one service account they share.
-    """
+    """Run `one` for every config of `values` and exit with the worst code: one config as if
+    it were the only one (an AppError reaches `_translate_errors`), several one after another
+    (`routines.districts.run_each`: prefixed lines, paced Google requests)."""
     paths = config_paths(values)
+    out = click.echo
+
+    def err(line: str) -> None:
+        click.echo(line, err=True)
+
     if len(paths) == 1:
-        sys.exit(one(paths[0], Console()))
-    pacer = Pacer(clock=time.monotonic, sleep=time.sleep)
-    worst = EXIT_OK
-    for path in paths:
-        console = Console(f"[{district_name(path)}] ")
-        pacer.before()
-        try:
-            code = one(path, console)
-        except AppError as error:
-            console.err(f"Fel: {error}")
-            code = error.exit_code
-        except Exception:  # a bug in one district must not stop the others
-            for line in traceback.format_exc().splitlines():
-                console.err(line)
-            code = EXIT_NOTHING_DONE
-        pacer.after(console.requests)
-        worst = max(worst, code)
-    sys.exit(worst)
+        sys.exit(one(paths[0], Console(out, err)))
+    sys.exit(run_each(paths, one, out, err, clock=time.monotonic, sleep=time.sleep))
 
 
 def _google_requests(workbook: Workbook) -> int:
@@ -197,7 +188,7 @@ def _google_requests(workbook: Workbook) -> int:
     return int(getattr(http, "requests_sent", 0) or 0)
 
 
-@click.command(context_settings={"help_option_names": ["-h", "--help"]})
+@click.command(context_settings=_SETTINGS, options_metavar="[ALTERNATIV]")
 @_configs_option
 @_today_option
 @click.option(
@@ -236,21 +227,26 @@ def _run_daily(path: Path, console: Console, *, today: dt.datetime | None, dry_r
     return report.exit_code
 
 
-@click.command(context_settings={"help_option_names": ["-h", "--help"]})
+@click.command(context_settings=_SETTINGS, options_metavar="[ALTERNATIV]")
 @_configs_option
 @_translate_errors
 def init_workbook(config_paths: tuple[Path, ...]) -> None:
-    """Skapa flikar och rubriker som saknas i arbetsboken. Att köra två gånger ändrar inget."""
+    """Skapa det som saknas i arbetsboken: flikar, rubriker, kolumnbredder, datumformat,
+    rullistor, färger i Status och en rad i Texter för varje text breven använder. Att köra
+    två gånger ändrar inget."""
     each_config(config_paths, _init_workbook)
 
 
 def _init_workbook(path: Path, console: Console) -> int:
+    from medlemsrutiner.routines.setup import fill_texts
+
     config = load_config(path)
     workbook = open_workbook(config, os.environ)
     tabs = {config.workbook.tab_names[tab.key]: tab.headers for tab in TABS}
     try:
         with run_lock(config), workbook:
             added = workbook.ensure_tabs(tabs)
+            added.extend(fill_texts(workbook, config))
     finally:
         console.requests = _google_requests(workbook)
     if added:
@@ -260,7 +256,7 @@ def _init_workbook(path: Path, console: Console) -> int:
     return EXIT_OK
 
 
-@click.command(context_settings={"help_option_names": ["-h", "--help"]})
+@click.command(context_settings=_SETTINGS, options_metavar="[ALTERNATIV]")
 @_config_option
 @_today_option
 @click.option("--force", is_flag=True, help="Skriv över en befintlig demo-arbetsbok.")
@@ -285,7 +281,7 @@ def make_demo(config_path: Path, today: dt.datetime | None, force: bool) -> None
     click.echo(f"Skapade {path}: " + ", ".join(f"{n} {what}" for what, n in counts.items()))
 
 
-@click.command(context_settings={"help_option_names": ["-h", "--help"]})
+@click.command(context_settings=_SETTINGS, options_metavar="[ALTERNATIV]")
 @_configs_option
 @_translate_errors
 def check_setup(config_paths: tuple[Path, ...]) -> None:
@@ -314,7 +310,7 @@ def _check_setup(path: Path, console: Console) -> int:
     return exit_code(checks)
 
 
-@click.command(context_settings={"help_option_names": ["-h", "--help"]})
+@click.command(context_settings=_SETTINGS, options_metavar="[ALTERNATIV]")
 @_config_option
 @click.option(
     "--out",
@@ -325,44 +321,18 @@ def _check_setup(path: Path, console: Console) -> int:
 )
 @_translate_errors
 def preview_emails(config_path: Path, out: Path) -> None:
-    """Skriv varje brevmall, på svenska och engelska och med påhittade uppgifter, som
-    HTML-filer att titta på i en webbläsare. Ändrar ingenting i arbetsboken."""
+    """Skriv varje brev, på svenska och engelska, som HTML-filer att titta på i en webbläsare:
+    med texterna och utbildningarna i arbetsboken (eller exempeltexter om den inte går att
+    läsa) och påhittade personer. Ändrar ingenting i arbetsboken."""
     from medlemsrutiner.letters.preview import write_preview
-
-    config = load_config(config_path)
-    _, now = clock(config, None)
-    index = write_preview(config, Renderer(config.mail.templates), out, now)
-    click.echo(f"Öppna {index} i en webbläsare.")
-
-
-@click.command(context_settings={"help_option_names": ["-h", "--help"]})
-@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
-@_config_option
-@click.option(
-    "--dry-run",
-    is_flag=True,
-    help="Visa vad som skulle importeras, utan att ändra något i arbetsboken.",
-)
-@_translate_errors
-def import_contacts(file: Path, config_path: Path, dry_run: bool) -> None:
-    """Lägg till personerna i FILE (CSV eller XLSX: en export ur medlemsregistret eller svar
-    från ett webbformulär) i fliken Intresserade. Den som redan finns hoppas över, så att
-    importera samma fil två gånger lägger inte till något andra gången."""
-    from medlemsrutiner.adapters.contacts_file import read_contacts_file
-    from medlemsrutiner.routines.intake import import_contacts as run
+    from medlemsrutiner.routines.preview import preview_texts
 
     config = load_config(config_path)
     today, now = clock(config, None)
-    grid = read_contacts_file(file)
-    workbook = open_workbook(config, os.environ)
-    if dry_run:
-        report = run(workbook, grid, file.name, config, today, now, dry_run=True)
-    else:
-        with run_lock(config), workbook:
-            report = run(workbook, grid, file.name, config, today, now)
-    for line in report.lines():
-        click.echo(line)
-    sys.exit(report.exit_code)
+    texts = preview_texts(config, lambda: open_workbook(config, os.environ), today)
+    click.echo(texts.source)
+    index = write_preview(config, Renderer(config.mail.templates), out, now, texts.shared)
+    click.echo(f"Öppna {index} i en webbläsare.")
 
 
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})
@@ -441,4 +411,34 @@ def weekly_summary(config_path: Path, today: dt.datetime | None, dry_run: bool) 
         click.echo(line)
     if dry_run and report.emails:
         click.echo(f"  breven finns i {config.mail.outbox / 'dry-run'}")
+    sys.exit(report.exit_code)
+
+
+@click.command(context_settings=_SETTINGS, options_metavar="[ALTERNATIV]")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@_config_option
+@click.option(
+    "--dry-run",
+    is_flag=True,
+    help="Visa vad som skulle importeras, utan att ändra något i arbetsboken.",
+)
+@_translate_errors
+def import_contacts(file: Path, config_path: Path, dry_run: bool) -> None:
+    """Lägg till personerna i FILE (CSV eller XLSX: en export ur medlemsregistret eller svar
+    från ett webbformulär) i fliken Intresserade. Den som redan finns hoppas över, så att
+    importera samma fil två gånger lägger inte till något andra gången."""
+    from medlemsrutiner.adapters.contacts_file import read_contacts_file
+    from medlemsrutiner.routines.intake import import_contacts as run
+
+    config = load_config(config_path)
+    today, now = clock(config, None)
+    grid = read_contacts_file(file)
+    workbook = open_workbook(config, os.environ)
+    if dry_run:
+        report = run(workbook, grid, file.name, config, today, now, dry_run=True)
+    else:
+        with run_lock(config), workbook:
+            report = run(workbook, grid, file.name, config, today, now)
+    for line in report.lines():
+        click.echo(line)
     sys.exit(report.exit_code)

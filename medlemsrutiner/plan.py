@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 from medlemsrutiner.sheet import cells, logbook, stamps
@@ -110,18 +110,22 @@ class Training:
     place: str
     signup: str
     description: str
+    title_en: str = ""
+    description_en: str = ""
 
 
 @dataclass(frozen=True)
 class Shared:
-    """What every letter of the run may show: the Texter texts, the upcoming trainings, the
-    district's active groups and the alternatives with their links."""
+    """What every letter of the run may show: the Texter texts (Swedish, and English for English
+    letters), the upcoming trainings, the district's active groups and the alternatives with
+    their links."""
 
     texts: Mapping[str, str]
     trainings: tuple[Training, ...]
     alternatives: tuple[tuple[Alternative, str], ...] = tuple(ALTERNATIVE_LINKS.items())
     groups: tuple[Group, ...] = ()
     """The active groups, by name."""
+    texts_en: Mapping[str, str] = field(default_factory=dict)
 
 
 # --- Letters and deliveries ------------------------------------------------------------------

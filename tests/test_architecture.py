@@ -77,8 +77,8 @@ OWNERS = {
     "smtplib": {"medlemsrutiner.adapters.smtp"},
     "yagmail": {"medlemsrutiner.adapters.smtp", "medlemsrutiner.adapters.smtp_credentials"},
     "charset_normalizer": {"medlemsrutiner.adapters.contacts_file"},
-    "fcntl": {"medlemsrutiner.adapters.lock"},
-    "msvcrt": {"medlemsrutiner.adapters.lock"},
+    "fcntl": {"medlemsrutiner.adapters.files"},
+    "msvcrt": {"medlemsrutiner.adapters.files"},
 }
 
 

@@ -313,3 +313,72 @@ def test_a_second_run_on_the_same_google_sheet_on_this_machine_is_refused(
     assert result.stderr.startswith(
         "Fel: En annan körning arbetar redan med samma Google-kalkylark"
     )
+
+
+def test_a_new_user_who_changes_only_name_and_email_sends_from_and_gets_replies_at_their_own(
+    tmp_path: Path,
+) -> None:
+    example = (REPO / "config.example.toml").read_text(encoding="utf-8")
+    mine = example.replace('name = "Kim Exempelsson"', 'name = "Robin Provsson"').replace(
+        'email = "medlemsansvarig@example.org"', 'email = "robin.provsson@example.se"', 1
+    )
+    assert mine.count("Robin Provsson") == 1 and mine.count("robin.provsson@example.se") == 1
+    (tmp_path / "config.toml").write_text(mine, encoding="utf-8")
+    (tmp_path / "demo").mkdir()
+    write_xlsx(tmp_path / "demo" / "medlemsrutiner.xlsx", workbook_grids(newcomers=[newcomer(1)]))
+
+    run = script("run_daily", "--config", "config.toml", "--today", TODAY.isoformat(), cwd=tmp_path)
+    assert run.returncode == 0, run.stderr
+    [letter] = read_outbox(tmp_path / "outbox")
+    assert letter["From"].addresses[0].addr_spec == "robin.provsson@example.se"
+    assert letter["From"].addresses[0].display_name == "Robin Provsson"
+    assert letter["Reply-To"].addresses[0].addr_spec == "robin.provsson@example.se"
+    assert "robin.provsson@example.se" in str(letter.get_body(("plain",)))
+
+
+def test_help_and_usage_errors_are_in_swedish(folder: Path) -> None:
+    for name in ("run_daily", "init_workbook", "make_demo", "check_setup", "preview_emails"):
+        shown = script(name, "--help", cwd=folder).stdout
+        assert "Användning:" in shown and "Alternativ:" in shown, name
+        assert "Visa den här hjälptexten och avsluta." in shown, name
+        for english in ("Usage:", "Options:", "Show this message", "[OPTIONS]", "default:"):
+            assert english not in shown, (name, english)
+    bad_day = script("run_daily", "--today", "2026-13-01", cwd=folder)
+    assert bad_day.returncode == 2
+    assert "Fel: Ogiltigt värde för '--today'" in bad_day.stderr
+    assert "skriv det som ÅÅÅÅ-MM-DD" in bad_day.stderr
+    assert "Skriv 'run_daily.py --help' för att få hjälp." in bad_day.stderr
+    unknown = script("run_daily", "--torrkörning", cwd=folder)
+    assert "Fel: Det finns inget alternativ '--torrkörning'." in unknown.stderr
+    missing = script("check_setup", "--config", cwd=folder)
+    assert "Fel: Alternativet '--config' behöver ett värde." in missing.stderr
+    for result in (bad_day, unknown, missing):
+        assert "Error" not in result.stderr and "Usage" not in result.stderr
+
+
+def test_init_fills_texter_with_every_key_and_its_explanation_and_never_overwrites(
+    folder: Path,
+) -> None:
+    grids = workbook_grids(texts=[{"key": "signatur", "text": "Hälsningar från oss"}])
+    grids["Texter"] = [["Nyckel", "Text"], ["signatur", "Hälsningar från oss"]]
+    write_xlsx(folder / "arbetsbok.xlsx", grids)
+    result = script("init_workbook", "--config", "config.toml", cwd=folder)
+    assert result.returncode == 0, result.stderr
+    assert "texten lokal_information i Texter" in result.stdout
+    assert "förklaringar i Texter" in result.stdout
+    sheet = openpyxl.load_workbook(folder / "arbetsbok.xlsx")["Texter"]
+    rows = [[c.value for c in row] for row in sheet.iter_rows()]
+    assert rows[0] == ["Nyckel", "Text", "Text (en)", "Förklaring"]
+    by_key = {row[0]: row for row in rows[1:]}
+    assert set(by_key) == {"lokal_information", "aktuell_aktion", "aktuell_aktion_länk", "signatur"}
+    assert by_key["signatur"][1] == "Hälsningar från oss"  # the person's text stays
+    assert by_key["signatur"][3].startswith("Ersätter underskriften")
+    assert by_key["lokal_information"][1] is None
+    assert "välkomstbrevet" in by_key["lokal_information"][3]
+
+    sheet.parent["Texter"]["D5"] = "Min egen förklaring"
+    sheet.parent.save(folder / "arbetsbok.xlsx")
+    again = script("init_workbook", "--config", "config.toml", cwd=folder)
+    assert again.returncode == 0 and "Texter" not in again.stdout.replace("färger i Texter", "")
+    kept = openpyxl.load_workbook(folder / "arbetsbok.xlsx")["Texter"]
+    assert kept["D5"].value == "Min egen förklaring" and kept.max_row == 5

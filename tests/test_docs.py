@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import ast
 import re
+import shutil
+import subprocess
 
 import click
 import pytest
@@ -168,3 +170,41 @@ def test_every_exit_2_message_has_a_troubleshooting_entry(document: str, heading
     section = _section(DOCUMENTS[document], heading)
     missing = sorted(message for message in _messages() if message not in section)
     assert not missing, f"{document} {heading} lacks: {missing}"
+
+
+GIT = shutil.which("git")
+
+
+@pytest.mark.skipif(
+    GIT is None or not (REPO / ".git").exists(), reason="not a git checkout with git installed"
+)
+@pytest.mark.parametrize(
+    "path",
+    [
+        "privat/config.toml",
+        "privat/medlemsrutiner.xlsx",
+        "privat/outbox/2026-11-24-ID1-welcome.eml",
+        "privat/service-account.json",
+        "config.toml",
+        "arbetsbok.xlsx",
+        "outbox/2026-11-24-ID1-welcome.eml",
+        "demo/medlemsrutiner.xlsx",
+        "preview/index.html",
+        "service-account.json",
+        "gmail-oauth2.json",
+        ".medlemsrutiner.xlsx.medlemsrutiner-lock",
+    ],
+)
+def test_git_ignores_the_places_the_readme_tells_people_to_keep_their_own_files(
+    path: str,
+) -> None:
+    assert GIT is not None
+    ignored = subprocess.run(
+        [GIT, "check-ignore", "--no-index", "-q", path], cwd=REPO, check=False
+    ).returncode
+    assert ignored == 0, f"{path} is not ignored by .gitignore"
+
+
+def test_the_readme_and_the_guide_say_where_personal_files_belong() -> None:
+    for text in (DOCUMENTS["README.md"], GUIDE, (REPO / "config.example.toml").read_text("utf-8")):
+        assert "privat/" in text

@@ -38,8 +38,8 @@ def read_contacts_file(path: Path) -> list[list[Any]]:
 
         try:
             return read_first_sheet(path)
-        except WorkbookError as error:
-            raise ImportFileError(str(error)) from None
+        except WorkbookError:
+            raise ImportFileError(f"Filen {path} går inte att läsa som .xlsx.") from None
     if suffix in (".xls", ".ods", ".numbers"):
         raise ImportFileError(
             f"Filen {path.name} är i ett format som inte kan läsas ({suffix}). Spara den som "

@@ -38,8 +38,9 @@ def times(training: Training) -> tuple[dt.time, dt.time | None] | None:
 
 
 def uid(training: Training) -> str:
-    """A UID that stays the same for the same training in every letter."""
-    key = f"{training.date.isoformat()}|{training.title}|{training.place}".encode()
+    """A UID that stays the same for the same training in every letter (in either language:
+    the Swedish title names it)."""
+    key = f"{training.date.isoformat()}|{training.place}|{training.time}".encode()
     return f"{hashlib.sha256(key).hexdigest()[:24]}@medlemsrutiner"
 
 

@@ -1,7 +1,8 @@
 """Every letter to look at in a browser, rendered with invented sample data. Writes files.
 
 `write_preview` renders each template in each language through the same code as a real run
-(`messages.build`), with a made-up newcomer, group, trainings and local texts, and writes one
+(`render.build`), with a made-up newcomer and group, and the coordinator's own texts and
+trainings (read by `routines/preview.py`) or sample ones, and writes one
 HTML file per letter (its HTML part, as a mail program shows it) and an `index.html` gallery:
 subject, language, a link to each letter, the letter in a frame and its plain-text part beside
 it. The coordinator's own name and address come from the config, as in the real letters.
@@ -60,6 +61,14 @@ def sample_shared(today: dt.date) -> Shared:
             "aktuell_aktion_länk": "https://example.org/aktion",
             "signatur": "",
         },
+        texts_en={
+            "lokal_information": "(Sample text) About twenty of us are active in Exempelstad; "
+            "we meet on the first Tuesday of every month at Exempelgatan 1.",
+            "aktuell_aktion": "(Sample text) Sign for the invented prisoner Exempel "
+            "Exempelsdóttir.",
+            "aktuell_aktion_länk": "",
+            "signatur": "",
+        },
         trainings=(
             Training(
                 date=today + dt.timedelta(days=12),
@@ -68,6 +77,8 @@ def sample_shared(today: dt.date) -> Shared:
                 place="Exempelgatan 1, Exempelstad",
                 signup="https://example.org/anmalan",
                 description="Om Amnesty, hur vi arbetar och hur du kan vara med.",
+                title_en="Basic training for new members (sample)",
+                description_en="About Amnesty, how we work and how you can take part.",
             ),
             Training(
                 date=today + dt.timedelta(days=33),
@@ -167,9 +178,12 @@ def sample_letters(language: str, today: dt.date | None = None) -> list[Letter]:
     return letters
 
 
-def render_preview(config: Config, renderer: Renderer, now: dt.datetime) -> list[PreviewLetter]:
-    """Every letter kind in every language; TemplateError if a template does not render."""
-    shared = sample_shared(now.date())
+def render_preview(
+    config: Config, renderer: Renderer, now: dt.datetime, shared: Shared | None = None
+) -> list[PreviewLetter]:
+    """Every letter kind in every language, showing `shared` (default: the sample texts);
+    TemplateError if a template does not render."""
+    shared = shared or sample_shared(now.date())
     rendered: list[PreviewLetter] = []
     for language in LANGUAGES:
         for letter in sample_letters(language, now.date()):
@@ -189,9 +203,15 @@ def render_preview(config: Config, renderer: Renderer, now: dt.datetime) -> list
     return rendered
 
 
-def write_preview(config: Config, renderer: Renderer, folder: Path, now: dt.datetime) -> Path:
+def write_preview(
+    config: Config,
+    renderer: Renderer,
+    folder: Path,
+    now: dt.datetime,
+    shared: Shared | None = None,
+) -> Path:
     """Write the letters and `index.html` into `folder` (created if missing); return the index."""
-    letters = render_preview(config, renderer, now)
+    letters = render_preview(config, renderer, now, shared)
     folder.mkdir(parents=True, exist_ok=True)
     for letter in letters:
         (folder / letter.file).write_text(letter.html, encoding="utf-8")
@@ -250,8 +270,9 @@ pre {{ white-space: pre-wrap; max-width: 640px; background: #f4f4f4; padding: 12
 </head>
 <body>
 <h1>Förhandsvisning av breven</h1>
-<p>Alla mallar på alla språk, ifyllda med påhittade uppgifter. Till vänster HTML-delen som
-mottagaren ser, till höger textdelen för e-postprogram utan HTML.</p>
+<p>Alla brev på båda språken, med texterna och utbildningarna i arbetsboken (eller exempeltexter
+när den inte gick att läsa) och påhittade personer. Till vänster HTML-delen som mottagaren ser,
+till höger textdelen för e-postprogram utan HTML.</p>
 <table>
 <tr><th>Brev</th><th>Språk</th><th>Ämne</th></tr>
 {rows}

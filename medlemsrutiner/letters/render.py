@@ -10,6 +10,7 @@ the outbox writes.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import email.policy
 from collections.abc import Mapping
@@ -28,7 +29,12 @@ from medlemsrutiner.config import Config
 from medlemsrutiner.errors import TemplateError
 from medlemsrutiner.letters import calendar
 from medlemsrutiner.plan import LETTER_KINDS, NEWCOMER_LETTERS, Letter, Shared
-from medlemsrutiner.sheet.words import LANGUAGES, TEXT_KEYS, Alternative
+from medlemsrutiner.sheet.words import (
+    LANGUAGE_NEUTRAL_TEXT_KEYS,
+    LANGUAGES,
+    TEXT_KEYS,
+    Alternative,
+)
 
 PARTS = ("subject.txt", "body.txt", "body.html")
 
@@ -151,6 +157,37 @@ def _header_address(address: str) -> str:
         return address
 
 
+def texts_for(language: str, shared: Shared) -> dict[str, str]:
+    """The Texter texts a letter in `language` shows: Swedish letters `Text`, English letters
+    `Text (en)` — empty when there is none, so the paragraph is left out, never shown in
+    Swedish. Only the keys that read the same in every language (a link) fall back to `Text`."""
+    swedish = dict.fromkeys(TEXT_KEYS, "") | dict(shared.texts)
+    if language == "sv":
+        return swedish
+    english = dict.fromkeys(TEXT_KEYS, "") | dict(shared.texts_en)
+    for key in LANGUAGE_NEUTRAL_TEXT_KEYS:
+        english[key] = english[key] or swedish[key]
+    return english
+
+
+def trainings_for(language: str, shared: Shared) -> list[dict[str, Any]]:
+    """The upcoming trainings as a letter in `language` shows them: an English letter gives the
+    English title and description; without an English title the title stays as it is (it
+    names the training), and a Swedish description is left out."""
+    english = language != "sv"
+    return [
+        {
+            "date": training.date,
+            "time": training.time,
+            "title": (training.title_en or training.title) if english else training.title,
+            "place": training.place,
+            "signup": training.signup,
+            "description": training.description_en if english else training.description,
+        }
+        for training in shared.trainings
+    ]
+
+
 def context(letter: Letter, shared: Shared, config: Config) -> dict[str, Any]:
     """What a template may use. Letter-specific values plus the run's shared ones."""
     chosen = letter.chosen
@@ -158,8 +195,8 @@ def context(letter: Letter, shared: Shared, config: Config) -> dict[str, Any]:
         "language": letter.language,
         "organisation": config.coordinator.organisation,
         "coordinator": config.coordinator,
-        "texts": dict.fromkeys(TEXT_KEYS, "") | dict(shared.texts),
-        "trainings": list(shared.trainings),
+        "texts": texts_for(letter.language, shared),
+        "trainings": trainings_for(letter.language, shared),
         "newcomer": letter.newcomer,
         "group": letter.group,
         "recipient_name": letter.to_name,
@@ -235,6 +272,12 @@ def build(
             html_part.add_related(png, maintype="image", subtype="png", cid=f"<{name}>")
     if letter.kind in NEWCOMER_LETTERS:
         for training in shared.trainings:
+            if letter.language != "sv":  # as trainings_for shows it, with the same UID
+                training = dataclasses.replace(
+                    training,
+                    title=training.title_en or training.title,
+                    description=training.description_en,
+                )
             message.add_attachment(
                 calendar.training_ics(training, config.zone, now, mail.reply_to),
                 subtype="calendar",

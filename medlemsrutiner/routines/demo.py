@@ -20,6 +20,7 @@ from medlemsrutiner.adapters.xlsx import XlsxWorkbook
 from medlemsrutiner.config import Config
 from medlemsrutiner.sheet.changes import AppendRow, CellValue
 from medlemsrutiner.sheet.schema import TABS
+from medlemsrutiner.sheet.words import TEXT_EXPLANATIONS
 
 Row = dict[str, CellValue]
 
@@ -108,15 +109,21 @@ TEXTS = (
         "lokal_information",
         "Amnesty Exempelstad har fem aktiva grupper som träffas på olika tider i veckan. Vi har "
         "också öppna medlemsmöten första tisdagen varje månad, dit alla är välkomna.",
+        "Amnesty Exempelstad has five active groups that meet at different times of the week. "
+        "We also hold open members' meetings on the first Tuesday of every month, and everyone "
+        "is welcome.",
     ),
     (
         "aktuell_aktion",
         "Just nu samlar vi namn för en journalist som fängslats för sina artiklar. Skriv under – "
         "det tar en minut.",
+        "Right now we are collecting signatures for a journalist jailed for their articles. "
+        "Sign – it takes a minute.",
     ),
-    ("aktuell_aktion_länk", "https://www.amnesty.se/engagera-dig/agera/aktioner/"),
-    ("signatur", ""),
+    ("aktuell_aktion_länk", "https://www.amnesty.se/engagera-dig/agera/aktioner/", ""),
+    ("signatur", "", ""),
 )
+"""Texter of the demo: key, Swedish text, English text."""
 
 
 def _ascii(text: str) -> str:
@@ -286,6 +293,8 @@ def demo_rows(today: dt.date, seed: int = 2026) -> dict[str, list[Row]]:
             "place": "Folkets hus, Storgatan 1",
             "signup": "https://example.org/anmalan/grund",
             "description": "Amnestys historia, arbetssätt och hur du kommer igång.",
+            "title_en": "Basic training for newcomers",
+            "description_en": "Amnesty's history, how we work and how to get started.",
         },
         {
             "date": today + days(23),
@@ -294,6 +303,8 @@ def demo_rows(today: dt.date, seed: int = 2026) -> dict[str, list[Row]]:
             "place": "Biblioteket, sal 2",
             "signup": "kurs@example.org",
             "description": "Planera en manifestation från idé till genomförande.",
+            "title_en": "Campaign workshop",
+            "description_en": "Plan a demonstration from the first idea to the day itself.",
         },
         {
             "date": today + days(40),
@@ -302,6 +313,8 @@ def demo_rows(today: dt.date, seed: int = 2026) -> dict[str, list[Row]]:
             "place": "Café Exemplet",
             "signup": "",
             "description": "Ingen anmälan behövs.",
+            "title_en": "Write for Rights: letter-writing evening",
+            "description_en": "No need to sign up.",
         },
     ]
     return {
@@ -309,7 +322,10 @@ def demo_rows(today: dt.date, seed: int = 2026) -> dict[str, list[Row]]:
         "followups": followups,
         "groups": [{**g, "confirmed": today - days(rng.choice((30, 90, 200)))} for g in GROUPS],
         "trainings": trainings,
-        "texts": [{"key": key, "text": text} for key, text in TEXTS],
+        "texts": [
+            {"key": key, "text": text, "text_en": english, "explanation": TEXT_EXPLANATIONS[key]}
+            for key, text, english in TEXTS
+        ],
     }
 
 
@@ -330,7 +346,8 @@ def write_demo(path: Path, config: Config, today: dt.date) -> dict[str, int]:
         workbook.write(
             [
                 AppendRow(
-                    tab, tuple((name, value) for name, value in row.items() if value is not None)
+                    tab,
+                    tuple((name, value) for name, value in row.items() if value not in (None, "")),
                 )
                 for tab, tab_rows in rows.items()
                 for row in tab_rows

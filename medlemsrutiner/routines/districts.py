@@ -1,16 +1,21 @@
 """Several districts in one command: `--config` given more than once, or a folder of configs
-(`configs/`). Lists the configs, names each district, and paces the Google requests of
-districts run one after another so that all of them together stay under the Sheets API's quota
-of one service account. Lists a folder; the CLI gives it the clock and does the running.
+(`configs/`). Lists the configs, names each district, runs them one after another — every line
+prefixed with the district, one district's failure never stopping the next, the worst exit
+code the result — and paces their Google requests so that all of them together stay under the
+Sheets API's quota of one service account. Lists a folder; the CLI gives it the clock and the
+way to print.
 """
 
 from __future__ import annotations
 
+import traceback
 from collections import deque
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from medlemsrutiner.errors import ConfigError
+from medlemsrutiner.errors import EXIT_NOTHING_DONE, EXIT_OK, AppError, ConfigError
+
+Write = Callable[[str], None]
 
 SHEETS_QUOTA_PER_MINUTE = 60
 """Google Sheets API requests one service account may make in a minute (reads and writes are
@@ -87,3 +92,50 @@ class Pacer:
         if requests > 0:
             self.recent.append((self.clock(), requests))
         self.expected = requests
+
+
+class Console:
+    """Where a district's lines go: stdout and stderr, each line after `prefix`."""
+
+    def __init__(self, write_out: Write, write_err: Write, prefix: str = "") -> None:
+        self.write_out = write_out
+        self.write_err = write_err
+        self.prefix = prefix
+        self.requests = 0
+        """Google Sheets requests the run made (for pacing several districts)."""
+
+    def out(self, line: str) -> None:
+        self.write_out(self.prefix + line)
+
+    def err(self, line: str) -> None:
+        self.write_err(self.prefix + line)
+
+
+def run_each(
+    paths: Sequence[Path],
+    one: Callable[[Path, Console], int],
+    write_out: Write,
+    write_err: Write,
+    clock: Callable[[], float],
+    sleep: Callable[[float], None],
+) -> int:
+    """Run `one` for every config in turn; the worst exit code. Each line starts with
+    `[district] `; an error (an AppError as its one Swedish line, a bug with its traceback) is
+    printed and the next district runs."""
+    pacer = Pacer(clock, sleep)
+    worst = EXIT_OK
+    for path in paths:
+        console = Console(write_out, write_err, f"[{district_name(path)}] ")
+        pacer.before()
+        try:
+            code = one(path, console)
+        except AppError as error:
+            console.err(f"Fel: {error}")
+            code = error.exit_code
+        except Exception:  # a bug in one district must not stop the others
+            for line in traceback.format_exc().splitlines():
+                console.err(line)
+            code = EXIT_NOTHING_DONE
+        pacer.after(console.requests)
+        worst = max(worst, code)
+    return worst

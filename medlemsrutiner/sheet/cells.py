@@ -19,6 +19,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+import idna
+
 T = TypeVar("T")
 
 SPREADSHEET_EPOCH = dt.date(1899, 12, 30)
@@ -166,14 +168,19 @@ def _make_date(year: int, month: int, day: int) -> dt.date | Bad:
 
 # --- Emails, phones, yes/no, ids, words ------------------------------------------------------
 
-_EMAIL = re.compile(
-    r"^[a-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
-    r"@(?:[^\W_](?:(?:[^\W_]|-)*[^\W_])?\.)+[^\W\d_]{2,}$"
-)
+_LOCAL = re.compile(r"^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*$")
+_DOMAIN = re.compile(r"^(?:[^\W_](?:(?:[^\W_]|-)*[^\W_])?\.)+[^\W\d_]{2,}$")
+_INVALID = "e-postadressen är inte giltig"
 
 
 def parse_email(value: Any) -> str | Bad | None:
-    """Trim and case-fold an address (also `mailto:` and `<...>`); Bad when it is not one."""
+    """An address as typed (also `mailto:…` and `Name <…>`), trimmed; Bad when it is not one.
+
+    The domain is normalised by the IDNA rules (lower case, `ÅRE.example` -> `åre.example`);
+    the local part is kept exactly as typed, because only the receiving server may interpret
+    it (never casefold it: `straße` would become another address). Compare addresses with
+    `email_key`.
+    """
     if is_blank(value):
         return None
     raw = text(value)
@@ -183,10 +190,20 @@ def parse_email(value: Any) -> str | Bad | None:
     raw = raw.strip()
     if raw.casefold().startswith("mailto:"):
         raw = raw[len("mailto:") :].strip().strip("<>")
-    address = unicodedata.normalize("NFC", raw).casefold()
-    if len(address) > 254 or not _EMAIL.match(address):
-        return Bad("e-postadressen är inte giltig")
-    return address
+    local, at, domain = unicodedata.normalize("NFC", raw).rpartition("@")
+    if not at or len(raw) > 254 or not _LOCAL.match(local) or not _DOMAIN.match(domain):
+        return Bad(_INVALID)
+    try:
+        normalised = idna.decode(idna.encode(domain, uts46=True))
+    except (idna.IDNAError, UnicodeError):
+        return Bad(_INVALID)
+    return f"{local}@{normalised}"
+
+
+def email_key(address: str) -> str:
+    """How addresses are compared (duplicates, imports, erasure on request): without regard
+    to case. Only for comparing: letters go to the address as typed."""
+    return address.casefold()
 
 
 _THREE_DIGIT_AREA_CODES = frozenset(

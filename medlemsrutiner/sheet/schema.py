@@ -151,6 +151,8 @@ TRAININGS = Tab(
         Column("place", "Plats", C, required=False),
         Column("signup", "Anmälan", C, required=False),
         Column("description", "Beskrivning", C, required=False),
+        Column("title_en", "Titel (en)", C, required=False),
+        Column("description_en", "Beskrivning (en)", C, required=False),
     ),
     required=False,
 )
@@ -161,6 +163,8 @@ TEXTS = Tab(
     (
         Column("key", "Nyckel", C),
         Column("text", "Text", C),
+        Column("text_en", "Text (en)", C, required=False),
+        Column("explanation", "Förklaring", CS, required=False),
     ),
     required=False,
 )

@@ -11,13 +11,23 @@ from __future__ import annotations
 import enum
 from collections.abc import Mapping
 
-# Keys of the Texter tab that the templates use; missing ones render as empty.
-TEXT_KEYS: tuple[str, ...] = (
-    "lokal_information",
-    "aktuell_aktion",
-    "aktuell_aktion_länk",
-    "signatur",
-)
+TEXT_EXPLANATIONS: Mapping[str, str] = {
+    "lokal_information": "Ett stycke om vad som händer lokalt. Visas i välkomstbrevet.",
+    "aktuell_aktion": "En aktuell aktion att delta i direkt. Visas i välkomstbrevet.",
+    "aktuell_aktion_länk": "Länken till den aktuella aktionen. Visas under aktionen i "
+    "välkomstbrevet.",
+    "signatur": "Ersätter underskriften (namn, uppdrag, e-post, telefon) i alla brev. Tom = "
+    "uppgifterna från konfigurationen.",
+}
+"""Every key of the Texter tab that the templates use, with where it appears (Swedish, written
+into Texter's Förklaring column by init_workbook). A key that is missing renders as empty and
+its paragraph is left out."""
+
+TEXT_KEYS: tuple[str, ...] = tuple(TEXT_EXPLANATIONS)
+
+LANGUAGE_NEUTRAL_TEXT_KEYS: tuple[str, ...] = ("aktuell_aktion_länk",)
+"""Texter keys that read the same in every language (a link): an English letter uses `Text`
+when `Text (en)` is empty. Every other key is left out of an English letter without English."""
 
 
 class Alternative(enum.Enum):
@@ -30,9 +40,9 @@ class Alternative(enum.Enum):
 
 
 ALTERNATIVE_LINKS: Mapping[Alternative, str] = {
-    Alternative.NEW_GROUP: "http://aktivism.amnesty.se/grupper-och-distrikt/starta-en-ny-grupp/",
-    Alternative.FLASH_ACTIONS: "http://aktivism.amnesty.se/arbetsformer/blixtaktioner/",
-    Alternative.ON_YOUR_OWN: "http://aktivism.amnesty.se/arbetsformer/agera-pa-egen-hand/",
+    Alternative.NEW_GROUP: "https://aktivism.amnesty.se/grupper-och-distrikt/starta-en-ny-grupp/",
+    Alternative.FLASH_ACTIONS: "https://aktivism.amnesty.se/arbetsformer/blixtaktioner/",
+    Alternative.ON_YOUR_OWN: "https://aktivism.amnesty.se/arbetsformer/agera-pa-egen-hand/",
     Alternative.WEB_ACTIONS: "https://www.amnesty.se/engagera-dig/agera/aktioner/",
 }
 

@@ -112,18 +112,22 @@ def read_trainings(
                 place=cells.text(record["place"]),
                 signup=cells.text(record["signup"]),
                 description=cells.text(record["description"]),
+                title_en=cells.text(record["title_en"]),
+                description_en=cells.text(record["description_en"]),
             )
         )
     upcoming.sort(key=lambda training: (training.date, training.time))
     return tuple(upcoming[:limit]), flags
 
 
-def read_texts(table: Table) -> dict[str, str]:
-    """Texter as key -> text; every key the templates use is present (empty if not set)."""
-    texts = dict.fromkeys(TEXT_KEYS, "")
+def read_texts(table: Table) -> tuple[dict[str, str], dict[str, str]]:
+    """Texter as key -> text, in Swedish (`Text`) and in English (`Text (en)`); every key the
+    templates use is present in both (empty if not set)."""
+    texts, texts_en = dict.fromkeys(TEXT_KEYS, ""), dict.fromkeys(TEXT_KEYS, "")
     for _, record in rows_of(table):
         key = cells.normalise_word(record["key"])
         if key:
-            value = record["text"]
-            texts[key] = "" if cells.is_blank(value) else str(value).strip()
-    return texts
+            for found, column in ((texts, "text"), (texts_en, "text_en")):
+                value = record[column]
+                found[key] = "" if cells.is_blank(value) else str(value).strip()
+    return texts, texts_en

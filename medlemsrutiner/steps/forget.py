@@ -42,7 +42,8 @@ def _matches(raw: object, parsed: str | None, address: str | None) -> bool:
     if address is None:
         return False
     typed = cells.text(raw).casefold()
-    return parsed == address or (bool(typed) and typed == address.casefold())
+    same = parsed is not None and cells.email_key(parsed) == cells.email_key(address)
+    return same or (bool(typed) and typed == address.casefold())
 
 
 def forget(

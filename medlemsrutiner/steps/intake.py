@@ -6,7 +6,8 @@ the tab Google Forms fills — as new rows of Intresserade. Pure: no I/O, no clo
 (`[intake.aliases]`). `plan_intake` decides each row, by its row number in the file (the
 header is row 1):
 
-* imported: one `AppendRow` holding every mapped cell (a row is written whole or not at all),
+* imported: one `AppendRow` holding every mapped cell (a row is written whole or not at all;
+  the address as typed, its domain normalised by `cells.parse_email`),
   with the ID left blank (the next daily run hands it out) and `Registrerad` from the file
   (blank if it has none: the daily run then writes the day it first sees the row);
 * already present: the same address (compared case-insensitively) in Intresserade or
@@ -198,7 +199,9 @@ class Known:
     """Addresses and phone numbers already in the workbook, each with where it is."""
 
     emails: Mapping[str, str] = field(default_factory=dict)
+    """`cells.email_key` of an address -> where it is."""
     phones: Mapping[str, str] = field(default_factory=dict)
+    """`phone_key` of a number -> where it is."""
 
 
 def phone_key(value: Any) -> str | None:
@@ -221,7 +224,7 @@ def known_people(tables: Tables) -> Known:
             where = f"{where} i {table.name}"
             email = cells.parse_email(record["email"])
             if isinstance(email, str):
-                emails.setdefault(email, where)
+                emails.setdefault(cells.email_key(email), where)
             phone = phone_key(record["phone"])
             if phone is not None:
                 phones.setdefault(phone, where)
@@ -279,14 +282,15 @@ class _Seen:
         self.phones = dict(known.phones)
 
     def present(self, email: str | None, phone: str | None) -> str | None:
-        """Where this person already is: the same address, or the same phone without one."""
+        """Where this person already is: the same address (without regard to case), or the
+        same phone where the row has no address."""
         if email is not None:
-            return self.emails.get(email)
+            return self.emails.get(cells.email_key(email))
         return self.phones.get(phone) if phone is not None else None
 
     def add(self, email: str | None, phone: str | None, row: int) -> None:
         if email is not None:
-            self.emails.setdefault(email, f"samma e-post som rad {row}")
+            self.emails.setdefault(cells.email_key(email), f"samma e-post som rad {row}")
         if phone is not None:
             self.phones.setdefault(phone, f"samma telefon som rad {row}")
 

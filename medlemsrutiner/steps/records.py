@@ -381,6 +381,7 @@ def read_records(tables: Tables, today: dt.date, settings: Settings) -> Records:
     trainings = tuple(t for t in upcoming if t.date <= horizon)[
         : settings.routine.trainings_in_letters
     ]
+    texts, texts_en = read_texts(tables["texts"])
     newcomers = [
         parse_newcomer(row, record, today, settings, groups)
         for row, record in rows_of(tables["newcomers"])
@@ -438,9 +439,10 @@ def read_records(tables: Tables, today: dt.date, settings: Settings) -> Records:
         followups=tuple(followups),
         groups=groups,
         shared=Shared(
-            texts=read_texts(tables["texts"]),
+            texts=texts,
             trainings=trainings,
             groups=tuple(sorted((g for g in groups.values() if g.active), key=lambda g: g.name)),
+            texts_en=texts_en,
         ),
         flags=tuple(flags),
         first_writes=tuple(first_writes),
@@ -459,11 +461,12 @@ def mark_duplicates(
     first: dict[str, int] = {}
     for followup in followups:
         if followup.email and followup.id is not None and not followup.erased:
-            first[followup.email] = min(first.get(followup.email, followup.id), followup.id)
+            key = cells.email_key(followup.email)
+            first[key] = min(first.get(key, followup.id), followup.id)
     owners: dict[int, int | None] = {}
     for newcomer in sorted((n for n in newcomers if n.usable and n.email), key=lambda n: n.id or 0):
         assert newcomer.email is not None and newcomer.id is not None
-        owner = first.setdefault(newcomer.email, newcomer.id)
+        owner = first.setdefault(cells.email_key(newcomer.email), newcomer.id)
         owners[id(newcomer)] = owner if owner != newcomer.id else None
     return tuple(
         dataclasses.replace(n, duplicate_of=owners.get(id(n)))

@@ -18,8 +18,10 @@ from medlemsrutiner.adapters.outbox import Outbox
 from medlemsrutiner.errors import EXIT_NOTHING_DONE, WorkbookError
 from medlemsrutiner.letters.render import Renderer
 from medlemsrutiner.routines.daily import run_daily
-from medlemsrutiner.routines.setup import check_setup, exit_code
+from medlemsrutiner.routines.setup import check_setup, exit_code, fill_texts
+from medlemsrutiner.sheet import presentation as look
 from medlemsrutiner.sheet.schema import TABS
+from medlemsrutiner.sheet.words import TEXT_KEYS
 from tests.adapters.harness import GoogleHarness
 from tests.fakes.sheets_api import FakeSheetsApi, RecordedRequest
 from tests.support import (
@@ -338,6 +340,91 @@ def test_init_creates_tabs_headers_dropdowns_formats_and_protection_and_twice_ch
     assert harness.raw_bytes() == state
 
 
+def test_init_gives_the_sheet_the_same_look_as_the_local_workbook(
+    api: FakeSheetsApi, harness: GoogleHarness
+) -> None:
+    harness.seed({"Grupper": [["Grupp", "Aktiv"], ["Centrumgruppen", "ja"]]})
+    tabs = {TAB_NAMES[tab.key]: tab.headers for tab in TABS}
+    added = harness.workbook().ensure_tabs(tabs)
+    assert "färger i Status i Intresserade" in added
+    sid = harness.spreadsheet_id
+    header = api.cell(sid, "Intresserade", "N1").user_entered_format
+    assert header is not None and header["textFormat"] == {"bold": True}
+    status = api.cell(sid, "Intresserade", "N7").user_entered_format
+    assert status == {"wrapStrategy": "WRAP"}
+    newcomers = TABS[0]
+    widths = api.column_pixels(sid, "Intresserade")
+    for index, column in enumerate(newcomers.columns):
+        assert widths[index] == look.column_look(newcomers, column).pixels
+    groups = TABS[2]
+    added_widths = api.column_pixels(sid, "Grupper")
+    assert sorted(added_widths) == list(range(2, len(groups.columns)))  # Grupp, Aktiv: theirs
+    assert added_widths[2] == look.column_look(groups, groups.column("contact")).pixels
+    rules = api.conditional_formats(sid, "Intresserade")
+    assert [rule["ranges"] for rule in rules] == [
+        [{"sheetId": rules[0]["ranges"][0]["sheetId"], "startRowIndex": 1,
+          "startColumnIndex": 13, "endColumnIndex": 14}]
+    ] * 3  # fmt: skip
+    formulas = [r["booleanRule"]["condition"]["values"][0]["userEnteredValue"] for r in rules]
+    assert formulas == ["=" + look.status_formula(c, "N2") for c in look.STATUS_COLOURS]
+    colours = [r["booleanRule"]["format"]["backgroundColor"] for r in rules]
+    assert round(colours[0]["red"] * 255) == 0xF4 and round(colours[1]["blue"] * 255) == 0xB2
+    assert len(api.conditional_formats(sid, "Uppföljning")) == 3
+
+
+def test_init_fills_texter_in_a_google_sheet_and_keeps_what_is_there(
+    api: FakeSheetsApi, harness: GoogleHarness
+) -> None:
+    harness.seed(workbook_grids(texts=[{"key": "signatur", "text": "Hälsningar"}]))
+    workbook = harness.workbook()
+    workbook.ensure_tabs({TAB_NAMES[tab.key]: tab.headers for tab in TABS})
+    added = fill_texts(workbook, harness.config)
+    assert "texten lokal_information i Texter" in added and "förklaringar i Texter" in added
+    rows = harness.tab("Texter")
+    by_key = {row["Nyckel"]: row for row in rows}
+    assert set(by_key) == set(TEXT_KEYS)
+    assert by_key["signatur"]["Text"] == "Hälsningar"
+    assert all(row["Förklaring"] for row in rows)
+    assert fill_texts(harness.workbook(), harness.config) == []
+
+
+def test_init_puts_the_status_colours_back_first_and_keeps_a_persons_own_rule(
+    api: FakeSheetsApi, harness: GoogleHarness
+) -> None:
+    harness.seed(workbook_grids())
+    tabs = {TAB_NAMES[tab.key]: tab.headers for tab in TABS}
+    harness.workbook().ensure_tabs(tabs)
+    sid = harness.spreadsheet_id
+    sheet_id = api.sheet_id(sid, "Intresserade")
+    own = {
+        "ranges": [{"sheetId": sheet_id, "startRowIndex": 1, "startColumnIndex": 2,
+                    "endColumnIndex": 3}],
+        "booleanRule": {
+            "condition": {"type": "NOT_BLANK"},
+            "format": {"backgroundColor": {"red": 0.8, "green": 1, "blue": 0.8}},
+        },
+    }  # fmt: skip
+    workbook = harness.workbook()
+    assert isinstance(workbook, GoogleWorkbook)
+    workbook.http.batch_update(
+        sid,
+        {
+            "requests": [
+                {"deleteConditionalFormatRule": {"sheetId": sheet_id, "index": 1}},
+                {"addConditionalFormatRule": {"rule": own, "index": 0}},
+            ]
+        },
+    )
+    assert "färger i Status i Intresserade" in harness.workbook().ensure_tabs(tabs)
+    rules = api.conditional_formats(sid, "Intresserade")
+    assert len(rules) == 4 and rules[3]["booleanRule"]["condition"] == {"type": "NOT_BLANK"}
+    formulas = [r["booleanRule"]["condition"]["values"][0]["userEnteredValue"] for r in rules[:3]]
+    assert formulas == ["=" + look.status_formula(c, "N2") for c in look.STATUS_COLOURS]
+    state = harness.raw_bytes()
+    assert harness.workbook().ensure_tabs(tabs) == []
+    assert harness.raw_bytes() == state
+
+
 def test_check_setup_lists_who_can_open_the_followup_and_warns_about_others(
     api: FakeSheetsApi, tmp_path: Path
 ) -> None:
@@ -365,7 +452,13 @@ def test_check_setup_lists_who_can_open_the_followup_and_warns_about_others(
             {"type": "user", "role": "writer", "emailAddress": "robot@example.org"},
         ],
     )
-    assert exit_code(check_setup(harness.config, harness.workbook, {}, TODAY)) == 0
+    final = check_setup(harness.config, harness.workbook, {}, TODAY)
+    # Test data keeps example addresses, so only that warning remains (it is checked in
+    # tests/routines/test_setup.py); nobody else can open the follow-up any more.
+    assert [c.text.split(":")[0] for c in final if c.warning] == [
+        "Kvar från exemplet i config.toml och arbetsboken"
+    ]
+    assert all(c.ok for c in final)
 
 
 def test_the_recorded_request_log_has_no_personal_data_outside_values(

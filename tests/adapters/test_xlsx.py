@@ -10,6 +10,7 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 from openpyxl.styles import Font, PatternFill
+from openpyxl.utils import get_column_letter
 
 from medlemsrutiner.adapters.xlsx import XlsxWorkbook
 from medlemsrutiner.cli import run_daily
@@ -258,3 +259,162 @@ def test_after_a_run_libreoffice_opens_the_workbook(tmp_path: Path) -> None:
     followups = soffice_csv(config.workbook.path, tmp_path / "followups", sheet=2)
     assert followups[0][0] == "ID" and followups[1][0] == "2"
     assert followups[1][1] == formula  # copied as text, not turned into a formula
+
+
+# --- The look of the workbook ----------------------------------------------------------------
+
+
+def _validations(sheet: Any) -> dict[str, Any]:
+    """The sheet's dropdowns by their title (the column's header)."""
+    return {v.errorTitle: v for v in sheet.data_validations.dataValidation}
+
+
+def _colour_rules(sheet: Any) -> dict[str, list[tuple[str, str]]]:
+    """Conditional formats by range: (formula, fill colour) of each rule, in priority order."""
+    return {
+        str(formatting.sqref): [
+            (rule.formula[0], str(rule.dxf.fill.start_color.rgb)[-6:])
+            for rule in sorted(formatting.rules, key=lambda r: r.priority)
+        ]
+        for formatting in sheet.conditional_formatting
+    }
+
+
+def test_init_gives_a_new_workbook_widths_formats_dropdowns_and_status_colours(
+    tmp_path: Path,
+) -> None:
+    file = tmp_path / "ny.xlsx"
+    tabs = {TAB_NAMES[tab.key]: tab.headers for tab in TABS}
+    with XlsxWorkbook(file, TAB_NAMES) as workbook:
+        added = workbook.ensure_tabs(tabs)
+    assert "fliken Intresserade" in added
+
+    book = openpyxl.load_workbook(file)
+    for tab in TABS:
+        sheet = book[tab.default_name]
+        assert sheet.freeze_panes == "A2"
+        for index, column in enumerate(tab.columns, start=1):
+            header = sheet.cell(row=1, column=index)
+            assert header.value == column.header and header.font.bold
+            width = sheet.column_dimensions[get_column_letter(index)].width
+            assert width >= len(column.header) + 4, (tab.key, column.header)
+            if column.kind == "date":
+                assert width >= 12
+    intake = book["Intresserade"]
+    assert intake.column_dimensions["N"].width == 60  # Status
+    dropdowns = _validations(intake)
+    assert set(dropdowns) == {"Hänvisad till", "Språk"}
+    referral = dropdowns["Hänvisad till"]
+    assert str(referral.sqref) == "K2:K1048576"
+    assert referral.formula1 == '"Ny grupp,Blixtaktioner,På egen hand,Webbaktioner,Avböjt,Ej nådd"'
+    assert referral.showErrorMessage is False  # a variant people type is accepted
+    assert _validations(book["Uppföljning"])["Resultat"].formula1 == '"Aktiv,Inte aktiv,Ej nådd"'
+    assert _validations(book["Grupper"])["Aktiv"].formula1 == '"ja,nej"'
+    rules = _colour_rules(intake)["N2:N1048576"]
+    assert [colour for _, colour in rules] == ["F4C7C3", "FCE8B2", "E7E7E7"]
+    assert 'FIND("FÖRSENAT",N2)' in rules[0][0] and 'FIND("Ring senast",N2)' in rules[1][0]
+    assert len(_colour_rules(book["Uppföljning"])["N2:N1048576"]) == 3
+
+
+def test_init_dresses_an_old_workbook_keeps_wider_columns_and_twice_changes_nothing(
+    path: Path,
+) -> None:
+    book = openpyxl.load_workbook(path)
+    book["Intresserade"].column_dimensions["C"].width = 40  # a person made Namn wider
+    book.save(path)
+    tabs = {TAB_NAMES[tab.key]: tab.headers for tab in TABS}
+    with XlsxWorkbook(path, TAB_NAMES) as workbook:
+        assert "format, rullistor och färger i Intresserade" in workbook.ensure_tabs(tabs)
+    dressed = path.read_bytes()
+    with XlsxWorkbook(path, TAB_NAMES) as workbook:
+        assert workbook.ensure_tabs(tabs) == []
+    assert path.read_bytes() == dressed
+
+    sheet = openpyxl.load_workbook(path)["Intresserade"]
+    assert sheet.column_dimensions["C"].width == 40
+    assert sheet.column_dimensions["B"].width == 15
+    assert sheet["B2"].number_format == "yyyy-mm-dd"
+    referral = _validations(sheet)["Hänvisad till"].formula1
+    assert referral.startswith('"Centrumgruppen,Skrivargruppen,Ny grupp')
+
+
+def test_a_run_keeps_the_look_and_gives_what_it_writes_its_column_format(path: Path) -> None:
+    tabs = {TAB_NAMES[tab.key]: tab.headers for tab in TABS}
+    with XlsxWorkbook(path, TAB_NAMES) as workbook:
+        workbook.ensure_tabs(tabs)
+    long_status = "Välkomstbrev skickat 2026-11-24. " + "FÖRSENAT: ring (senast 2026-11-01). " * 4
+    with XlsxWorkbook(path, TAB_NAMES) as workbook:
+        workbook.write(
+            [
+                SetCells("newcomers", 1, (("status", long_status), ("welcome", TODAY))),
+                SetCells("newcomers", 2, (("status", "Ring senast 2026-12-01."),)),
+                AppendRow("followups", (("id", 1), ("referred", TODAY), ("status", "Klar."))),
+            ]
+        )
+    book = openpyxl.load_workbook(path)
+    sheet = book["Intresserade"]
+    assert set(_validations(sheet)) == {"Hänvisad till", "Språk"}
+    assert len(_colour_rules(sheet)["N2:N1048576"]) == 3
+    assert sheet.column_dimensions["N"].width == 60 and sheet.freeze_panes == "A2"
+    assert sheet["I2"].number_format == "yyyy-mm-dd"
+    assert sheet["N2"].alignment.wrap_text and sheet["N3"].alignment.wrap_text
+    assert sheet.row_dimensions[2].height == 3 * 15 and sheet.row_dimensions[3].height is None
+    assert book["Uppföljning"]["G2"].number_format == "yyyy-mm-dd"
+
+
+def test_the_referral_dropdown_follows_grupper_on_every_run(path: Path) -> None:
+    tabs = {TAB_NAMES[tab.key]: tab.headers for tab in TABS}
+    with XlsxWorkbook(path, TAB_NAMES) as workbook:
+        workbook.ensure_tabs(tabs)
+    book = openpyxl.load_workbook(path)
+    book["Grupper"].append(["Nygruppen", "Ny Kontakt", "ny@example.org"])
+    book["Grupper"]["G2"] = "nej"  # Centrumgruppen rests
+    book.save(path)
+    with XlsxWorkbook(path, TAB_NAMES) as workbook:
+        workbook.write([SetCells("newcomers", 1, (("status", "Ring senast 2026-12-01."),))])
+    referral = _validations(openpyxl.load_workbook(path)["Intresserade"])["Hänvisad till"]
+    assert referral.formula1.startswith('"Skrivargruppen,Nygruppen,Ny grupp,')
+
+
+def test_groups_too_many_for_a_dropdown_are_listed_in_a_hidden_tab(tmp_path: Path) -> None:
+    file = tmp_path / "manga.xlsx"
+    groups = [
+        {"group": f"Amnestygrupp nummer {n} i Exempelstad", "email": f"g{n}@example.org"}
+        for n in range(12)
+    ]
+    write_xlsx(file, workbook_grids(groups=groups))
+    with XlsxWorkbook(file, TAB_NAMES) as workbook:
+        workbook.ensure_tabs({TAB_NAMES[tab.key]: tab.headers for tab in TABS})
+    book = openpyxl.load_workbook(file)
+    referral = _validations(book["Intresserade"])["Hänvisad till"]
+    assert referral.formula1 == "'Listor (medlemsrutiner)'!$A$2:$A$19"
+    lists = book["Listor (medlemsrutiner)"]
+    assert lists.sheet_state == "hidden"
+    assert [lists.cell(row=r, column=1).value for r in (1, 2, 14, 19)] == [
+        "Hänvisad till",
+        "Amnestygrupp nummer 0 i Exempelstad",
+        "Ny grupp",
+        "Ej nådd",
+    ]
+    with XlsxWorkbook(file, TAB_NAMES) as workbook:
+        grids = workbook.read()
+    assert "Listor (medlemsrutiner)" in grids  # an unknown tab the routine leaves alone
+
+
+def test_the_lock_file_is_removed_when_the_run_ends_even_after_an_error(path: Path) -> None:
+    workbook = XlsxWorkbook(path, TAB_NAMES)
+    with workbook:
+        assert workbook.lock_path.exists()
+    assert not workbook.lock_path.exists()
+    with pytest.raises(RuntimeError), workbook:
+        raise RuntimeError("något gick fel")
+    assert not workbook.lock_path.exists()
+    assert sorted(p.name for p in path.parent.iterdir()) == [path.name]
+
+
+def test_a_lock_file_left_by_a_crash_does_not_stop_the_next_run(path: Path) -> None:
+    workbook = XlsxWorkbook(path, TAB_NAMES)
+    workbook.lock_path.write_bytes(b"")
+    with workbook:
+        pass
+    assert not workbook.lock_path.exists()

@@ -39,7 +39,16 @@ from requests.models import PreparedRequest, Response
 
 from .a1 import cell_label, parse_cells
 from .cells import Cell, Scalar, render
-from .store import ApiError, Box, JsonDict, Params, Sheet, Store, sort_block
+from .store import (
+    ApiError,
+    Box,
+    JsonDict,
+    Params,
+    Sheet,
+    Store,
+    conditional_format_json,
+    sort_block,
+)
 
 SHEETS_HOST = "https://sheets.googleapis.com"
 GOOGLEAPIS_HOST = "https://www.googleapis.com"
@@ -310,6 +319,17 @@ class FakeSheetsApi:
         with self._lock:
             sheet = self._store.sheet(spreadsheet_id, sheet_title)
             return sheet.protected_ranges_json(self._store.service_account_email)
+
+    def conditional_formats(self, spreadsheet_id: str, sheet_title: str) -> list[JsonDict]:
+        """The tab's conditional format rules as spreadsheets.get renders them, in order."""
+        with self._lock:
+            sheet = self._store.sheet(spreadsheet_id, sheet_title)
+            return [conditional_format_json(rule) for rule in sheet.conditional_formats]
+
+    def column_pixels(self, spreadsheet_id: str, sheet_title: str) -> dict[int, int]:
+        """The widths set with updateDimensionProperties, by 0-based column index."""
+        with self._lock:
+            return dict(self._store.sheet(spreadsheet_id, sheet_title).column_pixels)
 
     def values(
         self,

@@ -258,6 +258,19 @@ def _prune_defaults(props: JsonDict) -> JsonDict:
     return out
 
 
+def conditional_format_json(rule: Mapping[str, Any]) -> JsonDict:
+    """A stored ConditionalFormatRule as Google renders it: ranges without a zero sheetId, and
+    each colour also as a ColorStyle (`backgroundColor` with `backgroundColorStyle`)."""
+    out = copy.deepcopy(dict(rule))
+    out["ranges"] = [grid_range_json(grid) for grid in out.get("ranges", [])]
+    fmt = out.get("booleanRule", {}).get("format")
+    if isinstance(fmt, dict):
+        for name in ("backgroundColor", "foregroundColor"):
+            if isinstance(fmt.get(name), dict):
+                fmt.setdefault(f"{name}Style", {"rgbColor": dict(fmt[name])})
+    return out
+
+
 def grid_range_json(grid: Mapping[str, Any]) -> JsonDict:
     """Render a stored GridRange as Google does (a `sheetId` of 0 is left out)."""
     out = dict(grid)
@@ -281,6 +294,8 @@ class Sheet:
         self.protected_ranges: list[JsonDict] = []
         self.merges: list[JsonDict] = []
         self.basic_filter: JsonDict | None = None
+        self.conditional_formats: list[JsonDict] = []
+        self.column_pixels: dict[int, int] = {}
 
     @property
     def sheet_id(self) -> int:
@@ -317,6 +332,8 @@ class Sheet:
         twin.protected_ranges = copy.deepcopy(self.protected_ranges)
         twin.merges = copy.deepcopy(self.merges)
         twin.basic_filter = copy.deepcopy(self.basic_filter)
+        twin.conditional_formats = copy.deepcopy(self.conditional_formats)
+        twin.column_pixels = dict(self.column_pixels)
         return twin
 
     def get(self, row: int, col: int) -> Cell | None:
@@ -393,6 +410,9 @@ class Sheet:
                         target.fmt = copy.deepcopy(source.fmt)
                         target.validation = copy.deepcopy(source.validation)
             self.grid["columnCount"] = self.column_count + count
+            self.column_pixels = {
+                (c + count if c >= start else c): size for c, size in self.column_pixels.items()
+            }
         for grid in self._ranges():
             _shift_insert(grid, dimension, start, count)
 
@@ -405,6 +425,11 @@ class Sheet:
             for cells in self.rows:
                 del cells[start:end]
             self.grid["columnCount"] = self.column_count - (end - start)
+            self.column_pixels = {
+                (c - (end - start) if c >= end else c): size
+                for c, size in self.column_pixels.items()
+                if not start <= c < end
+            }
         for grid in self._ranges():
             _shift_delete(grid, dimension, start, end)
 
@@ -416,6 +441,8 @@ class Sheet:
         yield from self.merges
         if self.basic_filter is not None and isinstance(self.basic_filter.get("range"), dict):
             yield self.basic_filter["range"]
+        for rule in self.conditional_formats:
+            yield from rule["ranges"]
 
     def properties_json(self, index: int) -> JsonDict:
         """SheetProperties as Google renders them."""
@@ -633,7 +660,9 @@ class Store:
             "unmergeCells": self._unmerge_cells,
             "setBasicFilter": self._set_basic_filter,
             "clearBasicFilter": self._clear_basic_filter,
-            "updateDimensionProperties": self._accept_on_sheet,
+            "updateDimensionProperties": self._update_dimension_properties,
+            "addConditionalFormatRule": self._add_conditional_format_rule,
+            "deleteConditionalFormatRule": self._delete_conditional_format_rule,
             "autoResizeDimensions": self._accept_on_sheet,
             "updateBorders": self._accept_on_sheet,
         }
@@ -1226,6 +1255,10 @@ class Store:
                 basic = copy.deepcopy(sheet.basic_filter)
                 basic["range"] = grid_range_json(basic.get("range", {}))
                 item["basicFilter"] = basic
+            if sheet.conditional_formats:
+                item["conditionalFormats"] = [
+                    conditional_format_json(rule) for rule in sheet.conditional_formats
+                ]
             sheets_json.append(item)
         return {
             "spreadsheetId": spreadsheet.spreadsheet_id,
@@ -1702,6 +1735,58 @@ class Store:
     def _clear_basic_filter(self, work: Spreadsheet, payload: JsonDict) -> JsonDict:
         self._sheet_for(work, payload.get("sheetId")).basic_filter = None
         return {}
+
+    def _update_dimension_properties(self, work: Spreadsheet, payload: JsonDict) -> JsonDict:
+        """Column widths (`pixelSize`) are kept; other dimension properties are accepted."""
+        span = payload.get("range")
+        if not isinstance(span, dict):
+            raise RequestError("range is required")
+        sheet = self._sheet_for(work, span.get("sheetId"))
+        props = payload.get("properties") or {}
+        mask = self._mask_of(payload)
+        if span.get("dimension") == "COLUMNS" and "pixelSize" in mask:
+            start = _int(span, "startIndex", 0)
+            end = _int(span, "endIndex", sheet.column_count)
+            size = _int(props, "pixelSize", 100)
+            for column in range(start, min(end, sheet.column_count)):
+                sheet.column_pixels[column] = size
+        return {}
+
+    def _add_conditional_format_rule(self, work: Spreadsheet, payload: JsonDict) -> JsonDict:
+        """AddConditionalFormatRuleRequest: insert `rule` at `index` of its sheet's rules."""
+        rule = payload.get("rule")
+        if not isinstance(rule, dict):
+            raise RequestError("rule is required")
+        ranges = rule.get("ranges")
+        if not isinstance(ranges, list) or not ranges:
+            raise RequestError("ConditionalFormatRule must have at least one range.")
+        sheets = {self._grid(work, grid)[0].sheet_id for grid in ranges}
+        if len(sheets) != 1:
+            raise RequestError("All ranges of a conditional format rule must be on the same grid.")
+        if ("booleanRule" in rule) == ("gradientRule" in rule):
+            raise RequestError(
+                "A conditional format rule needs exactly one of booleanRule or gradientRule."
+            )
+        sheet = self._sheet_for(work, sheets.pop())
+        index = _int(payload, "index", 0)
+        if not 0 <= index <= len(sheet.conditional_formats):
+            raise RequestError(f"index {index} is out of range of the sheet's conditional formats")
+        stored = copy.deepcopy(rule)
+        stored["ranges"] = [
+            {"sheetId": sheet.sheet_id, **{k: v for k, v in grid.items() if k != "sheetId"}}
+            for grid in ranges
+        ]
+        sheet.conditional_formats.insert(index, stored)
+        return {}
+
+    def _delete_conditional_format_rule(self, work: Spreadsheet, payload: JsonDict) -> JsonDict:
+        """DeleteConditionalFormatRuleRequest: remove the rule at `index`; later ones move up."""
+        sheet = self._sheet_for(work, payload.get("sheetId"))
+        index = _int(payload, "index", 0)
+        if not 0 <= index < len(sheet.conditional_formats):
+            raise RequestError(f"No conditional format on sheet {sheet.sheet_id} at index {index}")
+        removed = sheet.conditional_formats.pop(index)
+        return {"deleteConditionalFormatRule": {"rule": conditional_format_json(removed)}}
 
     def _accept_on_sheet(self, work: Spreadsheet, payload: JsonDict) -> JsonDict:
         """Requests that change only what the fake does not model (sizes, borders)."""

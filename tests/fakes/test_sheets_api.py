@@ -546,6 +546,124 @@ def test_insert_row_and_delete_rows_move_the_rows_below(
     assert sheets_api.sheet_properties(members, "Medlemmar")["gridProperties"]["rowCount"] == 1000
 
 
+def _red_when(text: str, column: int = 0) -> dict[str, Any]:
+    """A conditional format rule: cells of `column` (rows 2 and down) containing `text` go red."""
+    return {
+        "ranges": [{"sheetId": 0, "startRowIndex": 1, "startColumnIndex": column,
+                    "endColumnIndex": column + 1}],
+        "booleanRule": {
+            "condition": {"type": "TEXT_CONTAINS", "values": [{"userEnteredValue": text}]},
+            "format": {"backgroundColor": {"red": 1, "green": 0.8, "blue": 0.8}},
+        },
+    }  # fmt: skip
+
+
+def test_conditional_format_rules_are_inserted_at_their_index_and_listed_in_order(
+    sheets_api: FakeSheetsApi, client: gspread.Client, members: str
+) -> None:
+    spreadsheet = client.open_by_key(members)
+    spreadsheet.batch_update(
+        {
+            "requests": [
+                {"addConditionalFormatRule": {"rule": _red_when("Ada"), "index": 0}},
+                {"addConditionalFormatRule": {"rule": _red_when("Bo"), "index": 0}},
+            ]
+        }
+    )
+    rules = spreadsheet.fetch_sheet_metadata()["sheets"][0]["conditionalFormats"]
+    assert [r["booleanRule"]["condition"]["values"][0]["userEnteredValue"] for r in rules] == [
+        "Bo",
+        "Ada",
+    ]
+    assert rules[0]["ranges"] == [{"startRowIndex": 1, "startColumnIndex": 0, "endColumnIndex": 1}]
+    assert rules[0]["booleanRule"]["format"]["backgroundColorStyle"] == {
+        "rgbColor": {"red": 1, "green": 0.8, "blue": 0.8}
+    }
+    assert sheets_api.conditional_formats(members, "Medlemmar") == rules
+
+
+def test_deleting_a_conditional_format_rule_moves_the_later_ones_up(
+    sheets_api: FakeSheetsApi, client: gspread.Client, members: str
+) -> None:
+    spreadsheet = client.open_by_key(members)
+    spreadsheet.batch_update(
+        {
+            "requests": [
+                {"addConditionalFormatRule": {"rule": _red_when(t), "index": i}}
+                for i, t in enumerate(("Ada", "Bo", "Cia"))
+            ]
+        }
+    )
+    answer = spreadsheet.batch_update(
+        {"requests": [{"deleteConditionalFormatRule": {"sheetId": 0, "index": 1}}]}
+    )
+    deleted = answer["replies"][0]["deleteConditionalFormatRule"]["rule"]
+    assert deleted["booleanRule"]["condition"]["values"] == [{"userEnteredValue": "Bo"}]
+    remaining = sheets_api.conditional_formats(members, "Medlemmar")
+    assert [r["booleanRule"]["condition"]["values"][0]["userEnteredValue"] for r in remaining] == [
+        "Ada",
+        "Cia",
+    ]
+    with pytest.raises(gspread.exceptions.APIError) as raised:
+        spreadsheet.batch_update(
+            {"requests": [{"deleteConditionalFormatRule": {"sheetId": 0, "index": 2}}]}
+        )
+    assert raised.value.code == 400
+
+
+def test_a_conditional_format_rule_moves_with_inserted_columns(
+    sheets_api: FakeSheetsApi, client: gspread.Client, members: str
+) -> None:
+    spreadsheet = client.open_by_key(members)
+    spreadsheet.batch_update(
+        {"requests": [{"addConditionalFormatRule": {"rule": _red_when("Ada", 1), "index": 0}}]}
+    )
+    spreadsheet.batch_update(
+        {
+            "requests": [
+                {
+                    "insertDimension": {
+                        "range": {"sheetId": 0, "dimension": "COLUMNS", "startIndex": 0,
+                                  "endIndex": 2},
+                    }
+                }
+            ]
+        }
+    )  # fmt: skip
+    [rule] = sheets_api.conditional_formats(members, "Medlemmar")
+    assert rule["ranges"][0]["startColumnIndex"] == 3 and rule["ranges"][0]["endColumnIndex"] == 4
+
+
+def test_a_conditional_format_rule_needs_a_range_and_one_kind_of_rule(
+    client: gspread.Client, members: str
+) -> None:
+    spreadsheet = client.open_by_key(members)
+    for rule in ({**_red_when("Ada"), "ranges": []}, {"ranges": _red_when("Ada")["ranges"]}):
+        with pytest.raises(gspread.exceptions.APIError) as raised:
+            spreadsheet.batch_update({"requests": [{"addConditionalFormatRule": {"rule": rule}}]})
+        assert raised.value.code == 400
+
+
+def test_column_widths_are_kept_by_column(
+    sheets_api: FakeSheetsApi, client: gspread.Client, members: str
+) -> None:
+    client.open_by_key(members).batch_update(
+        {
+            "requests": [
+                {
+                    "updateDimensionProperties": {
+                        "range": {"sheetId": 0, "dimension": "COLUMNS", "startIndex": 1,
+                                  "endIndex": 3},
+                        "properties": {"pixelSize": 240},
+                        "fields": "pixelSize",
+                    }
+                }
+            ]
+        }
+    )  # fmt: skip
+    assert sheets_api.column_pixels(members, "Medlemmar") == {1: 240, 2: 240}
+
+
 def test_sort_puts_numbers_before_text_and_blanks_last(
     sheets_api: FakeSheetsApi, client: gspread.Client
 ) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import email
 import email.policy
@@ -15,7 +16,7 @@ from medlemsrutiner.config import Config
 from medlemsrutiner.errors import TemplateError
 from medlemsrutiner.letters.preview import sample_letters, sample_shared
 from medlemsrutiner.letters.render import Renderer, build, long_date
-from medlemsrutiner.plan import Letter, Person, Shared
+from medlemsrutiner.plan import Letter, Person, Shared, Training
 from medlemsrutiner.sheet.words import Alternative
 from tests.support import NOW, REPO, TODAY, make_config
 
@@ -137,7 +138,7 @@ def test_texts_and_upcoming_trainings_appear_in_the_letters(
     assert "Vi är ett tjugotal aktiva i Exempelstad" in text
     assert "https://example.org/aktion" in text and 'href="https://example.org/aktion"' in html
     assert (
-        "Grundutbildning för nya medlemmar (exempel): söndag 6 december 2026 kl. 18.00–20.00, "
+        "Grundutbildning för nya medlemmar (exempel) – söndag 6 december 2026 kl. 18.00–20.00, "
         "Exempelgatan 1, Exempelstad" in text
     )
 
@@ -150,9 +151,9 @@ def test_the_alternatives_letter_gives_every_link_with_the_chosen_one_first(
     text, _ = parts(parse(build(renderer, letter, shared, config, NOW, "x").data))
     links = [line for line in text.splitlines() if line.startswith("http")]
     assert links == [
-        "http://aktivism.amnesty.se/arbetsformer/blixtaktioner/",
-        "http://aktivism.amnesty.se/grupper-och-distrikt/starta-en-ny-grupp/",
-        "http://aktivism.amnesty.se/arbetsformer/agera-pa-egen-hand/",
+        "https://aktivism.amnesty.se/arbetsformer/blixtaktioner/",
+        "https://aktivism.amnesty.se/grupper-och-distrikt/starta-en-ny-grupp/",
+        "https://aktivism.amnesty.se/arbetsformer/agera-pa-egen-hand/",
         "https://www.amnesty.se/engagera-dig/agera/aktioner/",
     ]
     assert "Det vi pratade om – Blixtaktioner" in text
@@ -221,3 +222,53 @@ def test_the_outbox_file_holds_exactly_the_bytes_smtp_would_send(
 def test_long_dates_are_written_out_in_each_language() -> None:
     assert long_date(dt.date(2026, 12, 1), "sv") == "tisdag 1 december 2026"
     assert long_date(dt.date(2026, 12, 1), "en") == "Tuesday 1 December 2026"
+
+
+def test_every_link_to_the_alternatives_is_https(config: Config, renderer: Renderer) -> None:
+    letter, shared = sample(config, "alternatives")
+    text, html = parts(parse(build(renderer, letter, shared, config, NOW, "x").data))
+    assert all(link.startswith("https://") for _, link in shared.alternatives)
+    assert "http://" not in text and "http://" not in html
+
+
+def test_a_training_whose_title_has_a_colon_gives_one_colon_per_line_in_plain_text(
+    config: Config, renderer: Renderer
+) -> None:
+    letter, shared = sample(config, "welcome")
+    training = Training(
+        date=TODAY + dt.timedelta(days=3),
+        time="18.00–19.30",
+        title="Skriv för frihet: brevkväll",
+        place="Café Exemplet",
+        signup="",
+        description="",
+    )
+    shared = dataclasses.replace(shared, trainings=(training,))
+    text, _ = parts(parse(build(renderer, letter, shared, config, NOW, "x").data))
+    [line] = [line for line in text.splitlines() if "brevkväll" in line]
+    assert (
+        line
+        == "- Skriv för frihet: brevkväll – fredag 27 november 2026 kl. 18.00–19.30, Café Exemplet"
+    )
+    assert "::" not in text and line.count(":") == 1
+
+
+def test_a_group_without_a_contact_name_is_never_called_its_own_contact_person(
+    config: Config, renderer: Renderer
+) -> None:
+    for language in ("sv", "en"):
+        letter, shared = sample(config, "introduction_newcomer", language)
+        assert letter.group is not None
+        nameless = dataclasses.replace(letter, group=dataclasses.replace(letter.group, contact=""))
+        text, html = parts(parse(build(renderer, nameless, shared, config, NOW, "x").data))
+        for body in (text, html):
+            assert "kontaktperson är gruppens kontaktperson" not in body
+            assert "contact person is the group's contact person" not in body
+        heading = (
+            "Gruppens kontaktuppgifter:" if language == "sv" else "The group's contact details:"
+        )
+        assert heading in text.splitlines()
+        named, _ = parts(parse(build(renderer, letter, shared, config, NOW, "x").data))
+        contact = f"{letter.group.contact}:"
+        [line] = [line for line in named.splitlines() if line.endswith(contact)]
+        assert named.splitlines()[named.splitlines().index(line) + 1].startswith("  ")

@@ -1,41 +1,134 @@
-"""The demo workbook: every stage of the routine, and what a coordinator sees when LibreOffice
-opens it after a daily run (the Statistik tab and its chart)."""
+"""The demo workbook looks like a workbook people want to work in: read back with openpyxl, and
+printed to PDF by LibreOffice (every date a date, no `###`, the Statistik chart drawn)."""
 
 from __future__ import annotations
 
 import datetime as dt
+import shutil
+import subprocess
 from pathlib import Path
 
+import openpyxl
 import pytest
+from openpyxl.utils import get_column_letter
 from pypdf import PdfReader
 
 from medlemsrutiner.adapters.outbox import Outbox
 from medlemsrutiner.adapters.xlsx import XlsxWorkbook
+from medlemsrutiner.config import Config
 from medlemsrutiner.letters.render import Renderer
 from medlemsrutiner.routines.daily import run_daily
 from medlemsrutiner.routines.demo import write_demo
-from tests.support import NOW, REPO, SOFFICE, TAB_NAMES, make_config, soffice_pdf
+from medlemsrutiner.sheet import presentation as look
+from medlemsrutiner.sheet.schema import TABS
+from tests.support import NOW, REPO, TODAY, make_config
 
-TODAY = dt.date(2026, 11, 24)
+SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
+
+
+def demo_after_a_run(folder: Path) -> Config:
+    """The demo workbook as `make demo` leaves it: built, then one daily run."""
+    config = make_config(folder, workbook={"backend": "xlsx", "path": "demo.xlsx"})
+    assert config.workbook.path is not None
+    write_demo(config.workbook.path, config, TODAY)
+    with XlsxWorkbook(config.workbook.path, config.workbook.tab_names) as workbook:
+        run_daily(workbook, Outbox(folder / "outbox", NOW), Renderer(REPO / "templates"),
+                  config, TODAY, NOW)  # fmt: skip
+    return config
+
+
+def test_every_column_of_the_demo_fits_its_header_and_every_date_shows_as_a_date(
+    tmp_path: Path,
+) -> None:
+    config = demo_after_a_run(tmp_path)
+    assert config.workbook.path is not None
+    book = openpyxl.load_workbook(config.workbook.path)
+    dates = 0
+    for tab in TABS:
+        sheet = book[tab.default_name]
+        assert sheet.freeze_panes == "A2", tab.key
+        header = [cell.value for cell in sheet[1]]
+        for column in tab.columns:
+            index = header.index(column.header) + 1
+            letter = get_column_letter(index)
+            wanted = look.column_look(tab, column)
+            assert sheet.column_dimensions[letter].width == wanted.width, column.header
+            assert sheet.cell(row=1, column=index).font.bold
+            for (cell,) in sheet.iter_rows(min_row=2, min_col=index, max_col=index):
+                if isinstance(cell.value, dt.date):
+                    assert column.kind == "date", (tab.key, column.header, cell.coordinate)
+                    assert cell.number_format == "yyyy-mm-dd", (tab.key, cell.coordinate)
+                    dates += 1
+                if wanted.wrap and cell.value is not None:
+                    assert cell.alignment.wrap_text, (tab.key, cell.coordinate)
+    assert dates > 150
+
+
+def test_the_demo_has_dropdowns_and_status_colours(tmp_path: Path) -> None:
+    config = demo_after_a_run(tmp_path)
+    assert config.workbook.path is not None
+    book = openpyxl.load_workbook(config.workbook.path)
+    intake = book["Intresserade"]
+    referral = next(
+        v for v in intake.data_validations.dataValidation if v.errorTitle == "Hänvisad till"
+    )
+    choices = referral.formula1.strip('"').split(",")
+    assert choices[:2] == ["Centrumgruppen", "Studentgruppen"]
+    assert "Kvinnorättsgruppen" not in choices  # resting groups are not offered
+    assert choices[-2:] == ["Avböjt", "Ej nådd"]
+    assert [len(f.rules) for f in intake.conditional_formatting] == [3]
+
+
+def pdf_pages(pdf: Path) -> list[str]:
+    """The text of each page (pypdf: no system tool needed beside LibreOffice)."""
+    return [page.extract_text() or "" for page in PdfReader(pdf).pages]
+
+
+@pytest.mark.skipif(SOFFICE is None, reason="LibreOffice is not installed here")
+def test_libreoffice_prints_the_demo_with_every_date_as_a_date(tmp_path: Path) -> None:
+    config = demo_after_a_run(tmp_path)
+    assert config.workbook.path is not None and SOFFICE is not None
+    pages = pdf_pages(print_to_pdf(config.workbook.path, tmp_path))
+    text = "\n".join(pages)
+    assert "###" not in text
+    for tab in TABS:
+        for column in tab.columns:
+            assert column.header in text, column.header
+    assert text.count(TODAY.isoformat()) > 20
+    assert "Välkomstbrev skickat" in text and "FÖRSENAT" in text
+
+
+def print_to_pdf(workbook: Path, folder: Path) -> Path:
+    """Every tab of `workbook` on a page of its own, as LibreOffice prints it."""
+    assert SOFFICE is not None
+    result = subprocess.run(
+        [
+            SOFFICE,
+            f"-env:UserInstallation=file://{folder / 'lo-profile'}",
+            "--headless",
+            "--convert-to",
+            'pdf:calc_pdf_Export:{"SinglePageSheets":{"type":"boolean","value":"true"}}',
+            "--outdir",
+            str(folder),
+            str(workbook),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )
+    pdf = folder / f"{workbook.stem}.pdf"
+    assert result.returncode == 0 and pdf.exists(), result.stderr + result.stdout
+    return pdf
 
 
 @pytest.mark.skipif(SOFFICE is None, reason="LibreOffice is not installed here")
 def test_the_statistik_chart_is_visible_when_libreoffice_opens_the_demo(tmp_path: Path) -> None:
-    config = make_config(tmp_path)
-    path = config.workbook.path
-    assert path is not None
-    write_demo(path, config, TODAY)
-    with XlsxWorkbook(path, TAB_NAMES) as workbook:
-        report = run_daily(
-            workbook, Outbox(tmp_path / "outbox", NOW), Renderer(REPO / "templates"), config,
-            TODAY, NOW,
-        )  # fmt: skip
-    assert report.problem_groups  # the demo's history has a group that keeps few
-    pdf = PdfReader(soffice_pdf(path, tmp_path / "pdf"))
-    pages = [page.extract_text() or "" for page in pdf.pages]
-    charts = [text for text in pages if "Andel aktiva per grupp, senaste fyra kvartalen" in text]
-    assert charts, "the chart's title is on no page"
-    everything = "\n".join(pages)
-    assert "Kvartal" in everything and "Centrumgruppen" in everything
-    # The chart's axis and legend are drawn too: the four quarters and percentages.
-    assert all(quarter in charts[0] for quarter in ("2026 Q1", "2026 Q2", "2026 Q3", "2026 Q4"))
+    config = demo_after_a_run(tmp_path)
+    assert config.workbook.path is not None
+    pages = pdf_pages(print_to_pdf(config.workbook.path, tmp_path))
+    (statistik,) = [text for text in pages if text.lstrip().startswith("Kvartal")]
+    # The chart's title, its categories and its legend are drawn on the Statistik page.
+    assert "Andel aktiva per grupp, senaste fyra kvartalen" in statistik
+    assert all(quarter in statistik for quarter in ("2026 Q1", "2026 Q2", "2026 Q3", "2026 Q4"))
+    assert "Centrumgruppen" in statistik and "Senaste 12 mån" in statistik

@@ -144,3 +144,29 @@ def test_texts_are_read_from_the_texts_tab_and_missing_keys_are_empty(config: Co
     p = plan_of(config, texts=[{"key": " Aktuell_Aktion ", "text": "Skriv under!"}])
     assert p.shared.texts["aktuell_aktion"] == "Skriv under!"
     assert p.shared.texts["lokal_information"] == ""
+
+
+def test_english_texts_and_training_titles_are_read_beside_the_swedish_ones(
+    config: Config,
+) -> None:
+    p = plan_of(
+        config,
+        texts=[
+            {"key": "lokal_information", "text": "Vi träffas.", "text_en": " We meet. "},
+            {"key": "aktuell_aktion", "text": "Skriv under!"},
+        ],
+        trainings=[
+            {
+                "date": TODAY + DAY,
+                "title": "Grundkurs",
+                "description": "Om Amnesty.",
+                "title_en": "Basic course",
+                "description_en": "About Amnesty.",
+            }
+        ],
+    )
+    assert p.shared.texts["lokal_information"] == "Vi träffas."
+    assert p.shared.texts_en["lokal_information"] == "We meet."
+    assert p.shared.texts_en["aktuell_aktion"] == "" and p.shared.texts_en["signatur"] == ""
+    [training] = p.shared.trainings
+    assert (training.title_en, training.description_en) == ("Basic course", "About Amnesty.")

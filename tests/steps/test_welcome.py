@@ -61,11 +61,35 @@ def test_an_invalid_email_flags_the_row_and_sends_nothing(config: Config) -> Non
     assert "person1" not in flag.text
 
 
-def test_the_email_is_matched_case_and_space_insensitively(config: Config) -> None:
+def test_the_address_is_trimmed_its_domain_normalised_and_its_local_part_kept(
+    config: Config,
+) -> None:
     (welcome,) = deliveries_of(
         plan_of(config, newcomers=[newcomer(1, email="  Person1@Example.SE ")])
     )
-    assert welcome.letters[0].to_address == "person1@example.se"
+    assert welcome.letters[0].to_address == "Person1@example.se"
+
+
+@pytest.mark.parametrize(
+    ("typed", "sent_to"),
+    [
+        ("kim@straße.de", "kim@straße.de"),  # casefolding would make it strasse.de
+        ("x@σίσυφος.gr", "x@σίσυφος.gr"),  # and the final sigma a σ
+        ("Kim <KIM@ÅRE.example>", "KIM@åre.example"),
+    ],
+)
+def test_international_addresses_are_sent_to_as_typed(
+    config: Config, typed: str, sent_to: str
+) -> None:
+    (welcome,) = deliveries_of(plan_of(config, newcomers=[newcomer(1, email=typed)]))
+    assert welcome.letters[0].to_address == sent_to
+
+
+def test_duplicates_are_found_whatever_the_case(config: Config) -> None:
+    rows = [newcomer(1, email="Kim@Example.se"), newcomer(2, email="kim@example.SE")]
+    plan = plan_of(config, newcomers=rows)
+    assert [d.row_id for d in deliveries_of(plan, "welcome")] == [1]
+    assert any("Dubblett av ID 1" in flag.text for flag in plan.flags)
 
 
 def test_welcome_is_overdue_after_three_days(config: Config) -> None:

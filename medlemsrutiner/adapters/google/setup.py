@@ -1,10 +1,12 @@
-"""Setting up a Google workbook: tabs, headers, frozen header row, dropdowns, date formats and
-warning-only protection of the columns the scripts own; and who can open the follow-up tab.
+"""Setting up a Google workbook: tabs, headers, and the look `sheet/presentation.py` describes
+(bold frozen header row, widths of new columns, date formats, wrapped Status and Anteckning,
+dropdowns, Status coloured by urgency), warning-only protection of the columns the scripts own;
+and who can open the follow-up tab.
 
 Does network I/O through `client.Spreadsheets` (gspread is imported only by client.py).
 Running `initialise` twice changes nothing the second time: missing tabs and headers are
-added, frozen rows and protections only when absent, and dropdowns and formats are set to the
-same values again.
+added, frozen rows, protections and Status colours only when absent or different, widths only
+for the columns it adds, and dropdowns and formats are set to the same values again.
 """
 
 from __future__ import annotations
@@ -17,11 +19,14 @@ from typing import Any
 from medlemsrutiner.adapters.google.client import Spreadsheets, cell_range, quote_sheet
 from medlemsrutiner.errors import WorkbookError
 from medlemsrutiner.sheet import cells
+from medlemsrutiner.sheet import presentation as look
 from medlemsrutiner.sheet.schema import TABS, Owner, Tab, header_key
-from medlemsrutiner.sheet.words import LANGUAGES, Alternative, Outcome, Result
 
 PROTECTION_NOTE = "medlemsrutiner: skriptens kolumn"
-DATE_FORMAT = {"type": "DATE", "pattern": "yyyy-mm-dd"}
+NUMBER_FORMATS = {
+    look.DATE_FORMAT: {"type": "DATE", "pattern": look.DATE_FORMAT},
+    look.PERCENT_FORMAT: {"type": "PERCENT", "pattern": look.PERCENT_FORMAT},
+}
 
 
 @dataclass(frozen=True)
@@ -30,6 +35,7 @@ class _SheetInfo:
     sheet_id: int
     frozen: int
     protected: frozenset[str]
+    conditional: tuple[Mapping[str, Any], ...] = ()
 
 
 def _sheets(workbook: Spreadsheets, spreadsheet_id: str) -> dict[str, _SheetInfo]:
@@ -43,6 +49,7 @@ def _sheets(workbook: Spreadsheets, spreadsheet_id: str) -> dict[str, _SheetInfo
             int(properties["sheetId"]),
             int(properties.get("gridProperties", {}).get("frozenRowCount", 0)),
             notes,
+            tuple(sheet.get("conditionalFormats", [])),
         )
     return result
 
@@ -84,11 +91,13 @@ def initialise(workbook: Spreadsheets, tabs: Mapping[str, Sequence[str]]) -> lis
             workbook, spreadsheet_id, [sheets[header_key(n)].title for n in names]
         )
         data = []
+        added_columns: dict[str, set[str]] = {}
         for name in names:
             title = sheets[header_key(name)].title
             present = headers.get(title, [])
             known = {header_key(h) for h in present if not cells.is_blank(h)}
             new = [h for h in tabs[name] if header_key(h) not in known]
+            added_columns[title] = {header_key(h) for h in new}
             if new:
                 start = len(present)
                 data.append(
@@ -111,7 +120,7 @@ def initialise(workbook: Spreadsheets, tabs: Mapping[str, Sequence[str]]) -> lis
             )
 
         requests: list[dict[str, Any]] = []
-        groups = _group_names(workbook)
+        groups = look.active_groups(_groups_grid(workbook))
         for name in names:
             info = sheets[header_key(name)]
             tab = _tab_of(name, workbook.tab_names)
@@ -130,6 +139,7 @@ def initialise(workbook: Spreadsheets, tabs: Mapping[str, Sequence[str]]) -> lis
                     }
                 )
                 added.append(f"fryst rubrikrad i {name}")
+            requests.append(_bold_header(info.sheet_id, len(headers[info.title])))
             positions = {header_key(h): i for i, h in enumerate(headers[info.title])}
             for column in tab.columns:
                 index = positions.get(header_key(column.header))
@@ -141,17 +151,11 @@ def initialise(workbook: Spreadsheets, tabs: Mapping[str, Sequence[str]]) -> lis
                     "startColumnIndex": index,
                     "endColumnIndex": index + 1,
                 }
-                if column.kind == "date":
-                    requests.append(
-                        {
-                            "repeatCell": {
-                                "range": span,
-                                "cell": {"userEnteredFormat": {"numberFormat": DATE_FORMAT}},
-                                "fields": "userEnteredFormat.numberFormat",
-                            }
-                        }
-                    )
-                choices = _choices(tab, column.name, groups)
+                column_look = look.column_look(tab, column)
+                requests.extend(_formats(span, column_look))
+                if header_key(column.header) in added_columns.get(info.title, set()):
+                    requests.append(_width(info.sheet_id, index, column_look.pixels))
+                choices = look.dropdown_choices(tab.key, column.name, groups)
                 if choices:
                     requests.append(
                         {
@@ -168,6 +172,11 @@ def initialise(workbook: Spreadsheets, tabs: Mapping[str, Sequence[str]]) -> lis
                             }
                         }
                     )
+                if column.name == "status" and tab.key in look.STATUS_TABS:
+                    colours = _status_colours(info, span)
+                    if colours:
+                        requests.extend(colours)
+                        added.append(f"färger i {column.header} i {name}")
                 note = f"{PROTECTION_NOTE} {column.header}"
                 if (
                     column.owner is Owner.SCRIPT
@@ -211,45 +220,109 @@ def _header_rows(
     }
 
 
-def _group_names(workbook: Spreadsheets) -> list[str]:
-    """Active group names from Grupper, for the Hänvisad till dropdown (empty if unreadable)."""
+def _groups_grid(workbook: Spreadsheets) -> list[list[Any]] | None:
+    """Grupper as read now, for the Hänvisad till dropdown (None if unreadable)."""
     name = workbook.tab_names["groups"]
     try:
-        grid = workbook.batch_get(workbook.spreadsheet_id, [name]).get(name, [])
+        grid = workbook.batch_get(workbook.spreadsheet_id, [name]).get(name)
     except WorkbookError:  # a dropdown is a convenience; init goes on without it
-        return []
-    if not grid:
-        return []
-    header = [header_key(h) for h in grid[0]]
-    if "grupp" not in header:
-        return []
-    group_at, active_at = (
-        header.index("grupp"),
-        header.index("aktiv") if "aktiv" in header else None,
-    )
-    names = []
-    for row in grid[1:]:
-        group = cells.text(row[group_at]) if group_at < len(row) else ""
-        active = (
-            cells.parse_yes_no(row[active_at])
-            if active_at is not None and active_at < len(row)
-            else None
-        )
-        if group and active is not False:
-            names.append(group)
-    return names
+        return None
+    return [list(row) for row in grid] if grid else None
 
 
-def _choices(tab: Tab, column: str, groups: Sequence[str]) -> list[str]:
-    if tab.key == "newcomers" and column == "referred_to":
-        return [*groups, *(a.value for a in Alternative), *(o.value for o in Outcome)]
-    if tab.key == "newcomers" and column == "language":
-        return list(LANGUAGES)
-    if tab.key == "followups" and column == "result":
-        return [r.value for r in Result]
-    if tab.key == "groups" and column == "active":
-        return ["ja", "nej"]
-    return []
+def _bold_header(sheet_id: int, width: int) -> dict[str, Any]:
+    return {
+        "repeatCell": {
+            "range": {
+                "sheetId": sheet_id,
+                "startRowIndex": 0,
+                "endRowIndex": 1,
+                "startColumnIndex": 0,
+                "endColumnIndex": max(1, width),
+            },
+            "cell": {"userEnteredFormat": {"textFormat": {"bold": True}}},
+            "fields": "userEnteredFormat.textFormat.bold",
+        }
+    }
+
+
+def _formats(span: Mapping[str, Any], column: look.ColumnLook) -> list[dict[str, Any]]:
+    """The number format and wrapping of a column's data cells (none: no request)."""
+    fmt: dict[str, Any] = {}
+    if column.number_format is not None:
+        fmt["numberFormat"] = NUMBER_FORMATS[column.number_format]
+    if column.wrap:
+        fmt["wrapStrategy"] = "WRAP"
+    if not fmt:
+        return []
+    fields = ",".join(f"userEnteredFormat.{key}" for key in fmt)
+    return [{"repeatCell": {"range": span, "cell": {"userEnteredFormat": fmt}, "fields": fields}}]
+
+
+def _width(sheet_id: int, index: int, pixels: int) -> dict[str, Any]:
+    return {
+        "updateDimensionProperties": {
+            "range": {
+                "sheetId": sheet_id,
+                "dimension": "COLUMNS",
+                "startIndex": index,
+                "endIndex": index + 1,
+            },
+            "properties": {"pixelSize": pixels},
+            "fields": "pixelSize",
+        }
+    }
+
+
+def _rgb(hex_colour: str) -> dict[str, float]:
+    red, green, blue = (int(hex_colour[i : i + 2], 16) / 255 for i in (0, 2, 4))
+    return {"red": red, "green": green, "blue": blue}
+
+
+_RANGE_KEYS = ("startRowIndex", "endRowIndex", "startColumnIndex", "endColumnIndex")
+
+
+def _rule_key(rule: Mapping[str, Any]) -> tuple[Any, ...]:
+    """What makes two conditional format rules the same: their ranges, formula and colour."""
+    ranges = tuple(tuple(grid.get(k) for k in _RANGE_KEYS) for grid in rule.get("ranges", []))
+    boolean = rule.get("booleanRule", {})
+    values = boolean.get("condition", {}).get("values", [])
+    colour = boolean.get("format", {}).get("backgroundColor", {})
+    rgb = tuple(round(float(colour.get(c, 0)) * 255) for c in ("red", "green", "blue"))
+    return ranges, tuple(v.get("userEnteredValue") for v in values), rgb
+
+
+def _status_colours(info: _SheetInfo, span: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """Requests that make the Status column's colours those of look.STATUS_COLOURS, first in
+    the sheet's rules so that they win over a person's own; none when they already are."""
+    cell = f"{look.column_letter(int(span['startColumnIndex']))}2"
+    wanted = [
+        {
+            "ranges": [dict(span)],
+            "booleanRule": {
+                "condition": {
+                    "type": "CUSTOM_FORMULA",
+                    "values": [{"userEnteredValue": "=" + look.status_formula(colour, cell)}],
+                },
+                "format": {"backgroundColor": _rgb(colour.background)},
+            },
+        }
+        for colour in look.STATUS_COLOURS
+    ]
+    area = _rule_key(wanted[0])[0]
+    ours = [i for i, rule in enumerate(info.conditional) if _rule_key(rule)[0] == area]
+    if ours == list(range(len(wanted))) and [_rule_key(info.conditional[i]) for i in ours] == [
+        _rule_key(rule) for rule in wanted
+    ]:
+        return []
+    deletes = [
+        {"deleteConditionalFormatRule": {"sheetId": info.sheet_id, "index": i}}
+        for i in reversed(ours)
+    ]
+    adds = [
+        {"addConditionalFormatRule": {"rule": rule, "index": i}} for i, rule in enumerate(wanted)
+    ]
+    return [*deletes, *adds]
 
 
 @dataclass(frozen=True)

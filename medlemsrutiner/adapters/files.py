@@ -1,0 +1,122 @@
+"""The files around the local workbook. Does file I/O (and takes an OS-level lock: flock, or
+msvcrt on Windows).
+
+* `FileLock`: the lock file that keeps two runs from working on the same workbook at once
+  (`.<workbook>.medlemsrutiner-lock`), created beside the workbook when a run starts and removed
+  when it ends. It is removed while still locked, and a run that locked a file which has since
+  been removed tries again, so no two runs ever hold locks on different files of the same name.
+* `office_lock`: the lock file LibreOffice or Excel keeps while a person has the workbook open.
+* `replace_atomically`: a new version of a file written beside it and renamed over it, so a
+  crash leaves the old file whole.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import IO
+
+_TRIES = 5
+
+
+class FileLock:
+    """An exclusive, non-blocking lock on the file at `path`."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._handle: IO[bytes] | None = None
+
+    def acquire(self) -> bool:
+        """Take the lock; False when another process holds it (or keeps replacing it)."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        for _ in range(_TRIES):
+            handle = self.path.open("a+b")
+            if not _try_lock(handle):
+                handle.close()
+                return False
+            if _is_file_at(handle, self.path):
+                self._handle = handle
+                return True
+            # The run before removed the file after we opened it: lock the one there now.
+            _unlock(handle)
+            handle.close()
+        return False
+
+    def release(self) -> None:
+        """Remove the lock file and let go of the lock (nothing when not held)."""
+        handle, self._handle = self._handle, None
+        if handle is None:
+            return
+        with contextlib.suppress(OSError):
+            self.path.unlink()
+        _unlock(handle)
+        handle.close()
+        if sys.platform == "win32":  # an open file cannot be removed there: try again now
+            with contextlib.suppress(OSError):
+                self.path.unlink(missing_ok=True)
+
+
+def office_lock(path: Path) -> Path | None:
+    """The lock file of LibreOffice or Excel beside `path`, if a person has it open."""
+    for lock in (path.with_name(f".~lock.{path.name}#"), path.with_name(f"~${path.name}")):
+        if lock.exists():
+            return lock
+    return None
+
+
+def replace_atomically(path: Path, write: Callable[[Path], None]) -> None:
+    """Replace `path` by what `write` writes to a temporary file beside it (flushed to disk,
+    given the old file's permissions, then renamed over it); on any error `path` is untouched."""
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        write(temporary)
+        with temporary.open("rb") as handle:
+            os.fsync(handle.fileno())
+        if path.exists():
+            with contextlib.suppress(OSError):
+                os.chmod(temporary, path.stat().st_mode)
+        os.replace(temporary, path)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            temporary.unlink()
+
+
+def _is_file_at(handle: IO[bytes], path: Path) -> bool:
+    """True when `handle` is the file `path` names now (not one removed after it was opened)."""
+    try:
+        return os.path.samestat(os.fstat(handle.fileno()), os.stat(path))
+    except OSError:
+        return False
+
+
+if sys.platform == "win32":  # pragma: no cover - exercised on Windows only
+    import msvcrt
+
+    def _try_lock(handle: IO[bytes]) -> bool:
+        try:
+            handle.seek(0)
+            msvcrt.locking(handle.fileno(), msvcrt.LK_NBLCK, 1)
+        except OSError:
+            return False
+        return True
+
+    def _unlock(handle: IO[bytes]) -> None:
+        with contextlib.suppress(OSError):
+            handle.seek(0)
+            msvcrt.locking(handle.fileno(), msvcrt.LK_UNLCK, 1)
+
+else:
+    import fcntl
+
+    def _try_lock(handle: IO[bytes]) -> bool:
+        try:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return False
+        return True
+
+    def _unlock(handle: IO[bytes]) -> None:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_UN)

@@ -1,0 +1,294 @@
+"""How the workbook looks, as data: column widths, wrapped columns, number formats, dropdowns
+and the colours of Status. Pure: no I/O.
+
+Both backends apply these facts — the local workbook (`adapters/xlsx.py`) and a Google Sheet
+(`adapters/google/setup.py`) — so the two look alike: a bold, frozen header row; columns wide
+enough for their header and typical content; dates as `yyyy-mm-dd`; dropdowns where a cell
+takes a word from a list (never strict: a variant people type is still accepted, the routine
+reads it leniently); Status red when something is overdue or must be fixed, yellow when it is
+a person's next step, grey when the row is done.
+"""
+
+from __future__ import annotations
+
+import enum
+import textwrap
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from medlemsrutiner.sheet import cells
+from medlemsrutiner.sheet.schema import TABS_BY_KEY, Column, Grid, Tab, header_key
+from medlemsrutiner.sheet.words import LANGUAGES, Alternative, Outcome, Result
+
+DATE_FORMAT = "yyyy-mm-dd"
+PERCENT_FORMAT = "0%"
+
+FIRST_DATA_ROW = 2
+"""Row 1 holds the headers (1-based, as people count rows)."""
+
+_KIND_WIDTHS: Mapping[str, int] = {
+    "date": 13,
+    "id": 6,
+    "email": 30,
+    "phone": 15,
+    "number": 9,
+    "percent": 12,
+    "text": 12,
+}
+"""The width (characters) a column of each kind needs for typical content."""
+
+_WIDTHS: Mapping[tuple[str, str], int] = {
+    ("newcomers", "name"): 24,
+    ("newcomers", "town"): 14,
+    ("newcomers", "interests"): 30,
+    ("newcomers", "referred_to"): 20,
+    ("newcomers", "status"): 60,
+    ("newcomers", "note"): 36,
+    ("followups", "name"): 24,
+    ("followups", "referred_to"): 20,
+    ("followups", "status"): 60,
+    ("followups", "note"): 36,
+    ("groups", "group"): 22,
+    ("groups", "contact"): 22,
+    ("groups", "meets"): 34,
+    ("groups", "works_on"): 34,
+    ("trainings", "time"): 13,
+    ("trainings", "title"): 30,
+    ("trainings", "place"): 28,
+    ("trainings", "signup"): 30,
+    ("trainings", "description"): 40,
+    ("trainings", "title_en"): 30,
+    ("trainings", "description_en"): 40,
+    ("texts", "key"): 22,
+    ("texts", "text"): 60,
+    ("texts", "text_en"): 60,
+    ("texts", "explanation"): 50,
+    ("statistics", "quarter"): 16,
+    ("statistics", "group"): 22,
+    ("statistics", "alert"): 40,
+    ("log", "time"): 18,
+    ("log", "action"): 18,
+    ("log", "detail"): 50,
+}
+"""Columns whose typical content is wider than their header and kind suggest."""
+
+_WRAPPED: frozenset[str] = frozenset({"status", "note", "text", "text_en", "explanation"})
+"""Columns of long text that wrap inside the column instead of running over the next one."""
+
+_WRAPPED_IN: Mapping[str, frozenset[str]] = {"trainings": frozenset({"description"})}
+
+_HEADER_PADDING = 4
+"""Characters beside a bold header (and a dropdown arrow) so that it is never cut."""
+
+
+@dataclass(frozen=True)
+class ColumnLook:
+    """How one column looks: width in characters, wrapping, and a number format (or None)."""
+
+    width: int
+    wrap: bool
+    number_format: str | None
+
+    @property
+    def pixels(self) -> int:
+        """The width in screen pixels (Google sizes columns in pixels)."""
+        return self.width * 7 + 12
+
+
+LINE_HEIGHT = 15.0
+"""Points per line of text in the default font: a row with wrapped text is this times its
+lines high (neither LibreOffice nor Excel fits a row to its text when opening an .xlsx)."""
+
+
+def text_lines(text: str, width: int) -> int:
+    """How many lines `text` takes wrapped in a column `width` characters wide.
+
+    An estimate that errs towards one line too many: a row a little too high is better than
+    the end of a Status cut off.
+    """
+    per_line = max(4, int(width * 1.2) - 1)
+    return sum(max(1, len(textwrap.wrap(part, per_line))) for part in text.split("\n"))
+
+
+def row_height(lines: int) -> float | None:
+    """The height of a row holding `lines` lines of wrapped text; None for one line (default)."""
+    return None if lines <= 1 else lines * LINE_HEIGHT
+
+
+def column_look(tab: Tab, column: Column) -> ColumnLook:
+    """The look of `column` of `tab`."""
+    width = _WIDTHS.get((tab.key, column.name), _KIND_WIDTHS.get(column.kind, 12))
+    width = max(width, len(column.header) + _HEADER_PADDING)
+    number_format = {"date": DATE_FORMAT, "percent": PERCENT_FORMAT}.get(column.kind)
+    wrap = column.name in _WRAPPED or column.name in _WRAPPED_IN.get(tab.key, frozenset())
+    return ColumnLook(width=width, wrap=wrap, number_format=number_format)
+
+
+def column_letter(index: int) -> str:
+    """The letter(s) of the column at 0-based `index`: 0 -> `A`, 26 -> `AA`."""
+    letters = ""
+    number = index + 1
+    while number:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
+
+
+def look_of_header(tab: Tab, header: object) -> ColumnLook | None:
+    """The look of the column of `tab` whose header reads `header`; None for unknown columns."""
+    wanted = header_key(header)
+    for column in tab.columns:
+        if header_key(column.header) == wanted:
+            return column_look(tab, column)
+    return None
+
+
+# --- Dropdowns -------------------------------------------------------------------------------
+
+_DROPDOWN_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("newcomers", "referred_to"),
+    ("newcomers", "language"),
+    ("followups", "result"),
+    ("groups", "active"),
+)
+
+
+def dropdown_choices(tab_key: str, column: str, groups: Sequence[str]) -> tuple[str, ...]:
+    """The words offered in a column's dropdown; empty for a column without one.
+
+    `groups` are the active groups of Grupper (see `active_groups`), offered first in
+    `Hänvisad till`, before the alternatives and the outcomes that end an intake.
+    """
+    if (tab_key, column) not in _DROPDOWN_COLUMNS:
+        return ()
+    if column == "referred_to":
+        return (
+            *dict.fromkeys(groups),
+            *(alternative.value for alternative in Alternative),
+            *(outcome.value for outcome in Outcome),
+        )
+    if column == "language":
+        return LANGUAGES
+    if column == "result":
+        # What a person types after the call; `Ej uppföljd` is the scripts' own word.
+        return tuple(result.value for result in Result if result.followed_up)
+    return ("ja", "nej")
+
+
+def dropdown_columns(tab: Tab) -> tuple[Column, ...]:
+    """The columns of `tab` that get a dropdown."""
+    return tuple(c for c in tab.columns if (tab.key, c.name) in _DROPDOWN_COLUMNS)
+
+
+def active_groups(grid: Grid | None) -> list[str]:
+    """The names of the active groups in a Grupper grid (raw, as a backend read it), in order.
+
+    Lenient like the routine: `Aktiv` blank or unreadable counts as active; a grid without a
+    `Grupp` header gives no names.
+    """
+    if not grid:
+        return []
+    tab = TABS_BY_KEY["groups"]
+    header = [header_key(h) for h in grid[0]]
+    group_header = header_key(tab.column("group").header)
+    active_header = header_key(tab.column("active").header)
+    if group_header not in header:
+        return []
+    group_at = header.index(group_header)
+    active_at = header.index(active_header) if active_header in header else None
+    names: list[str] = []
+    for row in grid[1:]:
+        name = cells.text(row[group_at]) if group_at < len(row) else ""
+        active = (
+            cells.parse_yes_no(row[active_at])
+            if active_at is not None and active_at < len(row)
+            else None
+        )
+        if name and active is not False and name not in names:
+            names.append(name)
+    return names
+
+
+# --- Status colours --------------------------------------------------------------------------
+
+
+class Urgency(enum.Enum):
+    """How urgent a Status text is, by the colour it gets."""
+
+    ACT_NOW = "act_now"
+    """Overdue, or a cell a person must fix: red."""
+    TO_DO = "to_do"
+    """A person's next step: yellow."""
+    DONE = "done"
+    """Nothing left to do for the row: grey."""
+
+
+@dataclass(frozen=True)
+class StatusColour:
+    """A Status text containing any of `words` (case-sensitive) gets `background` (RGB hex)."""
+
+    urgency: Urgency
+    background: str
+    words: tuple[str, ...]
+
+
+STATUS_COLOURS: tuple[StatusColour, ...] = (
+    StatusColour(
+        Urgency.ACT_NOW,
+        "F4C7C3",
+        (
+            "FÖRSENAT",
+            "KONTROLLERA",
+            "Rätta",
+            "Fyll i",
+            "Dubblett",
+            "Ingen kontakt på",
+            "är inte aktiv",
+            "saknar giltig",
+            "ej skickat: se cellen",
+            "gick bara delvis",
+            "studsade",
+            "Lägg till kolumnen",
+        ),
+    ),
+    StatusColour(
+        Urgency.TO_DO,
+        "FCE8B2",
+        (
+            "Ring senast",
+            "Dags för",
+            "Samtal gjort",
+            "Påminnelse skickad",
+            "inte bekräftade",
+        ),
+    ),
+    StatusColour(
+        Urgency.DONE,
+        "E7E7E7",
+        ("Klar:", "raderade", "Uppföljd:", "Ej uppföljd:", "Uppgifterna bekräftade", "Vilande"),
+    ),
+)
+"""First match wins: red before yellow before grey (a row that is late and has a problem is
+red). The words are the ones `steps/status.py` writes; matching is case-sensitive, so the
+yellow "fyll i Hänvisad till" never turns red through "Fyll i"."""
+
+STATUS_TABS: tuple[str, ...] = ("newcomers", "followups")
+"""Tabs with a Status column."""
+
+
+def status_formula(colour: StatusColour, cell: str) -> str:
+    """A spreadsheet formula (without `=`) true when `cell` contains one of the colour's words.
+
+    FIND is case-sensitive and understood alike by Excel, LibreOffice and Google Sheets; `cell`
+    is the first cell of the coloured range (`N2`), relative, so it follows each row.
+    """
+    tests = [f'ISNUMBER(FIND("{word}",{cell}))' for word in colour.words]
+    return tests[0] if len(tests) == 1 else f"OR({','.join(tests)})"
+
+
+def status_colour_of(text: str) -> StatusColour | None:
+    """The colour a Status text gets, as the formulas decide it (for tests and previews)."""
+    for colour in STATUS_COLOURS:
+        if any(word in text for word in colour.words):
+            return colour
+    return None
