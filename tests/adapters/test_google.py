@@ -162,7 +162,7 @@ def test_429_on_the_first_two_requests_of_each_kind_still_completes(
     for kind in (
         "GET /v4/spreadsheets/" + harness.spreadsheet_id + "?",
         "values:batchGet",
-        "values:batchUpdate",
+        harness.spreadsheet_id + ":batchUpdate",
     ):
         api.inject(429, times=2, match=kind)
     report = daily(harness)
@@ -191,7 +191,8 @@ def test_500_after_the_markers_leaves_a_marker_only_where_a_letter_went_out(
     api: FakeSheetsApi, harness: GoogleHarness
 ) -> None:
     harness.seed(workbook_grids(newcomers=[newcomer(1), newcomer(2), newcomer(3, email="fel")]))
-    api.inject(500, times=10_000, match="values:batchUpdate", skip=1)  # markers land, stamps fail
+    # The markers land (the first batchUpdate), the stamps do not.
+    api.inject(500, times=10_000, match=harness.spreadsheet_id + ":batchUpdate", skip=1)
     failed = daily(harness)
     assert failed.exit_code == 1 and failed.sent == {"welcome": [1, 2]}
     assert failed.write_error is not None and "HTTP 500" in failed.write_error

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
+from medlemsrutiner.adapters.google.batch import DATE_FORMAT
 from medlemsrutiner.adapters.google.client import Spreadsheets, cell_range, quote_sheet
 from medlemsrutiner.errors import WorkbookError
 from medlemsrutiner.sheet import cells
@@ -21,7 +22,6 @@ from medlemsrutiner.sheet.schema import TABS, Owner, Tab, header_key
 from medlemsrutiner.sheet.words import LANGUAGES, Alternative, Outcome, Result
 
 PROTECTION_NOTE = "medlemsrutiner: skriptens kolumn"
-DATE_FORMAT = {"type": "DATE", "pattern": "yyyy-mm-dd"}
 
 
 @dataclass(frozen=True)
