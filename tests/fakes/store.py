@@ -1679,7 +1679,8 @@ class Store:
         mask names and the CellData leaves out is cleared: `{}` under `userEnteredValue` empties
         the cell). From a `start` coordinate rows may differ in length and must stay inside the
         grid (Google: `Attempting to write row: 1000, beyond the last requested row of: 999`,
-        0-based); within a `range`, the range's cells the rows do not cover are cleared of the
+        0-based; the message for a column is worded the same way here, unrecorded); within a
+        `range`, the range's cells the rows do not cover are cleared of the
         masked fields, as Google documents."""
         mask = self._mask_of(payload)
         rows = payload.get("rows") or []
