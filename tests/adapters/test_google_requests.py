@@ -433,3 +433,19 @@ def test_a_refused_write_with_the_tabs_unchanged_fails_clearly_without_a_second_
             workbook.write([ch.SetCells("newcomers", 1, (("note", "x"),))])
     assert calls(api) == [*WRITE, "metadata"]
     assert harness.tab("Intresserade")[0]["Anteckning"] is None
+
+
+def test_a_tab_renamed_after_the_read_is_found_missing_on_a_second_try(
+    api: FakeSheetsApi, harness: GoogleHarness
+) -> None:
+    harness.seed(workbook_grids(newcomers=[newcomer(None, registered=None, email="ny@example.se")]))
+    before_write(
+        api, 2, lambda fake: fake.rename_sheet(harness.spreadsheet_id, "Logg", "Gammal logg")
+    )
+    api.reset_counts()
+    report = run(harness)
+    assert report.write_error is None
+    # The re-read of 'Logg' is refused; the metadata shows the rename; Logg is made anew.
+    assert calls(api) == [*READ, *WRITE, "values:batchGet", "metadata", *WRITE]
+    assert [r["Åtgärd"] for r in harness.tab("Logg")] == ["ny rad", "välkomstbrev skickat"]
+    assert api.values(harness.spreadsheet_id, "Gammal logg") == [list(TABS_BY_KEY["log"].headers)]
