@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from medlemsrutiner.adapters.google.batch import cell_data, update_cells
+from medlemsrutiner.adapters.google.batch import cell_data, free_sheet_id, update_cells
 from medlemsrutiner.adapters.google.workbook import GoogleWorkbook
 from medlemsrutiner.adapters.outbox import Outbox
 from medlemsrutiner.errors import WorkbookError
@@ -341,6 +341,11 @@ def test_cell_data_keeps_each_kind_of_value_as_it_is() -> None:
     }
 
 
+def test_a_new_tab_gets_the_smallest_free_sheet_id() -> None:
+    assert free_sheet_id({0, 1, 2, 1_234_567_890}) == 3
+    assert free_sheet_id(set()) == 1
+
+
 def test_update_cells_packs_a_column_of_consecutive_rows_into_one_request() -> None:
     cells: dict[tuple[int, int], Any] = {(row, 13): f"Status {row}" for row in range(1, 1001)}
     cells.update({(5, 8): TODAY, (6, 8): TODAY, (5, 9): "x", (5, 11): None})
@@ -449,3 +454,18 @@ def test_a_tab_renamed_after_the_read_is_found_missing_on_a_second_try(
     assert calls(api) == [*READ, *WRITE, "values:batchGet", "metadata", *WRITE]
     assert [r["Åtgärd"] for r in harness.tab("Logg")] == ["ny rad", "välkomstbrev skickat"]
     assert api.values(harness.spreadsheet_id, "Gammal logg") == [list(TABS_BY_KEY["log"].headers)]
+
+
+def test_an_empty_log_tab_gets_its_headers_and_lines_without_a_new_tab(
+    api: FakeSheetsApi, harness: GoogleHarness
+) -> None:
+    grids = workbook_grids(newcomers=[newcomer(None, registered=None, email="ny@example.se")])
+    grids["Logg"] = []
+    harness.seed(grids)
+    api.reset_counts()
+    report = run(harness)
+    assert report.write_error is None
+    assert calls(api) == [*READ, *WRITE, *WRITE]
+    assert not any("addSheet" in request for request in batch_requests(api))
+    assert api.values(harness.spreadsheet_id, "Logg")[0] == list(TABS_BY_KEY["log"].headers)
+    assert [r["Åtgärd"] for r in harness.tab("Logg")] == ["ny rad", "välkomstbrev skickat"]

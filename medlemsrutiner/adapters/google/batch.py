@@ -21,8 +21,9 @@ into a date column keeps the column's date format (as a RAW write did).
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -168,6 +169,7 @@ def append_dimension(sheet_id: int, dimension: str, length: int) -> Request:
     return {"appendDimension": {"sheetId": sheet_id, "dimension": dimension, "length": length}}
 
 
-def free_sheet_id(taken: Sequence[int] | set[int]) -> int:
-    """A sheetId no tab of the spreadsheet has (one above the highest)."""
-    return max(taken, default=0) + 1
+def free_sheet_id(taken: Collection[int]) -> int:
+    """The smallest positive sheetId no tab of the spreadsheet has (Google gives its own tabs
+    large random ids, and the first tab 0)."""
+    return next(candidate for candidate in itertools.count(1) if candidate not in taken)

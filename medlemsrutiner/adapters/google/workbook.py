@@ -235,6 +235,8 @@ class GoogleWorkbook(Spreadsheets):
         taken = set(self._taken[spreadsheet_id])
         for name, headers in resolution.created_tabs.items():
             key = header_key(name)
+            if key in self._sheets:
+                continue  # the tab is there but empty: it gets its headers, no new tab
             rows, columns = _extent(cells[key])
             sheet_id = free_sheet_id(taken)
             taken.add(sheet_id)
