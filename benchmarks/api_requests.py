@@ -2,7 +2,9 @@
 
 Runs the real daily routine through the real gspread client against the local fake of the
 Sheets API (tests/fakes), with a workbook of newcomers in every stage and a few new ones each
-time, and prints a markdown table. Run from the repository root:
+time, and prints a markdown table: requests and bytes sent (request bodies) of a first run and
+of the next day's, and the fastest of `REPEATS` timings (the fake server included). Requests
+and bytes are the same on every repetition. Run from the repository root:
 
     .venv/bin/python benchmarks/api_requests.py
 """
@@ -30,6 +32,7 @@ from tests.support import REPO, make_config, workbook_grids
 
 TODAY = dt.date(2026, 11, 24)
 SIZES = (10, 1_000, 10_000)
+REPEATS = 3
 
 
 def measure(size: int, folder: Path) -> list[tuple[str, int, int, float]]:
@@ -79,14 +82,26 @@ def measure(size: int, folder: Path) -> list[tuple[str, int, int, float]]:
     return results
 
 
+def fastest(size: int) -> list[tuple[str, int, int, float]]:
+    """`measure` repeated: requests and bytes (always the same) and the fastest seconds."""
+    trials = []
+    for _ in range(REPEATS):
+        with tempfile.TemporaryDirectory() as folder:
+            trials.append(measure(size, Path(folder)))
+    first = trials[0]
+    assert all([t[:3] for t in trial] == [t[:3] for t in first] for trial in trials)
+    return [
+        (*first[index][:3], min(trial[index][3] for trial in trials)) for index in range(len(first))
+    ]
+
+
 def main() -> None:
     print("| newcomers | requests | bytes sent | seconds | run |")
     print("|---:|---:|---:|---:|:---|")
     for size in SIZES:
-        with tempfile.TemporaryDirectory() as folder:
-            for run, requests, sent, seconds in measure(size, Path(folder)):
-                line = f"| {size:,} | {requests} | {sent:,} | {seconds:.2f} | {run} |"
-                print(line.replace(",", " "))
+        for run, requests, sent, seconds in fastest(size):
+            line = f"| {size:,} | {requests} | {sent:,} | {seconds:.2f} | {run} |"
+            print(line.replace(",", " "))
 
 
 if __name__ == "__main__":

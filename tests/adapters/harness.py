@@ -202,12 +202,13 @@ class GoogleHarness:
             self._hook_installed = True
 
     def _maybe_edit(self, api: FakeSheetsApi, request: Any) -> None:
-        # The run's read is a metadata GET and a batchGet per spreadsheet; its first write
-        # begins with the next metadata GET. The fake logs a request before its hooks run, so
-        # `metadata` below counts the current request too.
-        if self._edit is not None and request.method == "GET" and "values" not in request.path:
-            metadata = [r for r in api.requests if r.method == "GET" and "values" not in r.path]
-            if len(metadata) == 2 + (1 if self.followup_id else 0):
+        # The run's read is a metadata GET and a values:batchGet per spreadsheet; its first
+        # write begins with the next values:batchGet (the fresh read that finds every ID where
+        # it is now). The edit lands just before that request is answered. The fake logs a
+        # request before its hooks run, so `reads` below counts the current request too.
+        if self._edit is not None and _is_batch_get(request):
+            reads = [r for r in api.requests if _is_batch_get(r)]
+            if len(reads) == 2 + (1 if self.followup_id else 0):
                 edit, self._edit = self._edit, None
                 edit(_GoogleSheet(api, self.spreadsheet_id))
 
@@ -222,6 +223,10 @@ class GoogleHarness:
             (s, self.api.metadata(s), [self.api.values(s, t) for t in self.api.sheet_titles(s)])
             for s in self.api.spreadsheet_ids()
         ]
+
+
+def _is_batch_get(request: Any) -> bool:
+    return bool(request.method == "GET" and request.path.endswith("values:batchGet"))
 
 
 class _GoogleSheet:

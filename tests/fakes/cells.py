@@ -92,13 +92,14 @@ class Cell:
         self.error = None
 
     def clone(self) -> Cell:
-        """Return an independent copy."""
+        """Return an independent copy. `fmt` and `validation` are shared: the store never
+        changes them in place (every write gives a cell new ones)."""
         return Cell(
             value=self.value,
             formula=self.formula,
             error=self.error,
-            fmt=copy.deepcopy(self.fmt) if self.fmt else None,
-            validation=copy.deepcopy(self.validation) if self.validation else None,
+            fmt=self.fmt,
+            validation=self.validation,
             note=self.note,
         )
 

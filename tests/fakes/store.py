@@ -296,6 +296,8 @@ class Sheet:
         self.basic_filter: JsonDict | None = None
         self.conditional_formats: list[JsonDict] = []
         self.column_pixels: dict[int, int] = {}
+        self.owned: set[int] | None = None
+        """In a draft (see `draft`): `id()`s of the cells it has made its own; None otherwise."""
 
     @property
     def sheet_id(self) -> int:
@@ -326,15 +328,30 @@ class Sheet:
 
     def clone(self) -> Sheet:
         """Return an independent copy."""
+        twin = self.draft()
+        twin.rows = [[cell.clone() if cell else None for cell in row] for row in self.rows]
+        twin.owned = None
+        return twin
+
+    def draft(self) -> Sheet:
+        """A copy for a batchUpdate whose cells are copied on write: the rows are new lists
+        holding this sheet's cells, and `ensure` clones a cell the first time the draft changes
+        it, so this sheet stays as it was until the draft is committed (`commit`). Every change
+        a request makes to a cell goes through `ensure`."""
         twin = Sheet(self.sheet_id, self.title, self.row_count, self.column_count)
         twin.props = copy.deepcopy(self.props)
-        twin.rows = [[cell.clone() if cell else None for cell in row] for row in self.rows]
+        twin.rows = [list(row) for row in self.rows]
         twin.protected_ranges = copy.deepcopy(self.protected_ranges)
         twin.merges = copy.deepcopy(self.merges)
         twin.basic_filter = copy.deepcopy(self.basic_filter)
         twin.conditional_formats = copy.deepcopy(self.conditional_formats)
         twin.column_pixels = dict(self.column_pixels)
+        twin.owned = set()
         return twin
+
+    def commit(self) -> None:
+        """End copy-on-write: the sheet this draft was made from is dropped."""
+        self.owned = None
 
     def get(self, row: int, col: int) -> Cell | None:
         """Return the stored cell, or None."""
@@ -355,6 +372,12 @@ class Sheet:
         if cell is None:
             cell = Cell()
             cells[col] = cell
+            if self.owned is not None:
+                self.owned.add(id(cell))
+        elif self.owned is not None and id(cell) not in self.owned:
+            cell = cell.clone()  # copy on write: the original sheet keeps its cell
+            cells[col] = cell
+            self.owned.add(id(cell))
         return cell
 
     def has_value(self, row: int, col: int) -> bool:
@@ -514,6 +537,8 @@ class Spreadsheet:
     permissions: list[JsonDict] = field(default_factory=list)
     created: dt.datetime = field(default_factory=_now)
     modified: dt.datetime = field(default_factory=_now)
+    shared: set[int] = field(default_factory=set)
+    """`id()`s of the sheets a draft still shares with its original (see `draft`)."""
 
     @property
     def title(self) -> str:
@@ -521,7 +546,7 @@ class Spreadsheet:
         return str(self.props["title"])
 
     def clone(self) -> Spreadsheet:
-        """Return an independent copy (used to make batchUpdate atomic)."""
+        """Return an independent copy."""
         return Spreadsheet(
             spreadsheet_id=self.spreadsheet_id,
             props=copy.deepcopy(self.props),
@@ -530,6 +555,29 @@ class Spreadsheet:
             created=self.created,
             modified=self.modified,
         )
+
+    def draft(self) -> Spreadsheet:
+        """A copy that a batchUpdate changes and commits only when every request succeeded
+        (atomicity). Its sheets are copied on write: `own` clones a sheet the first time a
+        request changes it, so a batch that writes one tab does not copy the others."""
+        return Spreadsheet(
+            spreadsheet_id=self.spreadsheet_id,
+            props=copy.deepcopy(self.props),
+            sheets=list(self.sheets),
+            permissions=copy.deepcopy(self.permissions),
+            created=self.created,
+            modified=self.modified,
+            shared={id(sheet) for sheet in self.sheets},
+        )
+
+    def own(self, sheet: Sheet) -> Sheet:
+        """The draft's private copy of one of its sheets, made on first use."""
+        if id(sheet) not in self.shared:
+            return sheet
+        twin = sheet.draft()
+        self.sheets[self.sheets.index(sheet)] = twin
+        self.shared.discard(id(sheet))
+        return twin
 
     def sheet_by_id(self, sheet_id: int) -> Sheet | None:
         """Return the sheet with this id, or None."""
@@ -1322,7 +1370,7 @@ class Store:
         requests = body.get("requests") or []
         if not isinstance(requests, list):
             raise ApiError(400, "Invalid value at 'requests', " + json.dumps(requests))
-        work = spreadsheet.clone()
+        work = spreadsheet.draft()
         replies: list[JsonDict] = []
         for index, request in enumerate(requests):
             if not isinstance(request, dict) or len(request) != 1:
@@ -1346,6 +1394,9 @@ class Store:
                     error.code, f"Invalid requests[{index}].{kind}: {error.message}"
                 ) from error
         self.touch(work)
+        work.shared.clear()  # the original is dropped: what the draft shares is now its own
+        for sheet in work.sheets:
+            sheet.commit()
         self.spreadsheets[spreadsheet_id] = work
         answer: JsonDict = {"spreadsheetId": spreadsheet_id, "replies": replies}
         if body.get("includeSpreadsheetInResponse"):
@@ -1359,7 +1410,7 @@ class Store:
         sheet = work.sheet_by_id(sheet_int)
         if sheet is None:
             raise RequestError(f"No grid with id: {sheet_int}")
-        return sheet
+        return work.own(sheet)
 
     def _grid(self, work: Spreadsheet, grid: object) -> tuple[Sheet, Box]:
         """Resolve a GridRange: absent indexes are open; refuse a start outside the grid."""
@@ -1446,6 +1497,7 @@ class Store:
         sheet = work.sheet_by_id(sheet_id) if isinstance(sheet_id, int) else None
         if sheet is None:
             raise RequestError(f"No sheet with id: {sheet_id}")
+        sheet = work.own(sheet)
         try:
             mask = parse_mask(str(fields))
         except ValueError as error:
@@ -1600,21 +1652,22 @@ class Store:
     def _delete_protected_range(self, work: Spreadsheet, payload: JsonDict) -> JsonDict:
         wanted = payload.get("protectedRangeId")
         for sheet in work.sheets:
-            for protected in sheet.protected_ranges:
+            for index, protected in enumerate(sheet.protected_ranges):
                 if protected["protectedRangeId"] == wanted:
-                    sheet.protected_ranges.remove(protected)
+                    del work.own(sheet).protected_ranges[index]
                     return {}
         raise RequestError(f"No protected range with id: {wanted}")
 
     def _apply_cell(self, cell: Cell, source: Mapping[str, Any], mask: MaskTree) -> None:
-        current: JsonDict = {}
+        current: JsonDict = {}  # copies: a cell's format and rule are never changed in place
         if cell.fmt:
-            current["userEnteredFormat"] = cell.fmt
+            current["userEnteredFormat"] = copy.deepcopy(cell.fmt)
         if cell.validation:
-            current["dataValidation"] = cell.validation
+            current["dataValidation"] = copy.deepcopy(cell.validation)
         if cell.note:
             current["note"] = cell.note
-        if cell.has_value():
+        replaced = "*" in mask or ("userEnteredValue" in mask and mask["userEnteredValue"] is None)
+        if cell.has_value() and not replaced:  # (a value the mask replaces is not needed)
             current["userEnteredValue"] = cell_data(cell).get("userEnteredValue")
         mask_assign(current, source, mask)
         fmt = current.get("userEnteredFormat")
@@ -1655,24 +1708,45 @@ class Store:
         return {}
 
     def _update_cells(self, work: Spreadsheet, payload: JsonDict) -> JsonDict:
+        """updateCells: each CellData of `rows` is applied with the `fields` mask (a field the
+        mask names and the CellData leaves out is cleared: `{}` under `userEnteredValue` empties
+        the cell). From a `start` coordinate rows may differ in length and must stay inside the
+        grid (Google: `Attempting to write row: 1000, beyond the last requested row of: 999`,
+        0-based; the message for a column is worded the same way here, unrecorded); within a
+        `range`, the range's cells the rows do not cover are cleared of the
+        masked fields, as Google documents."""
         mask = self._mask_of(payload)
         rows = payload.get("rows") or []
         if "start" in payload:
             start = payload["start"]
             sheet = self._sheet_for(work, start.get("sheetId"))
-            row0, col0 = start.get("rowIndex", 0), start.get("columnIndex", 0)
+            row0, col0 = _int(start, "rowIndex", 0), _int(start, "columnIndex", 0)
             limit = Box(row0, sheet.row_count, col0, sheet.column_count)
         else:
             sheet, limit = self._grid(work, payload.get("range"))
             row0, col0 = limit.start_row, limit.start_col
+        covered: set[tuple[int, int]] = set()
         for row_offset, row in enumerate(rows):
             for col_offset, source in enumerate((row or {}).get("values") or []):
                 row_index, col_index = row0 + row_offset, col0 + col_offset
-                if not limit.contains(row_index, col_index):
-                    raise self.grid_limit_error(
-                        sheet, row_index, row_index + 1, col_index, col_index + 1
+                if row_index >= limit.end_row:
+                    raise RequestError(
+                        f"Attempting to write row: {row_index}, beyond the last requested row "
+                        f"of: {limit.end_row - 1}"
+                    )
+                if col_index >= limit.end_col:
+                    raise RequestError(
+                        f"Attempting to write column: {col_index}, beyond the last requested "
+                        f"column of: {limit.end_col - 1}"
                     )
                 self._apply_cell(sheet.ensure(row_index, col_index), source or {}, mask)
+                covered.add((row_index, col_index))
+        if "start" not in payload:
+            for row_index in range(limit.start_row, min(limit.end_row, len(sheet.rows))):
+                stored = sheet.rows[row_index]
+                for col_index in range(limit.start_col, min(limit.end_col, len(stored))):
+                    if stored[col_index] is not None and (row_index, col_index) not in covered:
+                        self._apply_cell(sheet.ensure(row_index, col_index), {}, mask)
         return {}
 
     def _sort_range(self, work: Spreadsheet, payload: JsonDict) -> JsonDict:

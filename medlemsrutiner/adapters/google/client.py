@@ -3,18 +3,17 @@ client). Does network I/O.
 
 `RetryingHTTPClient` retries 429 and 5xx answers with capped exponential backoff and jitter, a
 bounded number of times within a bounded total time; anything else fails with a clear Swedish
-message (`explain`). `Spreadsheets` knows which tab lives in which spreadsheet (Uppföljning may
-live in a second one that only the coordinator can open) and reads metadata and values:
-UNFORMATTED, with dates as serial numbers. The workbook backend (`workbook.py`) and the set-up
-(`setup.py`) build on it.
+message (`explain`, a `GoogleError` carrying the HTTP status). `Spreadsheets` knows which tab
+lives in which spreadsheet (Uppföljning may live in a second one that only the coordinator can
+open), reads metadata and values (UNFORMATTED, with dates as serial numbers; a whole-tab read also
+tells each tab's grid size, from the range Google echoes) and sends `spreadsheets:batchUpdate`.
+The workbook backend (`workbook.py`) and the set-up (`setup.py`) build on it.
 """
 
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import json
-import math
 import random
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -24,12 +23,11 @@ from typing import Any
 import requests
 from gspread.exceptions import APIError
 from gspread.http_client import HTTPClient
-from gspread.utils import rowcol_to_a1
+from gspread.utils import a1_range_to_grid_range, rowcol_to_a1
 
 from medlemsrutiner.adapters.workbook import grid_rows
 from medlemsrutiner.config import WorkbookConfig
 from medlemsrutiner.errors import WorkbookError
-from medlemsrutiner.sheet.changes import CellValue
 from medlemsrutiner.sheet.schema import Grid, header_key
 
 SCOPES = (
@@ -109,7 +107,15 @@ def _status(error: APIError) -> int:
     return int(getattr(response, "status_code", 0) or 0)
 
 
-def explain(error: Exception, what: str) -> WorkbookError:
+class GoogleError(WorkbookError):
+    """Google refused a request, or could not be reached (`status` 0)."""
+
+    def __init__(self, message: str, status: int = 0) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+def explain(error: Exception, what: str) -> GoogleError:
     """A Google failure as one Swedish line (no secrets, no cell contents)."""
     if isinstance(error, APIError):
         code = _status(error)
@@ -122,10 +128,12 @@ def explain(error: Exception, what: str) -> WorkbookError:
             429: "Google begränsar antalet anrop just nu: försök igen om en stund",
         }
         hint = hints.get(code, "Google svarade med ett fel" if code < 500 else "fel hos Google")
-        return WorkbookError(f"{what}: {hint} (HTTP {code}{': ' + message if message else ''}).")
+        return GoogleError(
+            f"{what}: {hint} (HTTP {code}{': ' + message if message else ''}).", code
+        )
     if isinstance(error, requests.Timeout):
-        return WorkbookError(f"{what}: Google svarade inte i tid.")
-    return WorkbookError(f"{what}: ingen kontakt med Google ({type(error).__name__}).")
+        return GoogleError(f"{what}: Google svarade inte i tid.")
+    return GoogleError(f"{what}: ingen kontakt med Google ({type(error).__name__}).")
 
 
 def load_credentials(config: WorkbookConfig, env: Mapping[str, str]) -> Any:
@@ -156,15 +164,24 @@ def load_credentials(config: WorkbookConfig, env: Mapping[str, str]) -> Any:
     )
 
 
-@dataclass
+@dataclass(frozen=True)
 class Sheet:
-    """A tab as the metadata describes it."""
+    """A tab as the metadata describes it: where it lives, its id and its grid's size."""
 
     spreadsheet_id: str
     title: str
     sheet_id: int
     rows: int
     columns: int
+
+
+@dataclass(frozen=True)
+class TabValues:
+    """One tab read whole: its values, and its grid's size as Google echoed it (None when the
+    echoed range could not be read)."""
+
+    grid: Grid
+    size: tuple[int, int] | None
 
 
 class Spreadsheets:
@@ -241,6 +258,13 @@ class Spreadsheets:
         )
 
     def batch_get(self, spreadsheet_id: str, titles: Sequence[str]) -> dict[str, Grid]:
+        """The values of whole tabs, in one request."""
+        return {title: tab.grid for title, tab in self.read_tabs(spreadsheet_id, titles).items()}
+
+    def read_tabs(self, spreadsheet_id: str, titles: Sequence[str]) -> dict[str, TabValues]:
+        """Whole tabs in one `values:batchGet`: values, and each grid's size (Google bounds the
+        range it echoes for a whole tab by the grid: `'Logg'!A1:E1000` is 1000 rows, 5 columns),
+        so no metadata request is needed to learn the size now."""
         if not titles:
             return {}
         data = self.call(
@@ -257,8 +281,32 @@ class Spreadsheets:
         )
         ranges = data.get("valueRanges", [])
         return {
-            title: grid_rows(r.get("values", [])) for title, r in zip(titles, ranges, strict=True)
+            title: TabValues(grid_rows(r.get("values", [])), grid_size(str(r.get("range", ""))))
+            for title, r in zip(titles, ranges, strict=True)
         }
+
+    def update(self, spreadsheet_id: str, requests_: Sequence[Mapping[str, Any]]) -> None:
+        """One `spreadsheets:batchUpdate`: every request lands, or none does (Google applies a
+        batch atomically)."""
+        self.call(
+            "Kan inte skriva i kalkylarket",
+            lambda: self.http.batch_update(spreadsheet_id, {"requests": list(requests_)}),
+        )
+
+
+def grid_size(echoed: str) -> tuple[int, int] | None:
+    """(rows, columns) of the grid from the range Google echoes for a whole-tab read."""
+    cells = echoed.rpartition("!")[2]
+    try:
+        grid = a1_range_to_grid_range(cells)
+    except (ValueError, TypeError, AttributeError):
+        return None
+    if grid.get("startRowIndex", 0) != 0 or grid.get("startColumnIndex", 0) != 0:
+        return None
+    rows, columns = grid.get("endRowIndex"), grid.get("endColumnIndex")
+    if not isinstance(rows, int) or not isinstance(columns, int):
+        return None
+    return rows, columns
 
 
 def cell_range(title: str, row: int, column: int) -> str:
@@ -269,40 +317,3 @@ def cell_range(title: str, row: int, column: int) -> str:
 def quote_sheet(title: str) -> str:
     """A sheet name as an A1 range: `'Uppföljning'`, with `'` doubled."""
     return "'" + title.replace("'", "''") + "'"
-
-
-def json_value(value: CellValue) -> Any:
-    """A value as JSON for RAW input: plain str/int/float, "" to clear; never NaN or numpy."""
-    if value is None:
-        return ""
-    if hasattr(value, "item") and not isinstance(value, str | int | float):
-        value = value.item()  # numpy scalar
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, float):
-        return "" if math.isnan(value) or math.isinf(value) else value
-    if isinstance(value, int | str):
-        return value
-    return str(value)
-
-
-def date_entry(value: CellValue) -> str:
-    assert isinstance(value, dt.date)
-    if isinstance(value, dt.datetime):
-        return value.strftime("%Y-%m-%d %H:%M:%S")
-    return value.isoformat()
-
-
-def row_range(
-    title: str, row: int, values: Mapping[int, CellValue], convert: Callable[[CellValue], Any]
-) -> dict[str, Any]:
-    """One ValueRange for a row: the span of written columns, `null` where nothing is written."""
-    first, last = min(values), max(values)
-    span = [convert(values[c]) if c in values else None for c in range(first, last + 1)]
-    start = rowcol_to_a1(row + 1, first + 1)
-    end = rowcol_to_a1(row + 1, last + 1)
-    return {
-        "range": f"{quote_sheet(title)}!{start}:{end}",
-        "majorDimension": "ROWS",
-        "values": [span],
-    }

@@ -1,45 +1,66 @@
 """The Google Sheets workbook backend. Does network I/O (through `client.py`, the only module
-that imports gspread).
+that imports gspread; the bodies of its writes come from `batch.py`).
 
-A run costs the same number of Sheets API requests whatever the number of rows:
+A run costs the same number of Sheets API requests whatever the number of rows. Per spreadsheet:
 
-* read: one metadata request and one `values:batchGet` of every tab, per spreadsheet;
-* each write, per spreadsheet it touches: one metadata request (the grid's size now) and one
-  `values:batchGet` of the touched tabs (to find every ID where it is *now*), at most one
-  `:batchUpdate` (only when a tab must be created, or rows or columns added beyond the grid), one
-  `values:batchUpdate` RAW (text and numbers, exactly as given: a name starting with `=` stays
-  text) and one `values:batchUpdate` USER_ENTERED (dates, so Sheets stores dates).
+* read: one metadata request (which tabs exist, their ids and grid sizes) and one
+  `values:batchGet` of every tab;
+* each write that touches the spreadsheet: one `values:batchGet` of the touched tabs, to find
+  every ID or key where it is *now* (rows people sorted, inserted or deleted meanwhile), and one
+  `spreadsheets:batchUpdate` holding everything: `addSheet` for a tab the scripts create (with a
+  sheetId chosen here, so the same batch writes into it), `appendDimension` where the grid is too
+  small, and `updateCells` (text as text, dates as dates, see `batch.py`). Google applies a batch
+  whole or not at all.
 
-A cell is cleared with `""` (`null` would leave the old value).
+So a daily run costs 6 requests on one spreadsheet: read 2, the markers 2, the stamps, Status and
+Logg 2 (and 2 more on the rare run that logs writes which found no row). Uppföljning in a second
+spreadsheet costs that spreadsheet its own read (2) and 2 for each write that touches it.
+
+No metadata request is repeated: the batchGet before each write tells each tab's grid size now
+(Google bounds the range it echoes by the grid), and the sizes this backend changes itself it
+keeps. Only when Google refuses a write (HTTP 400) does the backend read the metadata again: if a
+tab was renamed, deleted, created or resized by a person in the meantime, the spreadsheet's
+write is resolved and sent once more (nothing of a refused batch has landed); otherwise the error
+stands.
 """
 
 from __future__ import annotations
 
-import datetime as dt
+import dataclasses
 import time
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from functools import partial
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from types import TracebackType
-from typing import Any
 
 import requests
 
+from medlemsrutiner.adapters.google.batch import (
+    Request,
+    add_sheet,
+    append_dimension,
+    free_sheet_id,
+    update_cells,
+)
 from medlemsrutiner.adapters.google.client import (
+    GoogleError,
     RetryingHTTPClient,
     RetryPolicy,
     Sheet,
     Spreadsheets,
-    date_entry,
-    json_value,
+    TabValues,
     load_credentials,
-    row_range,
 )
 from medlemsrutiner.adapters.google.setup import initialise
 from medlemsrutiner.config import WorkbookConfig
 from medlemsrutiner.sheet.changes import CellValue, Change, Resolution, resolve
 from medlemsrutiner.sheet.schema import Grid, header_key
+
+NEW_TAB_ROWS = 1000
+NEW_TAB_COLUMNS = 26
+GROWTH = 100
+"""Rows added beyond what a write needs when a grid grows, so that the next days' appends fit."""
+BAD_REQUEST = 400
 
 
 def open_google_workbook(
@@ -91,6 +112,9 @@ class GoogleWorkbook(Spreadsheets):
             account_email=account_email,
         )
         self._sheets: dict[str, Sheet] = {}
+        """The workbook's tabs by header_key(title): where each lives, its id, its grid now."""
+        self._taken: dict[str, set[int]] = {}
+        """Every sheetId of each spreadsheet read (other tabs included), for a new tab's id."""
 
     def describe(self) -> str:
         return f"Google: {self.spreadsheet_id}"
@@ -113,139 +137,167 @@ class GoogleWorkbook(Spreadsheets):
         grids: dict[str, Grid] = {}
         self._sheets = {}
         for spreadsheet_id in self.spreadsheet_ids:
-            sheets = self.sheets(spreadsheet_id)
-            if spreadsheet_id == self.followup_spreadsheet_id != self.spreadsheet_id:
-                wanted = header_key(self.tab_names["followups"])
-                sheets = [s for s in sheets if header_key(s.title) == wanted]
-            elif (
-                self.followup_spreadsheet_id and self.followup_spreadsheet_id != self.spreadsheet_id
-            ):
-                wanted = header_key(self.tab_names["followups"])
-                sheets = [s for s in sheets if header_key(s.title) != wanted]
-            for sheet in sheets:
-                self._sheets[header_key(sheet.title)] = sheet
-            grids.update(self.batch_get(spreadsheet_id, [s.title for s in sheets]))
+            sheets = self._load(spreadsheet_id)
+            tabs = self.read_tabs(spreadsheet_id, [sheet.title for sheet in sheets])
+            self._learn(tabs)
+            grids.update({title: tab.grid for title, tab in tabs.items()})
         return grids
+
+    def _load(self, spreadsheet_id: str) -> list[Sheet]:
+        """Read a spreadsheet's metadata: its tabs that belong to the workbook (in the main
+        spreadsheet every tab but a separately kept Uppföljning, in the follow-up spreadsheet
+        only Uppföljning) and every sheetId it holds."""
+        every = self.sheets(spreadsheet_id)
+        self._taken[spreadsheet_id] = {sheet.sheet_id for sheet in every}
+        mine = [sheet for sheet in every if self.spreadsheet_of(sheet.title) == spreadsheet_id]
+        for key in [k for k, s in self._sheets.items() if s.spreadsheet_id == spreadsheet_id]:
+            del self._sheets[key]
+        self._sheets.update({header_key(sheet.title): sheet for sheet in mine})
+        return mine
+
+    def _learn(self, tabs: Mapping[str, TabValues]) -> None:
+        """Keep the grid sizes a batchGet just showed."""
+        for title, tab in tabs.items():
+            key = header_key(title)
+            known = self._sheets.get(key)
+            if known is not None and tab.size is not None:
+                rows, columns = tab.size
+                self._sheets[key] = dataclasses.replace(known, rows=rows, columns=columns)
 
     # --- Write -----------------------------------------------------------------------------
 
     def write(self, changes: Sequence[Change]) -> Resolution:
-        """Re-read the touched tabs, resolve by ID, then write in a constant number of requests."""
-        touched = {self.tab_names[change.tab] for change in changes}
-        for spreadsheet_id in {self.spreadsheet_of(name) for name in touched}:
-            # Fresh sizes: people may have added or deleted rows since the read.
-            for sheet in self.sheets(spreadsheet_id):
-                if self.spreadsheet_of(sheet.title) == spreadsheet_id:
-                    self._sheets[header_key(sheet.title)] = sheet
-        fresh: dict[str, Grid] = {}
-        by_spreadsheet: dict[str, list[str]] = defaultdict(list)
-        for name in touched:
-            known = self._sheets.get(header_key(name))
-            if known is not None:
-                by_spreadsheet[known.spreadsheet_id].append(known.title)
-        for spreadsheet_id, titles in by_spreadsheet.items():
-            fresh.update(self.batch_get(spreadsheet_id, sorted(titles)))
+        """Per spreadsheet touched: re-read the touched tabs, resolve by ID or key, and write
+        what lands in one batchUpdate."""
+        groups: dict[str, list[Change]] = {}
+        for change in changes:
+            spreadsheet_id = self.spreadsheet_of(self.tab_names[change.tab])
+            groups.setdefault(spreadsheet_id, []).append(change)
+        results = [
+            self._write_to(spreadsheet_id, group) for spreadsheet_id, group in groups.items()
+        ]
+        if len(results) == 1:
+            return results[0]
+        return _combined(changes, results)
+
+    def _write_to(self, spreadsheet_id: str, changes: Sequence[Change]) -> Resolution:
+        if spreadsheet_id not in self._taken:  # written before it was read
+            self._load(spreadsheet_id)
+        try:
+            return self._attempt(spreadsheet_id, changes)
+        except GoogleError as error:
+            # Nothing of a refused batch landed. If a person renamed, deleted, added or resized
+            # a tab meanwhile, resolve against the spreadsheet as it is now and try once more.
+            if error.status != BAD_REQUEST or not self._tabs_changed(spreadsheet_id):
+                raise
+        return self._attempt(spreadsheet_id, changes)
+
+    def _tabs_changed(self, spreadsheet_id: str) -> bool:
+        def state() -> tuple[dict[str, Sheet], set[int]]:
+            mine = {k: s for k, s in self._sheets.items() if s.spreadsheet_id == spreadsheet_id}
+            return mine, set(self._taken.get(spreadsheet_id, set()))
+
+        before = state()
+        self._load(spreadsheet_id)
+        return state() != before
+
+    def _attempt(self, spreadsheet_id: str, changes: Sequence[Change]) -> Resolution:
+        known = {
+            self._sheets[key].title
+            for key in {header_key(self.tab_names[change.tab]) for change in changes}
+            if key in self._sheets
+        }
+        tabs = self.read_tabs(spreadsheet_id, sorted(known))
+        self._learn(tabs)
+        fresh = {title: tab.grid for title, tab in tabs.items()}
         resolution = resolve(changes, fresh, self.tab_names)
-        self._apply(resolution, fresh)
+        requests_, sheets = self._plan(spreadsheet_id, resolution)
+        if requests_:
+            self.update(spreadsheet_id, requests_)
+        # Only once the batch has landed: the new tabs and grid sizes are what Google now has.
+        self._sheets.update(sheets)
+        self._taken[spreadsheet_id].update(sheet.sheet_id for sheet in sheets.values())
         return resolution
 
-    def _apply(self, resolution: Resolution, fresh: Mapping[str, Grid]) -> None:
-        structural: dict[str, list[dict[str, Any]]] = defaultdict(list)
-        needed: dict[str, int] = defaultdict(int)
-        width: dict[str, int] = defaultdict(int)
-        for write in resolution.writes:
-            needed[write.tab_name] = max(needed[write.tab_name], write.row + 1)
-            width[write.tab_name] = max(width[write.tab_name], write.column + 1)
+    def _plan(
+        self, spreadsheet_id: str, resolution: Resolution
+    ) -> tuple[list[Request], dict[str, Sheet]]:
+        """The batchUpdate requests that perform `resolution`, and the tabs as they will be."""
+        cells: dict[str, dict[tuple[int, int], CellValue]] = defaultdict(dict)
         for name, headers in resolution.created_tabs.items():
-            spreadsheet_id = self.spreadsheet_of(name)
-            rows = max(1000, needed[name] + 100)  # big enough for every row this batch writes
-            structural[spreadsheet_id].append(
-                {
-                    "addSheet": {
-                        "properties": {
-                            "title": name,
-                            "gridProperties": {
-                                "rowCount": rows,
-                                "columnCount": max(26, len(headers)),
-                                "frozenRowCount": 1,
-                            },
-                        }
-                    }
-                }
-            )
-            self._sheets[header_key(name)] = Sheet(spreadsheet_id, name, -1, rows, 26)
-        for name, rows in needed.items():
-            sheet = self._sheets[header_key(name)]
-            if sheet.sheet_id >= 0 and rows > sheet.rows:
-                grow = rows - sheet.rows + 100
-                structural[sheet.spreadsheet_id].append(
-                    {
-                        "appendDimension": {
-                            "sheetId": sheet.sheet_id,
-                            "dimension": "ROWS",
-                            "length": grow,
-                        }
-                    }
-                )
-                sheet.rows += grow
-        for name, columns in width.items():
-            # A column the scripts add (Importerad in a form tab Google Forms made exactly as
-            # wide as its questions, Brev in Logg) may lie beyond the grid.
-            sheet = self._sheets[header_key(name)]
-            if sheet.sheet_id >= 0 and columns > sheet.columns:
-                structural[sheet.spreadsheet_id].append(
-                    {
-                        "appendDimension": {
-                            "sheetId": sheet.sheet_id,
-                            "dimension": "COLUMNS",
-                            "length": columns - sheet.columns,
-                        }
-                    }
-                )
-                sheet.columns = columns
-        for spreadsheet_id, requests_ in structural.items():
-            self.call(
-                "Kan inte ändra kalkylarket",
-                partial(self.http.batch_update, spreadsheet_id, {"requests": requests_}),
-            )
+            for column, header in enumerate(headers):
+                cells[header_key(name)][(0, column)] = header
+        for write in resolution.writes:
+            cells[header_key(write.tab_name)][(write.row, write.column)] = write.value
 
-        header_writes = [
-            (name, 0, column, header)
-            for name, headers in resolution.created_tabs.items()
-            for column, header in enumerate(headers)
+        structural: list[Request] = []
+        sheets: dict[str, Sheet] = {}
+        taken = set(self._taken[spreadsheet_id])
+        for name, headers in resolution.created_tabs.items():
+            key = header_key(name)
+            if key in self._sheets:
+                continue  # the tab is there but empty: it gets its headers, no new tab
+            rows, columns = _extent(cells[key])
+            sheet_id = free_sheet_id(taken)
+            taken.add(sheet_id)
+            sheet = Sheet(
+                spreadsheet_id,
+                name,
+                sheet_id,
+                max(NEW_TAB_ROWS, rows + GROWTH),
+                max(NEW_TAB_COLUMNS, len(headers), columns),
+            )
+            structural.append(add_sheet(sheet.sheet_id, name, sheet.rows, sheet.columns))
+            sheets[key] = sheet
+        for key, written in cells.items():
+            sheet = sheets.get(key) or self._sheets[key]
+            rows, columns = _extent(written)
+            if rows > sheet.rows:
+                grow = rows - sheet.rows + GROWTH
+                structural.append(append_dimension(sheet.sheet_id, "ROWS", grow))
+                sheet = dataclasses.replace(sheet, rows=sheet.rows + grow)
+            if columns > sheet.columns:
+                grow = columns - sheet.columns
+                structural.append(append_dimension(sheet.sheet_id, "COLUMNS", grow))
+                sheet = dataclasses.replace(sheet, columns=sheet.columns + grow)
+            sheets[key] = sheet
+        updates = [
+            request
+            for key, written in cells.items()
+            for request in update_cells(sheets[key].sheet_id, written)
         ]
-        cells = [
-            *header_writes,
-            *((w.tab_name, w.row, w.column, w.value) for w in resolution.writes),
-        ]
-        raw: dict[str, list[dict[str, Any]]] = defaultdict(list)
-        entered: dict[str, list[dict[str, Any]]] = defaultdict(list)
-        for (name, row), row_cells in _by_row(cells).items():
-            title = self._sheets[header_key(name)].title
-            spreadsheet_id = self.spreadsheet_of(name)
-            texts = {c: v for c, v in row_cells.items() if not isinstance(v, dt.date)}
-            dates = {c: v for c, v in row_cells.items() if isinstance(v, dt.date)}
-            if texts:
-                raw[spreadsheet_id].append(row_range(title, row, texts, json_value))
-            if dates:
-                entered[spreadsheet_id].append(row_range(title, row, dates, date_entry))
-        for option, batches in (("RAW", raw), ("USER_ENTERED", entered)):
-            for spreadsheet_id, data in batches.items():
-                body = {"valueInputOption": option, "data": data}
-                self.call(
-                    "Kan inte skriva i kalkylarket",
-                    partial(self.http.values_batch_update, spreadsheet_id, body),
-                )
+        return [*structural, *updates], sheets
 
     def ensure_tabs(self, tabs: Mapping[str, Sequence[str]]) -> list[str]:
         """Create missing tabs and headers; see google_setup.initialise for formatting."""
         return initialise(self, tabs)
 
 
-def _by_row(
-    cells: Iterable[tuple[str, int, int, CellValue]],
-) -> dict[tuple[str, int], dict[int, CellValue]]:
-    rows: dict[tuple[str, int], dict[int, CellValue]] = defaultdict(dict)
-    for name, row, column, value in cells:
-        rows[(name, row)][column] = value
-    return rows
+def _extent(cells: Mapping[tuple[int, int], CellValue]) -> tuple[int, int]:
+    """(rows, columns) a grid needs to hold `cells`."""
+    return (
+        max((row + 1 for row, _ in cells), default=0),
+        max((column + 1 for _, column in cells), default=0),
+    )
+
+
+def _combined(changes: Sequence[Change], results: Sequence[Resolution]) -> Resolution:
+    """The resolutions of several spreadsheets as one, changes in the order they were given."""
+    order = {id(change): index for index, change in enumerate(changes)}
+    return Resolution(
+        writes=tuple(write for result in results for write in result.writes),
+        appended_rows={k: v for result in results for k, v in result.appended_rows.items()},
+        created_tabs={k: v for result in results for k, v in result.created_tabs.items()},
+        landed=tuple(
+            sorted(
+                (change for result in results for change in result.landed),
+                key=lambda change: order[id(change)],
+            )
+        ),
+        skipped=tuple(
+            sorted(
+                (skip for result in results for skip in result.skipped),
+                key=lambda skip: order[id(skip.change)],
+            )
+        ),
+    )
