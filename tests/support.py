@@ -195,8 +195,9 @@ def deliveries_of(plan: Plan, kind: str | None = None) -> list[Delivery]:
 
 
 def statuses_of(config: Config, today: dt.date = TODAY, **tabs: Any) -> tuple[SetCells, ...]:
-    """The Status writes for a workbook as it is (no run's writes applied)."""
-    return status_changes(records_of(config, today, **tabs), today, config.settings)
+    """The Status writes (by ID) for a workbook as it is (no run's writes applied)."""
+    changes = status_changes(records_of(config, today, **tabs), today, config.settings)
+    return tuple(change for change in changes if isinstance(change, SetCells))
 
 
 def status_of(config: Config, row_id: int, today: dt.date = TODAY, **tabs: Any) -> str:
