@@ -19,6 +19,7 @@ import functools
 import os
 import sys
 import time
+import traceback
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import NoReturn, ParamSpec, TypeVar
@@ -32,7 +33,7 @@ from medlemsrutiner.adapters.mail import Transport
 from medlemsrutiner.adapters.outbox import Outbox
 from medlemsrutiner.adapters.workbook import Workbook
 from medlemsrutiner.config import Config
-from medlemsrutiner.errors import EXIT_OK, AppError, ConfigError
+from medlemsrutiner.errors import EXIT_BUG, EXIT_OK, AppError, ConfigError
 from medlemsrutiner.letters.render import Renderer
 from medlemsrutiner.routines.districts import Console, config_paths, run_each
 from medlemsrutiner.sheet.schema import TABS
@@ -45,7 +46,9 @@ _SETTINGS = {"help_option_names": ["-h", "--help"]}
 
 
 def _translate_errors(command: Callable[P, R]) -> Callable[P, R]:
-    """Print an AppError as one Swedish line and exit with its code."""
+    """Print an AppError as one Swedish line and exit with its code; anything else is a bug:
+    its traceback is printed and the exit code is 3, so a scheduler never mistakes it for a
+    normal day with flagged rows (exit 1)."""
 
     @functools.wraps(command)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
@@ -54,6 +57,16 @@ def _translate_errors(command: Callable[P, R]) -> Callable[P, R]:
         except AppError as error:
             click.echo(f"Fel: {error}", err=True)
             sys.exit(error.exit_code)
+        except (click.exceptions.Exit, click.ClickException, KeyboardInterrupt):
+            raise
+        except Exception:
+            click.echo(
+                "Ett oväntat fel (ett programfel, inte ett fel i arbetsboken) stoppade "
+                "körningen. Skicka texten nedan till den som sköter medlemsrutiner:",
+                err=True,
+            )
+            click.echo(traceback.format_exc().rstrip(), err=True)
+            sys.exit(EXIT_BUG)
 
     return wrapper
 

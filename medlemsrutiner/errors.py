@@ -8,6 +8,8 @@ from __future__ import annotations
 EXIT_OK = 0
 EXIT_PARTIAL = 1
 EXIT_NOTHING_DONE = 2
+EXIT_BUG = 3
+"""An unexpected error: a bug. The CLI prints its traceback."""
 
 
 class AppError(Exception):
@@ -43,6 +45,27 @@ class MissingColumnError(WorkbookError):
         super().__init__(
             f"Kolumnen '{header}' saknas i fliken '{tab}'. Lägg till rubriken '{header}' "
             "på första raden (ingenting har ändrats)."
+        )
+        self.tab = tab
+        self.header = header
+
+
+class DuplicateTabError(WorkbookError):
+    def __init__(self, tab: str, names: list[str]) -> None:
+        shown = " och ".join(f"'{name}'" for name in names)
+        super().__init__(
+            f"Flikarna {shown} läses båda som fliken '{tab}' (stora och små bokstäver och "
+            "mellanslag räknas inte). Byt namn på eller ta bort den ena (ingenting har ändrats)."
+        )
+        self.tab = tab
+
+
+class DuplicateColumnError(WorkbookError):
+    def __init__(self, tab: str, header: str, columns: list[str]) -> None:
+        super().__init__(
+            f"Kolumnen '{header}' finns flera gånger i fliken '{tab}' (kolumn "
+            f"{' och '.join(columns)}). Ta bort eller byt namn på den ena, annars vet "
+            "programmet inte vilken som gäller (ingenting har ändrats)."
         )
         self.tab = tab
         self.header = header

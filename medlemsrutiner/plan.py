@@ -334,6 +334,8 @@ def settle(delivery: Delivery, outcomes: Sequence[LetterOutcome], today: dt.date
 
 def _detail(delivery: Delivery) -> str:
     """What Logg says of a delivery that went out: language and letter, group or alternative."""
+    if not delivery.letters:
+        return "inget brev: ingen giltig e-postadress"
     letter = delivery.letters[0]
     detail = f"{letter.language}/{letter.kind}"
     if letter.group is not None:

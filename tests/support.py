@@ -74,9 +74,12 @@ def workbook_grids(
     groups: Iterable[Mapping[str, Any]] | None = None,
     trainings: Iterable[Mapping[str, Any]] = (),
     texts: Iterable[Mapping[str, Any]] = (),
-    log: Iterable[Mapping[str, Any]] = (),
+    log: Iterable[Mapping[str, Any]] | None = None,
 ) -> dict[str, list[list[Any]]]:
-    """Every tab of a workbook, with two groups by default."""
+    """Every tab of a workbook, with two groups by default, and a Logg that says the daily run
+    ran yesterday (pass `log=[]` for a workbook on its very first run)."""
+    if log is None:
+        log = [earlier_run()]
     if groups is None:
         groups = default_groups()
     return {
@@ -88,6 +91,12 @@ def workbook_grids(
         "Statistik": grid("statistics", []),
         "Logg": grid("log", log),
     }
+
+
+def earlier_run(day: dt.date = TODAY - dt.timedelta(days=1)) -> dict[str, Any]:
+    """A Logg row saying the daily routine ran before: the workbook is not on its first run
+    (where rows without a date are held back as possibly old contacts)."""
+    return {"time": f"{day.isoformat()} 07:00", "action": "daglig körning klar"}
 
 
 def default_groups() -> list[dict[str, Any]]:
@@ -186,8 +195,9 @@ def deliveries_of(plan: Plan, kind: str | None = None) -> list[Delivery]:
 
 
 def statuses_of(config: Config, today: dt.date = TODAY, **tabs: Any) -> tuple[SetCells, ...]:
-    """The Status writes for a workbook as it is (no run's writes applied)."""
-    return status_changes(records_of(config, today, **tabs), today, config.settings)
+    """The Status writes (by ID) for a workbook as it is (no run's writes applied)."""
+    changes = status_changes(records_of(config, today, **tabs), today, config.settings)
+    return tuple(change for change in changes if isinstance(change, SetCells))
 
 
 def status_of(config: Config, row_id: int, today: dt.date = TODAY, **tabs: Any) -> str:

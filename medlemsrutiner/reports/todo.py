@@ -71,13 +71,14 @@ def todo(
     calls_due: list[Task] = []
     fixes: list[Task] = []
     in_followups = records.in_followups
+    by_id = records.followups_by_id
     for newcomer in records.newcomers:
         if not newcomer.usable or newcomer.id is None or closed(newcomer, in_followups):
             continue
         first = _first(newcomer.person.name)
         # Every stamp note asks a person for something, except a delivery half-way through.
         notes = [n for n in stamp_notes(newcomer) if "skickas vid nästa körning" not in n]
-        problems = row_problems(newcomer) + notes
+        problems = row_problems(newcomer, by_id) + notes
         if problems:
             fixes.append(Task(newcomer.id, first, problems[0]))
             if newcomer.duplicate_of is not None:

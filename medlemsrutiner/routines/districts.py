@@ -13,7 +13,7 @@ from collections import deque
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from medlemsrutiner.errors import EXIT_NOTHING_DONE, EXIT_OK, AppError, ConfigError
+from medlemsrutiner.errors import EXIT_BUG, EXIT_OK, AppError, ConfigError
 
 Write = Callable[[str], None]
 
@@ -120,8 +120,8 @@ def run_each(
     sleep: Callable[[float], None],
 ) -> int:
     """Run `one` for every config in turn; the worst exit code. Each line starts with
-    `[district] `; an error (an AppError as its one Swedish line, a bug with its traceback) is
-    printed and the next district runs."""
+    `[district] `; an error (an AppError as its one Swedish line, a bug with its traceback and
+    exit code 3) is printed and the next district runs."""
     pacer = Pacer(clock, sleep)
     worst = EXIT_OK
     for path in paths:
@@ -135,7 +135,7 @@ def run_each(
         except Exception:  # a bug in one district must not stop the others
             for line in traceback.format_exc().splitlines():
                 console.err(line)
-            code = EXIT_NOTHING_DONE
+            code = EXIT_BUG
         pacer.after(console.requests)
         worst = max(worst, code)
     return worst

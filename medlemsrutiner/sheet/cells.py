@@ -28,6 +28,9 @@ SPREADSHEET_EPOCH = dt.date(1899, 12, 30)
 
 _MAX_SERIAL = 2958465  # 9999-12-31
 
+EARLIEST = dt.date(2000, 1, 1)
+"""No date of the routine lies before this: an earlier one is a number typed by mistake."""
+
 
 @dataclass(frozen=True)
 class Bad:

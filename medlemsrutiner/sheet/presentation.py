@@ -124,16 +124,6 @@ def column_look(tab: Tab, column: Column) -> ColumnLook:
     return ColumnLook(width=width, wrap=wrap, number_format=number_format)
 
 
-def column_letter(index: int) -> str:
-    """The letter(s) of the column at 0-based `index`: 0 -> `A`, 26 -> `AA`."""
-    letters = ""
-    number = index + 1
-    while number:
-        number, rest = divmod(number - 1, 26)
-        letters = chr(ord("A") + rest) + letters
-    return letters
-
-
 def look_of_header(tab: Tab, header: object) -> ColumnLook | None:
     """The look of the column of `tab` whose header reads `header`; None for unknown columns."""
     wanted = header_key(header)

@@ -15,7 +15,12 @@ from typing import Any
 
 import pandas as pd
 
-from medlemsrutiner.errors import MissingColumnError, MissingTabError
+from medlemsrutiner.errors import (
+    DuplicateColumnError,
+    DuplicateTabError,
+    MissingColumnError,
+    MissingTabError,
+)
 
 
 class Owner(enum.Enum):
@@ -257,7 +262,23 @@ def locate_columns(tab: Tab, tab_name: str, header_row: Sequence[Any]) -> dict[s
     for column in tab.columns:
         if column.required and column.name not in positions:
             raise MissingColumnError(tab_name, column.header)
+        found = [
+            i for i, text in enumerate(header_row) if header_key(text) == header_key(column.header)
+        ]
+        if len(found) > 1:
+            letters = [column_letter(i) for i in found]
+            raise DuplicateColumnError(tab_name, column.header, letters)
     return positions
+
+
+def column_letter(index: int) -> str:
+    """The letter(s) of the column at 0-based `index`: 0 -> `A`, 26 -> `AA`."""
+    letters = ""
+    number = index + 1
+    while number:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
 
 
 @dataclass(frozen=True)
@@ -327,9 +348,15 @@ def tables_from_grids(grids: Mapping[str, Grid | None], tab_names: Mapping[str, 
 
     Tab names, like headers, match case-insensitively with surrounding spaces ignored.
 
-    Raises MissingTabError / MissingColumnError before anything is planned or written.
+    Raises MissingTabError / MissingColumnError, or DuplicateTabError / DuplicateColumnError when
+    two tabs or two columns match one name, before anything is planned or written.
     """
     by_name = {header_key(name): grid for name, grid in grids.items()}
+    for tab in TABS:
+        wanted = header_key(tab_names[tab.key])
+        matching = [name for name in grids if header_key(name) == wanted]
+        if len(matching) > 1:
+            raise DuplicateTabError(tab_names[tab.key], matching)
     return Tables(
         {
             tab.key: table_from_grid(

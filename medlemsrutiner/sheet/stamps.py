@@ -14,7 +14,9 @@ delivery of letters. It holds one of:
   for good and a person finishes by hand;
 * `Fel 2026-11-24: …`: the letter was refused; it is never resent until a person clears the cell;
 * `Ej skickat: samma e-post som ID 3`: deliberately not sent;
-* anything else a person typed (`skickat för hand`): held, never overwritten.
+* anything else a person typed (`skickat för hand`): held, never overwritten;
+* a number, a date not yet come or a date before 2000: held and flagged (`1` would otherwise
+  read as 1899-12-31 and pass for a letter sent).
 
 Each text is built here and read here, so the two cannot drift apart (see the round-trip tests).
 """
@@ -70,6 +72,8 @@ class Stamp:
     text: str = ""
     remaining: frozenset[str] = frozenset()
     """For PARTIAL: the letter kinds still to send (the others went out)."""
+    unreadable: bool = False
+    """Held because the cell holds what no run writes there (a number, a future date)."""
 
     @property
     def failed_in_part(self) -> bool:
@@ -108,8 +112,11 @@ def read_stamp(value: Any, today: dt.date) -> Stamp:
             return Stamp(StampState.PARTIAL, text=raw, remaining=remaining)
         return Stamp(StampState.HELD, text=raw, remaining=remaining)
     parsed = cells.parse_date(value, today)
-    if isinstance(parsed, dt.date):
+    if isinstance(parsed, dt.date) and cells.EARLIEST <= parsed <= today:
         return Stamp(StampState.SENT, date=parsed, text=raw)
+    if isinstance(parsed, dt.date) or not isinstance(value, str):
+        # A number (`1` reads as 1899-12-31), a date not yet come, a true/false: not a stamp.
+        return Stamp(StampState.HELD, text=raw, unreadable=True)
     return Stamp(StampState.HELD, text=raw)
 
 
@@ -139,6 +146,11 @@ def partial(today: dt.date, left: Iterable[str], failure: str | None = None) -> 
 def error(today: dt.date, reason: str) -> str:
     """The letter was refused: held until a person clears the cell."""
     return f"{_ERROR} {today.isoformat()}: {reason}"
+
+
+def existed_before_start() -> str:
+    """Not sent: the row was there before the first run, without a date (an old contact)."""
+    return f"{_NOT_SENT}: raden fanns före första körningen"
 
 
 def duplicate(owner: int) -> str:

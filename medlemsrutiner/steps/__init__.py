@@ -1,7 +1,8 @@
 """The routine, one module per step. Pure: functions of (records, today, settings) that return
 frozen values (deliveries, changes, flags, log entries, Status texts); no I/O, no clock.
 
-records   rows -> newcomers and follow-ups; IDs; duplicates
+rows      one row of Intresserade or Uppföljning, read leniently
+records   the whole read: IDs for new rows, duplicates, first-seen dates
 district  groups, upcoming trainings, local texts (what letters show)
 welcome   the welcome letter (routine step 2)
 referral  the double introduction, the alternatives, the move to Uppföljning (steps 3-4)

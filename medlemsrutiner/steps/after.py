@@ -19,7 +19,13 @@ from medlemsrutiner.sheet import cells
 from medlemsrutiner.sheet.changes import AppendRow, AssignId, Change, SetByKey, SetCells
 from medlemsrutiner.sheet.schema import FOLLOWUPS, GROUPS, NEWCOMERS
 from medlemsrutiner.steps.district import Record, parse_group
-from medlemsrutiner.steps.records import Records, mark_duplicates, parse_followup, parse_newcomer
+from medlemsrutiner.steps.records import (
+    Records,
+    mark_duplicates,
+    mark_shared_ids,
+    parse_followup,
+    parse_newcomer,
+)
 
 
 def records_after(
@@ -45,6 +51,7 @@ def records_after(
     present_newcomers = records.present.get("newcomers", frozenset(NEWCOMERS.column_names))
     present_followups = records.present.get("followups", frozenset(FOLLOWUPS.column_names))
     group_changes: list[SetByKey] = []
+    keyed: list[SetByKey] = []
     for change in changes:
         if change.tab == "newcomers" and isinstance(change, SetCells | AssignId):
             if isinstance(change, SetCells) and newcomer_counts.get(change.row_id) != 1:
@@ -64,27 +71,36 @@ def records_after(
             appended.append(record)
         elif change.tab == "groups" and isinstance(change, SetByKey):
             group_changes.append(change)
+        elif change.tab in ("newcomers", "followups") and isinstance(change, SetByKey):
+            keyed.append(change)
 
     newcomers = []
     for newcomer in records.newcomers:
         edits = newcomer_edits.get(newcomer.id, {}) if newcomer.usable and newcomer.id else {}
+        edits = {**edits, **_keyed_edits(keyed, "newcomers", newcomer.record, present_newcomers)}
         if not edits:
             newcomers.append(newcomer)
             continue
         record = {**newcomer.record, **edits}
         reparsed = parse_newcomer(newcomer.row, record, today, settings, records.groups)
-        newcomers.append(dataclasses.replace(reparsed, id=newcomer.id, new=newcomer.new))
-    followups = [
-        parse_followup(f.row, {**f.record, **followup_edits[f.id]}, today, settings)
-        if f.id is not None and f.id in followup_edits
-        else f
-        for f in records.followups
-    ]
+        newcomers.append(
+            dataclasses.replace(
+                reparsed, id=newcomer.id, new=newcomer.new, id_problem=newcomer.id_problem
+            )
+        )
+    followups = []
+    for f in records.followups:
+        edits = followup_edits.get(f.id, {}) if f.id is not None else {}
+        edits = {**edits, **_keyed_edits(keyed, "followups", f.record, present_followups)}
+        followups.append(
+            parse_followup(f.row, {**f.record, **edits}, today, settings) if edits else f
+        )
     next_row = max((f.row for f in followups), default=1) + 1
     followups.extend(
         parse_followup(next_row + n, record, today, settings) for n, record in enumerate(appended)
     )
     groups, group_rows = _groups_after(records, group_changes, today)
+    followups = mark_shared_ids(followups)
     return dataclasses.replace(
         records,
         newcomers=mark_duplicates(newcomers, followups),
@@ -92,6 +108,20 @@ def records_after(
         groups=groups,
         group_rows=group_rows,
     )
+
+
+def _keyed_edits(
+    changes: list[SetByKey], tab: str, record: Record, present: frozenset[str]
+) -> dict[str, Any]:
+    """The values of the key-addressed writes that land on the row reading `record`."""
+    edits: dict[str, Any] = {}
+    for change in changes:
+        if change.tab == tab and all(
+            cells.normalise_word(record.get(name)) == cells.normalise_word(text)
+            for name, text in change.key
+        ):
+            edits.update((k, v) for k, v in change.values if k in present)
+    return edits
 
 
 def _groups_after(

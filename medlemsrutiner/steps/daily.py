@@ -14,12 +14,13 @@ import datetime as dt
 from medlemsrutiner.plan import Delivery, Flag, LogEntry, Plan
 from medlemsrutiner.settings import Settings
 from medlemsrutiner.sheet import stamps
-from medlemsrutiner.sheet.changes import Change, SetCells
+from medlemsrutiner.sheet.changes import Change, SetByKey, SetCells
 from medlemsrutiner.sheet.logbook import Action
+from medlemsrutiner.sheet.schema import NEWCOMERS
 from medlemsrutiner.sheet.stamps import StampState
 from medlemsrutiner.steps import erasure, followup, groups, referral, welcome
 from medlemsrutiner.steps.problems import row_problems
-from medlemsrutiner.steps.records import Newcomer, Records
+from medlemsrutiner.steps.records import Newcomer, Records, row_key
 
 
 def plan_day(records: Records, today: dt.date, settings: Settings) -> Plan:
@@ -29,10 +30,14 @@ def plan_day(records: Records, today: dt.date, settings: Settings) -> Plan:
     flags = list(records.flags)
     log = list(records.log)
     in_followups = records.in_followups
+    followups_by_id = records.followups_by_id
     erased: list[int] = []
 
     for newcomer in records.newcomers:
         if not newcomer.usable or newcomer.id is None:
+            # No usable ID (unreadable, or on two rows): no letter, but the erasure date holds;
+            # the row is found by what it reads.
+            changes.extend(_unaddressable(newcomer, today, settings))
             continue
         finishing = referral.finish_move(newcomer, today, settings, in_followups)
         if finishing is not None:
@@ -44,7 +49,8 @@ def plan_day(records: Records, today: dt.date, settings: Settings) -> Plan:
         if referral.closed(newcomer, in_followups):
             continue
         flags.extend(
-            Flag("newcomers", newcomer.row, newcomer.id, text) for text in row_problems(newcomer)
+            Flag("newcomers", newcomer.row, newcomer.id, text)
+            for text in row_problems(newcomer, followups_by_id)
         )
         if erasure.intake_since(newcomer) is None and not newcomer.new:
             log.append(_first_seen(newcomer.id))
@@ -65,7 +71,7 @@ def plan_day(records: Records, today: dt.date, settings: Settings) -> Plan:
             continue
         for delivery in (
             welcome.welcome(newcomer, settings),
-            referral.introduction(newcomer, today, settings, in_followups),
+            referral.introduction(newcomer, today, settings, followups_by_id),
         ):
             if delivery is not None:
                 deliveries.append(delivery)
@@ -84,6 +90,11 @@ def plan_day(records: Records, today: dt.date, settings: Settings) -> Plan:
         letter = followup.reengagement(row, records.groups, today, settings, stamp_column)
         if letter is not None:
             deliveries.append(letter)
+        closing = followup.close_unfollowed(
+            row, today, settings, erasure.close_date(row, settings, today)
+        )
+        if closing is not None:
+            changes.append(closing)
         erasing = erasure.followup_erasure_changes(row, today, settings)
         if erasing is not None:
             changes.append(erasing[0])
@@ -101,6 +112,18 @@ def plan_day(records: Records, today: dt.date, settings: Settings) -> Plan:
         shared=records.shared,
         erased=tuple(erased),
     )
+
+
+def _unaddressable(newcomer: Newcomer, today: dt.date, settings: Settings) -> list[Change]:
+    """A row without a usable ID gets its first-seen date and, on time, its erasure."""
+    found: list[Change] = []
+    if newcomer.registered_blank and not newcomer.personal_blank:
+        key = row_key(newcomer.record, NEWCOMERS.personal_columns)
+        found.append(SetByKey("newcomers", key, (("registered", today),), every=True))
+    erasing = erasure.intake_erasure_changes(newcomer, today, settings)
+    if erasing is not None:
+        found.append(erasing[0])
+    return found
 
 
 def _first_seen(row_id: int) -> LogEntry:

@@ -26,11 +26,11 @@ from medlemsrutiner.plan import LogEntry
 from medlemsrutiner.settings import Settings
 from medlemsrutiner.sheet import cells
 from medlemsrutiner.sheet.cells import later
-from medlemsrutiner.sheet.changes import CellValue, SetCells
+from medlemsrutiner.sheet.changes import CellValue, Change, SetByKey, SetCells, Values
 from medlemsrutiner.sheet.logbook import Action
 from medlemsrutiner.sheet.schema import FOLLOWUPS, NEWCOMERS
 from medlemsrutiner.sheet.words import Result
-from medlemsrutiner.steps.records import FollowUp, Newcomer, Referral
+from medlemsrutiner.steps.records import FollowUp, Newcomer, Record, Referral, row_key
 
 
 @dataclass(frozen=True)
@@ -80,11 +80,20 @@ def intake_erasure(newcomer: Newcomer, today: dt.date, settings: Settings) -> Er
     return _with_consent(stale, True, newcomer.consent, settings)
 
 
+def row_write(tab: str, row_id: int | None, record: Record, values: Values, shared: bool) -> Change:
+    """A write to one row: by its ID, or — when the ID is unreadable or held by another row too —
+    by what the row reads (`records.row_key`), landing on every row that reads so."""
+    if row_id is not None and not shared:
+        return SetCells(tab, row_id, values)
+    personal = NEWCOMERS.personal_columns if tab == "newcomers" else FOLLOWUPS.personal_columns
+    return SetByKey(tab, row_key(record, personal), values, every=True)
+
+
 def intake_erasure_changes(
     newcomer: Newcomer, today: dt.date, settings: Settings
-) -> tuple[SetCells, LogEntry] | None:
-    """Erase an intake row whose time is up."""
-    if newcomer.id is None or newcomer.personal_blank:
+) -> tuple[Change, LogEntry] | None:
+    """Erase an intake row whose time is up (a row without a usable ID too: by its content)."""
+    if newcomer.personal_blank:
         return None
     if intake_erasure(newcomer, today, settings).on > today:
         return None
@@ -95,9 +104,12 @@ def intake_erasure_changes(
         if newcomer.referral is Referral.NONE and newcomer.call is None
         else "inte klar i tid"
     )
+    blank = tuple((name, None) for name in NEWCOMERS.personal_columns)
     return (
-        erase("newcomers", newcomer.id, NEWCOMERS.personal_columns),
-        LogEntry(Action.ERASED, newcomer.id, f"Intresserade ({reason})"),
+        row_write("newcomers", newcomer.id, newcomer.record, blank, not newcomer.usable),
+        LogEntry(
+            Action.ERASED, newcomer.id if newcomer.usable else None, f"Intresserade ({reason})"
+        ),
     )
 
 
@@ -131,7 +143,7 @@ def followup_erasure(followup: FollowUp, today: dt.date, settings: Settings) -> 
 
 def followup_erasure_changes(
     followup: FollowUp, today: dt.date, settings: Settings
-) -> tuple[SetCells, LogEntry] | None:
+) -> tuple[Change, LogEntry] | None:
     """Erase a follow-up row whose time is up: blank the personal cells, write `Raderad` (and
     `Ej uppföljd` when no result was written). A row erased before, into which someone typed
     personal data again, is blanked again."""
@@ -149,6 +161,6 @@ def followup_erasure_changes(
         result = Result.NOT_FOLLOWED_UP
     what = result.value if result is not None else "oläsligt resultat"
     return (
-        SetCells("followups", followup.id, tuple(values)),
+        row_write("followups", followup.id, followup.record, tuple(values), followup.id_shared),
         LogEntry(Action.ERASED, followup.id, f"Uppföljning ({what})"),
     )

@@ -17,8 +17,10 @@ from collections.abc import Mapping
 from medlemsrutiner.plan import Delivery, Flag, Group, Letter
 from medlemsrutiner.settings import Settings
 from medlemsrutiner.sheet import cells
+from medlemsrutiner.sheet.changes import Change
 from medlemsrutiner.sheet.stamps import StampState
 from medlemsrutiner.sheet.words import Result
+from medlemsrutiner.steps.erasure import row_write
 from medlemsrutiner.steps.records import FollowUp
 
 
@@ -34,6 +36,25 @@ def window(referred_on: dt.date, settings: Settings) -> tuple[dt.date, dt.date]:
 def followup_flags(followup: FollowUp) -> list[Flag]:
     """The cells of a follow-up row that a person must correct."""
     return [Flag("followups", followup.row, followup.id, text) for text in followup.problems]
+
+
+def close_unfollowed(
+    followup: FollowUp, today: dt.date, settings: Settings, close_on: dt.date
+) -> Change | None:
+    """A follow-up with no result by `close_on` (16 weeks after the referral) is closed as
+    `Ej uppföljd` — for the statistics, even when a consent keeps the person's details longer.
+    Never over a word a person typed, even an unreadable one (that is flagged instead)."""
+    if followup.id is None or followup.outcome is not None or close_on > today:
+        return None
+    if not cells.is_blank(followup.record["result"]):
+        return None
+    return row_write(
+        "followups",
+        followup.id,
+        followup.record,
+        (("result", Result.NOT_FOLLOWED_UP.value),),
+        followup.id_shared,
+    )
 
 
 def reengagement_wanted(followup: FollowUp, settings: Settings) -> bool:

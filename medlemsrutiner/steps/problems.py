@@ -6,8 +6,11 @@ Problems never quote a cell: they may end up in a log.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+
 from medlemsrutiner.sheet.stamps import StampState
-from medlemsrutiner.steps.records import Newcomer, Referral
+from medlemsrutiner.steps.records import FollowUp, Newcomer, Referral
+from medlemsrutiner.steps.referral import id_taken, referred_to
 
 
 def referral_problems(newcomer: Newcomer) -> list[str]:
@@ -25,10 +28,32 @@ def referral_problems(newcomer: Newcomer) -> list[str]:
     return []
 
 
-def row_problems(newcomer: Newcomer) -> list[str]:
+def row_problems(
+    newcomer: Newcomer, followups: Mapping[int, Sequence[FollowUp]] | None = None
+) -> list[str]:
     """Every cell of the row a person must correct, in the order Status shows them."""
     problems = list(newcomer.problems)
-    needs_letters = newcomer.referral is not Referral.OUTCOME
+    taken = (
+        followups is not None
+        and newcomer.introduction.state is StampState.DUE
+        and referred_to(newcomer) is not None
+        and id_taken(newcomer, followups)
+    )
+    if taken:
+        problems.append(
+            f"ID {newcomer.id} finns redan i Uppföljning för en annan person: töm ID-cellen, "
+            "så får raden ett nytt ID. Ingen introduktion skickas tills dess."
+        )
+    for stamp, header in (
+        (newcomer.welcome, "Välkomstbrev"),
+        (newcomer.introduction, "Introduktion"),
+    ):
+        if stamp.unreadable:
+            problems.append(
+                f"Rätta {header}: cellen ska vara tom eller ett datum (brevet skickas inte "
+                "förrän den är rättad)."
+            )
+    needs_letters = newcomer.referral is Referral.NONE or newcomer.referral is Referral.UNKNOWN
     if needs_letters and newcomer.email is None and not any("E-post" in p for p in problems):
         problems.append("Fyll i E-post: utan adress går inga brev ut.")
     if newcomer.duplicate_of is not None:

@@ -11,7 +11,7 @@ Intresserade are blanked. Nobody is copied twice.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Set
+from collections.abc import Mapping, Sequence, Set
 
 from medlemsrutiner.plan import Delivery, DeliveryKind, Group, Letter, LogEntry
 from medlemsrutiner.settings import Settings
@@ -22,7 +22,7 @@ from medlemsrutiner.sheet.schema import NEWCOMERS
 from medlemsrutiner.sheet.stamps import StampState
 from medlemsrutiner.steps.erasure import erase
 from medlemsrutiner.steps.followup import window
-from medlemsrutiner.steps.records import Newcomer, Referral
+from medlemsrutiner.steps.records import FollowUp, Newcomer, Referral
 
 
 def group_usable(group: Group | None) -> bool:
@@ -111,12 +111,19 @@ def _letters(
     newcomer: Newcomer, settings: Settings
 ) -> tuple[tuple[Letter, ...], str, DeliveryKind] | None:
     """The letters a referral sends (to whom, about what), what Uppföljning records, and the
-    delivery's kind; None when the referral cannot be introduced (no address, unusable group)."""
+    delivery's kind; None when the referral cannot be introduced (an unusable group).
+
+    A newcomer without a valid address gets no letter of their own — the coordinator has
+    spoken to them — but the group contact still gets theirs (with the phone number), and the
+    person moves to Uppföljning all the same: the follow-up is a phone call.
+    """
     email, person = newcomer.email, newcomer.person
     to = referred_to(newcomer)
-    if email is None or to is None:
+    if to is None:
         return None
     if newcomer.referral is Referral.ALTERNATIVE:
+        if email is None:
+            return (), to, "alternatives"
         letter = Letter(
             "alternatives", person.language, email, person.name, person, chosen=newcomer.alternative
         )
@@ -124,26 +131,44 @@ def _letters(
     group = newcomer.group
     if group is None or not group_usable(group) or group.email is None:
         return None
-    return (
-        (
-            Letter(
-                "introduction_newcomer", person.language, email, person.name, person, group=group
-            ),
-            Letter(
-                "introduction_group", settings.language, group.email, group.contact, person, group
-            ),
-        ),
-        to,
-        "introduction",
+    to_group = Letter(
+        "introduction_group", settings.language, group.email, group.contact, person, group
     )
+    if email is None:
+        return (to_group,), to, "introduction"
+    to_newcomer = Letter(
+        "introduction_newcomer", person.language, email, person.name, person, group=group
+    )
+    return (to_newcomer, to_group), to, "introduction"
+
+
+def same_person(newcomer: Newcomer, followups: Sequence[FollowUp]) -> bool:
+    """The follow-up rows with the newcomer's ID are this person's: one of them holds the same
+    address. (An ID typed or copied by hand can belong to someone else entirely.)"""
+    if newcomer.email is None:
+        return False
+    key = cells.email_key(newcomer.email)
+    return any(f.email is not None and cells.email_key(f.email) == key for f in followups)
+
+
+def id_taken(newcomer: Newcomer, followups: Mapping[int, Sequence[FollowUp]]) -> bool:
+    """The newcomer's ID already belongs to another person in Uppföljning: introducing them
+    would copy nobody and blank their details — the person would be lost."""
+    rows = followups.get(newcomer.id) if newcomer.id is not None else None
+    return bool(rows) and not same_person(newcomer, rows or ())
 
 
 def introduction(
-    newcomer: Newcomer, today: dt.date, settings: Settings, existing: Set[int]
+    newcomer: Newcomer,
+    today: dt.date,
+    settings: Settings,
+    followups: Mapping[int, Sequence[FollowUp]],
 ) -> Delivery | None:
     """The introduction or alternatives delivery, if due (or only its rest, if half-sent)."""
     stamp = newcomer.introduction
     if newcomer.id is None or stamp.state not in (StampState.DUE, StampState.PARTIAL):
+        return None
+    if id_taken(newcomer, followups):
         return None
     found = _letters(newcomer, settings)
     if found is None:
@@ -161,7 +186,7 @@ def introduction(
         letters=left,
         due_since=newcomer.call or newcomer.registered or today,
         kind=kind,
-        on_sent=move_to_followups(newcomer, to, today, settings, existing),
+        on_sent=move_to_followups(newcomer, to, today, settings, set(followups)),
         already_sent=tuple(letter.kind for letter in letters if letter not in left),
         stamp_text=stamp.text,
     )

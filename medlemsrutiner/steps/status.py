@@ -9,44 +9,68 @@ says what is true when the coordinator opens the sheet: "Välkomstbrev skickat 2
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Set
+from collections.abc import Mapping, Sequence
 
 from medlemsrutiner.settings import Settings
 from medlemsrutiner.sheet import cells
-from medlemsrutiner.sheet.changes import SetCells
+from medlemsrutiner.sheet.changes import Change
 from medlemsrutiner.sheet.stamps import Stamp, StampState
 from medlemsrutiner.sheet.words import Result
-from medlemsrutiner.steps.erasure import Erasure, close_date, followup_erasure, intake_erasure
+from medlemsrutiner.steps.erasure import (
+    Erasure,
+    close_date,
+    followup_erasure,
+    intake_erasure,
+    row_write,
+)
 from medlemsrutiner.steps.followup import reengagement_problem, reengagement_wanted
 from medlemsrutiner.steps.problems import referral_problems, row_problems
 from medlemsrutiner.steps.records import FollowUp, Newcomer, Records, Referral
 from medlemsrutiner.steps.referral import closed
 
 
-def status_changes(after: Records, today: dt.date, settings: Settings) -> tuple[SetCells, ...]:
+def status_changes(after: Records, today: dt.date, settings: Settings) -> tuple[Change, ...]:
     """Status writes for every row whose Status text is not what the state says it should be."""
-    in_followups = after.in_followups
+    by_id = after.followups_by_id
     has_stamp = "reengagement" in after.present.get("followups", frozenset({"reengagement"}))
-    changes: list[SetCells] = []
+    changes: list[Change] = []
     for newcomer in after.newcomers:
-        if not newcomer.usable or newcomer.id is None:
-            continue
-        if cells.parse_id(newcomer.record["id"]) != newcomer.id:
+        if newcomer.usable and cells.parse_id(newcomer.record["id"]) != newcomer.id:
             continue  # the ID is not written yet; its Status comes with the next run
-        text = newcomer_status(newcomer, today, settings, in_followups)
+        if newcomer.usable:
+            text = newcomer_status(newcomer, today, settings, by_id)
+        else:
+            text = unaddressable_status(newcomer, today, settings)
         if cells.text(newcomer.record["status"]) != text:
-            changes.append(SetCells("newcomers", newcomer.id, (("status", text),)))
+            values = (("status", text),)
+            changes.append(
+                row_write("newcomers", newcomer.id, newcomer.record, values, not newcomer.usable)
+            )
     for followup in after.followups:
         if followup.id is None:
             continue
         text = followup_status(followup, today, settings, has_stamp)
         if cells.text(followup.record["status"]) != text:
-            changes.append(SetCells("followups", followup.id, (("status", text),)))
+            values = (("status", text),)
+            changes.append(
+                row_write("followups", followup.id, followup.record, values, followup.id_shared)
+            )
     return tuple(changes)
 
 
 def _d(day: dt.date) -> str:
     return day.isoformat()
+
+
+def unaddressable_status(newcomer: Newcomer, today: dt.date, settings: Settings) -> str:
+    """The Status of a row whose ID is unreadable or on two rows: what to do, and its erasure."""
+    if newcomer.personal_blank:
+        return "Personuppgifterna är raderade."
+    problem = newcomer.id_problem or "ID:t går inte att läsa"
+    return (
+        f"Rätta ID: {problem}. Töm ID-cellen (på kopian) så får raden ett nytt ID; inga brev "
+        f"skickas tills dess. {erasure_text(intake_erasure(newcomer, today, settings))}"
+    )
 
 
 def erasure_text(erasure: Erasure) -> str:
@@ -59,16 +83,19 @@ def erasure_text(erasure: Erasure) -> str:
 
 
 def newcomer_status(
-    newcomer: Newcomer, today: dt.date, settings: Settings, in_followups: Set[int]
+    newcomer: Newcomer,
+    today: dt.date,
+    settings: Settings,
+    followups: Mapping[int, Sequence[FollowUp]],
 ) -> str:
     """The Status text of a row of Intresserade: problems first, then the next step, then the
     day the personal data will be erased."""
     routine = settings.routine
-    if closed(newcomer, in_followups):
+    if closed(newcomer, followups.keys()):
         return _closed_status(newcomer, today)
 
     erasure = intake_erasure(newcomer, today, settings)
-    parts = row_problems(newcomer)
+    parts = row_problems(newcomer, followups)
     if newcomer.duplicate_of is not None:
         return " ".join([*parts, erasure_text(erasure)])
     parts.extend(newcomer.notes)
@@ -120,8 +147,8 @@ def _closed_status(newcomer: Newcomer, today: dt.date) -> str:
         )
     if newcomer.referral is Referral.ALTERNATIVE and newcomer.alternative is not None:
         return (
-            f"Klar: alternativen skickade {_d(newcomer.introduction.date or today)} "
-            f"({newcomer.alternative.value}). Följs upp i fliken Uppföljning."
+            f"Klar: hänvisad till {newcomer.alternative.value} "
+            f"{_d(newcomer.introduction.date or today)}. Följs upp i fliken Uppföljning."
         )
     if newcomer.referral is Referral.GROUP or newcomer.referral is Referral.ALTERNATIVE:
         return "Klar: hänvisad. Följs upp i fliken Uppföljning."

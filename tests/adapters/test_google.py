@@ -476,7 +476,7 @@ def test_a_log_tab_the_run_creates_is_large_enough_for_every_line(
     api: FakeSheetsApi, harness: GoogleHarness
 ) -> None:
     grids = workbook_grids(
-        newcomers=[newcomer(None, registered=None, email=f"n{i}@example.se") for i in range(1100)]
+        newcomers=[newcomer(None, registered=TODAY, email=f"n{i}@example.se") for i in range(1100)]
     )
     del grids["Logg"]
     harness.seed(grids)

@@ -142,7 +142,9 @@ def test_the_count_is_the_same_at_every_size(tmp_path: Path, size: int) -> None:
 def test_a_run_that_creates_the_log_tab_costs_six_requests_and_writes_into_it_at_once(
     api: FakeSheetsApi, harness: GoogleHarness
 ) -> None:
-    grids = workbook_grids(newcomers=[newcomer(None, registered=None, email="ny@example.se")])
+    grids = workbook_grids(
+        newcomers=[newcomer(None, registered=TODAY, email="ny@example.se")], log=[]
+    )
     del grids["Logg"]
     harness.seed(grids)
     api.reset_counts()
@@ -416,7 +418,9 @@ def test_sorting_inserting_and_deleting_before_a_write_never_misdirects_it(
 def test_a_tab_a_person_creates_while_the_run_would_create_it_is_written_on_a_second_try(
     api: FakeSheetsApi, harness: GoogleHarness
 ) -> None:
-    grids = workbook_grids(newcomers=[newcomer(None, registered=None, email="ny@example.se")])
+    grids = workbook_grids(
+        newcomers=[newcomer(None, registered=TODAY, email="ny@example.se")], log=[]
+    )
     del grids["Logg"]
     harness.seed(grids)
 
@@ -452,7 +456,9 @@ def test_a_refused_write_with_the_tabs_unchanged_fails_clearly_without_a_second_
 def test_a_tab_renamed_after_the_read_is_found_missing_on_a_second_try(
     api: FakeSheetsApi, harness: GoogleHarness
 ) -> None:
-    harness.seed(workbook_grids(newcomers=[newcomer(None, registered=None, email="ny@example.se")]))
+    harness.seed(
+        workbook_grids(newcomers=[newcomer(None, registered=TODAY, email="ny@example.se")], log=[])
+    )
     before_write(
         api, 2, lambda fake: fake.rename_sheet(harness.spreadsheet_id, "Logg", "Gammal logg")
     )
@@ -468,7 +474,9 @@ def test_a_tab_renamed_after_the_read_is_found_missing_on_a_second_try(
 def test_an_empty_log_tab_gets_its_headers_and_lines_without_a_new_tab(
     api: FakeSheetsApi, harness: GoogleHarness
 ) -> None:
-    grids = workbook_grids(newcomers=[newcomer(None, registered=None, email="ny@example.se")])
+    grids = workbook_grids(
+        newcomers=[newcomer(None, registered=TODAY, email="ny@example.se")], log=[]
+    )
     grids["Logg"] = []
     harness.seed(grids)
     api.reset_counts()

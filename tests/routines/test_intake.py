@@ -82,8 +82,8 @@ def test_the_report_and_logg_name_rows_and_headers_never_a_person(tmp_path: Path
         "    rad 4: e-postadressen går inte att läsa",
         "  De nya raderna får ID och välkomstbrev vid nästa dagliga körning.",
     ]
-    (log,) = workbook.tab("Logg")
-    assert log["Åtgärd"] == "import från fil" and log["ID"] is None
+    (log,) = [row for row in workbook.tab("Logg") if row["Åtgärd"] == "import från fil"]
+    assert log["ID"] is None
     assert log["Detalj"] == "2 importerade, 1 fanns redan, 1 kunde inte importeras"
     for secret in SECRETS:
         assert secret not in "\n".join(report.lines()) + str(log)

@@ -216,14 +216,21 @@ class Coordinator:
             if row is not None and isinstance(_get(cells, col["ID"]), int):
                 row.row_id = _get(cells, col["ID"])
         by_id = {row.row_id: row for row in self.rows.values() if row.row_id is not None}
+        # A referral is done when Introduktion gets a date: with letters, or for someone
+        # without a valid address, with the group's letter only (or none, for an alternative).
+        for cells in sheet[1:]:
+            row_id, stamp = _get(cells, col["ID"]), _get(cells, col["Introduktion"])
+            row = by_id.get(row_id) if isinstance(row_id, int) else None
+            if row is not None and row.introduced is None and isinstance(stamp, dt.date):
+                row.introduced = stamp
         for label in letters:
             if "-Grupp-" in label:
                 continue  # a reminder to a group's contact person
             match = re.search(r"-ID(\d+)-(\w+)\.eml$", label)
             assert match, label
             row_id, kind = int(match[1]), match[2]
-            if kind in ("introduction_newcomer", "alternatives"):
-                by_id[row_id].introduced = day
+            if kind in ("introduction_newcomer", "introduction_group", "alternatives"):
+                assert by_id[row_id].introduced == day, label
             if kind == "reengagement":
                 reengaged[row_id] += 1
 
@@ -293,8 +300,8 @@ def test_a_year_of_the_routine_keeps_every_promise_about_personal_data(tmp_path:
                for row in rows) >= 1  # fmt: skip
     assert kept_by_consent, "no consent ever kept anyone until its end"
 
-    # Exactly one re-engagement letter per Inte aktiv, none for anyone else.
-    expected = {row.row_id for row in rows if row.result == "Inte aktiv"}
+    # Exactly one re-engagement letter per Inte aktiv with an address, none for anyone else.
+    expected = {row.row_id for row in rows if row.result == "Inte aktiv" and row.valid}
     assert expected and set(reengaged) == expected
     assert set(reengaged.values()) == {1}
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from medlemsrutiner.sheet import presentation as look
-from medlemsrutiner.sheet.schema import TABS, TABS_BY_KEY, Tab
+from medlemsrutiner.sheet.schema import TABS, TABS_BY_KEY, Tab, column_letter
 from medlemsrutiner.sheet.words import Alternative, Outcome
 
 
@@ -127,7 +127,7 @@ def test_a_status_formula_finds_each_word_case_sensitively_in_the_first_cell() -
 
 
 def test_column_letters_follow_the_spreadsheet_alphabet() -> None:
-    assert [look.column_letter(i) for i in (0, 13, 25, 26, 27, 701, 702)] == [
+    assert [column_letter(i) for i in (0, 13, 25, 26, 27, 701, 702)] == [
         "A",
         "N",
         "Z",

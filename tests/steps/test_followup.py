@@ -170,11 +170,20 @@ def test_a_follow_up_never_made_is_closed_as_ej_uppfoljd_and_erased_after_16_wee
 ) -> None:
     row = _followup(referred=TODAY - 16 * 7 * DAY)
     assert plan_of(config, TODAY - DAY, followups=[row]).changes == ()
-    (change,) = plan_of(config, followups=[row]).changes
-    assert isinstance(change, SetCells)
-    values = dict(change.values)
+    closing, erasing = plan_of(config, followups=[row]).changes
+    assert closing == SetCells("followups", 5, (("result", "Ej uppföljd"),))
+    assert isinstance(erasing, SetCells)
+    values = dict(erasing.values)
     assert values["result"] == "Ej uppföljd" and values["erased"] == TODAY
     assert values["email"] is None and values["name"] is None and values["note"] is None
+
+
+def test_a_consent_keeps_the_details_but_the_follow_up_is_still_closed_on_time(
+    config: Config,
+) -> None:
+    row = _followup(referred=TODAY - 16 * 7 * DAY, consent=TODAY - 30 * DAY)
+    (closing,) = plan_of(config, followups=[row]).changes
+    assert closing == SetCells("followups", 5, (("result", "Ej uppföljd"),))
 
 
 def test_a_result_typed_without_the_call_date_is_still_erased_at_the_latest_date(

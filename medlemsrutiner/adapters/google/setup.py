@@ -20,7 +20,7 @@ from medlemsrutiner.adapters.google.client import Spreadsheets, cell_range, quot
 from medlemsrutiner.errors import WorkbookError
 from medlemsrutiner.sheet import cells
 from medlemsrutiner.sheet import presentation as look
-from medlemsrutiner.sheet.schema import TABS, Owner, Tab, header_key
+from medlemsrutiner.sheet.schema import TABS, Owner, Tab, column_letter, header_key
 
 PROTECTION_NOTE = "medlemsrutiner: skriptens kolumn"
 NUMBER_FORMATS = {
@@ -295,7 +295,7 @@ def _rule_key(rule: Mapping[str, Any]) -> tuple[Any, ...]:
 def _status_colours(info: _SheetInfo, span: Mapping[str, Any]) -> list[dict[str, Any]]:
     """Requests that make the Status column's colours those of look.STATUS_COLOURS, first in
     the sheet's rules so that they win over a person's own; none when they already are."""
-    cell = f"{look.column_letter(int(span['startColumnIndex']))}2"
+    cell = f"{column_letter(int(span['startColumnIndex']))}2"
     wanted = [
         {
             "ranges": [dict(span)],

@@ -1,0 +1,330 @@
+"""One row of Intresserade or Uppföljning as the routine understands it. Pure: no I/O, no clock.
+
+Every cell is read leniently: what cannot be read becomes a problem (a person must correct it,
+exit code 1) or a note on the row, never an exception. `records` reads whole tabs with these.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import difflib
+import enum
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from medlemsrutiner.plan import Group, Person
+from medlemsrutiner.settings import Settings
+from medlemsrutiner.sheet import cells
+from medlemsrutiner.sheet.schema import FOLLOWUPS, NEWCOMERS
+from medlemsrutiner.sheet.stamps import DUE, Stamp, read_stamp
+from medlemsrutiner.sheet.words import (
+    LANGUAGE_WORDS,
+    LANGUAGES,
+    Alternative,
+    Outcome,
+    Result,
+    alternative_words,
+    outcome_words,
+    result_words,
+)
+
+Record = Mapping[str, Any]
+"""A row by internal column name (absent optional columns hold None)."""
+
+
+# --- Newcomers -------------------------------------------------------------------------------
+
+
+class Referral(enum.Enum):
+    """What `Hänvisad till` says."""
+
+    NONE = "none"
+    GROUP = "group"
+    ALTERNATIVE = "alternative"
+    OUTCOME = "outcome"
+    UNKNOWN = "unknown"
+
+
+@dataclass(frozen=True)
+class Newcomer:
+    """One row of Intresserade as the routine understands it."""
+
+    row: int
+    record: Record
+    id: int | None
+    registered: dt.date | None
+    registered_blank: bool
+    person: Person
+    email: str | None
+    welcome: Stamp
+    introduction: Stamp
+    call: dt.date | None
+    referral: Referral
+    group: Group | None = None
+    alternative: Alternative | None = None
+    outcome: Outcome | None = None
+    referral_text: str = ""
+    suggestion: str | None = None
+    """For an unknown `Hänvisad till`: the closest group or word, to suggest."""
+    problems: tuple[str, ...] = ()
+    """Cells a person must correct (Swedish, never quoting the cell)."""
+    notes: tuple[str, ...] = ()
+    """Cells worth a look that do not stop anything."""
+    duplicate_of: int | None = None
+    id_problem: str | None = None
+    personal_blank: bool = False
+    new: bool = False
+    """The ID was handed out by this run (the row had none)."""
+    consent: dt.date | None = None
+    """The day the person agreed that their details may be kept (`Samtycke`), if readable."""
+    first_seen: dt.date | None = None
+    """The day Logg first mentions the row's ID: when the scripts first saw it."""
+    training: dt.date | None = None
+    """When the person attended basic training (`Utbildning`)."""
+
+    @property
+    def usable(self) -> bool:
+        """Has an ID the run can address its writes to."""
+        return self.id is not None and self.id_problem is None
+
+
+def parse_newcomer(
+    row: int, record: Record, today: dt.date, settings: Settings, groups: Mapping[str, Group]
+) -> Newcomer:
+    """One row of Intresserade; every unreadable cell becomes a problem or a note."""
+    problems: list[str] = []
+    notes: list[str] = []
+
+    parsed_id = cells.parse_id(record["id"])
+    id_problem = parsed_id.problem if isinstance(parsed_id, cells.Bad) else None
+
+    registered_raw = past_date(record["registered"], today)
+    registered: dt.date | None
+    if isinstance(registered_raw, cells.Bad):
+        problems.append(f"Rätta Registrerad: {registered_raw.problem}.")
+        registered = None
+    else:
+        registered = registered_raw or today
+
+    email = cells.parse_email(record["email"])
+    if isinstance(email, cells.Bad):
+        problems.append(f"Rätta E-post: {email.problem}.")
+        email = None
+
+    phone = cells.format_phone(record["phone"])
+    if isinstance(phone, cells.Bad):
+        notes.append(f"Kontrollera Telefon: {phone.problem}.")
+        phone = cells.text(record["phone"])
+
+    language = cells.parse_word(record["language"], LANGUAGE_WORDS)
+    if isinstance(language, cells.Bad):
+        fallback = {"sv": "svenska", "en": "engelska"}[settings.language]
+        problems.append(f"Rätta Språk: skriv sv eller en ({fallback} används tills dess).")
+        language = settings.language
+    language = language or settings.language
+    if language not in LANGUAGES:
+        language = "sv"
+
+    call = past_date(record["call"], today)
+    if isinstance(call, cells.Bad):
+        problems.append(f"Rätta Samtal: {call.problem}.")
+        call = None
+
+    consent = read_consent(record["consent"], today, problems)
+
+    training = past_date(record["training"], today)
+    if isinstance(training, cells.Bad):
+        notes.append(f"Kontrollera Utbildning: {training.problem}.")
+        training = None
+
+    newcomer = Newcomer(
+        row=row,
+        record=record,
+        id=parsed_id if isinstance(parsed_id, int) else None,
+        registered=registered,
+        registered_blank=registered_raw is None,
+        person=Person(
+            name=cells.text(record["name"]),
+            email=email or "",
+            phone=phone or "",
+            town=cells.text(record["town"]),
+            interests=cells.text(record["interests"]),
+            language=language,
+        ),
+        email=email,
+        welcome=read_stamp(record["welcome"], today),
+        introduction=read_stamp(record["introduction"], today),
+        call=call,
+        referral=Referral.NONE,
+        problems=tuple(problems),
+        notes=tuple(notes),
+        id_problem=id_problem,
+        personal_blank=all(cells.is_blank(record[name]) for name in NEWCOMERS.personal_columns),
+        consent=consent,
+        training=training,
+    )
+    return _with_referral(newcomer, record["referred_to"], groups)
+
+
+FUTURE_MARGIN = dt.timedelta(days=31)
+"""How far ahead of today a date people type may lie: a date without a year is read as at most
+a month ahead (`cells.parse_date`), so anything later is a typo (`2062` for `2026`)."""
+
+
+def past_date(value: Any, today: dt.date) -> dt.date | cells.Bad | None:
+    """A date of something that has happened (a registration, a call): never far ahead, and
+    not before the routine existed (a number typed by mistake, `1`, reads as 1899-12-31)."""
+    parsed = cells.parse_date(value, today)
+    if isinstance(parsed, dt.date) and parsed > today + FUTURE_MARGIN:
+        return cells.Bad("datumet ligger långt fram i tiden")
+    if isinstance(parsed, dt.date) and parsed < cells.EARLIEST:
+        return cells.Bad("datumet ligger för långt bak i tiden")
+    return parsed
+
+
+def read_consent(value: Any, today: dt.date, problems: list[str]) -> dt.date | None:
+    """`Samtycke`: a date on or before today, or None (a problem is added when unreadable)."""
+    parsed = cells.parse_date(value, today)
+    if isinstance(parsed, dt.date) and parsed > today:
+        parsed = cells.Bad("datumet ligger i framtiden")
+    if isinstance(parsed, cells.Bad):
+        problems.append(
+            f"Rätta Samtycke: {parsed.problem} (tills dess gäller inget samtycke och "
+            "uppgifterna raderas som vanligt)."
+        )
+        return None
+    return parsed
+
+
+def _with_referral(newcomer: Newcomer, value: Any, groups: Mapping[str, Group]) -> Newcomer:
+    if cells.is_blank(value):
+        return newcomer
+    word = cells.normalise_word(value)
+    text = cells.text(value)
+    if word in groups:
+        return dataclasses.replace(
+            newcomer, referral=Referral.GROUP, group=groups[word], referral_text=text
+        )
+    if word in alternative_words():
+        return dataclasses.replace(
+            newcomer,
+            referral=Referral.ALTERNATIVE,
+            alternative=alternative_words()[word],
+            referral_text=text,
+        )
+    if word in outcome_words():
+        return dataclasses.replace(
+            newcomer, referral=Referral.OUTCOME, outcome=outcome_words()[word], referral_text=text
+        )
+    choices = {cells.normalise_word(g.name): g.name for g in groups.values() if g.active}
+    choices.update({a.value.casefold(): a.value for a in Alternative})
+    choices.update({o.value.casefold(): o.value for o in Outcome})
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.5)
+    return dataclasses.replace(
+        newcomer,
+        referral=Referral.UNKNOWN,
+        referral_text=text,
+        suggestion=choices[close[0]] if close else None,
+    )
+
+
+# --- Follow-ups ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    """One row of Uppföljning as the routine understands it."""
+
+    row: int
+    record: Record
+    id: int | None
+    email: str | None
+    referred_to: str
+    referred: dt.date | None
+    follow_up_from: dt.date | None
+    follow_up_by: dt.date | None
+    followed_up: dt.date | None
+    result: str
+    """The canonical `Resultat` word, or "" when blank or unreadable."""
+    erased: dt.date | None
+    problems: tuple[str, ...]
+    outcome: Result | None = None
+    person: Person | None = None
+    """The person as letters see them; None once the personal data is erased."""
+    reengagement: Stamp = DUE
+    consent: dt.date | None = None
+    personal_blank: bool = False
+    first_seen: dt.date | None = None
+    id_shared: bool = False
+    """Another row of Uppföljning has the same ID: writes find this row by its content."""
+
+
+def parse_followup(row: int, record: Record, today: dt.date, settings: Settings) -> FollowUp:
+    """One row of Uppföljning; every unreadable cell becomes a problem."""
+    problems: list[str] = []
+
+    def date_of(name: str, header: str, past: bool = False) -> dt.date | None:
+        parsed = past_date(record[name], today) if past else cells.parse_date(record[name], today)
+        if isinstance(parsed, cells.Bad):
+            problems.append(f"Rätta {header}: {parsed.problem}.")
+            return None
+        return parsed
+
+    result = cells.parse_word(record["result"], result_words())
+    if isinstance(result, cells.Bad):
+        problems.append("Rätta Resultat: skriv Aktiv, Inte aktiv eller Ej nådd.")
+        result = None
+    erased = date_of("erased", "Raderad", past=True)
+    if (
+        result is not None
+        and result.followed_up
+        and cells.is_blank(record["followed_up"])
+        and erased is None
+    ):
+        problems.append(
+            "Fyll i Uppföljning: datumet för samtalet (uppgifterna raderas en vecka efter)."
+        )
+    email = cells.parse_email(record["email"])
+    parsed_id = cells.parse_id(record["id"])
+    language = cells.parse_word(record["language"], LANGUAGE_WORDS)
+    if not isinstance(language, str) or language not in LANGUAGES:
+        language = settings.language
+    personal_blank = all(cells.is_blank(record[name]) for name in FOLLOWUPS.personal_columns)
+    reengagement = read_stamp(record["reengagement"], today)
+    if reengagement.unreadable:
+        problems.append("Rätta Återvärvning: cellen ska vara tom eller ett datum.")
+    phone = cells.format_phone(record["phone"])
+    person = Person(
+        name=cells.text(record["name"]),
+        email=email if isinstance(email, str) else "",
+        phone=phone if isinstance(phone, str) else cells.text(record["phone"]),
+        town="",
+        interests="",
+        language=language,
+    )
+    consent = read_consent(record["consent"], today, problems)
+    referred = date_of("referred", "Hänvisad", past=True)
+    follow_up_from = date_of("follow_up_from", "Följ upp från")
+    follow_up_by = date_of("follow_up_by", "Följ upp senast")
+    followed_up = date_of("followed_up", "Uppföljning", past=True)
+    return FollowUp(
+        row=row,
+        record=record,
+        id=parsed_id if isinstance(parsed_id, int) else None,
+        email=email if isinstance(email, str) else None,
+        referred_to=cells.text(record["referred_to"]),
+        referred=referred,
+        follow_up_from=follow_up_from,
+        follow_up_by=follow_up_by,
+        followed_up=followed_up,
+        result=result.value if result is not None else "",
+        erased=erased,
+        problems=tuple(problems),
+        outcome=result,
+        person=None if personal_blank else person,
+        reengagement=reengagement,
+        consent=consent,
+        personal_blank=personal_blank,
+    )

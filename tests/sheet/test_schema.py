@@ -1,0 +1,25 @@
+"""Reading the workbook's tabs: names and headers that match one name twice stop the run."""
+
+from __future__ import annotations
+
+import pytest
+
+from medlemsrutiner.errors import DuplicateColumnError, DuplicateTabError
+from medlemsrutiner.sheet.schema import tables_from_grids
+from tests.support import TAB_NAMES, newcomer, workbook_grids
+
+
+def test_a_tab_whose_name_differs_only_in_case_or_spaces_is_refused_not_chosen() -> None:
+    grids = workbook_grids(newcomers=[newcomer(1)])
+    grids[" intresserade "] = grids["Intresserade"][:1]  # an empty copy with the same name
+    with pytest.raises(DuplicateTabError, match="'Intresserade' och ' intresserade '"):
+        tables_from_grids(grids, TAB_NAMES)
+
+
+def test_two_columns_with_the_same_header_are_refused_naming_the_tab_and_the_columns() -> None:
+    grids = workbook_grids(newcomers=[newcomer(1)])
+    grids["Intresserade"][0].append("e-post ")
+    with pytest.raises(DuplicateColumnError) as raised:
+        tables_from_grids(grids, TAB_NAMES)
+    message = str(raised.value)
+    assert "'E-post'" in message and "'Intresserade'" in message and "D och Q" in message
