@@ -316,3 +316,28 @@ def test_a_very_long_name_is_shortened_in_the_headers_only(
     assert shown.startswith("Åsa-Öllegård Ärlighetsdóttir Åsa-Öllegård")
     text, _ = parts(message)
     assert text.startswith("Hej Åsa-Öllegård!")
+
+
+@pytest.mark.parametrize("language", ["sv", "en"])
+@pytest.mark.parametrize("contact", ["called", "introduction", "alternatives", "not_reached"])
+def test_a_welcome_never_promises_a_call_that_already_happened_or_was_tried(
+    config: Config, renderer: Renderer, language: str, contact: str
+) -> None:
+    letter, shared = sample(config, "welcome", language)
+    letter = dataclasses.replace(
+        letter, extra=(("contact", contact), ("group_name", "Centrumgruppen"))
+    )
+    text, html = parts(parse(build(renderer, letter, shared, config, NOW, "x").data))
+    for part in (text, html):
+        assert "ringer jag dig" not in part and "I will give you a call" not in part
+        assert ("Centrumgruppen" in part) is (contact == "introduction")
+
+
+@pytest.mark.parametrize("language", ["sv", "en"])
+def test_a_welcome_before_the_call_promises_it_within_a_week(
+    config: Config, renderer: Renderer, language: str
+) -> None:
+    letter, shared = sample(config, "welcome", language)
+    letter = dataclasses.replace(letter, extra=(("contact", "none"), ("group_name", "")))
+    text, _ = parts(parse(build(renderer, letter, shared, config, NOW, "x").data))
+    assert ("Inom en vecka ringer jag dig" if language == "sv" else "Within a week") in text

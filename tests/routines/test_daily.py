@@ -96,6 +96,28 @@ def test_a_rerun_on_the_same_day_sends_nothing(config: Config, renderer: Rendere
     assert workbook.read()["Intresserade"] == grids_after_first["Intresserade"]
 
 
+def test_a_person_called_and_referred_before_the_welcome_gets_no_promise_of_a_call(
+    config: Config, renderer: Renderer
+) -> None:
+    workbook = memory_workbook(
+        newcomers=[newcomer(2, call=TODAY, referred_to="Centrumgruppen", language="en")]
+    )
+    run(workbook, config, renderer)
+    messages = read_outbox(config.mail.outbox)
+    assert sorted(recipients(messages)) == [
+        "centrum@example.org",
+        "person2@example.se",
+        "person2@example.se",
+    ]
+    welcome = [m for m in messages if str(m["Subject"]).startswith("Welcome")]
+    assert len(welcome) == 1
+    body = welcome[0].get_body(("plain",))
+    assert body is not None
+    text = body.get_content()
+    assert "give you a call" not in text
+    assert "introduce you to Centrumgruppen" in text
+
+
 def test_a_referral_is_introduced_copied_to_followup_and_erased_from_intake(
     config: Config, renderer: Renderer
 ) -> None:
