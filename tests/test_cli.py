@@ -382,3 +382,21 @@ def test_init_fills_texter_with_every_key_and_its_explanation_and_never_overwrit
     assert again.returncode == 0 and "Texter" not in again.stdout.replace("färger i Texter", "")
     kept = openpyxl.load_workbook(folder / "arbetsbok.xlsx")["Texter"]
     assert kept["D5"].value == "Min egen förklaring" and kept.max_row == 5
+
+
+def test_an_unexpected_error_is_exit_3_with_its_traceback_never_1(
+    folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from click.testing import CliRunner
+
+    from medlemsrutiner import cli
+    from medlemsrutiner.routines import daily
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("ett programfel")
+
+    monkeypatch.setattr(daily, "run_daily", broken)
+    result = CliRunner().invoke(cli.run_daily, ["--config", str(folder / "config.toml")])
+    assert result.exit_code == 3
+    assert "Traceback" in result.output and "RuntimeError: ett programfel" in result.output
+    assert "oväntat fel" in result.output

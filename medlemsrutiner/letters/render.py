@@ -13,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import email.policy
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from email.headerregistry import Address
@@ -74,6 +75,17 @@ _WEEKDAYS = {
 }
 
 
+_LINK = re.compile(
+    r"^(?:https?://[^\s<>\"'\x00-\x1f]+|mailto:[^\s<>\"'\x00-\x1f]+@[^\s<>\"'\x00-\x1f]+)$"
+)
+
+
+def is_link(value: object) -> bool:
+    """Whether a text from the workbook may become a clickable link: http(s) and mailto only.
+    Anything else (`javascript:…`, `data:…`) is shown as text, never made live."""
+    return isinstance(value, str) and bool(_LINK.match(value.strip()))
+
+
 def long_date(day: dt.date, language: str = "sv") -> str:
     """`tisdag 1 december 2026` / `Tuesday 1 December 2026`."""
     language = language if language in _MONTHS else "sv"
@@ -109,6 +121,7 @@ class Renderer:
             keep_trailing_newline=True,
         )
         self.environment.filters["long_date"] = long_date
+        self.environment.tests["link"] = is_link
 
     def render_part(self, language: str, kind: str, part: str, context: Mapping[str, Any]) -> str:
         name = f"{language}/{kind}/{part}"
@@ -231,6 +244,19 @@ def _chosen_first(
     return sorted(alternatives, key=lambda pair: pair[0] is not chosen)
 
 
+DISPLAY_NAME_LIMIT = 64
+SUBJECT_LIMIT = 150
+"""Where a cell's text goes into a header it is shortened to this many characters: the email
+package folds a long non-ASCII header in time that grows faster than its length (a 2 000-letter
+name took seconds per letter), and no mail program shows more anyway. The body keeps it whole."""
+
+
+def shorten(text: str, limit: int) -> str:
+    """`text` on one line, cut to at most `limit` characters with `…` where it was cut."""
+    one_line = " ".join(text.split())
+    return one_line if len(one_line) <= limit else one_line[: limit - 1].rstrip() + "…"
+
+
 def build(
     renderer: Renderer,
     letter: Letter,
@@ -241,8 +267,8 @@ def build(
 ) -> OutgoingEmail:
     """Render `letter` into an EmailMessage dated `now` (an aware datetime)."""
     values = context(letter, shared, config)
-    subject = " ".join(
-        renderer.render_part(letter.language, letter.kind, "subject.txt", values).split()
+    subject = shorten(
+        renderer.render_part(letter.language, letter.kind, "subject.txt", values), SUBJECT_LIMIT
     )
     text = renderer.render_part(letter.language, letter.kind, "body.txt", values)
     html = renderer.render_part(letter.language, letter.kind, "body.html", values)
@@ -251,13 +277,16 @@ def build(
     message = EmailMessage(policy=email.policy.SMTP)
     message["Subject"] = subject
     message["From"] = Address(
-        display_name=mail.from_name, addr_spec=_header_address(mail.from_address)
+        display_name=shorten(mail.from_name, DISPLAY_NAME_LIMIT),
+        addr_spec=_header_address(mail.from_address),
     )
     message["To"] = Address(
-        display_name=letter.to_name, addr_spec=_header_address(letter.to_address)
+        display_name=shorten(letter.to_name, DISPLAY_NAME_LIMIT),
+        addr_spec=_header_address(letter.to_address),
     )
     message["Reply-To"] = Address(
-        display_name=config.coordinator.name, addr_spec=_header_address(mail.reply_to)
+        display_name=shorten(config.coordinator.name, DISPLAY_NAME_LIMIT),
+        addr_spec=_header_address(mail.reply_to),
     )
     message["Date"] = format_datetime(now.astimezone(config.zone))
     message["Message-ID"] = make_msgid(

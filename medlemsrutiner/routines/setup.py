@@ -7,6 +7,7 @@ well, 1 with warnings, 2 when a run could not work. fill_texts writes through th
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
@@ -14,7 +15,7 @@ from medlemsrutiner.adapters.workbook import Workbook
 from medlemsrutiner.config import Config
 from medlemsrutiner.errors import EXIT_NOTHING_DONE, EXIT_OK, EXIT_PARTIAL, AppError
 from medlemsrutiner.letters.preview import sample_letters, sample_shared
-from medlemsrutiner.letters.render import PARTS, Renderer, context
+from medlemsrutiner.letters.render import PARTS, Renderer, context, is_link
 from medlemsrutiner.sheet import cells
 from medlemsrutiner.sheet.changes import AppendRow, Change, SetByKey
 from medlemsrutiner.sheet.schema import Tables, tables_from_grids
@@ -61,6 +62,7 @@ def check_setup(
         checks.append(Check(False, str(error)))
         return checks
     checks.extend(_english(tables, today, config))
+    checks.extend(_links(tables, today, config))
     if config.mail.transport == "smtp" or config.workbook.backend == "google":
         checks.extend(_example_leftovers(config, tables))
     if config.workbook.backend == "google":
@@ -98,6 +100,38 @@ def _english(tables: Tables, today: dt.date, config: Config) -> list[Check]:
             )
         )
     return checks
+
+
+def _links(tables: Tables, today: dt.date, config: Config) -> list[Check]:
+    """Link cells that letters will show as plain text because they are not http(s) or mailto
+    (a `javascript:` link must never become clickable in a letter)."""
+    texts, texts_en = read_texts(tables["texts"])
+    bad = [
+        f"Texter {key}{suffix}"
+        for suffix, values in (("", texts), (" (en)", texts_en))
+        for key in TEXT_KEYS
+        if key.endswith("_länk") and values[key].strip() and not is_link(values[key])
+    ]
+    trainings, _ = read_trainings(tables["trainings"], today, config.routine.trainings_in_letters)
+    bad += [
+        f"Utbildningar Anmälan för {t.title or t.date.isoformat()}"
+        for t in trainings
+        if _LOOKS_LIKE_LINK.match(t.signup.strip()) and not is_link(t.signup)
+    ]
+    if not bad:
+        return []
+    return [
+        Check(
+            True,
+            "Länkar som inte börjar med https://, http:// eller mailto: visas som vanlig text i "
+            "breven, inte som klickbara länkar: " + ", ".join(bad) + ".",
+            warning=True,
+        )
+    ]
+
+
+_LOOKS_LIKE_LINK = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:\S")
+"""`javascript:…`, `data:…`, `ftp://…`: a scheme, so someone meant it as a link."""
 
 
 def _is_example_address(address: str) -> bool:

@@ -69,10 +69,8 @@ def plan_day(records: Records, today: dt.date, settings: Settings) -> Plan:
                 )
                 log.append(LogEntry(Action.DUPLICATE, newcomer.id, f"samma e-post som ID {owner}"))
             continue
-        for delivery in (
-            welcome.welcome(newcomer, settings),
-            referral.introduction(newcomer, today, settings, followups_by_id),
-        ):
+        introducing = referral.introduction(newcomer, today, settings, followups_by_id)
+        for delivery in (welcome.welcome(newcomer, settings, today, introducing), introducing):
             if delivery is not None:
                 deliveries.append(delivery)
         flags.extend(_interrupted(newcomer))

@@ -39,6 +39,7 @@ from medlemsrutiner.steps.rows import (
     parse_followup,
     parse_newcomer,
 )
+from medlemsrutiner.steps.typed_dates import followup_dates, newcomer_dates
 
 __all__ = [
     "FollowUp",
@@ -159,7 +160,10 @@ def read_records(tables: Tables, today: dt.date, settings: Settings) -> Records:
                     "om det ska skickas).",
                 ),
             )
+        dates, typed = newcomer_dates(newcomer)
+        fill = (*fill, *dates)
         if newcomer.id is None:
+            # The fingerprint holds the typed text, so the dates land only on the row as read.
             newcomers[index] = dataclasses.replace(newcomer, id=next_id, new=True)
             first_writes.append(
                 AssignId("newcomers", fingerprint_of(NEWCOMERS, newcomer.record), next_id, fill)
@@ -167,7 +171,7 @@ def read_records(tables: Tables, today: dt.date, settings: Settings) -> Records:
             log.append(LogEntry(Action.NEW_ROW, next_id, "ID tilldelat"))
             next_id += 1
         elif fill:
-            first_writes.append(SetCells("newcomers", newcomer.id, fill))
+            first_writes.append(SetCells("newcomers", newcomer.id, fill, expect=typed))
     flags.extend(
         Flag(
             "newcomers",
@@ -180,6 +184,12 @@ def read_records(tables: Tables, today: dt.date, settings: Settings) -> Records:
         if newcomer.id_problem is not None
     )
     followups = mark_shared_ids(followups)
+    for followup in followups:
+        if followup.id is None or followup.id_shared:
+            continue
+        dates, typed = followup_dates(followup)
+        if dates:
+            first_writes.append(SetCells("followups", followup.id, dates, expect=typed))
     flags.extend(
         Flag(
             "followups",

@@ -3,9 +3,17 @@ Pure.
 
 A row registered before `start_date` is never welcomed (no blast of old contacts on the first
 run); nor is a duplicate, or someone who declined.
+
+The letter never promises what has already happened: its `contact` value tells the template
+where the person stands when it goes out — not yet called (`none`: "I will call you within a
+week"), called (`called`), tried but not reached (`not_reached`), or introduced to a group or
+given the alternatives in a letter going out the same day (`introduction`, `alternatives`).
 """
 
 from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
 
 from medlemsrutiner.plan import Delivery, Letter
 from medlemsrutiner.settings import Settings
@@ -26,17 +34,50 @@ def welcome_due(newcomer: Newcomer, settings: Settings) -> bool:
     )
 
 
-def welcome(newcomer: Newcomer, settings: Settings) -> Delivery | None:
-    """The welcome letter's delivery, if it is due."""
+Contact = Literal["none", "called", "not_reached", "introduction", "alternatives"]
+"""Where the person stands when the welcome letter goes out (see the module docstring)."""
+
+
+def contact(newcomer: Newcomer, today: dt.date, referral: Delivery | None) -> Contact:
+    """What the welcome letter may say about the call: `referral` is the introduction or
+    alternatives delivery planned for the same day, if any."""
+    if referral is not None and any(
+        letter.kind in ("introduction_newcomer", "alternatives") for letter in referral.letters
+    ):
+        return "introduction" if referral.kind == "introduction" else "alternatives"
+    if newcomer.call is not None and newcomer.call <= today:
+        return "called"
+    if newcomer.outcome is Outcome.NOT_REACHED:
+        return "not_reached"
+    return "none"
+
+
+def welcome(
+    newcomer: Newcomer,
+    settings: Settings,
+    today: dt.date,
+    referral: Delivery | None = None,
+) -> Delivery | None:
+    """The welcome letter's delivery, if it is due, worded for where the person stands."""
     if newcomer.id is None or not welcome_due(newcomer, settings):
         return None
     assert newcomer.email is not None and newcomer.registered is not None
     person = newcomer.person
+    stands = contact(newcomer, today, referral)
+    group = newcomer.group.name if newcomer.group is not None else ""
+    letter = Letter(
+        "welcome",
+        person.language,
+        newcomer.email,
+        person.name,
+        person,
+        extra=(("contact", stands), ("group_name", group if stands == "introduction" else "")),
+    )
     return Delivery(
         tab="newcomers",
         row_id=newcomer.id,
         stamp="welcome",
-        letters=(Letter("welcome", person.language, newcomer.email, person.name, person),),
+        letters=(letter,),
         due_since=newcomer.registered,
         kind="welcome",
     )

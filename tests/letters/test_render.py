@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import email
+import email.header
 import email.policy
 from email.message import EmailMessage
 from pathlib import Path
@@ -272,3 +273,71 @@ def test_a_group_without_a_contact_name_is_never_called_its_own_contact_person(
         contact = f"{letter.group.contact}:"
         [line] = [line for line in named.splitlines() if line.endswith(contact)]
         assert named.splitlines()[named.splitlines().index(line) + 1].startswith("  ")
+
+
+@pytest.mark.parametrize(
+    "link", ["javascript:alert(1)", " JavaScript:alert(1)", "data:text/html,<b>x</b>", "vbscript:x"]
+)
+def test_a_link_that_is_not_http_or_mailto_is_shown_as_text_never_made_clickable(
+    config: Config, renderer: Renderer, link: str
+) -> None:
+    letter, shared = sample(config, "welcome")
+    training = dataclasses.replace(shared.trainings[0], signup=link)
+    texts = {**shared.texts, "aktuell_aktion_länk": link}
+    shared = dataclasses.replace(shared, texts=texts, trainings=(training,))
+    text, html = parts(parse(build(renderer, letter, shared, config, NOW, "x").data))
+    assert "href" not in html.replace('href="https://', "").replace('href="mailto:', "")
+    assert link.strip() in text
+
+
+def test_https_and_mailto_links_stay_clickable(config: Config, renderer: Renderer) -> None:
+    letter, shared = sample(config, "welcome")
+    training = dataclasses.replace(shared.trainings[0], signup="mailto:kurs@example.org")
+    shared = dataclasses.replace(shared, trainings=(training,))
+    _, html = parts(parse(build(renderer, letter, shared, config, NOW, "x").data))
+    assert 'href="mailto:kurs@example.org"' in html
+    assert 'href="https://example.org/aktion"' in html
+
+
+def test_a_very_long_name_is_shortened_in_the_headers_only(
+    config: Config, renderer: Renderer
+) -> None:
+    name = "Åsa-Öllegård Ärlighetsdóttir " * 200
+    person = Person(name, "asa@example.se", "", "", "", "sv")
+    letter = Letter("welcome", "sv", person.email, person.name, person)
+    message = parse(build(renderer, letter, Shared({}, ()), config, NOW, "x").data)
+    # Decoded by RFC 2047 (the email package's own parser puts a space where a header folds
+    # between two encoded words).
+    raw = email.message_from_bytes(build(renderer, letter, Shared({}, ()), config, NOW, "x").data)
+    display = str(email.header.make_header(email.header.decode_header(raw["To"])))
+    assert display.endswith("<asa@example.se>")
+    shown = display.removesuffix(" <asa@example.se>")
+    assert len(shown) <= 64 and shown.endswith("…")
+    assert shown.startswith("Åsa-Öllegård Ärlighetsdóttir Åsa-Öllegård")
+    text, _ = parts(message)
+    assert text.startswith("Hej Åsa-Öllegård!")
+
+
+@pytest.mark.parametrize("language", ["sv", "en"])
+@pytest.mark.parametrize("contact", ["called", "introduction", "alternatives", "not_reached"])
+def test_a_welcome_never_promises_a_call_that_already_happened_or_was_tried(
+    config: Config, renderer: Renderer, language: str, contact: str
+) -> None:
+    letter, shared = sample(config, "welcome", language)
+    letter = dataclasses.replace(
+        letter, extra=(("contact", contact), ("group_name", "Centrumgruppen"))
+    )
+    text, html = parts(parse(build(renderer, letter, shared, config, NOW, "x").data))
+    for part in (text, html):
+        assert "ringer jag dig" not in part and "I will give you a call" not in part
+        assert ("Centrumgruppen" in part) is (contact == "introduction")
+
+
+@pytest.mark.parametrize("language", ["sv", "en"])
+def test_a_welcome_before_the_call_promises_it_within_a_week(
+    config: Config, renderer: Renderer, language: str
+) -> None:
+    letter, shared = sample(config, "welcome", language)
+    letter = dataclasses.replace(letter, extra=(("contact", "none"), ("group_name", "")))
+    text, _ = parts(parse(build(renderer, letter, shared, config, NOW, "x").data))
+    assert ("Inom en vecka ringer jag dig" if language == "sv" else "Within a week") in text

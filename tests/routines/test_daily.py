@@ -96,6 +96,28 @@ def test_a_rerun_on_the_same_day_sends_nothing(config: Config, renderer: Rendere
     assert workbook.read()["Intresserade"] == grids_after_first["Intresserade"]
 
 
+def test_a_person_called_and_referred_before_the_welcome_gets_no_promise_of_a_call(
+    config: Config, renderer: Renderer
+) -> None:
+    workbook = memory_workbook(
+        newcomers=[newcomer(2, call=TODAY, referred_to="Centrumgruppen", language="en")]
+    )
+    run(workbook, config, renderer)
+    messages = read_outbox(config.mail.outbox)
+    assert sorted(recipients(messages)) == [
+        "centrum@example.org",
+        "person2@example.se",
+        "person2@example.se",
+    ]
+    welcome = [m for m in messages if str(m["Subject"]).startswith("Welcome")]
+    assert len(welcome) == 1
+    body = welcome[0].get_body(("plain",))
+    assert body is not None
+    text = body.get_content()
+    assert "give you a call" not in text
+    assert "introduce you to Centrumgruppen" in text
+
+
 def test_a_referral_is_introduced_copied_to_followup_and_erased_from_intake(
     config: Config, renderer: Renderer
 ) -> None:
@@ -358,3 +380,40 @@ def test_a_followup_tab_without_optional_columns_still_receives_the_referral(
     run(workbook, config, renderer)
     assert by_id(workbook, "Uppföljning")[1]["E-post"] == "person1@example.se"
     assert by_id(workbook)[1]["E-post"] is None
+
+
+# --- Dates typed as text ---------------------------------------------------------------------
+
+
+def test_a_date_typed_as_text_in_the_xlsx_file_becomes_a_real_date_cell(
+    config: Config, renderer: Renderer
+) -> None:
+    import openpyxl
+
+    from medlemsrutiner.adapters.xlsx import XlsxWorkbook
+    from tests.support import write_xlsx
+
+    path = config.workbook.path
+    assert path is not None
+    write_xlsx(path, workbook_grids(newcomers=[newcomer(1, welcome=TODAY, call="23/11")]))
+    with XlsxWorkbook(path, TAB_NAMES) as workbook:
+        run_daily(workbook, Outbox(config.mail.outbox, NOW), renderer, config, TODAY, NOW)
+    sheet = openpyxl.load_workbook(path)["Intresserade"]
+    headers = [cell.value for cell in sheet[1]]
+    cell = sheet.cell(row=2, column=headers.index("Samtal") + 1)
+    assert cell.value == dt.datetime(2026, 11, 23) and cell.is_date
+    assert cell.number_format == "yyyy-mm-dd"
+
+
+def test_a_typed_date_changed_by_a_person_during_the_run_is_left_as_they_wrote_it(
+    config: Config, renderer: Renderer
+) -> None:
+    workbook = memory_workbook(newcomers=[newcomer(1, welcome=TODAY, call="23/11")])
+
+    def retype(grids: Grids) -> None:
+        column = grids["Intresserade"][0].index("Samtal")
+        grids["Intresserade"][1][column] = "22/11"
+
+    workbook.before_write = retype
+    run(workbook, config, renderer)
+    assert by_id(workbook)[1]["Samtal"] == "22/11"

@@ -118,3 +118,29 @@ def test_fill_texts_twice_adds_nothing_the_second_time(tmp_path: Path) -> None:
         first = fill_texts(workbook, config)
         assert first == [f"texten {key} i Texter" for key in TEXT_KEYS]
         assert fill_texts(workbook, config) == []
+
+
+def test_a_link_that_is_not_https_or_mailto_is_a_warning_naming_the_cell(tmp_path: Path) -> None:
+    checks = checks_for(
+        make_config(tmp_path),
+        texts=[
+            {"key": "aktuell_aktion", "text": "Skriv under!", "text_en": "Sign!"},
+            {"key": "aktuell_aktion_länk", "text": "javascript:alert(1)"},
+        ],
+        trainings=[
+            {"date": TODAY + dt.timedelta(days=3), "title": "Grundkurs", "signup": "data:x"},
+            {"date": TODAY + dt.timedelta(days=4), "title": "Fortsättning", "signup": "Mejla Kim"},
+        ],
+    )
+    [links] = [c for c in checks if "klickbara" in c.text]
+    assert links.warning
+    assert "Texter aktuell_aktion_länk," in links.text and "Anmälan för Grundkurs" in links.text
+    assert "Fortsättning" not in links.text
+
+
+def test_https_links_give_no_link_warning(tmp_path: Path) -> None:
+    checks = checks_for(
+        make_config(tmp_path),
+        texts=[{"key": "aktuell_aktion_länk", "text": "https://example.org/aktion"}],
+    )
+    assert not [c for c in checks if "klickbara" in c.text]

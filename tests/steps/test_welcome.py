@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -119,3 +120,41 @@ def test_an_unknown_language_falls_back_to_swedish_and_is_flagged(config: Config
     p = plan_of(config, newcomers=[newcomer(1, language="fi")])
     assert deliveries_of(p)[0].letters[0].language == "sv"
     assert any("Språk" in flag.text for flag in p.problems)
+
+
+def _contact(config: Config, **cells: Any) -> tuple[str, str]:
+    (welcome,) = deliveries_of(plan_of(config, newcomers=[newcomer(1, **cells)]), "welcome")
+    extra = dict(welcome.letters[0].extra)
+    return str(extra["contact"]), str(extra["group_name"])
+
+
+def test_a_welcome_before_the_call_promises_the_call(config: Config) -> None:
+    assert _contact(config) == ("none", "")
+
+
+def test_a_welcome_after_a_recorded_call_says_thank_you_for_the_talk(config: Config) -> None:
+    assert _contact(config, call=TODAY - DAY) == ("called", "")
+    assert _contact(config, call=TODAY) == ("called", "")
+
+
+def test_a_welcome_going_out_with_the_introduction_tells_of_the_introduction(
+    config: Config,
+) -> None:
+    assert _contact(config, call=TODAY, referred_to="Centrumgruppen") == (
+        "introduction",
+        "Centrumgruppen",
+    )
+    assert _contact(config, referred_to="Centrumgruppen") == ("introduction", "Centrumgruppen")
+    assert _contact(config, call=TODAY, referred_to="Webbaktioner")[0] == "alternatives"
+
+
+def test_a_welcome_after_a_call_that_did_not_reach_the_person_asks_them_to_get_in_touch(
+    config: Config,
+) -> None:
+    assert _contact(config, referred_to="Ej nådd") == ("not_reached", "")
+
+
+def test_a_welcome_whose_group_cannot_be_introduced_today_only_thanks_for_the_call(
+    config: Config,
+) -> None:
+    assert _contact(config, call=TODAY, referred_to="Okändagruppen") == ("called", "")
