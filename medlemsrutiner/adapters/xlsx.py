@@ -120,7 +120,7 @@ class XlsxWorkbook:
             self.before_write(self.path)
         fresh = self.read()
         resolution = resolve(changes, fresh, self.tab_names)
-        if not resolution.writes and not resolution.created_tabs:
+        if not resolution.writes and not resolution.created_tabs and not resolution.visibility:
             return resolution
         book = self._load(data_only=False, read_only=False)
         sheets = {header_key(sheet.title): sheet for sheet in book.worksheets}
@@ -140,6 +140,10 @@ class XlsxWorkbook:
             _fit_row(sheets[key], row, looks)
         for placement in resolution.charts:
             xlsx_chart.draw(sheets[header_key(placement.tab_name)], placement)
+        for visibility in resolution.visibility:
+            dimension = sheets[header_key(visibility.tab_name)].row_dimensions[visibility.row + 1]
+            if bool(dimension.hidden) != visibility.hidden:
+                dimension.hidden = visibility.hidden
         groups = fresh.get(self._sheet_name(fresh, "groups"))
         _refresh_referral_dropdown(
             book, sheets.get(header_key(self.tab_names["newcomers"])), groups

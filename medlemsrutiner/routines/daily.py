@@ -35,6 +35,7 @@ from medlemsrutiner.sheet.schema import Grid, Tables, tables_from_grids
 from medlemsrutiner.steps import groups
 from medlemsrutiner.steps.after import records_after
 from medlemsrutiner.steps.daily import plan_day
+from medlemsrutiner.steps.finished import hide_finished
 from medlemsrutiner.steps.records import read_records
 from medlemsrutiner.steps.status import status_changes
 
@@ -149,7 +150,13 @@ def run_daily(
     stats = statistics.statistics_change(numbers, settings)
     try:
         second = workbook.write(
-            [*second_batch, *statuses, stats, *logbook.log_rows(entries, now_text)]
+            [
+                *second_batch,
+                *statuses,
+                stats,
+                hide_finished(after, today, settings),
+                *logbook.log_rows(entries, now_text),
+            ]
         )
         report.skipped_writes.extend(second.skipped)
         if second.skipped:

@@ -368,6 +368,11 @@ class FakeSheetsApi:
                 if cell is not None and cell.formula is not None
             }
 
+    def hidden_rows(self, spreadsheet_id: str, sheet_title: str) -> set[int]:
+        """Rows (1-based, as the sheet numbers them) hidden by `hiddenByUser`."""
+        with self._lock:
+            return {row + 1 for row in self._store.sheet(spreadsheet_id, sheet_title).hidden_rows}
+
     def cell(self, spreadsheet_id: str, sheet_title: str, label: str) -> CellSnapshot:
         """What the fake stores at one cell (`B2`)."""
         part = parse_cells(label)

@@ -296,6 +296,8 @@ class Sheet:
         self.basic_filter: JsonDict | None = None
         self.conditional_formats: list[JsonDict] = []
         self.column_pixels: dict[int, int] = {}
+        self.hidden_rows: set[int] = set()
+        """Rows (0-based) hidden by `updateDimensionProperties` `hiddenByUser`."""
         self.owned: set[int] | None = None
         """In a draft (see `draft`): `id()`s of the cells it has made its own; None otherwise."""
 
@@ -346,6 +348,7 @@ class Sheet:
         twin.basic_filter = copy.deepcopy(self.basic_filter)
         twin.conditional_formats = copy.deepcopy(self.conditional_formats)
         twin.column_pixels = dict(self.column_pixels)
+        twin.hidden_rows = set(self.hidden_rows)
         twin.owned = set()
         return twin
 
@@ -418,6 +421,7 @@ class Sheet:
                             target.fmt = copy.deepcopy(cell.fmt)
                             target.validation = copy.deepcopy(cell.validation)
             self.grid["rowCount"] = self.row_count + count
+            self.hidden_rows = {r + count if r >= start else r for r in self.hidden_rows}
         else:
             for row_index, cells in enumerate(self.rows):
                 source = (
@@ -444,6 +448,11 @@ class Sheet:
         if dimension == "ROWS":
             del self.rows[start:end]
             self.grid["rowCount"] = self.row_count - (end - start)
+            self.hidden_rows = {
+                r - (end - start) if r >= end else r
+                for r in self.hidden_rows
+                if not start <= r < end
+            }
         else:
             for cells in self.rows:
                 del cells[start:end]
@@ -1811,7 +1820,8 @@ class Store:
         return {}
 
     def _update_dimension_properties(self, work: Spreadsheet, payload: JsonDict) -> JsonDict:
-        """Column widths (`pixelSize`) are kept; other dimension properties are accepted."""
+        """Column widths (`pixelSize`) and hidden rows (`hiddenByUser`) are kept; other
+        dimension properties are accepted."""
         span = payload.get("range")
         if not isinstance(span, dict):
             raise RequestError("range is required")
@@ -1824,6 +1834,19 @@ class Store:
             size = _int(props, "pixelSize", 100)
             for column in range(start, min(end, sheet.column_count)):
                 sheet.column_pixels[column] = size
+        if span.get("dimension") == "ROWS" and "hiddenByUser" in mask:
+            start = _int(span, "startIndex", 0)
+            end = _int(span, "endIndex", sheet.row_count)
+            if not 0 <= start < end <= sheet.row_count:
+                raise RequestError(
+                    f"Invalid requests[0].updateDimensionProperties: rows {start}-{end} are "
+                    f"outside the grid of {sheet.row_count} rows."
+                )
+            rows = set(range(start, end))
+            if props.get("hiddenByUser"):
+                sheet.hidden_rows |= rows
+            else:
+                sheet.hidden_rows -= rows
         return {}
 
     def _add_conditional_format_rule(self, work: Spreadsheet, payload: JsonDict) -> JsonDict:

@@ -40,6 +40,7 @@ from medlemsrutiner.adapters.google.batch import (
     add_sheet,
     append_dimension,
     free_sheet_id,
+    row_visibility,
     update_cells,
 )
 from medlemsrutiner.adapters.google.client import (
@@ -266,7 +267,17 @@ class GoogleWorkbook(Spreadsheets):
             for key, written in cells.items()
             for request in update_cells(sheets[key].sheet_id, written)
         ]
-        return [*structural, *updates], sheets
+        # Last, once appended rows exist: hide or show rows at their places in the fresh read.
+        visibility: dict[str, dict[int, bool]] = defaultdict(dict)
+        for row in resolution.visibility:
+            visibility[header_key(row.tab_name)][row.row] = row.hidden
+        shown = [
+            request
+            for key, rows in visibility.items()
+            if key in sheets or key in self._sheets
+            for request in row_visibility((sheets.get(key) or self._sheets[key]).sheet_id, rows)
+        ]
+        return [*structural, *updates, *shown], sheets
 
     def ensure_tabs(self, tabs: Mapping[str, Sequence[str]]) -> list[str]:
         """Create missing tabs and headers; see google_setup.initialise for formatting."""
@@ -300,4 +311,6 @@ def _combined(changes: Sequence[Change], results: Sequence[Resolution]) -> Resol
                 key=lambda skip: order[id(skip.change)],
             )
         ),
+        charts=tuple(chart for result in results for chart in result.charts),
+        visibility=tuple(row for result in results for row in result.visibility),
     )
