@@ -100,7 +100,8 @@ class XlsxWorkbook:
         self._lock: FileLock | None = None
         self._loaded: _Loaded | None = None
         self.loads = 0
-        """How many times this object parsed the file (the benchmark and tests count them)."""
+        self.saves = 0
+        """How many times this object parsed and saved the file (benchmarks and tests count)."""
 
     def describe(self) -> str:
         return f"xlsx: {self.path}"
@@ -281,6 +282,7 @@ class XlsxWorkbook:
 
     def _save(self, book: OpenpyxlWorkbook) -> bytes:
         """Replace the file by `book`; the digest of the bytes now in place."""
+        self.saves += 1
         return replace_atomically(self.path, book.save)
 
 
@@ -289,9 +291,17 @@ def _grids(book: OpenpyxlWorkbook) -> dict[str, Grid]:
 
 
 def _grid(sheet: Worksheet) -> list[list[Any]]:
-    return grid_rows(
-        [[_plain(value) for value in row] for row in sheet.iter_rows(values_only=True)]
-    )
+    # From the sheet's own store of cells: iter_rows would create an empty cell object for
+    # every blank position it passes (costing time and memory on every read), and a styled but
+    # empty cell far away would widen every row.
+    filled = [(key, cell.value) for key, cell in sheet._cells.items() if cell.value is not None]
+    rows: list[list[Any]] = [[] for _ in range(max((row for (row, _), _ in filled), default=0))]
+    for (row, column), value in filled:
+        line = rows[row - 1]
+        if len(line) < column:
+            line.extend([None] * (column - len(line)))
+        line[column - 1] = _plain(value)
+    return grid_rows(rows)
 
 
 def _plain(value: Any) -> Any:
