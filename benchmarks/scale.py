@@ -90,7 +90,9 @@ def add_newcomers(path: Path, count: int) -> None:
 
     book = openpyxl.load_workbook(path)
     for number in range(count):
-        book["Intresserade"].append([None, None, f"Ny Person{number}", f"imorgon{number}@example.se"])
+        book["Intresserade"].append(
+            [None, None, f"Ny Person{number}", f"imorgon{number}@example.se"]
+        )
     book.save(path)
 
 
@@ -126,7 +128,9 @@ def child_run(path: Path, day: dt.date) -> dict[str, Any]:
     started = time.perf_counter()
     workbook = XlsxWorkbook(path, TAB_NAMES)
     with workbook:
-        report = run_daily(workbook, Outbox(path.parent / "outbox", now), renderer, config, day, now)
+        report = run_daily(
+            workbook, Outbox(path.parent / "outbox", now), renderer, config, day, now
+        )
     seconds = time.perf_counter() - started
     return {
         "seconds": seconds,
@@ -196,8 +200,10 @@ def main() -> None:
                 runs.append(measure("run", work, day))
             rows.append((label, best(floors), best(runs)))
 
-    print(f"| rows | run | floor s | daily run s | × floor | floor MB | daily run MB | × floor "
-          "| loads | saves | letters |")
+    print(
+        "| rows | run | floor s | daily run s | × floor | floor MB | daily run MB | × floor "
+        "| loads | saves | letters |"
+    )
     print("|---:|:---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for label, floor, run in rows:
         print(

@@ -175,7 +175,7 @@ class _Section:
             parsed is None
             or isinstance(parsed, Bad)
             or value != value.strip()
-            or any(c in value for c in "<>\"")
+            or any(c in value for c in '<>"')
             or any(c.isspace() or unicodedata.category(c) == "Cc" for c in value)
         ):
             raise self.error(
