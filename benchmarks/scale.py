@@ -25,6 +25,7 @@ a markdown table with the ratios. Run from the repository root:
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import json
 import resource
@@ -118,10 +119,8 @@ def _start_measuring() -> int:
     """The resident memory now, with the peak reset to it (Linux: clear_refs), so that the
     peak measured after the work is the work's own and not the imports' (nor the parent's:
     `getrusage`'s peak survives exec on Linux)."""
-    try:
+    with contextlib.suppress(OSError):
         Path("/proc/self/clear_refs").write_text("5")
-    except OSError:
-        pass
     return _status_kb("VmRSS") or resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
 
