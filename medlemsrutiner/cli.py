@@ -129,7 +129,8 @@ def open_transport(
         from medlemsrutiner.adapters.smtp import open_smtp_transport
 
         return open_smtp_transport(config, env)
-    return Outbox(config.mail.outbox, now)
+    # A run that is not a dry run holds the workbook's lock when it opens the outbox.
+    return Outbox(config.mail.outbox, now, remove_partial=True)
 
 
 def load_config(path: Path) -> Config:

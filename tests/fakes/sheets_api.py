@@ -119,6 +119,8 @@ class Fault:
     skip: int = 0
     after_commit: bool = False
     message: str | None = None
+    drop: bool = False
+    """Close the connection instead of answering (a dropped connection)."""
     seen: int = 0
     hits: int = 0
 
@@ -153,6 +155,8 @@ class _Answer:
     status: int
     body: JsonDict | None = None
     headers: dict[str, str] = field(default_factory=dict)
+    dropped: bool = False
+    """No answer at all: the connection is closed."""
 
 
 class FakeSheetsApi:
@@ -552,15 +556,18 @@ class FakeSheetsApi:
         skip: int = 0,
         after_commit: bool = False,
         message: str | None = None,
+        drop: bool = False,
     ) -> Fault:
         """Make the next `times` matching requests (after `skip` matching ones) fail with
         `status` in Google's envelope (429 RESOURCE_EXHAUSTED, 500 INTERNAL, 503 UNAVAILABLE, …)
         and/or wait `delay` seconds first. `match`: substring of `METHOD path?query` (decoded
         path, e.g. `":append"`, `"GET /v4/"`), a predicate on the RecordedRequest, or None (all).
-        With `after_commit`, the request takes effect and only its answer is lost.
+        With `after_commit`, the request takes effect and only its answer is lost. With `drop`,
+        the connection is closed instead of answering (before or, with `after_commit`, after
+        the request took effect).
         Faults are consulted in the order they were injected; the first that applies wins."""
-        if status is None and delay <= 0:
-            raise ValueError("inject needs a status, a delay or both")
+        if status is None and delay <= 0 and not drop:
+            raise ValueError("inject needs a status, a delay, a drop or a combination")
         fault = Fault(
             status=status,
             times=times,
@@ -569,6 +576,7 @@ class FakeSheetsApi:
             skip=skip,
             after_commit=after_commit,
             message=message,
+            drop=drop,
         )
         with self._lock:
             self._faults.append(fault)
@@ -657,6 +665,12 @@ class FakeSheetsApi:
         fault = self._pick_fault(record)
         if fault is not None and fault.delay > 0:
             time.sleep(fault.delay)
+        if fault is not None and fault.drop:
+            if fault.after_commit:
+                self._dispatch(record)
+            record.injected = True
+            record.status = 0
+            return _Answer(0, dropped=True)
         if fault is not None and fault.status is not None and not fault.after_commit:
             record.injected = True
             answer = self._fault_answer(fault, record)
@@ -833,6 +847,9 @@ class _Handler(BaseHTTPRequestHandler):
             raw_path=raw_path,
         )
         answer = self.fake.handle(record)
+        if answer.dropped:
+            self.close_connection = True
+            return
         payload = b"" if answer.body is None else json.dumps(answer.body).encode()
         self.send_response(answer.status)
         if answer.body is not None:
