@@ -232,9 +232,12 @@ def _compare_and_set(marker: Marker, settled: Settled) -> list[Change]:
 
 
 def _kinds(kinds: Iterable[str]) -> tuple[LetterKind, ...]:
-    """Letter kinds read from the journal; ValueError for one this version does not know."""
-    known = [kind for kind in LETTER_KINDS if kind in set(kinds)]
-    if len(known) != len(set(kinds)):
-        raise ValueError("okänt slags brev")
-    order = list(kinds)
-    return tuple(sorted(known, key=order.index))
+    """Letter kinds read from the journal, in their order; ValueError for one this version does
+    not know."""
+    found: list[LetterKind] = []
+    for kind in kinds:
+        known = next((k for k in LETTER_KINDS if k == kind), None)
+        if known is None:
+            raise ValueError("okänt slags brev")
+        found.append(known)
+    return tuple(found)
