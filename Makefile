@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 CONFIG ?= config.example.toml
 
-.PHONY: install demo test lint check clean
+.PHONY: install demo test lint check bench clean
 
 install: $(VENV)/.installed
 
@@ -35,6 +35,12 @@ lint: install
 	$(BIN)/mypy
 
 check: lint test
+
+## Every benchmark, each printing a markdown table (the README quotes them).
+bench: install
+	$(BIN)/python benchmarks/crash_matrix.py
+	$(BIN)/python benchmarks/api_requests.py
+	$(BIN)/python benchmarks/smtp.py
 
 clean:
 	rm -rf $(VENV) demo outbox preview .pytest_cache .mypy_cache .ruff_cache

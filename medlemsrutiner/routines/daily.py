@@ -125,13 +125,13 @@ def run_daily(
                 report.add("sent", plan.deliveries[index])
         return report
 
-    if chosen:
-        sends.start([plan.deliveries[i] for i in chosen])
-    marker = stamps.sending_marker(now_text, sends.token)
     # The connection opens (and logs in) before any marker is written, so a refused login
     # stops the run with nothing marked; on a day without letters the mail server is not
     # needed at all, and IDs, Status and Logg are still written.
     with transport if chosen else contextlib.nullcontext(transport):
+        if chosen:  # the journal knows of every marker before it is written
+            sends.start([plan.deliveries[i] for i in chosen])
+        marker = stamps.sending_marker(now_text, sends.token)
         # Compare-and-set: a marker lands only on a stamp cell that still reads as this run
         # read it, so a run that overlaps another (or a person stamping by hand) sends nothing.
         markers = [plan.deliveries[i].write_stamp(marker, compare=True) for i in chosen]
