@@ -170,10 +170,10 @@ def run_daily(
                 *logbook.log_rows(entries, now_text),
             ]
         )
+        sends.finish(config)  # every stamp of the run is written: its journal entries go
         report.skipped_writes.extend(second.skipped)
         if second.skipped:
             workbook.write(logbook.log_rows([_skipped_entry(s) for s in second.skipped], now_text))
-        sends.finish(config)
     except AppError as error:
         # The first write landed (IDs, markers) and letters may have left: not "nothing done".
         report.write_error = str(error)
