@@ -28,8 +28,11 @@ demo: install
 test: install
 	$(BIN)/python -m pytest
 
-## Every benchmark, one markdown table each (takes a while: the scale benchmark alone ~10 min).
+## Every benchmark, one markdown table each (takes a while: the scale benchmark alone ~10 min, the crash matrix a few).
 bench: install
+	@echo "### Crash matrix: the daily run stopped at every I/O point (benchmarks/crash_matrix.py)"
+	@$(BIN)/python benchmarks/crash_matrix.py
+	@echo
 	@echo "### Scale: the daily run against the floor (benchmarks/scale.py)"
 	@$(BIN)/python benchmarks/scale.py
 	@echo

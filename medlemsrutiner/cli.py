@@ -159,8 +159,10 @@ def run_daily(config_path: Path, today: dt.datetime | None, dry_run: bool) -> No
     if dry_run:
         report = run(workbook, transport, renderer, config, day, now, dry_run=True)
     else:
-        with workbook:
-            report = run(workbook, transport, renderer, config, day, now)
+        from medlemsrutiner.adapters.journal import FileJournal
+
+        with workbook, FileJournal(config.journal_path) as journal:
+            report = run(workbook, transport, renderer, config, day, now, journal=journal)
     for line in report.lines():
         click.echo(line)
     if dry_run and report.emails:

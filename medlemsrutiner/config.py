@@ -86,6 +86,8 @@ class MailConfig:
     max_per_run: int
     daily_limit: int
     smtp: SmtpConfig | None
+    journal: Path | None = None
+    """The send journal's file, when the config names one (see `Config.journal_path`)."""
 
 
 @dataclass(frozen=True)
@@ -103,6 +105,18 @@ class Config:
     @property
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
+
+    @property
+    def journal_path(self) -> Path:
+        """The send journal: `mail.journal`, or beside the local workbook
+        (`.<file>.medlemsrutiner-journal`), or for a Google Sheet beside this config file
+        (`.medlemsrutiner-journal-<spreadsheet id>`): one journal per workbook."""
+        if self.mail.journal is not None:
+            return self.mail.journal
+        path = self.workbook.path
+        if self.workbook.backend == "xlsx" and path is not None:
+            return path.with_name(f".{path.name}.medlemsrutiner-journal")
+        return self.path.parent / f".medlemsrutiner-journal-{self.workbook.spreadsheet_id}"
 
     @property
     def settings(self) -> Settings:
@@ -347,8 +361,10 @@ def _mail(section: _Section, coordinator: Coordinator) -> MailConfig:
         max_per_run=section.positive("max_per_run", 200),
         daily_limit=section.positive("daily_limit", 400),
         smtp=smtp,
+        journal=section.path("journal") if "journal" in section.data else None,
     )
     section.used.add("templates")
+    section.used.add("journal")
     section.done()
     return result
 

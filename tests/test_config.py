@@ -222,7 +222,7 @@ def test_every_key_the_loader_accepts_is_in_the_example_config() -> None:
         "workbook.followup_spreadsheet_id", "workbook.credentials_file",
         "workbook.credentials_env", "workbook.timeout_seconds",
         "mail.transport", "mail.outbox", "mail.from_name", "mail.from_address", "mail.reply_to",
-        "mail.templates", "mail.max_per_run", "mail.daily_limit",
+        "mail.templates", "mail.max_per_run", "mail.daily_limit", "mail.journal",
         "mail.smtp.gmail", "mail.smtp.host", "mail.smtp.port", "mail.smtp.security",
         "mail.smtp.username", "mail.smtp.password_env", "mail.smtp.oauth2_file",
         "mail.smtp.timeout_seconds",

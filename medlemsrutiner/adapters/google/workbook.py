@@ -169,13 +169,19 @@ class GoogleWorkbook(Spreadsheets):
 
     def write(self, changes: Sequence[Change]) -> Resolution:
         """Per spreadsheet touched: re-read the touched tabs, resolve by ID or key, and write
-        what lands in one batchUpdate."""
+        what lands in one batchUpdate.
+
+        A separate follow-up spreadsheet is written first: a person moved to Uppföljning is
+        copied there before their cells in Intresserade are blanked, so a run stopped between
+        the two spreadsheets leaves them in both (the next run finishes the move), never in
+        neither."""
         groups: dict[str, list[Change]] = {}
         for change in changes:
             spreadsheet_id = self.spreadsheet_of(self.tab_names[change.tab])
             groups.setdefault(spreadsheet_id, []).append(change)
+        order = sorted(groups, key=lambda spreadsheet_id: spreadsheet_id == self.spreadsheet_id)
         results = [
-            self._write_to(spreadsheet_id, group) for spreadsheet_id, group in groups.items()
+            self._write_to(spreadsheet_id, groups[spreadsheet_id]) for spreadsheet_id in order
         ]
         if len(results) == 1:
             return results[0]
