@@ -6,13 +6,17 @@ of its own."""
 
 from __future__ import annotations
 
+import copy
+import dataclasses
 import datetime as dt
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from medlemsrutiner.adapters.google import chart as google_chart
 from medlemsrutiner.sheet import cells
+from medlemsrutiner.sheet.changes import Chart, ChartPlacement
 from tests.adapters.harness import GoogleHarness
 from tests.adapters.test_google_requests import (
     READ,
@@ -324,3 +328,27 @@ def test_the_first_run_costs_what_it_cost_before_the_chart_at_every_size(
         run(harness)
         assert calls(fake) == [*READ, *WRITE, *WRITE]
         assert len(fake.charts(harness.spreadsheet_id, "Statistik")) == 1
+
+
+# --- The requests, as values ---------------------------------------------------------------
+
+
+def test_only_a_basic_chart_whose_domain_is_on_the_tab_is_kept_on_the_block() -> None:
+    placement = ChartPlacement("Statistik", Chart("Andel aktiva", percent=True), 0, 11, 3, 5)
+    ours = google_chart.add_chart(placement, 7)["addChart"]["chart"]["spec"]
+    assert google_chart.with_block(ours, placement, 7) is None  # reads the block: nothing to do
+    for rows in (4, 2):  # a group more, a group fewer
+        moved = google_chart.with_block(ours, dataclasses.replace(placement, rows=rows), 7)
+        assert moved is not None and moved["title"] == "Andel aktiva"
+        ranges = [sources(s["series"])[0]["endRowIndex"] for s in moved["basicChart"]["series"]]
+        assert ranges == [rows] * 4
+    elsewhere = copy.deepcopy(ours)
+    elsewhere["basicChart"]["domains"][0]["domain"]["sourceRange"]["sources"][0]["sheetId"] = 8
+    assert google_chart.with_block(elsewhere, dataclasses.replace(placement, rows=4), 7) is None
+    pie = {"pieChart": {"domain": ours["basicChart"]["domains"][0]["domain"]}}
+    assert google_chart.with_block(pie, dataclasses.replace(placement, rows=4), 7) is None
+
+
+def test_an_empty_block_asks_for_no_chart() -> None:
+    empty = ChartPlacement("Statistik", Chart("Andel aktiva"), 0, 11, 0, 0)
+    assert google_chart.chart_requests(empty, 7, ()) == google_chart.ChartRequests()

@@ -180,9 +180,11 @@ def with_block(
 def learned(
     charts: Sequence[EmbeddedChart], request: Mapping[str, Any], reply: Mapping[str, Any]
 ) -> tuple[EmbeddedChart, ...]:
-    """A tab's charts once `request` has landed with `reply`."""
-    if "addChart" in request:
-        return (*charts, EmbeddedChart.from_json(reply["addChart"]["chart"]))
+    """A tab's charts once `request` has landed with `reply` (a reply without the new chart
+    teaches nothing: the next run's metadata shows it)."""
+    added = reply.get("addChart", {}).get("chart", {})
+    if "addChart" in request and "chartId" in added:
+        return (*charts, EmbeddedChart.from_json(added))
     if "updateChartSpec" in request:
         update = request["updateChartSpec"]
         return tuple(
