@@ -3,14 +3,16 @@ that imports gspread; the bodies of its writes come from `batch.py`).
 
 A run costs the same number of Sheets API requests whatever the number of rows. Per spreadsheet:
 
-* read: one metadata request (which tabs exist, their ids and grid sizes) and one
+* read: one metadata request (which tabs exist, their ids, grid sizes and charts) and one
   `values:batchGet` of every tab;
 * each write that touches the spreadsheet: one `values:batchGet` of the touched tabs, to find
   every ID or key where it is *now* (rows people sorted, inserted or deleted meanwhile), and one
   `spreadsheets:batchUpdate` holding everything: `addSheet` for a tab the scripts create (with a
   sheetId chosen here, so the same batch writes into it), `appendDimension` where the grid is too
-  small, and `updateCells` (text as text, dates as dates, see `batch.py`). Google applies a batch
-  whole or not at all.
+  small, `updateCells` (text as text, dates as dates, see `batch.py`), and what keeps the
+  Statistik chart on its block (`addChart` once, `updateChartSpec` when the block changes
+  shape, see `chart.py`). Google applies a batch whole or not at all; a batch refused while it
+  holds chart requests is sent again without them, so the chart never costs the data.
 
 So a daily run costs 6 requests on one spreadsheet: read 2, the markers 2, the stamps, Status and
 Logg 2 (and 2 more on the rare run that logs writes which found no row). Uppföljning in a second
