@@ -39,6 +39,7 @@ from requests.models import PreparedRequest, Response
 
 from .a1 import cell_label, parse_cells
 from .cells import Cell, Scalar, render
+from .charts import chart_json
 from .store import (
     ApiError,
     Box,
@@ -163,8 +164,9 @@ class FakeSheetsApi:
     """An in-memory Google Sheets v4 / Drive v3 server on 127.0.0.1 for tests.
 
     Seed with `create_spreadsheet`, inspect with `values`, `formula_cells`, `cell`,
-    `metadata`, edit behind the client's back with `set_values`, `insert_rows`, `delete_rows`,
-    `sort_rows`, `add_sheet`, `rename_sheet`; observe traffic with `requests`; break it with
+    `metadata`, `charts`, edit behind the client's back with `set_values`, `insert_rows`,
+    `delete_rows`, `sort_rows`, `add_sheet`, `rename_sheet`, `add_chart`, `delete_chart`;
+    observe traffic with `requests`; break it with
     `inject`; interleave edits with `before_request` / `after_request` hooks.
     """
 
@@ -329,6 +331,14 @@ class FakeSheetsApi:
         with self._lock:
             sheet = self._store.sheet(spreadsheet_id, sheet_title)
             return [conditional_format_json(rule) for rule in sheet.conditional_formats]
+
+    def charts(self, spreadsheet_id: str, sheet_title: str) -> list[JsonDict]:
+        """The charts overlaid on the tab, as spreadsheets.get renders them (`chartId`, `spec`,
+        `position`), in the order they were added."""
+        with self._lock:
+            return [
+                chart_json(chart) for chart in self._store.sheet(spreadsheet_id, sheet_title).charts
+            ]
 
     def column_pixels(self, spreadsheet_id: str, sheet_title: str) -> dict[int, int]:
         """The widths set with updateDimensionProperties, by 0-based column index."""
@@ -511,6 +521,42 @@ class FakeSheetsApi:
             self._store.write_rows(sheet, 0, 0, values or [], user_entered=False)
             self._store.touch(spreadsheet)
             return sheet.sheet_id
+
+    def add_chart(
+        self,
+        spreadsheet_id: str,
+        sheet_title: str,
+        spec: JsonDict,
+        *,
+        row: int = 0,
+        column: int = 0,
+    ) -> int:
+        """Overlay a chart on a tab with its top-left corner at the 0-based cell (`row`,
+        `column`), as a coordinator would with Insert > Chart; return its chartId. The spec
+        is checked as addChart checks it."""
+        with self._lock:
+            sheet = self._store.sheet(spreadsheet_id, sheet_title)
+            position = {
+                "overlayPosition": {
+                    "anchorCell": {
+                        "sheetId": sheet.sheet_id,
+                        "rowIndex": row,
+                        "columnIndex": column,
+                    }
+                }
+            }
+            reply = self._store.batch_update(
+                spreadsheet_id,
+                {"requests": [{"addChart": {"chart": {"spec": spec, "position": position}}}]},
+            )
+            return int(reply["replies"][0]["addChart"]["chart"]["chartId"])
+
+    def delete_chart(self, spreadsheet_id: str, chart_id: int) -> None:
+        """Delete a chart, as a coordinator would (select it, press Delete)."""
+        with self._lock:
+            self._store.batch_update(
+                spreadsheet_id, {"requests": [{"deleteEmbeddedObject": {"objectId": chart_id}}]}
+            )
 
     def rename_sheet(self, spreadsheet_id: str, old_title: str, new_title: str) -> None:
         """Rename a tab, as a coordinator might."""

@@ -57,6 +57,15 @@ from .cells import (
     render,
     write_value,
 )
+from .charts import (
+    ChartError,
+    anchor_sheet,
+    chart_json,
+    check_spec,
+    grid_ranges,
+    stored_chart,
+    stored_spec,
+)
 
 JsonDict = dict[str, Any]
 Params = Mapping[str, list[str]]
@@ -298,6 +307,8 @@ class Sheet:
         self.column_pixels: dict[int, int] = {}
         self.hidden_rows: set[int] = set()
         """Rows (0-based) hidden by `updateDimensionProperties` `hiddenByUser`."""
+        self.charts: list[JsonDict] = []
+        """The charts overlaid on this sheet, as `charts.stored_chart` keeps them."""
         self.owned: set[int] | None = None
         """In a draft (see `draft`): `id()`s of the cells it has made its own; None otherwise."""
 
@@ -349,6 +360,7 @@ class Sheet:
         twin.conditional_formats = copy.deepcopy(self.conditional_formats)
         twin.column_pixels = dict(self.column_pixels)
         twin.hidden_rows = set(self.hidden_rows)
+        twin.charts = copy.deepcopy(self.charts)
         twin.owned = set()
         return twin
 
@@ -475,6 +487,8 @@ class Sheet:
             yield self.basic_filter["range"]
         for rule in self.conditional_formats:
             yield from rule["ranges"]
+        for chart in self.charts:  # a chart's sources on its own sheet move with the rows
+            yield from (g for g in grid_ranges(chart) if g.get("sheetId", 0) == self.sheet_id)
 
     def properties_json(self, index: int) -> JsonDict:
         """SheetProperties as Google renders them."""
@@ -720,6 +734,9 @@ class Store:
             "updateDimensionProperties": self._update_dimension_properties,
             "addConditionalFormatRule": self._add_conditional_format_rule,
             "deleteConditionalFormatRule": self._delete_conditional_format_rule,
+            "addChart": self._add_chart,
+            "updateChartSpec": self._update_chart_spec,
+            "deleteEmbeddedObject": self._delete_embedded_object,
             "autoResizeDimensions": self._accept_on_sheet,
             "updateBorders": self._accept_on_sheet,
         }
@@ -1316,6 +1333,8 @@ class Store:
                 item["conditionalFormats"] = [
                     conditional_format_json(rule) for rule in sheet.conditional_formats
                 ]
+            if sheet.charts:
+                item["charts"] = [chart_json(chart) for chart in sheet.charts]
             sheets_json.append(item)
         return {
             "spreadsheetId": spreadsheet.spreadsheet_id,
@@ -1890,6 +1909,71 @@ class Store:
         grid = payload.get("range") or payload.get("dimensions") or {}
         if isinstance(grid, dict):
             self._sheet_for(work, grid.get("sheetId"))
+        return {}
+
+    # -- embedded charts (see charts.py) -------------------------------------------------------
+
+    def _size_of(self, work: Spreadsheet) -> Callable[[int], tuple[int, int] | None]:
+        def size(sheet_id: int) -> tuple[int, int] | None:
+            sheet = work.sheet_by_id(sheet_id)
+            return None if sheet is None else (sheet.row_count, sheet.column_count)
+
+        return size
+
+    def _chart(self, work: Spreadsheet, chart_id: object) -> tuple[Sheet, int] | None:
+        """The sheet holding the chart with this id, and its index there."""
+        for sheet in work.sheets:
+            for index, chart in enumerate(sheet.charts):
+                if chart["chartId"] == chart_id:
+                    return sheet, index
+        return None
+
+    def _add_chart(self, work: Spreadsheet, payload: JsonDict) -> JsonDict:
+        """AddChartRequest: the chart goes on the sheet its overlay is anchored to; its id is
+        the one given (refused when an embedded object has it) or a new random one."""
+        chart = payload.get("chart")
+        if not isinstance(chart, dict):
+            raise RequestError("chart is required")
+        try:
+            check_spec(chart.get("spec"), self._size_of(work))
+            sheet_id = anchor_sheet(chart.get("position"), self._size_of(work))
+        except ChartError as error:
+            raise RequestError(str(error)) from error
+        except NotImplementedError as error:
+            raise ApiError(501, f"FakeSheetsApi does not implement {error}") from error
+        chart_id = chart.get("chartId")
+        if chart_id is None:
+            chart_id = self._new_small_id()
+            while self._chart(work, chart_id) is not None:
+                chart_id = self._new_small_id()
+        elif isinstance(chart_id, bool) or not isinstance(chart_id, int) or chart_id < 0:
+            raise RequestError(f"invalid chartId {chart_id!r}")
+        elif self._chart(work, chart_id) is not None:
+            raise RequestError(f"An embedded object with id {chart_id} already exists.")
+        stored = stored_chart(chart_id, chart["spec"], chart["position"])
+        self._sheet_for(work, sheet_id).charts.append(stored)
+        return {"addChart": {"chart": chart_json(stored)}}
+
+    def _update_chart_spec(self, work: Spreadsheet, payload: JsonDict) -> JsonDict:
+        """UpdateChartSpecRequest: the chart's whole spec is replaced (position unchanged)."""
+        found = self._chart(work, payload.get("chartId"))
+        if found is None:
+            raise RequestError(f"No chart with id: {payload.get('chartId')}")
+        try:
+            check_spec(payload.get("spec"), self._size_of(work))
+        except ChartError as error:
+            raise RequestError(str(error)) from error
+        sheet, index = found
+        work.own(sheet).charts[index]["spec"] = stored_spec(payload["spec"])
+        return {}
+
+    def _delete_embedded_object(self, work: Spreadsheet, payload: JsonDict) -> JsonDict:
+        """DeleteEmbeddedObjectRequest (charts are the only embedded objects the fake keeps)."""
+        found = self._chart(work, payload.get("objectId"))
+        if found is None:
+            raise RequestError(f"No embedded object with id: {payload.get('objectId')}")
+        sheet, index = found
+        del work.own(sheet).charts[index]
         return {}
 
     # -- spreadsheets.create (Sheets v4) --------------------------------------------------------

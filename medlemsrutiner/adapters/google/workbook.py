@@ -3,14 +3,16 @@ that imports gspread; the bodies of its writes come from `batch.py`).
 
 A run costs the same number of Sheets API requests whatever the number of rows. Per spreadsheet:
 
-* read: one metadata request (which tabs exist, their ids and grid sizes) and one
+* read: one metadata request (which tabs exist, their ids, grid sizes and charts) and one
   `values:batchGet` of every tab;
 * each write that touches the spreadsheet: one `values:batchGet` of the touched tabs, to find
   every ID or key where it is *now* (rows people sorted, inserted or deleted meanwhile), and one
   `spreadsheets:batchUpdate` holding everything: `addSheet` for a tab the scripts create (with a
   sheetId chosen here, so the same batch writes into it), `appendDimension` where the grid is too
-  small, and `updateCells` (text as text, dates as dates, see `batch.py`). Google applies a batch
-  whole or not at all.
+  small, `updateCells` (text as text, dates as dates, see `batch.py`), and what keeps the
+  Statistik chart on its block (`addChart` once, `updateChartSpec` when the block changes
+  shape, see `chart.py`). Google applies a batch whole or not at all; a batch refused while it
+  holds chart requests is sent again without them, so the chart never costs the data.
 
 So a daily run costs 6 requests on one spreadsheet: read 2, the markers 2, the stamps, Status and
 Logg 2 (and 2 more on the rare run that logs writes which found no row). Uppföljning in a second
@@ -43,6 +45,7 @@ from medlemsrutiner.adapters.google.batch import (
     row_visibility,
     update_cells,
 )
+from medlemsrutiner.adapters.google.chart import chart_requests, learned
 from medlemsrutiner.adapters.google.client import (
     GoogleError,
     RetryingHTTPClient,
@@ -218,18 +221,44 @@ class GoogleWorkbook(Spreadsheets):
         self._learn(tabs)
         fresh = {title: tab.grid for title, tab in tabs.items()}
         resolution = resolve(changes, fresh, self.tab_names)
-        requests_, sheets = self._plan(spreadsheet_id, resolution)
-        if requests_:
-            self.update(spreadsheet_id, requests_)
-        # Only once the batch has landed: the new tabs and grid sizes are what Google now has.
+        requests_, sheets, charts = self._plan(spreadsheet_id, resolution)
+        self._send(spreadsheet_id, requests_, charts, sheets)
+        # Only once the batch has landed: the new tabs, grid sizes and charts are what Google
+        # now has.
         self._sheets.update(sheets)
         self._taken[spreadsheet_id].update(sheet.sheet_id for sheet in sheets.values())
         return resolution
 
+    def _send(
+        self,
+        spreadsheet_id: str,
+        requests_: Sequence[Request],
+        charts: Sequence[tuple[str, Request]],
+        sheets: dict[str, Sheet],
+    ) -> None:
+        """Send the writes and the chart requests (by tab) in one batchUpdate, and learn the
+        charts in `sheets`. The data comes first: should Google refuse the batch (HTTP 400)
+        while it holds chart requests, the writes go again without them, and the chart waits
+        for the next run."""
+        if not requests_ and not charts:
+            return
+        try:
+            replies = self.update(spreadsheet_id, [*requests_, *(r for _, r in charts)])
+        except GoogleError as error:
+            if error.status != BAD_REQUEST or not charts:
+                raise
+            if requests_:
+                self.update(spreadsheet_id, requests_)
+            return
+        for (key, request), reply in zip(charts, replies[len(requests_) :], strict=False):
+            sheet = sheets.get(key) or self._sheets[key]
+            sheets[key] = dataclasses.replace(sheet, charts=learned(sheet.charts, request, reply))
+
     def _plan(
         self, spreadsheet_id: str, resolution: Resolution
-    ) -> tuple[list[Request], dict[str, Sheet]]:
-        """The batchUpdate requests that perform `resolution`, and the tabs as they will be."""
+    ) -> tuple[list[Request], dict[str, Sheet], list[tuple[str, Request]]]:
+        """The batchUpdate requests that perform `resolution`, the tabs as they will be, and
+        the requests (by tab) that keep the charts of `resolution.charts` on their blocks."""
         cells: dict[str, dict[tuple[int, int], CellValue]] = defaultdict(dict)
         for name, headers in resolution.created_tabs.items():
             for column, header in enumerate(headers):
@@ -256,9 +285,17 @@ class GoogleWorkbook(Spreadsheets):
             )
             structural.append(add_sheet(sheet.sheet_id, name, sheet.rows, sheet.columns))
             sheets[key] = sheet
-        for key, written in cells.items():
+        extents = {key: _extent(written) for key, written in cells.items()}
+        charts: list[tuple[str, Request]] = []
+        for placement in resolution.charts:
+            key = header_key(placement.tab_name)
             sheet = sheets.get(key) or self._sheets[key]
-            rows, columns = _extent(written)
+            wanted = chart_requests(placement, sheet.sheet_id, sheet.charts)
+            charts.extend((key, request) for request in wanted.requests)
+            rows, columns = extents.get(key, (0, 0))
+            extents[key] = (max(rows, wanted.grid[0]), max(columns, wanted.grid[1]))
+        for key, (rows, columns) in extents.items():
+            sheet = sheets.get(key) or self._sheets[key]
             if rows > sheet.rows:
                 grow = rows - sheet.rows + GROWTH
                 structural.append(append_dimension(sheet.sheet_id, "ROWS", grow))
@@ -283,7 +320,7 @@ class GoogleWorkbook(Spreadsheets):
             if key in sheets or key in self._sheets
             for request in row_visibility((sheets.get(key) or self._sheets[key]).sheet_id, rows)
         ]
-        return [*structural, *updates, *shown], sheets
+        return [*structural, *updates, *shown], sheets, charts
 
     def ensure_tabs(self, tabs: Mapping[str, Sequence[str]]) -> list[str]:
         """Create missing tabs and headers; see google_setup.initialise for formatting."""
