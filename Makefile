@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 CONFIG ?= config.example.toml
 
-.PHONY: install demo test lint check clean
+.PHONY: install demo test lint check clean bench
 
 install: $(VENV)/.installed
 
@@ -29,6 +29,26 @@ demo: install
 ## Run the whole test suite.
 test: install
 	$(BIN)/python -m pytest
+
+## Every benchmark, one markdown table each (takes a while: the scale benchmark alone ~10 min, the crash matrix a few).
+bench: install
+	@echo "### Crash matrix: the daily run stopped at every I/O point (benchmarks/crash_matrix.py)"
+	@$(BIN)/python benchmarks/crash_matrix.py
+	@echo
+	@echo "### Scale: the daily run against the floor (benchmarks/scale.py)"
+	@$(BIN)/python benchmarks/scale.py
+	@echo
+	@echo "### Faults (benchmarks/faults.py)"
+	@$(BIN)/python benchmarks/faults.py
+	@echo
+	@echo "### Google Sheets API requests (benchmarks/api_requests.py)"
+	@$(BIN)/python benchmarks/api_requests.py
+	@echo
+	@echo "### SMTP (benchmarks/smtp.py)"
+	@$(BIN)/python benchmarks/smtp.py
+	@echo
+	@echo "### Concurrent edits and any value in any cell, property-based (bench profile)"
+	@HYPOTHESIS_PROFILE=bench $(BIN)/python -m pytest -q tests/adapters/test_concurrent_edits.py tests/routines/test_any_cell.py
 
 ## ruff and mypy.
 lint: install

@@ -173,7 +173,8 @@ def open_transport(
         from medlemsrutiner.adapters.smtp import open_smtp_transport
 
         return open_smtp_transport(config, env)
-    return Outbox(config.mail.outbox, now)
+    # A run that is not a dry run holds the workbook's lock when it opens the outbox.
+    return Outbox(config.mail.outbox, now, remove_partial=True)
 
 
 def load_config(path: Path) -> Config:
@@ -229,8 +230,10 @@ def _run_daily(path: Path, console: Console, *, today: dt.datetime | None, dry_r
         if dry_run:
             report = run(workbook, transport, renderer, config, day, now, dry_run=True)
         else:
-            with run_lock(config), workbook:
-                report = run(workbook, transport, renderer, config, day, now)
+            from medlemsrutiner.adapters.journal import FileJournal
+
+            with run_lock(config), workbook, FileJournal(config.journal_path) as journal:
+                report = run(workbook, transport, renderer, config, day, now, journal=journal)
     finally:
         console.requests = _google_requests(workbook)
     for line in report.lines():

@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import tomllib
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,6 +21,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from medlemsrutiner.errors import ConfigError
 from medlemsrutiner.settings import Routine, Settings
+from medlemsrutiner.sheet.cells import Bad, parse_email
 from medlemsrutiner.sheet.schema import FORM_ANSWERS, TABS
 from medlemsrutiner.sheet.words import LANGUAGES
 from medlemsrutiner.steps.intake import FIELDS
@@ -85,6 +87,8 @@ class MailConfig:
     max_per_run: int
     daily_limit: int
     smtp: SmtpConfig | None
+    journal: Path | None = None
+    """The send journal's file, when the config names one (see `Config.journal_path`)."""
 
 
 @dataclass(frozen=True)
@@ -111,6 +115,18 @@ class Config:
     @property
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
+
+    @property
+    def journal_path(self) -> Path:
+        """The send journal: `mail.journal`, or beside the local workbook
+        (`.<file>.medlemsrutiner-journal`), or for a Google Sheet beside this config file
+        (`.medlemsrutiner-journal-<spreadsheet id>`): one journal per workbook."""
+        if self.mail.journal is not None:
+            return self.mail.journal
+        path = self.workbook.path
+        if self.workbook.backend == "xlsx" and path is not None:
+            return path.with_name(f".{path.name}.medlemsrutiner-journal")
+        return self.path.parent / f".medlemsrutiner-journal-{self.workbook.spreadsheet_id}"
 
     @property
     def settings(self) -> Settings:
@@ -167,6 +183,30 @@ class _Section:
             raise self.error(name, f"ska vara {_KIND_NAMES.get(kind, kind.__name__)}")
         return value
 
+    def line(self, name: str, default: str | None = None, required: bool = False) -> str:
+        """A text that goes into an email header (a name): one line, no control characters,
+        since a line break there would end the header and start another."""
+        value = self.get(name, str, default, required)
+        if any(unicodedata.category(character) == "Cc" for character in value):
+            raise self.error(name, "får inte innehålla radbrytningar eller andra styrtecken")
+        return value
+
+    def address(self, name: str, default: str | None = None, required: bool = False) -> str:
+        """An email address, exactly (`kim@example.org`, no name or brackets around it)."""
+        value = self.get(name, str, default, required)
+        parsed = parse_email(value)
+        if (
+            parsed is None
+            or isinstance(parsed, Bad)
+            or value != value.strip()
+            or any(c in value for c in '<>"')
+            or any(c.isspace() or unicodedata.category(c) == "Cc" for c in value)
+        ):
+            raise self.error(
+                name, f"'{_shown(value)}' är ingen e-postadress (skriv t.ex. kim@example.org)"
+            )
+        return value
+
     def optional_str(self, name: str) -> str | None:
         self.used.add(name)
         if name not in self.data:
@@ -207,6 +247,12 @@ class _Section:
                 raise self.error(name, "okänd nyckel (stavfel?)")
 
 
+def _shown(value: str) -> str:
+    """A config value as a message may show it: control characters escaped, and shortened."""
+    shown = "".join(c if unicodedata.category(c) != "Cc" else repr(c)[1:-1] for c in value)
+    return shown if len(shown) <= 60 else shown[:57] + "..."
+
+
 _KIND_NAMES: Mapping[type, str] = {
     str: "en text inom citattecken",
     int: "ett heltal",
@@ -230,8 +276,8 @@ def parse(data: Mapping[str, Any], file: Path) -> Config:
 
     coordinator_section = root.section("coordinator")
     coordinator = Coordinator(
-        name=coordinator_section.get("name", str, required=True),
-        email=coordinator_section.get("email", str, required=True),
+        name=coordinator_section.line("name", required=True),
+        email=coordinator_section.address("email", required=True),
         phone=coordinator_section.get("phone", str, ""),
         organisation=coordinator_section.get("organisation", str, "Amnesty"),
     )
@@ -241,8 +287,8 @@ def parse(data: Mapping[str, Any], file: Path) -> Config:
     if "training_coordinator" in data:
         training_section = root.section("training_coordinator")
         training_coordinator = TrainingCoordinator(
-            name=training_section.get("name", str, required=True),
-            email=training_section.get("email", str, required=True),
+            name=training_section.line("name", required=True),
+            email=training_section.address("email", required=True),
         )
         training_section.done()
     root.used.add("training_coordinator")
@@ -324,15 +370,17 @@ def _mail(section: _Section, coordinator: Coordinator) -> MailConfig:
     result = MailConfig(
         transport=cast(Literal["outbox", "smtp"], transport),
         outbox=section.path("outbox", "outbox"),
-        from_name=section.get("from_name", str, coordinator.name),
-        from_address=section.get("from_address", str, coordinator.email),
-        reply_to=section.get("reply_to", str, coordinator.email),
+        from_name=section.line("from_name", coordinator.name),
+        from_address=section.address("from_address", coordinator.email),
+        reply_to=section.address("reply_to", coordinator.email),
         templates=(section.path("templates") if "templates" in section.data else DEFAULT_TEMPLATES),
         max_per_run=section.positive("max_per_run", 200),
         daily_limit=section.positive("daily_limit", 400),
         smtp=smtp,
+        journal=section.path("journal") if "journal" in section.data else None,
     )
     section.used.add("templates")
+    section.used.add("journal")
     section.done()
     return result
 

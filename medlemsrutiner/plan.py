@@ -174,6 +174,9 @@ class Delivery:
     stamp_text: str = ""
     """The stamp cell as read: the marker is written only if it still reads so."""
     key: Key = ()
+    unsure: tuple[LetterKind, ...] = ()
+    """Of `already_sent`, the letters whose fate a crash left unknown: never resent, and once
+    the rest is out the cell keeps a marker about them for a person."""
 
     def write_stamp(self, value: CellValue, *, compare: bool = False) -> Change:
         """The write of `value` into the stamp cell; with `compare`, only if it still reads as
@@ -281,55 +284,63 @@ def settle(delivery: Delivery, outcomes: Sequence[LetterOutcome], today: dt.date
     All letters out (now or, for a continuation, earlier): the date and `on_sent`. Some out:
     `Delvis skickat …: kvar till …`, which a later run completes by sending only the rest, or
     ` – fel: …` added when the rest failed for good (a person finishes by hand). Nothing out:
-    the marker is cleared for a passing fault, or `Fel …` is written. A letter that may have
-    reached the server keeps a sending marker, so it is never sent again automatically.
+    the marker is cleared for a passing fault, or `Fel …` is written.
+
+    A letter that may have reached the server without an answer (`maybe_sent`) is never sent
+    again automatically: with nothing else left the cell keeps a sending marker for a person to
+    check; with other letters of the delivery still to send, the partial stamp names it as
+    unknown (`stamps.partial`), the rest goes out with the next run, and then the marker stays.
     """
+    kinds = [letter.kind for letter in delivery.letters]
     went = [isinstance(outcome, Sent) for outcome in outcomes]
-    sent_now = [letter.kind for letter, ok in zip(delivery.letters, went, strict=True) if ok]
-    left = [letter.kind for letter, ok in zip(delivery.letters, went, strict=True) if not ok]
+    maybe = [isinstance(outcome, Failed) and outcome.maybe_sent for outcome in outcomes]
+    sent_now = [kind for kind, ok in zip(kinds, went, strict=True) if ok]
+    maybe_now = [kind for kind, unknown in zip(kinds, maybe, strict=True) if unknown]
+    left = [k for k, ok, unknown in zip(kinds, went, maybe, strict=True) if not ok and not unknown]
     sent = [*delivery.already_sent, *sent_now]
+    unsure = [*delivery.unsure, *maybe_now]
+    known = [kind for kind in sent if kind not in unsure]
     row_id = delivery.row_id
 
     def said(outcome: str) -> str:
         return logbook.letter_action(delivery.name, outcome)
 
     failures = [outcome for outcome in outcomes if isinstance(outcome, Failed)]
-    verdict: Verdict = (
-        "sent"
-        if not left
-        else "failed"
-        if any(not failure.retry for failure in failures)
-        else "waiting"
-    )
-    if not left:
+    if not left and not unsure:
         changes = (delivery.write_stamp(today), *delivery.on_sent)
         entry = LogEntry(said(logbook.SENT), row_id, _detail(delivery), len(sent_now))
-        return Settled(delivery, changes, (entry,), verdict)
-    reason = "; ".join(cells.redact(failure.reason) for failure in failures) or "inte skickat"
-    uncertain = sum(1 for failure in failures if failure.maybe_sent)
+        return Settled(delivery, changes, (entry,), "sent")
+    reasons = [cells.redact(failure.reason) for failure in failures]
+    if delivery.unsure:
+        reasons.append(_unsure(delivery))
+    reason = "; ".join(reasons) or "inte skickat"
+    out = len(sent_now) + len(maybe_now)  # left, or may have left (for the daily limit)
+    passing = all(failure.retry for failure in failures if not failure.maybe_sent)
     stamp: str | None
-    if uncertain:
-        # The server may hold the letter: sending it again could send it twice. The cell keeps
+    if not left:
+        # The server may hold a letter: sending it again could send it twice. The cell keeps
         # a sending marker, so no run resends it and Status asks a person to check.
-        stamp = stamps.uncertain(today, reason, sent)
-        entry = LogEntry(
-            said(logbook.UNCERTAIN),
-            row_id,
-            reason,
-            len(sent_now) + uncertain,
-        )
-    elif sent:
-        passing = all(failure.retry for failure in failures)
-        stamp = stamps.partial(today, left, None if passing else reason)
-        entry = LogEntry(said(logbook.PARTLY_SENT), row_id, reason, len(sent_now))
-    elif all(failure.retry for failure in failures):
+        stamp = stamps.uncertain(today, reason, known)
+        entry = LogEntry(said(logbook.UNCERTAIN), row_id, reason, out)
+    elif sent or unsure:
+        stamp = stamps.partial(today, left, None if passing else reason, unsure)
+        word = logbook.UNCERTAIN if maybe_now else logbook.PARTLY_SENT
+        entry = LogEntry(said(word), row_id, reason, out)
+    elif passing:
         # Nothing left the building and the fault is passing: clear the marker, retry next run.
         stamp = None
         entry = LogEntry(said(logbook.WAITING), row_id, reason, 0)
     else:
         stamp = stamps.error(today, reason)
         entry = LogEntry(said(logbook.FAILED), row_id, reason, 0)
+    held = not left or not passing or bool(maybe_now)
+    verdict: Verdict = "failed" if held else "waiting"
     return Settled(delivery, (delivery.write_stamp(stamp),), (entry,), verdict)
+
+
+def _unsure(delivery: Delivery) -> str:
+    """Why a letter is not known to have left: an earlier run was stopped while sending it."""
+    return f"en körning avbröts medan brevet till {stamps.recipients(delivery.unsure)} skickades"
 
 
 def _detail(delivery: Delivery) -> str:

@@ -3,9 +3,11 @@ API (all in tests/fakes). And for every test: not in CI."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 from tests.fakes.sheets_api import FakeSheetsApi
 from tests.fakes.smtp_server import smtp_server, smtp_server_with_auth
@@ -27,3 +29,10 @@ def _on_a_coordinators_machine(monkeypatch: pytest.MonkeyPatch) -> None:
     and a subprocess inherits the environment without them."""
     monkeypatch.delenv("CI", raising=False)
     monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
+
+
+# Property-based tests: a small profile in `make test`, the full one in `make bench`
+# (HYPOTHESIS_PROFILE=bench). Both derandomised per test, so a failure reproduces.
+hypothesis_settings.register_profile("default", max_examples=20, derandomize=True)
+hypothesis_settings.register_profile("bench", max_examples=300, derandomize=True)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))

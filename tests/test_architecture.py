@@ -73,7 +73,11 @@ def test_adapters_decide_no_rule(module: str) -> None:
 
 OWNERS = {
     "gspread": {"medlemsrutiner.adapters.google.client"},
-    "openpyxl": {"medlemsrutiner.adapters.xlsx", "medlemsrutiner.adapters.xlsx_chart"},
+    "openpyxl": {
+        "medlemsrutiner.adapters.xlsx",
+        "medlemsrutiner.adapters.xlsx_chart",
+        "medlemsrutiner.adapters.xlsx_look",
+    },
     "smtplib": {"medlemsrutiner.adapters.smtp"},
     "yagmail": {"medlemsrutiner.adapters.smtp", "medlemsrutiner.adapters.smtp_credentials"},
     "charset_normalizer": {"medlemsrutiner.adapters.contacts_file"},

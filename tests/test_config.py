@@ -223,7 +223,7 @@ def test_every_key_the_loader_accepts_is_in_the_example_config() -> None:
         "workbook.followup_spreadsheet_id", "workbook.credentials_file",
         "workbook.credentials_env", "workbook.timeout_seconds",
         "mail.transport", "mail.outbox", "mail.from_name", "mail.from_address", "mail.reply_to",
-        "mail.templates", "mail.max_per_run", "mail.daily_limit",
+        "mail.templates", "mail.max_per_run", "mail.daily_limit", "mail.journal",
         "mail.smtp.gmail", "mail.smtp.host", "mail.smtp.port", "mail.smtp.security",
         "mail.smtp.username", "mail.smtp.password_env", "mail.smtp.oauth2_file",
         "mail.smtp.timeout_seconds",
@@ -859,3 +859,56 @@ def test_a_config_error_without_a_key_names_the_file_only() -> None:
 def test_a_wrong_value_is_not_echoed_in_the_error(tmp_path: Path) -> None:
     error, _file = config_error(tmp_path, changed("mail.max_per_run", "hemligt-värde"))
     assert "hemligt-värde" not in str(error)
+
+
+# --- values that would break a letter's headers or a date (issue 12, defect 6) ----------------
+
+
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [
+        ("mail.from_address", "not an address"),
+        ("mail.from_address", "Kim <kim@example.org>"),
+        ("mail.from_address", "kim@example.org\nBcc: alla@example.org"),
+        ("mail.reply_to", "svar@example.org\r\nBcc: alla@example.org"),
+        ("mail.reply_to", "svar@"),
+        ("coordinator.email", "medlemsansvarig"),
+        ("training_coordinator.email", "utbildning example.org"),
+        ("mail.from_name", "Kim\nBcc: alla@example.org"),
+        ("mail.from_name", "Kim\rExempelsson"),
+        ("coordinator.name", "Kim\nExempelsson"),
+        ("training_coordinator.name", "Uma\x00Utbildare"),
+    ],
+    ids=repr,
+)
+def test_an_address_or_a_header_name_that_would_break_a_letter_is_refused_naming_the_key(
+    tmp_path: Path, key: str, value: str
+) -> None:
+    data = changed(key, value)
+    if key.startswith("training_coordinator."):
+        data["training_coordinator"] = {"name": "Uma Utbildare", "email": "uma@example.org"}
+        data["training_coordinator"][key.split(".")[1]] = value
+    error, file = config_error(tmp_path, data)
+    assert_names(error, file, key)
+    assert "\n" not in str(error) and "\r" not in str(error)
+
+
+def test_a_name_with_letters_from_any_language_and_an_international_address_are_fine(
+    tmp_path: Path,
+) -> None:
+    data = minimal()
+    data["coordinator"] = {"name": "Åsa Ölund-Δημήτρης", "email": "asa@exempel.se"}
+    data["mail"]["reply_to"] = "svar@straße.example"
+    loaded = load(tmp_path, data)
+    assert loaded.mail.from_name == "Åsa Ölund-Δημήτρης"
+    assert loaded.mail.from_address == "asa@exempel.se"
+
+
+@pytest.mark.parametrize(
+    "key",
+    [f"routine.{item.name}" for item in dataclasses.fields(Routine) if item.type == "int"],
+)
+def test_a_huge_number_in_routine_is_refused(tmp_path: Path, key: str) -> None:
+    error, file = config_error(tmp_path, changed(key, 100_000_000))
+    assert_names(error, file, key)
+    assert "högst" in str(error)

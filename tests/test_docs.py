@@ -193,6 +193,10 @@ GIT = shutil.which("git")
         "service-account.json",
         "gmail-oauth2.json",
         ".medlemsrutiner.xlsx.medlemsrutiner-lock",
+        ".medlemsrutiner.xlsx.medlemsrutiner-journal",
+        ".medlemsrutiner-journal-1AbCdEfGh",
+        "sändjournal",
+        "privat/sändjournal",
     ],
 )
 def test_git_ignores_the_places_the_readme_tells_people_to_keep_their_own_files(

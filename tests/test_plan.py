@@ -9,6 +9,7 @@ import pytest
 
 from medlemsrutiner.config import Config
 from medlemsrutiner.plan import Delivery, Failed, NotAttempted, Sent, settle
+from medlemsrutiner.sheet import stamps
 from medlemsrutiner.sheet.changes import SetByKey, SetCells
 from medlemsrutiner.sheet.stamps import StampState, read_stamp
 from tests.support import TODAY, deliveries_of, make_config, newcomer, plan_of
@@ -69,6 +70,55 @@ def test_a_letter_that_may_have_arrived_keeps_a_sending_marker_and_counts_as_sen
     assert read_stamp(stamp, TODAY).state is StampState.SENDING
     assert settled.log[0].letters == 2  # the daily limit counts the uncertain one too
     assert settled.verdict == "failed"
+
+
+def test_a_letter_in_flight_when_the_connection_dropped_never_holds_back_the_rest(
+    config: Config,
+) -> None:
+    settled = settle(
+        _intro(config),
+        [Failed("förbindelsen bröts", stop=True, maybe_sent=True), NotAttempted()],
+        TODAY,
+    )
+    change = settled.changes[0]
+    assert isinstance(change, SetCells)
+    ((_, text),) = change.values
+    stamp = read_stamp(text, TODAY)
+    assert stamp.state is StampState.PARTIAL
+    assert stamp.remaining == {"introduction_group"}
+    assert stamp.unsure == {"introduction_newcomer"}
+    assert settled.log[0].action == "introduktion osäkert" and settled.log[0].letters == 1
+    assert settled.verdict == "failed"
+
+
+def test_once_the_rest_is_out_the_unknown_letter_is_left_for_a_person(config: Config) -> None:
+    rest = plan_of(
+        config,
+        newcomers=[
+            newcomer(
+                1,
+                welcome=TODAY,
+                call=TODAY,
+                referred_to="Centrumgruppen",
+                introduction=stamps.partial(
+                    TODAY, ["introduction_group"], unsure=["introduction_newcomer"]
+                ),
+            )
+        ],
+    )
+    (delivery,) = deliveries_of(rest, "introduction")
+    assert [letter.kind for letter in delivery.letters] == ["introduction_group"]
+    assert delivery.unsure == ("introduction_newcomer",)
+    settled = settle(delivery, [Sent()], TODAY)
+    (change,) = settled.changes  # no move to Uppföljning until a person has checked
+    assert isinstance(change, SetCells)
+    ((_, text),) = change.values
+    assert isinstance(text, str) and read_stamp(text, TODAY).state is StampState.SENDING
+    assert text.endswith("; skickat till gruppens kontaktperson")
+    assert "okänt om brevet kom fram" in text
+    waiting = settle(delivery, [Failed("421 upptagen", retry=True)], TODAY)
+    ((_, again),) = waiting.changes[0].values  # type: ignore[union-attr]
+    assert read_stamp(again, TODAY).unsure == {"introduction_newcomer"}
 
 
 def test_a_delivery_in_a_tab_without_ids_stamps_its_row_by_key(config: Config) -> None:

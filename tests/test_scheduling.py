@@ -156,7 +156,7 @@ def scripts_called() -> list[tuple[str, str, str]]:
     found = []
     for name in WORKFLOWS:
         for block in run_blocks(workflow(name)):
-            for script in re.findall(r"scripts/(\w+)\.py", block):
+            for script in dict.fromkeys(re.findall(r"scripts/(\w+)\.py", block)):
                 found.append((name, script, block))
     return found
 
@@ -244,7 +244,45 @@ def test_every_action_is_pinned_to_a_full_commit() -> None:
     for name in WORKFLOWS:
         for step in steps(workflow(name)):
             if "uses" in step:
-                assert re.fullmatch(r"[\w.-]+/[\w.-]+@[0-9a-f]{40}", step["uses"]), step["uses"]
+                assert re.fullmatch(r"[\w.-]+/[\w.-]+(/[\w.-]+)?@[0-9a-f]{40}", step["uses"]), step[
+                    "uses"
+                ]
+
+
+def test_the_daily_job_keeps_the_send_journal_from_one_runner_to_the_next() -> None:
+    daily = list(steps(workflow("daily.yml")))
+    names = [step.get("uses", step.get("name", "")) for step in daily]
+    (restore,) = [i for i, n in enumerate(names) if n.startswith("actions/cache/restore@")]
+    (run,) = [i for i, n in enumerate(names) if n == "Daglig körning"]
+    (save,) = [i for i, n in enumerate(names) if n.startswith("actions/cache/save@")]
+    assert restore < run < save
+    journal = "${{ steps.journal.outputs.path }}"
+    assert daily[restore]["with"]["path"] == daily[save]["with"]["path"] == journal
+    # Saved whatever happened to the run, under a key the next job's restore finds.
+    assert daily[save]["if"].startswith("always()")
+    assert daily[save]["with"]["key"].startswith(daily[restore]["with"]["restore-keys"])
+    # A stopped run is run again on the same runner, where the journal is.
+    assert daily[run]["run"].count("python scripts/run_daily.py") == 2
+
+
+def test_the_journal_path_the_workflow_caches_is_the_one_the_run_uses(tmp_path: Path) -> None:
+    (step,) = [s for s in steps(workflow("daily.yml")) if s.get("id") == "journal"]
+    output = tmp_path / "output"
+    for path in CONFIGS:
+        subprocess.run(
+            ["bash", "-c", step["run"]],
+            env={
+                **os.environ,
+                "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
+                "CONFIG": str(path),
+                "GITHUB_OUTPUT": str(output),
+            },
+            cwd=REPO,
+            check=True,
+        )
+        assert (
+            output.read_text(encoding="utf-8").splitlines()[-1] == f"path={load(path).journal_path}"
+        )
 
 
 def test_python_and_its_packages_come_from_caches_at_the_pinned_versions() -> None:

@@ -8,12 +8,17 @@ msvcrt on Windows).
 * `office_lock`: the lock file LibreOffice or Excel keeps while a person has the workbook open.
 * `replace_atomically`: a new version of a file written beside it and renamed over it, so a
   crash leaves the old file whole.
+* `remove_stale_copies`: the temporary copies that a run killed in the middle of
+  `replace_atomically` left beside the file (each a whole workbook, with personal data the
+  workbook may since have erased), removed by the next run that holds the lock.
 """
 
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
+import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -67,13 +72,16 @@ def office_lock(path: Path) -> Path | None:
     return None
 
 
-def replace_atomically(path: Path, write: Callable[[Path], None]) -> None:
+def replace_atomically(path: Path, write: Callable[[Path], None]) -> bytes:
     """Replace `path` by what `write` writes to a temporary file beside it (flushed to disk,
-    given the old file's permissions, then renamed over it); on any error `path` is untouched."""
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    given the old file's permissions, then renamed over it); on any error `path` is untouched.
+    Returns the SHA-256 digest of the bytes now at `path`, read back before the rename, so that
+    a later change by anyone else is seen as one."""
+    temporary = temporary_copy(path, os.getpid())
     try:
         write(temporary)
         with temporary.open("rb") as handle:
+            digest = hashlib.file_digest(handle, "sha256").digest()
             os.fsync(handle.fileno())
         if path.exists():
             with contextlib.suppress(OSError):
@@ -82,6 +90,30 @@ def replace_atomically(path: Path, write: Callable[[Path], None]) -> None:
     finally:
         with contextlib.suppress(FileNotFoundError):
             temporary.unlink()
+    return digest
+
+
+def temporary_copy(path: Path, pid: int) -> Path:
+    """Where process `pid` writes the next version of `path` before renaming it into place."""
+    return path.with_name(f".{path.name}.{pid}.tmp")
+
+
+def remove_stale_copies(path: Path) -> list[Path]:
+    """Remove the temporary copies of `path` that runs left behind (only files named as
+    `temporary_copy` names them); return what was removed. Call only while holding the run's
+    lock: then no run of ours is writing one."""
+    pattern = re.compile(rf"\.{re.escape(path.name)}\.[0-9]+\.tmp")
+    removed: list[Path] = []
+    try:
+        candidates = list(path.parent.iterdir())
+    except OSError:
+        return removed
+    for candidate in candidates:
+        if pattern.fullmatch(candidate.name) and candidate.is_file():
+            with contextlib.suppress(FileNotFoundError):
+                candidate.unlink()
+                removed.append(candidate)
+    return removed
 
 
 def _is_file_at(handle: IO[bytes], path: Path) -> bool:

@@ -1,57 +1,87 @@
 """The local .xlsx workbook (openpyxl): the embedded default, and for groups that work in Excel.
 
-Does file I/O. Reads every tab into raw grids; writes by re-opening the file, resolving each
-change by ID in what is on disk *now* (a person may have saved the file in between), setting
-only the cells it must (formatting, other tabs and unknown columns stay as they were), and
-replacing the file atomically (temporary file + rename). A run holds a lock file beside the
-workbook (`files.py`), removed when the run ends, and refuses to start while LibreOffice or
-Excel has the file open.
+Does file I/O. A run reads the file once: its bytes are read, fingerprinted (SHA-256) and loaded
+fully with openpyxl, and every tab is handed out as a raw grid. The loaded workbook is kept for
+the run's writes. Each write first looks at the file again: when its bytes are still those this
+run read or last wrote, the kept workbook *is* the file and no second load is needed; when a
+person (or anything else) changed the file meanwhile, it is loaded afresh. Either way every
+change is resolved by ID in the workbook as it is *now* (`changes.resolve`), never by a
+remembered row number; only the cells it must are set (formatting, other tabs and unknown
+columns stay as they were), and the file is replaced atomically (temporary file + rename).
 
-`ensure_tabs` (init_workbook, make_demo) gives the workbook the look `sheet/presentation.py`
-describes: bold frozen headers, column widths, date formats, wrapped Status and Anteckning,
-dropdowns and Status colours. openpyxl keeps all of it through every later load and save; each
-written cell gets its column's format, and the `Hänvisad till` dropdown follows Grupper.
+A merge is presentation: only the top-left cell of a merged range holds a value, and the other
+cells read as empty, as LibreOffice and Excel show them. A merged range that holds a cell a
+write must set is unmerged first (the top-left cell keeps its value), so no merged cell can stop
+a run.
+
+A run holds a lock file beside the workbook (`files.py`), removed when the run ends, refuses to
+start while LibreOffice or Excel has the file open, and removes the temporary copies a killed
+run left beside the workbook (they hold personal data). How the workbook looks is
+`xlsx_look.py`; the chart over Statistik is `xlsx_chart.py`.
 """
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
+import hashlib
+import io
 import zipfile
+import zlib
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 from typing import Any
 
 import openpyxl
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.formatting.formatting import ConditionalFormattingList
-from openpyxl.formatting.rule import Rule
-from openpyxl.styles import Font, PatternFill
-from openpyxl.styles.differential import DifferentialStyle
-from openpyxl.utils import get_column_letter
+from openpyxl.styles import Font
 from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.workbook.workbook import Workbook as OpenpyxlWorkbook
-from openpyxl.worksheet.datavalidation import DataValidation
-from openpyxl.worksheet.dimensions import ColumnDimension
 from openpyxl.worksheet.worksheet import Worksheet
 
-from medlemsrutiner.adapters import xlsx_chart
-from medlemsrutiner.adapters.files import FileLock, office_lock, replace_atomically
+from medlemsrutiner.adapters import xlsx_chart, xlsx_look
+from medlemsrutiner.adapters.files import (
+    FileLock,
+    office_lock,
+    remove_stale_copies,
+    replace_atomically,
+)
 from medlemsrutiner.adapters.workbook import grid_rows
 from medlemsrutiner.errors import WorkbookBusyError, WorkbookError
-from medlemsrutiner.sheet import presentation as look
-from medlemsrutiner.sheet.changes import CellValue, Change, Resolution, resolve
-from medlemsrutiner.sheet.schema import NEWCOMERS, TABS, Grid, Tab, header_key, present_columns
+from medlemsrutiner.sheet.changes import CellWrite, Change, Resolution, resolve
+from medlemsrutiner.sheet.schema import Grid, header_key
 
-DATE_FORMAT = look.DATE_FORMAT
-LAST_ROW = 1048576
-"""The last row of an .xlsx sheet: dropdowns and colours cover every row below the header."""
-LISTS_SHEET = "Listor (medlemsrutiner)"
-"""A hidden tab holding a dropdown's words when they do not fit in the dropdown itself."""
+DATE_FORMAT = xlsx_look.DATE_FORMAT
+LAST_ROW = xlsx_look.LAST_ROW
+LISTS_SHEET = xlsx_look.LISTS_SHEET
 
 BeforeWrite = Callable[[Path], None]
 """Called with the file's path just before each write re-reads it (tests edit the file here)."""
+
+_UNREADABLE: tuple[type[BaseException], ...] = (
+    InvalidFileException,
+    zipfile.BadZipFile,
+    zlib.error,
+    EOFError,
+    SyntaxError,  # xml.etree.ElementTree.ParseError: truncated XML, a control character
+    ValueError,
+    TypeError,
+    LookupError,
+    AttributeError,
+    ArithmeticError,
+)
+"""What openpyxl raises on a file that is not a readable .xlsx (every kind seen on broken files:
+a truncated zip or sheet, a control character in the XML, a zip of something else)."""
+
+_PLAIN = (str, int, float, bool, dt.datetime, dt.date, dt.time, dt.timedelta)
+
+
+@dataclass(frozen=True)
+class _Loaded:
+    """The workbook as loaded (and changed by this run), and the digest of the file it is."""
+
+    book: OpenpyxlWorkbook
+    digest: bytes
 
 
 class XlsxWorkbook:
@@ -68,6 +98,10 @@ class XlsxWorkbook:
         self.tab_names = dict(tab_names)
         self.before_write = before_write
         self._lock: FileLock | None = None
+        self._loaded: _Loaded | None = None
+        self.loads = 0
+        self.saves = 0
+        """How many times this object parsed and saved the file (benchmarks and tests count)."""
 
     def describe(self) -> str:
         return f"xlsx: {self.path}"
@@ -86,11 +120,22 @@ class XlsxWorkbook:
                 f"och kör igen (har programmet kraschat: ta bort filen {opened.name})."
             )
         self._lock = FileLock(self.lock_path)
-        if not self._lock.acquire():
+        try:
+            acquired = self._lock.acquire()
+        except OSError as error:
+            self._lock = None
+            raise WorkbookError(
+                f"Mappen {self.path.parent} för arbetsboken går inte att använda "
+                f"({error.strerror or type(error).__name__}). Kontrollera workbook.path."
+            ) from None
+        if not acquired:
             self._lock = None
             raise WorkbookBusyError(
                 f"En annan körning arbetar redan med {self.path.name}. Vänta tills den är klar."
             )
+        # No run of ours holds the workbook now: a temporary copy beside it was left by a run
+        # that was killed while saving, and it holds personal data the workbook may have erased.
+        remove_stale_copies(self.path)
         return self
 
     def __exit__(
@@ -99,6 +144,7 @@ class XlsxWorkbook:
         error: BaseException | None,
         traceback: TracebackType | None,
     ) -> None:
+        self._loaded = None
         if self._lock is not None:
             self._lock.release()
             self._lock = None
@@ -106,45 +152,57 @@ class XlsxWorkbook:
     # --- Read ------------------------------------------------------------------------------
 
     def read(self) -> dict[str, Grid]:
-        """Every tab as raw values (cached results for formulas)."""
-        book = self._load(data_only=True, read_only=True)
-        try:
-            return {sheet.title: _sheet_grid(sheet) for sheet in book.worksheets}
-        finally:
-            book.close()
+        """Every tab as raw values. The loaded workbook is kept for this run's writes."""
+        self._loaded = self._load(self._bytes())
+        return _grids(self._loaded.book)
 
     # --- Write -----------------------------------------------------------------------------
 
     def write(self, changes: Sequence[Change]) -> Resolution:
         if self.before_write is not None:
             self.before_write(self.path)
-        fresh = self.read()
+        loaded = self._current()
+        # Until the save below has landed, the workbook in memory is not the file on disk.
+        self._loaded = None
+        book = loaded.book
+        fresh = _grids(book)
         resolution = resolve(changes, fresh, self.tab_names)
-        if not resolution.writes and not resolution.created_tabs:
-            return resolution
-        book = self._load(data_only=False, read_only=False)
         sheets = {header_key(sheet.title): sheet for sheet in book.worksheets}
+        shown = [
+            v
+            for v in resolution.visibility
+            if header_key(v.tab_name) in sheets
+            and bool(sheets[header_key(v.tab_name)].row_dimensions[v.row + 1].hidden) != v.hidden
+        ]
+        if not resolution.writes and not resolution.created_tabs and not shown:
+            self._loaded = loaded
+            return resolution
         for name, headers in resolution.created_tabs.items():
             sheets[header_key(name)] = _create_sheet(book, name, headers)
-        looks = _Looks(self.tab_names)
+        _unmerge_written(sheets, resolution.writes)
+        looks = xlsx_look.Looks(self.tab_names)
         wrapped: set[tuple[str, int]] = set()
         for write in resolution.writes:
             sheet = sheets[header_key(write.tab_name)]
             cell = sheet.cell(row=write.row + 1, column=write.column + 1)
-            _set(cell, write.value)
+            xlsx_look.set_value(cell, write.value)
             column = looks.of(sheet, write.column + 1)
-            _style_cell(cell, column)
+            xlsx_look.style_cell(cell, column)
             if column is not None and column.wrap and write.row > 0:
                 wrapped.add((header_key(write.tab_name), write.row + 1))
         for key, row in wrapped:
-            _fit_row(sheets[key], row, looks)
+            xlsx_look.fit_row(sheets[key], row, looks)
         for placement in resolution.charts:
             xlsx_chart.draw(sheets[header_key(placement.tab_name)], placement)
+        for visibility in shown:
+            sheets[header_key(visibility.tab_name)].row_dimensions[
+                visibility.row + 1
+            ].hidden = visibility.hidden
         groups = fresh.get(self._sheet_name(fresh, "groups"))
-        _refresh_referral_dropdown(
+        xlsx_look.refresh_referral_dropdown(
             book, sheets.get(header_key(self.tab_names["newcomers"])), groups
         )
-        self._save(book)
+        self._loaded = _Loaded(book, self._save(book))
         return resolution
 
     def _sheet_name(self, grids: Mapping[str, Grid], key: str) -> str:
@@ -155,7 +213,8 @@ class XlsxWorkbook:
         """Create the file, missing tabs and missing headers; return what was added."""
         added: list[str] = []
         if self.path.exists():
-            book = self._load(data_only=False, read_only=False)
+            book = self._current().book
+            self._loaded = None
         else:
             book = openpyxl.Workbook()
             book.remove(book.active)
@@ -176,49 +235,103 @@ class XlsxWorkbook:
                     cell = sheet.cell(row=1, column=column, value=header)
                     cell.font = Font(bold=True)
                     added.append(f"kolumnen {header} i {name}")
+        groups = next(
+            (_grid(s) for s in book.worksheets if header_key(s.title) == self._key("groups")),
+            None,
+        )
         added.extend(
             f"format, rullistor och färger i {title}"
-            for title in _present(book, self.tab_names)
+            for title in xlsx_look.present(book, self.tab_names, groups)
             if title not in created
         )
         if added:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._save(book)
+            self._loaded = _Loaded(book, self._save(book))
         return added
+
+    def _key(self, tab: str) -> str:
+        return header_key(self.tab_names[tab])
 
     # --- File handling ---------------------------------------------------------------------
 
-    def _load(self, *, data_only: bool, read_only: bool) -> OpenpyxlWorkbook:
+    def _bytes(self) -> bytes:
+        """The file's bytes now, or a WorkbookError saying why they cannot be read."""
         try:
-            return openpyxl.load_workbook(self.path, data_only=data_only, read_only=read_only)
+            return self.path.read_bytes()
         except FileNotFoundError:
             raise WorkbookError(
                 f"Arbetsboken {self.path} finns inte. Skapa den med init_workbook.py "
                 "(eller make_demo.py för en demo)."
             ) from None
-        except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError) as error:
+        except OSError as error:
             raise WorkbookError(
-                f"Arbetsboken {self.path} går inte att läsa som .xlsx ({type(error).__name__})."
+                f"Arbetsboken {self.path} går inte att läsa "
+                f"({error.strerror or type(error).__name__}). Kontrollera workbook.path."
             ) from None
 
-    def _save(self, book: OpenpyxlWorkbook) -> None:
-        replace_atomically(self.path, book.save)
+    def _current(self) -> _Loaded:
+        """The workbook as the file holds it now: the one this run kept when the file's bytes
+        are those it read or wrote last, else the file loaded afresh."""
+        data = self._bytes()
+        kept = self._loaded
+        if kept is not None and hashlib.sha256(data).digest() == kept.digest:
+            return kept
+        return self._load(data)
+
+    def _load(self, data: bytes) -> _Loaded:
+        self.loads += 1
+        try:
+            book = openpyxl.load_workbook(io.BytesIO(data), data_only=False, read_only=False)
+        except _UNREADABLE as error:
+            raise WorkbookError(
+                f"Arbetsboken {self.path} går inte att läsa som .xlsx ({type(error).__name__}): "
+                "filen är skadad eller inte en arbetsbok. Öppna den i LibreOffice eller Excel "
+                "och spara den som .xlsx, eller ta fram en säkerhetskopia."
+            ) from None
+        return _Loaded(book, hashlib.sha256(data).digest())
+
+    def _save(self, book: OpenpyxlWorkbook) -> bytes:
+        """Replace the file by `book`; the digest of the bytes now in place."""
+        self.saves += 1
+        return replace_atomically(self.path, book.save)
 
 
 def read_first_sheet(path: Path) -> list[list[Any]]:
     """The first tab of an .xlsx file as raw rows (a file of contacts to import)."""
-    book = XlsxWorkbook(path, {})._load(data_only=True, read_only=True)
+    reader = XlsxWorkbook(path, {})
+    book = reader._load(reader._bytes()).book
     try:
-        return _sheet_grid(book.worksheets[0]) if book.worksheets else []
+        return _grid(book.worksheets[0]) if book.worksheets else []
     finally:
         book.close()
 
 
-def _sheet_grid(sheet: Any) -> list[list[Any]]:
-    if hasattr(sheet, "reset_dimensions"):
-        # Some writers record a wrong size; read every row that is really there.
-        sheet.reset_dimensions()
-    return grid_rows([list(row) for row in sheet.iter_rows(values_only=True)])
+def _grids(book: OpenpyxlWorkbook) -> dict[str, Grid]:
+    return {sheet.title: _grid(sheet) for sheet in book.worksheets}
+
+
+def _grid(sheet: Worksheet) -> list[list[Any]]:
+    # From the sheet's own store of cells: iter_rows would create an empty cell object for
+    # every blank position it passes (costing time and memory on every read), and a styled but
+    # empty cell far away would widen every row.
+    filled = [(key, cell.value) for key, cell in sheet._cells.items() if cell.value is not None]
+    rows: list[list[Any]] = [[] for _ in range(max((row for (row, _), _ in filled), default=0))]
+    for (row, column), value in filled:
+        line = rows[row - 1]
+        if len(line) < column:
+            line.extend([None] * (column - len(line)))
+        line[column - 1] = _plain(value)
+    return grid_rows(rows)
+
+
+def _plain(value: Any) -> Any:
+    """A cell's value as the routine reads it. A formula reads as its text (`=…`): openpyxl
+    keeps no computed value through a save, and a value nobody can see must not decide a
+    letter. Array and table formulas are objects in openpyxl: their text too."""
+    if value is None or isinstance(value, _PLAIN):
+        return value
+    text = getattr(value, "text", None)
+    return text if isinstance(text, str) else str(value)
 
 
 def _create_sheet(book: OpenpyxlWorkbook, name: str, headers: Sequence[str]) -> Worksheet:
@@ -230,266 +343,28 @@ def _create_sheet(book: OpenpyxlWorkbook, name: str, headers: Sequence[str]) -> 
     return sheet
 
 
-# --- Presentation (the facts are in sheet/presentation.py) -----------------------------------
-
-
-class _Looks:
-    """The look of each column of the sheets a write touches, found by header."""
-
-    def __init__(self, tab_names: Mapping[str, str]) -> None:
-        self.tabs = {header_key(tab_names[tab.key]): tab for tab in TABS}
-        self.cache: dict[tuple[str, int], look.ColumnLook | None] = {}
-
-    def of(self, sheet: Worksheet, column: int) -> look.ColumnLook | None:
-        key = (sheet.title, column)
-        if key not in self.cache:
-            tab = self.tabs.get(header_key(sheet.title))
-            header = sheet.cell(row=1, column=column).value
-            self.cache[key] = None if tab is None else look.look_of_header(tab, header)
-        return self.cache[key]
-
-    def wrapped(self, sheet: Worksheet) -> list[tuple[int, look.ColumnLook]]:
-        """The columns of `sheet` whose text wraps, with their look."""
-        found = ((i, self.of(sheet, i)) for i in range(1, sheet.max_column + 1))
-        return [(i, column) for i, column in found if column is not None and column.wrap]
-
-
-def _fit_row(sheet: Worksheet, row: int, looks: _Looks) -> bool:
-    """Make `row` as high as its wrapped text needs; True when its height changed."""
-    lines = max(
-        (
-            look.text_lines(str(sheet.cell(row=row, column=i).value), column.width)
-            for i, column in looks.wrapped(sheet)
-            if sheet.cell(row=row, column=i).value is not None
-        ),
-        default=1,
-    )
-    height = look.row_height(lines)
-    if sheet.row_dimensions[row].height == height:
-        return False
-    sheet.row_dimensions[row].height = height
-    return True
-
-
-def _style_cell(cell: Any, column: look.ColumnLook | None) -> bool:
-    """Give a cell its column's number format and wrapping; True when something changed."""
-    if column is None or cell.value is None:
-        return False
-    changed = False
-    value = cell.value
-    fits = (column.number_format == look.DATE_FORMAT and isinstance(value, dt.date)) or (
-        column.number_format == look.PERCENT_FORMAT
-        and isinstance(value, int | float)
-        and not isinstance(value, bool)
-    )
-    # A format a person chose stays; only the defaults are replaced.
-    if fits and cell.number_format in ("General", "yyyy-mm-dd h:mm:ss", "mm-dd-yy"):
-        cell.number_format = column.number_format
-        changed = True
-    if column.wrap and not cell.alignment.wrap_text:
-        alignment = copy.copy(cell.alignment)
-        alignment.wrap_text = True
-        cell.alignment = alignment
-        changed = True
-    return changed
-
-
-def _present(book: OpenpyxlWorkbook, tab_names: Mapping[str, str]) -> list[str]:
-    """Give every known tab its look; return the tabs whose look changed (empty: all in place)."""
-    tabs = {header_key(tab_names[tab.key]): tab for tab in TABS}
-    groups_sheet = next(
-        (s for s in book.worksheets if header_key(s.title) == header_key(tab_names["groups"])),
-        None,
-    )
-    groups = look.active_groups(_sheet_grid(groups_sheet)) if groups_sheet is not None else []
-    changed: list[str] = []
-    for sheet in book.worksheets:
-        tab = tabs.get(header_key(sheet.title))
-        if tab is None:
-            continue
-        looks = _Looks(tab_names)
-        heights = [_fit_row(sheet, row, looks) for row in range(2, sheet.max_row + 1)]
-        if _present_sheet(book, sheet, tab, groups) or any(heights):
-            changed.append(sheet.title)
-    return changed
-
-
-def _present_sheet(book: OpenpyxlWorkbook, sheet: Worksheet, tab: Tab, groups: list[str]) -> bool:
-    changed = False
-    if sheet.freeze_panes is None:
-        sheet.freeze_panes = "A2"
-        changed = True
-    header = [cell.value for cell in sheet[1]]
-    for index, text in enumerate(header, start=1):
-        if text is None:
-            continue
-        cell = sheet.cell(row=1, column=index)
-        if not cell.font.bold:
-            font = copy.copy(cell.font)
-            font.bold = True
-            cell.font = font
-            changed = True
-        column_look = look.look_of_header(tab, text)
-        if column_look is None:
-            continue
-        dimension = _single_column(sheet, index)
-        if (dimension.width or 0) < column_look.width:
-            dimension.width = column_look.width
-            changed = True
-        for (data_cell,) in sheet.iter_rows(min_row=2, min_col=index, max_col=index):
-            changed = _style_cell(data_cell, column_look) or changed
-    positions = present_columns(tab, header)
-    for column in look.dropdown_columns(tab):
-        if column.name in positions:
-            choices = look.dropdown_choices(tab.key, column.name, groups)
-            at = positions[column.name] + 1
-            changed = _dropdown(book, sheet, at, column.header, choices) or changed
-    if tab.key in look.STATUS_TABS and "status" in positions:
-        changed = _status_colours(sheet, positions["status"] + 1) or changed
-    return changed
-
-
-def _single_column(sheet: Worksheet, index: int) -> Any:
-    """The column dimension of column `index` alone: a group of columns (as LibreOffice saves
-    them) is split, so that a width set for one never overlaps another."""
-    dimensions = sheet.column_dimensions
-    for key, dimension in list(dimensions.items()):
-        low, high = dimension.min or 0, dimension.max or 0
-        if low <= index <= high and high > low:
-            del dimensions[key]
-            for part_low, part_high in ((low, index - 1), (index, index), (index + 1, high)):
-                if part_low <= part_high:
-                    part = copy.copy(dimension)
-                    part.index, part.min, part.max = (
-                        get_column_letter(part_low),
-                        part_low,
-                        part_high,
-                    )
-                    dimensions[part.index] = part
-            break
-    letter = get_column_letter(index)
-    if letter not in dimensions:
-        dimensions[letter] = ColumnDimension(sheet, index=letter, width=0, min=index, max=index)
-    return dimensions[letter]
-
-
-def _dropdown(
-    book: OpenpyxlWorkbook, sheet: Worksheet, column: int, header: str, choices: Sequence[str]
-) -> bool:
-    """Give `column` a dropdown of `choices` that accepts any other value too; True if changed.
-
-    The dropdown is recognised by its title (the column's header), so it is replaced, never
-    added twice, when the choices change.
-    """
-    letter = get_column_letter(column)
-    area = f"{letter}2:{letter}{LAST_ROW}"
-    formula = _list_formula(book, header, choices)
-    ours = [v for v in sheet.data_validations.dataValidation if v.errorTitle == header]
-    if len(ours) == 1 and ours[0].formula1 == formula and str(ours[0].sqref) == area:
-        return False
-    for validation in ours:
-        sheet.data_validations.dataValidation.remove(validation)
-    validation = DataValidation(
-        type="list",
-        formula1=formula,
-        allow_blank=True,
-        showErrorMessage=False,  # not strict: a variant people type is accepted
-        errorTitle=header,
-    )
-    validation.add(area)
-    sheet.add_data_validation(validation)
-    return True
-
-
-def _list_formula(book: OpenpyxlWorkbook, header: str, choices: Sequence[str]) -> str:
-    """The words of a dropdown: in the dropdown itself when they fit (255 characters, no comma
-    or quote), else in a column of the hidden tab LISTS_SHEET."""
-    inline = ",".join(choices)
-    if len(inline) <= 255 and not any("," in c or '"' in c for c in choices):
-        return f'"{inline}"'
-    if LISTS_SHEET in book.sheetnames:
-        lists = book[LISTS_SHEET]
-    else:
-        lists = book.create_sheet(LISTS_SHEET)
-        lists.sheet_state = "hidden"
-    titles = [cell.value for cell in lists[1]]
-    column = titles.index(header) + 1 if header in titles else len([t for t in titles if t]) + 1
-    lists.cell(row=1, column=column, value=header)
-    for row in range(2, lists.max_row + 1):
-        lists.cell(row=row, column=column).value = None
-    for row, choice in enumerate(choices, start=2):
-        _set(lists.cell(row=row, column=column), choice)
-    letter = get_column_letter(column)
-    end = max(2, len(choices) + 1)
-    return f"'{LISTS_SHEET}'!${letter}$2:${letter}${end}"
-
-
-def _refresh_referral_dropdown(
-    book: OpenpyxlWorkbook, sheet: Worksheet | None, groups: Grid | None
-) -> None:
-    """Keep the groups in an existing `Hänvisad till` dropdown as Grupper is now."""
-    if sheet is None:
-        return
-    header = NEWCOMERS.column("referred_to").header
-    ours = [v for v in sheet.data_validations.dataValidation if v.errorTitle == header]
-    if len(ours) != 1:
-        return
-    choices = look.dropdown_choices("newcomers", "referred_to", look.active_groups(groups))
-    ours[0].formula1 = _list_formula(book, header, choices)
-
-
-def _status_colours(sheet: Worksheet, column: int) -> bool:
-    """Colour the Status column by urgency (look.STATUS_COLOURS); True when something changed."""
-    letter = get_column_letter(column)
-    area = f"{letter}2:{letter}{LAST_ROW}"
-    wanted = [
-        (look.status_formula(colour, f"{letter}2"), colour.background)
-        for colour in look.STATUS_COLOURS
-    ]
-    rules = sheet.conditional_formatting
-    present = [
-        (rule.formula[0] if rule.formula else "", _fill_colour(rule))
-        for formatting in rules
-        if str(formatting.sqref) == area
-        for rule in formatting.rules
-    ]
-    if present == wanted:
-        return False
-    kept = ConditionalFormattingList()
-    for formatting in rules:
-        if str(formatting.sqref) != area:
-            for rule in formatting.rules:
-                kept.add(str(formatting.sqref), rule)
-    for formula, background in wanted:
-        fill = PatternFill(fill_type="solid", start_color=background, end_color=background)
-        kept.add(
-            area,
-            Rule(
-                type="expression",
-                formula=[formula],
-                stopIfTrue=True,
-                dxf=DifferentialStyle(fill=fill),
-            ),
-        )
-    sheet.conditional_formatting = kept
-    return True
-
-
-def _fill_colour(rule: Any) -> str:
-    fill = rule.dxf.fill if rule.dxf is not None else None
-    colour = getattr(getattr(fill, "start_color", None), "rgb", None)
-    return str(colour)[-6:] if isinstance(colour, str) else ""
-
-
-def _set(cell: Any, value: CellValue) -> None:
-    if isinstance(value, str):
-        cell.value = ILLEGAL_CHARACTERS_RE.sub("", value)
-        # openpyxl makes any text starting with "=" a formula; what we write is always text.
-        cell.data_type = "s"
-    elif isinstance(value, dt.datetime):
-        cell.value = value
-    elif isinstance(value, dt.date):
-        cell.value = value
-        cell.number_format = DATE_FORMAT
-    else:
-        cell.value = value
+def _unmerge_written(sheets: Mapping[str, Worksheet], writes: Sequence[CellWrite]) -> None:
+    """Unmerge every merged range that holds a cell in `writes`: a merge is presentation, and
+    a value written into it would be hidden (or, in openpyxl, refused). The top-left cell keeps
+    its value; the others were empty, as a merge shows them."""
+    targets: dict[str, set[tuple[int, int]]] = {}
+    for write in writes:
+        targets.setdefault(header_key(write.tab_name), set()).add((write.row + 1, write.column + 1))
+    for key, cells in targets.items():
+        sheet = sheets[key]
+        for merge in list(sheet.merged_cells.ranges):
+            low_row, high_row, low_col, high_col = (
+                merge.min_row,
+                merge.max_row,
+                merge.min_col,
+                merge.max_col,
+            )
+            if (high_row - low_row + 1) * (high_col - low_col + 1) <= len(cells):
+                hit = any(cell in cells for cell in merge.cells)
+            else:
+                hit = any(
+                    low_row <= row <= high_row and low_col <= column <= high_col
+                    for row, column in cells
+                )
+            if hit:
+                sheet.unmerge_cells(merge.coord)

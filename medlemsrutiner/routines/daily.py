@@ -8,8 +8,10 @@ writes the dates or errors, the follow-on changes, the Status texts and the Logg
 more batch (and, only when some of those found no row, a last batch logging which).
 
 A run killed between the two writes leaves markers that later runs never resend (at most once);
-a rerun on the same day finds every stamp filled and sends nothing (idempotent). The report
-carries counts and IDs only, never a name, address or phone number.
+a rerun on the same day finds every stamp filled and sends nothing (idempotent). With a send
+journal (`routines.journal`) the run notes each letter before and after sending, and the next
+run first settles what the journal proves, so that only the letter in flight stays for a
+person. The report carries counts and IDs only, never a name, address or phone number.
 
 When the config names a form-answers tab, the run first imports its new answers
 (`routines.intake`), so that they get their IDs and welcome letters the same morning.
@@ -21,6 +23,7 @@ import contextlib
 import datetime as dt
 from collections.abc import Mapping, Sequence
 
+from medlemsrutiner.adapters.journal import Journal
 from medlemsrutiner.adapters.mail import Transport
 from medlemsrutiner.adapters.workbook import Workbook
 from medlemsrutiner.config import Config
@@ -30,6 +33,7 @@ from medlemsrutiner.plan import Delivery, Failed, LetterOutcome, NotAttempted, P
 from medlemsrutiner.reports import statistics
 from medlemsrutiner.reports.todo import todo
 from medlemsrutiner.routines.intake import import_form_answers
+from medlemsrutiner.routines.journal import JournalRun
 from medlemsrutiner.routines.report import DailyReport
 from medlemsrutiner.sheet import cells, logbook, stamps
 from medlemsrutiner.sheet import changes as ch
@@ -39,6 +43,7 @@ from medlemsrutiner.sheet.schema import Grid, Tables, tables_from_grids
 from medlemsrutiner.steps import groups
 from medlemsrutiner.steps.after import records_after
 from medlemsrutiner.steps.daily import plan_day
+from medlemsrutiner.steps.finished import hide_finished
 from medlemsrutiner.steps.records import read_records
 from medlemsrutiner.steps.status import status_changes
 
@@ -80,14 +85,21 @@ def run_daily(
     now: dt.datetime,
     *,
     dry_run: bool = False,
+    journal: Journal | None = None,
 ) -> DailyReport:
-    """Run every daily step once. `workbook` must already be entered (locked)."""
+    """Run every daily step once. `workbook` (and `journal`) must already be entered (locked)."""
     intake = import_form_answers(workbook, config, today, now, dry_run=dry_run)
     settings = config.settings
+    now_text = logbook.time_text(now, config.zone)
+    sends = JournalRun(None if dry_run else journal, today, now_text)
+    sends.open()
     _, tables = read_tables(workbook, config)
+    if sends.recover(workbook, tables, config):
+        _, tables = read_tables(workbook, config)
     records = read_records(tables, today, settings)
     plan = plan_day(records, today, settings)
     report = DailyReport(today=today, dry_run=dry_run, flags=list(plan.flags), intake=intake)
+    report.journal = sends.summary if sends.journal is not None else None
     report.new_ids = [c.row_id for c in plan.first_writes if isinstance(c, ch.AssignId)]
     report.erased = list(plan.erased)
     report.sent_last_24h = logbook.letters_sent_since(
@@ -118,12 +130,13 @@ def run_daily(
                 report.add("sent", plan.deliveries[index])
         return report
 
-    now_text = logbook.time_text(now, config.zone)
-    marker = stamps.sending_marker(now_text)
     # The connection opens (and logs in) before any marker is written, so a refused login
     # stops the run with nothing marked; on a day without letters the mail server is not
     # needed at all, and IDs, Status and Logg are still written.
     with transport if chosen else contextlib.nullcontext(transport):
+        if chosen:  # the journal knows of every marker before it is written
+            sends.start([plan.deliveries[i] for i in chosen])
+        marker = stamps.sending_marker(now_text, sends.token)
         # Compare-and-set: a marker lands only on a stamp cell that still reads as this run
         # read it, so a run that overlaps another (or a person stamping by hand) sends nothing.
         markers = [plan.deliveries[i].write_stamp(marker, compare=True) for i in chosen]
@@ -132,7 +145,7 @@ def run_daily(
         report.skipped_writes.extend(first.skipped)
         landed = {id(change) for change in first.landed}
         marked = [i for i, change in zip(chosen, markers, strict=True) if id(change) in landed]
-        outcomes = _send(plan, rendered, marked, transport, report)
+        outcomes = _send(plan, rendered, marked, transport, report, sends)
 
     settled = [settle(plan.deliveries[i], outcomes[i], today) for i in marked]
     for result in settled:
@@ -154,8 +167,15 @@ def run_daily(
     stats = statistics.statistics_change(numbers, settings)
     try:
         second = workbook.write(
-            [*second_batch, *statuses, stats, *logbook.log_rows(entries, now_text)]
+            [
+                *second_batch,
+                *statuses,
+                stats,
+                hide_finished(after, today, settings),
+                *logbook.log_rows(entries, now_text),
+            ]
         )
+        sends.finish(config)  # every stamp of the run is written: its journal entries go
         report.skipped_writes.extend(second.skipped)
         if second.skipped:
             workbook.write(logbook.log_rows([_skipped_entry(s) for s in second.skipped], now_text))
@@ -194,8 +214,10 @@ def _send(
     marked: Sequence[int],
     transport: Transport,
     report: DailyReport,
+    sends: JournalRun,
 ) -> dict[int, list[LetterOutcome]]:
-    """Send the deliveries whose marker landed; stop sending after a quota error."""
+    """Send the deliveries whose marker landed, each letter noted in the journal before and
+    after; stop sending after a quota error (or when the journal cannot be written)."""
     outcomes: dict[int, list[LetterOutcome]] = {}
     stopped = False
     for index in marked:
@@ -204,7 +226,10 @@ def _send(
             if stopped:
                 results.append(NotAttempted())
                 continue
-            outcome = transport.send(email)
+            unjournaled = sends.begin(email)
+            outcome = unjournaled or transport.send(email)
+            if unjournaled is None:
+                sends.answer(email, outcome)
             results.append(outcome)
             if isinstance(outcome, Sent):
                 report.emails.append(email)

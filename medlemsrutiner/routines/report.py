@@ -14,6 +14,57 @@ from medlemsrutiner.plan import DELIVERY_NAMES, Delivery, DeliveryKind, Flag, Ve
 from medlemsrutiner.reports.todo import TodoList
 from medlemsrutiner.routines.intake import IntakeReport
 from medlemsrutiner.sheet import changes as ch
+from medlemsrutiner.steps.recovery import Recovery
+
+
+@dataclass
+class JournalSummary:
+    """What the send journal did in a run: letters of stopped runs it settled, and trouble."""
+
+    confirmed: int = 0
+    resend: int = 0
+    uncertain: int = 0
+    refused: int = 0
+    unproven: int = 0
+    unreadable: bool = False
+    failed: str | None = None
+    """Why the journal could not be written (this run's letters are then settled as without)."""
+
+    def add(self, found: Recovery) -> None:
+        self.confirmed += found.confirmed
+        self.resend += found.resend
+        self.uncertain += found.uncertain
+        self.refused += found.refused
+        self.unproven += found.unproven
+
+    @property
+    def needs_a_person(self) -> bool:
+        return bool(self.uncertain or self.refused or self.failed)
+
+    def lines(self) -> list[str]:
+        out: list[str] = []
+        settled = self.confirmed + self.resend + self.uncertain + self.refused
+        if settled:
+            out.append(
+                f"  sändjournalen, brev från en avbruten körning: {self.confirmed} gick iväg, "
+                f"{self.resend} skickas nu, {self.refused} avvisades, {self.uncertain} osäkra "
+                "(KONTROLLERA i Status)"
+            )
+        if self.unproven:
+            out.append(
+                f"  sändjournalen saknar {self.unproven} avbrutna utskick: KONTROLLERA i Status"
+            )
+        if self.unreadable:
+            out.append(
+                "  sändjournalen gick inte att läsa och har börjats om: avbrutna utskick "
+                "lämnas åt dig (KONTROLLERA i Status)"
+            )
+        if self.failed is not None:
+            out.append(
+                f"  sändjournalen kunde inte skrivas ({self.failed}): ett avbrott i dag lämnar "
+                "breven åt dig att kontrollera, som utan journal"
+            )
+        return out
 
 
 @dataclass
@@ -47,6 +98,8 @@ class DailyReport:
     """What a person must do today, from the state after the run."""
     intake: IntakeReport | None = None
     """What importing the form-answers tab did first (when the config names one)."""
+    journal: JournalSummary | None = None
+    """What the send journal settled and whether it could be used (None: no journal)."""
 
     def add(self, verdict: Verdict, delivery: Delivery) -> None:
         """Count `delivery` as sent, failed (held for a person) or waiting (next run)."""
@@ -60,6 +113,7 @@ class DailyReport:
     def exit_code(self) -> int:
         failed = any(self.failed.values()) or self.stopped is not None or bool(self.write_error)
         failed = failed or (self.intake is not None and self.intake.exit_code != EXIT_OK)
+        failed = failed or (self.journal is not None and self.journal.needs_a_person)
         return EXIT_PARTIAL if failed or any(flag.problem for flag in self.flags) else EXIT_OK
 
     def lines(self) -> list[str]:
@@ -90,11 +144,18 @@ class DailyReport:
             out.append("  inga brev att skicka")
         if self.stopped is not None:
             out.append(f"  utskicket stoppades: {self.stopped}. Resten skickas vid nästa körning.")
+        if self.journal is not None:
+            out.extend(self.journal.lines())
         if self.write_error is not None:
+            then = (
+                "nästa körning sätter datum enligt sändjournalen."
+                if self.journal is not None and self.journal.failed is None
+                else "skriv dagens datum i de cellerna."
+            )
             out.append(
                 f"  FEL vid sista skrivningen: {self.write_error} Datum, Status och Logg skrevs "
                 "inte. Breven som gick iväg har kvar markeringen 'Skickar…' och skickas aldrig "
-                "igen: skriv dagens datum i de cellerna."
+                f"igen: {then}"
             )
         if self.daily_limit is not None:
             out.append(

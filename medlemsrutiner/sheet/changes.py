@@ -111,7 +111,23 @@ class ReplaceRows:
     chart: Chart | None = None
 
 
-Change = SetCells | SetByKey | AssignId | AppendRow | ReplaceRows
+@dataclass(frozen=True)
+class HideRows:
+    """Hide the rows whose ID is in `hidden` and show every other row with content.
+
+    A row is hidden only if its `blank` columns are blank in the fresh read (someone who typed
+    into a finished row meanwhile keeps seeing it), and a row whose ID is on two rows is shown.
+    Visibility is no cell value: a backend sets it by the rows' places in its fresh read, and
+    every run sets it anew, so a row sorted elsewhere in the moment between is put right the
+    next day. Nothing is ever deleted.
+    """
+
+    tab: str
+    hidden: frozenset[int]
+    blank: tuple[str, ...] = ()
+
+
+Change = SetCells | SetByKey | AssignId | AppendRow | ReplaceRows | HideRows
 
 
 @dataclass(frozen=True)
@@ -122,6 +138,15 @@ class CellWrite:
     row: int
     column: int
     value: CellValue
+
+
+@dataclass(frozen=True)
+class RowVisibility:
+    """One row (0-based grid index, row 0 = headers) of a tab to hide or show."""
+
+    tab_name: str
+    row: int
+    hidden: bool
 
 
 @dataclass(frozen=True)
@@ -145,6 +170,8 @@ class Resolution:
     skipped: tuple[Skipped, ...] = field(default=())
     charts: tuple[ChartPlacement, ...] = field(default=())
     """Charts to draw (or redraw) over blocks this batch wrote."""
+    visibility: tuple[RowVisibility, ...] = field(default=())
+    """Rows to hide or show, by their place in the grids resolved against."""
 
 
 @dataclass(frozen=True)
@@ -279,10 +306,15 @@ def resolve(
         return states[key]
 
     charts: list[ChartPlacement] = []
+    visibility: list[RowVisibility] = []
     for change in changes:
         tab_state = state(change.tab)
         if tab_state is None:
             skipped.append(Skipped(change, f"fliken '{tab_names[change.tab]}' finns inte"))
+            continue
+        if isinstance(change, HideRows):
+            visibility.extend(_visibility(tab_state, change))
+            landed.append(change)
             continue
         if isinstance(change, ReplaceRows):
             writes.extend(_replace(tab_state, change, charts))
@@ -367,7 +399,27 @@ def resolve(
         landed=tuple(landed),
         skipped=tuple(skipped),
         charts=tuple(charts),
+        visibility=tuple(visibility),
     )
+
+
+def _visibility(state: _TabState, change: HideRows) -> list[RowVisibility]:
+    """Every row with content, hidden or shown as `change` says (see `HideRows`). A row
+    someone is typing (no ID yet, or an unreadable one) is always in view."""
+    blank = [state.positions[name] for name in change.blank if name in state.positions]
+    hidden_rows = {
+        rows[0] for row_id, rows in state.ids.items() if row_id in change.hidden and len(rows) == 1
+    }
+    found: list[RowVisibility] = []
+    for index in range(1, len(state.grid)):
+        values = state.grid[index]
+        if all(cells.is_blank(value) for value in values):
+            continue
+        hidden = index in hidden_rows and all(
+            cells.is_blank(values[c]) for c in blank if c < len(values)
+        )
+        found.append(RowVisibility(state.name, index, hidden))
+    return found
 
 
 def _replace(

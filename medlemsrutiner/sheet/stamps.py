@@ -8,10 +8,14 @@ delivery of letters. It holds one of:
 * `Skickar… 2026-11-24 07:00`: the marker written just before sending. A run that is killed
   before it writes the outcome leaves it there, and no later run sends that letter again
   (at most once); a person checks. `Skickar… 2026-11-24: okänt om brevet kom fram (…)` is the
-  same for a letter whose server never answered;
+  same for a letter whose server never answered. A run with a send journal adds its token,
+  `Skickar… 2026-11-24 07:00 (körning 3f9a2c1b)`, so that the next run can settle the cell from
+  what the journal proves (`steps.recovery`);
 * `Delvis skickat 2026-11-24: kvar till gruppens kontaktperson`: some letters of the delivery
   went out and the rest will be sent by the next run; with ` – fel: …` added the rest failed
-  for good and a person finishes by hand;
+  for good and a person finishes by hand. `; okänt om brevet till den intresserade kom fram`
+  after the rest names a letter that a crash left unknown: the rest is still sent, and the
+  cell then keeps a marker about that letter for a person;
 * `Fel 2026-11-24: …`: the letter was refused; it is never resent until a person clears the cell;
 * `Ej skickat: samma e-post som ID 3`: deliberately not sent;
 * anything else a person typed (`skickat för hand`): held, never overwritten;
@@ -38,6 +42,9 @@ PARTIAL = "Delvis skickat"
 """Start of a stamp whose delivery went out in part."""
 
 _PARTIAL_FAILED = " – fel: "
+_UNSURE = "; okänt om brevet till "
+_UNSURE_END = " kom fram"
+_RUN = " (körning "
 _ERROR = "Fel"
 _NOT_SENT = "Ej skickat"
 
@@ -74,6 +81,8 @@ class Stamp:
     """For PARTIAL: the letter kinds still to send (the others went out)."""
     unreadable: bool = False
     """Held because the cell holds what no run writes there (a number, a future date)."""
+    unsure: frozenset[str] = frozenset()
+    """For PARTIAL: of the letters not remaining, those a crash left unknown (not known sent)."""
 
     @property
     def failed_in_part(self) -> bool:
@@ -105,12 +114,14 @@ def read_stamp(value: Any, today: dt.date) -> Stamp:
     if raw.casefold().startswith(SENDING.casefold().rstrip("…")):
         return Stamp(StampState.SENDING, text=raw)
     if raw.startswith(PARTIAL):
-        left = raw.partition("kvar till ")[2].partition(_PARTIAL_FAILED)[0]
-        named = {words.strip() for words in left.split(" och ")}
-        remaining = frozenset(kind for kind, words in PART_WORDS.items() if words in named)
+        left, _, unsure_text = (
+            raw.partition("kvar till ")[2].partition(_PARTIAL_FAILED)[0].partition(_UNSURE)
+        )
+        remaining = _kinds(left)
+        unsure = _kinds(unsure_text.removesuffix(_UNSURE_END))
         if remaining and _PARTIAL_FAILED not in raw:
-            return Stamp(StampState.PARTIAL, text=raw, remaining=remaining)
-        return Stamp(StampState.HELD, text=raw, remaining=remaining)
+            return Stamp(StampState.PARTIAL, text=raw, remaining=remaining, unsure=unsure)
+        return Stamp(StampState.HELD, text=raw, remaining=remaining, unsure=unsure)
     parsed = cells.parse_date(value, today)
     if isinstance(parsed, dt.date) and cells.EARLIEST <= parsed <= today:
         return Stamp(StampState.SENT, date=parsed, text=raw)
@@ -120,9 +131,25 @@ def read_stamp(value: Any, today: dt.date) -> Stamp:
     return Stamp(StampState.HELD, text=raw)
 
 
-def sending_marker(now: str) -> str:
-    """The marker text, e.g. `Skickar… 2026-11-24 07:00`."""
-    return f"{SENDING} {now}"
+def _kinds(words: str) -> frozenset[str]:
+    """The letter kinds named in `den intresserade och gruppens kontaktperson`."""
+    named = {part.strip() for part in words.split(" och ")}
+    return frozenset(kind for kind, part in PART_WORDS.items() if part in named)
+
+
+def sending_marker(now: str, run: str | None = None) -> str:
+    """The marker text, e.g. `Skickar… 2026-11-24 07:00`; with the token of a run that keeps a
+    send journal, `Skickar… 2026-11-24 07:00 (körning 3f9a2c1b)`."""
+    marker = f"{SENDING} {now}"
+    return marker if run is None else f"{marker}{_RUN}{run})"
+
+
+def marker_run(text: str) -> str | None:
+    """The run token in a marker written by `sending_marker`, if it has one."""
+    if not text.startswith(SENDING) or not text.endswith(")") or _RUN not in text:
+        return None
+    token = text.rpartition(_RUN)[2].removesuffix(")")
+    return token if token.isascii() and token.isalnum() else None
 
 
 def recipients(kinds: Iterable[str]) -> str:
@@ -137,9 +164,15 @@ def uncertain(today: dt.date, reason: str, sent: Iterable[str] = ()) -> str:
     return f"{SENDING} {today.isoformat()}: okänt om brevet kom fram ({reason}){also}"
 
 
-def partial(today: dt.date, left: Iterable[str], failure: str | None = None) -> str:
-    """Some letters went out; `left` still to go (by the next run, or by hand after `failure`)."""
+def partial(
+    today: dt.date, left: Iterable[str], failure: str | None = None, unsure: Iterable[str] = ()
+) -> str:
+    """Some letters went out; `left` still to go (by the next run, or by hand after `failure`).
+    `unsure`: letters not left to send whose fate a crash left unknown (never resent)."""
     text = f"{PARTIAL} {today.isoformat()}: kvar till {recipients(left)}"
+    unsure = list(unsure)
+    if unsure:
+        text += f"{_UNSURE}{recipients(unsure)}{_UNSURE_END}"
     return text if failure is None else f"{text}{_PARTIAL_FAILED}{failure}"
 
 

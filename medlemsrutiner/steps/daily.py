@@ -20,7 +20,7 @@ from medlemsrutiner.sheet.schema import NEWCOMERS
 from medlemsrutiner.sheet.stamps import StampState
 from medlemsrutiner.steps import erasure, followup, groups, referral, welcome
 from medlemsrutiner.steps.problems import row_problems
-from medlemsrutiner.steps.records import Newcomer, Records, row_key
+from medlemsrutiner.steps.records import FollowUp, Newcomer, Records, row_key
 
 
 def plan_day(records: Records, today: dt.date, settings: Settings) -> Plan:
@@ -78,6 +78,9 @@ def plan_day(records: Records, today: dt.date, settings: Settings) -> Plan:
     stamp_column = "reengagement" in records.present.get("followups", frozenset())
     for row in records.followups:
         if row.id is None:
+            # No readable ID: no letter, but the erasure date holds; found by what it reads.
+            flags.extend(followup.followup_flags(row))
+            changes.extend(_unnumbered_followup(row, today, settings, log))
             continue
         flags.extend(followup.followup_flags(row))
         problem = followup.reengagement_problem(row, settings, stamp_column)
@@ -121,6 +124,28 @@ def _unaddressable(newcomer: Newcomer, today: dt.date, settings: Settings) -> li
     erasing = erasure.intake_erasure_changes(newcomer, today, settings)
     if erasing is not None:
         found.append(erasing[0])
+    return found
+
+
+def _unnumbered_followup(
+    row: FollowUp, today: dt.date, settings: Settings, log: list[LogEntry]
+) -> list[Change]:
+    """A row of Uppföljning without a readable ID: dated the day it is first seen (so its
+    erasure date cannot move with the calendar), closed and erased on time, by its content."""
+    if row.personal_blank:
+        return []
+    if erasure.referral_date(row, settings) is None:
+        return [erasure.row_write("followups", None, row.record, (("referred", today),), True)]
+    found: list[Change] = []
+    closing = followup.close_unfollowed(
+        row, today, settings, erasure.close_date(row, settings, today)
+    )
+    if closing is not None:
+        found.append(closing)
+    erasing = erasure.followup_erasure_changes(row, today, settings)
+    if erasing is not None:
+        found.append(erasing[0])
+        log.append(erasing[1])
     return found
 
 

@@ -147,7 +147,7 @@ def followup_erasure_changes(
     """Erase a follow-up row whose time is up: blank the personal cells, write `Raderad` (and
     `Ej uppföljd` when no result was written). A row erased before, into which someone typed
     personal data again, is blanked again."""
-    if followup.id is None or followup.personal_blank:
+    if followup.personal_blank:
         return None
     if followup.erased is None and followup_erasure(followup, today, settings).on > today:
         return None
@@ -161,6 +161,12 @@ def followup_erasure_changes(
         result = Result.NOT_FOLLOWED_UP
     what = result.value if result is not None else "oläsligt resultat"
     return (
-        row_write("followups", followup.id, followup.record, tuple(values), followup.id_shared),
+        row_write(
+            "followups",
+            followup.id,
+            followup.record,
+            tuple(values),
+            followup.id_shared or followup.id is None,
+        ),
         LogEntry(Action.ERASED, followup.id, f"Uppföljning ({what})"),
     )

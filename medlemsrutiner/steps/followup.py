@@ -44,7 +44,7 @@ def close_unfollowed(
     """A follow-up with no result by `close_on` (16 weeks after the referral) is closed as
     `Ej uppföljd` — for the statistics, even when a consent keeps the person's details longer.
     Never over a word a person typed, even an unreadable one (that is flagged instead)."""
-    if followup.id is None or followup.outcome is not None or close_on > today:
+    if followup.outcome is not None or close_on > today:
         return None
     if not cells.is_blank(followup.record["result"]):
         return None
@@ -53,7 +53,7 @@ def close_unfollowed(
         followup.id,
         followup.record,
         (("result", Result.NOT_FOLLOWED_UP.value),),
-        followup.id_shared,
+        followup.id_shared or followup.id is None,
     )
 
 

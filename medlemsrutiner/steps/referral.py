@@ -189,4 +189,7 @@ def introduction(
         on_sent=move_to_followups(newcomer, to, today, settings, set(followups)),
         already_sent=tuple(letter.kind for letter in letters if letter not in left),
         stamp_text=stamp.text,
+        unsure=tuple(
+            letter.kind for letter in letters if letter not in left and letter.kind in stamp.unsure
+        ),
     )

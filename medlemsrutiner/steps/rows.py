@@ -292,6 +292,11 @@ def parse_followup(row: int, record: Record, today: dt.date, settings: Settings)
     if not isinstance(language, str) or language not in LANGUAGES:
         language = settings.language
     personal_blank = all(cells.is_blank(record[name]) for name in FOLLOWUPS.personal_columns)
+    if not isinstance(parsed_id, int) and not personal_blank:
+        problems.append(
+            "Rätta ID: raden saknar ett läsbart ID. Skriv personens ID från Intresserade eller "
+            "Logg; tills dess skickas inget brev från raden, men uppgifterna raderas i tid."
+        )
     reengagement = read_stamp(record["reengagement"], today)
     if reengagement.unreadable:
         problems.append("Rätta Återvärvning: cellen ska vara tom eller ett datum.")

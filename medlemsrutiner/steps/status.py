@@ -47,14 +47,13 @@ def status_changes(after: Records, today: dt.date, settings: Settings) -> tuple[
                 row_write("newcomers", newcomer.id, newcomer.record, values, not newcomer.usable)
             )
     for followup in after.followups:
-        if followup.id is None:
+        if followup.id is None and followup.personal_blank:
             continue
         text = followup_status(followup, today, settings, has_stamp)
         if cells.text(followup.record["status"]) != text:
             values = (("status", text),)
-            changes.append(
-                row_write("followups", followup.id, followup.record, values, followup.id_shared)
-            )
+            by_content = followup.id_shared or followup.id is None
+            changes.append(row_write("followups", followup.id, followup.record, values, by_content))
     return tuple(changes)
 
 

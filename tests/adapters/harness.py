@@ -57,6 +57,15 @@ class Harness(Protocol):
 
     def edit_before_first_write(self, edit: Edit) -> None: ...
 
+    def hidden_ids(self, name: str = "Intresserade") -> set[Any]:
+        """The IDs of the tab's hidden rows."""
+        ...
+
+
+def _hidden_ids(rows: Rows, hidden: set[int]) -> set[Any]:
+    """IDs (first column) of the rows numbered in `hidden` (1-based, row 1 = headers)."""
+    return {rows[n - 1][0] for n in hidden if 1 < n <= len(rows) and rows[n - 1]}
+
 
 def _normalise(header: str, value: Any) -> Any:
     if cells.is_blank(value):
@@ -115,6 +124,12 @@ class XlsxHarness:
 
     def raw_bytes(self) -> object:
         return self.path.read_bytes()
+
+    def hidden_ids(self, name: str = "Intresserade") -> set[Any]:
+        sheet = openpyxl.load_workbook(self.path)[name]
+        rows = [list(r) for r in sheet.iter_rows(values_only=True)]
+        hidden = {n for n, d in sheet.row_dimensions.items() if d.hidden}
+        return _hidden_ids(rows, hidden)
 
 
 class _XlsxSheet:
@@ -217,6 +232,13 @@ class GoogleHarness:
             self.followup_id if name == "Uppföljning" and self.followup_id else self.spreadsheet_id
         )
         return _dicts(self.api.values(spreadsheet, name))
+
+    def hidden_ids(self, name: str = "Intresserade") -> set[Any]:
+        spreadsheet = (
+            self.followup_id if name == "Uppföljning" and self.followup_id else self.spreadsheet_id
+        )
+        rows = self.api.values(spreadsheet, name)
+        return _hidden_ids(rows, self.api.hidden_rows(spreadsheet, name))
 
     def raw_bytes(self) -> object:
         return [

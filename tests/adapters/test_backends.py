@@ -279,3 +279,64 @@ def test_a_group_row_written_by_its_name_lands_on_it_wherever_it_is(harness: Har
     groups = {row["Grupp"]: row for row in harness.tab("Grupper")}
     assert groups["Skrivargruppen"]["Påminnelse"] == TODAY
     assert groups["Centrumgruppen"]["Påminnelse"] is None
+
+
+# --- Finished people out of the way ----------------------------------------------------------
+
+
+def _moved(row_id: int, introduced: dt.date) -> dict[str, Any]:
+    return newcomer(
+        row_id,
+        name=None,
+        email=None,
+        phone=None,
+        registered=introduced - 5 * DAY,
+        welcome=introduced - 4 * DAY,
+        call=introduced - DAY,
+        referred_to="Centrumgruppen",
+        introduction=introduced,
+    )
+
+
+def _followup(row_id: int, referred: dt.date) -> dict[str, Any]:
+    return {
+        "id": row_id,
+        "name": f"Testa Person{row_id}",
+        "email": f"person{row_id}@example.se",
+        "referred_to": "Centrumgruppen",
+        "referred": referred,
+        "follow_up_from": referred + 8 * 7 * DAY,
+        "follow_up_by": referred + 10 * 7 * DAY,
+    }
+
+
+def test_finished_rows_are_hidden_a_week_later_and_shown_when_someone_types_in_them(
+    harness: Harness,
+) -> None:
+    old, recent = TODAY - 10 * DAY, TODAY - 3 * DAY
+    harness.seed(
+        workbook_grids(
+            newcomers=[
+                _moved(1, old),
+                newcomer(2, welcome=TODAY - DAY),
+                _moved(3, old),
+                _moved(4, recent),
+            ],
+            followups=[_followup(1, old), _followup(3, old), _followup(4, recent)],
+        )
+    )
+    run(harness)
+    assert harness.hidden_ids() == {1, 3}
+    assert sorted(by_id(harness)) == [1, 2, 3, 4]  # hidden, never deleted
+
+    def typed_a_note(sheet: Sheet) -> None:
+        sheet.sort_by_name_descending()
+        sheet.delete_row_with_id(3)
+        sheet.insert_row_on_top([3, None, "Åter Person", "ater@example.se"])
+
+    if isinstance(harness, GoogleHarness):
+        harness.api.reset_counts()  # the edit hook counts this run's reads
+    harness.edit_before_first_write(typed_a_note)
+    run(harness, TODAY + 5 * DAY)
+    assert harness.hidden_ids() == {1, 4}
+    assert by_id(harness)[3]["E-post"] == "ater@example.se"

@@ -484,3 +484,59 @@ def test_a_log_tab_the_run_creates_is_large_enough_for_every_line(
     assert report.write_error is None and len(report.sent["welcome"]) == 200
     # Past the 1000 rows of a default grid: new rows, letters, the held-back and done lines.
     assert len(harness.tab("Logg")) == 1100 + 200 + 2
+
+
+# --- Hidden rows and the moment between the fresh read and the write ---------------------------
+
+
+def _moved_row(row_id: int, introduced: dt.date) -> dict[str, Any]:
+    return newcomer(
+        row_id,
+        name=None,
+        email=None,
+        phone=None,
+        registered=introduced - 5 * DAY,
+        welcome=introduced - 4 * DAY,
+        call=introduced - DAY,
+        referred_to="Centrumgruppen",
+        introduction=introduced,
+    )
+
+
+def test_a_row_inserted_in_the_moment_before_the_hiding_lands_is_put_right_the_next_run(
+    api: FakeSheetsApi, harness: GoogleHarness
+) -> None:
+    old = TODAY - 10 * DAY
+    followups = [
+        {
+            "id": i,
+            "name": f"Testa Person{i}",
+            "email": f"person{i}@example.se",
+            "referred_to": "Centrumgruppen",
+            "referred": old,
+            "follow_up_from": old + 56 * DAY,
+            "follow_up_by": old + 70 * DAY,
+        }
+        for i in (1, 3)
+    ]
+    rows = [_moved_row(1, old), newcomer(2, welcome=TODAY - DAY), _moved_row(3, old)]
+    harness.seed(workbook_grids(newcomers=rows, followups=followups))
+    daily(harness)
+    assert harness.hidden_ids() == {1, 3}
+
+    # The worst moment: after the write's fresh read, before its batchUpdate is applied.
+    def insert_on_top(fake: FakeSheetsApi, request: RecordedRequest) -> None:
+        if request.method == "POST" and b"hiddenByUser" in request.body:
+            fake.remove_hook(hook)
+            fake.insert_rows(harness.spreadsheet_id, "Intresserade", 2, [[None, None, "Ny Person"]])
+
+    hook = api.before_request(insert_on_top)
+    values_before = api.values(harness.spreadsheet_id, "Intresserade")
+    daily(harness)
+    values = api.values(harness.spreadsheet_id, "Intresserade")
+    assert values[2:] == values_before[1:]  # hiding never touches a value
+    assert 2 in api.hidden_rows(harness.spreadsheet_id, "Intresserade")  # the new row, for now
+
+    daily(harness)
+    assert harness.hidden_ids() == {1, 3}
+    assert 2 not in api.hidden_rows(harness.spreadsheet_id, "Intresserade")

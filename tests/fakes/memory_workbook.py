@@ -33,6 +33,8 @@ class MemoryWorkbook:
         self.reads = 0
         self.writes: list[Resolution] = []
         self.locked = False
+        self.hidden: dict[str, set[int]] = {}
+        """Tab name -> grid rows (0-based) hidden, as the last write left them."""
 
     def describe(self) -> str:
         return "minne"
@@ -58,6 +60,9 @@ class MemoryWorkbook:
             self.before_write(self.grids)
         resolution = resolve(changes, self.grids, self.tab_names)
         self.grids = apply(self.grids, resolution)
+        for visibility in resolution.visibility:
+            rows = self.hidden.setdefault(visibility.tab_name, set())
+            (rows.add if visibility.hidden else rows.discard)(visibility.row)
         self.writes.append(resolution)
         return resolution
 

@@ -39,6 +39,7 @@ from requests.models import PreparedRequest, Response
 
 from .a1 import cell_label, parse_cells
 from .cells import Cell, Scalar, render
+from .charts import chart_json
 from .store import (
     ApiError,
     Box,
@@ -119,6 +120,8 @@ class Fault:
     skip: int = 0
     after_commit: bool = False
     message: str | None = None
+    drop: bool = False
+    """Close the connection instead of answering (a dropped connection)."""
     seen: int = 0
     hits: int = 0
 
@@ -153,14 +156,17 @@ class _Answer:
     status: int
     body: JsonDict | None = None
     headers: dict[str, str] = field(default_factory=dict)
+    dropped: bool = False
+    """No answer at all: the connection is closed."""
 
 
 class FakeSheetsApi:
     """An in-memory Google Sheets v4 / Drive v3 server on 127.0.0.1 for tests.
 
     Seed with `create_spreadsheet`, inspect with `values`, `formula_cells`, `cell`,
-    `metadata`, edit behind the client's back with `set_values`, `insert_rows`, `delete_rows`,
-    `sort_rows`, `add_sheet`, `rename_sheet`; observe traffic with `requests`; break it with
+    `metadata`, `charts`, edit behind the client's back with `set_values`, `insert_rows`,
+    `delete_rows`, `sort_rows`, `add_sheet`, `rename_sheet`, `add_chart`, `delete_chart`;
+    observe traffic with `requests`; break it with
     `inject`; interleave edits with `before_request` / `after_request` hooks.
     """
 
@@ -326,6 +332,14 @@ class FakeSheetsApi:
             sheet = self._store.sheet(spreadsheet_id, sheet_title)
             return [conditional_format_json(rule) for rule in sheet.conditional_formats]
 
+    def charts(self, spreadsheet_id: str, sheet_title: str) -> list[JsonDict]:
+        """The charts overlaid on the tab, as spreadsheets.get renders them (`chartId`, `spec`,
+        `position`), in the order they were added."""
+        with self._lock:
+            return [
+                chart_json(chart) for chart in self._store.sheet(spreadsheet_id, sheet_title).charts
+            ]
+
     def column_pixels(self, spreadsheet_id: str, sheet_title: str) -> dict[int, int]:
         """The widths set with updateDimensionProperties, by 0-based column index."""
         with self._lock:
@@ -367,6 +381,11 @@ class FakeSheetsApi:
                 for col, cell in enumerate(stored)
                 if cell is not None and cell.formula is not None
             }
+
+    def hidden_rows(self, spreadsheet_id: str, sheet_title: str) -> set[int]:
+        """Rows (1-based, as the sheet numbers them) hidden by `hiddenByUser`."""
+        with self._lock:
+            return {row + 1 for row in self._store.sheet(spreadsheet_id, sheet_title).hidden_rows}
 
     def cell(self, spreadsheet_id: str, sheet_title: str, label: str) -> CellSnapshot:
         """What the fake stores at one cell (`B2`)."""
@@ -503,6 +522,42 @@ class FakeSheetsApi:
             self._store.touch(spreadsheet)
             return sheet.sheet_id
 
+    def add_chart(
+        self,
+        spreadsheet_id: str,
+        sheet_title: str,
+        spec: JsonDict,
+        *,
+        row: int = 0,
+        column: int = 0,
+    ) -> int:
+        """Overlay a chart on a tab with its top-left corner at the 0-based cell (`row`,
+        `column`), as a coordinator would with Insert > Chart; return its chartId. The spec
+        is checked as addChart checks it."""
+        with self._lock:
+            sheet = self._store.sheet(spreadsheet_id, sheet_title)
+            position = {
+                "overlayPosition": {
+                    "anchorCell": {
+                        "sheetId": sheet.sheet_id,
+                        "rowIndex": row,
+                        "columnIndex": column,
+                    }
+                }
+            }
+            reply = self._store.batch_update(
+                spreadsheet_id,
+                {"requests": [{"addChart": {"chart": {"spec": spec, "position": position}}}]},
+            )
+            return int(reply["replies"][0]["addChart"]["chart"]["chartId"])
+
+    def delete_chart(self, spreadsheet_id: str, chart_id: int) -> None:
+        """Delete a chart, as a coordinator would (select it, press Delete)."""
+        with self._lock:
+            self._store.batch_update(
+                spreadsheet_id, {"requests": [{"deleteEmbeddedObject": {"objectId": chart_id}}]}
+            )
+
     def rename_sheet(self, spreadsheet_id: str, old_title: str, new_title: str) -> None:
         """Rename a tab, as a coordinator might."""
         with self._lock:
@@ -547,15 +602,18 @@ class FakeSheetsApi:
         skip: int = 0,
         after_commit: bool = False,
         message: str | None = None,
+        drop: bool = False,
     ) -> Fault:
         """Make the next `times` matching requests (after `skip` matching ones) fail with
         `status` in Google's envelope (429 RESOURCE_EXHAUSTED, 500 INTERNAL, 503 UNAVAILABLE, …)
         and/or wait `delay` seconds first. `match`: substring of `METHOD path?query` (decoded
         path, e.g. `":append"`, `"GET /v4/"`), a predicate on the RecordedRequest, or None (all).
-        With `after_commit`, the request takes effect and only its answer is lost.
+        With `after_commit`, the request takes effect and only its answer is lost. With `drop`,
+        the connection is closed instead of answering (before or, with `after_commit`, after
+        the request took effect).
         Faults are consulted in the order they were injected; the first that applies wins."""
-        if status is None and delay <= 0:
-            raise ValueError("inject needs a status, a delay or both")
+        if status is None and delay <= 0 and not drop:
+            raise ValueError("inject needs a status, a delay, a drop or a combination")
         fault = Fault(
             status=status,
             times=times,
@@ -564,6 +622,7 @@ class FakeSheetsApi:
             skip=skip,
             after_commit=after_commit,
             message=message,
+            drop=drop,
         )
         with self._lock:
             self._faults.append(fault)
@@ -652,6 +711,12 @@ class FakeSheetsApi:
         fault = self._pick_fault(record)
         if fault is not None and fault.delay > 0:
             time.sleep(fault.delay)
+        if fault is not None and fault.drop:
+            if fault.after_commit:
+                self._dispatch(record)
+            record.injected = True
+            record.status = 0
+            return _Answer(0, dropped=True)
         if fault is not None and fault.status is not None and not fault.after_commit:
             record.injected = True
             answer = self._fault_answer(fault, record)
@@ -828,6 +893,9 @@ class _Handler(BaseHTTPRequestHandler):
             raw_path=raw_path,
         )
         answer = self.fake.handle(record)
+        if answer.dropped:
+            self.close_connection = True
+            return
         payload = b"" if answer.body is None else json.dumps(answer.body).encode()
         self.send_response(answer.status)
         if answer.body is not None:

@@ -57,6 +57,15 @@ from .cells import (
     render,
     write_value,
 )
+from .charts import (
+    ChartError,
+    anchor_sheet,
+    chart_json,
+    check_spec,
+    grid_ranges,
+    stored_chart,
+    stored_spec,
+)
 
 JsonDict = dict[str, Any]
 Params = Mapping[str, list[str]]
@@ -296,6 +305,10 @@ class Sheet:
         self.basic_filter: JsonDict | None = None
         self.conditional_formats: list[JsonDict] = []
         self.column_pixels: dict[int, int] = {}
+        self.hidden_rows: set[int] = set()
+        """Rows (0-based) hidden by `updateDimensionProperties` `hiddenByUser`."""
+        self.charts: list[JsonDict] = []
+        """The charts overlaid on this sheet, as `charts.stored_chart` keeps them."""
         self.owned: set[int] | None = None
         """In a draft (see `draft`): `id()`s of the cells it has made its own; None otherwise."""
 
@@ -346,6 +359,8 @@ class Sheet:
         twin.basic_filter = copy.deepcopy(self.basic_filter)
         twin.conditional_formats = copy.deepcopy(self.conditional_formats)
         twin.column_pixels = dict(self.column_pixels)
+        twin.hidden_rows = set(self.hidden_rows)
+        twin.charts = copy.deepcopy(self.charts)
         twin.owned = set()
         return twin
 
@@ -418,6 +433,7 @@ class Sheet:
                             target.fmt = copy.deepcopy(cell.fmt)
                             target.validation = copy.deepcopy(cell.validation)
             self.grid["rowCount"] = self.row_count + count
+            self.hidden_rows = {r + count if r >= start else r for r in self.hidden_rows}
         else:
             for row_index, cells in enumerate(self.rows):
                 source = (
@@ -444,6 +460,11 @@ class Sheet:
         if dimension == "ROWS":
             del self.rows[start:end]
             self.grid["rowCount"] = self.row_count - (end - start)
+            self.hidden_rows = {
+                r - (end - start) if r >= end else r
+                for r in self.hidden_rows
+                if not start <= r < end
+            }
         else:
             for cells in self.rows:
                 del cells[start:end]
@@ -466,6 +487,8 @@ class Sheet:
             yield self.basic_filter["range"]
         for rule in self.conditional_formats:
             yield from rule["ranges"]
+        for chart in self.charts:  # a chart's sources on its own sheet move with the rows
+            yield from (g for g in grid_ranges(chart) if g.get("sheetId", 0) == self.sheet_id)
 
     def properties_json(self, index: int) -> JsonDict:
         """SheetProperties as Google renders them."""
@@ -711,6 +734,9 @@ class Store:
             "updateDimensionProperties": self._update_dimension_properties,
             "addConditionalFormatRule": self._add_conditional_format_rule,
             "deleteConditionalFormatRule": self._delete_conditional_format_rule,
+            "addChart": self._add_chart,
+            "updateChartSpec": self._update_chart_spec,
+            "deleteEmbeddedObject": self._delete_embedded_object,
             "autoResizeDimensions": self._accept_on_sheet,
             "updateBorders": self._accept_on_sheet,
         }
@@ -1307,6 +1333,8 @@ class Store:
                 item["conditionalFormats"] = [
                     conditional_format_json(rule) for rule in sheet.conditional_formats
                 ]
+            if sheet.charts:
+                item["charts"] = [chart_json(chart) for chart in sheet.charts]
             sheets_json.append(item)
         return {
             "spreadsheetId": spreadsheet.spreadsheet_id,
@@ -1811,7 +1839,8 @@ class Store:
         return {}
 
     def _update_dimension_properties(self, work: Spreadsheet, payload: JsonDict) -> JsonDict:
-        """Column widths (`pixelSize`) are kept; other dimension properties are accepted."""
+        """Column widths (`pixelSize`) and hidden rows (`hiddenByUser`) are kept; other
+        dimension properties are accepted."""
         span = payload.get("range")
         if not isinstance(span, dict):
             raise RequestError("range is required")
@@ -1824,6 +1853,19 @@ class Store:
             size = _int(props, "pixelSize", 100)
             for column in range(start, min(end, sheet.column_count)):
                 sheet.column_pixels[column] = size
+        if span.get("dimension") == "ROWS" and "hiddenByUser" in mask:
+            start = _int(span, "startIndex", 0)
+            end = _int(span, "endIndex", sheet.row_count)
+            if not 0 <= start < end <= sheet.row_count:
+                raise RequestError(
+                    f"Invalid requests[0].updateDimensionProperties: rows {start}-{end} are "
+                    f"outside the grid of {sheet.row_count} rows."
+                )
+            rows = set(range(start, end))
+            if props.get("hiddenByUser"):
+                sheet.hidden_rows |= rows
+            else:
+                sheet.hidden_rows -= rows
         return {}
 
     def _add_conditional_format_rule(self, work: Spreadsheet, payload: JsonDict) -> JsonDict:
@@ -1867,6 +1909,71 @@ class Store:
         grid = payload.get("range") or payload.get("dimensions") or {}
         if isinstance(grid, dict):
             self._sheet_for(work, grid.get("sheetId"))
+        return {}
+
+    # -- embedded charts (see charts.py) -------------------------------------------------------
+
+    def _size_of(self, work: Spreadsheet) -> Callable[[int], tuple[int, int] | None]:
+        def size(sheet_id: int) -> tuple[int, int] | None:
+            sheet = work.sheet_by_id(sheet_id)
+            return None if sheet is None else (sheet.row_count, sheet.column_count)
+
+        return size
+
+    def _chart(self, work: Spreadsheet, chart_id: object) -> tuple[Sheet, int] | None:
+        """The sheet holding the chart with this id, and its index there."""
+        for sheet in work.sheets:
+            for index, chart in enumerate(sheet.charts):
+                if chart["chartId"] == chart_id:
+                    return sheet, index
+        return None
+
+    def _add_chart(self, work: Spreadsheet, payload: JsonDict) -> JsonDict:
+        """AddChartRequest: the chart goes on the sheet its overlay is anchored to; its id is
+        the one given (refused when an embedded object has it) or a new random one."""
+        chart = payload.get("chart")
+        if not isinstance(chart, dict):
+            raise RequestError("chart is required")
+        try:
+            check_spec(chart.get("spec"), self._size_of(work))
+            sheet_id = anchor_sheet(chart.get("position"), self._size_of(work))
+        except ChartError as error:
+            raise RequestError(str(error)) from error
+        except NotImplementedError as error:
+            raise ApiError(501, f"FakeSheetsApi does not implement {error}") from error
+        chart_id = chart.get("chartId")
+        if chart_id is None:
+            chart_id = self._new_small_id()
+            while self._chart(work, chart_id) is not None:
+                chart_id = self._new_small_id()
+        elif isinstance(chart_id, bool) or not isinstance(chart_id, int) or chart_id < 0:
+            raise RequestError(f"invalid chartId {chart_id!r}")
+        elif self._chart(work, chart_id) is not None:
+            raise RequestError(f"An embedded object with id {chart_id} already exists.")
+        stored = stored_chart(chart_id, chart["spec"], chart["position"])
+        self._sheet_for(work, sheet_id).charts.append(stored)
+        return {"addChart": {"chart": chart_json(stored)}}
+
+    def _update_chart_spec(self, work: Spreadsheet, payload: JsonDict) -> JsonDict:
+        """UpdateChartSpecRequest: the chart's whole spec is replaced (position unchanged)."""
+        found = self._chart(work, payload.get("chartId"))
+        if found is None:
+            raise RequestError(f"No chart with id: {payload.get('chartId')}")
+        try:
+            check_spec(payload.get("spec"), self._size_of(work))
+        except ChartError as error:
+            raise RequestError(str(error)) from error
+        sheet, index = found
+        work.own(sheet).charts[index]["spec"] = stored_spec(payload["spec"])
+        return {}
+
+    def _delete_embedded_object(self, work: Spreadsheet, payload: JsonDict) -> JsonDict:
+        """DeleteEmbeddedObjectRequest (charts are the only embedded objects the fake keeps)."""
+        found = self._chart(work, payload.get("objectId"))
+        if found is None:
+            raise RequestError(f"No embedded object with id: {payload.get('objectId')}")
+        sheet, index = found
+        del work.own(sheet).charts[index]
         return {}
 
     # -- spreadsheets.create (Sheets v4) --------------------------------------------------------

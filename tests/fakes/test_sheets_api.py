@@ -945,3 +945,15 @@ def test_concurrent_appends_are_serialised(sheets_api: FakeSheetsApi, members: s
     assert time.monotonic() - started < 30
     names = [str(row[0]) for row in sheets_api.values(members, "Medlemmar")[3:]]
     assert sorted(names) == sorted(f"medlem-{w}-{n}" for w in range(6) for n in range(5))
+
+
+def test_an_injected_drop_closes_the_connection_without_an_answer(
+    sheets_api: FakeSheetsApi,
+) -> None:
+    spreadsheet = sheets_api.create_spreadsheet("Släpp", {"Blad1": [["A"]]})
+    session = sheets_api.session()
+    url = f"https://sheets.googleapis.com/v4/spreadsheets/{spreadsheet}"
+    sheets_api.inject(drop=True, match="GET")
+    with pytest.raises(requests.ConnectionError):
+        session.get(url, timeout=5)
+    assert session.get(url, timeout=5).status_code == 200

@@ -189,3 +189,39 @@ def test_120_days_of_the_routine_keep_every_promise(tmp_path: Path) -> None:
     assert not intake_emails & {p.email for p in referred + alternatives}
     followup_ids = [c.value for c in book["Uppföljning"]["A"][1:] if c.value is not None]
     assert len(followup_ids) == len(set(followup_ids)) == len(referred) + len(alternatives)
+
+    # Intresserade shows only people who still need something: every hidden row is finished
+    # (no personal data), and a finished row still in view was finished within the last week
+    # (Logg last mentions its ID then). Hidden, never deleted: every ID handed out is still there.
+    sheet = book["Intresserade"]
+    headers = [cell.value for cell in sheet[1]]
+    personal = [headers.index(h) for h in ("Namn", "E-post", "Telefon", "Ort", "Intressen")]
+    log = book["Logg"]
+    log_headers = [cell.value for cell in log[1]]
+    last_mention: dict[int, dt.date] = {}
+    handed_out: list[int] = []
+    for values in log.iter_rows(min_row=2, values_only=True):
+        row_id = values[log_headers.index("ID")]
+        if not isinstance(row_id, int):
+            continue
+        when = dt.date.fromisoformat(str(values[log_headers.index("Tid")])[:10])
+        last_mention[row_id] = max(when, last_mention.get(row_id, when))
+        if values[log_headers.index("Åtgärd")] == "ny rad":
+            handed_out.append(row_id)
+    last_day = START + dt.timedelta(days=DAYS - 1)
+    hidden = visible_finished = 0
+    ids = []
+    for number, row in enumerate(sheet.iter_rows(min_row=2, values_only=True), start=2):
+        if all(v is None for v in row):
+            continue
+        ids.append(row[0])
+        finished = all(row[c] is None for c in personal)
+        if sheet.row_dimensions[number].hidden:
+            hidden += 1
+            assert finished, row
+        elif finished:
+            visible_finished += 1
+            assert (last_day - last_mention[row[0]]).days <= 8, row
+    assert hidden > 50 and visible_finished < hidden / 5
+    assert len(handed_out) == len(set(handed_out))  # no ID handed out twice
+    assert set(handed_out) <= set(ids) and len(ids) == len(set(ids))

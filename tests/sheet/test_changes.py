@@ -7,6 +7,8 @@ from typing import Any
 from medlemsrutiner.sheet.changes import (
     AppendRow,
     AssignId,
+    HideRows,
+    RowVisibility,
     SetByKey,
     SetCells,
     apply,
@@ -222,3 +224,26 @@ def test_an_english_form_tab_is_addressed_by_its_timestamp_header() -> None:
     grids = form_grids([46349.25, "Kim Exempel"], header=["Timestamp", "Name"])
     resolution = resolve([mark("46349.25", "2026-11-24")], grids, FORM_TABS)
     assert apply(grids, resolution)["Formulärsvar 1"][1] == [46349.25, None, "2026-11-24"]
+
+
+def _finished(row_id: int) -> dict[str, Any]:
+    return newcomer(row_id) | {name: None for name in NEWCOMERS.personal_columns}
+
+
+def test_rows_are_hidden_and_shown_where_their_ids_are_now() -> None:
+    now = sheet([newcomer(2), _finished(3), {"name": "Utan ID"}, _finished(1)])
+    change = HideRows("newcomers", frozenset({1, 3}), NEWCOMERS.personal_columns)
+    resolution = resolve([change], now, TAB_NAMES)
+    assert resolution.visibility == (
+        RowVisibility("Intresserade", 1, False),
+        RowVisibility("Intresserade", 2, True),
+        RowVisibility("Intresserade", 3, False),  # someone is typing it: always in view
+        RowVisibility("Intresserade", 4, True),
+    )
+    assert resolution.writes == () and resolution.landed == (change,)
+
+
+def test_a_row_typed_into_meanwhile_or_an_id_on_two_rows_is_shown() -> None:
+    now = sheet([newcomer(1), _finished(2), _finished(2)])
+    change = HideRows("newcomers", frozenset({1, 2}), NEWCOMERS.personal_columns)
+    assert not any(v.hidden for v in resolve([change], now, TAB_NAMES).visibility)

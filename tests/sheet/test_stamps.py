@@ -73,3 +73,47 @@ def test_anything_a_person_typed_holds_the_letter() -> None:
     stamp = read_stamp("skickat för hand", TODAY)
     assert stamp.state is StampState.HELD
     assert not stamp.failed and stamp.not_sent_reason is None
+
+
+# --- The send journal's run token, and a letter a crash left unknown ------------------------
+
+
+def test_a_marker_of_a_run_with_a_journal_carries_its_token() -> None:
+    marker = stamps.sending_marker("2026-11-24 07:00", "3f9a2c1b")
+    assert marker == "Skickar… 2026-11-24 07:00 (körning 3f9a2c1b)"
+    assert read_stamp(marker, TODAY).state is StampState.SENDING
+    assert stamps.marker_run(marker) == "3f9a2c1b"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Skickar… 2026-11-24 07:00",
+        "Skickar… 2026-11-24: okänt om brevet kom fram (körningen avbröts)",
+        "Skickar… 2026-11-24 07:00 (körning 3f9a 2c1b)",
+        "Kolla (körning 3f9a2c1b)",
+    ],
+)
+def test_only_a_marker_written_with_a_token_names_a_run(text: str) -> None:
+    assert stamps.marker_run(text) is None
+
+
+def test_a_partial_stamp_names_the_letter_a_crash_left_unknown_and_the_rest_is_still_sent() -> None:
+    text = stamps.partial(TODAY, ["introduction_group"], unsure=["introduction_newcomer"])
+    assert text == (
+        "Delvis skickat 2026-11-24: kvar till gruppens kontaktperson; "
+        "okänt om brevet till den intresserade kom fram"
+    )
+    stamp = read_stamp(text, TODAY)
+    assert stamp.state is StampState.PARTIAL
+    assert stamp.remaining == {"introduction_group"}
+    assert stamp.unsure == {"introduction_newcomer"}
+
+
+def test_a_partial_stamp_with_an_unknown_letter_whose_rest_failed_is_held() -> None:
+    text = stamps.partial(
+        TODAY, ["introduction_group"], "550 finns inte", unsure=["introduction_newcomer"]
+    )
+    stamp = read_stamp(text, TODAY)
+    assert stamp.state is StampState.HELD and stamp.failed_in_part
+    assert stamp.unsure == {"introduction_newcomer"}

@@ -160,3 +160,32 @@ def test_a_referral_without_an_address_still_reaches_the_group_and_moves_the_per
     alternative = newcomer(2, email="", call=TODAY, referred_to="Blixtaktioner")
     (moved,) = deliveries_of(plan_of(config, newcomers=[alternative]), "alternatives")
     assert moved.letters == () and any(c.tab == "followups" for c in moved.on_sent)
+
+
+# Found by the property test: a row of Uppföljning whose ID was cleared kept its personal data
+# with no Status and no erasure date.
+
+
+def test_a_follow_up_row_without_an_id_is_flagged_dated_and_erased_on_time(
+    config: Config,
+) -> None:
+    undated = {"name": "Utan Id", "email": "utan.id@example.se", "referred_to": "Centrumgruppen"}
+    plan = plan_of(config, followups=[undated])
+    assert any("Rätta ID" in f.text for f in plan.flags)
+    (dating,) = [c for c in plan.changes if c.tab == "followups"]
+    assert isinstance(dating, SetByKey) and dict(dating.values) == {"referred": TODAY}
+
+    called = {**undated, "referred": TODAY - 80 * DAY, "followed_up": TODAY - 8 * DAY,
+              "result": "Aktiv"}  # fmt: skip
+    plan = plan_of(config, followups=[called])
+    (erasing,) = [c for c in plan.changes if c.tab == "followups"]
+    assert isinstance(erasing, SetByKey) and dict(erasing.values)["email"] is None
+
+    waiting = {**undated, "referred": TODAY - 20 * DAY}
+    records = records_of(config, followups=[waiting])
+    (status,) = [c for c in status_changes(records, TODAY, config.settings) if c.tab == "followups"]
+    assert isinstance(status, SetByKey)
+    text = str(dict(status.values)["status"])
+    assert (
+        text.startswith("Rätta ID") and "Raderas senast 2027-02-24." in text
+    )  # 16 weeks after Hänvisad

@@ -173,3 +173,35 @@ def free_sheet_id(taken: Collection[int]) -> int:
     """The smallest positive sheetId no tab of the spreadsheet has (Google gives its own tabs
     large random ids, and the first tab 0)."""
     return next(candidate for candidate in itertools.count(1) if candidate not in taken)
+
+
+def row_visibility(sheet_id: int, rows: Mapping[int, bool]) -> list[Request]:
+    """`updateDimensionProperties` requests hiding or showing rows (0-based row -> hidden):
+    one per run of consecutive rows with the same visibility."""
+    requests: list[Request] = []
+    ordered = sorted(rows.items())
+    start = 0
+    while start < len(ordered):
+        end = start
+        while (
+            end + 1 < len(ordered)
+            and ordered[end + 1][0] == ordered[end][0] + 1
+            and ordered[end + 1][1] == ordered[start][1]
+        ):
+            end += 1
+        requests.append(
+            {
+                "updateDimensionProperties": {
+                    "range": {
+                        "sheetId": sheet_id,
+                        "dimension": "ROWS",
+                        "startIndex": ordered[start][0],
+                        "endIndex": ordered[end][0] + 1,
+                    },
+                    "properties": {"hiddenByUser": ordered[start][1]},
+                    "fields": "hiddenByUser",
+                }
+            }
+        )
+        start = end + 1
+    return requests

@@ -25,6 +25,7 @@ from gspread.exceptions import APIError
 from gspread.http_client import HTTPClient
 from gspread.utils import a1_range_to_grid_range, rowcol_to_a1
 
+from medlemsrutiner.adapters.google.chart import EmbeddedChart
 from medlemsrutiner.adapters.workbook import grid_rows
 from medlemsrutiner.config import WorkbookConfig
 from medlemsrutiner.errors import WorkbookError
@@ -35,6 +36,9 @@ SCOPES = (
     "https://www.googleapis.com/auth/drive.metadata.readonly",
 )
 _RETRIED = frozenset({429, 500, 502, 503, 504})
+SHEET_FIELDS = "sheets(properties,protectedRanges,charts(chartId,spec))"
+"""What the run's metadata request asks for: each tab's properties (title, id, grid size), its
+protected ranges, and its charts' ids and specs — no grid data, no formats, no positions."""
 
 
 @dataclass(frozen=True)
@@ -166,13 +170,15 @@ def load_credentials(config: WorkbookConfig, env: Mapping[str, str]) -> Any:
 
 @dataclass(frozen=True)
 class Sheet:
-    """A tab as the metadata describes it: where it lives, its id and its grid's size."""
+    """A tab as the metadata describes it: where it lives, its id, its grid's size and the
+    charts overlaid on it."""
 
     spreadsheet_id: str
     title: str
     sheet_id: int
     rows: int
     columns: int
+    charts: tuple[EmbeddedChart, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -228,11 +234,13 @@ class Spreadsheets:
     # --- Reading ---------------------------------------------------------------------------
 
     def sheets(self, spreadsheet_id: str) -> list[Sheet]:
+        """Every tab of one spreadsheet: one metadata request, which also brings each tab's
+        charts (their ids and specs: what keeping the Statistik chart on its block needs)."""
         data = self.call(
             "Kan inte öppna kalkylarket",
             lambda: self.http.fetch_sheet_metadata(
                 spreadsheet_id,
-                params={"includeGridData": "false", "fields": "sheets(properties,protectedRanges)"},
+                params={"includeGridData": "false", "fields": SHEET_FIELDS},
             ),
         )
         sheets = []
@@ -246,6 +254,7 @@ class Spreadsheets:
                     int(properties["sheetId"]),
                     int(grid.get("rowCount", 0)),
                     int(grid.get("columnCount", 0)),
+                    tuple(EmbeddedChart.from_json(chart) for chart in sheet.get("charts", [])),
                 )
             )
         return sheets
@@ -285,13 +294,17 @@ class Spreadsheets:
             for title, r in zip(titles, ranges, strict=True)
         }
 
-    def update(self, spreadsheet_id: str, requests_: Sequence[Mapping[str, Any]]) -> None:
+    def update(
+        self, spreadsheet_id: str, requests_: Sequence[Mapping[str, Any]]
+    ) -> list[Mapping[str, Any]]:
         """One `spreadsheets:batchUpdate`: every request lands, or none does (Google applies a
-        batch atomically)."""
-        self.call(
+        batch atomically). Returns the replies, one per request (`{}` for most kinds)."""
+        answer = self.call(
             "Kan inte skriva i kalkylarket",
             lambda: self.http.batch_update(spreadsheet_id, {"requests": list(requests_)}),
         )
+        replies = answer.get("replies") if isinstance(answer, Mapping) else None
+        return list(replies or [{} for _ in requests_])
 
 
 def grid_size(echoed: str) -> tuple[int, int] | None:

@@ -3,14 +3,16 @@ that imports gspread; the bodies of its writes come from `batch.py`).
 
 A run costs the same number of Sheets API requests whatever the number of rows. Per spreadsheet:
 
-* read: one metadata request (which tabs exist, their ids and grid sizes) and one
+* read: one metadata request (which tabs exist, their ids, grid sizes and charts) and one
   `values:batchGet` of every tab;
 * each write that touches the spreadsheet: one `values:batchGet` of the touched tabs, to find
   every ID or key where it is *now* (rows people sorted, inserted or deleted meanwhile), and one
   `spreadsheets:batchUpdate` holding everything: `addSheet` for a tab the scripts create (with a
   sheetId chosen here, so the same batch writes into it), `appendDimension` where the grid is too
-  small, and `updateCells` (text as text, dates as dates, see `batch.py`). Google applies a batch
-  whole or not at all.
+  small, `updateCells` (text as text, dates as dates, see `batch.py`), and what keeps the
+  Statistik chart on its block (`addChart` once, `updateChartSpec` when the block changes
+  shape, see `chart.py`). Google applies a batch whole or not at all; a batch refused while it
+  holds chart requests is sent again without them, so the chart never costs the data.
 
 So a daily run costs 6 requests on one spreadsheet: read 2, the markers 2, the stamps, Status and
 Logg 2 (and 2 more on the rare run that logs writes which found no row). Uppföljning in a second
@@ -40,8 +42,10 @@ from medlemsrutiner.adapters.google.batch import (
     add_sheet,
     append_dimension,
     free_sheet_id,
+    row_visibility,
     update_cells,
 )
+from medlemsrutiner.adapters.google.chart import chart_requests, learned
 from medlemsrutiner.adapters.google.client import (
     GoogleError,
     RetryingHTTPClient,
@@ -168,13 +172,19 @@ class GoogleWorkbook(Spreadsheets):
 
     def write(self, changes: Sequence[Change]) -> Resolution:
         """Per spreadsheet touched: re-read the touched tabs, resolve by ID or key, and write
-        what lands in one batchUpdate."""
+        what lands in one batchUpdate.
+
+        A separate follow-up spreadsheet is written first: a person moved to Uppföljning is
+        copied there before their cells in Intresserade are blanked, so a run stopped between
+        the two spreadsheets leaves them in both (the next run finishes the move), never in
+        neither."""
         groups: dict[str, list[Change]] = {}
         for change in changes:
             spreadsheet_id = self.spreadsheet_of(self.tab_names[change.tab])
             groups.setdefault(spreadsheet_id, []).append(change)
+        order = sorted(groups, key=lambda spreadsheet_id: spreadsheet_id == self.spreadsheet_id)
         results = [
-            self._write_to(spreadsheet_id, group) for spreadsheet_id, group in groups.items()
+            self._write_to(spreadsheet_id, groups[spreadsheet_id]) for spreadsheet_id in order
         ]
         if len(results) == 1:
             return results[0]
@@ -211,18 +221,44 @@ class GoogleWorkbook(Spreadsheets):
         self._learn(tabs)
         fresh = {title: tab.grid for title, tab in tabs.items()}
         resolution = resolve(changes, fresh, self.tab_names)
-        requests_, sheets = self._plan(spreadsheet_id, resolution)
-        if requests_:
-            self.update(spreadsheet_id, requests_)
-        # Only once the batch has landed: the new tabs and grid sizes are what Google now has.
+        requests_, sheets, charts = self._plan(spreadsheet_id, resolution)
+        self._send(spreadsheet_id, requests_, charts, sheets)
+        # Only once the batch has landed: the new tabs, grid sizes and charts are what Google
+        # now has.
         self._sheets.update(sheets)
         self._taken[spreadsheet_id].update(sheet.sheet_id for sheet in sheets.values())
         return resolution
 
+    def _send(
+        self,
+        spreadsheet_id: str,
+        requests_: Sequence[Request],
+        charts: Sequence[tuple[str, Request]],
+        sheets: dict[str, Sheet],
+    ) -> None:
+        """Send the writes and the chart requests (by tab) in one batchUpdate, and learn the
+        charts in `sheets`. The data comes first: should Google refuse the batch (HTTP 400)
+        while it holds chart requests, the writes go again without them, and the chart waits
+        for the next run."""
+        if not requests_ and not charts:
+            return
+        try:
+            replies = self.update(spreadsheet_id, [*requests_, *(r for _, r in charts)])
+        except GoogleError as error:
+            if error.status != BAD_REQUEST or not charts:
+                raise
+            if requests_:
+                self.update(spreadsheet_id, requests_)
+            return
+        for (key, request), reply in zip(charts, replies[len(requests_) :], strict=False):
+            sheet = sheets.get(key) or self._sheets[key]
+            sheets[key] = dataclasses.replace(sheet, charts=learned(sheet.charts, request, reply))
+
     def _plan(
         self, spreadsheet_id: str, resolution: Resolution
-    ) -> tuple[list[Request], dict[str, Sheet]]:
-        """The batchUpdate requests that perform `resolution`, and the tabs as they will be."""
+    ) -> tuple[list[Request], dict[str, Sheet], list[tuple[str, Request]]]:
+        """The batchUpdate requests that perform `resolution`, the tabs as they will be, and
+        the requests (by tab) that keep the charts of `resolution.charts` on their blocks."""
         cells: dict[str, dict[tuple[int, int], CellValue]] = defaultdict(dict)
         for name, headers in resolution.created_tabs.items():
             for column, header in enumerate(headers):
@@ -249,9 +285,17 @@ class GoogleWorkbook(Spreadsheets):
             )
             structural.append(add_sheet(sheet.sheet_id, name, sheet.rows, sheet.columns))
             sheets[key] = sheet
-        for key, written in cells.items():
+        extents = {key: _extent(written) for key, written in cells.items()}
+        charts: list[tuple[str, Request]] = []
+        for placement in resolution.charts:
+            key = header_key(placement.tab_name)
             sheet = sheets.get(key) or self._sheets[key]
-            rows, columns = _extent(written)
+            wanted = chart_requests(placement, sheet.sheet_id, sheet.charts)
+            charts.extend((key, request) for request in wanted.requests)
+            rows, columns = extents.get(key, (0, 0))
+            extents[key] = (max(rows, wanted.grid[0]), max(columns, wanted.grid[1]))
+        for key, (rows, columns) in extents.items():
+            sheet = sheets.get(key) or self._sheets[key]
             if rows > sheet.rows:
                 grow = rows - sheet.rows + GROWTH
                 structural.append(append_dimension(sheet.sheet_id, "ROWS", grow))
@@ -266,7 +310,17 @@ class GoogleWorkbook(Spreadsheets):
             for key, written in cells.items()
             for request in update_cells(sheets[key].sheet_id, written)
         ]
-        return [*structural, *updates], sheets
+        # Last, once appended rows exist: hide or show rows at their places in the fresh read.
+        visibility: dict[str, dict[int, bool]] = defaultdict(dict)
+        for row in resolution.visibility:
+            visibility[header_key(row.tab_name)][row.row] = row.hidden
+        shown = [
+            request
+            for key, rows in visibility.items()
+            if key in sheets or key in self._sheets
+            for request in row_visibility((sheets.get(key) or self._sheets[key]).sheet_id, rows)
+        ]
+        return [*structural, *updates, *shown], sheets, charts
 
     def ensure_tabs(self, tabs: Mapping[str, Sequence[str]]) -> list[str]:
         """Create missing tabs and headers; see google_setup.initialise for formatting."""
@@ -300,4 +354,6 @@ def _combined(changes: Sequence[Change], results: Sequence[Resolution]) -> Resol
                 key=lambda skip: order[id(skip.change)],
             )
         ),
+        charts=tuple(chart for result in results for chart in result.charts),
+        visibility=tuple(row for result in results for row in result.visibility),
     )

@@ -1,0 +1,223 @@
+"""Whatever a person types into whatever cell, the daily routine holds its promises.
+
+Hypothesis writes arbitrary values — any unicode, numbers (NaN and infinities too), dates,
+date-times, booleans, very long strings, formula-looking text, blocks blanked as a merged range
+reads — into arbitrary data cells of a valid workbook, then runs the day twice and the next day
+once. Every time: the run never raises, no letter goes out twice, nothing the run writes becomes
+a formula, and every row still holding personal data has its erasure date in Status, never in
+the past.
+
+`make test` runs a small profile; `make bench` (HYPOTHESIS_PROFILE=bench) the full one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from medlemsrutiner.adapters.outbox import Outbox
+from medlemsrutiner.adapters.workbook import Workbook
+from medlemsrutiner.adapters.xlsx import XlsxWorkbook
+from medlemsrutiner.letters.render import Renderer
+from medlemsrutiner.routines.daily import DailyReport, run_daily
+from medlemsrutiner.sheet import cells
+from medlemsrutiner.sheet.schema import FOLLOWUPS, NEWCOMERS
+from tests.fakes.memory_workbook import MemoryWorkbook
+from tests.support import NOW, REPO, TAB_NAMES, TODAY, make_config, newcomer, workbook_grids
+
+DAY = dt.timedelta(days=1)
+RENDERER = Renderer(REPO / "templates")
+ERASURE = re.compile(r"(?:Raderas senast|raderas|sparas till) (\d{4}-\d{2}-\d{2})")
+TABS = ("Intresserade", "Uppföljning", "Grupper", "Utbildningar", "Texter", "Logg")
+
+
+def base_grids() -> dict[str, list[list[Any]]]:
+    """A valid workbook with people in every stage."""
+    old = TODAY - 70 * DAY
+    return workbook_grids(
+        newcomers=[
+            newcomer(None, registered=None, email="ny@example.se"),
+            newcomer(1, welcome=TODAY - 2 * DAY),
+            newcomer(2, welcome=TODAY - 3 * DAY, call=TODAY, referred_to="Centrumgruppen"),
+            newcomer(3, welcome=TODAY - 3 * DAY, call=TODAY, referred_to="Webbaktioner"),
+            newcomer(4, registered=TODAY - 40 * DAY, call=TODAY - 35 * DAY, referred_to="Avböjt"),
+            newcomer(5, registered=TODAY - 10 * DAY, consent=TODAY - 5 * DAY, language="en"),
+        ],
+        followups=[
+            {
+                "id": 10 + i,
+                "name": f"Testa Uppföljd{i}",
+                "email": f"uppfoljd{i}@example.se",
+                "phone": "070-174 06 40",
+                "referred_to": "Skrivargruppen",
+                "referred": old,
+                "follow_up_from": old + 56 * DAY,
+                "follow_up_by": old + 70 * DAY,
+                "followed_up": TODAY - 8 * DAY if i == 2 else None,
+                "result": ("", "Inte aktiv", "Aktiv")[i],
+            }
+            for i in range(3)
+        ],
+        trainings=[
+            {"date": TODAY + 10 * DAY, "title": "Grundkurs", "signup": "https://example.org"}
+        ],
+        texts=[{"key": "lokal_information", "text": "Vi träffas varje tisdag."}],
+    )
+
+
+XLSX_SAFE = st.characters(
+    codec="utf-8",  # no lone surrogates
+    exclude_characters="".join(chr(c) for c in (*range(0, 9), 11, 12, *range(14, 32))),
+)
+"""Characters a .xlsx file can hold (openpyxl refuses other control characters)."""
+
+
+def values(alphabet: st.SearchStrategy[str] | None = None) -> st.SearchStrategy[Any]:
+    text = st.text(alphabet) if alphabet is not None else st.text()
+    return st.one_of(
+        st.none(),
+        text,
+        st.text(alphabet, min_size=500, max_size=3000)
+        if alphabet is not None
+        else st.text(min_size=500, max_size=3000),
+        st.sampled_from(["=1+1", '=HYPERLINK("http://example.org")', "+46", "-", "@x", "'0042"]),
+        st.sampled_from(["ja", "nej", "Aktiv", "Avböjt", "Ej nådd", "sv", "en", "Centrumgruppen"]),
+        st.sampled_from(["28/11", "3 nov", "2026-11-20", "31/2", "0/0", "1.1.1", "Skickar…"]),
+        st.integers(min_value=-(10**12), max_value=10**12),
+        st.floats(allow_nan=True, allow_infinity=True),
+        st.booleans(),
+        st.dates(min_value=dt.date(1900, 1, 1), max_value=dt.date(9999, 12, 31)),
+        st.datetimes(min_value=dt.datetime(1900, 1, 1)),
+    )
+
+
+def edits(alphabet: st.SearchStrategy[str] | None = None) -> st.SearchStrategy[list[Any]]:
+    cell = st.tuples(
+        st.sampled_from(TABS),
+        st.integers(min_value=1, max_value=8),
+        st.integers(min_value=0, max_value=17),
+        values(alphabet),
+        st.integers(min_value=0, max_value=2),  # a merged block: rows below read blank
+    )
+    return st.lists(cell, min_size=1, max_size=12)
+
+
+def edited(grids: dict[str, list[list[Any]]], changes: list[Any]) -> dict[str, list[list[Any]]]:
+    result = {name: [list(row) for row in rows] for name, rows in grids.items()}
+    for tab, row, column, value, merged in changes:
+        grid = result[tab]
+        width = len(grid[0])
+        for offset in range(merged + 1):
+            while len(grid) <= row + offset:
+                grid.append([None] * width)
+            line = grid[row + offset]
+            while len(line) <= column:
+                line.append(None)
+            line[column] = value if offset == 0 else None
+    return result
+
+
+def day(workbook: Workbook, folder: Path, today: dt.date) -> DailyReport:
+    config = make_config(folder)
+    now = dt.datetime.combine(today, NOW.time(), NOW.tzinfo)
+    with workbook:
+        return run_daily(workbook, Outbox(config.mail.outbox, now), RENDERER, config, today, now)
+
+
+def personal_columns(headers: list[Any], tab: str) -> list[int]:
+    table = NEWCOMERS if tab == "Intresserade" else FOLLOWUPS
+    names = {column.header for column in table.columns if column.personal}
+    return [i for i, h in enumerate(headers) if h in names]
+
+
+def check_rows(grids: dict[str, list[list[Any]]], today: dt.date) -> None:
+    """Every row with personal data names its erasure date in Status, never a past one."""
+    for tab in ("Intresserade", "Uppföljning"):
+        headers, *rows = grids[tab]
+        personal = personal_columns(headers, tab)
+        status = headers.index("Status")
+        for row in rows:
+            if all(cells.is_blank(row[c]) for c in personal if c < len(row)):
+                continue
+            text = cells.text(row[status]) if status < len(row) else ""
+            found = ERASURE.findall(text)
+            assert found, (tab, text)
+            assert dt.date.fromisoformat(found[-1]) >= today, (tab, text)
+
+
+def sent_once(reports: list[DailyReport]) -> None:
+    seen: set[tuple[str, int]] = set()
+    for report in reports:
+        for kind, ids in report.sent.items():
+            for row_id in ids:
+                assert (kind, row_id) not in seen, (kind, row_id)
+                seen.add((kind, row_id))
+
+
+@settings(
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(edits())
+def test_any_value_in_any_cell_never_breaks_a_promise(changes: list[Any]) -> None:
+    grids = edited(base_grids(), changes)
+    workbook = MemoryWorkbook(grids, TAB_NAMES)
+    inputs = {v for rows in grids.values() for row in rows for v in row if isinstance(v, str)}
+    with tempfile.TemporaryDirectory() as folder:
+        reports = [
+            day(workbook, Path(folder), TODAY),
+            day(workbook, Path(folder), TODAY),
+            day(workbook, Path(folder), TODAY + DAY),
+        ]
+    assert reports[1].sent == {}  # the same day again sends nothing
+    sent_once(reports)
+    for resolution in workbook.writes:
+        for write in resolution.writes:
+            value = write.value
+            if isinstance(value, float):
+                assert not math.isnan(value) and not math.isinf(value)
+            if isinstance(value, str) and value.startswith("="):
+                assert value in inputs  # only ever what a person typed, copied as text
+    check_rows(workbook.grids, TODAY + DAY)
+
+
+@settings(
+    # A real file per example is slower: a third of the profile's examples.
+    max_examples=max(5, settings().max_examples // 3),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(edits(XLSX_SAFE))
+def test_in_a_real_xlsx_file_no_value_ever_becomes_a_formula(changes: list[Any]) -> None:
+    from tests.support import write_xlsx
+
+    with tempfile.TemporaryDirectory() as name:
+        folder = Path(name)
+        path = folder / "arbetsbok.xlsx"
+        grids = edited(base_grids(), changes)
+        write_xlsx(path, grids)
+        before = _formulas(path)
+        reports = [day(XlsxWorkbook(path, TAB_NAMES), folder, TODAY) for _ in range(2)]
+        assert reports[1].sent == {}
+        assert _formulas(path) <= before
+        read = XlsxWorkbook(path, TAB_NAMES).read()
+        check_rows({k: [list(r) for r in v] for k, v in read.items()}, TODAY)
+
+
+def _formulas(path: Path) -> set[tuple[str, str]]:
+    book = openpyxl.load_workbook(path)
+    return {
+        (sheet.title, cell.coordinate)
+        for sheet in book.worksheets
+        for row in sheet.iter_rows()
+        for cell in row
+        if cell.data_type == "f"
+    }
