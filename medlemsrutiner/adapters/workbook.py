@@ -27,6 +27,10 @@ class Workbook(Protocol):
         """Every tab, by its name, as rows of raw cell values (row 0 = headers)."""
         ...
 
+    def read_tab(self, title: str) -> Grid | None:
+        """One tab by its name (None when there is none), without reading the others."""
+        ...
+
     def write(self, changes: Sequence[Change]) -> Resolution:
         """Re-read, resolve `changes` by ID, write what lands in one batch, report the rest."""
         ...

@@ -156,6 +156,14 @@ class XlsxWorkbook:
         self._loaded = self._load(self._bytes())
         return _grids(self._loaded.book)
 
+    def read_tab(self, title: str) -> Grid | None:
+        """One tab as raw values, None when the workbook has none by that name; the other
+        tabs are never turned into values (the national report reads only Statistik)."""
+        book = self._load(self._bytes()).book
+        wanted = header_key(title)
+        sheet = next((s for s in book.worksheets if header_key(s.title) == wanted), None)
+        return None if sheet is None else _grid(sheet)
+
     # --- Write -----------------------------------------------------------------------------
 
     def write(self, changes: Sequence[Change]) -> Resolution:
@@ -200,13 +208,13 @@ class XlsxWorkbook:
             ].hidden = visibility.hidden
         groups = fresh.get(self._sheet_name(fresh, "groups"))
         xlsx_look.refresh_referral_dropdown(
-            book, sheets.get(header_key(self.tab_names["newcomers"])), groups
+            book, sheets.get(self._key("newcomers")), groups
         )
         self._loaded = _Loaded(book, self._save(book))
         return resolution
 
     def _sheet_name(self, grids: Mapping[str, Grid], key: str) -> str:
-        wanted = header_key(self.tab_names[key])
+        wanted = self._key(key)
         return next((name for name in grids if header_key(name) == wanted), "")
 
     def ensure_tabs(self, tabs: Mapping[str, Sequence[str]]) -> list[str]:
@@ -250,7 +258,8 @@ class XlsxWorkbook:
         return added
 
     def _key(self, tab: str) -> str:
-        return header_key(self.tab_names[tab])
+        # A workbook of other tabs (the national report's) has no such tab: matches none.
+        return header_key(self.tab_names[tab]) if tab in self.tab_names else "\0"
 
     # --- File handling ---------------------------------------------------------------------
 

@@ -27,7 +27,14 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from medlemsrutiner.sheet import presentation as look
 from medlemsrutiner.sheet.changes import CellValue
-from medlemsrutiner.sheet.schema import NEWCOMERS, TABS, Grid, Tab, header_key, present_columns
+from medlemsrutiner.sheet.schema import (
+    NEWCOMERS,
+    TABS_BY_KEY,
+    Grid,
+    Tab,
+    header_key,
+    present_columns,
+)
 
 DATE_FORMAT = look.DATE_FORMAT
 LAST_ROW = 1048576
@@ -40,7 +47,7 @@ class Looks:
     """The look of each column of the sheets a write touches, found by header."""
 
     def __init__(self, tab_names: Mapping[str, str]) -> None:
-        self.tabs = {header_key(tab_names[tab.key]): tab for tab in TABS}
+        self.tabs = {header_key(name): TABS_BY_KEY[key] for key, name in tab_names.items()}
         self.cache: dict[tuple[str, int], look.ColumnLook | None] = {}
         self.wrapping: dict[str, list[tuple[int, look.ColumnLook]]] = {}
 
@@ -106,7 +113,7 @@ def style_cell(cell: Any, column: look.ColumnLook | None) -> bool:
 def present(book: OpenpyxlWorkbook, tab_names: Mapping[str, str], groups: Grid | None) -> list[str]:
     """Give every known tab its look (`groups`: the Grupper tab, for the dropdown); return the
     tabs whose look changed (empty: all in place)."""
-    tabs = {header_key(tab_names[tab.key]): tab for tab in TABS}
+    tabs = {header_key(name): TABS_BY_KEY[key] for key, name in tab_names.items()}
     active = look.active_groups(groups)
     changed: list[str] = []
     looks = Looks(tab_names)

@@ -86,7 +86,7 @@ def quarter_of(day: dt.date) -> str:
     return f"{day.year} Q{(day.month - 1) // 3 + 1}"
 
 
-def _last_quarters(today: dt.date, count: int = 4) -> tuple[str, ...]:
+def last_quarters(today: dt.date, count: int = 4) -> tuple[str, ...]:
     year, quarter = today.year, (today.month - 1) // 3 + 1
     found = []
     for _ in range(count):
@@ -119,6 +119,18 @@ def _counts(result: Result | None) -> Counts:
     )
 
 
+def is_problem(counts: Counts, settings: Settings) -> bool:
+    """A problem group: at least `min_followups` follow-ups and a share active below
+    `alert_below` % (the rule of the Statistik tab's Varning and of the national report)."""
+    routine = settings.routine
+    share = counts.share_active
+    return (
+        counts.followed_up >= routine.min_followups
+        and share is not None
+        and share * 100 < routine.alert_below
+    )
+
+
 def compute(
     followups: Iterable[FollowUp], groups: Mapping[str, Group], today: dt.date, settings: Settings
 ) -> Statistics:
@@ -135,15 +147,8 @@ def compute(
         by_quarter[(quarter_of(referred), name)] += counts
         if referred > year_ago:
             rolling[name] += counts
-    routine = settings.routine
     problems = tuple(
-        sorted(
-            name
-            for name, counts in rolling.items()
-            if counts.followed_up >= routine.min_followups
-            and counts.share_active is not None
-            and counts.share_active * 100 < routine.alert_below
-        )
+        sorted(name for name, counts in rolling.items() if is_problem(counts, settings))
     )
     rows: list[Row] = []
     for quarter in sorted({quarter for quarter, _ in by_quarter}):
@@ -155,7 +160,7 @@ def compute(
             Row(ROLLING, name, rolling[name], alert=name in problems) for name in sorted(rolling)
         )
         rows.append(Row(ROLLING, TOTAL, sum(rolling.values(), Counts())))
-    return Statistics(tuple(rows), _last_quarters(today), problems)
+    return Statistics(tuple(rows), last_quarters(today), problems)
 
 
 def alert_text(settings: Settings) -> str:

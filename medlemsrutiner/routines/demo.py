@@ -336,9 +336,9 @@ def _registered_sort_key(row: Row) -> tuple[int, str]:
     return (dt.date.max.toordinal(), str(value))
 
 
-def write_demo(path: Path, config: Config, today: dt.date) -> dict[str, int]:
+def write_demo(path: Path, config: Config, today: dt.date, seed: int = 2026) -> dict[str, int]:
     """Write a new demo workbook at `path`; return how many rows each tab got."""
-    rows = demo_rows(today)
+    rows = demo_rows(today, seed)
     tab_names = config.workbook.tab_names
     workbook = XlsxWorkbook(path, tab_names)
     with workbook:

@@ -94,6 +94,12 @@ class Pacer:
         self.expected = requests
 
 
+def google_requests(workbook: object) -> int:
+    """How many Sheets API requests a Google workbook has sent (0 for other backends)."""
+    http = getattr(workbook, "http", None)
+    return int(getattr(http, "requests_sent", 0) or 0)
+
+
 class Console:
     """Where a district's lines go: stdout and stderr, each line after `prefix`."""
 

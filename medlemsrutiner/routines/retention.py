@@ -60,8 +60,9 @@ def table_lines(statistics: Statistics, config: Config) -> list[str]:
     return lines
 
 
-def write_chart(statistics: Statistics, path: Path) -> Path:
+def write_chart(statistics: Statistics, path: Path, title: str | None = None) -> Path:
     """The chart as a PNG file at `path` (folders created as needed)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(retention_png(statistics))
+    image = retention_png(statistics) if title is None else retention_png(statistics, title)
+    path.write_bytes(image)
     return path

@@ -222,9 +222,47 @@ FORM_ANSWERS = Tab(
 columns are the form's questions, found by header (`steps.intake`); the scripts own only
 `Importerad`, and blank an answer's other cells once it is handled (personal data)."""
 
+_COUNTS = tuple(
+    column
+    for column in STATISTICS.columns
+    if column.name not in ("quarter", "group", "share_active", "alert")
+)
+
+NATIONAL = Tab(
+    "national",
+    "Nationellt",
+    (
+        Column("district", "Distrikt", S),
+        Column("quarter", "Kvartal", S),
+        *_COUNTS,
+        STATISTICS.column("share_active"),
+        Column("problem_groups", "Problemgrupper", S, required=False),
+    ),
+    required=False,
+    created_by_scripts=True,
+)
+"""The national report's workbook (never a district's): one row per district and quarter, read
+from the districts' Statistik tabs (`reports.national`). Anonymous counts and group names only."""
+
+NATIONAL_PROBLEMS = Tab(
+    "national_problems",
+    "Problemgrupper",
+    (
+        Column("district", "Distrikt", S),
+        Column("group", "Grupp", S),
+        Column("quarter", "Kvartal", S),
+        *_COUNTS,
+        STATISTICS.column("share_active"),
+    ),
+    required=False,
+    created_by_scripts=True,
+)
+
 TABS: tuple[Tab, ...] = (NEWCOMERS, FOLLOWUPS, GROUPS, TRAININGS, TEXTS, STATISTICS, LOG)
 """The tabs every workbook has (the optional ones read as empty when absent)."""
-TABS_BY_KEY: Mapping[str, Tab] = {tab.key: tab for tab in (*TABS, FORM_ANSWERS)}
+NATIONAL_TABS: tuple[Tab, ...] = (NATIONAL, NATIONAL_PROBLEMS)
+"""The tabs of the national report's own workbook."""
+TABS_BY_KEY: Mapping[str, Tab] = {tab.key: tab for tab in (*TABS, FORM_ANSWERS, *NATIONAL_TABS)}
 
 # --- Grids to tables -------------------------------------------------------------------------
 

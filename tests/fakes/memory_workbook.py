@@ -55,6 +55,11 @@ class MemoryWorkbook:
         self.reads += 1
         return copy.deepcopy(self.grids)  # type: ignore[arg-type]
 
+    def read_tab(self, title: str) -> Grid | None:
+        self.reads += 1
+        found = [grid for name, grid in self.grids.items() if header_key(name) == header_key(title)]
+        return copy.deepcopy(found[0]) if found else None
+
     def write(self, changes: Sequence[Change]) -> Resolution:
         if self.before_write is not None:
             self.before_write(self.grids)

@@ -218,6 +218,9 @@ class TrippingWorkbook:
             self.wire.tick("workbook: after the read")
         return grids
 
+    def read_tab(self, title: str) -> Grid | None:
+        return self.inner.read_tab(title)
+
     def write(self, changes: Sequence[Change]) -> Resolution:
         self.writes += 1
         if self.ticks:

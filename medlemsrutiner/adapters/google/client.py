@@ -213,7 +213,7 @@ class Spreadsheets:
     # --- Which tab lives where -------------------------------------------------------------
 
     def spreadsheet_of(self, tab_name: str) -> str:
-        followups = self.tab_names["followups"]
+        followups = self.tab_names.get("followups")
         if self.followup_spreadsheet_id and header_key(tab_name) == header_key(followups):
             return self.followup_spreadsheet_id
         return self.spreadsheet_id

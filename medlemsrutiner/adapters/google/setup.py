@@ -20,7 +20,7 @@ from medlemsrutiner.adapters.google.client import Spreadsheets, cell_range, quot
 from medlemsrutiner.errors import WorkbookError
 from medlemsrutiner.sheet import cells
 from medlemsrutiner.sheet import presentation as look
-from medlemsrutiner.sheet.schema import TABS, Owner, Tab, column_letter, header_key
+from medlemsrutiner.sheet.schema import TABS_BY_KEY, Owner, Tab, column_letter, header_key
 
 PROTECTION_NOTE = "medlemsrutiner: skriptens kolumn"
 NUMBER_FORMATS = {
@@ -55,9 +55,9 @@ def _sheets(workbook: Spreadsheets, spreadsheet_id: str) -> dict[str, _SheetInfo
 
 
 def _tab_of(name: str, tab_names: Mapping[str, str]) -> Tab | None:
-    for tab in TABS:
-        if header_key(tab_names[tab.key]) == header_key(name):
-            return tab
+    for key, tab_name in tab_names.items():
+        if header_key(tab_name) == header_key(name):
+            return TABS_BY_KEY.get(key)
     return None
 
 
@@ -222,7 +222,9 @@ def _header_rows(
 
 def _groups_grid(workbook: Spreadsheets) -> list[list[Any]] | None:
     """Grupper as read now, for the Hänvisad till dropdown (None if unreadable)."""
-    name = workbook.tab_names["groups"]
+    name = workbook.tab_names.get("groups")
+    if name is None:  # a workbook of other tabs (the national report's)
+        return None
     try:
         grid = workbook.batch_get(workbook.spreadsheet_id, [name]).get(name)
     except WorkbookError:  # a dropdown is a convenience; init goes on without it

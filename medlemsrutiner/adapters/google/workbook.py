@@ -147,6 +147,16 @@ class GoogleWorkbook(Spreadsheets):
             grids.update({title: tab.grid for title, tab in tabs.items()})
         return grids
 
+    def read_tab(self, title: str) -> Grid | None:
+        """One tab of the main spreadsheet, nothing else (the national report reads only
+        Statistik): one metadata and one batchGet request; None when there is no such tab."""
+        sheets = self._load(self.spreadsheet_id)
+        wanted = header_key(title)
+        found = next((sheet.title for sheet in sheets if header_key(sheet.title) == wanted), None)
+        if found is None:
+            return None
+        return self.read_tabs(self.spreadsheet_id, [found])[found].grid
+
     def _load(self, spreadsheet_id: str) -> list[Sheet]:
         """Read a spreadsheet's metadata: its tabs that belong to the workbook (in the main
         spreadsheet every tab but a separately kept Uppföljning, in the follow-up spreadsheet

@@ -1,0 +1,188 @@
+"""The command line's shell: the only code that reads the clock, environment variables and
+the config file. Options every command shares, `clock` (`--today` replays a day), the adapters
+a config names (the xlsx backend refused in CI: a workbook with personal data never lives in a
+repository), several configs run one after another (`each_config`), and `translate_errors`,
+which turns an AppError into one Swedish line on stderr and its exit code (0 done, 1 done with
+flagged rows or failed emails, 2 nothing done) and anything else into exit 3 with its traceback.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import os
+import sys
+import time
+import traceback
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import NoReturn, ParamSpec, TypeVar
+
+import click
+
+from medlemsrutiner import clitexts
+from medlemsrutiner import config as config_module
+from medlemsrutiner.adapters.mail import Transport
+from medlemsrutiner.adapters.outbox import Outbox
+from medlemsrutiner.adapters.workbook import Workbook
+from medlemsrutiner.config import Config
+from medlemsrutiner.errors import EXIT_BUG, AppError, ConfigError
+from medlemsrutiner.routines.districts import Console, run_each
+from medlemsrutiner.routines.districts import config_paths as _config_paths
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+clitexts.install()  # before the commands below are built: click's own texts in Swedish
+SETTINGS = {"help_option_names": ["-h", "--help"]}
+
+
+def translate_errors(command: Callable[P, R]) -> Callable[P, R]:
+    """Print an AppError as one Swedish line and exit with its code; anything else is a bug:
+    its traceback is printed and the exit code is 3, so a scheduler never mistakes it for a
+    normal day with flagged rows (exit 1)."""
+
+    @functools.wraps(command)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return command(*args, **kwargs)
+        except AppError as error:
+            click.echo(f"Fel: {error}", err=True)
+            sys.exit(error.exit_code)
+        except (click.exceptions.Exit, click.ClickException, KeyboardInterrupt):
+            raise
+        except Exception:
+            click.echo(
+                "Ett oväntat fel (ett programfel, inte ett fel i arbetsboken) stoppade "
+                "körningen. Skicka texten nedan till den som sköter medlemsrutiner:",
+                err=True,
+            )
+            click.echo(traceback.format_exc().rstrip(), err=True)
+            sys.exit(EXIT_BUG)
+
+    return wrapper
+
+
+def config_option(command: Callable[P, R]) -> Callable[P, R]:
+    return click.option(
+        "--config",
+        "config_path",
+        type=click.Path(dir_okay=False, path_type=Path),
+        default=lambda: os.environ.get("MEDLEMSRUTINER_CONFIG", "config.toml"),
+        show_default="config.toml, eller $MEDLEMSRUTINER_CONFIG",
+        help="Konfigurationsfilen (TOML).",
+    )(command)
+
+
+def configs_option(command: Callable[P, R]) -> Callable[P, R]:
+    return click.option(
+        "--config",
+        "config_paths",
+        type=click.Path(path_type=Path),
+        multiple=True,
+        default=lambda: [os.environ.get("MEDLEMSRUTINER_CONFIG", "config.toml")],
+        show_default="config.toml, eller $MEDLEMSRUTINER_CONFIG",
+        help="Konfigurationsfilen (TOML). Ange flera gånger, eller en mapp med en fil per "
+        "distrikt, så körs de efter varandra.",
+    )(command)
+
+
+class _Day(click.ParamType[dt.datetime]):
+    """A date typed as ÅÅÅÅ-MM-DD, with a Swedish message when it is not one."""
+
+    name = "datum"
+
+    def convert(
+        self, value: object, param: click.Parameter | None, ctx: click.Context | None
+    ) -> dt.datetime:
+        if isinstance(value, dt.datetime):
+            return value
+        try:
+            return dt.datetime.combine(dt.date.fromisoformat(str(value).strip()), dt.time())
+        except ValueError:
+            self.fail(f"'{value}' är inget datum: skriv det som ÅÅÅÅ-MM-DD, t.ex. 2026-11-24.")
+
+
+def today_option(command: Callable[P, R]) -> Callable[P, R]:
+    return click.option(
+        "--today",
+        type=_Day(),
+        metavar="ÅÅÅÅ-MM-DD",
+        default=None,
+        help="Kör som om det vore detta datum, t.ex. för att spela upp en dag igen.",
+    )(command)
+
+
+def clock(config: Config, today: dt.datetime | None) -> tuple[dt.date, dt.datetime]:
+    """Today and now in the coordinator's time zone; `--today` moves both to that day."""
+    now = dt.datetime.now(config.zone)
+    if today is None:
+        return now.date(), now
+    day = today.date()
+    return day, dt.datetime.combine(day, now.time(), tzinfo=config.zone)
+
+
+def running_in_ci(env: Mapping[str, str]) -> bool:
+    """True in GitHub Actions and other CI services (they set `CI` or `GITHUB_ACTIONS`)."""
+    return any(
+        env.get(name, "").strip().casefold() in ("true", "1", "yes")
+        for name in ("CI", "GITHUB_ACTIONS")
+    )
+
+
+def refuse_xlsx_in_ci(config: Config, env: Mapping[str, str]) -> None:
+    """A workbook with personal data never lives in a repository: in CI only Google runs."""
+    if config.workbook.backend == "xlsx" and running_in_ci(env):
+        raise ConfigError(
+            config.path,
+            "workbook.backend",
+            'backend = "xlsx" körs inte i GitHub Actions eller annan CI: en arbetsbok med '
+            "personuppgifter får aldrig ligga i ett git-förråd. Använd backend = "
+            '"google" där, eller kör xlsx-arbetsboken på en egen dator (se README).',
+        )
+
+
+def open_workbook(config: Config, env: Mapping[str, str]) -> Workbook:
+    """The configured workbook backend (not yet entered); xlsx is refused in CI."""
+    refuse_xlsx_in_ci(config, env)
+    if config.workbook.backend == "google":
+        from medlemsrutiner.adapters.google.workbook import open_google_workbook
+
+        return open_google_workbook(config.workbook, env, config.path)
+    from medlemsrutiner.adapters.xlsx import XlsxWorkbook
+
+    assert config.workbook.path is not None
+    return XlsxWorkbook(config.workbook.path, config.workbook.tab_names)
+
+
+def open_transport(
+    config: Config, env: Mapping[str, str], now: dt.datetime, dry_run: bool
+) -> Transport:
+    """Where letters go: the outbox (also for every dry run) or SMTP."""
+    if dry_run:
+        return Outbox(config.mail.outbox / "dry-run", now)
+    if config.mail.transport == "smtp":
+        from medlemsrutiner.adapters.smtp import open_smtp_transport
+
+        return open_smtp_transport(config, env)
+    # A run that is not a dry run holds the workbook's lock when it opens the outbox.
+    return Outbox(config.mail.outbox, now, remove_partial=True)
+
+
+def load_config(path: Path) -> Config:
+    return config_module.load(path)
+
+
+def each_config(values: tuple[Path, ...], one: Callable[[Path, Console], int]) -> NoReturn:
+    """Run `one` for every config of `values` and exit with the worst code: one config as if
+    it were the only one (an AppError reaches `translate_errors`), several one after another
+    (`routines.districts.run_each`: prefixed lines, paced Google requests)."""
+    paths = _config_paths(values)
+    out = click.echo
+
+    def err(line: str) -> None:
+        click.echo(line, err=True)
+
+    if len(paths) == 1:
+        sys.exit(one(paths[0], Console(out, err)))
+    sys.exit(run_each(paths, one, out, err, clock=time.monotonic, sleep=time.sleep))
