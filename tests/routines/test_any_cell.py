@@ -3,7 +3,8 @@
 Hypothesis writes arbitrary values — any unicode, numbers (NaN and infinities too), dates,
 date-times, booleans, very long strings, formula-looking text, blocks blanked as a merged range
 reads — into arbitrary data cells of a valid workbook, then runs the day twice and the next day
-once. Every time: the run never raises, no letter goes out twice, nothing the run writes becomes
+once; in the real .xlsx variant those blocks are merged for real (openpyxl's MergedCell, as a
+person merging cells leaves them). Every time: the run never raises, no letter goes out twice, nothing the run writes becomes
 a formula, and every row still holding personal data has its erasure date in Status, never in
 the past.
 
@@ -204,12 +205,30 @@ def test_in_a_real_xlsx_file_no_value_ever_becomes_a_formula(changes: list[Any])
         path = folder / "arbetsbok.xlsx"
         grids = edited(base_grids(), changes)
         write_xlsx(path, grids)
+        _merge(path, changes)
         before = _formulas(path)
         reports = [day(XlsxWorkbook(path, TAB_NAMES), folder, TODAY) for _ in range(2)]
         assert reports[1].sent == {}
         assert _formulas(path) <= before
         read = XlsxWorkbook(path, TAB_NAMES).read()
         check_rows({k: [list(r) for r in v] for k, v in read.items()}, TODAY)
+
+
+def _merge(path: Path, changes: list[Any]) -> None:
+    """Merge each edit's block for real (a person merging cells in LibreOffice or Excel): the
+    cells below the first become openpyxl's MergedCell. Overlapping blocks are left apart."""
+    book = openpyxl.load_workbook(path)
+    taken: dict[str, set[tuple[int, int]]] = {}
+    for tab, row, column, _value, merged in changes:
+        block = {(row + 1 + offset, column + 1) for offset in range(merged + 1)}
+        used = taken.setdefault(tab, set())
+        if merged and not block & used:
+            book[tab].merge_cells(
+                start_row=row + 1, start_column=column + 1,
+                end_row=row + 1 + merged, end_column=column + 1,
+            )  # fmt: skip
+            used |= block
+    book.save(path)
 
 
 def _formulas(path: Path) -> set[tuple[str, str]]:
