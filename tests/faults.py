@@ -36,6 +36,7 @@ import openpyxl
 
 from medlemsrutiner.adapters.google.client import RetryPolicy
 from medlemsrutiner.adapters.google.workbook import open_google_workbook
+from medlemsrutiner.adapters.journal import FileJournal
 from medlemsrutiner.adapters.smtp import open_smtp_transport
 from medlemsrutiner.adapters.workbook import Workbook
 from medlemsrutiner.adapters.xlsx import XlsxWorkbook
@@ -304,8 +305,12 @@ def _run(config: Config, store: _Store, api: FakeSheetsApi, day: dt.date) -> int
         workbook = XlsxWorkbook(store.path, TAB_NAMES)
     now = dt.datetime.combine(day, dt.time(7), tzinfo=config.zone)
     transport = open_smtp_transport(config, {})
-    with workbook:
-        report = run_daily(workbook, transport, Renderer(REPO / "templates"), config, day, now)
+    # With the send journal, as every run of the CLI has: a run a fault stopped is settled by
+    # the next from what the journal proves.
+    with workbook, FileJournal(config.journal_path) as journal:
+        report = run_daily(
+            workbook, transport, Renderer(REPO / "templates"), config, day, now, journal=journal
+        )
     return 2 if report.write_error else report.exit_code
 
 
