@@ -279,14 +279,14 @@ def test_a_second_run_on_the_same_google_sheet_on_this_machine_is_refused(
 ) -> None:
     from medlemsrutiner.adapters.lock import run_lock
     from medlemsrutiner.config import load
-    from tests.adapters.test_google import _service_account_json
+    from tests.adapters.harness import service_account_json
 
     (folder / "config.toml").write_text(
         CONFIG.replace('backend = "xlsx"\npath = "arbetsbok.xlsx"', 'backend = "google"\n'
                        'spreadsheet_id = "1AbC-exempel"'),
         encoding="utf-8",
     )  # fmt: skip
-    env = {**os.environ, "MEDLEMSRUTINER_GOOGLE_CREDENTIALS": _service_account_json()}
+    env = {**os.environ, "MEDLEMSRUTINER_GOOGLE_CREDENTIALS": service_account_json()}
     with run_lock(load(folder / "config.toml")):
         result = subprocess.run(
             [sys.executable, str(REPO / "scripts" / "run_daily.py"), "--config", "config.toml"],
