@@ -26,9 +26,8 @@ from medlemsrutiner.adapters.outbox import Outbox
 from medlemsrutiner.letters.render import Renderer
 from medlemsrutiner.routines.daily import run_daily
 from medlemsrutiner.sheet import cells
-from tests.adapters.test_google import mixed_rows
 from tests.fakes.sheets_api import FakeSheetsApi
-from tests.support import REPO, make_config, workbook_grids
+from tests.support import REPO, make_config, mixed_rows, workbook_grids
 
 TODAY = dt.date(2026, 11, 24)
 SIZES = (10, 1_000, 10_000)

@@ -83,8 +83,7 @@ def followup_rows(count: int, first_id: int) -> list[dict[str, Any]]:
 
 
 def build(path: Path, size: int) -> None:
-    from tests.adapters.test_google import mixed_rows
-    from tests.support import workbook_grids, write_xlsx
+    from tests.support import mixed_rows, workbook_grids, write_xlsx
 
     grids = workbook_grids(newcomers=mixed_rows(size), followups=followup_rows(size, 2 * size))
     write_xlsx(path, grids)

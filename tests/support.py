@@ -26,6 +26,7 @@ from medlemsrutiner.steps.status import status_changes
 from tests.fakes.memory_workbook import MemoryWorkbook
 
 TODAY = dt.date(2026, 11, 24)
+DAY = dt.timedelta(days=1)
 NOW = dt.datetime(2026, 11, 24, 7, 0, tzinfo=dt.timezone(dt.timedelta(hours=1)))
 REPO = Path(__file__).resolve().parent.parent
 
@@ -138,6 +139,44 @@ def newcomer(
     }
     row.update(cells)
     return row
+
+
+def mixed_rows(count: int) -> list[dict[str, Any]]:
+    """`count` newcomers in every stage, three of them new today."""
+    rows: list[dict[str, Any]] = []
+    for i in range(1, count + 1):
+        stage = i % 5
+        if stage == 0:
+            rows.append(newcomer(i, registered=TODAY - 20 * DAY, welcome=TODAY - 19 * DAY))
+        elif stage == 1:
+            rows.append(
+                newcomer(
+                    i,
+                    registered=TODAY - 4 * DAY,
+                    welcome=TODAY - 3 * DAY,
+                    call=TODAY,
+                    referred_to="Centrumgruppen",
+                    introduction=TODAY - DAY,
+                    name=None,
+                    email=None,
+                    phone=None,
+                )
+            )
+        elif stage == 2:
+            rows.append(
+                newcomer(
+                    i,
+                    registered=TODAY - 9 * DAY,
+                    welcome=TODAY - 8 * DAY,
+                    call=TODAY - 2 * DAY,
+                    referred_to="Avböjt",
+                )
+            )
+        else:
+            rows.append(newcomer(i, registered=TODAY - 3 * DAY, welcome=TODAY - 2 * DAY))
+    rows.extend(newcomer(None, registered=None, email=f"ny{j}@example.se") for j in range(3))
+    rows.append(newcomer(count + 1, welcome=TODAY - DAY, call=TODAY, referred_to="Skrivargruppen"))
+    return rows
 
 
 def memory_workbook(**tabs: Any) -> MemoryWorkbook:

@@ -125,3 +125,44 @@ def test_the_clock_is_read_only_by_the_cli_shell() -> None:
         )
     }
     assert readers <= {"medlemsrutiner.cli.shell"}, sorted(readers)
+
+
+# --- The tests' own shape ----------------------------------------------------------------------
+
+REPO = PACKAGE.parent
+
+
+def _test_modules_imported(tree: ast.AST) -> set[str]:
+    """The `test_*` modules (or names) an import of `tree` reaches, at any depth of the file."""
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            module = "." * node.level + (node.module or "")
+            within = module if module.endswith(".") else f"{module}."
+            names = [module, *(within + alias.name for alias in node.names)]
+        else:
+            continue
+        found.update(n for n in names if any(p.startswith("test_") for p in n.split(".")))
+    return found
+
+
+def test_no_test_module_imports_another_test_module() -> None:
+    """What tests share lives in tests/support.py, tests/adapters/harness.py, tests/fakes/ or a
+    conftest.py; a test module imported by another would run its tests twice in one process and
+    tie one module's fixtures to the other's."""
+    assert _test_modules_imported(ast.parse("from tests.adapters.test_google import x")) == {
+        "tests.adapters.test_google",
+        "tests.adapters.test_google.x",
+    }
+    assert _test_modules_imported(ast.parse("def f():\n    from . import test_lock")) == {
+        ".test_lock"
+    }
+    offenders = {
+        str(path.relative_to(REPO)): sorted(imported)
+        for folder in ("tests", "benchmarks")
+        for path in sorted((REPO / folder).rglob("*.py"))
+        if (imported := _test_modules_imported(ast.parse(path.read_text(encoding="utf-8"))))
+    }
+    assert offenders == {}

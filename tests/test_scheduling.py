@@ -34,9 +34,8 @@ from medlemsrutiner.letters.render import Renderer
 from medlemsrutiner.routines.daily import run_daily
 from medlemsrutiner.routines.districts import PACE_PER_MINUTE, SHEETS_QUOTA_PER_MINUTE
 from tests.adapters.harness import GoogleHarness
-from tests.adapters.test_google import mixed_rows
 from tests.fakes.sheets_api import FakeSheetsApi
-from tests.support import REPO, TODAY, workbook_grids
+from tests.support import REPO, TODAY, mixed_rows, workbook_grids
 
 WORKFLOWS = {path.name: path for path in sorted((REPO / ".github" / "workflows").glob("*.yml"))}
 README = (REPO / "README.md").read_text(encoding="utf-8")

@@ -30,7 +30,7 @@ from medlemsrutiner.config import Config
 from medlemsrutiner.routines.districts import config_paths as _config_paths
 
 
-@click.command(context_settings={"help_option_names": ["-h", "--help"]})
+@click.command(context_settings=SETTINGS, options_metavar="[ALTERNATIV]")
 @config_option
 @today_option
 @click.option(
@@ -68,6 +68,7 @@ def retention_report(config_path: Path, today: dt.datetime | None, out: Path) ->
 @click.option(
     "--spreadsheet",
     "spreadsheet_id",
+    metavar="ID",
     default=None,
     help="Skriv tabellen i detta Google-kalkylark (id:t ur adressen) i stället för en xlsx-fil; "
     "delat med samma tjänstekonto som distriktens.",

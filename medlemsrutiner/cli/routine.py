@@ -189,10 +189,27 @@ def preview_emails(config_path: Path, out: Path) -> None:
     click.echo(f"Öppna {index} i en webbläsare.")
 
 
-@click.command(context_settings={"help_option_names": ["-h", "--help"]})
+class _RowId(click.ParamType[int]):
+    """A person's ID as the workbook has it: a whole number from 1, with a Swedish message
+    when it is not one (click's IntRange would show `[x>=1]` in the help)."""
+
+    name = "nummer"
+
+    def convert(
+        self, value: object, param: click.Parameter | None, ctx: click.Context | None
+    ) -> int:
+        if isinstance(value, int) and not isinstance(value, bool) and value >= 1:
+            return value
+        text = str(value).strip()
+        if text.isdigit() and int(text) >= 1:
+            return int(text)
+        self.fail(f"'{value}' är inget ID: skriv ett heltal från 1 och uppåt, t.ex. 17.")
+
+
+@click.command(context_settings=SETTINGS, options_metavar="[ALTERNATIV]")
 @config_option
-@click.option("--email", "address", help="Personens e-postadress.")
-@click.option("--id", "row_id", type=click.IntRange(min=1), help="Personens ID.")
+@click.option("--email", "address", metavar="ADRESS", help="Personens e-postadress.")
+@click.option("--id", "row_id", type=_RowId(), metavar="NUMMER", help="Personens ID.")
 @click.option("--dry-run", is_flag=True, help="Visa vad som skulle raderas, utan att radera.")
 @translate_errors
 def forget(config_path: Path, address: str | None, row_id: int | None, dry_run: bool) -> None:
@@ -214,7 +231,7 @@ def forget(config_path: Path, address: str | None, row_id: int | None, dry_run: 
         click.echo(line)
 
 
-@click.command(context_settings={"help_option_names": ["-h", "--help"]})
+@click.command(context_settings=SETTINGS, options_metavar="[ALTERNATIV]")
 @config_option
 @today_option
 @click.option(
@@ -244,7 +261,7 @@ def weekly_summary(config_path: Path, today: dt.datetime | None, dry_run: bool) 
 
 
 @click.command(context_settings=SETTINGS, options_metavar="[ALTERNATIV]")
-@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path), metavar="FIL")
 @config_option
 @click.option(
     "--dry-run",
@@ -253,7 +270,7 @@ def weekly_summary(config_path: Path, today: dt.datetime | None, dry_run: bool) 
 )
 @translate_errors
 def import_contacts(file: Path, config_path: Path, dry_run: bool) -> None:
-    """Lägg till personerna i FILE (CSV eller XLSX: en export ur medlemsregistret eller svar
+    """Lägg till personerna i FIL (CSV eller XLSX: en export ur medlemsregistret eller svar
     från ett webbformulär) i fliken Intresserade. Den som redan finns hoppas över, så att
     importera samma fil två gånger lägger inte till något andra gången."""
     from medlemsrutiner.adapters.contacts_file import read_contacts_file

@@ -1,27 +1,35 @@
 """One test harness per backend, so the same scenarios run on a real .xlsx file and on the
 real gspread client against the local Sheets API. Each harness seeds a workbook, opens it as
 the run would, lets a test edit the sheet between the run's read and its first write (as a
-coordinator would), and reads tabs back as header -> value dicts with dates as dates.
+coordinator would), and reads tabs back as header -> value dicts with dates as dates. Also what
+the Google tests share: a daily run on a harness, the kinds of request the local Sheets API
+received, and a service-account key that signs nothing real.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Protocol
 
 import openpyxl
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
 
 from medlemsrutiner.adapters.google.client import RetryPolicy
 from medlemsrutiner.adapters.google.workbook import open_google_workbook
+from medlemsrutiner.adapters.outbox import Outbox
 from medlemsrutiner.adapters.workbook import Workbook
 from medlemsrutiner.adapters.xlsx import XlsxWorkbook
 from medlemsrutiner.config import Config, WorkbookConfig
+from medlemsrutiner.letters.render import Renderer
+from medlemsrutiner.routines.daily import DailyReport, run_daily
 from medlemsrutiner.sheet import cells
 from medlemsrutiner.sheet.schema import TABS, header_key
-from tests.fakes.sheets_api import FakeSheetsApi
-from tests.support import TAB_NAMES, make_config, write_xlsx
+from tests.fakes.sheets_api import FakeSheetsApi, RecordedRequest
+from tests.support import NOW, REPO, TAB_NAMES, TODAY, make_config, write_xlsx
 
 Rows = list[list[Any]]
 Edit = Callable[["Sheet"], None]
@@ -267,3 +275,71 @@ class _GoogleSheet:
             if row and row[0] == row_id:
                 self.api.delete_rows(self.id, "Intresserade", number)
                 return
+
+
+# --- Shared by the tests of both backends and of the Google requests --------------------------
+
+
+def daily_run(harness: Harness, today: dt.date = TODAY) -> DailyReport:
+    """The daily run on the harness's workbook, its letters in the outbox, at 07:00 on `today`."""
+    now = dt.datetime.combine(today, NOW.time(), NOW.tzinfo)
+    with harness.workbook() as workbook:
+        return run_daily(
+            workbook,
+            Outbox(harness.config.mail.outbox, now),
+            Renderer(REPO / "templates"),
+            harness.config,
+            today,
+            now,
+        )
+
+
+READ = ["metadata", "values:batchGet"]
+"""The requests of a run's read: the spreadsheet's metadata, then every tab's values."""
+WRITE = ["values:batchGet", "batchUpdate"]
+"""The requests of one write: the fresh re-read, then one batchUpdate."""
+
+
+def kind(record: RecordedRequest) -> str:
+    tail = record.path.rsplit("/", 1)[-1]
+    if record.method == "GET" and ":" not in tail and "values" not in record.path:
+        return "metadata"
+    return tail.split(":", 1)[-1] if tail.startswith("values:") else tail.rsplit(":", 1)[-1]
+
+
+def calls(api: FakeSheetsApi, spreadsheet_id: str | None = None) -> list[str]:
+    """The kinds of request the fake received (for one spreadsheet, or all)."""
+    return [
+        "values:" + kind(r) if "/values:" in r.path else kind(r)
+        for r in api.requests
+        if spreadsheet_id is None or f"/spreadsheets/{spreadsheet_id}" in r.path
+    ]
+
+
+def batch_requests(api: FakeSheetsApi) -> list[dict[str, Any]]:
+    """Every request inside the batchUpdates the fake received."""
+    return [
+        request
+        for record in api.requests
+        if record.path.endswith(":batchUpdate")
+        for request in record.json()["requests"]
+    ]
+
+
+def service_account_json() -> str:
+    """A service account's key file as JSON, with a fresh key that Google never saw."""
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    pem = key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    ).decode()
+    return json.dumps(
+        {
+            "type": "service_account",
+            "project_id": "exempel",
+            "private_key_id": "1",
+            "private_key": pem,
+            "client_email": "robot@exempel.iam.gserviceaccount.com",
+            "client_id": "1",
+            "token_uri": "https://oauth2.googleapis.com/token",
+        }
+    )

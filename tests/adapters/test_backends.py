@@ -10,16 +10,11 @@ from typing import Any
 
 import pytest
 
-from medlemsrutiner.adapters.outbox import Outbox
 from medlemsrutiner.errors import MissingColumnError
-from medlemsrutiner.letters.render import Renderer
-from medlemsrutiner.routines.daily import DailyReport, run_daily
 from medlemsrutiner.sheet.changes import SetByKey
-from tests.adapters.harness import GoogleHarness, Harness, Sheet, XlsxHarness
+from tests.adapters.harness import GoogleHarness, Harness, Sheet, XlsxHarness, daily_run
 from tests.fakes.sheets_api import FakeSheetsApi
 from tests.support import (
-    NOW,
-    REPO,
     TODAY,
     default_groups,
     grid,
@@ -41,26 +36,13 @@ def harness(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Harness]
         yield GoogleHarness(tmp_path, api, followup_spreadsheet=request.param.endswith("sheets"))
 
 
-def run(harness: Harness, today: dt.date = TODAY) -> DailyReport:
-    now = dt.datetime.combine(today, NOW.time(), NOW.tzinfo)
-    with harness.workbook() as workbook:
-        return run_daily(
-            workbook,
-            Outbox(harness.config.mail.outbox, now),
-            Renderer(REPO / "templates"),
-            harness.config,
-            today,
-            now,
-        )
-
-
 def by_id(harness: Harness, tab: str = "Intresserade") -> dict[Any, dict[str, Any]]:
     return {row["ID"]: row for row in harness.tab(tab)}
 
 
 def test_a_new_row_gets_an_id_a_date_and_one_welcome_letter(harness: Harness) -> None:
     harness.seed(workbook_grids(newcomers=[newcomer(None, registered=None, email="ny@example.se")]))
-    report = run(harness)
+    report = daily_run(harness)
     row = by_id(harness)[1]
     assert row["Registrerad"] == TODAY and row["Välkomstbrev"] == TODAY
     assert row["Status"] == (
@@ -81,10 +63,10 @@ def test_a_second_run_the_same_day_changes_and_sends_nothing(harness: Harness) -
             newcomers=[newcomer(1), newcomer(2, call=TODAY, referred_to="Skrivargruppen")]
         )
     )
-    run(harness)
+    daily_run(harness)
     letters = len(read_outbox(harness.config.mail.outbox))
     tabs = {name: harness.tab(name) for name in ("Intresserade", "Uppföljning")}
-    report = run(harness)
+    report = daily_run(harness)
     assert letters == 4 and len(read_outbox(harness.config.mail.outbox)) == 4
     assert report.sent == {} and report.status_updates == 0
     assert {name: harness.tab(name) for name in tabs} == tabs
@@ -107,7 +89,7 @@ def test_a_referral_moves_the_person_to_followup_and_a_formula_name_stays_text(
             ]
         )
     )
-    run(harness)
+    daily_run(harness)
     intake = by_id(harness)[7]
     assert intake["Namn"] is None and intake["E-post"] is None and intake["Introduktion"] == TODAY
     followup = by_id(harness, "Uppföljning")[7]
@@ -136,7 +118,7 @@ def test_a_coordinator_sorting_inserting_and_deleting_mid_run_never_misdirects_a
         sheet.delete_row_with_id(3)
 
     harness.edit_before_first_write(coordinator)
-    report = run(harness)
+    report = daily_run(harness)
     intake = harness.tab("Intresserade")
     assert [r["Namn"] for r in intake][:2] == ["Insatt Person", "Person Z"]
     for row in intake:
@@ -169,7 +151,7 @@ def test_a_missing_column_stops_the_run_before_anything_is_written(harness: Harn
     harness.seed(grids)
     before = harness.raw_bytes()
     with pytest.raises(MissingColumnError, match="'E-post' saknas i fliken 'Intresserade'"):
-        run(harness)
+        daily_run(harness)
     assert harness.raw_bytes() == before
     assert not harness.config.mail.outbox.exists()
 
@@ -194,7 +176,7 @@ def test_headers_in_any_case_spacing_and_order_with_extra_columns_kept(harness: 
         [None, "a@example.se", "behåll", None, 4, TODAY, "A", None, None, None, None],
     ]
     harness.seed(grids)
-    run(harness)
+    daily_run(harness)
     (row,) = harness.tab("Intresserade")
     assert row["egen kolumn"] == "behåll" and row["välkomstbrev"] == TODAY
     assert row[" status"].startswith("Välkomstbrev skickat")
@@ -218,7 +200,7 @@ def test_declined_people_are_erased_after_thirty_days_without_trace_in_the_log(
             ]
         )
     )
-    run(harness)
+    daily_run(harness)
     row = by_id(harness)[1]
     assert all(row[h] is None for h in ("Namn", "E-post", "Telefon", "Anteckning"))
     assert row["Status"] == "Avböjt. Personuppgifterna är raderade."
@@ -238,7 +220,7 @@ def test_many_appended_rows_grow_the_sheet_beyond_its_grid(harness: Harness) -> 
         spreadsheet = harness.followup_id or harness.spreadsheet_id
         grid = harness.api.sheet_properties(spreadsheet, "Uppföljning")["gridProperties"]
         assert grid["rowCount"] == 3
-    run(harness)
+    daily_run(harness)
     assert sorted(by_id(harness, "Uppföljning")) == list(range(1, 41))
     # One line per introduction, all landed, and the run's own line (after yesterday's).
     assert len(harness.tab("Logg")) == 1 + 40 + 1
@@ -259,7 +241,7 @@ def test_a_week_after_the_follow_up_call_the_personal_data_is_erased(harness: Ha
         "note": "trivs",
     }
     harness.seed(workbook_grids(followups=[followup]))
-    report = run(harness)
+    report = daily_run(harness)
     row = by_id(harness, "Uppföljning")[3]
     assert all(row[h] is None for h in ("Namn", "E-post", "Telefon", "Anteckning"))
     assert row["Raderad"] == TODAY and row["Resultat"] == "Aktiv"
@@ -325,7 +307,7 @@ def test_finished_rows_are_hidden_a_week_later_and_shown_when_someone_types_in_t
             followups=[_followup(1, old), _followup(3, old), _followup(4, recent)],
         )
     )
-    run(harness)
+    daily_run(harness)
     assert harness.hidden_ids() == {1, 3}
     assert sorted(by_id(harness)) == [1, 2, 3, 4]  # hidden, never deleted
 
@@ -337,6 +319,6 @@ def test_finished_rows_are_hidden_a_week_later_and_shown_when_someone_types_in_t
     if isinstance(harness, GoogleHarness):
         harness.api.reset_counts()  # the edit hook counts this run's reads
     harness.edit_before_first_write(typed_a_note)
-    run(harness, TODAY + 5 * DAY)
+    daily_run(harness, TODAY + 5 * DAY)
     assert harness.hidden_ids() == {1, 4}
     assert by_id(harness)[3]["E-post"] == "ater@example.se"

@@ -4,13 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
 
 from medlemsrutiner.adapters.google.client import RetryingHTTPClient, RetryPolicy, load_credentials
 from medlemsrutiner.adapters.google.workbook import GoogleWorkbook, open_google_workbook
@@ -22,7 +19,7 @@ from medlemsrutiner.routines.setup import check_setup, exit_code, fill_texts
 from medlemsrutiner.sheet import presentation as look
 from medlemsrutiner.sheet.schema import TABS
 from medlemsrutiner.sheet.words import TEXT_KEYS
-from tests.adapters.harness import GoogleHarness
+from tests.adapters.harness import GoogleHarness, service_account_json
 from tests.fakes.sheets_api import FakeSheetsApi, RecordedRequest
 from tests.support import (
     NOW,
@@ -30,23 +27,13 @@ from tests.support import (
     TAB_NAMES,
     TODAY,
     make_config,
+    mixed_rows,
     newcomer,
     read_outbox,
     workbook_grids,
 )
 
 DAY = dt.timedelta(days=1)
-
-
-@pytest.fixture
-def api() -> Iterator[FakeSheetsApi]:
-    with FakeSheetsApi() as fake:
-        yield fake
-
-
-@pytest.fixture
-def harness(api: FakeSheetsApi, tmp_path: Path) -> GoogleHarness:
-    return GoogleHarness(tmp_path, api)
 
 
 def daily(harness: GoogleHarness, workbook: Any = None) -> Any:
@@ -59,44 +46,6 @@ def daily(harness: GoogleHarness, workbook: Any = None) -> Any:
             TODAY,
             NOW,
         )
-
-
-def mixed_rows(count: int) -> list[dict[str, Any]]:
-    """`count` newcomers in every stage, three of them new today."""
-    rows: list[dict[str, Any]] = []
-    for i in range(1, count + 1):
-        stage = i % 5
-        if stage == 0:
-            rows.append(newcomer(i, registered=TODAY - 20 * DAY, welcome=TODAY - 19 * DAY))
-        elif stage == 1:
-            rows.append(
-                newcomer(
-                    i,
-                    registered=TODAY - 4 * DAY,
-                    welcome=TODAY - 3 * DAY,
-                    call=TODAY,
-                    referred_to="Centrumgruppen",
-                    introduction=TODAY - DAY,
-                    name=None,
-                    email=None,
-                    phone=None,
-                )
-            )
-        elif stage == 2:
-            rows.append(
-                newcomer(
-                    i,
-                    registered=TODAY - 9 * DAY,
-                    welcome=TODAY - 8 * DAY,
-                    call=TODAY - 2 * DAY,
-                    referred_to="Avböjt",
-                )
-            )
-        else:
-            rows.append(newcomer(i, registered=TODAY - 3 * DAY, welcome=TODAY - 2 * DAY))
-    rows.extend(newcomer(None, registered=None, email=f"ny{j}@example.se") for j in range(3))
-    rows.append(newcomer(count + 1, welcome=TODAY - DAY, call=TODAY, referred_to="Skrivargruppen"))
-    return rows
 
 
 # --- Request budget --------------------------------------------------------------------------
@@ -264,26 +213,8 @@ def test_errors_other_than_429_and_5xx_are_not_retried(api: FakeSheetsApi, tmp_p
 # --- Credentials -----------------------------------------------------------------------------
 
 
-def _service_account_json() -> str:
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    pem = key.private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-    ).decode()
-    return json.dumps(
-        {
-            "type": "service_account",
-            "project_id": "exempel",
-            "private_key_id": "1",
-            "private_key": pem,
-            "client_email": "robot@exempel.iam.gserviceaccount.com",
-            "client_id": "1",
-            "token_uri": "https://oauth2.googleapis.com/token",
-        }
-    )
-
-
 def test_credentials_load_from_json_in_the_environment_or_from_a_key_file(tmp_path: Path) -> None:
-    info = _service_account_json()
+    info = service_account_json()
     config = make_config(tmp_path, workbook={"backend": "google", "spreadsheet_id": "x"}).workbook
     credentials = load_credentials(config, {"MEDLEMSRUTINER_GOOGLE_CREDENTIALS": info})
     assert credentials.service_account_email == "robot@exempel.iam.gserviceaccount.com"

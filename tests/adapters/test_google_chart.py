@@ -17,21 +17,10 @@ import pytest
 from medlemsrutiner.adapters.google import chart as google_chart
 from medlemsrutiner.sheet import cells
 from medlemsrutiner.sheet.changes import Chart, ChartPlacement
-from tests.adapters.harness import GoogleHarness
-from tests.adapters.test_google_requests import (
-    READ,
-    WRITE,
-    api,
-    batch_requests,
-    calls,
-    harness,
-    run,
-)
+from tests.adapters.harness import READ, WRITE, GoogleHarness, batch_requests, calls, daily_run
 from tests.fakes.a1 import cell_label
 from tests.fakes.sheets_api import FakeSheetsApi, RecordedRequest, gspread_client
 from tests.support import TODAY, grid, newcomer, workbook_grids
-
-__all__ = ["api", "harness"]  # the fixtures, shared with the request tests
 
 DAY = dt.timedelta(days=1)
 PERCENT = {"type": "PERCENT", "pattern": "0%"}
@@ -122,7 +111,7 @@ def test_the_first_daily_run_creates_one_chart_over_the_statistik_block(
 ) -> None:
     sid = seed(harness)
     api.reset_counts()
-    run(harness)
+    daily_run(harness)
     assert calls(api) == quiet_day()  # the chart rides in the batch that writes the block
     (chart,) = api.charts(sid, "Statistik")
     assert reads_the_block(chart, api, sid)
@@ -141,16 +130,16 @@ def test_the_next_days_run_creates_none_and_costs_what_an_ordinary_day_costs(
     api: FakeSheetsApi, harness: GoogleHarness
 ) -> None:
     sid = seed(harness)
-    run(harness)
+    daily_run(harness)
     (created,) = api.charts(sid, "Statistik")
     api.reset_counts()
-    run(harness, TODAY + DAY)
+    daily_run(harness, TODAY + DAY)
     assert calls(api) == quiet_day()
     assert chart_requests(api) == []
     assert api.charts(sid, "Statistik") == [created]
     api.insert_rows(sid, "Intresserade", 2, [[None, None, "Ny Person", "ny@example.se"]])
     api.reset_counts()
-    report = run(harness, TODAY + 2 * DAY)
+    report = daily_run(harness, TODAY + 2 * DAY)
     assert report.sent == {"welcome": [4]}
     assert calls(api) == [*READ, *WRITE, *WRITE]  # the six of a day with a letter, as before
     assert chart_requests(api) == []
@@ -160,9 +149,9 @@ def test_the_metadata_the_run_reads_anyway_is_what_finds_the_chart(
     api: FakeSheetsApi, harness: GoogleHarness
 ) -> None:
     seed(harness)
-    run(harness)
+    daily_run(harness)
     api.reset_counts()
-    run(harness, TODAY + DAY)
+    daily_run(harness, TODAY + DAY)
     metadata = [r for r in api.requests if r.method == "GET" and "values" not in r.path]
     assert len(metadata) == 1
     assert metadata[0].query["fields"] == [
@@ -177,7 +166,7 @@ def test_a_statistik_tab_the_run_creates_gets_its_chart_in_the_same_batch(
     del grids["Statistik"]
     harness.seed(grids)
     api.reset_counts()
-    run(harness)
+    daily_run(harness)
     assert calls(api) == quiet_day()
     (update,) = [r for r in api.requests if r.path.endswith(":batchUpdate")]
     kinds = [next(iter(request)) for request in update.json()["requests"]]
@@ -190,11 +179,11 @@ def test_a_workbook_without_statistics_yet_gets_its_chart_with_the_first_follow_
     api: FakeSheetsApi, harness: GoogleHarness
 ) -> None:
     sid = seed(harness, followups=[])
-    run(harness)
+    daily_run(harness)
     assert api.charts(sid, "Statistik") == []
     add_followup(api, sid, HISTORY[0])
     api.reset_counts()
-    run(harness, TODAY + DAY)
+    daily_run(harness, TODAY + DAY)
     assert calls(api) == quiet_day()
     (chart,) = api.charts(sid, "Statistik")
     assert reads_the_block(chart, api, sid)
@@ -207,7 +196,7 @@ def test_a_block_that_grows_gets_the_charts_ranges_updated_and_keeps_its_look(
     api: FakeSheetsApi, harness: GoogleHarness
 ) -> None:
     sid = seed(harness)
-    run(harness)
+    daily_run(harness)
     (chart,) = api.charts(sid, "Statistik")
     restyled = {**chart["spec"], "title": "Våra grupper"}
     restyled["basicChart"] = {**restyled["basicChart"], "chartType": "BAR"}
@@ -217,7 +206,7 @@ def test_a_block_that_grows_gets_the_charts_ranges_updated_and_keeps_its_look(
     _, rows_before, _ = block(api, sid)
     add_followup(api, sid, followed_up(4, "Blixtaktioner", "Aktiv", dt.date(2026, 9, 7)))
     api.reset_counts()
-    run(harness, TODAY + DAY)
+    daily_run(harness, TODAY + DAY)
     assert calls(api) == quiet_day()
     assert [next(iter(r)) for r in chart_requests(api)] == ["updateChartSpec"]
     (grown,) = api.charts(sid, "Statistik")
@@ -229,7 +218,7 @@ def test_a_block_that_grows_gets_the_charts_ranges_updated_and_keeps_its_look(
     first, rows, _ = block(api, sid)
     assert api.cell(sid, "Statistik", cell_label(rows - 1, first + 1)).number_format == PERCENT
     api.reset_counts()
-    run(harness, TODAY + 2 * DAY)
+    daily_run(harness, TODAY + 2 * DAY)
     assert chart_requests(api) == []
 
 
@@ -237,11 +226,11 @@ def test_a_chart_a_coordinator_deleted_is_back_after_the_next_run(
     api: FakeSheetsApi, harness: GoogleHarness
 ) -> None:
     sid = seed(harness)
-    run(harness)
+    daily_run(harness)
     (chart,) = api.charts(sid, "Statistik")
     api.delete_chart(sid, chart["chartId"])
     api.reset_counts()
-    run(harness, TODAY + DAY)
+    daily_run(harness, TODAY + DAY)
     assert calls(api) == quiet_day()
     (back,) = api.charts(sid, "Statistik")
     assert reads_the_block(back, api, sid)
@@ -262,9 +251,9 @@ def test_a_chart_a_coordinator_added_on_another_tab_is_left_as_it_is(
     }
     api.add_chart(sid, "Grupper", own, row=5, column=2)
     (before,) = api.charts(sid, "Grupper")
-    run(harness)
+    daily_run(harness)
     add_followup(api, sid, followed_up(4, "Blixtaktioner", "Aktiv", dt.date(2026, 9, 7)))
-    run(harness, TODAY + DAY)  # creates, then grows the Statistik chart
+    daily_run(harness, TODAY + DAY)  # creates, then grows the Statistik chart
     assert api.charts(sid, "Grupper") == [before]
     (chart,) = api.charts(sid, "Statistik")
     assert reads_the_block(chart, api, sid)
@@ -285,7 +274,7 @@ def test_a_tab_with_a_chart_of_the_coordinators_own_gets_no_second_one(
     api.add_chart(sid, "Statistik", totals, row=10, column=0)
     before = api.charts(sid, "Statistik")
     api.reset_counts()
-    run(harness)
+    daily_run(harness)
     assert chart_requests(api) == []
     assert api.charts(sid, "Statistik") == before
 
@@ -304,13 +293,13 @@ def test_a_chart_google_refuses_is_left_out_and_the_days_writes_land(
     api.inject(400, match=_holds_a_chart, message="Invalid requests[9].addChart: nej")
     api.insert_rows(sid, "Intresserade", 2, [[None, None, "Ny Person", "ny@example.se"]])
     api.reset_counts()
-    report = run(harness)
+    report = daily_run(harness)
     assert report.write_error is None and report.sent == {"welcome": [4]}
     assert calls(api) == [*READ, *WRITE, *WRITE, "batchUpdate"]  # the same batch, once more
     assert api.charts(sid, "Statistik") == []
     assert block(api, sid)[1] == 3 and harness.tab("Logg")[-1]["Åtgärd"] == "daglig körning klar"
     api.reset_counts()
-    run(harness, TODAY + DAY)
+    daily_run(harness, TODAY + DAY)
     assert calls(api) == quiet_day()
     (chart,) = api.charts(sid, "Statistik")
     assert reads_the_block(chart, api, sid)
@@ -325,7 +314,7 @@ def test_the_first_run_costs_what_it_cost_before_the_chart_at_every_size(
         rows = [newcomer(i) for i in range(5, 5 + size)]
         harness.seed(workbook_grids(newcomers=rows, followups=HISTORY))
         fake.reset_counts()
-        run(harness)
+        daily_run(harness)
         assert calls(fake) == [*READ, *WRITE, *WRITE]
         assert len(fake.charts(harness.spreadsheet_id, "Statistik")) == 1
 

@@ -6,7 +6,7 @@ just before it lands, so people's edits between the read and a write never misdi
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -14,71 +14,22 @@ import pytest
 
 from medlemsrutiner.adapters.google.batch import cell_data, free_sheet_id, update_cells
 from medlemsrutiner.adapters.google.workbook import GoogleWorkbook
-from medlemsrutiner.adapters.outbox import Outbox
 from medlemsrutiner.errors import WorkbookError
-from medlemsrutiner.letters.render import Renderer
-from medlemsrutiner.routines.daily import DailyReport, run_daily
 from medlemsrutiner.sheet import changes as ch
 from medlemsrutiner.sheet.schema import TABS_BY_KEY
-from tests.adapters.harness import GoogleHarness
-from tests.adapters.test_google import mixed_rows
+from tests.adapters.harness import (
+    READ,
+    WRITE,
+    GoogleHarness,
+    batch_requests,
+    calls,
+    daily_run,
+)
 from tests.fakes.sheets_api import FakeSheetsApi, RecordedRequest
-from tests.support import NOW, REPO, TODAY, newcomer, read_outbox, workbook_grids
+from tests.support import TODAY, mixed_rows, newcomer, read_outbox, workbook_grids
 
 DAY = dt.timedelta(days=1)
-READ = ["metadata", "values:batchGet"]
-WRITE = ["values:batchGet", "batchUpdate"]
 DATE = {"type": "DATE", "pattern": "yyyy-mm-dd"}
-
-
-@pytest.fixture
-def api() -> Iterator[FakeSheetsApi]:
-    with FakeSheetsApi() as fake:
-        yield fake
-
-
-@pytest.fixture
-def harness(api: FakeSheetsApi, tmp_path: Path) -> GoogleHarness:
-    return GoogleHarness(tmp_path, api)
-
-
-def run(harness: GoogleHarness, today: dt.date = TODAY) -> DailyReport:
-    now = dt.datetime.combine(today, NOW.time(), NOW.tzinfo)
-    with harness.workbook() as workbook:
-        return run_daily(
-            workbook,
-            Outbox(harness.config.mail.outbox, now),
-            Renderer(REPO / "templates"),
-            harness.config,
-            today,
-            now,
-        )
-
-
-def kind(record: RecordedRequest) -> str:
-    tail = record.path.rsplit("/", 1)[-1]
-    if record.method == "GET" and ":" not in tail and "values" not in record.path:
-        return "metadata"
-    return tail.split(":", 1)[-1] if tail.startswith("values:") else tail.rsplit(":", 1)[-1]
-
-
-def calls(api: FakeSheetsApi, spreadsheet_id: str | None = None) -> list[str]:
-    """The kinds of request the fake received (for one spreadsheet, or all)."""
-    return [
-        "values:" + kind(r) if "/values:" in r.path else kind(r)
-        for r in api.requests
-        if spreadsheet_id is None or f"/spreadsheets/{spreadsheet_id}" in r.path
-    ]
-
-
-def batch_requests(api: FakeSheetsApi) -> list[dict[str, Any]]:
-    """Every request inside the batchUpdates the fake received."""
-    return [
-        request
-        for record in api.requests
-        if record.path.endswith(":batchUpdate")
-        for request in record.json()["requests"]
-    ]
 
 
 def person_lines(harness: GoogleHarness) -> list[tuple[str, int]]:
@@ -109,7 +60,7 @@ def test_a_first_run_on_a_workbook_costs_six_requests(
 ) -> None:
     harness.seed(workbook_grids(newcomers=mixed_rows(30)))
     api.reset_counts()
-    report = run(harness)
+    report = daily_run(harness)
     assert report.sent and report.status_updates > 30
     assert calls(api) == [*READ, *WRITE, *WRITE]
     assert "values:batchUpdate" not in calls(api)
@@ -119,12 +70,12 @@ def test_the_next_days_run_costs_six_requests_too(
     api: FakeSheetsApi, harness: GoogleHarness
 ) -> None:
     harness.seed(workbook_grids(newcomers=mixed_rows(30)))
-    run(harness)
+    daily_run(harness)
     api.insert_rows(
         harness.spreadsheet_id, "Intresserade", 2, [[None, None, "Ny Person", "ny@example.se"]]
     )
     api.reset_counts()
-    report = run(harness, TODAY + DAY)
+    report = daily_run(harness, TODAY + DAY)
     assert report.sent == {"welcome": [35]}
     assert calls(api) == [*READ, *WRITE, *WRITE]
 
@@ -135,7 +86,7 @@ def test_the_count_is_the_same_at_every_size(tmp_path: Path, size: int) -> None:
         harness = GoogleHarness(tmp_path, fake)
         harness.seed(workbook_grids(newcomers=mixed_rows(size)))
         fake.reset_counts()
-        run(harness)
+        daily_run(harness)
         assert calls(fake) == [*READ, *WRITE, *WRITE]
 
 
@@ -148,7 +99,7 @@ def test_a_run_that_creates_the_log_tab_costs_six_requests_and_writes_into_it_at
     del grids["Logg"]
     harness.seed(grids)
     api.reset_counts()
-    run(harness)
+    daily_run(harness)
     assert calls(api) == [*READ, *WRITE, *WRITE]
     added = [r["addSheet"] for r in batch_requests(api) if "addSheet" in r]
     assert [a["properties"]["title"] for a in added] == ["Logg"]
@@ -164,7 +115,7 @@ def test_a_run_that_creates_the_log_tab_costs_six_requests_and_writes_into_it_at
         ("välkomstbrev skickat", 1),
     ]
     api.reset_counts()
-    run(harness)  # a rerun finds the tab like any other; with no new row and no letter,
+    daily_run(harness)  # a rerun finds the tab like any other; with no new row and no letter,
     assert calls(api) == [*READ, *WRITE]  # its first write is empty and costs nothing
     assert not any("addSheet" in request for request in batch_requests(api))
 
@@ -201,7 +152,7 @@ def test_a_run_that_appends_beyond_the_grid_grows_it_in_the_same_batch(
     ]
     harness.seed(workbook_grids(newcomers=rows))
     api.reset_counts()
-    run(harness)
+    daily_run(harness)
     assert calls(api) == [*READ, *WRITE, *WRITE]
     grown = {
         r["appendDimension"]["sheetId"]
@@ -220,7 +171,7 @@ def test_a_grid_people_shrank_after_the_read_is_known_from_the_fresh_read(
     harness.seed(workbook_grids(newcomers=[newcomer(None, registered=None, email="a@example.se")]))
     before_write(api, 2, lambda fake: fake.delete_rows(harness.spreadsheet_id, "Logg", 2, 3))
     api.reset_counts()
-    run(harness)
+    daily_run(harness)
     assert calls(api) == [*READ, *WRITE, *WRITE]  # no refused write, no metadata re-read
     assert person_lines(harness) == [("ny rad", 1), ("välkomstbrev skickat", 1)]
 
@@ -239,7 +190,7 @@ def test_uppfoljning_in_a_second_spreadsheet_costs_that_spreadsheet_its_own_requ
     )
     assert harness.followup_id is not None
     api.reset_counts()
-    run(harness)
+    daily_run(harness)
     assert calls(api, harness.spreadsheet_id) == [*READ, *WRITE, *WRITE]
     assert calls(api, harness.followup_id) == [*READ, *WRITE]  # only the second write moves
     assert len(api.requests) == 10
@@ -253,7 +204,7 @@ def test_logging_writes_that_found_no_row_costs_two_more(
     # ID 2's row goes after the markers: its welcome stamp and Status find no row.
     before_write(api, 2, lambda fake: fake.delete_rows(harness.spreadsheet_id, "Intresserade", 3))
     api.reset_counts()
-    report = run(harness)
+    report = daily_run(harness)
     assert report.sent == {"welcome": [1, 2]} and report.skipped_writes
     assert calls(api) == [*READ, *WRITE, *WRITE, *WRITE]
     assert "skrivning hoppades över" in {r["Åtgärd"] for r in harness.tab("Logg")}
@@ -276,7 +227,7 @@ def test_a_formula_looking_name_is_sent_and_stored_as_text(
             ]
         )
     )
-    run(harness)
+    daily_run(harness)
     sid = harness.spreadsheet_id
     assert api.formula_cells(sid, "Uppföljning") == {}
     assert api.values(sid, "Uppföljning")[1][1] == "=1+1"  # copied as text, not evaluated to 2
@@ -294,7 +245,7 @@ def test_a_date_lands_as_a_formatted_date_the_next_run_reads_as_the_same_date(
     api: FakeSheetsApi, harness: GoogleHarness
 ) -> None:
     harness.seed(workbook_grids(newcomers=[newcomer(None, registered=None, name="0042 Nollsson")]))
-    run(harness)
+    daily_run(harness)
     sid = harness.spreadsheet_id
     for label in ("B2", "I2"):  # Registrerad (first seen) and the welcome stamp
         cell = api.cell(sid, "Intresserade", label)
@@ -304,7 +255,7 @@ def test_a_date_lands_as_a_formatted_date_the_next_run_reads_as_the_same_date(
     assert api.values(sid, "Intresserade")[1][2] == "0042 Nollsson"  # text, not the number 42
     (row,) = harness.tab("Intresserade")
     assert row["Registrerad"] == row["Välkomstbrev"] == TODAY
-    report = run(harness, TODAY + 2 * DAY)
+    report = daily_run(harness, TODAY + 2 * DAY)
     welcomes = [m for m in read_outbox(harness.config.mail.outbox) if "person" in str(m["To"])]
     assert report.sent.get("welcome") is None and len(welcomes) == 1
     (row,) = harness.tab("Intresserade")
@@ -326,7 +277,7 @@ def test_numbers_stay_numbers_and_a_cleared_cell_holds_nothing(
             ]
         )
     )  # fmt: skip
-    run(harness)
+    daily_run(harness)
     sid = harness.spreadsheet_id
     rows = api.values(sid, "Intresserade")
     assert rows[2][0] == 2 and isinstance(rows[2][0], int)  # a new ID is a number
@@ -398,7 +349,7 @@ def test_sorting_inserting_and_deleting_before_a_write_never_misdirects_it(
     harness.seed(workbook_grids(newcomers=rows))
     before_write(api, write, _coordinator(harness.spreadsheet_id))
     api.reset_counts()
-    report = run(harness)
+    report = daily_run(harness)
     assert calls(api)[:6] == [*READ, *WRITE, *WRITE]
     intake = harness.tab("Intresserade")
     assert intake[0]["Namn"] == "Insatt Person" and intake[0]["ID"] is None
@@ -429,7 +380,7 @@ def test_a_tab_a_person_creates_while_the_run_would_create_it_is_written_on_a_se
 
     before_write(api, 2, person_adds_log)
     api.reset_counts()
-    report = run(harness)
+    report = daily_run(harness)
     assert report.write_error is None
     assert calls(api) == [*READ, *WRITE, *WRITE, "metadata", *WRITE]
     assert person_lines(harness) == [
@@ -463,7 +414,7 @@ def test_a_tab_renamed_after_the_read_is_found_missing_on_a_second_try(
         api, 2, lambda fake: fake.rename_sheet(harness.spreadsheet_id, "Logg", "Gammal logg")
     )
     api.reset_counts()
-    report = run(harness)
+    report = daily_run(harness)
     assert report.write_error is None
     # The re-read of 'Logg' is refused; the metadata shows the rename; Logg is made anew.
     assert calls(api) == [*READ, *WRITE, "values:batchGet", "metadata", *WRITE]
@@ -480,7 +431,7 @@ def test_an_empty_log_tab_gets_its_headers_and_lines_without_a_new_tab(
     grids["Logg"] = []
     harness.seed(grids)
     api.reset_counts()
-    report = run(harness)
+    report = daily_run(harness)
     assert report.write_error is None
     assert calls(api) == [*READ, *WRITE, *WRITE]
     assert not any("addSheet" in request for request in batch_requests(api))

@@ -1,7 +1,9 @@
 """Mail transports we own, for tests: they keep the Transport Protocol and record what they got.
 
 * `RecordingTransport` accepts every letter and keeps it (optionally passing it on to an inner
-  transport, e.g. a real Outbox or SMTP transport);
+  transport, e.g. a real Outbox or SMTP transport), and calls a test's hooks just before it
+  hands a letter over and just after (the crash matrix stops a run there, the journal's test
+  looks at the journal file there);
 * `ScriptedTransport` answers each letter with the next scripted outcome (or one for all);
 * `CrashingTransport` passes `limit` letters on to an inner transport, then dies as a killed
   process would (raising `Crash`, which no code of the package catches).
@@ -9,7 +11,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from types import TracebackType
 
 from medlemsrutiner.adapters.mail import Transport
@@ -22,10 +24,19 @@ class Crash(Exception):
 
 
 class RecordingTransport:
-    """Accepts every letter (or hands it to `inner`) and keeps what it was given."""
+    """Accepts every letter (or hands it to `inner`) and keeps what it was given. `before_send`
+    sees each letter before it is handed over; `after_send` sees it and its answer once the
+    transport (or `inner`) has it, before the run is given the answer."""
 
-    def __init__(self, inner: Transport | None = None) -> None:
+    def __init__(
+        self,
+        inner: Transport | None = None,
+        *,
+        before_send: Callable[[OutgoingEmail], None] | None = None,
+        after_send: Callable[[OutgoingEmail, LetterOutcome], None] | None = None,
+    ) -> None:
         self.inner = inner
+        self.before_send, self.after_send = before_send, after_send
         self.sent: list[OutgoingEmail] = []
         self.entered = 0
 
@@ -48,9 +59,13 @@ class RecordingTransport:
             self.inner.__exit__(kind, error, traceback)
 
     def send(self, email: OutgoingEmail) -> LetterOutcome:
+        if self.before_send is not None:
+            self.before_send(email)
         outcome = self.inner.send(email) if self.inner is not None else Sent()
         if isinstance(outcome, Sent):
             self.sent.append(email)
+        if self.after_send is not None:
+            self.after_send(email, outcome)
         return outcome
 
     @property

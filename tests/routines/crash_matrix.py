@@ -65,6 +65,7 @@ from medlemsrutiner.sheet.schema import Grid, tables_from_grids
 from medlemsrutiner.sheet.stamps import StampState
 from tests.fakes.sheets_api import FakeSheetsApi
 from tests.fakes.smtp_server import LocalSmtpServer
+from tests.fakes.transports import RecordingTransport
 from tests.support import REPO, TAB_NAMES, TODAY, make_config, newcomer, workbook_grids, write_xlsx
 
 DAY = dt.timedelta(days=1)
@@ -250,33 +251,19 @@ class TrippingXlsx(XlsxWorkbook):
         return replace_atomically(self.path, write)
 
 
-class TrippingTransport:
+def tripping_transport(
+    inner: Transport, wire: Tripwire, labels: dict[str, str]
+) -> RecordingTransport:
     """A transport whose letters are I/O points (after the transport has a letter, before its
     answer is noted), remembering each letter's Message-ID and label."""
 
-    def __init__(self, inner: Transport, wire: Tripwire, labels: dict[str, str]) -> None:
-        self.inner, self.wire, self.labels = inner, wire, labels
+    def remember(letter: OutgoingEmail) -> None:
+        labels[str(letter.message["Message-ID"])] = letter.label
 
-    def describe(self) -> str:
-        return self.inner.describe()
+    def trip(letter: OutgoingEmail, outcome: LetterOutcome) -> None:
+        wire.tick(f"transport: {letter.label} handed over, answer not yet noted")
 
-    def __enter__(self) -> TrippingTransport:
-        self.inner.__enter__()
-        return self
-
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        error: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.inner.__exit__(kind, error, traceback)
-
-    def send(self, letter: OutgoingEmail) -> LetterOutcome:
-        self.labels[str(letter.message["Message-ID"])] = letter.label
-        outcome = self.inner.send(letter)
-        self.wire.tick(f"transport: {letter.label} handed over, answer not yet noted")
-        return outcome
+    return RecordingTransport(inner, before_send=remember, after_send=trip)
 
 
 class TrippingJournal(FileJournal):
@@ -404,7 +391,7 @@ class BaseWorld:
             inner = open_smtp_transport(self.config, {})
         else:
             inner = Outbox(self.config.mail.outbox, now)
-        return TrippingTransport(inner, wire, self.labels)
+        return tripping_transport(inner, wire, self.labels)
 
     def received(self) -> Counter[str]:
         if self.setup.transport == "outbox":

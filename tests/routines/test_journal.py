@@ -16,12 +16,12 @@ from medlemsrutiner.adapters.journal import FileJournal
 from medlemsrutiner.adapters.outbox import Outbox
 from medlemsrutiner.config import Config
 from medlemsrutiner.letters.render import OutgoingEmail, Renderer
-from medlemsrutiner.plan import LetterOutcome
 from medlemsrutiner.routines.daily import DailyReport, run_daily
 from medlemsrutiner.sheet import stamps
+from medlemsrutiner.sheet.journal import Begun, RunStarted, from_line
 from medlemsrutiner.sheet.stamps import StampState, read_stamp
 from tests.fakes.memory_workbook import Grids, MemoryWorkbook
-from tests.fakes.transports import Crash, CrashingTransport
+from tests.fakes.transports import Crash, CrashingTransport, RecordingTransport
 from tests.support import NOW, REPO, TODAY, make_config, memory_workbook, newcomer
 
 DAY = dt.timedelta(days=1)
@@ -304,33 +304,23 @@ def test_a_dry_run_neither_reads_nor_writes_the_journal(config: Config, renderer
     assert config.journal_path.read_bytes() == b"garbage\n"
 
 
-class _Recording:
-    """Records what the transport was given, to show the journal's order."""
-
-    def __init__(self, inner: Outbox, journal: Path) -> None:
-        self.inner, self.journal = inner, journal
-        self.seen: list[bool] = []
-
-    def describe(self) -> str:
-        return "inspelning"
-
-    def __enter__(self) -> _Recording:
-        self.inner.__enter__()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        return None
-
-    def send(self, email: OutgoingEmail) -> LetterOutcome:
-        # When a letter is handed over, its beginning is already on disk.
-        self.seen.append(email.label in self.journal.read_text(encoding="utf-8"))
-        return self.inner.send(email)
-
-
 def test_every_letter_is_noted_in_the_journal_before_it_is_handed_over(
     config: Config, renderer: Renderer
 ) -> None:
     workbook = _workbook()
-    transport = _Recording(Outbox(config.mail.outbox, NOW), config.journal_path)
+    noted: list[bool] = []  # when a letter is handed over, its Begun entry is already on disk
+
+    def look(email: OutgoingEmail) -> None:
+        lines = config.journal_path.read_text(encoding="utf-8").splitlines()
+        begun = Begun(journal_run(lines), email.label, str(email.message["Message-ID"]))
+        noted.append(begun in [from_line(line) for line in lines])
+
+    transport = RecordingTransport(Outbox(config.mail.outbox, NOW), before_send=look)
     run(workbook, config, renderer, transport=transport)
-    assert transport.seen == [True] * 5
+    assert noted == [True] * 5 and len(transport.sent) == 5
+
+
+def journal_run(lines: list[str]) -> str:
+    """The token of the run whose entries `lines` hold (its RunStarted line)."""
+    [started] = [entry for entry in map(from_line, lines) if isinstance(entry, RunStarted)]
+    return started.run
