@@ -8,6 +8,7 @@ terminal report's PNG file and the coordinator's weekly summary.
 from __future__ import annotations
 
 import io
+import warnings
 
 # A bare Figure draws with the Agg canvas into memory: no pyplot, no global state, no window.
 from matplotlib.figure import Figure
@@ -71,7 +72,10 @@ def retention_png(statistics: Statistics, title: str = "Andel aktiva vid uppföl
         axes.legend(fontsize=7, frameon=False, loc="center left", bbox_to_anchor=(1.0, 0.5))
     else:
         axes.text(0.5, 0.5, "Ingen uppföljning ännu", ha="center", va="center")
-    figure.tight_layout()
+    with warnings.catch_warnings():
+        # An empty chart has nothing to lay out; matplotlib's English warning is no news.
+        warnings.simplefilter("ignore", UserWarning)
+        figure.tight_layout()
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png")
     return buffer.getvalue()

@@ -82,6 +82,11 @@ class NationalReport:
         ]
         if self.chart is not None:
             lines.append(f"  diagrammet finns i {self.chart}")
+        if not self.national.rows:
+            lines.append(
+                "  inget distrikt har statistik ännu: Statistik skrivs av run_daily.py, när "
+                "någon har hänvisats till en grupp"
+            )
         if self.failed:
             lines.append(f"  {self.failed} distrikt gick inte att läsa och saknas i tabellen")
         return lines

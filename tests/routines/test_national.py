@@ -321,3 +321,20 @@ def test_the_script_reports_a_folder_of_districts(tmp_path: Path, districts: lis
     assert (tmp_path / "nationellt.xlsx").is_file()
     assert (tmp_path / "nationell-andel-aktiva.png").read_bytes().startswith(PNG)
     assert [line[:6] for line in done.stdout.splitlines()[:3]] == ["[mitt]", "[norr]", "[syd] "]
+
+
+@pytest.mark.filterwarnings("error")  # matplotlib's English warnings would reach stderr
+def test_districts_without_statistics_yet_say_so_and_print_no_warning(
+    tmp_path: Path, districts: list[Path], capfd: pytest.CaptureFixture[str]
+) -> None:
+    for name in DISTRICTS:  # as make_demo leaves them: no daily run, no Statistik tab
+        book = openpyxl.load_workbook(tmp_path / f"{name}.xlsx")
+        del book["Statistik"]
+        book.save(tmp_path / f"{name}.xlsx")
+    code, lines = run(districts, XlsxWorkbook(tmp_path / "n.xlsx", NATIONAL_TAB_NAMES),
+                      tmp_path / "n.png", open_district)  # fmt: skip
+    assert code == 0
+    assert sum("ingen statistik ännu" in line for line in lines) == 3
+    assert "inget distrikt har statistik ännu" in lines[-1]
+    assert (tmp_path / "n.png").read_bytes().startswith(PNG)
+    assert capfd.readouterr().err == ""
