@@ -10,7 +10,9 @@ from typing import Any
 import pytest
 from PIL import Image
 
+from medlemsrutiner.sheet import stamps
 from tests.routines.weekly_mail import (
+    BOUNCE,
     DAY,
     html_section,
     html_sections,
@@ -210,6 +212,26 @@ def test_each_list_names_at_most_five_and_counts_the_rest(tmp_path: Path) -> Non
         len(todo_html.items) == 6 and todo_html.items[-1] == "och 3 till: se Status i arbetsboken"
     )
     assert html_section(html, "Grupper").items[5:] == ["och 2 till: se Status i Grupper"]
+
+
+def test_a_bounced_introduction_names_the_newcomer_and_the_reminder(tmp_path: Path) -> None:
+    refused = stamps.partial(TODAY - 4 * DAY, ["introduction_group"], "550 5.1.1 okänd mottagare")
+    newcomers = [
+        newcomer(5, registered=TODAY - 8 * DAY, welcome=TODAY - 7 * DAY, call=TODAY - 4 * DAY,
+                 referred_to="Centrumgruppen", introduction=refused),
+    ]  # fmt: skip
+    groups = [
+        {"group": "Centrumgruppen", "contact": "Rut Exempelsson", "email": "centrum@example.org",
+         "active": "ja", "confirmed": TODAY - 30 * DAY, "reminder": BOUNCE},
+    ]  # fmt: skip
+    _, transport = run(tmp_path, memory_workbook(newcomers=newcomers, groups=groups))
+    note = (
+        "Centrumgruppen: e-posten till kontaktpersonen studsade (introduktionen av ID 5 och "
+        "påminnelsen): rätta adressen i Grupper och töm Påminnelse"
+    )
+    message = transport.sent[0].message
+    assert text_sections(part(message, "plain"))["GRUPPER"] == [f"- {note}"]
+    assert html_section(part(message, "html"), "Grupper").items == [note]
 
 
 def test_the_chart_is_a_png_shown_inline_from_the_html(tmp_path: Path) -> None:
