@@ -3,8 +3,12 @@ Pure: computed from the records, Logg and the statistics of one read.
 
 The summary is what the coordinator actually reads, so it starts with what to do this week (and,
 above everything, a warning when the daily run has not succeeded for two days), then what
-happened this week, retention, groups, trainings and the run's health. People appear by ID and
-first name only — never an address or a phone number.
+happened this week, groups, trainings, the run's health and, last, retention (its table and
+chart are the longest part). People appear by ID and first name only — never an address or a
+phone number. Each list shows at most `LIST_LIMIT` entries and counts the rest, so the summary
+stays an overview however many rows need something (the workbook's Status has them all).
+
+Everything here is data, never a sentence: the templates word it in the letter's language.
 """
 
 from __future__ import annotations
@@ -12,11 +16,12 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import Literal
 
 from medlemsrutiner.plan import DELIVERY_NAMES, DeliveryKind, Training
 from medlemsrutiner.reports.statistics import Statistics
 from medlemsrutiner.reports.todo import TodoList, todo
-from medlemsrutiner.settings import Settings
+from medlemsrutiner.settings import Routine, Settings
 from medlemsrutiner.sheet import cells, logbook
 from medlemsrutiner.sheet.logbook import Action
 from medlemsrutiner.sheet.schema import Table
@@ -29,6 +34,9 @@ STALE_AFTER = dt.timedelta(days=2)
 """No successful daily run for this long goes at the very top of the summary."""
 CONSENT_NOTICE = dt.timedelta(days=31)
 TRAINING_GAP = dt.timedelta(days=60)
+"""No training within this many days is flagged, in the summary and the training letter."""
+LIST_LIMIT = 5
+"""Each list in the summary names at most this many people or groups and counts the rest."""
 
 
 @dataclass(frozen=True)
@@ -60,10 +68,27 @@ class Consent:
     until: dt.date
 
 
+GroupNoteKind = Literal["bounced", "inactive_referred", "no_email", "unconfirmed"]
+_NOTE_ORDER: tuple[GroupNoteKind, ...] = ("bounced", "inactive_referred", "no_email", "unconfirmed")
+"""The notes a coordinator must act on first come first (a bounce, people referred to an
+inactive group), so a capped list never hides them behind routine confirmations."""
+
+
 @dataclass(frozen=True)
 class GroupNote:
+    """One thing about one group that needs the coordinator; the template words it."""
+
     name: str
-    text: str
+    kind: GroupNoteKind
+    ids: tuple[int, ...] = ()
+    """inactive_referred: the IDs still referred there; bounced: the introductions refused."""
+    reminder_failed: bool = False
+    """bounced: the confirm-your-details reminder was refused (`Fel …` in Påminnelse)."""
+    confirmed: dt.date | None = None
+    """unconfirmed: when the details were last confirmed (None: never)."""
+    contact: str = ""
+    asked: dt.date | None = None
+    """unconfirmed: when the contact person was last sent a reminder."""
 
 
 @dataclass(frozen=True)
@@ -74,7 +99,8 @@ class Trainings:
     """Newcomers registered since `since` who have not yet attended a basic training."""
     since: dt.date
     gap: bool
-    """No training in the next 60 days."""
+    """No training in the next `gap_days` days."""
+    gap_days: int = TRAINING_GAP.days
 
 
 @dataclass(frozen=True)
@@ -88,6 +114,12 @@ class WeeklySummary:
     statistics: Statistics
     groups: tuple[GroupNote, ...]
     trainings: Trainings
+    alert_below: int
+    """A problem group: a share active below this percentage (`routine.alert_below`)..."""
+    min_followups: int
+    """...with at least this many follow-ups in 12 months (`routine.min_followups`)."""
+    shown: int = LIST_LIMIT
+    """Each list names at most this many entries; the templates count the rest."""
     names: dict[DeliveryKind, str] = field(default_factory=lambda: dict(DELIVERY_NAMES))
 
 
@@ -158,38 +190,50 @@ def consents(records: Records, today: dt.date, settings: Settings) -> tuple[Cons
 
 
 def group_notes(records: Records, today: dt.date, settings: Settings) -> tuple[GroupNote, ...]:
-    """Groups that need the coordinator: details unconfirmed (and who was asked when), no
-    contact address, bounced mail, inactive groups people are still referred to."""
+    """Groups that need the coordinator: bounced mail, inactive groups people are still
+    referred to, no contact address, details unconfirmed (and who was asked when) — in that
+    order, by name within each kind."""
     notes: list[GroupNote] = []
-    for group in sorted(records.groups.values(), key=lambda g: g.name):
+    for group in records.groups.values():
         waiting = group_step.referred_to_inactive(group, records.newcomers)
         if waiting:
-            ids = ", ".join(str(i) for i in waiting)
-            notes.append(GroupNote(group.name, f"vilande men har hänvisningar (ID {ids})"))
+            notes.append(GroupNote(group.name, "inactive_referred", ids=tuple(waiting)))
         if not group.active:
             continue
         if group.email is None:
-            notes.append(GroupNote(group.name, "saknar e-post till kontaktpersonen"))
+            notes.append(GroupNote(group.name, "no_email"))
         bounced = group_step.bounced_introductions(group, records.newcomers)
         if bounced or group.reminder.failed:
-            notes.append(GroupNote(group.name, "e-posten till kontaktpersonen studsade"))
-        if group_step.confirm_due(group, today, settings):
-            since = group.confirmed.isoformat() if group.confirmed else "aldrig"
-            asked = (
-                f"; {group.contact or 'kontaktpersonen'} tillfrågad {group.reminder.date}"
-                if group.reminder.date is not None
-                else ""
+            notes.append(
+                GroupNote(
+                    group.name,
+                    "bounced",
+                    ids=tuple(bounced),
+                    reminder_failed=group.reminder.failed,
+                )
             )
-            notes.append(GroupNote(group.name, f"uppgifterna obekräftade (senast: {since}){asked}"))
-    return tuple(notes)
+        if group_step.confirm_due(group, today, settings):
+            notes.append(
+                GroupNote(
+                    group.name,
+                    "unconfirmed",
+                    confirmed=group.confirmed,
+                    contact=group.contact,
+                    asked=group.reminder.date,
+                )
+            )
+    return tuple(sorted(notes, key=lambda n: (_NOTE_ORDER.index(n.kind), n.name)))
 
 
 def needing_training(records: Records, since: dt.date) -> int:
     """Newcomers registered on or after `since` who still need a basic training: referred or
-    still in intake, not declined, `Utbildning` blank."""
+    still in intake, not declined, `Utbildning` blank, and not a second row of someone already
+    counted (a duplicate)."""
     count = 0
     for newcomer in records.newcomers:
         if not newcomer.usable or newcomer.training is not None:
+            continue
+        if newcomer.duplicate_of is not None:
             continue
         if newcomer.registered is None or newcomer.registered < since:
             continue
@@ -222,6 +266,8 @@ def weekly_summary(
         statistics=statistics,
         groups=group_notes(records, today, settings),
         trainings=trainings(records, today),
+        alert_below=settings.routine.alert_below,
+        min_followups=settings.routine.min_followups,
     )
 
 
@@ -251,6 +297,11 @@ def sample_summary(today: dt.date, trainings_shown: tuple[Training, ...] = ()) -
         week=Week(5, {"welcome": 5, "introduction": 2, "alternatives": 1}, 3, 4),
         consents=(Consent(12, "Exempel", today + dt.timedelta(days=20)),),
         statistics=Statistics(rows, (quarter,), ("Påhittade skrivargruppen",)),
-        groups=(GroupNote("Exempelgruppen", "uppgifterna obekräftade (senast: aldrig)"),),
+        groups=(
+            GroupNote("Påhittade skrivargruppen", "bounced", reminder_failed=True),
+            GroupNote("Exempelgruppen", "unconfirmed", contact="Exempel Kontaktsson"),
+        ),
         trainings=Trainings(today, trainings_shown, 6, today - dt.timedelta(days=40), False),
+        alert_below=Routine().alert_below,
+        min_followups=Routine().min_followups,
     )

@@ -4,7 +4,8 @@ workbook, sends over the transport, and appends to Logg.
 At most once a week each: Logg records `… skickas` before the letter is handed to the transport
 and `… skickad` (or `… misslyckades`) after, and a run that finds either in the same ISO week
 sends nothing again — a run killed in between leaves the `skickas` row, and a person decides.
-The summary's retention chart goes in as an inline PNG (a Content-ID referenced from the HTML).
+The summary's retention chart goes in as an inline PNG (a Content-ID referenced from the HTML),
+when anyone was referred in the last 12 months.
 """
 
 from __future__ import annotations
@@ -97,7 +98,9 @@ def run_weekly(
             coordinator.email,
             coordinator.name,
             extra=(("summary", summary), ("chart", CHART)),
-            images=((CHART, retention_png(numbers)),),
+            # The HTML shows the chart beside the table of the last 12 months, and only then: an
+            # image nothing refers to would arrive as an attachment.
+            images=((CHART, retention_png(numbers)),) if numbers.rolling else (),
         )
     ]
     if config.training_coordinator is not None:

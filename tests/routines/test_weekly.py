@@ -1,140 +1,243 @@
-"""The weekly summary and the training coordinator's letter, checked on the parsed messages."""
+"""The coordinator's weekly summary, checked on the parsed message: each section of the plain-text
+part and of the HTML part, item by item, for a known workbook (`weekly_mail.known_workbook`)."""
 
 from __future__ import annotations
 
-import datetime as dt
 import io
-import re
-from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 
 import pytest
 from PIL import Image
 
-from medlemsrutiner.letters.render import Renderer
-from medlemsrutiner.routines.weekly import run_weekly
-from tests.fakes.memory_workbook import MemoryWorkbook
-from tests.fakes.transports import RecordingTransport
-from tests.support import NOW, REPO, TODAY, make_config, memory_workbook, newcomer
+from medlemsrutiner.sheet import stamps
+from tests.routines.weekly_mail import (
+    BOUNCE,
+    DAY,
+    html_section,
+    html_sections,
+    ids_in,
+    known_workbook,
+    part,
+    run,
+    text_sections,
+)
+from tests.support import TODAY, memory_workbook, newcomer
 
-DAY = dt.timedelta(days=1)
-
-
-def _logged(day: dt.date, action: str, row_id: int | None = None, letters: Any = None) -> Any:
-    return {"time": f"{day.isoformat()} 07:00", "action": action, "id": row_id, "letters": letters}
-
-
-def _workbook() -> MemoryWorkbook:
-    consent = dt.date(2024, 12, 4)  # ends 2026-12-04, within a month
-    newcomers = [
-        newcomer(1, registered=TODAY - 10 * DAY, welcome=TODAY - 9 * DAY),
-        newcomer(2, registered=TODAY - 3 * DAY, welcome=TODAY - 2 * DAY),
-        newcomer(3, email="fel"),
-        newcomer(4, registered=TODAY - 2 * DAY, email="person2@example.se"),
-        newcomer(6, welcome="Skickar… 2026-11-20 07:00"),
-        newcomer(8, registered=TODAY - 200 * DAY, call=TODAY - 100 * DAY, referred_to="Avböjt",
-                 consent=consent),
-        newcomer(9, welcome=TODAY, call=TODAY, referred_to="Vilande"),
-    ]  # fmt: skip
-    followups = [
-        {"id": 20, "name": "Anna Testdotter", "email": "a20@example.se",
-         "referred_to": "Centrumgruppen",
-         "referred": TODAY - 75 * DAY, "follow_up_from": TODAY - 19 * DAY,
-         "follow_up_by": TODAY - 5 * DAY},
-        {"id": 21, "name": "Bo Testdotter", "email": "b21@example.se",
-         "referred_to": "Skrivargruppen",
-         "referred": TODAY - 52 * DAY, "follow_up_from": TODAY + 4 * DAY,
-         "follow_up_by": TODAY + 18 * DAY},
-        {"id": 22, "name": "Cia Testdotter", "email": "c22@example.se",
-         "referred_to": "Centrumgruppen",
-         "referred": TODAY - 60 * DAY, "follow_up_from": TODAY - 4 * DAY,
-         "follow_up_by": TODAY + 10 * DAY, "followed_up": TODAY - 2 * DAY, "result": "Aktiv"},
-    ]  # fmt: skip
-    groups = [
-        {"group": "Centrumgruppen", "contact": "Rut Exempelsson", "email": "centrum@example.org",
-         "active": "ja", "confirmed": TODAY - 30 * DAY},
-        {"group": "Skrivargruppen", "contact": "Per Påhittad", "email": "brev@example.org",
-         "active": "ja", "confirmed": TODAY - 200 * DAY, "reminder": TODAY - 5 * DAY},
-        {"group": "Filmgruppen", "contact": "Bo Demosson", "email": "", "active": "ja",
-         "confirmed": TODAY - 10 * DAY},
-        {"group": "Vilande", "contact": "Siv", "email": "v@example.org", "active": "nej"},
-    ]  # fmt: skip
-    trainings = [{"date": TODAY + 9 * DAY, "time": "18.00", "title": "Grundutbildning"}]
-    log = [
-        _logged(TODAY - 3 * DAY, "daglig körning klar"),
-        _logged(TODAY - 2 * DAY, "ny rad", 2),
-        _logged(TODAY - 2 * DAY, "ny rad", 4),
-        _logged(TODAY - 2 * DAY, "välkomstbrev skickat", 2, 1),
-        _logged(TODAY - 2 * DAY, "välkomstbrev misslyckades", 3, 0),
-        _logged(TODAY - 2 * DAY, "uppgifter raderade", 7),
-        _logged(TODAY - 9 * DAY, "välkomstbrev skickat", 1, 1),  # last week: not counted
-    ]
-    return memory_workbook(
-        newcomers=newcomers, followups=followups, groups=groups, trainings=trainings, log=log
-    )
+SV_HEADINGS = [
+    "ATT GÖRA DEN HÄR VECKAN (10)",
+    "VECKAN SOM GÅTT",
+    "GRUPPER",
+    "UTBILDNINGAR",
+    "KÖRNINGEN",
+    "HUR MÅNGA ÄR KVAR VID UPPFÖLJNINGEN? (SENASTE 12 MÅNADERNA)",
+]
+GROUP_NOTES = [
+    "Studentgruppen: e-posten till kontaktpersonen studsade (påminnelsen): rätta adressen i "
+    "Grupper och töm Påminnelse",
+    "Vilande: vilande men har hänvisningar (ID 9): välj en annan grupp åt dem",
+    "Filmgruppen: saknar e-post till kontaktpersonen: inga introduktioner går ut",
+    "Skrivargruppen: uppgifterna obekräftade (senast: 2026-05-08); Per Påhittad tillfrågad "
+    "2026-11-19",
+    "Studentgruppen: uppgifterna obekräftade (senast: 2026-05-08)",
+]
+PROBLEM_NOTE = (
+    "(!) Under 50 % är kvar i Skrivargruppen (gränsen gäller grupper med minst 3 uppföljningar "
+    "på 12 månader). Hör med gruppen hur nya tas emot."
+)
+RUN_LINE = (
+    "Senast lyckade dagliga körning: 2026-11-21 07:00. I veckan: 1 brev skickade, "
+    "1 misslyckade, 2 körningar där brev fick vänta på gränsen för antal brev."
+)
 
 
-def _run(tmp_path: Path, workbook: MemoryWorkbook) -> tuple[Any, RecordingTransport]:
-    config = make_config(
-        tmp_path, training_coordinator={"name": "Alex Utbildare", "email": "kurs@example.org"}
-    )
-    transport = RecordingTransport()
-    with workbook:
-        report = run_weekly(workbook, transport, Renderer(REPO / "templates"), config, TODAY, NOW)
-    return report, transport
-
-
-def _text(message: EmailMessage, subtype: str) -> str:
-    body = message.get_body((subtype,))
-    assert body is not None
-    return str(body.get_content())
-
-
-def _section(text: str, title: str) -> list[int]:
-    """The IDs listed after `title` (up to the next blank line)."""
-    match = re.search(re.escape(title) + r" \(\d+\):(.*?)(?:\n\n|\Z)", text, re.S)
-    # An ID that starts an item, not one quoted inside a problem ("Dubblett av ID 2").
-    listed = re.findall(r"(?:^ |\n- |, )ID (\d+)", match.group(1)) if match else []
-    return [int(i) for i in listed]
+def _summary(tmp_path: Path, **config: Any) -> tuple[str, str, Any]:
+    report, transport = run(tmp_path, known_workbook(), **config)
+    message = transport.sent[0].message
+    return part(message, "plain"), part(message, "html"), report
 
 
 def test_the_summary_lists_exactly_what_to_do_this_week_with_the_alarm_on_top(
     tmp_path: Path,
 ) -> None:
-    report, transport = _run(tmp_path, _workbook())
+    report, transport = run(tmp_path, known_workbook())
     summary = transport.sent[0].message
     assert summary["To"].addresses[0].addr_spec == "medlemsansvarig@example.org"
-    text = _text(summary, "plain")
-    assert text.startswith("VARNING: Den dagliga körningen har inte lyckats sedan 2026-11-21 07:00")
     assert str(summary["Subject"]).startswith("VARNING")
-    assert _section(text, "Försenade samtal") == [1]
-    assert _section(text, "Samtal att ringa i veckan") == [2, 3, 6]  # 4 is a duplicate
-    assert _section(text, "Försenade uppföljningssamtal") == [20]
-    assert _section(text, "Uppföljningssamtal i veckan") == [21]
-    assert _section(text, "Rader att rätta") == [3, 4, 6, 9]
-    assert "ID 1 Testa (21/11)" in text and "ID 20 Anna (19/11)" in text
-    assert "ID 6 Testa: KONTROLLERA Välkomstbrev" in text
-    assert "Samtycken som går ut inom en månad: ID 8 Testa (2026-12-04)" in text
-    week = text.split("VECKAN SOM GÅTT")[1]
-    assert week.strip().startswith(
-        "2 nya intresserade, 1 välkomstbrev, 0 introduktioner, 0 med alternativen, "
-        "0 återvärvningsbrev, 1 uppföljningar gjorda, 1 raderade."
-    )
+    text = text_sections(part(summary, "plain"))
+    assert text[""] == [
+        "VARNING: Den dagliga körningen har inte lyckats sedan 2026-11-21 07:00. Inga brev går "
+        "ut och inget raderas förrän den fungerar igen."
+    ]
+    assert list(text)[1:] == SV_HEADINGS  # the to-do list first, retention last
+    todo = text["ATT GÖRA DEN HÄR VECKAN (10)"]
+    expected = [
+        "Försenade samtal (1): ID 1 Testa (21/11)",
+        "Samtal att ringa i veckan (3): ID 2 Testa (28/11), ID 3 Testa (1/12), ID 6 Testa (1/12)",
+        "Försenade uppföljningssamtal (1): ID 20 Anna (19/11)",
+        "Uppföljningssamtal i veckan (1): ID 21 Bo (12/12)",
+        "Rader att rätta (4):",
+    ]
+    assert todo[:5] == expected  # 4 is a duplicate of 2: a row to fix, not a call
+    assert [ids_in(line) for line in todo[5:]] == [[3], [4], [6], [9]]
     assert (
-        "- Skrivargruppen: uppgifterna obekräftade (senast: 2026-05-08); "
-        "Per Påhittad tillfrågad 2026-11-19" in text
+        todo[6]
+        == "- ID 4 Testa: Dubblett av ID 2 (samma e-post): inga brev skickas. Ta bort raden."
     )
-    assert "- Filmgruppen: saknar e-post till kontaktpersonen" in text
-    assert "- Vilande: vilande men har hänvisningar (ID 9)" in text
-    assert "I veckan: 1 brev skickade, 1 misslyckade" in text
+    assert todo[7].startswith("- ID 6 Testa: KONTROLLERA Välkomstbrev")
     assert report.todo == 10
+
+    html = html_sections(part(summary, "html"))
+    assert (
+        html[0]
+        .paragraphs[1]
+        .startswith("Den dagliga körningen har inte lyckats sedan 2026-11-21 07:00.")
+    )
+    assert [s.title.upper() for s in html[1:]] == SV_HEADINGS
+    assert html[1].paragraphs == [*expected[:4], "Rader att rätta (4)"]
+    assert html[1].items == [line.removeprefix("- ") for line in todo[5:]]
+
+
+def test_the_past_week_groups_trainings_and_the_run_in_both_parts(tmp_path: Path) -> None:
+    plain, html, _ = _summary(tmp_path)
+    text = text_sections(plain)
+    week = [
+        "2 nya intresserade, 1 välkomstbrev, 0 introduktioner, 0 med alternativen, "
+        "0 återvärvningsbrev, 1 uppföljningar gjorda, 1 raderade.",
+        "Samtycken som går ut inom en månad: ID 8 Testa (2026-12-04).",
+    ]
+    assert text["VECKAN SOM GÅTT"] == week
+    assert html_section(html, "Veckan som gått").paragraphs == [
+        week[0].rstrip(".").replace(", ", " · "),
+        week[1] + " Fråga om de vill förnya samtycket, annars raderas uppgifterna då.",
+    ]
+    # The group whose reminder bounced (550) comes first, then what else needs the coordinator.
+    assert text["GRUPPER"] == [f"- {note}" for note in GROUP_NOTES]
+    groups = html_section(html, "Grupper")
+    assert groups.items == GROUP_NOTES
+    needing = "5 nya har inte gått grundutbildningen (registrerade sedan 2026-10-25)."
+    assert text["UTBILDNINGAR"] == [needing, "- torsdag 3 december 2026: Grundutbildning"]
+    trainings = html_section(html, "Utbildningar")
+    assert trainings.paragraphs == [needing]
+    assert trainings.items == ["torsdag 3 december 2026: Grundutbildning"]
+    # Two runs this week held letters back for a cap (a third did last week).
+    assert text["KÖRNINGEN"] == [RUN_LINE]
+    assert html_section(html, "Körningen").paragraphs == [RUN_LINE]
+
+
+def test_the_retention_table_highlights_the_problem_group_in_both_parts(tmp_path: Path) -> None:
+    plain, html, _ = _summary(tmp_path)
+    assert text_sections(plain)[SV_HEADINGS[-1]] == [
+        "Centrumgruppen: 2 hänvisade, 1 uppföljda, 1 aktiva, 0 inte aktiva, 100 % aktiva",
+        "Skrivargruppen (!): 4 hänvisade, 3 uppföljda, 1 aktiva, 2 inte aktiva, 33 % aktiva",
+        "Totalt: 6 hänvisade, 4 uppföljda, 2 aktiva, 2 inte aktiva, 50 % aktiva",
+        PROBLEM_NOTE,
+    ]
+    retention = html_section(html, "Hur många är kvar")
+    assert [cells for _, cells in retention.rows] == [
+        ["Grupp", "Hänvisade", "Uppföljda", "Aktiva", "Inte aktiva", "Andel aktiva"],
+        ["Centrumgruppen", "2", "1", "1", "0", "100 %"],
+        ["Skrivargruppen (!)", "4", "3", "1", "2", "33 %"],
+        ["Totalt", "6", "4", "2", "2", "50 %"],
+    ]
+    red = [cells[0] for style, cells in retention.rows if "#b00020" in style]
+    assert red == ["Skrivargruppen (!)"]
+    assert retention.paragraphs == [PROBLEM_NOTE]
+
+
+@pytest.mark.parametrize(
+    ("routine", "note"),
+    [
+        (
+            {"alert_below": 40},
+            "(!) Under 40 % är kvar i Skrivargruppen (gränsen gäller grupper med minst 3 "
+            "uppföljningar på 12 månader). Hör med gruppen hur nya tas emot.",
+        ),
+        (
+            {"alert_below": 100, "min_followups": 1},
+            "(!) Under 100 % är kvar i Skrivargruppen (gränsen gäller grupper med minst 1 "
+            "uppföljning på 12 månader). Hör med gruppen hur nya tas emot.",
+        ),
+        ({"alert_below": 30}, None),  # 33 % is not below 30 %
+        ({"min_followups": 4}, None),  # 3 follow-ups are too few to judge
+    ],
+)
+def test_the_problem_group_note_follows_the_configured_thresholds(
+    tmp_path: Path, routine: dict[str, int], note: str | None
+) -> None:
+    plain, html, _ = _summary(tmp_path, routine=routine)
+    lines = text_sections(plain)[SV_HEADINGS[-1]]
+    retention = html_section(html, "Hur många är kvar")
+    red = [cells[0] for style, cells in retention.rows if "#b00020" in style]
+    if note is None:
+        assert "(!)" not in " ".join(lines)
+        assert retention.paragraphs == [] and red == []
+    else:
+        assert lines[-1] == note and retention.paragraphs == [note]
+        assert red == ["Skrivargruppen (!)"]
+    assert "hälften" not in plain + html
+
+
+def test_each_list_names_at_most_five_and_counts_the_rest(tmp_path: Path) -> None:
+    newcomers = [newcomer(n, registered=TODAY - DAY, email=f"fel{n}") for n in range(1, 9)]
+    groups = [
+        {"group": f"Grupp {letter}", "contact": "Eva Exempel", "email": "g@example.org",
+         "active": "ja"}
+        for letter in "ABCDEFG"
+    ]  # fmt: skip
+    _, transport = run(tmp_path, memory_workbook(newcomers=newcomers, groups=groups))
+    message = transport.sent[0].message
+    assert str(message["Subject"]).endswith("16 att göra")
+    # Nobody referred in 12 months: no table, so no chart either (not even as an attachment).
+    assert [
+        p.get_content_type() for p in message.walk() if p.get_content_maintype() == "image"
+    ] == []
+    text = text_sections(part(message, "plain"))
+    todo = text["ATT GÖRA DEN HÄR VECKAN (16)"]
+    calls = "Samtal att ringa i veckan (8): " + ", ".join(
+        f"ID {n} Testa (30/11)" for n in range(1, 6)
+    )
+    assert todo[0] == f"{calls} och 3 till"
+    assert todo[1] == "Rader att rätta (8):"
+    assert [ids_in(line) for line in todo[2:7]] == [[1], [2], [3], [4], [5]]
+    assert todo[7:] == ["- och 3 till: se Status i arbetsboken"]
+    unconfirmed = [f"- Grupp {x}: uppgifterna obekräftade (senast: aldrig)" for x in "ABCDE"]
+    assert text["GRUPPER"] == [*unconfirmed, "- och 2 till: se Status i Grupper"]
+    assert text[SV_HEADINGS[-1]] == ["Ingen har hänvisats de senaste 12 månaderna."]
+
+    html = part(message, "html")
+    todo_html = html_section(html, "Att göra den här veckan (16)")
+    assert todo_html.paragraphs == [f"{calls} och 3 till", "Rader att rätta (8)"]
+    assert (
+        len(todo_html.items) == 6 and todo_html.items[-1] == "och 3 till: se Status i arbetsboken"
+    )
+    assert html_section(html, "Grupper").items[5:] == ["och 2 till: se Status i Grupper"]
+
+
+def test_a_bounced_introduction_names_the_newcomer_and_the_reminder(tmp_path: Path) -> None:
+    refused = stamps.partial(TODAY - 4 * DAY, ["introduction_group"], "550 5.1.1 okänd mottagare")
+    newcomers = [
+        newcomer(5, registered=TODAY - 8 * DAY, welcome=TODAY - 7 * DAY, call=TODAY - 4 * DAY,
+                 referred_to="Centrumgruppen", introduction=refused),
+    ]  # fmt: skip
+    groups = [
+        {"group": "Centrumgruppen", "contact": "Rut Exempelsson", "email": "centrum@example.org",
+         "active": "ja", "confirmed": TODAY - 30 * DAY, "reminder": BOUNCE},
+    ]  # fmt: skip
+    _, transport = run(tmp_path, memory_workbook(newcomers=newcomers, groups=groups))
+    note = (
+        "Centrumgruppen: e-posten till kontaktpersonen studsade (introduktionen av ID 5 och "
+        "påminnelsen): rätta adressen i Grupper och töm Påminnelse"
+    )
+    message = transport.sent[0].message
+    assert text_sections(part(message, "plain"))["GRUPPER"] == [f"- {note}"]
+    assert html_section(part(message, "html"), "Grupper").items == [note]
 
 
 def test_the_chart_is_a_png_shown_inline_from_the_html(tmp_path: Path) -> None:
-    _, transport = _run(tmp_path, _workbook())
+    _, transport = run(tmp_path, known_workbook())
     summary = transport.sent[0].message
-    html = _text(summary, "html")
+    html = part(summary, "html")
     (image,) = [part for part in summary.walk() if part.get_content_type() == "image/png"]
     cid = str(image["Content-ID"]).strip("<>")
     assert f'src="cid:{cid}"' in html
@@ -143,40 +246,60 @@ def test_the_chart_is_a_png_shown_inline_from_the_html(tmp_path: Path) -> None:
 
 
 def test_no_newcomer_address_or_phone_appears_in_either_letter(tmp_path: Path) -> None:
-    _, transport = _run(tmp_path, _workbook())
+    _, transport = run(tmp_path, known_workbook())
+    assert len(transport.sent) == 2
     for email in transport.sent:
-        everything = _text(email.message, "plain") + _text(email.message, "html")
+        everything = part(email.message, "plain") + part(email.message, "html")
         phones = [f"070-174 06 {10 + n:02d}" for n in (1, 2, 3, 4, 6, 8, 9)]
         for secret in ("@example.se", "0701740", "Person1", "Testdotter", *phones):
             assert secret not in everything, secret
 
 
-def test_the_training_coordinator_gets_the_trainings_and_a_count_only(tmp_path: Path) -> None:
-    _, transport = _run(tmp_path, _workbook())
-    training = transport.sent[1].message
-    assert training["To"].addresses[0].addr_spec == "kurs@example.org"
-    assert training["Reply-To"].addresses[0].addr_spec == "medlemsansvarig@example.org"
-    text = _text(training, "plain")
-    assert "torsdag 3 december 2026 kl. 18.00: Grundutbildning" in text
-    assert re.search(r"\d+ nya har registrerat sig sedan", text)
-
-
 def test_a_second_weekly_run_in_the_same_week_sends_nothing(tmp_path: Path) -> None:
-    workbook = _workbook()
-    _run(tmp_path, workbook)
+    workbook = known_workbook()
+    run(tmp_path, workbook)
     actions = [row["Åtgärd"] for row in workbook.tab("Logg")]
     assert "veckosammanfattning skickas" in actions and "veckosammanfattning skickad" in actions
-    report, transport = _run(tmp_path, workbook)
+    report, transport = run(tmp_path, workbook)
     assert transport.sent == [] and report.skipped == ["veckosammanfattning", "utbildningsbrev"]
 
 
-@pytest.mark.parametrize("language", ["en"])
-def test_an_english_coordinator_gets_the_summary_in_english(tmp_path: Path, language: str) -> None:
-    config = make_config(tmp_path, language=language)
-    transport = RecordingTransport()
-    workbook = _workbook()
-    with workbook:
-        run_weekly(workbook, transport, Renderer(REPO / "templates"), config, TODAY, NOW)
-    text = _text(transport.sent[0].message, "plain")
-    assert text.startswith("WARNING: The daily run has not succeeded since")
-    assert "Calls overdue (1): ID 1 Testa" in text and "Rows to fix (4):" in text
+def test_an_english_coordinator_gets_the_summary_in_english(tmp_path: Path) -> None:
+    plain, html, _ = _summary(tmp_path, language="en", routine={"alert_below": 40})
+    text = text_sections(plain)
+    assert text[""][0].startswith("WARNING: The daily run has not succeeded since 2026-11-21")
+    assert list(text)[1:] == [
+        "TO DO THIS WEEK (10)",
+        "THE PAST WEEK",
+        "GROUPS",
+        "TRAININGS",
+        "THE DAILY RUN",
+        "STILL ACTIVE AT THE FOLLOW-UP? (LAST 12 MONTHS)",
+    ]
+    assert text["TO DO THIS WEEK (10)"][0] == "Calls overdue (1): ID 1 Testa (21/11)"
+    notes = [
+        "Studentgruppen: mail to the contact person bounced (the reminder): correct the address "
+        "in Grupper and clear Påminnelse",
+        "Vilande: inactive but people are referred to it (ID 9): choose another group for them",
+        "Filmgruppen: no email address for the contact person: no introductions go out",
+        "Skrivargruppen: details unconfirmed (last: 2026-05-08); Per Påhittad asked 2026-11-19",
+        "Studentgruppen: details unconfirmed (last: 2026-05-08)",
+    ]
+    assert text["GROUPS"] == [f"- {note}" for note in notes]
+    assert html_section(html, "Groups").items == notes
+    note = (
+        "(!) Fewer than 40 % are still active in Skrivargruppen (the limit applies to groups "
+        "with at least 3 follow-ups in 12 months). Ask the group how newcomers are welcomed."
+    )
+    retention = text["STILL ACTIVE AT THE FOLLOW-UP? (LAST 12 MONTHS)"]
+    assert retention[-2:] == [
+        "Total: 6 referred, 4 followed up, 2 active, 2 not active, 50 % active",
+        note,
+    ]
+    table = html_section(html, "Still active")
+    assert table.paragraphs == [note] and table.rows[-1][1][0] == "Total"
+    assert text["THE DAILY RUN"] == [
+        "Last successful daily run: 2026-11-21 07:00. This week: 1 letters sent, 1 failed, "
+        "2 runs that held letters back for a sending limit."
+    ]
+    assert "5 newcomers have not yet attended a basic training" in text["TRAININGS"][0]
