@@ -2,11 +2,12 @@
 a register, a spreadsheet program or a form service wrote it, or XLSX (through adapters/xlsx.py).
 Reads files; decides nothing about what is imported (steps/intake.py does).
 
-CSV: the encoding is found with charset-normalizer among those Swedish files come in — UTF-8
-(with or without a byte-order mark), UTF-16/32 with a mark, Windows-1252 (what Excel on Windows
-saves and most register exports use) and Mac Roman — so that a Windows-1252 `Å` is never read as
-a Central European `Ĺ`. The dialect (`;` or `,` or tab, quoting) is found with the standard
-library's csv.Sniffer, checked against the header line.
+CSV: the encoding is one of those Swedish files come in — UTF-8 (with or without a byte-order
+mark), UTF-16/32 with a mark, Windows-1252 (what Excel on Windows saves and most register
+exports use) and Mac Roman — chosen by what reads as Swedish (see `decode`), so that a
+Windows-1252 `ö` is never read as a Mac `ˆ` nor a Central European letter. The dialect (`;`
+or `,` or tab, quoting) is found with the standard library's csv.Sniffer, checked against the
+header line.
 """
 
 from __future__ import annotations
@@ -52,10 +53,32 @@ def read_contacts_file(path: Path) -> list[list[Any]]:
     return parse_csv(decode(data, path.name))
 
 
+_SWEDISH_LETTERS = frozenset("åäöÅÄÖéÉüÜ")
+_MARKS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")
+
+
 def decode(data: bytes, name: str = "filen") -> str:
-    """The text of a CSV file, in the encoding charset-normalizer finds among ENCODINGS."""
+    """The text of a CSV file: UTF-8 when it is valid UTF-8; else, for a file without a byte-
+    order mark or NUL bytes, Windows-1252 or Mac Roman, whichever reads more Swedish letters
+    (Windows-1252 when even); else the encoding charset-normalizer finds among ENCODINGS."""
     if not data.strip():
         return ""
+    if not data.startswith(_MARKS) and b"\x00" not in data:
+        try:
+            return data.decode("utf_8")
+        except UnicodeDecodeError:
+            pass
+        # Both read any text; only one reads Swedish: `Förnamn` in Windows-1252 is `Fˆrnamn` in
+        # Mac Roman, and `Förnamn` in Mac Roman is `Fšrnamn` in Windows-1252. Guessing from
+        # the bytes alone (charset-normalizer) picks wrong on a short file.
+        readings = []
+        for encoding in ("cp1252", "mac_roman"):
+            try:
+                readings.append(data.decode(encoding))
+            except UnicodeDecodeError:  # cp1252 leaves five bytes undefined
+                continue
+        if readings:
+            return max(readings, key=lambda text: sum(ch in _SWEDISH_LETTERS for ch in text))
     best = charset_normalizer.from_bytes(data, cp_isolation=list(ENCODINGS)).best()
     if best is None:
         raise ImportFileError(

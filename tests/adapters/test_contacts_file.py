@@ -27,6 +27,42 @@ def test_a_windows_1252_register_export_with_semicolons_reads_with_its_swedish_l
     assert read_contacts_file(path) == ROWS
 
 
+EXPORT = [  # the one-person export a new user's import read as Mac Roman (`Fˆrnamn`)
+    ["Förnamn", "Efternamn", "Mejl", "Mobil", "Datum", "Ort", "Meddelande"],
+    ["Örjan", "Sjöström", "orjan.sjostrom@example.org", "070-174 06 33", "2026-11-28", "Norrby",
+     "Vill gärna hjälpa till med skrivarkvällar"],
+]  # fmt: skip
+
+FIRST = ["Märta", "Åsa", "Örjan", "Göran", "Eva", "Kim", "Bo", "Ylva"]
+LAST = ["Lövgren", "Ek", "Sjöström", "Åkerlund", "Berg", "Nordin"]
+
+
+@pytest.mark.parametrize("encoding", ["cp1252", "mac_roman", "utf_8", "utf_8_sig"])
+def test_a_short_export_reads_with_its_swedish_letters_in_any_of_its_encodings(
+    tmp_path: Path, encoding: str
+) -> None:
+    path = tmp_path / "export.csv"
+    path.write_bytes("\r\n".join(";".join(row) for row in EXPORT).encode(encoding))
+    assert read_contacts_file(path) == EXPORT
+
+
+@pytest.mark.parametrize("encoding", ["cp1252", "mac_roman"])
+def test_every_small_export_of_one_to_five_people_reads_as_written(
+    tmp_path: Path, encoding: str
+) -> None:
+    # Small files are where guessing from the bytes went wrong (about one in ten).
+    path = tmp_path / "export.csv"
+    for count in range(1, 6):
+        for start in range(len(FIRST)):
+            rows = [["Förnamn", "Efternamn", "Mejl"]] + [
+                [FIRST[(start + i) % len(FIRST)], LAST[(start + i) % len(LAST)],
+                 f"p{start}{i}@example.org"]
+                for i in range(count)
+            ]  # fmt: skip
+            path.write_bytes("\r\n".join(";".join(row) for row in rows).encode(encoding))
+            assert read_contacts_file(path) == rows, (count, start)
+
+
 def test_a_utf8_file_with_a_byte_order_mark_and_commas_reads_without_the_mark(
     tmp_path: Path,
 ) -> None:
