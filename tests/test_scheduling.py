@@ -503,3 +503,20 @@ def test_a_flagged_run_is_not_a_failed_service() -> None:
         parser.read(path, encoding="utf-8")
         assert parser["Service"]["SuccessExitStatus"] == "1"
         assert parser["Service"]["Type"] == "oneshot"
+
+
+def test_a_password_with_spaces_in_the_env_example_reaches_a_cron_run_whole(
+    tmp_path: Path,
+) -> None:
+    """Google shows an app password in groups with spaces; a copy of the env example holding
+    one must not break the crontab line's `set -a && . env` (a bare value with spaces runs
+    its second word as a command and the run never starts)."""
+    example = (DEPLOY / "medlemsrutiner.env.example").read_text(encoding="utf-8")
+    env = tmp_path / "env"
+    env.write_text(example.replace("byt-mot-applösenordet", "abcd efgh ijkl mnop"), "utf-8")
+    (cron,) = [c for f, c in deploy_commands() if f == "crontab.example" and "run_daily" in c]
+    sourcing = re.search(r"set -a && \. \S+ && set \+a", cron)
+    assert sourcing is not None
+    script = f'set -a && . "{env}" && set +a && printf %s "$MEDLEMSRUTINER_SMTP_PASSWORD"'
+    shown = subprocess.run(["bash", "-c", script], capture_output=True, text=True, check=True)
+    assert shown.stdout == "abcd efgh ijkl mnop" and shown.stderr == ""
