@@ -17,6 +17,12 @@ class AppError(Exception):
 
     exit_code = EXIT_NOTHING_DONE
 
+    @property
+    def line(self) -> str:
+        """The one line the CLI prints: `Fel: …` (a message that starts with `Fel` as it is)."""
+        text = str(self)
+        return text if text.startswith("Fel") else f"Fel: {text}"
+
 
 class ConfigError(AppError):
     """The config file is missing, unreadable, or a key is missing or of the wrong type."""

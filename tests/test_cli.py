@@ -259,7 +259,7 @@ def test_a_folder_of_configs_runs_every_district_and_one_bad_config_stops_no_oth
     assert "[norr]   välkomstbrev: 1 skickade (ID 1)" in out
     assert all(line.startswith(("[norr] ", "[syd] ")) for line in out)
     (error,) = result.stderr.splitlines()
-    assert error == "[mitt] Fel: Fel i konfigurationen configs/mitt.toml: mail: tabellen saknas"
+    assert error == "[mitt] Fel i konfigurationen configs/mitt.toml: mail: tabellen saknas"
 
 
 def test_several_configs_may_be_named_one_by_one_for_check_setup(tmp_path: Path) -> None:

@@ -47,7 +47,7 @@ def translate_errors(command: Callable[P, R]) -> Callable[P, R]:
         try:
             return command(*args, **kwargs)
         except AppError as error:
-            click.echo(f"Fel: {error}", err=True)
+            click.echo(error.line, err=True)
             sys.exit(error.exit_code)
         except (click.exceptions.Exit, click.ClickException, KeyboardInterrupt):
             raise

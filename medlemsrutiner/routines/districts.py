@@ -136,7 +136,7 @@ def run_each(
         try:
             code = one(path, console)
         except AppError as error:
-            console.err(f"Fel: {error}")
+            console.err(error.line)
             code = error.exit_code
         except Exception:  # a bug in one district must not stop the others
             for line in traceback.format_exc().splitlines():

@@ -183,7 +183,7 @@ def assert_one_line_exit_2(result: Result, *words: str) -> None:
     assert result.exit_code == 2, (result.exception, result.output)
     assert isinstance(result.exception, SystemExit)
     line = result.stderr
-    assert line.startswith("Fel: ") and line.count("\n") == 1, line
+    assert line.startswith(("Fel: ", "Fel i konfigurationen ")) and line.count("\n") == 1, line
     assert "Traceback" not in result.output
     for word in words:
         assert word in line

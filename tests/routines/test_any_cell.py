@@ -4,9 +4,9 @@ Hypothesis writes arbitrary values — any unicode, numbers (NaN and infinities 
 date-times, booleans, very long strings, formula-looking text, blocks blanked as a merged range
 reads — into arbitrary data cells of a valid workbook, then runs the day twice and the next day
 once; in the real .xlsx variant those blocks are merged for real (openpyxl's MergedCell, as a
-person merging cells leaves them). Every time: the run never raises, no letter goes out twice, nothing the run writes becomes
-a formula, and every row still holding personal data has its erasure date in Status, never in
-the past.
+person merging cells leaves them). Every time: the run never raises, no letter goes out twice,
+nothing the run writes becomes a formula, and every row still holding personal data has its
+erasure date in Status, never in the past.
 
 `make test` runs a small profile; `make bench` (HYPOTHESIS_PROFILE=bench) the full one.
 """
