@@ -14,7 +14,9 @@ data must be gone, and at the end the statistics. The test then asserts:
 * consented people kept until their consent ends and not a day longer;
 * exactly one re-engagement letter per `Inte aktiv`, none for anyone else;
 * the Statistik tab equals the statistics computed here;
-* Logg and the run's report never contain a name, an address or a phone number.
+* Logg and the run's report never contain a name, an address or a phone number, and neither do
+  stdout and stderr of the real command (`scripts/run_daily.py`, run as a subprocess on a copy
+  of the workbook on a few of the days).
 """
 
 from __future__ import annotations
@@ -23,6 +25,8 @@ import calendar
 import datetime as dt
 import random
 import re
+import subprocess
+import sys
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,7 +39,7 @@ from medlemsrutiner.letters.render import Renderer
 from medlemsrutiner.routines.daily import run_daily
 from tests.fakes.memory_workbook import Grids, MemoryWorkbook
 from tests.simulation import simulation_groups
-from tests.support import REPO, TAB_NAMES, make_config, workbook_grids
+from tests.support import REPO, TAB_NAMES, make_config, workbook_grids, write_xlsx
 
 START = dt.date(2026, 1, 5)
 DAYS = 330
@@ -47,6 +51,8 @@ RESULTS = {"Aktiv": "Aktiv", "aktiv": "Aktiv", "Inte aktiv": "Inte aktiv",
            "inaktiv": "Inte aktiv", "Ej nådd": "Ej nådd"}  # fmt: skip
 OUTCOMES = ("Avböjt", "Ej nådd")
 NOT_USABLE = ("Centrumgrupen", "Vilande gruppen")  # a typo and an inactive group
+COMMAND_DAYS = (40, 150, 230, 320)
+"""Days on which the real command also runs (as a subprocess, on a copy of the workbook)."""
 
 
 def months_later(day: dt.date, months: int) -> dt.date:
@@ -312,6 +318,34 @@ def _check_cells(
     return problems, holding
 
 
+def _check_the_command(
+    grids: Grids, day: dt.date, folder: Path, rows: list[Row]
+) -> tuple[subprocess.CompletedProcess[str], list[str]]:
+    """Run the real daily command on a copy of the workbook as it stands, in a folder of its
+    own; what it prints on stdout and stderr that belongs to a simulated person."""
+    folder.mkdir()
+    write_xlsx(folder / "arbetsbok.xlsx", grids)
+    (folder / "config.toml").write_text(
+        f'timezone = "Europe/Stockholm"\nstart_date = {START.isoformat()}\n'
+        '[coordinator]\nname = "Kim Exempelsson"\nemail = "medlemsansvarig@example.org"\n'
+        '[workbook]\nbackend = "xlsx"\npath = "arbetsbok.xlsx"\n'
+        '[mail]\ntransport = "outbox"\noutbox = "utkorg"\n',
+        encoding="utf-8",
+    )
+    done = subprocess.run(
+        [sys.executable, str(REPO / "scripts" / "run_daily.py"), "--config", "config.toml",
+         "--today", day.isoformat()],
+        cwd=folder, capture_output=True, text=True, check=False, timeout=120,
+    )  # fmt: skip
+    printed = done.stdout + done.stderr
+    found = [match[0] for match in TRACE.finditer(printed)]
+    for row in rows:
+        for value in (row.name, row.email, row.typed_email, row.phone, row.phone.replace(" ", "")):
+            if value.casefold() in printed.casefold():
+                found.append(value)
+    return done, found
+
+
 @pytest.mark.slow
 def test_a_year_of_the_routine_keeps_every_promise_about_personal_data(tmp_path: Path) -> None:
     config = make_config(tmp_path, start_date=START)
@@ -328,18 +362,28 @@ def test_a_year_of_the_routine_keeps_every_promise_about_personal_data(tmp_path:
     kept_by_consent: set[int] = set()
     fixed = {tab: {v for r in grid for v in r if isinstance(v, str)}
              for tab, grid in workbook.grids.items()}  # fmt: skip
+    commands: dict[dt.date, list[str]] = {}
 
     for offset in range(DAYS):
         day = START + dt.timedelta(days=offset)
         coordinator.work(workbook.grids, day)
         coordinator.arrive(workbook.grids, day)
         people = list(coordinator.rows.values())
+        if offset in COMMAND_DAYS:
+            folder = tmp_path / f"cli-{day}"
+            done, printed = _check_the_command(workbook.grids, day, folder, people)
+            assert done.returncode in (0, 1), done.stdout + done.stderr
+            assert not printed, f"{day}: the command printed {printed}"
+            assert done.stderr == "", done.stderr
+            commands[day] = done.stdout.splitlines()
         now = dt.datetime.combine(day, dt.time(7, 0), tzinfo=config.zone)
         with workbook:
             report = run_daily(workbook, Outbox(outbox, now), renderer, config, day, now)
         for line in report.lines():
             if PERSONAL.search(line):
                 problems.append(f"{day}: the report shows personal data: {line}")
+        if day in commands:  # the command did the day's work: it printed the same report
+            assert commands[day] == report.lines(), day
         new = sorted({p.name for p in outbox.glob("*.eml")} - seen) if outbox.exists() else []
         seen.update(new)
         coordinator.learn(workbook.grids, new, day, reengaged)
@@ -361,6 +405,9 @@ def test_a_year_of_the_routine_keeps_every_promise_about_personal_data(tmp_path:
     assert sum(row.consent_cleared is not None or row.followup_consent_cleared is not None
                for row in rows) >= 1  # fmt: skip
     assert kept_by_consent, "no consent ever kept anyone until its end"
+    # The command's days had letters and erasures to report (where a detail could slip out).
+    reported = "\n".join(line for lines in commands.values() for line in lines)
+    assert "skickade (" in reported and "personuppgifter raderade:" in reported, reported
 
     # Exactly one re-engagement letter per Inte aktiv with an address, none for anyone else.
     expected = {row.row_id for row in rows if row.result == "Inte aktiv" and row.valid}
