@@ -214,7 +214,7 @@ class _RowId(click.ParamType[int]):
 @translate_errors
 def forget(config_path: Path, address: str | None, row_id: int | None, dry_run: bool) -> None:
     """Radera en person överallt, nu (rätten att bli bortglömd): raderna i Intresserade och
-    Uppföljning och breven i utkorgen. Ange --email eller --id."""
+    Uppföljning, svaren i formulärfliken och breven i utkorgen. Ange --email eller --id."""
     from medlemsrutiner.routines.forget import run_forget
 
     if (address is None) == (row_id is None):

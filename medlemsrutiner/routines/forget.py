@@ -2,7 +2,8 @@
 workbook, and deletes files from the outbox folder.
 
 The person is found by address or ID (`steps.forget`); their rows in Intresserade and
-Uppföljning are erased in one write; every letter in the outbox (and its dry-run folder) that
+Uppföljning, and their answers in the form-answers tab when the config names one, are erased
+in one write; every letter in the outbox (and its dry-run folder) that
 was about them or to them is deleted: those labelled with their ID, and any other that
 mentions the address. The report names IDs, tabs and counts, never the address.
 """
@@ -12,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import email
 import email.policy
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from pathlib import Path
@@ -19,8 +21,9 @@ from pathlib import Path
 from medlemsrutiner.adapters.workbook import Workbook
 from medlemsrutiner.config import Config
 from medlemsrutiner.sheet import cells, logbook
-from medlemsrutiner.sheet.schema import tables_from_grids
-from medlemsrutiner.steps.forget import Found, forget
+from medlemsrutiner.sheet.changes import SetByKey
+from medlemsrutiner.sheet.schema import Grid, header_key, tables_from_grids
+from medlemsrutiner.steps.forget import FormTab, Found, forget
 from medlemsrutiner.steps.records import read_records
 
 
@@ -29,15 +32,29 @@ class ForgetReport:
     dry_run: bool
     found: list[Found] = field(default_factory=list)
     letters: list[Path] = field(default_factory=list)
+    form_tab: str | None = None
+    """The form-answers tab's name, when the config names one."""
+    answers: int = 0
+    """Answers of the person emptied in the form tab (or, in a dry run, to be emptied)."""
+    answers_left: int = 0
+    """Answers of the person still there: no write could address them (a person erases them)."""
 
     def lines(self, tab_names: dict[str, str]) -> list[str]:
         verb = "skulle raderas" if self.dry_run else "raderade"
-        if not self.found and not self.letters:
+        if not self.found and not self.letters and not self.answers and not self.answers_left:
             return ["Ingen rad och inget brev hittades (inget har ändrats)."]
         out = []
         for item in self.found:
             who = f"ID {item.row_id}" if item.row_id is not None else f"rad {item.row}"
             out.append(f"{who} i {tab_names[item.tab]}: personuppgifterna {verb}")
+        if self.answers:
+            out.append(f"{self.form_tab}: {self.answers} formulärsvar {verb}")
+        if self.answers_left:
+            out.append(
+                f"{self.form_tab}: {self.answers_left} formulärsvar kan inte raderas "
+                "(Tidstämpel saknas, finns på två rader eller ändrades under körningen): "
+                "radera dem för hand"
+            )
         out.append(f"brev i utkorgen som {verb}: {len(self.letters)}")
         return out
 
@@ -53,10 +70,18 @@ def run_forget(
     dry_run: bool = False,
 ) -> ForgetReport:
     """Erase the person everywhere. `workbook` must already be entered (locked)."""
-    tables = tables_from_grids(workbook.read(), config.workbook.tab_names)
+    grids = workbook.read()
+    tables = tables_from_grids(grids, config.workbook.tab_names)
     records = read_records(tables, today, config.settings)
-    forgetting = forget(records, today, email=email_address, row_id=row_id)
-    report = ForgetReport(dry_run=dry_run, found=list(forgetting.found))
+    form = _form_tab(grids, config)
+    forgetting = forget(records, today, email=email_address, row_id=row_id, form=form)
+    report = ForgetReport(
+        dry_run=dry_run,
+        found=list(forgetting.found),
+        form_tab=form.name if form is not None else None,
+        answers=len(forgetting.answers),
+        answers_left=len(forgetting.answers_left),
+    )
     ids = {item.row_id for item in forgetting.found if item.row_id is not None}
     if row_id is not None:
         ids.add(row_id)
@@ -65,10 +90,26 @@ def run_forget(
         return report
     if forgetting.changes:
         now_text = logbook.time_text(now, config.zone)
-        workbook.write([*forgetting.changes, *logbook.log_rows(forgetting.log, now_text)])
+        result = workbook.write([*forgetting.changes, *logbook.log_rows(forgetting.log, now_text)])
+        missed = sum(
+            1
+            for skipped in result.skipped
+            if isinstance(skipped.change, SetByKey) and skipped.change.tab == "form_answers"
+        )
+        report.answers -= missed
+        report.answers_left += missed
     for path in report.letters:
         path.unlink(missing_ok=True)
     return report
+
+
+def _form_tab(grids: Mapping[str, Grid], config: Config) -> FormTab | None:
+    """The form-answers tab as read, when the config names one and the workbook has it."""
+    name = config.workbook.tab_names.get("form_answers")
+    if name is None:
+        return None
+    by_name = {header_key(tab): grid for tab, grid in grids.items()}
+    return FormTab(name, by_name.get(header_key(name)) or [], config.intake.aliases)
 
 
 def letters_about(outbox: Path, ids: set[int], address: str | None) -> list[Path]:

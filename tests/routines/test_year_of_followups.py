@@ -7,11 +7,16 @@ and the daily run goes every day with `today` stepping. The simulation remembers
 and what the outbox received, and from that alone computes, every day, when each row's personal
 data must be gone, and at the end the statistics. The test then asserts:
 
-* no personal data of anyone past their erasure date, in any tab, and none erased early;
+* every day, cell by cell: each person's name, address and phone number are in their own row
+  (found by the ID the row got) of the tab they belong in until their erasure date, and from
+  that day on in no cell of any tab; no cell anywhere holds a detail that is not its own row's
+  owner's (nothing of one person is ever written into another person's row, Logg or Status);
 * consented people kept until their consent ends and not a day longer;
 * exactly one re-engagement letter per `Inte aktiv`, none for anyone else;
 * the Statistik tab equals the statistics computed here;
-* Logg and the run's report never contain a name, an address or a phone number.
+* Logg and the run's report never contain a name, an address or a phone number, and neither do
+  stdout and stderr of the real command (`scripts/run_daily.py`, run as a subprocess on a copy
+  of the workbook on a few of the days).
 """
 
 from __future__ import annotations
@@ -20,6 +25,8 @@ import calendar
 import datetime as dt
 import random
 import re
+import subprocess
+import sys
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,7 +39,7 @@ from medlemsrutiner.letters.render import Renderer
 from medlemsrutiner.routines.daily import run_daily
 from tests.fakes.memory_workbook import Grids, MemoryWorkbook
 from tests.simulation import simulation_groups
-from tests.support import REPO, TAB_NAMES, make_config, workbook_grids
+from tests.support import REPO, TAB_NAMES, make_config, workbook_grids, write_xlsx
 
 START = dt.date(2026, 1, 5)
 DAYS = 330
@@ -44,6 +51,8 @@ RESULTS = {"Aktiv": "Aktiv", "aktiv": "Aktiv", "Inte aktiv": "Inte aktiv",
            "inaktiv": "Inte aktiv", "Ej nådd": "Ej nådd"}  # fmt: skip
 OUTCOMES = ("Avböjt", "Ej nådd")
 NOT_USABLE = ("Centrumgrupen", "Vilande gruppen")  # a typo and an inactive group
+COMMAND_DAYS = (40, 150, 230, 320)
+"""Days on which the real command also runs (as a subprocess, on a copy of the workbook)."""
 
 
 def months_later(day: dt.date, months: int) -> dt.date:
@@ -74,6 +83,27 @@ class Row:
     @property
     def name(self) -> str:
         return f"Sim{self.n} Testsson"
+
+    @property
+    def typed_email(self) -> str:
+        """The address as the coordinator typed it (an invalid one with ` at `)."""
+        return self.email if self.valid else self.email.replace("@", " at ")
+
+    @property
+    def phone(self) -> str:
+        return f"070-174 06 {10 + self.n % 80:02d}"
+
+    @property
+    def tab(self) -> str:
+        """Where the person's details belong: Uppföljning from the day of the referral."""
+        return "Intresserade" if self.introduced is None else "Uppföljning"
+
+    def details(self) -> dict[str, str]:
+        """Each personal cell of the person's row, by header, as typed. An address that is
+        none is not copied to Uppföljning (its letters cannot go anywhere)."""
+        if self.tab == "Uppföljning" and not self.valid:
+            return {"Namn": self.name, "Telefon": self.phone}
+        return {"Namn": self.name, "E-post": self.typed_email, "Telefon": self.phone}
 
     def active_consent(self, today: dt.date, in_followup: bool) -> dt.date | None:
         if in_followup and self.followup_consent is not None:
@@ -146,8 +176,8 @@ class Coordinator:
             cells: list[Any] = [None] * len(sheet[0])
             _put(cells, col["Registrerad"], rng.choice((None, day, day.isoformat())))
             _put(cells, col["Namn"], row.name)
-            _put(cells, col["E-post"], email if valid else email.replace("@", " at "))
-            _put(cells, col["Telefon"], f"070-174 06 {10 + n % 80:02d}")
+            _put(cells, col["E-post"], row.typed_email)
+            _put(cells, col["Telefon"], row.phone)
             _put(cells, col["Språk"], rng.choice((None, "sv", "en")))
             _put(cells, col["Samtycke"], row.consent)
             sheet.append(cells)
@@ -211,9 +241,9 @@ class Coordinator:
         """After the run: the IDs the rows got, the letters that went out."""
         sheet = grids["Intresserade"]
         col = _col(sheet)
-        for cells in sheet[1:]:
+        for cells in sheet[1:]:  # a row's ID, once given, is the row's for good
             row = self.by_name.get(str(_get(cells, col["Namn"])))
-            if row is not None and isinstance(_get(cells, col["ID"]), int):
+            if row is not None and row.row_id is None and isinstance(_get(cells, col["ID"]), int):
                 row.row_id = _get(cells, col["ID"])
         by_id = {row.row_id: row for row in self.rows.values() if row.row_id is not None}
         # A referral is done when Introduktion gets a date: with letters, or for someone
@@ -235,18 +265,85 @@ class Coordinator:
                 reengaged[row_id] += 1
 
 
-def _present(grids: Grids) -> set[str]:
-    """Every name still written somewhere in the workbook."""
-    return {
-        str(value)
-        for grid in grids.values()
-        for cells in grid
-        for value in cells
-        if isinstance(value, str) and value.startswith("Sim")
-    }
-
-
 PERSONAL = re.compile(r"Sim\d+|@example\.se|070-174|0701740|\+46")
+TRACE = re.compile(r"(?i)sim\d+|070[- ]?174|0701740|\+46")
+"""Anything shaped like a simulated person's name, address (valid or not) or phone number."""
+PEOPLE_TABS = ("Intresserade", "Uppföljning")
+
+
+def _check_cells(
+    grids: Grids, rows: list[Row], day: dt.date, fixed: dict[str, set[str]]
+) -> tuple[list[str], set[int]]:
+    """Every cell of every tab that holds something of a simulated person, checked against
+    whose row it is (by the ID the row got): it must be one of the owner's own details, in its
+    own column, in the tab the owner belongs in, before the owner's erasure date. Cells the tab
+    held before anyone arrived (`fixed`: the groups' contacts) are not people's. Returns the
+    problems and the people whose row holds every one of their details."""
+    owners = {row.row_id: row for row in rows if row.row_id is not None}
+    problems: list[str] = []
+    holding: set[int] = set()
+    for tab, grid in grids.items():
+        if not grid:
+            continue
+        headers = [str(header) for header in grid[0]]
+        at = {header: index for index, header in enumerate(headers)}
+        for cells in grid[1:]:
+            owner = owners.get(_get(cells, at["ID"])) if tab in PEOPLE_TABS else None
+            live = owner is not None and owner.tab == tab and day < owner.deadline(day)
+            own = owner.details() if owner is not None and live else {}
+            for index, value in enumerate(cells):
+                if not isinstance(value, str) or value in fixed.get(tab, ()):
+                    continue
+                header = headers[index] if index < len(headers) else f"kolumn {index + 1}"
+                if TRACE.search(value) and own.get(header) != value:
+                    whose = f"ID {owner.row_id} (Sim{owner.n})" if owner else "no one's"
+                    problems.append(f"{day}: {tab}, {whose} row: {header} = {value!r}")
+            if (
+                owner is not None
+                and own
+                and all(_get(cells, at[header]) == value for header, value in own.items())
+            ):
+                holding.add(owner.n)
+    for row in rows:
+        due = row.deadline(day)
+        if day < due and row.n not in holding:
+            grid = grids[row.tab]
+            at = {str(header): index for index, header in enumerate(grid[0])}
+            held = [
+                {header: _get(cells, at[header]) for header in row.details()}
+                for cells in grid[1:]
+                if row.row_id is not None and _get(cells, at["ID"]) == row.row_id
+            ]
+            problems.append(f"{day}: Sim{row.n} (due {due}) in {row.tab}: {held}")
+    return problems, holding
+
+
+def _check_the_command(
+    grids: Grids, day: dt.date, folder: Path, rows: list[Row]
+) -> tuple[subprocess.CompletedProcess[str], list[str]]:
+    """Run the real daily command on a copy of the workbook as it stands, in a folder of its
+    own; what it prints on stdout and stderr that belongs to a simulated person."""
+    folder.mkdir()
+    write_xlsx(folder / "arbetsbok.xlsx", grids)
+    (folder / "config.toml").write_text(
+        f'timezone = "Europe/Stockholm"\nstart_date = {START.isoformat()}\n'
+        '[coordinator]\nname = "Kim Exempelsson"\nemail = "medlemsansvarig@example.org"\n'
+        '[workbook]\nbackend = "xlsx"\npath = "arbetsbok.xlsx"\n'
+        '[mail]\ntransport = "outbox"\noutbox = "utkorg"\n',
+        encoding="utf-8",
+    )
+    done = subprocess.run(
+        [sys.executable, str(REPO / "scripts" / "run_daily.py"), "--config", "config.toml",
+         "--today", day.isoformat()],
+        cwd=folder, capture_output=True, text=True, check=False, timeout=120,
+    )  # fmt: skip
+    printed = done.stdout + done.stderr
+    found = [match[0] for match in TRACE.finditer(printed)]
+    for row in rows:
+        for value in (row.name, row.email, row.typed_email, row.phone, row.phone.replace(" ", "")):
+            if value.casefold() in printed.casefold():
+                found.append(value)
+    return done, found
 
 
 @pytest.mark.slow
@@ -263,31 +360,40 @@ def test_a_year_of_the_routine_keeps_every_promise_about_personal_data(tmp_path:
     reengaged: Counter[int] = Counter()
     problems: list[str] = []
     kept_by_consent: set[int] = set()
+    fixed = {tab: {v for r in grid for v in r if isinstance(v, str)}
+             for tab, grid in workbook.grids.items()}  # fmt: skip
+    commands: dict[dt.date, list[str]] = {}
 
     for offset in range(DAYS):
         day = START + dt.timedelta(days=offset)
         coordinator.work(workbook.grids, day)
         coordinator.arrive(workbook.grids, day)
+        people = list(coordinator.rows.values())
+        if offset in COMMAND_DAYS:
+            folder = tmp_path / f"cli-{day}"
+            done, printed = _check_the_command(workbook.grids, day, folder, people)
+            assert done.returncode in (0, 1), done.stdout + done.stderr
+            assert not printed, f"{day}: the command printed {printed}"
+            assert done.stderr == "", done.stderr
+            commands[day] = done.stdout.splitlines()
         now = dt.datetime.combine(day, dt.time(7, 0), tzinfo=config.zone)
         with workbook:
             report = run_daily(workbook, Outbox(outbox, now), renderer, config, day, now)
         for line in report.lines():
             if PERSONAL.search(line):
                 problems.append(f"{day}: the report shows personal data: {line}")
+        if day in commands:  # the command did the day's work: it printed the same report
+            assert commands[day] == report.lines(), day
         new = sorted({p.name for p in outbox.glob("*.eml")} - seen) if outbox.exists() else []
         seen.update(new)
         coordinator.learn(workbook.grids, new, day, reengaged)
 
-        present = _present(workbook.grids)
-        for row in coordinator.rows.values():
-            deadline = row.deadline(day)
-            there = row.name in present
-            if there and day >= deadline:
-                problems.append(f"{day}: Sim{row.n} still there, due for erasure {deadline}")
-            if not there and day < deadline:
-                problems.append(f"{day}: Sim{row.n} erased early (due {deadline})")
+        found, holding = _check_cells(workbook.grids, people, day, fixed)
+        problems.extend(found)
+        for row in people:
             consent = row.active_consent(day, in_followup=row.introduced is not None)
-            if there and consent is not None and day >= deadline - dt.timedelta(days=1):
+            deadline = row.deadline(day)
+            if row.n in holding and consent is not None and day >= deadline - dt.timedelta(days=1):
                 kept_by_consent.add(row.n)
         assert not problems, "\n".join(problems[:20])
 
@@ -299,6 +405,9 @@ def test_a_year_of_the_routine_keeps_every_promise_about_personal_data(tmp_path:
     assert sum(row.consent_cleared is not None or row.followup_consent_cleared is not None
                for row in rows) >= 1  # fmt: skip
     assert kept_by_consent, "no consent ever kept anyone until its end"
+    # The command's days had letters and erasures to report (where a detail could slip out).
+    reported = "\n".join(line for lines in commands.values() for line in lines)
+    assert "skickade (" in reported and "personuppgifter raderade:" in reported, reported
 
     # Exactly one re-engagement letter per Inte aktiv with an address, none for anyone else.
     expected = {row.row_id for row in rows if row.result == "Inte aktiv" and row.valid}
