@@ -207,9 +207,7 @@ class XlsxWorkbook:
                 visibility.row + 1
             ].hidden = visibility.hidden
         groups = fresh.get(self._sheet_name(fresh, "groups"))
-        xlsx_look.refresh_referral_dropdown(
-            book, sheets.get(self._key("newcomers")), groups
-        )
+        xlsx_look.refresh_referral_dropdown(book, sheets.get(self._key("newcomers")), groups)
         self._loaded = _Loaded(book, self._save(book))
         return resolution
 

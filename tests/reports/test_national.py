@@ -183,6 +183,7 @@ def test_whatever_statistik_holds_only_quarters_group_names_and_counts_come_out(
             if isinstance(value, str) and name != "problem_groups":
                 assert value in allowed or name == "quarter", (name, value)
             if name == "quarter":
+                assert isinstance(value, str)
                 assert value == ROLLING or (len(value) == 7 and value[4:6] == " Q")
     for row in read.rows:  # nothing shaped like an address or a phone number
         assert redact(row.group) == row.group
