@@ -3,6 +3,11 @@ rows that need a fix. Pure.
 
 The same list heads the coordinator's weekly summary (by ID and first name) and ends the daily
 run's report on the terminal (by ID only: stdout never carries a name).
+
+Every problem a run flags on a row that still needs a person — in Intresserade, Uppföljning
+(an erased row and a row without a readable ID included), Grupper or Utbildningar — is a fix
+here with `problem` set, and the daily run's exit code 1 for rows comes from these fixes alone:
+a problem on a row the run finished (moved to Uppföljning, erased) needs nobody.
 """
 
 from __future__ import annotations
@@ -33,6 +38,8 @@ class Task:
     """What to do, in Swedish, without personal data."""
     due: dt.date | None = None
     tab: str = "newcomers"
+    problem: bool = False
+    """A cell a person must correct (exit code 1), not only worth a look."""
 
 
 @dataclass(frozen=True)
@@ -42,6 +49,11 @@ class TodoList:
     followups_overdue: tuple[Task, ...] = ()
     followups_due: tuple[Task, ...] = ()
     fixes: tuple[Task, ...] = ()
+
+    @property
+    def has_problems(self) -> bool:
+        """Some row has a cell a person must correct (the daily run exits with 1)."""
+        return any(task.problem for task in self.fixes)
 
     @property
     def count(self) -> int:
@@ -78,9 +90,9 @@ def todo(
         first = _first(newcomer.person.name)
         # Every stamp note asks a person for something, except a delivery half-way through.
         notes = [n for n in stamp_notes(newcomer) if "skickas vid nästa körning" not in n]
-        problems = row_problems(newcomer, by_id) + notes
-        if problems:
-            fixes.append(Task(newcomer.id, first, problems[0]))
+        problems = row_problems(newcomer, by_id)
+        if problems or notes:
+            fixes.append(Task(newcomer.id, first, [*problems, *notes][0], problem=bool(problems)))
             if newcomer.duplicate_of is not None:
                 continue
         wants_call = (
@@ -98,19 +110,22 @@ def todo(
                 calls_due.append(Task(newcomer.id, first, "Ring.", deadline))
     followups_overdue: list[Task] = []
     followups_due: list[Task] = []
+    stamp_column = "reengagement" in records.present.get("followups", {"reengagement"})
     for followup in records.followups:
-        if followup.id is None or followup.person is None:
-            continue
-        first = _first(followup.person.name)
+        first = _first(followup.person.name) if followup.person is not None else ""
         problems = list(followup.problems)
-        problem = reengagement_problem(followup, settings, True)
+        problem = reengagement_problem(followup, settings, stamp_column)
         if problem is not None:
             problems.append(problem)
+        notes = []
         if followup.reengagement.state is StampState.SENDING:
-            problems.append("KONTROLLERA Återvärvning: utskicket avbröts.")
-        if problems:
-            fixes.append(Task(followup.id, first, problems[0], tab="followups"))
-        if followup.outcome is not None:
+            notes.append("KONTROLLERA Återvärvning: utskicket avbröts.")
+        if problems or notes:
+            what = [*problems, *notes][0]
+            if followup.id is None:  # no ID to name it by: where it was read
+                what = f"Uppföljning rad {followup.row}: {what}"
+            fixes.append(Task(followup.id, first, what, tab="followups", problem=bool(problems)))
+        if followup.id is None or followup.person is None or followup.outcome is not None:
             continue
         start, end = followup.follow_up_from, followup.follow_up_by
         if end is not None and end < today:
@@ -121,10 +136,11 @@ def todo(
             followups_due.append(
                 Task(followup.id, first, "Uppföljningssamtal.", end or start, "followups")
             )
+    # Rows of Grupper and Utbildningar that cannot be used, and intake rows without a usable ID.
     fixes.extend(
-        Task(None, "", flag.text, tab=flag.tab)
+        Task(None, "", flag.text, tab=flag.tab, problem=True)
         for flag in records.flags
-        if flag.problem and flag.tab == "newcomers"
+        if flag.problem
     )
 
     def ordered(tasks: list[Task]) -> tuple[Task, ...]:

@@ -114,7 +114,16 @@ class DailyReport:
         failed = any(self.failed.values()) or self.stopped is not None or bool(self.write_error)
         failed = failed or (self.intake is not None and self.intake.exit_code != EXIT_OK)
         failed = failed or (self.journal is not None and self.journal.needs_a_person)
-        return EXIT_PARTIAL if failed or any(flag.problem for flag in self.flags) else EXIT_OK
+        return EXIT_PARTIAL if failed or self.rows_need_a_person else EXIT_OK
+
+    @property
+    def rows_need_a_person(self) -> bool:
+        """A row has a cell a person must correct. From the state after the run (the to-do
+        list, where each such row has its line); a dry run, which has none, goes by the flags
+        it planned (each listed too). A problem on a row the run finished needs nobody."""
+        if self.todo is not None:
+            return self.todo.has_problems
+        return any(flag.problem for flag in self.flags)
 
     def lines(self) -> list[str]:
         """The report in Swedish, for stdout."""
@@ -163,7 +172,7 @@ class DailyReport:
                 "skickade de senaste 24 timmarna (mail.daily_limit)"
             )
         if self.erased:
-            out.append(f"  personuppgifter raderade: {_ids(sorted(self.erased))}")
+            out.append(f"  personuppgifter raderade: {_ids(self.erased)}")
         if self.status_updates:
             rows = "rad" if self.status_updates == 1 else "rader"
             out.append(f"  Status uppdaterad på {self.status_updates} {rows}")
@@ -197,9 +206,10 @@ class DailyReport:
             ("uppföljningssamtal, dags nu", todo.followups_due),
         ):
             if tasks:
-                lines.append(f"  {title}: {_ids(sorted(t.row_id for t in tasks if t.row_id))}")
-        fixes = [f"    ID {t.row_id}: {t.what}" for t in todo.fixes if t.row_id is not None]
-        fixes += [f"    {flag.text}" for flag in self.flags if flag.row_id is None and flag.problem]
+                lines.append(f"  {title}: {_ids([t.row_id for t in tasks if t.row_id])}")
+        fixes = [
+            f"    ID {t.row_id}: {t.what}" if t.row_id else f"    {t.what}" for t in todo.fixes
+        ]
         if self.todo is None:  # no state after the run (a dry run): the flags as planned
             fixes = [f"    {_where(flag)}: {flag.text}" for flag in self.flags]
         if fixes:
@@ -209,7 +219,8 @@ class DailyReport:
 
 
 def _ids(ids: Sequence[int]) -> str:
-    return "ID " + ", ".join(str(i) for i in ids)
+    """`ID 3, 17, 82`: ascending, whatever order the run met them in."""
+    return "ID " + ", ".join(str(i) for i in sorted(ids))
 
 
 def _where(flag: Flag) -> str:

@@ -85,15 +85,25 @@ def records_after(
         reparsed = parse_newcomer(newcomer.row, record, today, settings, records.groups)
         newcomers.append(
             dataclasses.replace(
-                reparsed, id=newcomer.id, new=newcomer.new, id_problem=newcomer.id_problem
+                reparsed,
+                id=newcomer.id,
+                new=newcomer.new,
+                id_problem=newcomer.id_problem,
+                read_problems=newcomer.read_problems,
+                first_seen=newcomer.first_seen,
+                as_read=newcomer.read_record,
             )
         )
     followups = []
     for f in records.followups:
         edits = followup_edits.get(f.id, {}) if f.id is not None else {}
         edits = {**edits, **_keyed_edits(keyed, "followups", f.record, present_followups)}
+        if not edits:
+            followups.append(f)
+            continue
+        reparsed_followup = parse_followup(f.row, {**f.record, **edits}, today, settings)
         followups.append(
-            parse_followup(f.row, {**f.record, **edits}, today, settings) if edits else f
+            dataclasses.replace(reparsed_followup, first_seen=f.first_seen, as_read=f.read_record)
         )
     next_row = max((f.row for f in followups), default=1) + 1
     followups.extend(

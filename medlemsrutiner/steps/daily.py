@@ -119,7 +119,7 @@ def _unaddressable(newcomer: Newcomer, today: dt.date, settings: Settings) -> li
     """A row without a usable ID gets its first-seen date and, on time, its erasure."""
     found: list[Change] = []
     if newcomer.registered_blank and not newcomer.personal_blank:
-        key = row_key(newcomer.record, NEWCOMERS.personal_columns)
+        key = row_key(newcomer.record, NEWCOMERS)
         found.append(SetByKey("newcomers", key, (("registered", today),), every=True))
     erasing = erasure.intake_erasure_changes(newcomer, today, settings)
     if erasing is not None:

@@ -82,11 +82,14 @@ def intake_erasure(newcomer: Newcomer, today: dt.date, settings: Settings) -> Er
 
 def row_write(tab: str, row_id: int | None, record: Record, values: Values, shared: bool) -> Change:
     """A write to one row: by its ID, or — when the ID is unreadable or held by another row too —
-    by what the row reads (`records.row_key`), landing on every row that reads so."""
+    by every cell the row reads (`records.row_key`), landing on every row that reads so (copies
+    of one person). `record` is the row as read (`read_record`): the write lands in the same
+    batch as the run's other writes to the row, before any of them."""
     if row_id is not None and not shared:
         return SetCells(tab, row_id, values)
-    personal = NEWCOMERS.personal_columns if tab == "newcomers" else FOLLOWUPS.personal_columns
-    return SetByKey(tab, row_key(record, personal), values, every=True)
+    return SetByKey(
+        tab, row_key(record, NEWCOMERS if tab == "newcomers" else FOLLOWUPS), values, every=True
+    )
 
 
 def intake_erasure_changes(
@@ -106,7 +109,7 @@ def intake_erasure_changes(
     )
     blank = tuple((name, None) for name in NEWCOMERS.personal_columns)
     return (
-        row_write("newcomers", newcomer.id, newcomer.record, blank, not newcomer.usable),
+        row_write("newcomers", newcomer.id, newcomer.read_record, blank, not newcomer.usable),
         LogEntry(
             Action.ERASED, newcomer.id if newcomer.usable else None, f"Intresserade ({reason})"
         ),
@@ -164,7 +167,7 @@ def followup_erasure_changes(
         row_write(
             "followups",
             followup.id,
-            followup.record,
+            followup.read_record,
             tuple(values),
             followup.id_shared or followup.id is None,
         ),

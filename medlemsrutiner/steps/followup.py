@@ -51,7 +51,7 @@ def close_unfollowed(
     return row_write(
         "followups",
         followup.id,
-        followup.record,
+        followup.read_record,
         (("result", Result.NOT_FOLLOWED_UP.value),),
         followup.id_shared or followup.id is None,
     )
@@ -79,6 +79,7 @@ def reengagement(
     """
     if (
         followup.id is None
+        or followup.id_shared
         or followup.person is None
         or followup.email is None
         or followup.erased is not None

@@ -32,7 +32,7 @@ def row_problems(
     newcomer: Newcomer, followups: Mapping[int, Sequence[FollowUp]] | None = None
 ) -> list[str]:
     """Every cell of the row a person must correct, in the order Status shows them."""
-    problems = list(newcomer.problems)
+    problems = [*newcomer.problems, *newcomer.read_problems]
     taken = (
         followups is not None
         and newcomer.introduction.state is StampState.DUE

@@ -22,7 +22,7 @@ from medlemsrutiner.settings import Settings
 from medlemsrutiner.sheet import cells, stamps
 from medlemsrutiner.sheet.changes import AssignId, Change, SetCells, fingerprint_of
 from medlemsrutiner.sheet.logbook import Action, LogEntry, first_logged
-from medlemsrutiner.sheet.schema import NEWCOMERS, Tables
+from medlemsrutiner.sheet.schema import NEWCOMERS, Tab, Tables
 from medlemsrutiner.sheet.stamps import StampState, read_stamp
 from medlemsrutiner.steps.district import (
     last_training_before,
@@ -53,6 +53,7 @@ __all__ = [
     "parse_newcomer",
     "read_records",
     "row_key",
+    "shared_id_problem",
 ]
 
 
@@ -153,8 +154,8 @@ def read_records(tables: Tables, today: dt.date, settings: Settings) -> Records:
             newcomers[index] = newcomer = dataclasses.replace(
                 newcomer,
                 welcome=read_stamp(stamps.existed_before_start(), today),
-                problems=(
-                    *newcomer.problems,
+                read_problems=(
+                    *newcomer.read_problems,
                     "Kontrollera Registrerad: raden fanns redan vid första körningen. Skriv "
                     "datumet uppgifterna kom in; inget välkomstbrev skickas (töm Välkomstbrev "
                     "om det ska skickas).",
@@ -190,17 +191,6 @@ def read_records(tables: Tables, today: dt.date, settings: Settings) -> Records:
         dates, typed = followup_dates(followup)
         if dates:
             first_writes.append(SetCells("followups", followup.id, dates, expect=typed))
-    flags.extend(
-        Flag(
-            "followups",
-            followup.row,
-            followup.id,
-            f"ID {followup.id} finns på flera rader i Uppföljning: ta bort kopian eller rätta "
-            "ID:t.",
-        )
-        for followup in followups
-        if followup.id_shared
-    )
     seen = first_logged(tables["log"])
     newcomers = [
         dataclasses.replace(n, first_seen=seen.get(n.id)) if n.id in seen else n for n in newcomers
@@ -228,22 +218,43 @@ def read_records(tables: Tables, today: dt.date, settings: Settings) -> Records:
     )
 
 
+def shared_id_problem(followup: FollowUp) -> str:
+    """What a person must do about a row of Uppföljning whose ID another row has too."""
+    what = (
+        f"Rätta ID: ID {followup.id} finns på flera rader i Uppföljning. Är raden en kopia, ta "
+        "bort den; annars skriv personens eget ID (se Intresserade eller Logg)."
+    )
+    if followup.personal_blank:
+        return f"{what} Tills dess räknas personen två gånger i Statistik."
+    return f"{what} Tills dess skickas inget brev från raden; uppgifterna raderas ändå i tid."
+
+
 def mark_shared_ids(followups: Sequence[FollowUp]) -> list[FollowUp]:
-    """Follow-up rows whose ID another row has too (renumbered or copied by hand)."""
+    """Follow-up rows whose ID another row has too (renumbered or copied by hand): each is
+    marked, and its first problem says what to do (in Status and the to-do list)."""
     counts: dict[int, int] = {}
     for followup in followups:
         if followup.id is not None:
             counts[followup.id] = counts.get(followup.id, 0) + 1
-    return [
-        dataclasses.replace(f, id_shared=True) if f.id is not None and counts[f.id] > 1 else f
-        for f in followups
-    ]
+    marked: list[FollowUp] = []
+    for followup in followups:
+        shared = followup.id is not None and counts[followup.id] > 1
+        prefix = f"Rätta ID: ID {followup.id} finns på flera rader"
+        problems = tuple(p for p in followup.problems if not p.startswith(prefix))
+        if shared:
+            problems = (shared_id_problem(followup), *problems)
+        if shared != followup.id_shared or problems != followup.problems:
+            followup = dataclasses.replace(followup, id_shared=shared, problems=problems)
+        marked.append(followup)
+    return marked
 
 
-def row_key(record: Record, personal: Sequence[str]) -> tuple[tuple[str, str], ...]:
-    """How a row that cannot be found by its ID alone is found: its ID cell and personal cells
-    as they read (two rows that read the same are the same person's, and are written alike)."""
-    return tuple((name, cells.text(record.get(name))) for name in ("id", *personal))
+def row_key(record: Record, tab: Tab) -> tuple[tuple[str, str], ...]:
+    """How a row that cannot be found by its ID alone is found: every cell of the tab's known
+    columns as it reads. Two rows that read alike in all of them are copies of one person and
+    get the same writes; a row that differs in any cell (another person with the same ID, or a
+    copy someone has started to edit) is never written with the other's values."""
+    return tuple((name, cells.text(record.get(name))) for name in tab.column_names)
 
 
 def mark_duplicates(

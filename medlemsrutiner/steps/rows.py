@@ -83,11 +83,22 @@ class Newcomer:
     """The day Logg first mentions the row's ID: when the scripts first saw it."""
     training: dt.date | None = None
     """When the person attended basic training (`Utbildning`)."""
+    read_problems: tuple[str, ...] = ()
+    """Problems found by reading the whole workbook, not the row's cells alone (a row there
+    before the first run): kept when the run's own writes are applied (`after`)."""
+    as_read: Record | None = None
+    """The row as the run read it, once the run's own writes changed `record` (`after`)."""
 
     @property
     def usable(self) -> bool:
         """Has an ID the run can address its writes to."""
         return self.id is not None and self.id_problem is None
+
+    @property
+    def read_record(self) -> Record:
+        """The row as the workbook holds it until the run's last write: what a write that
+        finds the row by its content must name."""
+        return self.record if self.as_read is None else self.as_read
 
 
 def parse_newcomer(
@@ -258,7 +269,16 @@ class FollowUp:
     personal_blank: bool = False
     first_seen: dt.date | None = None
     id_shared: bool = False
-    """Another row of Uppföljning has the same ID: writes find this row by its content."""
+    """Another row of Uppföljning has the same ID: no letter goes out from the row, and writes
+    find it by its content (every cell as read), never by the ID."""
+    as_read: Record | None = None
+    """The row as the run read it, once the run's own writes changed `record` (`after`)."""
+
+    @property
+    def read_record(self) -> Record:
+        """The row as the workbook holds it until the run's last write: what a write that
+        finds the row by its content must name."""
+        return self.record if self.as_read is None else self.as_read
 
 
 def parse_followup(row: int, record: Record, today: dt.date, settings: Settings) -> FollowUp:

@@ -44,7 +44,9 @@ def status_changes(after: Records, today: dt.date, settings: Settings) -> tuple[
         if cells.text(newcomer.record["status"]) != text:
             values = (("status", text),)
             changes.append(
-                row_write("newcomers", newcomer.id, newcomer.record, values, not newcomer.usable)
+                row_write(
+                    "newcomers", newcomer.id, newcomer.read_record, values, not newcomer.usable
+                )
             )
     for followup in after.followups:
         if followup.id is None and followup.personal_blank:
@@ -53,7 +55,9 @@ def status_changes(after: Records, today: dt.date, settings: Settings) -> tuple[
         if cells.text(followup.record["status"]) != text:
             values = (("status", text),)
             by_content = followup.id_shared or followup.id is None
-            changes.append(row_write("followups", followup.id, followup.record, values, by_content))
+            changes.append(
+                row_write("followups", followup.id, followup.read_record, values, by_content)
+            )
     return tuple(changes)
 
 
