@@ -55,7 +55,8 @@ class ForgetReport:
                 "(Tidstämpel saknas, finns på två rader eller ändrades under körningen): "
                 "radera dem för hand"
             )
-        out.append(f"brev i utkorgen som {verb}: {len(self.letters)}")
+        removed = "skulle raderas" if self.dry_run else "raderades"
+        out.append(f"brev i utkorgen som {removed}: {len(self.letters)}")
         return out
 
 

@@ -101,10 +101,12 @@ def district_lines(figures: DistrictFigures, statistics_tab: str) -> list[str]:
         ]
     if not figures.rows and not figures.unreadable:
         return [f"ingen statistik ännu (fliken {statistics_tab} saknas eller är tom)"]
-    lines = [f"{len(figures.rows)} rader ur {statistics_tab}"]
+    rows = "rad" if len(figures.rows) == 1 else "rader"
+    lines = [f"{len(figures.rows)} {rows} ur {statistics_tab}"]
     if figures.unreadable:
         lines.append(
-            f"{figures.unreadable} rader i {statistics_tab} är inte kvartal, grupp och antal "
+            f"{figures.unreadable} {'rad' if figures.unreadable == 1 else 'rader'} i "
+            f"{statistics_tab} är inte kvartal, grupp och antal "
             "och räknas inte: KONTROLLERA fliken (run_daily.py skriver den på nytt)"
         )
     return lines

@@ -54,8 +54,10 @@ def preview_texts(
     filled = sum(bool(text) for text in texts.values())
     return PreviewTexts(
         Shared(texts=texts, texts_en=texts_en, trainings=trainings),
-        f"Breven visas med texterna i arbetsboken ({workbook.describe()}): {filled} texter i "
-        f"{config.workbook.tab_names['texts']}, {len(trainings)} kommande utbildningar. "
+        f"Breven visas med texterna i arbetsboken ({workbook.describe()}): {filled} "
+        f"{'text' if filled == 1 else 'texter'} i "
+        f"{config.workbook.tab_names['texts']}, {len(trainings)} kommande "
+        f"{'utbildning' if len(trainings) == 1 else 'utbildningar'}. "
         "Personerna är påhittade.",
         from_workbook=True,
     )

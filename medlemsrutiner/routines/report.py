@@ -140,7 +140,8 @@ class DailyReport:
             sent = self.sent.get(kind, [])
             count = f"{len(sent)}"
             if self.letters.get(kind, 0) > len(sent):
-                count = f"{len(sent)} personer ({self.letters[kind]} brev)"
+                people = "person" if len(sent) == 1 else "personer"
+                count = f"{len(sent)} {people} ({self.letters[kind]} brev)"
             line = f"  {DELIVERY_NAMES[kind]}: {count} {verb}"
             if sent:
                 line += f" ({_ids(sent)})"

@@ -176,7 +176,7 @@ def _example_leftovers(config: Config, tables: Tables) -> list[Check]:
         _is_example_address(cells.text(record["email"])) for _, record in rows_of(tables["groups"])
     )
     if groups:
-        found.append(f"{groups} e-postadresser i Grupper")
+        found.append(f"{groups} {'e-postadress' if groups == 1 else 'e-postadresser'} i Grupper")
     if not found:
         return [Check(True, "Inget finns kvar från exemplet (config.example.toml, demon).")]
     return [

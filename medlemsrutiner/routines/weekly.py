@@ -49,9 +49,9 @@ class WeeklyReport:
     def lines(self) -> list[str]:
         what = "Provkörning" if self.dry_run else "Veckokörning"
         out = [f"{what} {self.today.isoformat()} (vecka {self.today.isocalendar().week})"]
-        verb = "skulle skickas" if self.dry_run else "skickad"
+        verb = "skulle skickas" if self.dry_run else "har skickats"
         out.extend(f"  {name}: {verb}" for name in self.sent)
-        out.extend(f"  {name}: redan skickad den här veckan" for name in self.skipped)
+        out.extend(f"  {name}: har redan skickats den här veckan" for name in self.skipped)
         out.extend(f"  {name}: misslyckades ({reason})" for name, reason in self.failed)
         out.append(f"  att göra i sammanfattningen: {self.todo}")
         return out

@@ -85,7 +85,7 @@ def test_the_preview_shows_the_workbooks_own_texts_and_trainings_with_invented_p
     )
     assert result.exit_code == 0, result.output
     assert "Breven visas med texterna i arbetsboken" in result.output
-    assert "1 texter i Texter, 1 kommande utbildningar" in result.output
+    assert "1 text i Texter, 1 kommande utbildning." in result.output
     swedish = (out / "sv-welcome.html").read_text(encoding="utf-8")
     english = (out / "en-welcome.html").read_text(encoding="utf-8")
     assert "Vi ses på Biblioteket i Provby." in swedish and "Provkurs" in swedish

@@ -220,7 +220,7 @@ def test_forget_empties_every_answer_of_the_person_in_the_form_tab(tmp_path: Pat
         f"{FORM}: 4 formulärsvar raderade",
         f"{FORM}: 1 formulärsvar kan inte raderas (Tidstämpel saknas, finns på två rader eller "
         "ändrades under körningen): radera dem för hand",
-        "brev i utkorgen som raderade: 0",
+        "brev i utkorgen som raderades: 0",
     ]
     log = workbook.tab("Logg")[1:]
     assert [(row["Åtgärd"], row["ID"], row["Detalj"]) for row in log] == [

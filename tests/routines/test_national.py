@@ -236,7 +236,7 @@ def test_a_district_whose_statistik_was_typed_into_is_flagged_and_its_bad_rows_l
     code, lines = run(districts, XlsxWorkbook(output, NATIONAL_TAB_NAMES), tmp_path / "n.png",
                       open_district)  # fmt: skip
     assert code == 1
-    assert any(line.startswith("[norr] 1 rader i Statistik") for line in lines)
+    assert any(line.startswith("[norr] 1 rad i Statistik") for line in lines)
     assert "kim@example.org" not in every_text(openpyxl.load_workbook(output))
 
 
