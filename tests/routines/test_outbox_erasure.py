@@ -18,7 +18,7 @@ from medlemsrutiner.letters.render import Renderer
 from medlemsrutiner.routines.daily import DailyReport, run_daily
 from medlemsrutiner.routines.forget import run_forget
 from medlemsrutiner.sheet.changes import Change, Resolution
-from tests.fakes.memory_workbook import MemoryWorkbook
+from tests.fakes.memory_workbook import Grids, MemoryWorkbook
 from tests.fakes.transports import RecordingTransport
 from tests.support import NOW, REPO, TODAY, make_config, memory_workbook, newcomer
 
@@ -72,8 +72,9 @@ def letters(config: Config) -> list[str]:
     if not config.mail.outbox.exists():
         return []
     return sorted(
-        str(path.relative_to(config.mail.outbox).with_name(path.name.split("-", 2)[2]))
-        .removesuffix(".eml")
+        str(
+            path.relative_to(config.mail.outbox).with_name(path.name.split("-", 2)[2])
+        ).removesuffix(".eml")
         for path in config.mail.outbox.rglob("*.eml")
     )
 
@@ -213,6 +214,31 @@ def test_letters_stay_while_a_failed_write_leaves_the_data_and_go_when_it_lands(
     report = run(workbook, config, renderer, ERASED + DAY)
     assert report.erased == [1] and not holds(workbook, "Uppföljning", 1)
     assert [name for name in letters(config) if "ID1-" in name] == []
+
+
+def test_an_erasure_that_found_no_row_removes_no_letter(config: Config, renderer: Renderer) -> None:
+    workbook = _people()
+    _until_the_day_before_erasure(workbook, config, renderer)
+    about = letter_file(
+        config.mail.outbox / "dry-run", ERASED, "ID95-welcome", "person1@example.se"
+    )
+    before = letters(config)
+
+    def renumber(grids: Grids) -> None:
+        """Between the run's read and its write, a person types another ID into the row."""
+        followups = grids["Uppföljning"]
+        at_id = [str(h) for h in followups[0]].index("ID")
+        for row in followups[1:]:
+            if row and row[at_id] == 1:
+                row[at_id] = 99
+
+    workbook.before_write = renumber
+    report = run(workbook, config, renderer, ERASED)
+
+    assert [s.change for s in report.skipped_writes]  # the erasure found no row with ID 1
+    assert holds(workbook, "Uppföljning", 99)
+    assert letters(config) == before and about.exists()
+    assert report.letters_erased == 0
 
 
 def test_a_run_stopped_after_the_erasure_landed_leaves_the_letters_to_the_next_run(
