@@ -347,3 +347,23 @@ def test_forget_removes_the_weekly_summaries_that_name_the_person(
     with workbook:
         report = run_forget(workbook, config, TODAY, NOW, row_id=5)
     assert report.letters == [names] and not names.exists() and other.exists()
+
+
+def test_a_folder_that_cannot_be_swept_is_reported_and_tried_again(
+    config: Config, renderer: Renderer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    letter = letter_file(config.mail.outbox, TODAY, "ID5-welcome", "Hej!", "person5@example.se")
+    workbook = memory_workbook(newcomers=[newcomer(5, registered=TODAY - 180 * DAY)])
+
+    def refused(path: Path) -> bool:
+        raise PermissionError(13, "Permission denied")
+
+    with monkeypatch.context() as patched:
+        patched.setattr("medlemsrutiner.adapters.outbox.remove_letter", refused)
+        report = run(workbook, config, renderer, TODAY, transport=RecordingTransport())
+    assert report.erased == [5] and letter.exists()
+    said = f"breven i utkorgen {config.mail.outbox} kunde inte raderas (Permission denied)"
+    assert f"  FEL: {said}. Nästa körning försöker igen." in report.lines()
+    assert report.exit_code == 1
+    again = run(workbook, config, renderer, TODAY + DAY, transport=RecordingTransport())
+    assert not letter.exists() and again.letters_erased == 1 and again.exit_code == 0
