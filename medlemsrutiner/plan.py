@@ -213,6 +213,18 @@ class Flag:
 
 
 @dataclass(frozen=True)
+class Erasing:
+    """A row whose personal data the plan erases, for the letters about the person in the outbox
+    folder: they go once `change` (the write that blanks the row) has landed, never before."""
+
+    change: Change
+    row_id: int | None
+    """None for a row without a usable ID (found by what it reads)."""
+    address: str | None
+    """The address the row held (None: none, or not a valid one)."""
+
+
+@dataclass(frozen=True)
 class Plan:
     today: dt.date
     first_writes: tuple[Change, ...]
@@ -225,6 +237,8 @@ class Plan:
     shared: Shared
     erased: tuple[int, ...] = ()
     """IDs whose personal data this plan erases (not counting the move to Uppföljning)."""
+    erasing: tuple[Erasing, ...] = ()
+    """Every row whose personal data this plan erases, with its address (see `Erasing`)."""
 
     @property
     def problems(self) -> tuple[Flag, ...]:

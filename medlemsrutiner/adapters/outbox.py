@@ -4,19 +4,32 @@ The embedded default, and where every `--dry-run` writes its letters. Each lette
 a temporary file (`.<name>.eml.tmp`) and renamed into place, so a letter is either whole or
 absent; a run that was killed in between leaves the temporary file, which the next run that
 holds the workbook's lock removes (`remove_partial`).
+
+The folder's letters are also read back and removed here (`letter_files`, `letter_texts`,
+`remove_letter`): which of them go with a person's data is decided by
+`steps.outbox_erasure`, never here.
 """
 
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import email
+import email.policy
 import os
+import re
+from dataclasses import dataclass
+from email.message import EmailMessage
 from pathlib import Path
 from types import TracebackType
 
 from medlemsrutiner.errors import MailError
 from medlemsrutiner.letters.render import OutgoingEmail
 from medlemsrutiner.plan import Failed, LetterOutcome, Sent
+
+STAMP_FORMAT = "%Y%m%dT%H%M%S"
+_NAME = re.compile(r"^(\d{8})T\d{6}-\d+-(.+)\.eml$")
+"""A letter's file name as `Outbox.send` makes it: `20261124T070000-0001-ID17-welcome.eml`."""
 
 
 class Outbox:
@@ -28,7 +41,7 @@ class Outbox:
 
     def __init__(self, folder: Path, now: dt.datetime, *, remove_partial: bool = False) -> None:
         self.folder = folder
-        self.stamp = now.strftime("%Y%m%dT%H%M%S")
+        self.stamp = now.strftime(STAMP_FORMAT)
         self.count = 0
         self.written: list[Path] = []
         self.remove_partial = remove_partial
@@ -82,3 +95,61 @@ def remove_partial_letters(folder: Path) -> list[Path]:
             path.unlink()
             removed.append(path)
     return removed
+
+
+@dataclass(frozen=True)
+class LetterFile:
+    """A letter the outbox holds: its file, its label (`ID17-welcome`) and the day it was
+    written (from its name: the run's local time)."""
+
+    path: Path
+    label: str
+    written: dt.date
+
+
+def letter_files(folder: Path) -> list[LetterFile]:
+    """Every letter the outbox transport wrote under `folder`, its `dry-run` folder included,
+    in name order; [] when there is no such folder. Files named otherwise (not written by the
+    scripts) are not listed."""
+    if not folder.is_dir():
+        return []
+    found = []
+    for path in sorted(folder.rglob("*.eml")):
+        match = _NAME.match(path.name)
+        if match is None or not path.is_file():
+            continue
+        try:
+            written = dt.datetime.strptime(match[1], "%Y%m%d").date()
+        except ValueError:
+            continue
+        found.append(LetterFile(path, match[2], written))
+    return found
+
+
+def letter_texts(path: Path) -> list[str]:
+    """What a letter says, to search: the file as text, each header decoded, and each text
+    part decoded (quoted-printable and base64 bodies too). [] when it cannot be read."""
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return []
+    texts = [data.decode("utf-8", "replace")]
+    message = email.message_from_bytes(data, policy=email.policy.default)
+    texts.extend(str(value) for value in message.values())
+    if isinstance(message, EmailMessage):
+        for part in message.walk():
+            if part.get_content_maintype() == "text":
+                try:
+                    texts.append(str(part.get_content()))
+                except (LookupError, ValueError):
+                    continue
+    return texts
+
+
+def remove_letter(path: Path) -> bool:
+    """Remove one letter file; False when it was already gone (any other failure raises)."""
+    try:
+        path.unlink()
+    except FileNotFoundError:
+        return False
+    return True

@@ -1,6 +1,7 @@
 """The imperative shell: each routine reads, asks the pure steps for a plan, and does it.
 
-daily    read -> plan -> mark -> send -> settle -> write -> log
+daily    read -> plan -> mark -> send -> settle -> write -> log (-> sweep the outbox)
+outbox_erasure  the outbox's letters of people whose data is gone, removed after the last write
 setup    check_setup and init_workbook
 demo     the demo workbook of invented people
 intake   people from a file (import_contacts) and from the form-answers tab (first in daily)

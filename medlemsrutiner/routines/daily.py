@@ -34,6 +34,7 @@ from medlemsrutiner.reports import statistics
 from medlemsrutiner.reports.todo import todo
 from medlemsrutiner.routines.intake import import_form_answers
 from medlemsrutiner.routines.journal import JournalRun
+from medlemsrutiner.routines.outbox_erasure import erase_letters
 from medlemsrutiner.routines.report import DailyReport
 from medlemsrutiner.sheet import cells, logbook, stamps
 from medlemsrutiner.sheet import changes as ch
@@ -177,6 +178,17 @@ def run_daily(
         )
         sends.finish(config)  # every stamp of the run is written: its journal entries go
         report.skipped_writes.extend(second.skipped)
+        # The data is gone from the workbook now, so the letters holding it go (not before).
+        landed = {id(change) for change in second.landed}
+        letters = erase_letters(
+            config.mail.outbox,
+            after,
+            [e for e in plan.erasing if id(e.change) in landed],
+            today,
+            settings,
+            unsure=[i for s in second.skipped if (i := getattr(s.change, "row_id", None))],
+        )
+        report.letters_erased, report.outbox_error = letters.removed, letters.error
         if second.skipped:
             workbook.write(logbook.log_rows([_skipped_entry(s) for s in second.skipped], now_text))
     except AppError as error:

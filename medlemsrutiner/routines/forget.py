@@ -3,27 +3,26 @@ workbook, and deletes files from the outbox folder.
 
 The person is found by address or ID (`steps.forget`); their rows in Intresserade and
 Uppföljning, and their answers in the form-answers tab when the config names one, are erased
-in one write; every letter in the outbox (and its dry-run folder) that
-was about them or to them is deleted: those labelled with their ID, and any other that
-mentions the address. The report names IDs, tabs and counts, never the address.
+in one write; every letter in the outbox (and its dry-run folder) that was about them or to
+them is deleted: those labelled with their ID, any other that mentions the address, and the
+weekly summaries that name their ID. The report names IDs, tabs and counts, never the address.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import email
-import email.policy
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from email.message import EmailMessage
 from pathlib import Path
 
+from medlemsrutiner.adapters.outbox import letter_texts
 from medlemsrutiner.adapters.workbook import Workbook
 from medlemsrutiner.config import Config
-from medlemsrutiner.sheet import cells, logbook
+from medlemsrutiner.sheet import logbook
 from medlemsrutiner.sheet.changes import SetByKey
 from medlemsrutiner.sheet.schema import Grid, header_key, tables_from_grids
 from medlemsrutiner.steps.forget import FormTab, Found, forget
+from medlemsrutiner.steps.outbox_erasure import mentions, named_ids
 from medlemsrutiner.steps.records import read_records
 
 
@@ -114,33 +113,23 @@ def _form_tab(grids: Mapping[str, Grid], config: Config) -> FormTab | None:
 
 
 def letters_about(outbox: Path, ids: set[int], address: str | None) -> list[Path]:
-    """Every letter file under `outbox` labelled with one of `ids` or mentioning `address`."""
+    """Every letter file under `outbox` labelled with one of `ids` or mentioning `address`,
+    and every weekly summary naming one of `ids` (it names people by ID and first name)."""
     if not outbox.is_dir():
         return []
-    wanted = address.strip().casefold() if address else None
     labels = tuple(f"-ID{row_id}-" for row_id in ids)
     found = []
     for path in sorted(outbox.rglob("*")):
         if not path.is_file() or not (path.name.endswith(".eml") or path.name.endswith(".tmp")):
             continue
         name = f"-{path.name.lstrip('.')}"
-        if any(label in name for label in labels) or (wanted and _mentions(path, wanted)):
+        if any(label in name for label in labels):
+            found.append(path)
+            continue
+        summary = bool(ids) and "-weekly_summary.eml" in name
+        if not address and not summary:
+            continue
+        texts = letter_texts(path)
+        if (address and mentions(texts, address)) or (summary and named_ids(texts) & ids):
             found.append(path)
     return found
-
-
-def _mentions(path: Path, address: str) -> bool:
-    """The letter names `address` in a header or a body part (decoded, case-insensitive)."""
-    data = path.read_bytes()
-    if address.encode("utf-8", "replace") in data.lower():
-        return True
-    message = email.message_from_bytes(data, policy=email.policy.default)
-    texts = [str(value) for value in message.values()]
-    if isinstance(message, EmailMessage):
-        for part in message.walk():
-            if part.get_content_maintype() == "text":
-                try:
-                    texts.append(str(part.get_content()))
-                except (LookupError, ValueError):
-                    continue
-    return any(address in cells.text(text).casefold() for text in texts)

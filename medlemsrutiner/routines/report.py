@@ -78,6 +78,10 @@ class DailyReport:
     failed: dict[DeliveryKind, list[int]] = field(default_factory=dict)
     waiting: dict[DeliveryKind, list[int]] = field(default_factory=dict)
     erased: list[int] = field(default_factory=list)
+    letters_erased: int = 0
+    """Letter files removed from the outbox folder with the data they held (a count only)."""
+    outbox_error: str | None = None
+    """Why letters that should have gone from the outbox folder are still there."""
     skipped_writes: list[ch.Skipped] = field(default_factory=list)
     flags: list[Flag] = field(default_factory=list)
     status_updates: int = 0
@@ -114,6 +118,7 @@ class DailyReport:
         failed = any(self.failed.values()) or self.stopped is not None or bool(self.write_error)
         failed = failed or (self.intake is not None and self.intake.exit_code != EXIT_OK)
         failed = failed or (self.journal is not None and self.journal.needs_a_person)
+        failed = failed or self.outbox_error is not None
         return EXIT_PARTIAL if failed or self.rows_need_a_person else EXIT_OK
 
     @property
@@ -174,6 +179,10 @@ class DailyReport:
             )
         if self.erased:
             out.append(f"  personuppgifter raderade: {_ids(self.erased)}")
+        if self.letters_erased:
+            out.append(f"  brev i utkorgen raderade: {self.letters_erased}")
+        if self.outbox_error is not None:
+            out.append(f"  FEL: {self.outbox_error}. Nästa körning försöker igen.")
         if self.status_updates:
             rows = "rad" if self.status_updates == 1 else "rader"
             out.append(f"  Status uppdaterad på {self.status_updates} {rows}")

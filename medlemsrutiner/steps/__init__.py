@@ -8,6 +8,7 @@ welcome   the welcome letter (routine step 2)
 referral  the double introduction, the alternatives, the move to Uppföljning (steps 3-4)
 followup  the follow-up window in Uppföljning (step 6)
 erasure   when personal data is erased, in both tabs
+outbox_erasure  which letters in the outbox folder go with the data they hold
 problems  what a person must correct on a row
 status    the Swedish Status text of every row
 after     the records once the run's writes have landed (for Status)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from medlemsrutiner.plan import Delivery, Flag, LogEntry, Plan
+from medlemsrutiner.plan import Delivery, Erasing, Flag, LogEntry, Plan
 from medlemsrutiner.settings import Settings
 from medlemsrutiner.sheet import stamps
 from medlemsrutiner.sheet.changes import Change, SetByKey, SetCells
@@ -32,12 +32,13 @@ def plan_day(records: Records, today: dt.date, settings: Settings) -> Plan:
     in_followups = records.in_followups
     followups_by_id = records.followups_by_id
     erased: list[int] = []
+    erasings: list[Erasing] = []
 
     for newcomer in records.newcomers:
         if not newcomer.usable or newcomer.id is None:
             # No usable ID (unreadable, or on two rows): no letter, but the erasure date holds;
             # the row is found by what it reads.
-            changes.extend(_unaddressable(newcomer, today, settings))
+            changes.extend(_unaddressable(newcomer, today, settings, erasings))
             continue
         finishing = referral.finish_move(newcomer, today, settings, in_followups)
         if finishing is not None:
@@ -59,6 +60,7 @@ def plan_day(records: Records, today: dt.date, settings: Settings) -> Plan:
             # The erasure date has come: no letter goes out with the data that must go.
             changes.append(erasing[0])
             erased.append(newcomer.id)
+            erasings.append(Erasing(erasing[0], newcomer.id, newcomer.email))
             log.append(erasing[1])
             continue
         if newcomer.duplicate_of is not None:
@@ -80,7 +82,7 @@ def plan_day(records: Records, today: dt.date, settings: Settings) -> Plan:
         if row.id is None:
             # No readable ID: no letter, but the erasure date holds; found by what it reads.
             flags.extend(followup.followup_flags(row))
-            changes.extend(_unnumbered_followup(row, today, settings, log))
+            changes.extend(_unnumbered_followup(row, today, settings, log, erasings))
             continue
         flags.extend(followup.followup_flags(row))
         problem = followup.reengagement_problem(row, settings, stamp_column)
@@ -100,6 +102,7 @@ def plan_day(records: Records, today: dt.date, settings: Settings) -> Plan:
         if erasing is not None:
             changes.append(erasing[0])
             erased.append(row.id)
+            erasings.append(Erasing(erasing[0], row.id, row.email))
             log.append(erasing[1])
 
     deliveries.extend(groups.reminders(records, today, settings))
@@ -112,23 +115,27 @@ def plan_day(records: Records, today: dt.date, settings: Settings) -> Plan:
         log=tuple(log),
         shared=records.shared,
         erased=tuple(erased),
+        erasing=tuple(erasings),
     )
 
 
-def _unaddressable(newcomer: Newcomer, today: dt.date, settings: Settings) -> list[Change]:
+def _unaddressable(
+    newcomer: Newcomer, today: dt.date, settings: Settings, erasing: list[Erasing]
+) -> list[Change]:
     """A row without a usable ID gets its first-seen date and, on time, its erasure."""
     found: list[Change] = []
     if newcomer.registered_blank and not newcomer.personal_blank:
         key = row_key(newcomer.record, NEWCOMERS)
         found.append(SetByKey("newcomers", key, (("registered", today),), every=True))
-    erasing = erasure.intake_erasure_changes(newcomer, today, settings)
-    if erasing is not None:
-        found.append(erasing[0])
+    erased = erasure.intake_erasure_changes(newcomer, today, settings)
+    if erased is not None:
+        found.append(erased[0])
+        erasing.append(Erasing(erased[0], None, newcomer.email))
     return found
 
 
 def _unnumbered_followup(
-    row: FollowUp, today: dt.date, settings: Settings, log: list[LogEntry]
+    row: FollowUp, today: dt.date, settings: Settings, log: list[LogEntry], erasing: list[Erasing]
 ) -> list[Change]:
     """A row of Uppföljning without a readable ID: dated the day it is first seen (so its
     erasure date cannot move with the calendar), closed and erased on time, by its content."""
@@ -142,10 +149,11 @@ def _unnumbered_followup(
     )
     if closing is not None:
         found.append(closing)
-    erasing = erasure.followup_erasure_changes(row, today, settings)
-    if erasing is not None:
-        found.append(erasing[0])
-        log.append(erasing[1])
+    erased = erasure.followup_erasure_changes(row, today, settings)
+    if erased is not None:
+        found.append(erased[0])
+        erasing.append(Erasing(erased[0], None, row.email))
+        log.append(erased[1])
     return found
 
 

@@ -27,7 +27,10 @@ Counted per point, after the third run:
 * erased back: IDs whose personal data the uninterrupted world erased but this one holds;
 * people lost: IDs whose personal data the uninterrupted world keeps but this one lost;
 * unreadable: workbooks that did not open after a run;
-* journals left: journals still holding entries, or holding a name or an address.
+* journals left: journals still holding entries, or holding a name or an address;
+* letters left: letters an earlier run left in the outbox folder (one per person, whatever the
+  transport is now) about people whose data is gone, still there;
+* letters gone: such letters about people whose data is kept, removed.
 """
 
 from __future__ import annotations
@@ -293,6 +296,9 @@ class World(Protocol):
 
     def received(self) -> Counter[str]: ...
 
+    @property
+    def earlier(self) -> Mapping[Path, int]: ...
+
 
 @dataclass
 class Setup:
@@ -326,6 +332,7 @@ class BaseWorld:
         folder.mkdir(parents=True, exist_ok=True)
         self.labels: dict[str, str] = {}
         grids = scenario_grids(profile)
+        self.earlier = earlier_letters(folder / "outbox", grids)
         mail: dict[str, Any] = {"transport": "outbox", "outbox": "outbox"}
         if setup.transport == "smtp":
             assert setup.server is not None
@@ -398,6 +405,7 @@ class BaseWorld:
             return Counter(
                 path.name.split("-", 2)[2].removesuffix(".eml")
                 for path in self.config.mail.outbox.glob("*.eml")
+                if path not in self.earlier
             )
         found: Counter[str] = Counter()
         for message_id in self.setup.received_ids():
@@ -409,6 +417,21 @@ class BaseWorld:
 
 def _is_date(value: Any) -> bool:
     return isinstance(value, dt.date)
+
+
+def earlier_letters(outbox: Path, grids: Mapping[str, Grid]) -> dict[Path, int]:
+    """A welcome letter to every person of the workbook, as an earlier run of the outbox
+    transport left it a week ago: file -> the person's ID."""
+    written = dt.datetime.combine(TODAY - 7 * DAY, dt.time(7, 0))
+    outbox.mkdir(parents=True, exist_ok=True)
+    found: dict[Path, int] = {}
+    for tab in ("Intresserade", "Uppföljning"):
+        for row in _rows(grids[tab]):
+            row_id = int(row["ID"])
+            path = outbox / f"{written:%Y%m%dT%H%M%S}-{row_id:04d}-ID{row_id}-welcome.eml"
+            path.write_text(f"To: {row['E-post']}\n\nHej {row['Namn']}!\n", encoding="utf-8")
+            found[path] = row_id
+    return found
 
 
 def _tripping_session(
@@ -474,6 +497,8 @@ class Outcome:
     people_lost: list[int] = field(default_factory=list)
     unreadable: int = 0
     journal_left: int = 0
+    letters_left: list[int] = field(default_factory=list)
+    letters_gone: list[int] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -495,6 +520,7 @@ def reference(setup: Setup, folder: Path, profile: Profile, reads: bool = True) 
     received = world.received()
     assert all(count == 1 for count in received.values()), received
     kept = _personal_ids(world.grids())
+    assert _earlier_letters(world, kept) == ([], [])
     return Reference(tuple(wires[0].points), frozenset(received), kept, initial - kept)
 
 
@@ -531,9 +557,18 @@ def stop_at(
     personal = _personal_ids(grids)
     outcome.erased_back = sorted(personal & known.erased)
     outcome.people_lost = sorted(known.personal - personal)
+    outcome.letters_left, outcome.letters_gone = _earlier_letters(world, personal)
     if world.config.journal_path.exists():
         outcome.journal_left += 1
     return outcome
+
+
+def _earlier_letters(world: BaseWorld, personal: frozenset[int]) -> tuple[list[int], list[int]]:
+    """IDs whose earlier letter is still there though their data is gone, and IDs whose earlier
+    letter is gone though their data is kept."""
+    left = sorted(i for path, i in world.earlier.items() if path.exists() and i not in personal)
+    gone = sorted(i for path, i in world.earlier.items() if not path.exists() and i in personal)
+    return left, gone
 
 
 @dataclass
@@ -683,6 +718,8 @@ def describe(rows: Sequence[Row]) -> list[str]:
         f"{row.backend}/{row.transport}: at most {row.most_uncertain} uncertain per crash; "
         f"erased data back {row.total('erased_back')}; people lost {row.total('people_lost')}; "
         f"workbooks that did not open {row.total('unreadable')}; "
-        f"journals left over or holding personal data {row.total('journal_left')}"
+        f"journals left over or holding personal data {row.total('journal_left')}; "
+        f"letters of erased people left in the outbox {row.total('letters_left')}; "
+        f"letters of kept people removed {row.total('letters_gone')}"
         for row in rows
     ]

@@ -2,8 +2,9 @@
 
 Every day new people arrive (some with a typed date, some with mistakes), a simulated
 coordinator calls people and refers them (and sometimes sorts the sheet), and the daily run
-goes with `today` stepping one day at a time. Then the whole outbox is checked against what
-the routine promises.
+goes with `today` stepping one day at a time. Then every letter the outbox received is checked
+against what the routine promises, and the outbox still holds letters only of people whose
+data the workbook still holds (the others' went with their data).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import random
 import re
 from collections import Counter
 from dataclasses import dataclass
+from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 
@@ -23,12 +25,12 @@ from medlemsrutiner.adapters.outbox import Outbox
 from medlemsrutiner.adapters.xlsx import XlsxWorkbook
 from medlemsrutiner.letters.render import Renderer
 from medlemsrutiner.routines.daily import run_daily
+from tests.simulation import read_outbox_files
 from tests.support import (
     REPO,
     TAB_NAMES,
     default_groups,
     make_config,
-    read_outbox,
     workbook_grids,
     write_xlsx,
 )
@@ -117,6 +119,7 @@ def test_120_days_of_the_routine_keep_every_promise(tmp_path: Path) -> None:
     people: dict[str, Person] = {}
     renderer = Renderer(REPO / "templates")
     sent_on: dict[str, dt.date] = {}
+    messages: dict[str, EmailMessage] = {}
     outbox = tmp_path / "outbox"
 
     for offset in range(DAYS):
@@ -126,12 +129,10 @@ def test_120_days_of_the_routine_keep_every_promise(tmp_path: Path) -> None:
         before = set(outbox.glob("*.eml")) if outbox.exists() else set()
         with XlsxWorkbook(path, TAB_NAMES) as workbook:
             run_daily(workbook, Outbox(outbox, now), renderer, config, day, now)
-        for new in set(outbox.glob("*.eml")) - before:
-            sent_on[new.name] = day
-
-    messages = {
-        p.name: m for p, m in zip(sorted(outbox.glob("*.eml")), read_outbox(outbox), strict=True)
-    }
+        new = sorted(set(outbox.glob("*.eml")) - before)
+        for letter, message in zip(new, read_outbox_files(new), strict=True):
+            sent_on[letter.name] = day
+            messages[letter.name] = message
     kinds: Counter[str] = Counter()
     letters: Counter[tuple[str, str]] = Counter()
     welcomed_on: dict[str, dt.date] = {}
@@ -225,3 +226,17 @@ def test_120_days_of_the_routine_keep_every_promise(tmp_path: Path) -> None:
     assert hidden > 50 and visible_finished < hidden / 5
     assert len(handed_out) == len(set(handed_out))  # no ID handed out twice
     assert set(handed_out) <= set(ids) and len(ids) == len(set(ids))
+
+    # The outbox keeps the letters of people whose data is kept, and no one else's.
+    holding: set[int] = set()
+    for tab in ("Intresserade", "Uppföljning"):
+        at = [cell.value for cell in book[tab][1]]
+        for row in book[tab].iter_rows(min_row=2, values_only=True):
+            if row[at.index("Namn")] or row[at.index("E-post")]:
+                holding.add(row[at.index("ID")])
+    left = {p.name for p in outbox.glob("*.eml")}
+    left_ids = {int(m[1]) for name in left if (m := re.search(r"-ID(\d+)-", name))}
+    assert left_ids and left_ids <= holding, sorted(left_ids - holding)
+    kept = {int(m[1]) for name in messages if (m := re.search(r"-ID(\d+)-", name))} & holding
+    assert left_ids == kept  # nobody's letters went while their data is kept
+    assert len(messages) - len(left) > 30  # the erased people's letters went

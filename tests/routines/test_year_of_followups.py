@@ -16,7 +16,10 @@ data must be gone, and at the end the statistics. The test then asserts:
 * the Statistik tab equals the statistics computed here;
 * Logg and the run's report never contain a name, an address or a phone number, and neither do
   stdout and stderr of the real command (`scripts/run_daily.py`, run as a subprocess on a copy
-  of the workbook on a few of the days).
+  of the workbook on a few of the days);
+* every day, each letter in the outbox (the embedded transport) is there exactly while the
+  person it is about may still have data: gone on their erasure date, never before; at the end
+  no letter left names anyone whose data is gone.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ import calendar
 import datetime as dt
 import random
 import re
+import shutil
 import subprocess
 import sys
 from collections import Counter, defaultdict
@@ -34,7 +38,7 @@ from typing import Any
 
 import pytest
 
-from medlemsrutiner.adapters.outbox import Outbox
+from medlemsrutiner.adapters.outbox import Outbox, letter_texts
 from medlemsrutiner.letters.render import Renderer
 from medlemsrutiner.routines.daily import run_daily
 from tests.fakes.memory_workbook import Grids, MemoryWorkbook
@@ -271,6 +275,24 @@ TRACE = re.compile(r"(?i)sim\d+|070[- ]?174|0701740|\+46")
 PEOPLE_TABS = ("Intresserade", "Uppföljning")
 
 
+def _check_letters(outbox: Path, seen: set[str], rows: list[Row], day: dt.date) -> list[str]:
+    """Each letter the outbox received about a person is still there exactly while the person
+    may have data (before their erasure date)."""
+    present = {path.name for path in outbox.glob("*.eml")} if outbox.exists() else set()
+    owners = {row.row_id: row for row in rows if row.row_id is not None}
+    problems = []
+    for name in seen:
+        match = re.search(r"-ID(\d+)-", name)
+        owner = owners.get(int(match[1])) if match else None
+        if owner is None:
+            continue
+        live = day < owner.deadline(day)
+        if (name in present) != live:
+            still = "still there" if live is False else "gone"
+            problems.append(f"{day}: {name} {still} (Sim{owner.n}, due {owner.deadline(day)})")
+    return problems
+
+
 def _check_cells(
     grids: Grids, rows: list[Row], day: dt.date, fixed: dict[str, set[str]]
 ) -> tuple[list[str], set[int]]:
@@ -319,12 +341,14 @@ def _check_cells(
 
 
 def _check_the_command(
-    grids: Grids, day: dt.date, folder: Path, rows: list[Row]
+    grids: Grids, outbox: Path, day: dt.date, folder: Path, rows: list[Row]
 ) -> tuple[subprocess.CompletedProcess[str], list[str]]:
-    """Run the real daily command on a copy of the workbook as it stands, in a folder of its
-    own; what it prints on stdout and stderr that belongs to a simulated person."""
+    """Run the real daily command on a copy of the workbook and the outbox as they stand, in a
+    folder of its own; what it prints on stdout and stderr that belongs to a simulated person."""
     folder.mkdir()
     write_xlsx(folder / "arbetsbok.xlsx", grids)
+    if outbox.exists():
+        shutil.copytree(outbox, folder / "utkorg")
     (folder / "config.toml").write_text(
         f'timezone = "Europe/Stockholm"\nstart_date = {START.isoformat()}\n'
         '[coordinator]\nname = "Kim Exempelsson"\nemail = "medlemsansvarig@example.org"\n'
@@ -371,7 +395,7 @@ def test_a_year_of_the_routine_keeps_every_promise_about_personal_data(tmp_path:
         people = list(coordinator.rows.values())
         if offset in COMMAND_DAYS:
             folder = tmp_path / f"cli-{day}"
-            done, printed = _check_the_command(workbook.grids, day, folder, people)
+            done, printed = _check_the_command(workbook.grids, outbox, day, folder, people)
             assert done.returncode in (0, 1), done.stdout + done.stderr
             assert not printed, f"{day}: the command printed {printed}"
             assert done.stderr == "", done.stderr
@@ -390,6 +414,7 @@ def test_a_year_of_the_routine_keeps_every_promise_about_personal_data(tmp_path:
 
         found, holding = _check_cells(workbook.grids, people, day, fixed)
         problems.extend(found)
+        problems.extend(_check_letters(outbox, seen, people, day))
         for row in people:
             consent = row.active_consent(day, in_followup=row.introduced is not None)
             deadline = row.deadline(day)
@@ -408,6 +433,7 @@ def test_a_year_of_the_routine_keeps_every_promise_about_personal_data(tmp_path:
     # The command's days had letters and erasures to report (where a detail could slip out).
     reported = "\n".join(line for lines in commands.values() for line in lines)
     assert "skickade (" in reported and "personuppgifter raderade:" in reported, reported
+    assert "brev i utkorgen raderade:" in reported, reported
 
     # Exactly one re-engagement letter per Inte aktiv with an address, none for anyone else.
     expected = {row.row_id for row in rows if row.result == "Inte aktiv" and row.valid}
@@ -449,6 +475,15 @@ def test_a_year_of_the_routine_keeps_every_promise_about_personal_data(tmp_path:
         active, not_active = r["Aktiva"], r["Inte aktiva"]
         share = active / (active + not_active) if active + not_active else None
         assert r["Andel aktiva"] == (round(share, 4) if share is not None else None)
+
+    # No letter left in the outbox names anyone whose data is gone (the group's letters name
+    # the newcomer too).
+    left = sorted(outbox.glob("*.eml"))
+    assert len(left) < len(seen) / 2
+    for path in left:
+        for n in set(re.findall(r"Sim(\d+) Testsson", " ".join(letter_texts(path)))):
+            owner = coordinator.rows[int(n)]
+            assert day < owner.deadline(day), (path.name, owner)
 
     # Logg never holds a name, an address or a phone number.
     logg = "\n".join(" ".join(str(v) for v in row.values()) for row in workbook.tab("Logg"))

@@ -1,0 +1,369 @@
+"""The outbox keeps a person's letters no longer than the workbook keeps their data: days of the
+daily run over an in-memory workbook and a real outbox folder (the embedded default)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from email.message import EmailMessage
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from medlemsrutiner.adapters.outbox import Outbox
+from medlemsrutiner.config import Config
+from medlemsrutiner.errors import WorkbookError
+from medlemsrutiner.letters.render import Renderer
+from medlemsrutiner.routines.daily import DailyReport, run_daily
+from medlemsrutiner.routines.forget import run_forget
+from medlemsrutiner.sheet.changes import Change, Resolution
+from tests.fakes.memory_workbook import Grids, MemoryWorkbook
+from tests.fakes.transports import RecordingTransport
+from tests.support import NOW, REPO, TODAY, make_config, memory_workbook, newcomer
+
+DAY = dt.timedelta(days=1)
+REFERRED = TODAY + 2 * DAY
+CALLED_BACK = REFERRED + 60 * DAY
+ERASED = CALLED_BACK + 7 * DAY
+"""Person 1: welcomed on TODAY, referred two days later, followed up as `Inte aktiv` 60 days
+after that, erased a week after the follow-up call."""
+
+
+@pytest.fixture
+def config(tmp_path: Path) -> Config:
+    return make_config(tmp_path)
+
+
+@pytest.fixture
+def renderer() -> Renderer:
+    return Renderer(REPO / "templates")
+
+
+def at(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, NOW.time(), NOW.tzinfo)
+
+
+def run(
+    workbook: MemoryWorkbook,
+    config: Config,
+    renderer: Renderer,
+    day: dt.date,
+    *,
+    dry_run: bool = False,
+    transport: Any = None,
+) -> DailyReport:
+    folder = config.mail.outbox / "dry-run" if dry_run else config.mail.outbox
+    with workbook:
+        return run_daily(
+            workbook,
+            transport or Outbox(folder, at(day)),
+            renderer,
+            config,
+            day,
+            at(day),
+            dry_run=dry_run,
+        )
+
+
+def letters(config: Config) -> list[str]:
+    """Every letter file under the outbox folder (dry-run folder included), as
+    `dry-run/ID1-welcome` or `ID1-welcome`."""
+    if not config.mail.outbox.exists():
+        return []
+    return sorted(
+        str(
+            path.relative_to(config.mail.outbox).with_name(path.name.split("-", 2)[2])
+        ).removesuffix(".eml")
+        for path in config.mail.outbox.rglob("*.eml")
+    )
+
+
+def type_into(workbook: MemoryWorkbook, tab: str, row_id: int, **values: Any) -> None:
+    """A coordinator types `values` (by header) into the row with `row_id`."""
+    grid = workbook.grids[tab]
+    headers = [str(h) for h in grid[0]]
+    (row,) = [row for row in grid[1:] if row and row[headers.index("ID")] == row_id]
+    for header, value in values.items():
+        row[headers.index(header)] = value
+
+
+def holds(workbook: MemoryWorkbook, tab: str, row_id: int) -> bool:
+    """The row with `row_id` still holds a name, an address or a phone number."""
+    return any(
+        row.get(h) for row in workbook.tab(tab) if row["ID"] == row_id for h in ("Namn", "E-post")
+    )
+
+
+def letter_file(
+    folder: Path, written: dt.date, label: str, body: str, to: str = "person@example.se"
+) -> Path:
+    """A letter file as the outbox transport names it, written on `written`."""
+    message = EmailMessage()
+    message["From"] = "medlemsansvarig@example.org"
+    message["To"] = to
+    message["Subject"] = "Brev"
+    message.set_content(body)
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{written:%Y%m%d}T070000-0001-{label}.eml"
+    path.write_bytes(message.as_bytes())
+    return path
+
+
+def _people() -> MemoryWorkbook:
+    return memory_workbook(
+        newcomers=[
+            newcomer(1, registered=TODAY),  # referred, followed up, erased
+            newcomer(2, registered=TODAY),  # still waiting for a call throughout
+            newcomer(3, registered=TODAY),  # declines: erased 30 days after the call
+        ]
+    )
+
+
+def _until_the_day_before_erasure(
+    workbook: MemoryWorkbook, config: Config, renderer: Renderer
+) -> None:
+    run(workbook, config, renderer, TODAY, dry_run=True)  # dry-run letters, also to be erased
+    run(workbook, config, renderer, TODAY)
+    type_into(workbook, "Intresserade", 1, Samtal=REFERRED, **{"Hänvisad till": "Centrumgruppen"})
+    type_into(workbook, "Intresserade", 3, Samtal=REFERRED, **{"Hänvisad till": "Avböjt"})
+    run(workbook, config, renderer, REFERRED)
+    assert holds(workbook, "Uppföljning", 1) and not holds(workbook, "Intresserade", 1)
+    type_into(workbook, "Uppföljning", 1, Uppföljning=CALLED_BACK, Resultat="Inte aktiv")
+    run(workbook, config, renderer, CALLED_BACK)
+    run(workbook, config, renderer, ERASED - DAY)
+
+
+PERSON_1 = [
+    "ID1-introduction_group",
+    "ID1-introduction_newcomer",
+    "ID1-reengagement",
+    "ID1-welcome",
+    "dry-run/ID1-welcome",
+]
+
+
+def test_a_persons_letters_leave_the_outbox_the_day_their_data_is_erased(
+    config: Config, renderer: Renderer
+) -> None:
+    workbook = _people()
+    _until_the_day_before_erasure(workbook, config, renderer)
+    before = letters(config)
+    person_1 = [name for name in before if "ID1-" in name]
+    assert person_1 == PERSON_1
+    assert "ID2-welcome" in before and "dry-run/ID2-welcome" in before
+    # Person 3 declined and was erased 30 days after the call, their welcome with them.
+    assert not holds(workbook, "Intresserade", 3)
+    assert [name for name in before if "ID3-" in name] == []
+    assert holds(workbook, "Uppföljning", 1)
+
+    report = run(workbook, config, renderer, ERASED)
+
+    assert report.erased == [1] and not holds(workbook, "Uppföljning", 1)
+    after = letters(config)
+    assert [name for name in after if "ID1-" in name] == []
+    assert after == sorted(set(before) - set(person_1))  # everyone else's stay
+    assert "  brev i utkorgen raderade: 5" in report.lines()
+    assert report.exit_code == 0
+    # A later run finds nothing more to remove and says nothing about it.
+    again = run(workbook, config, renderer, ERASED + DAY)
+    assert letters(config) == after
+    assert not any("utkorgen" in line for line in again.lines())
+
+
+def test_the_declined_persons_welcome_goes_on_their_erasure_day(
+    config: Config, renderer: Renderer
+) -> None:
+    workbook = _people()
+    run(workbook, config, renderer, TODAY)
+    type_into(workbook, "Intresserade", 3, Samtal=TODAY + DAY, **{"Hänvisad till": "Avböjt"})
+    run(workbook, config, renderer, TODAY + 30 * DAY)
+    assert "ID3-welcome" in letters(config)
+
+    report = run(workbook, config, renderer, TODAY + 31 * DAY)
+
+    assert report.erased == [3]
+    assert letters(config) == ["ID1-welcome", "ID2-welcome"]
+    assert "  brev i utkorgen raderade: 1" in report.lines()
+
+
+class FailingLastWrite(MemoryWorkbook):
+    """The run's last write (the one that erases) fails while `failing` is set."""
+
+    failing = True
+
+    def write(self, changes: Sequence[Change]) -> Resolution:
+        if self.failing and any(getattr(c, "tab", None) == "log" for c in changes):
+            raise WorkbookError("arbetsboken gick inte att skriva")
+        return super().write(changes)
+
+
+def test_letters_stay_while_a_failed_write_leaves_the_data_and_go_when_it_lands(
+    config: Config, renderer: Renderer
+) -> None:
+    good = _people()
+    _until_the_day_before_erasure(good, config, renderer)
+    workbook = FailingLastWrite(good.grids, good.tab_names)
+    before = letters(config)
+
+    report = run(workbook, config, renderer, ERASED)
+
+    assert report.write_error is not None and holds(workbook, "Uppföljning", 1)
+    assert letters(config) == before  # the data is still there: so are its letters
+    workbook.failing = False
+    report = run(workbook, config, renderer, ERASED + DAY)
+    assert report.erased == [1] and not holds(workbook, "Uppföljning", 1)
+    assert [name for name in letters(config) if "ID1-" in name] == []
+
+
+def test_an_erasure_that_found_no_row_removes_no_letter(config: Config, renderer: Renderer) -> None:
+    workbook = _people()
+    _until_the_day_before_erasure(workbook, config, renderer)
+    about = letter_file(
+        config.mail.outbox / "dry-run", ERASED, "ID95-welcome", "person1@example.se"
+    )
+    before = letters(config)
+
+    def renumber(grids: Grids) -> None:
+        """Between the run's read and its write, a person types another ID into the row."""
+        followups = grids["Uppföljning"]
+        at_id = [str(h) for h in followups[0]].index("ID")
+        for row in followups[1:]:
+            if row and row[at_id] == 1:
+                row[at_id] = 99
+
+    workbook.before_write = renumber
+    report = run(workbook, config, renderer, ERASED)
+
+    assert [s.change for s in report.skipped_writes]  # the erasure found no row with ID 1
+    assert holds(workbook, "Uppföljning", 99)
+    assert letters(config) == before and about.exists()
+    assert report.letters_erased == 0
+
+
+def test_a_run_stopped_after_the_erasure_landed_leaves_the_letters_to_the_next_run(
+    config: Config, renderer: Renderer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    workbook = _people()
+    _until_the_day_before_erasure(workbook, config, renderer)
+
+    def stopped(*args: Any, **kwargs: Any) -> Any:
+        raise KeyboardInterrupt  # the process stops right after the erasing write
+
+    with monkeypatch.context() as patched:
+        patched.setattr("medlemsrutiner.routines.daily.erase_letters", stopped)
+        with pytest.raises(KeyboardInterrupt):
+            run(workbook, config, renderer, ERASED)
+    assert not holds(workbook, "Uppföljning", 1)
+    assert "ID1-welcome" in letters(config)
+
+    # The next run erases nobody (the data is gone) but finds the letters of a gone ID.
+    report = run(workbook, config, renderer, ERASED + DAY)
+    assert report.erased == []
+    assert [name for name in letters(config) if "ID1-" in name] == []
+    assert "  brev i utkorgen raderade: 5" in report.lines()
+
+
+def test_letters_from_earlier_outbox_use_go_while_smtp_sends(
+    tmp_path: Path, renderer: Renderer
+) -> None:
+    smtp = {"host": "smtp.example.org", "port": 587, "username": "", "password_env": "X"}
+    config = make_config(tmp_path, mail={"transport": "smtp", "outbox": "utkorg", "smtp": smtp})
+    outbox = config.mail.outbox
+    welcome = letter_file(outbox, TODAY - 200 * DAY, "ID5-welcome", "Hej!", "person5@example.se")
+    kept = letter_file(outbox, TODAY - 10 * DAY, "ID6-welcome", "Hej!", "person6@example.se")
+    workbook = memory_workbook(
+        newcomers=[newcomer(5, registered=TODAY - 180 * DAY), newcomer(6, welcome=TODAY)]
+    )
+
+    report = run(workbook, config, renderer, TODAY, transport=RecordingTransport())
+
+    assert report.erased == [5]
+    assert not welcome.exists() and kept.exists()
+    assert report.letters_erased == 1
+
+
+def test_no_outbox_folder_is_nothing_to_do(tmp_path: Path, renderer: Renderer) -> None:
+    config = make_config(tmp_path)
+    workbook = memory_workbook(newcomers=[newcomer(5, registered=TODAY - 180 * DAY)])
+    report = run(workbook, config, renderer, TODAY, transport=RecordingTransport())
+    assert report.erased == [5] and report.letters_erased == 0
+    assert not config.mail.outbox.exists()
+
+
+def test_letters_without_a_row_go_by_address_or_age_and_the_summary_with_its_people(
+    config: Config, renderer: Renderer
+) -> None:
+    outbox = config.mail.outbox
+    old = TODAY - 300 * DAY  # older than any data may be kept without consent (292 days)
+    recent = TODAY - 100 * DAY
+    dry = outbox / "dry-run"
+    # A dry run's letters under IDs no row has: one to the person erased today, one to a
+    # person still there, one so old that whoever it was about is long gone.
+    to_erased = letter_file(dry, recent, "ID91-welcome", "Hej!", "person5@example.se")
+    to_kept = letter_file(dry, recent, "ID92-welcome", "Hej!", "person6@example.se")
+    ancient = letter_file(dry, old, "ID93-welcome", "Hej!", "ingen@example.se")
+    # The weekly summary names people by ID and first name; the training letter holds counts.
+    names_5 = letter_file(outbox, recent, "vecka5-weekly_summary", "Samtal: ID 5 Testa, ID 6")
+    names_6 = letter_file(outbox, recent, "vecka6-weekly_summary", "Samtal: ID 6 Testa")
+    nobody = letter_file(outbox, old, "vecka7-weekly_summary", "Inget att göra.")
+    training = letter_file(outbox, old, "vecka7-training_summary", "3 nya.")
+    reminder_old = letter_file(outbox, old, "Grupp-Centrumgruppen-group_reminder", "Rut")
+    reminder = letter_file(outbox, recent, "Grupp-Centrumgruppen-group_reminder", "Rut")
+    workbook = memory_workbook(
+        newcomers=[
+            newcomer(5, registered=TODAY - 180 * DAY),  # erased today
+            newcomer(6, registered=TODAY - 30 * DAY, welcome=TODAY - 29 * DAY),
+            newcomer(7, email="person5@example.se", registered=TODAY - 10 * DAY),
+        ]
+    )
+    # Person 7 has person 5's address (registered twice): the address is still held by a row,
+    # so only letters under gone IDs go — none of person 7's.
+    report = run(workbook, config, renderer, TODAY, transport=RecordingTransport())
+    assert report.erased == [5]
+    assert ancient.exists() is False and names_5.exists() is False
+    assert to_erased.exists() and to_kept.exists()
+    assert names_6.exists() and nobody.exists() and training.exists()
+    assert reminder.exists() and not reminder_old.exists()
+
+    # Once nobody holds the address, a letter under an unknown ID that mentions it goes.
+    type_into(workbook, "Intresserade", 7, **{"E-post": "annan7@example.se"})
+    type_into(workbook, "Intresserade", 6, Samtal=TODAY, **{"Hänvisad till": "Avböjt"})
+    later = TODAY + 31 * DAY
+    report = run(workbook, config, renderer, later, transport=RecordingTransport())
+    assert report.erased == [6]
+    assert not to_kept.exists() and not names_6.exists()  # person 6's address; names ID 6
+    assert to_erased.exists()  # person 5's address was erased a month ago: age decides now
+    assert nobody.exists() and training.exists()
+
+
+def test_forget_removes_the_weekly_summaries_that_name_the_person(
+    config: Config, renderer: Renderer
+) -> None:
+    outbox = config.mail.outbox
+    names = letter_file(outbox, TODAY, "vecka48-weekly_summary", "Ring: ID 5 Testa (24/11)")
+    other = letter_file(outbox, TODAY, "vecka47-weekly_summary", "Ring: ID 15 Testa, ID 50")
+    workbook = memory_workbook(newcomers=[newcomer(5), newcomer(15)])
+    with workbook:
+        report = run_forget(workbook, config, TODAY, NOW, row_id=5)
+    assert report.letters == [names] and not names.exists() and other.exists()
+
+
+def test_a_folder_that_cannot_be_swept_is_reported_and_tried_again(
+    config: Config, renderer: Renderer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    letter = letter_file(config.mail.outbox, TODAY, "ID5-welcome", "Hej!", "person5@example.se")
+    workbook = memory_workbook(newcomers=[newcomer(5, registered=TODAY - 180 * DAY)])
+
+    def refused(path: Path) -> bool:
+        raise PermissionError(13, "Permission denied")
+
+    with monkeypatch.context() as patched:
+        patched.setattr("medlemsrutiner.adapters.outbox.remove_letter", refused)
+        report = run(workbook, config, renderer, TODAY, transport=RecordingTransport())
+    assert report.erased == [5] and letter.exists()
+    said = f"breven i utkorgen {config.mail.outbox} kunde inte raderas (Permission denied)"
+    assert f"  FEL: {said}. Nästa körning försöker igen." in report.lines()
+    assert report.exit_code == 1
+    again = run(workbook, config, renderer, TODAY + DAY, transport=RecordingTransport())
+    assert not letter.exists() and again.letters_erased == 1 and again.exit_code == 0
