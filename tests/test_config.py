@@ -897,11 +897,11 @@ def test_a_name_with_letters_from_any_language_and_an_international_address_are_
     tmp_path: Path,
 ) -> None:
     data = minimal()
-    data["coordinator"] = {"name": "Åsa Ölund-Δημήτρης", "email": "asa@exempel.se"}
+    data["coordinator"] = {"name": "Åsa Ölund-Δημήτρης", "email": "asa@example.se"}
     data["mail"]["reply_to"] = "svar@straße.example"
     loaded = load(tmp_path, data)
     assert loaded.mail.from_name == "Åsa Ölund-Δημήτρης"
-    assert loaded.mail.from_address == "asa@exempel.se"
+    assert loaded.mail.from_address == "asa@example.se"
 
 
 @pytest.mark.parametrize(
