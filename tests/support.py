@@ -141,6 +141,35 @@ def newcomer(
     return row
 
 
+def moved_row(row_id: int, introduced: dt.date) -> dict[str, Any]:
+    """A newcomer introduced to Centrumgruppen on `introduced` and moved to Uppföljning: the
+    anonymous columns kept, the personal ones blank."""
+    return newcomer(
+        row_id,
+        name=None,
+        email=None,
+        phone=None,
+        registered=introduced - 5 * DAY,
+        welcome=introduced - 4 * DAY,
+        call=introduced - DAY,
+        referred_to="Centrumgruppen",
+        introduction=introduced,
+    )
+
+
+def followup_of(row_id: int, referred: dt.date) -> dict[str, Any]:
+    """The Uppföljning row of a person referred to Centrumgruppen on `referred`."""
+    return {
+        "id": row_id,
+        "name": f"Testa Person{row_id}",
+        "email": f"person{row_id}@example.se",
+        "referred_to": "Centrumgruppen",
+        "referred": referred,
+        "follow_up_from": referred + 8 * 7 * DAY,
+        "follow_up_by": referred + 10 * 7 * DAY,
+    }
+
+
 def mixed_rows(count: int) -> list[dict[str, Any]]:
     """`count` newcomers in every stage, three of them new today."""
     rows: list[dict[str, Any]] = []

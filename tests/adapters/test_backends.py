@@ -17,7 +17,9 @@ from tests.fakes.sheets_api import FakeSheetsApi
 from tests.support import (
     TODAY,
     default_groups,
+    followup_of,
     grid,
+    moved_row,
     newcomer,
     read_outbox,
     recipients,
@@ -266,32 +268,6 @@ def test_a_group_row_written_by_its_name_lands_on_it_wherever_it_is(harness: Har
 # --- Finished people out of the way ----------------------------------------------------------
 
 
-def _moved(row_id: int, introduced: dt.date) -> dict[str, Any]:
-    return newcomer(
-        row_id,
-        name=None,
-        email=None,
-        phone=None,
-        registered=introduced - 5 * DAY,
-        welcome=introduced - 4 * DAY,
-        call=introduced - DAY,
-        referred_to="Centrumgruppen",
-        introduction=introduced,
-    )
-
-
-def _followup(row_id: int, referred: dt.date) -> dict[str, Any]:
-    return {
-        "id": row_id,
-        "name": f"Testa Person{row_id}",
-        "email": f"person{row_id}@example.se",
-        "referred_to": "Centrumgruppen",
-        "referred": referred,
-        "follow_up_from": referred + 8 * 7 * DAY,
-        "follow_up_by": referred + 10 * 7 * DAY,
-    }
-
-
 def test_finished_rows_are_hidden_a_week_later_and_shown_when_someone_types_in_them(
     harness: Harness,
 ) -> None:
@@ -299,12 +275,12 @@ def test_finished_rows_are_hidden_a_week_later_and_shown_when_someone_types_in_t
     harness.seed(
         workbook_grids(
             newcomers=[
-                _moved(1, old),
+                moved_row(1, old),
                 newcomer(2, welcome=TODAY - DAY),
-                _moved(3, old),
-                _moved(4, recent),
+                moved_row(3, old),
+                moved_row(4, recent),
             ],
-            followups=[_followup(1, old), _followup(3, old), _followup(4, recent)],
+            followups=[followup_of(1, old), followup_of(3, old), followup_of(4, recent)],
         )
     )
     daily_run(harness)

@@ -28,6 +28,7 @@ from tests.support import (
     TODAY,
     make_config,
     mixed_rows,
+    moved_row,
     newcomer,
     read_outbox,
     workbook_grids,
@@ -420,20 +421,6 @@ def test_a_log_tab_the_run_creates_is_large_enough_for_every_line(
 # --- Hidden rows and the moment between the fresh read and the write ---------------------------
 
 
-def _moved_row(row_id: int, introduced: dt.date) -> dict[str, Any]:
-    return newcomer(
-        row_id,
-        name=None,
-        email=None,
-        phone=None,
-        registered=introduced - 5 * DAY,
-        welcome=introduced - 4 * DAY,
-        call=introduced - DAY,
-        referred_to="Centrumgruppen",
-        introduction=introduced,
-    )
-
-
 def test_a_row_inserted_in_the_moment_before_the_hiding_lands_is_put_right_the_next_run(
     api: FakeSheetsApi, harness: GoogleHarness
 ) -> None:
@@ -450,7 +437,7 @@ def test_a_row_inserted_in_the_moment_before_the_hiding_lands_is_put_right_the_n
         }
         for i in (1, 3)
     ]
-    rows = [_moved_row(1, old), newcomer(2, welcome=TODAY - DAY), _moved_row(3, old)]
+    rows = [moved_row(1, old), newcomer(2, welcome=TODAY - DAY), moved_row(3, old)]
     harness.seed(workbook_grids(newcomers=rows, followups=followups))
     daily(harness)
     assert harness.hidden_ids() == {1, 3}

@@ -11,7 +11,7 @@ import pytest
 from medlemsrutiner.config import Config
 from medlemsrutiner.sheet.schema import NEWCOMERS
 from medlemsrutiner.steps.finished import hide_finished
-from tests.support import TODAY, make_config, newcomer, records_of
+from tests.support import TODAY, followup_of, make_config, moved_row, newcomer, records_of
 
 DAY = dt.timedelta(days=1)
 BLANK = {name: None for name in NEWCOMERS.personal_columns}
@@ -26,30 +26,6 @@ def hidden(config: Config, **tabs: Any) -> frozenset[int]:
     change = hide_finished(records_of(config, **tabs), TODAY, config.settings)
     assert change.tab == "newcomers" and set(change.blank) == set(NEWCOMERS.personal_columns)
     return change.hidden
-
-
-def moved_row(row_id: int, introduced: dt.date) -> dict[str, Any]:
-    return newcomer(
-        row_id,
-        registered=introduced - 5 * DAY,
-        welcome=introduced - 4 * DAY,
-        call=introduced - DAY,
-        referred_to="Centrumgruppen",
-        introduction=introduced,
-        **BLANK,
-    )
-
-
-def followup_of(row_id: int, referred: dt.date) -> dict[str, Any]:
-    return {
-        "id": row_id,
-        "name": f"Testa Person{row_id}",
-        "email": f"person{row_id}@example.se",
-        "referred_to": "Centrumgruppen",
-        "referred": referred,
-        "follow_up_from": referred + 56 * DAY,
-        "follow_up_by": referred + 70 * DAY,
-    }
 
 
 def test_a_person_moved_to_followup_is_hidden_a_week_after_the_introduction(
