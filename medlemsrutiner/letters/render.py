@@ -29,7 +29,8 @@ from jinja2.sandbox import SandboxedEnvironment
 from medlemsrutiner.config import Config
 from medlemsrutiner.errors import TemplateError
 from medlemsrutiner.letters import calendar
-from medlemsrutiner.plan import LETTER_KINDS, NEWCOMER_LETTERS, Letter, Shared
+from medlemsrutiner.plan import Letter, Shared
+from medlemsrutiner.sheet.letter_kinds import letter_kind, letter_kinds
 from medlemsrutiner.sheet.words import (
     LANGUAGE_NEUTRAL_TEXT_KEYS,
     LANGUAGES,
@@ -139,9 +140,9 @@ class Renderer:
     def check(self, sample: Mapping[str, Any]) -> None:
         """Render every template of every language with `sample`; TemplateError if one fails."""
         for language in LANGUAGES:
-            for kind in LETTER_KINDS:
+            for kind in letter_kinds():
                 for part in PARTS:
-                    self.render_part(language, kind, part, sample)
+                    self.render_part(language, kind.name, part, sample)
 
 
 def ascii_address(address: str) -> str:
@@ -299,7 +300,8 @@ def build(
         assert isinstance(html_part, EmailMessage)
         for name, png in letter.images:
             html_part.add_related(png, maintype="image", subtype="png", cid=f"<{name}>")
-    if letter.kind in NEWCOMER_LETTERS:
+    registered = letter_kind(letter.kind)
+    if registered is not None and registered.carries_trainings:
         for training in shared.trainings:
             if letter.language != "sv":  # as trainings_for shows it, with the same UID
                 training = dataclasses.replace(

@@ -15,14 +15,15 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Literal
 
-from medlemsrutiner.plan import DELIVERY_NAMES, DeliveryKind, Training
+from medlemsrutiner.plan import Training
 from medlemsrutiner.reports.statistics import Statistics
 from medlemsrutiner.reports.todo import TodoList, todo
 from medlemsrutiner.settings import Routine, Settings
 from medlemsrutiner.sheet import cells, logbook
+from medlemsrutiner.sheet.letter_kinds import Words, delivery_kinds
 from medlemsrutiner.sheet.logbook import Action
 from medlemsrutiner.sheet.schema import Table
 from medlemsrutiner.steps import groups as group_step
@@ -52,13 +53,32 @@ class Health:
 
 
 @dataclass(frozen=True)
+class Counted:
+    """How many letters of one delivery kind went out in the week, and the words for them."""
+
+    count: int
+    words: Words
+
+
+@dataclass(frozen=True)
 class Week:
     """What happened in the last seven days, as counts."""
 
     new_people: int
-    deliveries: dict[DeliveryKind, int]
+    deliveries: dict[str, int]
+    """Deliveries that went out, by delivery kind."""
     followups_done: int
     erasures: int
+
+    @property
+    def counted(self) -> tuple[Counted, ...]:
+        """The week's deliveries of every kind the summary counts (`DeliveryKind.counted`), in
+        the registry's order, none left out."""
+        return tuple(
+            Counted(self.deliveries.get(kind.name, 0), kind.counted)
+            for kind in delivery_kinds()
+            if kind.counted is not None
+        )
 
 
 @dataclass(frozen=True)
@@ -120,7 +140,6 @@ class WeeklySummary:
     """...with at least this many follow-ups in 12 months (`routine.min_followups`)."""
     shown: int = LIST_LIMIT
     """Each list names at most this many entries; the templates count the rest."""
-    names: dict[DeliveryKind, str] = field(default_factory=lambda: dict(DELIVERY_NAMES))
 
 
 def health(log: Table, today: dt.date) -> Health:
@@ -149,8 +168,8 @@ def week(records: Records, log: Table, today: dt.date) -> Week:
     """What the last seven days brought, from Logg and Uppföljning."""
     since = today - WEEK
     new_people = erasures = 0
-    delivered: Counter[DeliveryKind] = Counter()
-    by_name = {name: kind for kind, name in DELIVERY_NAMES.items()}
+    delivered: Counter[str] = Counter()
+    by_name = {kind.logged: kind.name for kind in delivery_kinds()}
     for event in logbook.events(log):
         if event.time.date() <= since:
             continue

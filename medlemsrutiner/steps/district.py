@@ -13,8 +13,8 @@ from typing import Any, cast
 
 from medlemsrutiner.plan import Flag, Group, Training
 from medlemsrutiner.sheet import cells
-from medlemsrutiner.sheet.schema import Table
-from medlemsrutiner.sheet.stamps import read_stamp
+from medlemsrutiner.sheet.schema import GROUPS, Table
+from medlemsrutiner.sheet.stamps import read_stamp_cells
 from medlemsrutiner.sheet.words import TEXT_KEYS
 
 Record = Mapping[str, Any]
@@ -56,7 +56,7 @@ def parse_group(row: int, record: Record, today: dt.date) -> tuple[Group | None,
         active=active is not False,
         row=row,
         confirmed=confirmed,
-        reminder=read_stamp(record["reminder"], today),
+        stamps=read_stamp_cells(record, GROUPS.key, today),
         status_text=cells.text(record["status"]),
     )
     return group, flags

@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping, Sequence, Set
 
-from medlemsrutiner.plan import Delivery, DeliveryKind, Group, Letter, LogEntry
+from medlemsrutiner.plan import Delivery, Group, Letter, LogEntry
 from medlemsrutiner.settings import Settings
 from medlemsrutiner.sheet import cells
 from medlemsrutiner.sheet.changes import AppendRow, Change, Values
@@ -107,9 +107,7 @@ def finish_move(
     return changes, LogEntry(Action.MOVED, newcomer.id, to)
 
 
-def _letters(
-    newcomer: Newcomer, settings: Settings
-) -> tuple[tuple[Letter, ...], str, DeliveryKind] | None:
+def _letters(newcomer: Newcomer, settings: Settings) -> tuple[tuple[Letter, ...], str, str] | None:
     """The letters a referral sends (to whom, about what), what Uppföljning records, and the
     delivery's kind; None when the referral cannot be introduced (an unusable group).
 

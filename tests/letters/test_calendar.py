@@ -27,7 +27,7 @@ def _letter(tmp_path: Path, trainings: tuple[Training, ...], kind: str = "welcom
     config = make_config(tmp_path)
     person = Person("Testa Person", "person@example.se", "", "", "", "sv")
     group = Group("Centrumgruppen", "Rut", "centrum@example.org", "", "", "", True, 2)
-    letter = Letter(kind, "sv", person.email, person.name, person, group)  # type: ignore[arg-type]
+    letter = Letter(kind, "sv", person.email, person.name, person, group)
     built = build(Renderer(REPO / "templates"), letter, Shared({}, trainings), config, NOW, "x")
     message = email.message_from_bytes(built.data, policy=email.policy.default)
     assert isinstance(message, EmailMessage)
