@@ -44,6 +44,10 @@ Recipient = Literal["newcomer", "group", "coordinator", "training_coordinator"]
 """Whom a letter goes to: a newcomer (such letters carry the upcoming trainings, each as a
 calendar invitation), a group's contact person, the coordinator or the training coordinator."""
 
+STAMP_TABS: tuple[str, ...] = ("newcomers", "followups", "groups")
+"""The tabs whose rows the routine reads stamp cells of (`steps.recovery`, `steps.rules`): a
+stamp column lives in one of them."""
+
 About = Literal["newcomer", "group", "alternative", "summary", "trainings"]
 """What a letter shows besides the district's texts: the newcomer, a group, the chosen
 alternative, the weekly summary, the training coordinator's summary. The preview invents
@@ -305,6 +309,8 @@ def _check(kind: LetterKind) -> None:
         if known is not None and known != delivery:
             raise ValueError(f"another delivery kind is called {delivery.name}")
         column = delivery.stamp
+        if column.tab not in STAMP_TABS:
+            raise ValueError(f"the stamp column {column.column} is not in {STAMP_TABS}")
         if column.adds is not None and column.adds.name != column.column:
             raise ValueError(f"the stamp column {column.column} adds {column.adds.name}")
     if kind.part and kind.part in part_words().values():

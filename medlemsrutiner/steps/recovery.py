@@ -94,8 +94,9 @@ class Recovery:
 
 
 def markers(records: Records) -> list[Marker]:
-    """Every stamp cell whose marker carries a run token: each row's cells are read for every
-    stamp column of its tab in the registry of letter kinds, so none can be left out."""
+    """Every stamp cell whose marker carries a run token: the rows of every tab that holds stamp
+    columns (`letter_kinds.STAMP_TABS`), each cell of every stamp column of the registry, so no
+    kind can be left out."""
     rows: list[tuple[str, int | None, Key, StampCells]] = [
         *((NEWCOMERS.key, n.id, (), n.stamps) for n in records.newcomers if n.id is not None),
         *((FOLLOWUPS.key, f.id, (), f.stamps) for f in records.followups if f.id is not None),

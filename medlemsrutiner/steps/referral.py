@@ -17,6 +17,7 @@ from medlemsrutiner.plan import Delivery, Group, Letter, LogEntry
 from medlemsrutiner.settings import Settings
 from medlemsrutiner.sheet import cells
 from medlemsrutiner.sheet.changes import AppendRow, Change, Values
+from medlemsrutiner.sheet.letter_kinds import ALTERNATIVES, INTRODUCTION
 from medlemsrutiner.sheet.logbook import Action
 from medlemsrutiner.sheet.schema import NEWCOMERS
 from medlemsrutiner.sheet.stamps import StampState
@@ -121,11 +122,11 @@ def _letters(newcomer: Newcomer, settings: Settings) -> tuple[tuple[Letter, ...]
         return None
     if newcomer.referral is Referral.ALTERNATIVE:
         if email is None:
-            return (), to, "alternatives"
+            return (), to, ALTERNATIVES.name
         letter = Letter(
             "alternatives", person.language, email, person.name, person, chosen=newcomer.alternative
         )
-        return (letter,), to, "alternatives"
+        return (letter,), to, ALTERNATIVES.name
     group = newcomer.group
     if group is None or not group_usable(group) or group.email is None:
         return None
@@ -133,11 +134,11 @@ def _letters(newcomer: Newcomer, settings: Settings) -> tuple[tuple[Letter, ...]
         "introduction_group", settings.language, group.email, group.contact, person, group
     )
     if email is None:
-        return (to_group,), to, "introduction"
+        return (to_group,), to, INTRODUCTION.name
     to_newcomer = Letter(
         "introduction_newcomer", person.language, email, person.name, person, group=group
     )
-    return (to_newcomer, to_group), to, "introduction"
+    return (to_newcomer, to_group), to, INTRODUCTION.name
 
 
 def same_person(newcomer: Newcomer, followups: Sequence[FollowUp]) -> bool:
@@ -178,9 +179,9 @@ def introduction(
         if stamp.state is StampState.DUE or letter.kind in stamp.remaining
     )
     return Delivery(
-        tab="newcomers",
+        tab=INTRODUCTION.stamp.tab,
         row_id=newcomer.id,
-        stamp="introduction",
+        stamp=INTRODUCTION.stamp.column,
         letters=left,
         due_since=newcomer.call or newcomer.registered or today,
         kind=kind,

@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 from medlemsrutiner.settings import Settings
 from medlemsrutiner.sheet import cells
 from medlemsrutiner.sheet.changes import Change
-from medlemsrutiner.sheet.letter_kinds import REENGAGEMENT, WELCOME
+from medlemsrutiner.sheet.letter_kinds import INTRODUCTION, REENGAGEMENT, WELCOME
 from medlemsrutiner.sheet.schema import FOLLOWUPS, NEWCOMERS
 from medlemsrutiner.sheet.stamp_words import Said, StampWords, row_words
 from medlemsrutiner.sheet.stamps import StampCells, StampState
@@ -140,7 +140,7 @@ def newcomer_status(
             "Samtal gjort: fyll i Hänvisad till (grupp, alternativ, Avböjt eller Ej nådd)."
         )
     elif newcomer.introduction.state is StampState.DUE and not referral_problems(newcomer):
-        parts.append("Introduktion skickas vid nästa körning.")
+        parts.append(f"{INTRODUCTION.stamp.header} skickas vid nästa körning.")
     parts.append(erasure_text(erasure))
     return " ".join(parts)
 
