@@ -11,6 +11,7 @@ utskicket avbröts (…)", "Rätta Återvärvning: cellen ska vara tom eller ett
 from __future__ import annotations
 
 import enum
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from medlemsrutiner.sheet.letter_kinds import StampColumn, Words, stamp_columns
@@ -63,74 +64,85 @@ class StampWords:
         return self.said is Said.UNREADABLE
 
 
-def stamp_words(stamp: Stamp, column: StampColumn) -> StampWords | None:
-    """What a stamp cell in `column` reading `stamp` says; None for a blank cell (its letter is
-    due: each step words that itself) and for a text a person typed (held, never a question)."""
-    header = column.header
-    letter = column.letter_words
-    said, words = Said.SENT, Words("", "")
-    if stamp.state is StampState.SENDING:
-        said, words = Said.MARKER, _marker(header, stamp.text)
-    elif stamp.state is StampState.PARTIAL:
-        said = Said.PARTIAL
-        words = Words(
-            f"{header}: resten skickas vid nästa körning (se cellen).",
-            f"{header}: the rest is sent by the next run (see the cell).",
-        )
-    elif stamp.failed_in_part:
-        said = Said.PARTLY_FAILED
-        words = Words(
-            f"{header} gick bara delvis iväg (se cellen): rätta felet, skicka resten för hand "
-            "och skriv sedan datumet i cellen. Töm den inte – då skickas allt igen.",
-            f"{header} went out only in part (see the cell): correct the error, send the rest "
-            "by hand, then write the date in the cell. Do not clear it – that sends everything "
-            "again.",
-        )
-    elif stamp.failed:
-        said = Said.REFUSED
-        words = Words(
-            f"{letter.sv} ej {column.sent.sv}: se cellen. Töm cellen när felet är rättat.",
-            f"{letter.en} not {column.sent.en}: see the cell. Clear the cell once the error is "
-            "corrected.",
-        )
-        if column.refused is not None:
-            words = Words(
-                column.refused.sv.format(header=header), column.refused.en.format(header=header)
-            )
-    elif stamp.not_sent_reason is not None:
-        said = Said.NOT_SENT
-        reason = stamp.not_sent_reason
-        words = Words(
-            f"{header} ej skickat ({reason}). Töm cellen om brevet ska skickas.",
-            f"{header} not sent ({reason}). Clear the cell if the letter should go out.",
-        )
-    elif stamp.unreadable:
-        said = Said.UNREADABLE
-        words = Words(
-            f"Rätta {header}: cellen ska vara tom eller ett datum (brevet skickas inte förrän "
-            "den är rättad).",
-            f"Correct {header}: the cell must be empty or a date (the letter is not sent until "
-            "it is corrected).",
-        )
-    elif stamp.state is StampState.SENT and stamp.date is not None:
-        day = stamp.date.isoformat()
-        after = column.after_sent
-        words = Words(
-            f"{letter.sv} {column.sent.sv} {day}{after.sv}.",
-            f"{letter.en} {column.sent.en} {day}{after.en}.",
-        )
-    else:
-        return None
-    return StampWords(said, column, words)
-
-
-def _marker(header: str, text: str) -> Words:
-    return Words(
-        f"KONTROLLERA {header}: utskicket avbröts ({text}). Gick brevet iväg? Skriv i så fall "
+_WORDS: Mapping[Said, Words] = {
+    Said.SENT: Words("{letter} {sent} {day}{after}.", "{letter} {sent} {day}{after}."),
+    Said.MARKER: Words(
+        "KONTROLLERA {header}: utskicket avbröts ({text}). Gick brevet iväg? Skriv i så fall "
         "datumet i cellen, annars töm den så skickas det igen.",
-        f"CHECK {header}: sending was interrupted ({text}). Did the letter go out? If so, write "
+        "CHECK {header}: sending was interrupted ({text}). Did the letter go out? If so, write "
         "the date in the cell; otherwise clear it and the letter is sent again.",
-    )
+    ),
+    Said.PARTIAL: Words(
+        "{header}: resten skickas vid nästa körning (se cellen).",
+        "{header}: the rest is sent by the next run (see the cell).",
+    ),
+    Said.PARTLY_FAILED: Words(
+        "{header} gick bara delvis iväg (se cellen): rätta felet, skicka resten för hand och "
+        "skriv sedan datumet i cellen. Töm den inte – då skickas allt igen.",
+        "{header} went out only in part (see the cell): correct the error, send the rest by "
+        "hand, then write the date in the cell. Do not clear it – that sends everything again.",
+    ),
+    Said.REFUSED: Words(
+        "{letter} ej {sent}: se cellen. Töm cellen när felet är rättat.",
+        "{letter} not {sent}: see the cell. Clear the cell once the error is corrected.",
+    ),
+    Said.NOT_SENT: Words(
+        "{header} ej skickat ({reason}). Töm cellen om brevet ska skickas.",
+        "{header} not sent ({reason}). Clear the cell if the letter should go out.",
+    ),
+    Said.UNREADABLE: Words(
+        "Rätta {header}: cellen ska vara tom eller ett datum (brevet skickas inte förrän den är "
+        "rättad).",
+        "Correct {header}: the cell must be empty or a date (the letter is not sent until it is "
+        "corrected).",
+    ),
+}
+"""The words of each state; `{letter}`, `{sent}` and `{after}` are the column's own
+(`StampColumn`), `{header}` its header, `{text}` the cell, `{reason}` why it was not sent."""
+
+
+def said_of(stamp: Stamp) -> Said | None:
+    """Which state a stamp cell is in, as a coordinator is told of it; None for a blank cell
+    (its letter is due: each step words that itself) and for a text a person typed (held,
+    never a question)."""
+    if stamp.state is StampState.SENDING:
+        return Said.MARKER
+    if stamp.state is StampState.PARTIAL:
+        return Said.PARTIAL
+    if stamp.failed_in_part:
+        return Said.PARTLY_FAILED
+    if stamp.failed:
+        return Said.REFUSED
+    if stamp.not_sent_reason is not None:
+        return Said.NOT_SENT
+    if stamp.unreadable:
+        return Said.UNREADABLE
+    if stamp.state is StampState.SENT and stamp.date is not None:
+        return Said.SENT
+    return None
+
+
+def stamp_words(stamp: Stamp, column: StampColumn) -> StampWords | None:
+    """What a stamp cell in `column` reading `stamp` says (None: nothing, see `said_of`)."""
+    said = said_of(stamp)
+    if said is None:
+        return None
+    template = _WORDS[said]
+    if said is Said.REFUSED and column.refused is not None:
+        template = column.refused
+
+    def fill(language: str) -> str:
+        return template(language).format(
+            header=column.header,
+            letter=column.letter_words(language),
+            sent=column.sent(language),
+            after=column.after_sent(language),
+            day=stamp.date.isoformat() if stamp.date is not None else "",
+            text=stamp.text,
+            reason=stamp.not_sent_reason or "",
+        )
+
+    return StampWords(said, column, Words(fill("sv"), fill("en")))
 
 
 def row_words(cells: StampCells, tab: str) -> list[StampWords]:
