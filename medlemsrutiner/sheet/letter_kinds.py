@@ -309,6 +309,11 @@ def _check(kind: LetterKind) -> None:
         if known is not None and known != delivery:
             raise ValueError(f"another delivery kind is called {delivery.name}")
         column = delivery.stamp
+        taken = {(c.tab, c.column) for c in stamp_columns()}
+        if known is None and (column.tab, column.column) in taken:
+            # One cell guarding two deliveries that two rules plan independently could send
+            # both, or stamp one with the other's date.
+            raise ValueError(f"the stamp column {column.column} guards another delivery")
         if column.tab not in STAMP_TABS:
             raise ValueError(f"the stamp column {column.column} is not in {STAMP_TABS}")
         if column.adds is not None and column.adds.name != column.column:

@@ -68,3 +68,11 @@ def test_a_stamp_column_on_a_tab_without_stamps_is_refused() -> None:
     with pytest.raises(ValueError), letter_kinds.registered(kind):
         pass
     assert letter_kinds.letter_kinds() == letter_kinds.BUILT_IN
+
+
+def test_a_new_delivery_cannot_share_a_stamp_column_with_another() -> None:
+    delivery = letter_kinds.DeliveryKind("welcome_again", letter_kinds.WELCOME_STAMP, "igen")
+    kind = letter_kinds.LetterKind("welcome_again", "newcomer", ("newcomer",), "x", delivery)
+    with pytest.raises(ValueError), letter_kinds.registered(kind):
+        pass
+    assert letter_kinds.letter_kinds() == letter_kinds.BUILT_IN
