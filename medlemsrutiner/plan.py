@@ -98,6 +98,10 @@ class Group:
     """The `Påminnelse` stamp: when the group was last asked to confirm."""
     status_text: str = ""
     """What the group's Status cell says now."""
+    meets_en: str = ""
+    works_on_en: str = ""
+    """`Träffas (en)` and `Arbetar med (en)`: what English letters show instead (blank: left
+    out, never the Swedish text)."""
 
 
 @dataclass(frozen=True)

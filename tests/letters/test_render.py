@@ -15,8 +15,9 @@ import pytest
 from medlemsrutiner.adapters.outbox import Outbox
 from medlemsrutiner.config import Config
 from medlemsrutiner.errors import TemplateError
+from medlemsrutiner.letters.language import long_date
 from medlemsrutiner.letters.preview import sample_letters, sample_shared
-from medlemsrutiner.letters.render import Renderer, build, long_date
+from medlemsrutiner.letters.render import Renderer, build
 from medlemsrutiner.plan import Letter, Person, Shared, Training
 from medlemsrutiner.sheet.words import Alternative
 from tests.support import NOW, REPO, TODAY, make_config

@@ -88,11 +88,15 @@ def test_texts_without_english_are_listed_as_a_warning(tmp_path: Path) -> None:
         ],
         trainings=[{"date": TODAY + dt.timedelta(days=3), "title": "Grundkurs"}],
     )
-    [english] = [c for c in checks if "Texter utan engelsk text" in c.text]
+    [english] = [c for c in checks if "Engelsk text saknas i Texter" in c.text]
     assert english.warning
-    assert "aktuell_aktion, signatur." in english.text
+    assert "Text (en) saknas för aktuell_aktion, signatur." in english.text
     assert "lokal_information" not in english.text and "länk" not in english.text
-    assert any(c.warning and "saknar Titel (en)" in c.text for c in checks)
+    [training] = [c for c in checks if "Engelsk text saknas i Utbildningar" in c.text]
+    assert training.warning
+    assert f"Titel (en) saknas för {(TODAY + dt.timedelta(days=3)).isoformat()} Grundkurs" in (
+        training.text
+    )
 
 
 def test_text_changes_add_missing_keys_and_explain_blank_rows_only() -> None:
