@@ -231,7 +231,7 @@ def test_no_english_letter_built_from_the_demo_holds_a_swedish_word(tmp_path: Pa
     letters to groups are English). Every letter the daily run sends is read as a person sees
     it; only names typed in the workbook may be Swedish."""
     config = make_config(tmp_path, language="en", routine={"reengage_unreached": True})
-    rows: dict[str, list[dict[str, Any]]] = demo_rows(TODAY)  # type: ignore[assignment]
+    rows: dict[str, list[dict[str, Any]]] = demo_rows(TODAY)
     for row in rows["newcomers"] + rows["followups"]:
         row["language"] = "en"
     transport = RecordingTransport()
