@@ -258,17 +258,21 @@ def trainings(records: Records, today: dt.date) -> Trainings:
     return Trainings(today, upcoming, needing_training(records, since), since, gap)
 
 
-def english_missing(records: Records, settings: Settings) -> tuple[MissingEnglish, ...]:
-    """The texts English letters leave out, while someone may get an English letter: the
-    district writes in English, or a row that still holds personal data has Språk `en`."""
-    english = settings.language == "en" or any(
+def english_expected(records: Records, settings: Settings) -> bool:
+    """Someone may get an English letter: the district writes in English, or a row that still
+    holds personal data has Språk `en`."""
+    return settings.language == "en" or any(
         person is not None and person.language == "en"
         for person in (
             *(n.person for n in records.newcomers if not n.personal_blank),
             *(f.person for f in records.followups),
         )
     )
-    if not english:
+
+
+def english_missing(records: Records, settings: Settings) -> tuple[MissingEnglish, ...]:
+    """The texts English letters leave out, while someone may get an English letter."""
+    if not english_expected(records, settings):
         return ()
     shared = records.shared
     return missing_english(shared.texts, shared.texts_en, shared.groups, shared.trainings)

@@ -17,17 +17,13 @@ from medlemsrutiner.errors import EXIT_NOTHING_DONE, EXIT_OK, EXIT_PARTIAL, AppE
 from medlemsrutiner.letters.language import UNTITLED_TRAINING
 from medlemsrutiner.letters.preview import sample_letters, sample_shared
 from medlemsrutiner.letters.render import PARTS, Renderer, context, is_link
+from medlemsrutiner.reports.weekly import english_expected
 from medlemsrutiner.sheet import cells
 from medlemsrutiner.sheet.changes import AppendRow, Change, SetByKey
 from medlemsrutiner.sheet.schema import Tables, tables_from_grids
 from medlemsrutiner.sheet.words import LANGUAGES, TEXT_EXPLANATIONS, TEXT_KEYS
-from medlemsrutiner.steps.district import (
-    missing_english,
-    read_groups,
-    read_texts,
-    read_trainings,
-    rows_of,
-)
+from medlemsrutiner.steps.district import missing_english, read_texts, read_trainings, rows_of
+from medlemsrutiner.steps.records import read_records
 
 EXAMPLE_NAME = "Kim Exempelsson"
 EXAMPLE_ORGANISATION = "Amnesty Exempelstad"
@@ -73,12 +69,13 @@ def check_setup(
 
 
 def _english(tables: Tables, today: dt.date, config: Config) -> list[Check]:
-    """The texts English letters leave out because they exist only in Swedish: Texter keys,
-    the active groups' Träffas and Arbetar med, the upcoming trainings (one warning each)."""
-    texts, texts_en = read_texts(tables["texts"])
-    groups, _ = read_groups(tables["groups"], today)
-    trainings, _ = read_trainings(tables["trainings"], today, config.routine.trainings_in_letters)
-    missing = missing_english(texts, texts_en, (g for g in groups.values() if g.active), trainings)
+    """The texts English letters leave out because they exist only in Swedish (Texter, the
+    active groups, the trainings the letters show): a warning while someone may get an English
+    letter, a note otherwise."""
+    records = read_records(tables, today, config.settings)
+    shared = records.shared
+    missing = missing_english(shared.texts, shared.texts_en, shared.groups, shared.trainings)
+    expected = english_expected(records, config.settings)
     after = {
         "texts": "Engelska brev hoppar över de styckena (utan engelsk signatur får de "
         "standardsignaturen).",
@@ -98,8 +95,9 @@ def _english(tables: Tables, today: dt.date, config: Config) -> list[Check]:
                 Check(
                     True,
                     f"Engelsk text saknas i {config.workbook.tab_names[tab]}: {listed}. "
-                    f"{explained} Skriv den engelska texten om den ska vara med.",
-                    warning=True,
+                    f"{explained} Skriv den engelska texten om den ska vara med."
+                    + ("" if expected else " (Ingen i arbetsboken får engelska brev just nu.)"),
+                    warning=expected,
                 )
             )
     return checks
