@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import email
 import email.policy
+import re
 from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
@@ -64,6 +65,7 @@ def test_the_follow_up_call_is_dated_by_its_real_distance(
         for part in (text, html):
             assert said in part
             assert "häromdagen" not in part and "the other day" not in part
+        assert re.search(r"(?:med dig|with us)\.\r?\n\r?\n", text)  # a paragraph of its own
 
 
 def test_a_person_never_reached_is_not_thanked_for_a_talk(tmp_path: Path) -> None:
