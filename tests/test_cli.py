@@ -129,6 +129,22 @@ def test_init_workbook_creates_every_tab_and_a_second_run_changes_nothing(folder
     assert script("run_daily", "--config", "config.toml", cwd=folder).returncode == 0
 
 
+def test_init_workbook_gives_an_older_grupper_its_english_columns(folder: Path) -> None:
+    grids = workbook_grids()
+    header = grids["Grupper"][0]
+    kept = [i for i, name in enumerate(header) if not str(name).endswith("(en)")]
+    grids["Grupper"] = [
+        [row[i] if i < len(row) else None for i in kept] for row in grids["Grupper"]
+    ]
+    write_xlsx(folder / "arbetsbok.xlsx", grids)
+    result = script("init_workbook", "--config", "config.toml", cwd=folder)
+    assert result.returncode == 0, result.stderr
+    sheet = openpyxl.load_workbook(folder / "arbetsbok.xlsx")["Grupper"]
+    headers = [cell.value for cell in sheet[1]]
+    assert headers[-2:] == ["Träffas (en)", "Arbetar med (en)"]
+    assert sheet.cell(row=2, column=headers.index("Träffas") + 1).value == "Tisdagar 18.30"
+
+
 def test_make_demo_builds_a_workbook_with_every_stage(folder: Path) -> None:
     result = script("make_demo", "--config", "config.toml", "--today", "2026-11-24", cwd=folder)
     assert result.returncode == 0, result.stderr

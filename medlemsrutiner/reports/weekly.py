@@ -27,6 +27,7 @@ from medlemsrutiner.sheet.letter_kinds import Words, delivery_kinds
 from medlemsrutiner.sheet.logbook import Action
 from medlemsrutiner.sheet.schema import Table
 from medlemsrutiner.steps import groups as group_step
+from medlemsrutiner.steps.district import MissingEnglish, missing_english
 from medlemsrutiner.steps.records import Records, Referral
 from medlemsrutiner.steps.referral import moved
 
@@ -140,6 +141,11 @@ class WeeklySummary:
     """...with at least this many follow-ups in 12 months (`routine.min_followups`)."""
     shown: int = LIST_LIMIT
     """Each list names at most this many entries; the templates count the rest."""
+    consent_notice_days: int = CONSENT_NOTICE.days
+    """`consents` lists the consents that end within this many days."""
+    english: tuple[MissingEnglish, ...] = ()
+    """The texts English letters leave out for want of English (only while English letters
+    may go out)."""
 
 
 def health(log: Table, today: dt.date) -> Health:
@@ -271,6 +277,26 @@ def trainings(records: Records, today: dt.date) -> Trainings:
     return Trainings(today, upcoming, needing_training(records, since), since, gap)
 
 
+def english_expected(records: Records, settings: Settings) -> bool:
+    """Someone may get an English letter: the district writes in English, or a row that still
+    holds personal data has Språk `en`."""
+    return settings.language == "en" or any(
+        person is not None and person.language == "en"
+        for person in (
+            *(n.person for n in records.newcomers if not n.personal_blank),
+            *(f.person for f in records.followups),
+        )
+    )
+
+
+def english_missing(records: Records, settings: Settings) -> tuple[MissingEnglish, ...]:
+    """The texts English letters leave out, while someone may get an English letter."""
+    if not english_expected(records, settings):
+        return ()
+    shared = records.shared
+    return missing_english(shared.texts, shared.texts_en, shared.groups, shared.trainings)
+
+
 def weekly_summary(
     records: Records, log: Table, statistics: Statistics, today: dt.date, settings: Settings
 ) -> WeeklySummary:
@@ -287,6 +313,7 @@ def weekly_summary(
         trainings=trainings(records, today),
         alert_below=settings.routine.alert_below,
         min_followups=settings.routine.min_followups,
+        english=english_missing(records, settings),
     )
 
 
@@ -323,4 +350,5 @@ def sample_summary(today: dt.date, trainings_shown: tuple[Training, ...] = ()) -
         trainings=Trainings(today, trainings_shown, 6, today - dt.timedelta(days=40), False),
         alert_below=Routine().alert_below,
         min_followups=Routine().min_followups,
+        english=(MissingEnglish("groups", ("Träffas (en)",), ("Påhittade skrivargruppen",)),),
     )

@@ -14,18 +14,16 @@ from dataclasses import dataclass
 from medlemsrutiner.adapters.workbook import Workbook
 from medlemsrutiner.config import Config
 from medlemsrutiner.errors import EXIT_NOTHING_DONE, EXIT_OK, EXIT_PARTIAL, AppError
+from medlemsrutiner.letters.language import UNTITLED_TRAINING
 from medlemsrutiner.letters.preview import sample_letters, sample_shared
 from medlemsrutiner.letters.render import PARTS, Renderer, context, is_link
+from medlemsrutiner.reports.weekly import english_expected
 from medlemsrutiner.sheet import cells
 from medlemsrutiner.sheet.changes import AppendRow, Change, SetByKey
 from medlemsrutiner.sheet.schema import Tables, tables_from_grids
-from medlemsrutiner.sheet.words import (
-    LANGUAGE_NEUTRAL_TEXT_KEYS,
-    LANGUAGES,
-    TEXT_EXPLANATIONS,
-    TEXT_KEYS,
-)
-from medlemsrutiner.steps.district import read_texts, read_trainings, rows_of
+from medlemsrutiner.sheet.words import LANGUAGES, TEXT_EXPLANATIONS, TEXT_KEYS
+from medlemsrutiner.steps.district import missing_english, read_texts, read_trainings, rows_of
+from medlemsrutiner.steps.records import read_records
 
 EXAMPLE_NAME = "Kim Exempelsson"
 EXAMPLE_ORGANISATION = "Amnesty Exempelstad"
@@ -71,34 +69,37 @@ def check_setup(
 
 
 def _english(tables: Tables, today: dt.date, config: Config) -> list[Check]:
-    """Texter keys and upcoming trainings that English letters show without English text."""
-    texts, texts_en = read_texts(tables["texts"])
-    missing = [
-        key
-        for key in TEXT_KEYS
-        if texts[key] and not texts_en[key] and key not in LANGUAGE_NEUTRAL_TEXT_KEYS
-    ]
+    """The texts English letters leave out because they exist only in Swedish (Texter, the
+    active groups, the trainings the letters show): a warning while someone may get an English
+    letter, a note otherwise."""
+    records = read_records(tables, today, config.settings)
+    shared = records.shared
+    missing = missing_english(shared.texts, shared.texts_en, shared.groups, shared.trainings)
+    expected = english_expected(records, config.settings)
+    after = {
+        "texts": "Engelska brev hoppar över de styckena (utan engelsk signatur får de "
+        "standardsignaturen).",
+        "groups": "Engelska brev visar inte de uppgifterna.",
+        "trainings": f"Engelska brev kallar en utbildning utan engelsk titel "
+        f'"{UNTITLED_TRAINING["en"]}" och hoppar över beskrivningen.',
+    }
     checks: list[Check] = []
-    if missing:
-        checks.append(
-            Check(
-                True,
-                "Texter utan engelsk text (Text (en)): " + ", ".join(missing) + ". Engelska "
-                "brev hoppar över de styckena – skriv en engelsk text om de ska vara med.",
-                warning=True,
-            )
+    for tab, explained in after.items():
+        listed = "; ".join(
+            f"{' och '.join(m.columns)} saknas för {', '.join(m.items)}"
+            for m in missing
+            if m.tab == tab
         )
-    trainings, _ = read_trainings(tables["trainings"], today, config.routine.trainings_in_letters)
-    untitled = [t for t in trainings if not t.title_en]
-    if untitled:
-        checks.append(
-            Check(
-                True,
-                f"{len(untitled)} av de närmaste utbildningarna saknar Titel (en): engelska brev "
-                "visar den svenska titeln och hoppar över beskrivningen.",
-                warning=True,
+        if listed:
+            checks.append(
+                Check(
+                    True,
+                    f"Engelsk text saknas i {config.workbook.tab_names[tab]}: {listed}. "
+                    f"{explained} Skriv den engelska texten om den ska vara med."
+                    + ("" if expected else " (Ingen i arbetsboken får engelska brev just nu.)"),
+                    warning=expected,
+                )
             )
-        )
     return checks
 
 
@@ -243,7 +244,7 @@ def _templates(config: Config, today: dt.date) -> Check:
         for letter in (letter for language in LANGUAGES for letter in sample_letters(language)):
             for part in PARTS:
                 renderer.render_part(
-                    letter.language, letter.kind, part, context(letter, shared, config)
+                    letter.language, letter.kind, part, context(letter, shared, config, today)
                 )
     except AppError as error:
         return Check(False, str(error))

@@ -52,6 +52,8 @@ _WIDTHS: Mapping[tuple[str, str], int] = {
     ("groups", "contact"): 22,
     ("groups", "meets"): 34,
     ("groups", "works_on"): 34,
+    ("groups", "meets_en"): 34,
+    ("groups", "works_on_en"): 34,
     ("trainings", "time"): 13,
     ("trainings", "title"): 30,
     ("trainings", "place"): 28,
@@ -75,7 +77,11 @@ _WIDTHS: Mapping[tuple[str, str], int] = {
 _WRAPPED: frozenset[str] = frozenset({"status", "note", "text", "text_en", "explanation"})
 """Columns of long text that wrap inside the column instead of running over the next one."""
 
-_WRAPPED_IN: Mapping[str, frozenset[str]] = {"trainings": frozenset({"description"})}
+_WRAPPED_IN: Mapping[str, frozenset[str]] = {
+    "trainings": frozenset({"description", "description_en"}),
+    "groups": frozenset({"meets", "works_on", "meets_en", "works_on_en"}),
+}
+"""Texts that letters show with their line breaks: wrapped, so a break shows in the cell."""
 
 _HEADER_PADDING = 4
 """Characters beside a bold header (and a dropdown arrow) so that it is never cut."""

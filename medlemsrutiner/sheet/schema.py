@@ -172,6 +172,8 @@ GROUPS = Tab(
         Column("phone", "Telefon", C, required=False, kind="phone"),
         Column("meets", "Träffas", C, required=False),
         Column("works_on", "Arbetar med", C, required=False),
+        Column("meets_en", "Träffas (en)", C, required=False),
+        Column("works_on_en", "Arbetar med (en)", C, required=False),
         Column("active", "Aktiv", C, required=False),
         Column("confirmed", "Bekräftad", C, required=False, kind="date"),
         Column("reminder", "Påminnelse", S, required=False, kind="date"),

@@ -13,7 +13,7 @@ from medlemsrutiner.routines.setup import Check, check_setup, exit_code, fill_te
 from medlemsrutiner.sheet.changes import AppendRow, SetByKey
 from medlemsrutiner.sheet.words import TEXT_KEYS
 from tests.fakes.smtp_server import LocalSmtpServer
-from tests.support import TODAY, make_config, tables_of, workbook_grids, write_xlsx
+from tests.support import TODAY, make_config, newcomer, tables_of, workbook_grids, write_xlsx
 
 REAL_COORDINATOR = {
     "name": "Robin Provsson",
@@ -77,22 +77,54 @@ def test_the_local_outbox_setup_is_not_warned_about_the_example(tmp_path: Path) 
     assert leftovers(checks_for(make_config(tmp_path))) == ""
 
 
+SWEDISH_ONLY: dict[str, Any] = {
+    "texts": [
+        {"key": "lokal_information", "text": "Vi träffas.", "text_en": "We meet."},
+        {"key": "aktuell_aktion", "text": "Skriv under!"},
+        {"key": "aktuell_aktion_länk", "text": "https://example.org/aktion"},
+        {"key": "signatur", "text": "Kim"},
+    ],
+    "trainings": [{"date": TODAY + dt.timedelta(days=3), "title": "Grundkurs"}],
+    "groups": [
+        {"group": "Centrumgruppen", "contact": "Rut", "email": "centrum@example.org",
+         "meets": "Tisdagar", "works_on": "Kampanjer", "meets_en": "Tuesdays"},
+        {"group": "Skrivargruppen", "contact": "Per", "email": "brev@example.org",
+         "meets": "Torsdagar", "works_on": "Brev"},
+        {"group": "Vilande", "contact": "Bo", "email": "v@example.org", "meets": "Aldrig",
+         "active": "nej"},
+    ],
+}  # fmt: skip
+
+
 def test_texts_without_english_are_listed_as_a_warning(tmp_path: Path) -> None:
     checks = checks_for(
-        make_config(tmp_path),
-        texts=[
-            {"key": "lokal_information", "text": "Vi träffas.", "text_en": "We meet."},
-            {"key": "aktuell_aktion", "text": "Skriv under!"},
-            {"key": "aktuell_aktion_länk", "text": "https://example.org/aktion"},
-            {"key": "signatur", "text": "Kim"},
-        ],
-        trainings=[{"date": TODAY + dt.timedelta(days=3), "title": "Grundkurs"}],
+        make_config(tmp_path), newcomers=[newcomer(1, language="en")], **SWEDISH_ONLY
     )
-    [english] = [c for c in checks if "Texter utan engelsk text" in c.text]
-    assert english.warning
-    assert "aktuell_aktion, signatur." in english.text
-    assert "lokal_information" not in english.text and "länk" not in english.text
-    assert any(c.warning and "saknar Titel (en)" in c.text for c in checks)
+    english = {c.text.split(":")[0]: c for c in checks if c.text.startswith("Engelsk text")}
+    assert all(check.warning for check in english.values())
+    assert (
+        "Text (en) saknas för aktuell_aktion, signatur."
+        in english["Engelsk text saknas i Texter"].text
+    )
+    groups = english["Engelsk text saknas i Grupper"].text
+    assert "Arbetar med (en) saknas för Centrumgruppen;" in groups
+    assert "Träffas (en) och Arbetar med (en) saknas för Skrivargruppen." in groups
+    assert "Vilande" not in groups  # an inactive group is in no letter
+    trainings = english["Engelsk text saknas i Utbildningar"].text
+    assert (
+        f"Titel (en) saknas för {(TODAY + dt.timedelta(days=3)).isoformat()} Grundkurs" in trainings
+    )
+    assert exit_code(checks) == 1
+
+
+def test_without_anyone_to_write_to_in_english_the_missing_texts_are_only_a_note(
+    tmp_path: Path,
+) -> None:
+    checks = checks_for(make_config(tmp_path), newcomers=[newcomer(1)], **SWEDISH_ONLY)
+    english = [c for c in checks if c.text.startswith("Engelsk text")]
+    assert len(english) == 3
+    assert not any(c.warning for c in english)
+    assert all("Ingen i arbetsboken får engelska brev just nu." in c.text for c in english)
 
 
 def test_text_changes_add_missing_keys_and_explain_blank_rows_only() -> None:
