@@ -66,7 +66,7 @@ def test_an_address_that_is_not_one_names_the_key_and_the_answer() -> None:
 
 
 def test_a_missing_answer_and_an_unknown_key_are_named() -> None:
-    with pytest.raises(wizard.Invalid, match="^coordinator_name: svaret saknas$"):
+    with pytest.raises(wizard.Invalid, match=r"^coordinator_name: svaret saknas$"):
         wizard.from_mapping({"organisation": "Amnesty Provby"}, TODAY)
     assert invalid(coordinater_email="x") == "coordinater_email: okänd nyckel (stavfel?)"
 
