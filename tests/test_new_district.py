@@ -75,6 +75,7 @@ def test_an_outbox_district_is_ready_but_for_its_groups_trainings_and_texts(tmp_
     assert "Fungerar, men se över: grupperna, utbildningarna, texterna ([OBS] ovan)." in (
         made.stdout
     )
+    assert "Kvar att göra för hand, i arbetsboken privat/medlemsrutiner.xlsx:" in made.stdout
     for number, tab in enumerate(("Grupper:", "Utbildningar:", "Texter:"), start=1):
         assert f"  {number}. {tab}" in made.stdout
 

@@ -23,9 +23,9 @@ import click
 from medlemsrutiner.cli.routine import _init_workbook, setup_checks
 from medlemsrutiner.cli.shell import (
     SETTINGS,
+    load_config,
     local_today,
     shown_path,
-    today_option,
     translate_errors,
 )
 from medlemsrutiner.errors import AppError
@@ -61,9 +61,8 @@ besvarade, och lösenord frågar guiden aldrig efter: de ligger i miljövariable
     help="Läs svaren ur FIL (TOML, en rad per fråga, se README) i stället för att fråga. "
     "En konfiguration som redan finns lämnas då som den är.",
 )
-@today_option
 @translate_errors
-def new_district(config_path: Path, answers_path: Path | None, today: dt.datetime | None) -> None:
+def new_district(config_path: Path, answers_path: Path | None) -> None:
     """Ställ in ett nytt distrikt. Guiden frågar efter distriktets namn, dina uppgifter,
     utbildningsansvarig, hur breven ska skickas och var arbetsboken ska finnas. Sedan skriver
     den konfigurationen (med förklaringar), skapar arbetsboken, kontrollerar allt och säger
@@ -71,7 +70,7 @@ def new_district(config_path: Path, answers_path: Path | None, today: dt.datetim
     from medlemsrutiner.routines import newdistrict
     from medlemsrutiner.routines.setup import exit_code
 
-    day = local_today(TIMEZONE, today)
+    day = local_today(TIMEZONE)
     given = None if answers_path is None else newdistrict.read_answers(answers_path, day)
     shown = shown_path(config_path)
     write = True
@@ -103,7 +102,7 @@ def new_district(config_path: Path, answers_path: Path | None, today: dt.datetim
         click.echo(error.line)
     click.echo("\nKontroll (som scripts/check_setup.py):")
     checks = setup_checks(config_path, console)
-    click.echo("\nKvar att göra för hand, i arbetsboken:")
+    click.echo(f"\nKvar att göra för hand, i {_workbook_of(config_path)}:")
     for number, (task, left) in enumerate(newdistrict.left_to_do(checks), start=1):
         click.echo(f"  {number}. {task.what}{'' if left else ' (klart)'}")
     click.echo(
@@ -112,6 +111,14 @@ def new_district(config_path: Path, answers_path: Path | None, today: dt.datetim
         f"  .venv/bin/python scripts/run_daily.py --config {shown} --dry-run"
     )
     sys.exit(exit_code(checks))
+
+
+def _workbook_of(path: Path) -> str:
+    """Where the workbook is, as a person finds it (the config has just been checked)."""
+    workbook = load_config(path).workbook
+    if workbook.backend == "xlsx" and workbook.path is not None:
+        return f"arbetsboken {shown_path(workbook.path)}"
+    return f"kalkylarket https://docs.google.com/spreadsheets/d/{workbook.spreadsheet_id}/edit"
 
 
 def _ask(question: wizard.Question, default: str | None) -> Any:

@@ -189,11 +189,8 @@ def each_config(values: tuple[Path, ...], one: Callable[[Path, Console], int]) -
     sys.exit(run_each(paths, one, out, err, clock=time.monotonic, sleep=time.sleep))
 
 
-def local_today(timezone: str, today: dt.datetime | None) -> dt.date:
-    """Today in `timezone`, for a command that has no config yet (the setup wizard);
-    `--today` moves it."""
-    if today is not None:
-        return today.date()
+def local_today(timezone: str) -> dt.date:
+    """Today in `timezone`, for a command that has no config yet (the setup wizard)."""
     return dt.datetime.now(ZoneInfo(timezone)).date()
 
 
