@@ -5,9 +5,6 @@ through click's runner where a person answers the questions."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,7 +15,7 @@ from click.testing import CliRunner
 from medlemsrutiner import config as config_module
 from medlemsrutiner.cli import new_district
 from tests.fakes.smtp_server import PASSWORD, LocalSmtpServer
-from tests.support import REPO
+from tests.support import REPO, script
 
 ACCOUNT = "robin.provsson@example.se"
 ANSWERS = """\
@@ -35,20 +32,6 @@ TASKS = [
     "[OBS] Utbildningar är tom: lägg in de kommande grundutbildningarna",
     "[OBS] Texter: lokal_information och aktuell_aktion är tomma i Text",
 ]
-
-
-def script(
-    name: str, *args: str, cwd: Path, env: dict[str, str] | None = None
-) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, str(REPO / "scripts" / f"{name}.py"), *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-        env={**os.environ, "PYTHONIOENCODING": "utf-8", **(env or {})},
-    )
 
 
 def notes(output: str) -> list[str]:

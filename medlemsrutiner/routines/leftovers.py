@@ -157,7 +157,7 @@ def _example_links(tables: Tables) -> list[str]:
         for row, record in rows_of(tables["trainings"])
         if _reserved_in(cells.text(record["signup"]))
     ]
-    return found
+    return list(dict.fromkeys(found))  # two trainings of one title are named once
 
 
 def content_to_fill_in(config: Config, tables: Tables, today: dt.date) -> list[Finding]:

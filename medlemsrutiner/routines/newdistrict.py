@@ -9,6 +9,7 @@ command asks first (the answer defaults to no), and with an answers file it neve
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import tomllib
@@ -63,7 +64,8 @@ def write_config(path: Path, text: str) -> None:
         partial.write_text(text, encoding="utf-8")
         os.replace(partial, path)
     except OSError as error:
-        partial.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):  # the folder itself may be what failed
+            partial.unlink(missing_ok=True)
         raise ConfigError(path, None, f"kan inte skrivas ({error.strerror})") from None
 
 

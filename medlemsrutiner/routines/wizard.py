@@ -128,7 +128,13 @@ def _username(text: str) -> str:
 
 
 def _path(text: str) -> str:
-    return _line(text)
+    """A file or folder, kept as typed but for the spaces around it."""
+    value = text.strip()
+    if not value:
+        raise Invalid("svaret saknas")
+    if any(unicodedata.category(c) == "Cc" for c in value):
+        raise Invalid("skriv sökvägen på en rad")
+    return value
 
 
 def _workbook_path(text: str) -> str:
