@@ -37,9 +37,9 @@ TIMEZONE = "Europe/Stockholm"
 """The wizard's today (the start date's default): config.example.toml's time zone."""
 
 INTRODUCTION = """\
-Den här guiden ställer in medlemsrutiner för ditt distrikt, en fråga i taget. Står det något
-inom [hakparenteser] räcker det att trycka Enter. Ingenting skrivs förrän alla frågor är
-besvarade, och lösenord frågar guiden aldrig efter: de ligger i miljövariabler.
+Inställningsguiden ställer in medlemsrutiner för ditt distrikt, en fråga i taget. Står det
+något inom [hakparenteser] räcker det att trycka Enter. Ingenting skrivs förrän alla frågor är
+besvarade, och lösenord frågar den aldrig efter: de ligger i miljövariabler.
 """
 
 
@@ -50,7 +50,7 @@ besvarade, och lösenord frågar guiden aldrig efter: de ligger i miljövariable
     type=click.Path(dir_okay=False, path_type=Path),
     default=Path("privat") / "config.toml",
     show_default=True,
-    help="Konfigurationsfilen som guiden skapar (mappen skapas också).",
+    help="Konfigurationsfilen som skapas (mappen skapas också).",
 )
 @click.option(
     "--answers",
@@ -63,10 +63,11 @@ besvarade, och lösenord frågar guiden aldrig efter: de ligger i miljövariable
 )
 @translate_errors
 def new_district(config_path: Path, answers_path: Path | None) -> None:
-    """Ställ in ett nytt distrikt. Guiden frågar efter distriktets namn, dina uppgifter,
-    utbildningsansvarig, hur breven ska skickas och var arbetsboken ska finnas. Sedan skriver
-    den konfigurationen (med förklaringar), skapar arbetsboken, kontrollerar allt och säger
-    vad som är kvar att göra för hand. Den skriver aldrig över en fil utan att fråga."""
+    """Ställ in ett nytt distrikt. Inställningsguiden frågar efter distriktets namn, dina
+    uppgifter, utbildningsansvarig, hur breven ska skickas och var arbetsboken ska finnas.
+    Sedan skriver den konfigurationen (med förklaringar), skapar arbetsboken, kontrollerar allt
+    och säger vad som är kvar att göra för hand. Den skriver aldrig över en fil utan att
+    fråga."""
     from medlemsrutiner.routines import newdistrict
     from medlemsrutiner.routines.setup import exit_code
 
