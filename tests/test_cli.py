@@ -11,7 +11,15 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from tests.support import REPO, TODAY, newcomer, read_outbox, workbook_grids, write_xlsx
+from tests.support import (
+    REPO,
+    TODAY,
+    newcomer,
+    read_outbox,
+    script,
+    workbook_grids,
+    write_xlsx,
+)
 
 CONFIG = """\
 timezone = "Europe/Stockholm"
@@ -27,18 +35,6 @@ path = "arbetsbok.xlsx"
 transport = "outbox"
 outbox = "outbox"
 """
-
-
-def script(name: str, *args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, str(REPO / "scripts" / f"{name}.py"), *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-        env={**os.environ, "PYTHONIOENCODING": "utf-8"},
-    )
 
 
 @pytest.fixture
