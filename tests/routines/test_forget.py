@@ -101,6 +101,22 @@ def test_forget_by_id_and_an_address_that_matches_nothing(tmp_path: Path) -> Non
     ]
 
 
+def test_the_next_daily_run_keeps_saying_the_row_was_erased_on_request(tmp_path: Path) -> None:
+    config = make_config(tmp_path)
+    called = newcomer(2, TODAY - 3 * DAY, welcome=TODAY - 2 * DAY, call=TODAY - DAY)
+    workbook = MemoryWorkbook(workbook_grids(newcomers=[newcomer(1), called]), TAB_NAMES)
+    with workbook:
+        run_forget(workbook, config, TODAY, NOW, row_id=1)
+        run_forget(workbook, config, TODAY, NOW, row_id=2)
+    said = f"Personuppgifterna raderade på begäran {TODAY.isoformat()}."
+    renderer = Renderer(REPO / "templates")
+    for day in (TODAY + DAY, TODAY + 9 * DAY):
+        now = dt.datetime.combine(day, NOW.time(), NOW.tzinfo)
+        with workbook:
+            run_daily(workbook, Outbox(config.mail.outbox, now), renderer, config, day, now)
+        assert [row["Status"] for row in workbook.tab("Intresserade")] == [said, said]
+
+
 def test_the_forget_script_dry_run_changes_nothing_and_prints_no_address(tmp_path: Path) -> None:
     config = make_config(tmp_path)
     path = config.workbook.path
