@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import openpyxl
+import pytest
 from openpyxl.comments import Comment
 
 from medlemsrutiner.adapters.google.client import RetryPolicy
@@ -169,13 +170,15 @@ def _notes_by_row(api: FakeSheetsApi, spreadsheet_id: str, tab: str) -> dict[int
     }
 
 
+@pytest.mark.parametrize("separate", [False, True], ids=["one spreadsheet", "follow-up apart"])
 def test_erasure_removes_every_note_on_the_erased_rows_of_the_google_sheet(
-    sheets_api: FakeSheetsApi, tmp_path: Path
+    sheets_api: FakeSheetsApi, tmp_path: Path, separate: bool
 ) -> None:
     api = sheets_api
-    harness = GoogleHarness(tmp_path, api)
+    harness = GoogleHarness(tmp_path, api, followup_spreadsheet=separate)
     harness.seed(_people())
     harness.config = config = _with_form(harness.config)
+    followups_id = harness.followup_id or harness.spreadsheet_id
     book = gspread_client(api).open_by_key(harness.spreadsheet_id)
     book.worksheet("Intresserade").update_notes(
         {
@@ -184,7 +187,9 @@ def test_erasure_removes_every_note_on_the_erased_rows_of_the_google_sheet(
             for column in ATTACHED
         }
     )
-    book.worksheet("Uppföljning").update_notes({"B2": _note(4, "B"), "O2": _note(4, "O")})
+    gspread_client(api).open_by_key(followups_id).worksheet("Uppföljning").update_notes(
+        {"B2": _note(4, "B"), "O2": _note(4, "O")}
+    )
     book.worksheet(FORM).update_notes(
         {f"B{row}": f"kommentar om formulärsvar {row}" for row in (2, 3, 4)}
     )
@@ -203,9 +208,10 @@ def test_erasure_removes_every_note_on_the_erased_rows_of_the_google_sheet(
 
     notes = _notes_by_row(api, harness.spreadsheet_id, "Intresserade")
     assert notes == {5: [_note(5, column) for column in ATTACHED]}
-    assert _notes_by_row(api, harness.spreadsheet_id, "Uppföljning") == {}
+    assert _notes_by_row(api, followups_id, "Uppföljning") == {}
     assert _notes_by_row(api, harness.spreadsheet_id, FORM) == {4: ["kommentar om formulärsvar 4"]}
-    everything = str([api.values(harness.spreadsheet_id, t) for t in api.sheet_titles(
-        harness.spreadsheet_id)]).casefold()  # fmt: skip
+    everything = str(
+        [api.values(s, t) for s in api.spreadsheet_ids() for t in api.sheet_titles(s)]
+    ).casefold()
     for needle in ERASED:
         assert needle.casefold() not in everything, needle
