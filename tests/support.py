@@ -6,10 +6,12 @@ import csv
 import datetime as dt
 import email
 import email.policy
+import html
 import os
 import shutil
 import subprocess
 import sys
+import zipfile
 from collections.abc import Iterable, Mapping, Sequence
 from email.message import EmailMessage
 from pathlib import Path
@@ -256,6 +258,42 @@ def write_xlsx(path: Path, grids: dict[str, list[list[Any]]]) -> None:
                 if isinstance(cell.value, str):
                     cell.data_type = "s"  # text as a form export writes it, never a formula
     book.save(path)
+
+
+def readable_text(data: bytes) -> str:
+    """A file as text a person could find a name in: XML entities and email encodings undone,
+    casefolded."""
+    text = html.unescape(data.decode("utf-8", "replace"))
+    if b"MIME-Version" in data:
+        message = email.message_from_bytes(data, policy=email.policy.default)
+        text += " ".join(str(value) for value in message.values())
+        for part in message.walk():
+            if part.get_content_maintype() == "text":
+                text += str(part.get_content())
+    return text.casefold()
+
+
+def xlsx_traces(workbook: Path, needle: str) -> list[str]:
+    """Every part of the .xlsx file (unzipped: sheets, shared strings, comments, drawings,
+    relationships) in which `needle` (any case) is found."""
+    wanted = needle.casefold()
+    with zipfile.ZipFile(workbook) as archive:
+        return [
+            f"{workbook.name}:{name}"
+            for name in archive.namelist()
+            if wanted in readable_text(archive.read(name))
+        ]
+
+
+def traces(workbook: Path, outbox: Path, needle: str) -> list[str]:
+    """Every place `needle` (any case) is found: the xlsx file's parts (unzipped), every other
+    file beside it, and every file in the outbox folder (decoded)."""
+    found = xlsx_traces(workbook, needle)
+    wanted = needle.casefold()
+    for path in [*outbox.rglob("*"), *workbook.parent.iterdir()]:
+        if path.is_file() and path != workbook and wanted in readable_text(path.read_bytes()):
+            found.append(str(path))
+    return found
 
 
 # --- The pure steps over tables built in memory ----------------------------------------------

@@ -12,7 +12,9 @@ meant, where the values endpoints need two (RAW for text, USER_ENTERED for dates
   `init_workbook` gives date columns), a date-time likewise with `yyyy-mm-dd hh:mm:ss`: the cell
   is a real date that people see as a date and the next run reads back as the same serial;
 * `None` (or `""`) clears the cell's value: the request's field mask names `userEnteredValue` and
-  the cell gives none. The cell's formatting, validation and note stay.
+  the cell gives none. The cell's formatting and validation stay; so does its note, except on a
+  row the write erases: `clear_notes` removes every note there (a note on a person's row is
+  about them), in the same batchUpdate.
 
 Only the value is written, except for a date, whose number format is written too; a text written
 into a date column keeps the column's date format (as a RAW write did).
@@ -144,6 +146,28 @@ def _runs(row: Mapping[int, CellValue]) -> Iterable[tuple[int, list[CellValue]]]
         values.append(value)
     if first is not None:
         yield first, values
+
+
+def clear_notes(sheet_id: int, rows: Iterable[int]) -> list[Request]:
+    """`updateCells` requests removing every note on `rows` (0-based), the whole width of the
+    tab: a `range` of whole rows, `fields` `note` and no data, which Google documents as
+    clearing the masked field in every cell of the range. One request per run of consecutive
+    rows."""
+    requests: list[Request] = []
+    for row in sorted(set(rows)):
+        last = requests[-1]["updateCells"]["range"] if requests else None
+        if last is not None and last["endRowIndex"] == row:
+            last["endRowIndex"] = row + 1
+            continue
+        requests.append(
+            {
+                "updateCells": {
+                    "range": {"sheetId": sheet_id, "startRowIndex": row, "endRowIndex": row + 1},
+                    "fields": "note",
+                }
+            }
+        )
+    return requests
 
 
 def add_sheet(sheet_id: int, title: str, rows: int, columns: int) -> Request:

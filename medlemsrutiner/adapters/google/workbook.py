@@ -41,6 +41,7 @@ from medlemsrutiner.adapters.google.batch import (
     Request,
     add_sheet,
     append_dimension,
+    clear_notes,
     free_sheet_id,
     row_visibility,
     update_cells,
@@ -320,6 +321,15 @@ class GoogleWorkbook(Spreadsheets):
             for key, written in cells.items()
             for request in update_cells(sheets[key].sheet_id, written)
         ]
+        # Notes on the rows the batch erases go with the data (a row of the fresh read).
+        erased: dict[str, set[int]] = defaultdict(set)
+        for gone in resolution.erased_rows:
+            erased[header_key(gone.tab_name)].add(gone.row)
+        notes = [
+            request
+            for key, numbers in erased.items()
+            for request in clear_notes((sheets.get(key) or self._sheets[key]).sheet_id, numbers)
+        ]
         # Last, once appended rows exist: hide or show rows at their places in the fresh read.
         visibility: dict[str, dict[int, bool]] = defaultdict(dict)
         for row in resolution.visibility:
@@ -330,7 +340,7 @@ class GoogleWorkbook(Spreadsheets):
             if key in sheets or key in self._sheets
             for request in row_visibility((sheets.get(key) or self._sheets[key]).sheet_id, rows)
         ]
-        return [*structural, *updates, *shown], sheets, charts
+        return [*structural, *updates, *notes, *shown], sheets, charts
 
     def ensure_tabs(self, tabs: Mapping[str, Sequence[str]]) -> list[str]:
         """Create missing tabs and headers; see google_setup.initialise for formatting."""
@@ -366,4 +376,5 @@ def _combined(changes: Sequence[Change], results: Sequence[Resolution]) -> Resol
         ),
         charts=tuple(chart for result in results for chart in result.charts),
         visibility=tuple(row for result in results for row in result.visibility),
+        erased_rows=tuple(row for result in results for row in result.erased_rows),
     )
