@@ -82,6 +82,8 @@ OWNERS = {
     "yagmail": {"medlemsrutiner.adapters.smtp", "medlemsrutiner.adapters.smtp_credentials"},
     "charset_normalizer": {"medlemsrutiner.adapters.contacts_file"},
     "fcntl": {"medlemsrutiner.adapters.files"},
+    "phonenumbers": {"medlemsrutiner.sheet.cells"},
+    "email_validator": {"medlemsrutiner.sheet.cells"},
     "msvcrt": {"medlemsrutiner.adapters.files"},
 }
 

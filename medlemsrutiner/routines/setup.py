@@ -63,6 +63,7 @@ def check_setup(
         return checks
     checks.extend(_english(tables, today, config))
     checks.extend(_links(tables, today, config))
+    checks.extend(_training_dates(tables, today))
     if config.mail.transport == "smtp" or config.workbook.backend == "google":
         checks.extend(_example_leftovers(config, tables))
     if config.workbook.backend == "google":
@@ -100,6 +101,13 @@ def _english(tables: Tables, today: dt.date, config: Config) -> list[Check]:
             )
         )
     return checks
+
+
+def _training_dates(tables: Tables, today: dt.date) -> list[Check]:
+    """Rows of Utbildningar whose Datum a person must see to: unreadable, or typed without a
+    year and passed (the daily run flags them too, and the weekly summary lists them)."""
+    _, flags = read_trainings(tables["trainings"], today, 0)
+    return [Check(True, flag.text, warning=True) for flag in flags]
 
 
 def _links(tables: Tables, today: dt.date, config: Config) -> list[Check]:

@@ -476,13 +476,13 @@ def test_every_07_prefix_is_a_three_digit_mobile_prefix(mobile: str) -> None:
     [
         ("+44 20 7946 0958", "+44 20 7946 0958"),
         ("0044 20 7946 0958", "+44 20 7946 0958"),
-        ("+1 (202) 555-0143", "+1 (202) 555-0143"),
-        ("+358 40 123 4567", "+358 40 123 4567"),
-        ("00358401234567", "+358401234567"),
-        ("+47 412 34 567", "+47 412 34 567"),
+        ("+1 (202) 555-0143", "+1 202-555-0143"),
+        ("+358 40 123 4567", "+358 40 1234567"),
+        ("00358401234567", "+358 40 1234567"),
+        ("+47 412 34 567", "+47 41 23 45 67"),
     ],
 )
-def test_a_foreign_number_is_kept_as_typed_with_00_written_as_plus(
+def test_a_foreign_number_is_written_in_its_international_form_with_00_as_plus(
     typed: str, formatted: str
 ) -> None:
     assert format_phone(typed) == formatted
