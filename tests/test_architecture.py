@@ -129,6 +129,19 @@ def test_the_clock_is_read_only_by_the_cli_shell() -> None:
     assert readers <= {"medlemsrutiner.cli.shell"}, sorted(readers)
 
 
+def test_the_environment_is_read_only_by_the_cli_shell() -> None:
+    """Everything else is given the variables it needs (`env: Mapping[str, str]`)."""
+    readers = {
+        module
+        for module, path in MODULES.items()
+        if any(
+            call in path.read_text(encoding="utf-8")
+            for call in ("os.environ", "getenv(", "from os import environ", "environb")
+        )
+    }
+    assert readers <= {"medlemsrutiner.cli.shell"}, sorted(readers)
+
+
 # --- The tests' own shape ----------------------------------------------------------------------
 
 REPO = PACKAGE.parent

@@ -85,6 +85,7 @@ _ERRORS = {
     "MailError",
     "TemplateError",
     "ImportFileError",
+    "FutureDayError",
 }
 _EXPLAINERS = {"explain", "_login_problem"}
 """Functions that build exit-2 messages out of parts (Google's and the SMTP server's answers)."""
