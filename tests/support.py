@@ -6,8 +6,10 @@ import csv
 import datetime as dt
 import email
 import email.policy
+import os
 import shutil
 import subprocess
+import sys
 from collections.abc import Iterable, Mapping, Sequence
 from email.message import EmailMessage
 from pathlib import Path
@@ -206,6 +208,37 @@ def mixed_rows(count: int) -> list[dict[str, Any]]:
     rows.extend(newcomer(None, registered=None, email=f"ny{j}@example.se") for j in range(3))
     rows.append(newcomer(count + 1, welcome=TODAY - DAY, call=TODAY, referred_to="Skrivargruppen"))
     return rows
+
+
+SCRIPT_CONFIG = """\
+timezone = "Europe/Stockholm"
+start_date = 2026-01-01
+[coordinator]
+name = "Kim Exempelsson"
+email = "medlemsansvarig@example.org"
+organisation = "Amnesty Exempelstad"
+[workbook]
+backend = "xlsx"
+path = "arbetsbok.xlsx"
+[mail]
+transport = "outbox"
+outbox = "outbox"
+"""
+"""A config for running the scripts in a folder: the workbook and the outbox beside it."""
+
+
+def script(
+    name: str, *args: str, cwd: Path, simulation: bool = True
+) -> subprocess.CompletedProcess[str]:
+    """`scripts/<name>.py` run as a coordinator runs it, in `cwd`; without `simulation`, with
+    no MEDLEMSRUTINER_SIMULATION in its environment (a real run)."""
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
+    if not simulation:
+        env.pop("MEDLEMSRUTINER_SIMULATION", None)
+    return subprocess.run(
+        [sys.executable, str(REPO / "scripts" / f"{name}.py"), *args],
+        cwd=cwd, capture_output=True, text=True, timeout=120, check=False, env=env,
+    )  # fmt: skip
 
 
 def memory_workbook(**tabs: Any) -> MemoryWorkbook:

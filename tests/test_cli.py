@@ -11,34 +11,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from tests.support import REPO, TODAY, newcomer, read_outbox, workbook_grids, write_xlsx
-
-CONFIG = """\
-timezone = "Europe/Stockholm"
-start_date = 2026-01-01
-[coordinator]
-name = "Kim Exempelsson"
-email = "medlemsansvarig@example.org"
-organisation = "Amnesty Exempelstad"
-[workbook]
-backend = "xlsx"
-path = "arbetsbok.xlsx"
-[mail]
-transport = "outbox"
-outbox = "outbox"
-"""
-
-
-def script(name: str, *args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, str(REPO / "scripts" / f"{name}.py"), *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-        env={**os.environ, "PYTHONIOENCODING": "utf-8"},
-    )
+from tests.support import REPO, TODAY, newcomer, read_outbox, script, workbook_grids, write_xlsx
+from tests.support import SCRIPT_CONFIG as CONFIG
 
 
 @pytest.fixture

@@ -16,22 +16,8 @@ from click.testing import CliRunner
 
 from medlemsrutiner import cli
 from medlemsrutiner.routines import daily
-from tests.support import REPO, newcomer, workbook_grids, write_xlsx
-
-CONFIG = """\
-timezone = "Europe/Stockholm"
-start_date = 2026-01-01
-[coordinator]
-name = "Kim Exempelsson"
-email = "medlemsansvarig@example.org"
-organisation = "Amnesty Exempelstad"
-[workbook]
-backend = "xlsx"
-path = "arbetsbok.xlsx"
-[mail]
-transport = "outbox"
-outbox = "outbox"
-"""
+from tests.support import REPO, newcomer, script, workbook_grids, write_xlsx
+from tests.support import SCRIPT_CONFIG as CONFIG
 
 MACHINE_DAY = dt.date.today()  # the machine's date is what the refusal is about
 TO_COME = (MACHINE_DAY + dt.timedelta(days=400)).isoformat()
@@ -46,19 +32,6 @@ def folder(tmp_path: Path) -> Path:
     return tmp_path
 
 
-def script(
-    name: str, *args: str, cwd: Path, simulation: bool = False
-) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if k != "MEDLEMSRUTINER_SIMULATION"}
-    if simulation:
-        env["MEDLEMSRUTINER_SIMULATION"] = "1"
-    return subprocess.run(
-        [sys.executable, str(REPO / "scripts" / f"{name}.py"), *args],
-        cwd=cwd, capture_output=True, text=True, timeout=120, check=False,
-        env={**env, "PYTHONIOENCODING": "utf-8"},
-    )  # fmt: skip
-
-
 def letters(folder: Path) -> list[Path]:
     return sorted(folder.glob("outbox/**/*.eml"))
 
@@ -70,7 +43,9 @@ def test_a_real_run_on_a_day_to_come_is_refused_with_one_line_and_changes_nothin
     folder: Path,
 ) -> None:
     before = (folder / "arbetsbok.xlsx").read_bytes()
-    result = script("run_daily", "--config", "config.toml", "--today", TO_COME, cwd=folder)
+    result = script(
+        "run_daily", "--config", "config.toml", "--today", TO_COME, cwd=folder, simulation=False
+    )
     assert result.returncode == 2
     assert result.stdout == "" and result.stderr.count("\n") == 1
     assert result.stderr.startswith(f"Fel: --today {TO_COME} är efter dagens datum")
@@ -83,7 +58,7 @@ def test_a_real_run_on_a_day_to_come_is_refused_with_one_line_and_changes_nothin
 def test_a_dry_run_may_look_at_a_day_to_come(folder: Path) -> None:
     before = (folder / "arbetsbok.xlsx").read_bytes()
     options = ("--config", "config.toml", "--today", TO_COME, "--dry-run")
-    result = script("run_daily", *options, cwd=folder)
+    result = script("run_daily", *options, cwd=folder, simulation=False)
     assert result.returncode in (0, 1), result.stderr
     assert f"Provkörning (inget skrivs i arbetsboken) {TO_COME}" in result.stdout
     assert (folder / "arbetsbok.xlsx").read_bytes() == before
@@ -99,7 +74,9 @@ def test_a_simulation_runs_a_day_to_come_for_real(folder: Path) -> None:
 
 
 def test_a_day_that_has_passed_needs_no_simulation(folder: Path) -> None:
-    result = script("run_daily", "--config", "config.toml", "--today", PAST, cwd=folder)
+    result = script(
+        "run_daily", "--config", "config.toml", "--today", PAST, cwd=folder, simulation=False
+    )
     assert result.returncode in (0, 1), result.stderr
 
 
