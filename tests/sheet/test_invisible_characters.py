@@ -15,7 +15,17 @@ from medlemsrutiner.adapters.outbox import Outbox
 from medlemsrutiner.letters.render import Renderer
 from medlemsrutiner.routines.daily import run_daily
 from medlemsrutiner.sheet import cells
-from tests.support import NOW, REPO, TODAY, make_config, memory_workbook, newcomer, read_outbox
+from medlemsrutiner.sheet.schema import NEWCOMERS, table_from_grid
+from tests.support import (
+    NOW,
+    REPO,
+    TODAY,
+    make_config,
+    memory_workbook,
+    newcomer,
+    read_outbox,
+    records_of,
+)
 
 INVISIBLE = [
     "\u200b",  # zero-width space
@@ -99,3 +109,17 @@ def test_a_newcomer_whose_name_is_a_zero_width_space_is_greeted_without_a_name(
     greeting = body.get_content().splitlines()[0]
     assert greeting == "Hej!"
     assert "\u200b" not in letter.as_string()
+
+
+def test_a_row_in_which_nothing_shows_is_no_row(tmp_path: Path) -> None:
+    records = records_of(make_config(tmp_path), newcomers=[{"name": "\u200b", "phone": "\ufeff "}])
+    assert records.newcomers == () and records.first_writes == ()
+
+
+def test_a_header_with_an_invisible_character_pasted_in_is_still_found() -> None:
+    headers = ["\ufeff" + header if header == "ID" else header for header in NEWCOMERS.headers]
+    headers = [header + "\u200b" if header == "Namn" else header for header in headers]
+    row = [7 if header.endswith("ID") else None for header in headers]
+    table = table_from_grid(NEWCOMERS, "Intresserade", [headers, row])
+    assert {"id", "name"} <= table.present
+    assert table.frame["id"].tolist() == [7]
