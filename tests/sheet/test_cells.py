@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import socket
 from typing import Any
 
 import pytest
@@ -394,6 +395,21 @@ def test_an_email_longer_than_254_characters_is_bad() -> None:
     assert len(f"{local}@{domain}") > 254
     assert isinstance(parse_email(f"{local}@{domain}"), Bad)
     assert parse_email(f"{local}@example.org") == f"{local}@example.org"
+
+
+def test_an_address_is_checked_without_the_network(monkeypatch: pytest.MonkeyPatch) -> None:
+    def no_network(*args: object, **kwargs: object) -> None:
+        raise AssertionError("parse_email must not use the network")
+
+    monkeypatch.setattr(socket, "socket", no_network)
+    monkeypatch.setattr(socket, "getaddrinfo", no_network)
+    assert parse_email("kim@ÅRE.example.se") == "kim@åre.example.se"
+    assert isinstance(parse_email("kim@example.invalid"), Bad)  # a special-use name
+
+
+@pytest.mark.parametrize("typed", ["åsa@example.se", "kim@example.o", '"kim e"@example.org'])
+def test_an_address_a_mail_server_might_not_take_is_invalid(typed: str) -> None:
+    assert isinstance(parse_email(typed), Bad)
 
 
 # --- format_phone -----------------------------------------------------------------------------
