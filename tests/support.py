@@ -37,21 +37,6 @@ REPO = Path(__file__).resolve().parent.parent
 TAB_NAMES = {tab.key: tab.default_name for tab in TABS}
 
 
-def script(
-    name: str, *args: str, cwd: Path, env: Mapping[str, str] | None = None
-) -> subprocess.CompletedProcess[str]:
-    """Run `scripts/<name>.py` as a coordinator does, in `cwd`, with `env` added to ours."""
-    return subprocess.run(
-        [sys.executable, str(REPO / "scripts" / f"{name}.py"), *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-        env={**os.environ, "PYTHONIOENCODING": "utf-8", **(env or {})},
-    )
-
-
 def make_config(folder: Path, **overrides: Any) -> Config:
     """A valid config rooted in `folder`; `overrides` replace whole top-level tables or keys."""
     data: dict[str, Any] = {
@@ -225,6 +210,41 @@ def mixed_rows(count: int) -> list[dict[str, Any]]:
     rows.extend(newcomer(None, registered=None, email=f"ny{j}@example.se") for j in range(3))
     rows.append(newcomer(count + 1, welcome=TODAY - DAY, call=TODAY, referred_to="Skrivargruppen"))
     return rows
+
+
+SCRIPT_CONFIG = """\
+timezone = "Europe/Stockholm"
+start_date = 2026-01-01
+[coordinator]
+name = "Kim Exempelsson"
+email = "medlemsansvarig@example.org"
+organisation = "Amnesty Exempelstad"
+[workbook]
+backend = "xlsx"
+path = "arbetsbok.xlsx"
+[mail]
+transport = "outbox"
+outbox = "outbox"
+"""
+"""A config for running the scripts in a folder: the workbook and the outbox beside it."""
+
+
+def script(
+    name: str,
+    *args: str,
+    cwd: Path,
+    env: Mapping[str, str] | None = None,
+    simulation: bool = True,
+) -> subprocess.CompletedProcess[str]:
+    """`scripts/<name>.py` run as a coordinator runs it, in `cwd`, with `env` added to ours;
+    without `simulation`, with no MEDLEMSRUTINER_SIMULATION in its environment (a real run)."""
+    environment = {**os.environ, "PYTHONIOENCODING": "utf-8", **(env or {})}
+    if not simulation:
+        environment.pop("MEDLEMSRUTINER_SIMULATION", None)
+    return subprocess.run(
+        [sys.executable, str(REPO / "scripts" / f"{name}.py"), *args],
+        cwd=cwd, capture_output=True, text=True, timeout=120, check=False, env=environment,
+    )  # fmt: skip
 
 
 def memory_workbook(**tabs: Any) -> MemoryWorkbook:

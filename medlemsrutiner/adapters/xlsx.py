@@ -198,6 +198,8 @@ class XlsxWorkbook:
             cell = sheet.cell(row=write.row + 1, column=write.column + 1)
             xlsx_look.set_value(cell, write.value)
             column = looks.of(sheet, write.column + 1)
+            if write.row > 0:
+                xlsx_look.format_written(cell, column)
             xlsx_look.style_cell(cell, column)
             if column is not None and column.wrap and write.row > 0:
                 wrapped.add((header_key(write.tab_name), write.row + 1))

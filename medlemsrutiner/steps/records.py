@@ -20,9 +20,9 @@ from typing import Any
 from medlemsrutiner.plan import Flag, Group, Shared, Training
 from medlemsrutiner.settings import Settings
 from medlemsrutiner.sheet import cells, stamps
-from medlemsrutiner.sheet.changes import AssignId, Change, SetCells, fingerprint_of
+from medlemsrutiner.sheet.changes import AssignId, Change, SetByKey, SetCells, fingerprint_of
 from medlemsrutiner.sheet.logbook import Action, LogEntry, first_logged, last_erasures
-from medlemsrutiner.sheet.schema import NEWCOMERS, Tab, Tables
+from medlemsrutiner.sheet.schema import NEWCOMERS, TRAININGS, Tab, Tables
 from medlemsrutiner.sheet.stamps import Stamp, StampState, read_stamp
 from medlemsrutiner.steps.district import (
     last_training_before,
@@ -39,7 +39,7 @@ from medlemsrutiner.steps.rows import (
     parse_followup,
     parse_newcomer,
 )
-from medlemsrutiner.steps.typed_dates import followup_dates, newcomer_dates
+from medlemsrutiner.steps.typed_dates import followup_dates, newcomer_dates, training_dates
 
 __all__ = [
     "FollowUp",
@@ -71,7 +71,8 @@ class Records:
     flags: tuple[Flag, ...]
     """Rows of Grupper and Utbildningar that cannot be used, and rows without a usable ID."""
     first_writes: tuple[Change, ...]
-    """IDs for new rows and first-seen dates for a blank Registrerad."""
+    """IDs for new rows, first-seen dates for a blank Registrerad, and dates typed as text
+    written back as real dates (Utbildningar's too, by the row's content)."""
     log: tuple[LogEntry, ...]
     present: Mapping[str, frozenset[str]]
     """The columns each tab really has (by tab key)."""
@@ -193,6 +194,11 @@ def read_records(tables: Tables, today: dt.date, settings: Settings) -> Records:
         dates, typed = followup_dates(followup)
         if dates:
             first_writes.append(SetCells("followups", followup.id, dates, expect=typed))
+    for _, record in rows_of(tables["trainings"]):
+        dates, typed = training_dates(record, today)
+        if dates:  # a tab without IDs: the row is found by all it reads
+            key = row_key(record, TRAININGS)
+            first_writes.append(SetByKey("trainings", key, dates, expect=typed))
     seen = first_logged(tables["log"])
     erasures = last_erasures(tables["log"])
     newcomers = [
