@@ -158,12 +158,12 @@ def test_a_daily_run_through_sixty_five_seconds_of_429_ends_as_a_run_without_it(
 
 
 def test_an_expired_or_deleted_key_is_one_clear_line() -> None:
-    error = explain(RefreshError("invalid_grant: Invalid JWT Signature."), "Kan inte öppna")
+    error = explain(RefreshError("invalid_grant: Invalid JWT Signature."), "Kan inte öppna")  # type: ignore[no-untyped-call]
     assert "Google godtar inte tjänstekontots nyckel" in str(error)
     assert "JWT" not in str(error)
 
     def refused() -> None:
-        raise RefreshError("invalid_grant")
+        raise RefreshError("invalid_grant")  # type: ignore[no-untyped-call]
 
     sheets = Spreadsheets(None, "x", {})  # type: ignore[arg-type]
     with pytest.raises(GoogleError, match="skapa en ny nyckel"):
@@ -187,7 +187,7 @@ def test_an_expired_or_deleted_key_is_one_clear_line() -> None:
 def test_a_batch_update_is_idempotent_only_when_every_request_sets_something(
     kinds: list[str], expected: bool
 ) -> None:
-    body = {"requests": [{kind: {}} for kind in kinds]}
+    body: dict[str, Any] = {"requests": [{kind: {}} for kind in kinds]}
     url = "https://sheets.googleapis.com/v4/spreadsheets/x:batchUpdate"
     assert idempotent("post", url, body) is expected
     assert idempotent("GET", "https://sheets.googleapis.com/v4/spreadsheets/x", None)
