@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -49,6 +50,24 @@ class Health:
     failed: int
     held: int
     """Runs this week that held letters back for a sending limit."""
+
+
+SharingKind = Literal["link", "domain", "others", "unchecked"]
+
+
+@dataclass(frozen=True)
+class SharingNote:
+    """Something wrong with who can open one of the district's spreadsheets, as the weekly run
+    found it (a Google workbook): shared with anyone who has the link, with a whole domain,
+    the follow-up opened by more people than the coordinator and the service account, or a
+    check that could not be made. Never an address: a count, a domain, a reason."""
+
+    followup: bool
+    """The spreadsheet that holds Uppföljning (else the main one)."""
+    kind: SharingKind
+    domain: str = ""
+    count: int = 0
+    reason: str = ""
 
 
 @dataclass(frozen=True)
@@ -121,6 +140,8 @@ class WeeklySummary:
     shown: int = LIST_LIMIT
     """Each list names at most this many entries; the templates count the rest."""
     names: dict[DeliveryKind, str] = field(default_factory=lambda: dict(DELIVERY_NAMES))
+    sharing: tuple[SharingNote, ...] = ()
+    """Who can open the spreadsheets, where that is wrong (the health section shows it)."""
 
 
 def health(log: Table, today: dt.date) -> Health:
@@ -253,7 +274,12 @@ def trainings(records: Records, today: dt.date) -> Trainings:
 
 
 def weekly_summary(
-    records: Records, log: Table, statistics: Statistics, today: dt.date, settings: Settings
+    records: Records,
+    log: Table,
+    statistics: Statistics,
+    today: dt.date,
+    settings: Settings,
+    sharing: Sequence[SharingNote] = (),
 ) -> WeeklySummary:
     """Everything the coordinator's weekly summary shows."""
     return WeeklySummary(
@@ -268,6 +294,7 @@ def weekly_summary(
         trainings=trainings(records, today),
         alert_below=settings.routine.alert_below,
         min_followups=settings.routine.min_followups,
+        sharing=tuple(sharing),
     )
 
 
@@ -304,4 +331,5 @@ def sample_summary(today: dt.date, trainings_shown: tuple[Training, ...] = ()) -
         trainings=Trainings(today, trainings_shown, 6, today - dt.timedelta(days=40), False),
         alert_below=Routine().alert_below,
         min_followups=Routine().min_followups,
+        sharing=(SharingNote(False, "link"), SharingNote(True, "others", count=1)),
     )
