@@ -267,3 +267,18 @@ def test_a_write_that_only_sets_cells_is_simply_sent_again(
     first, again = [i for i, r in enumerate(api.requests) if r.path.endswith(":batchUpdate")][:2]
     assert again == first + 1  # no re-read in between
     assert api.requests[first].body == api.requests[again].body
+
+
+def test_a_write_lost_twice_before_it_landed_fails_as_a_write_and_nothing_goes_twice(
+    api: FakeSheetsApi, tmp_path: Path
+) -> None:
+    harness = growing(tmp_path, api, "twice")
+    fault = api.inject(drop=True, times=2, match=holding("appendDimension"))
+    report = daily_run(harness)  # the day's last write grows Logg: lost, re-read, lost again
+    assert fault.hits == 2
+    assert report.write_error is not None and "förbindelsen med Google bröts" in report.write_error
+    letters = len(read_outbox(harness.config.mail.outbox))
+    assert letters > 0
+    again = daily_run(harness)
+    assert again.write_error is None
+    assert len(read_outbox(harness.config.mail.outbox)) == letters  # markers: never resent

@@ -219,7 +219,10 @@ class GoogleWorkbook(Spreadsheets):
             # a tab meanwhile, resolve against the spreadsheet as it is now and try once more.
             if error.status != BAD_REQUEST or not self._tabs_changed(spreadsheet_id):
                 raise
-        return self._attempt(spreadsheet_id, changes)
+        try:
+            return self._attempt(spreadsheet_id, changes)
+        except _NotLanded as again:
+            raise again.error from None  # twice lost, twice not landed: the write failed
 
     def _tabs_changed(self, spreadsheet_id: str) -> bool:
         def state() -> tuple[dict[str, Sheet], set[int]]:
@@ -252,7 +255,7 @@ class GoogleWorkbook(Spreadsheets):
             if error.late:
                 self.http.wait_for_landing()
             if not self._landed(spreadsheet_id, requests_, charts, resolution, before):
-                raise _NotLanded from error
+                raise _NotLanded(error) from error
             return resolution
         # Only once the batch has landed: the new tabs, grid sizes and charts are what Google
         # now has.
@@ -400,7 +403,11 @@ class GoogleWorkbook(Spreadsheets):
 
 
 class _NotLanded(Exception):
-    """A batch that may have landed did not (the backend sends it again)."""
+    """A batch that may have landed did not (the backend sends it again, once)."""
+
+    def __init__(self, error: GoogleError) -> None:
+        super().__init__(str(error))
+        self.error = error
 
 
 def _reads_as(grid: Grid, row: int, column: int, value: CellValue) -> bool:
