@@ -28,6 +28,7 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from medlemsrutiner.config import Config
 from medlemsrutiner.errors import TemplateError
+from medlemsrutiner.letterfile import LetterRecord
 from medlemsrutiner.letters import calendar
 from medlemsrutiner.plan import LETTER_KINDS, NEWCOMER_LETTERS, Letter, Shared
 from medlemsrutiner.sheet.words import (
@@ -102,7 +103,9 @@ class OutgoingEmail:
     sender: str
     recipient: str
     label: str
-    """Names the letter in file names and logs without personal data, e.g. `ID17-welcome`."""
+    """Names the letter in the send journal and logs without personal data: `ID17-welcome`."""
+    record: LetterRecord
+    """What the letter's file records if it is kept as one (the outbox transport)."""
 
 
 class Renderer:
@@ -208,6 +211,7 @@ def context(letter: Letter, shared: Shared, config: Config) -> dict[str, Any]:
         "language": letter.language,
         "organisation": config.coordinator.organisation,
         "coordinator": config.coordinator,
+        "routine": config.routine,
         "texts": texts_for(letter.language, shared),
         "trainings": trainings_for(letter.language, shared),
         "newcomer": letter.newcomer,
@@ -264,8 +268,10 @@ def build(
     config: Config,
     now: dt.datetime,
     label: str,
+    record: LetterRecord | None = None,
 ) -> OutgoingEmail:
-    """Render `letter` into an EmailMessage dated `now` (an aware datetime)."""
+    """Render `letter` into an EmailMessage dated `now` (an aware datetime). `record`: what its
+    file records (by default its kind and the IDs it names)."""
     values = context(letter, shared, config)
     subject = shorten(
         renderer.render_part(letter.language, letter.kind, "subject.txt", values), SUBJECT_LIMIT
@@ -323,4 +329,5 @@ def build(
         sender=mail.from_address,
         recipient=letter.to_address,
         label=label,
+        record=record or LetterRecord(letter.kind, names=letter.names),
     )

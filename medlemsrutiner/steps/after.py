@@ -91,6 +91,7 @@ def records_after(
                 id_problem=newcomer.id_problem,
                 read_problems=newcomer.read_problems,
                 first_seen=newcomer.first_seen,
+                named=newcomer.named,
                 as_read=newcomer.read_record,
             )
         )
@@ -103,7 +104,9 @@ def records_after(
             continue
         reparsed_followup = parse_followup(f.row, {**f.record, **edits}, today, settings)
         followups.append(
-            dataclasses.replace(reparsed_followup, first_seen=f.first_seen, as_read=f.read_record)
+            dataclasses.replace(
+                reparsed_followup, first_seen=f.first_seen, named=f.named, as_read=f.read_record
+            )
         )
     next_row = max((f.row for f in followups), default=1) + 1
     followups.extend(

@@ -21,7 +21,7 @@ from medlemsrutiner.plan import Flag, Group, Shared, Training
 from medlemsrutiner.settings import Settings
 from medlemsrutiner.sheet import cells, stamps
 from medlemsrutiner.sheet.changes import AssignId, Change, SetCells, fingerprint_of
-from medlemsrutiner.sheet.logbook import Action, LogEntry, first_logged
+from medlemsrutiner.sheet.logbook import Action, LogEntry, first_logged, last_named
 from medlemsrutiner.sheet.schema import NEWCOMERS, Tab, Tables
 from medlemsrutiner.sheet.stamps import StampState, read_stamp
 from medlemsrutiner.steps.district import (
@@ -191,12 +191,18 @@ def read_records(tables: Tables, today: dt.date, settings: Settings) -> Records:
         dates, typed = followup_dates(followup)
         if dates:
             first_writes.append(SetCells("followups", followup.id, dates, expect=typed))
-    seen = first_logged(tables["log"])
+    seen, named = first_logged(tables["log"]), last_named(tables["log"])
     newcomers = [
-        dataclasses.replace(n, first_seen=seen.get(n.id)) if n.id in seen else n for n in newcomers
+        dataclasses.replace(n, first_seen=seen.get(n.id), named=named.get(n.id))
+        if n.id in seen
+        else n
+        for n in newcomers
     ]
     followups = [
-        dataclasses.replace(f, first_seen=seen.get(f.id)) if f.id in seen else f for f in followups
+        dataclasses.replace(f, first_seen=seen.get(f.id), named=named.get(f.id))
+        if f.id in seen
+        else f
+        for f in followups
     ]
     return Records(
         newcomers=mark_duplicates(newcomers, followups),
