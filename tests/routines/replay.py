@@ -42,6 +42,9 @@ from medlemsrutiner.routines.demo import demo_rows
 from medlemsrutiner.routines.forget import run_forget
 from medlemsrutiner.routines.weekly import run_weekly
 from tests.fakes.memory_workbook import Grids, MemoryWorkbook
+from tests.simulation import _cell as _get
+from tests.simulation import _headers as _columns
+from tests.simulation import _set as _put
 from tests.simulation import letter_text
 from tests.support import REPO, TAB_NAMES, make_config, workbook_grids
 
@@ -49,7 +52,7 @@ START = dt.date(2026, 1, 5)  # a Monday
 KEPT_DAYS = 7
 LONGEST = dt.timedelta(days=180 + 16 * 7 + 7)
 ADDRESS = re.compile(r"[\w.+-]+@example\.se", re.IGNORECASE)
-NAMED = re.compile(r"\bID (\d+) ([^\W\d]+)")
+NAMED = re.compile(r"\bID (\d+) ([A-ZÅÄÖ]\w*)")
 ERASURE = re.compile(
     r"(?:Raderas senast|Personuppgifterna raderas|sparas till) (\d{4}-\d{2}-\d{2})"
 )
@@ -77,20 +80,6 @@ class Replay:
     @property
     def problems(self) -> list[str]:
         return [*self.removed_early, *self.outlived, *self.kept_too_long, *self.lost]
-
-
-def _columns(grid: list[list[Any]]) -> dict[str, int]:
-    return {str(header): index for index, header in enumerate(grid[0])}
-
-
-def _get(row: list[Any], index: int) -> Any:
-    return row[index] if index < len(row) else None
-
-
-def _put(row: list[Any], index: int, value: Any) -> None:
-    while len(row) <= index:
-        row.append(None)
-    row[index] = value
 
 
 def _rows(grids: Grids, tab: str) -> Iterator[tuple[dict[str, int], list[Any]]]:
