@@ -51,6 +51,9 @@ bench: install
 	@echo "### Scale: the daily run against the floor (benchmarks/scale.py)"
 	@$(BIN)/python benchmarks/scale.py
 	@echo
+	@echo "### Two years of the demo, a daily run a day (benchmarks/replay.py)"
+	@$(BIN)/python benchmarks/replay.py
+	@echo
 	@echo "### Faults (benchmarks/faults.py)"
 	@$(BIN)/python benchmarks/faults.py
 	@echo

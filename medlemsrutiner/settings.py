@@ -35,6 +35,8 @@ class Routine:
     """A follow-up with no call this long after the referral is closed as `Ej uppföljd`."""
     erase_declined_after_days: int = _days(30)
     erase_after_result_days: int = _days(7)
+    """Days after the follow-up call before the data is erased; also no erasure sooner than this
+    after the last letter to, about or naming a person, and no letter leaves the outbox sooner."""
     stale_after_days: int = _days(90)
     erase_stale_after_days: int = _days(180)
     """Any intake row still in Intresserade this long after registration is erased."""

@@ -4,7 +4,8 @@ workbook   the Workbook Protocol (read every tab; write Changes addressed by ID 
 xlsx       the local .xlsx workbook (openpyxl)
 google/    the Google Sheets workbook (gspread: imported by google/client.py only)
 mail       the Transport Protocol (send one rendered letter, report its outcome)
-outbox     letters as .eml files in a folder
+outbox     letters as .eml files in a folder: the only module that names letter files and
+           reads their names (and the IDs recorded beside them) back
 smtp       letters over SMTP (smtplib; yagmail for the Gmail login only)
 lock       locks that keep two runs apart on one machine (the CLI's run lock for Google)
 contacts_file  CSV (any encoding and dialect) and XLSX files of contacts to import

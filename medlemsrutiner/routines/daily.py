@@ -70,6 +70,7 @@ def render_plan(
                 config,
                 now,
                 label=plan.deliveries[index].label(letter.kind),
+                record=plan.deliveries[index].record(letter),
             )
             for letter in plan.deliveries[index].letters
         )
@@ -179,11 +180,9 @@ def run_daily(
         sends.finish(config)  # every stamp of the run is written: its journal entries go
         report.skipped_writes.extend(second.skipped)
         # The data is gone from the workbook now, so the letters holding it go (not before).
-        landed = {id(change) for change in second.landed}
         letters = erase_letters(
             config.mail.outbox,
             after,
-            [e for e in plan.erasing if id(e.change) in landed],
             today,
             settings,
             unsure=[i for s in second.skipped if (i := getattr(s.change, "row_id", None))],

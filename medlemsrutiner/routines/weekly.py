@@ -4,6 +4,9 @@ workbook, sends over the transport, and appends to Logg.
 At most once a week each: Logg records `… skickas` before the letter is handed to the transport
 and `… skickad` (or `… misslyckades`) after, and a run that finds either in the same ISO week
 sends nothing again — a run killed in between leaves the `skickas` row, and a person decides.
+With the `skickas` row, Logg gets a `nämnd i veckosammanfattningen` row for each ID the summary
+names by first name, which keeps that person's data `erase_after_result_days` after it
+(`steps.erasure`), so the summary's file in the outbox never outlives what it names.
 The summary's retention chart goes in as an inline PNG (a Content-ID referenced from the HTML),
 when anyone was referred in the last 12 months. On a Google workbook the run also checks who can
 open each spreadsheet (routines/sharing.py): what is wrong goes in the summary's health section,
@@ -19,6 +22,7 @@ from medlemsrutiner.adapters.mail import Transport
 from medlemsrutiner.adapters.workbook import Workbook
 from medlemsrutiner.config import Config
 from medlemsrutiner.errors import EXIT_OK, EXIT_PARTIAL
+from medlemsrutiner.letterfile import LetterRecord
 from medlemsrutiner.letters.render import OutgoingEmail, Renderer, build
 from medlemsrutiner.plan import Failed, Letter, Sent
 from medlemsrutiner.reports import statistics, weekly
@@ -112,6 +116,7 @@ def run_weekly(
             # The HTML shows the chart beside the table of the last 12 months, and only then: an
             # image nothing refers to would arrive as an attachment.
             images=((CHART, retention_png(numbers)),) if numbers.rolling else (),
+            names=summary.named_ids,
         )
     ]
     if config.training_coordinator is not None:
@@ -123,6 +128,7 @@ def run_weekly(
                 trainer.email,
                 trainer.name,
                 extra=(("summary", summary.trainings),),
+                names=frozenset(),  # dates, titles and counts: it names nobody
             )
         )
     events = logbook.events(tables["log"])
@@ -131,7 +137,18 @@ def run_weekly(
     week = today.isocalendar().week
     # Rendered before anything is written: a broken template stops the run with nothing marked.
     rendered = [
-        (letter, build(renderer, letter, records.shared, config, now, f"vecka{week}-{letter.kind}"))
+        (
+            letter,
+            build(
+                renderer,
+                letter,
+                records.shared,
+                config,
+                now,
+                f"vecka{week}-{letter.kind}",
+                LetterRecord(letter.kind, week=week, names=letter.names),
+            ),
+        )
         for letter in due
     ]
     if dry_run:
@@ -145,11 +162,13 @@ def run_weekly(
         return report
     now_text = logbook.time_text(now, config.zone)
     with transport:
-        workbook.write(
-            logbook.log_rows(
-                [LogEntry(_MARKS[letter.kind][0], None) for letter, _ in rendered], now_text
-            )
-        )
+        named = [
+            LogEntry(Action.NAMED, row_id)
+            for letter, _ in rendered
+            for row_id in sorted(letter.names or ())
+        ]
+        marks = [LogEntry(_MARKS[letter.kind][0], None) for letter, _ in rendered]
+        workbook.write(logbook.log_rows([*marks, *named], now_text))
         outcomes: list[LogEntry] = []
         for letter, email in rendered:
             _, sent, failed = _MARKS[letter.kind]

@@ -92,6 +92,7 @@ def records_after(
                 id_problem=newcomer.id_problem,
                 read_problems=newcomer.read_problems,
                 first_seen=newcomer.first_seen,
+                named=newcomer.named,
                 as_read=newcomer.read_record,
                 # A row this run empties was erased today (a move empties it too).
                 erased_on=today if erased_now else newcomer.erased_on,
@@ -107,7 +108,9 @@ def records_after(
             continue
         reparsed_followup = parse_followup(f.row, {**f.record, **edits}, today, settings)
         followups.append(
-            dataclasses.replace(reparsed_followup, first_seen=f.first_seen, as_read=f.read_record)
+            dataclasses.replace(
+                reparsed_followup, first_seen=f.first_seen, named=f.named, as_read=f.read_record
+            )
         )
     next_row = max((f.row for f in followups), default=1) + 1
     followups.extend(
