@@ -37,7 +37,7 @@ from medlemsrutiner.cli.shell import (
 from medlemsrutiner.errors import EXIT_OK, ConfigError
 from medlemsrutiner.letters.render import Renderer
 from medlemsrutiner.routines.districts import Console, google_requests
-from medlemsrutiner.sheet.schema import TABS
+from medlemsrutiner.sheet.presentation import workbook_tabs
 
 
 @click.command(context_settings=SETTINGS, options_metavar="[ALTERNATIV]")
@@ -96,7 +96,7 @@ def _init_workbook(path: Path, console: Console) -> int:
 
     config = load_config(path)
     workbook = open_workbook(config, os.environ)
-    tabs = {config.workbook.tab_names[tab.key]: tab.headers for tab in TABS}
+    tabs = workbook_tabs(config.workbook.tab_names)
     try:
         with run_lock(config), workbook:
             added = workbook.ensure_tabs(tabs)
