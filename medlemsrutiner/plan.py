@@ -14,51 +14,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
-from medlemsrutiner.sheet import cells, logbook, stamps
+from medlemsrutiner.sheet import cells, letter_kinds, logbook, stamps
 from medlemsrutiner.sheet.changes import CellValue, Change, Key, SetByKey, SetCells
 from medlemsrutiner.sheet.logbook import LogEntry
+from medlemsrutiner.sheet.stamps import Stamp, StampCells
 from medlemsrutiner.sheet.words import ALTERNATIVE_LINKS, Alternative
 
 __all__ = ["LogEntry"]
-
-LetterKind = Literal[
-    "welcome",
-    "introduction_newcomer",
-    "introduction_group",
-    "alternatives",
-    "reengagement",
-    "group_reminder",
-    "weekly_summary",
-    "training_summary",
-]
-LETTER_KINDS: tuple[LetterKind, ...] = (
-    "welcome",
-    "introduction_newcomer",
-    "introduction_group",
-    "alternatives",
-    "reengagement",
-    "group_reminder",
-    "weekly_summary",
-    "training_summary",
-)
-"""Every letter with a template of its own (templates/<language>/<kind>/)."""
-
-NEWCOMER_LETTERS: frozenset[LetterKind] = frozenset(
-    {"welcome", "introduction_newcomer", "alternatives", "reengagement"}
-)
-"""Letters to a newcomer: they carry the upcoming trainings, each as a calendar invitation."""
-
-DeliveryKind = Literal["welcome", "introduction", "alternatives", "reengagement", "group_reminder"]
-
-DELIVERY_NAMES: Mapping[DeliveryKind, str] = {
-    "welcome": "välkomstbrev",
-    "introduction": "introduktion",
-    "alternatives": "alternativ",
-    "reengagement": "återvärvning",
-    "group_reminder": "påminnelse till grupp",
-}
-"""What a delivery is called in Logg and in the run's report (Swedish)."""
-
 
 # --- What letters are about ------------------------------------------------------------------
 
@@ -94,10 +56,18 @@ class Group:
     """The sheet row it was read from: for messages only, never a write address."""
     confirmed: dt.date | None = None
     """When the group last confirmed its details (`Bekräftad`)."""
-    reminder: stamps.Stamp = stamps.DUE
-    """The `Påminnelse` stamp: when the group was last asked to confirm."""
+    stamps: StampCells = field(default_factory=StampCells)
+    """The row's stamp cells (`Påminnelse`: when the group was last asked to confirm)."""
     status_text: str = ""
     """What the group's Status cell says now."""
+    meets_en: str = ""
+    works_on_en: str = ""
+    """`Träffas (en)` and `Arbetar med (en)`: what English letters show instead (blank: left
+    out, never the Swedish text)."""
+
+    @property
+    def reminder(self) -> Stamp:
+        return self.stamps[letter_kinds.GROUP_REMINDER.stamp.column]
 
 
 @dataclass(frozen=True)
@@ -139,7 +109,8 @@ class Letter:
     about the newcomer too); letters to a group or a coordinator leave it out.
     """
 
-    kind: LetterKind
+    kind: str
+    """The letter kind's name in the registry (`sheet.letter_kinds`): its template's folder."""
     language: str
     to_address: str
     to_name: str
@@ -167,14 +138,15 @@ class Delivery:
     stamp: str
     letters: tuple[Letter, ...]
     due_since: dt.date
-    kind: DeliveryKind
+    kind: str
+    """The delivery kind's name in the registry (`sheet.letter_kinds`)."""
     on_sent: tuple[Change, ...] = ()
-    already_sent: tuple[LetterKind, ...] = ()
+    already_sent: tuple[str, ...] = ()
     """Letters of this delivery that an earlier run sent (the stamp says `Delvis skickat`)."""
     stamp_text: str = ""
     """The stamp cell as read: the marker is written only if it still reads so."""
     key: Key = ()
-    unsure: tuple[LetterKind, ...] = ()
+    unsure: tuple[str, ...] = ()
     """Of `already_sent`, the letters whose fate a crash left unknown: never resent, and once
     the rest is out the cell keeps a marker about them for a person."""
 
@@ -188,7 +160,11 @@ class Delivery:
 
     @property
     def name(self) -> str:
-        return DELIVERY_NAMES[self.kind]
+        """What Logg and the run's report call the delivery (`välkomstbrev`)."""
+        known = letter_kinds.delivery_kind(self.kind)
+        if known is None:
+            raise KeyError(f"no delivery kind {self.kind} is registered")
+        return known.logged
 
     def label(self, kind: str) -> str:
         """Names a letter in file names and logs without personal data: `ID17-welcome`, or

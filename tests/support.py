@@ -6,8 +6,10 @@ import csv
 import datetime as dt
 import email
 import email.policy
+import os
 import shutil
 import subprocess
+import sys
 from collections.abc import Iterable, Mapping, Sequence
 from email.message import EmailMessage
 from pathlib import Path
@@ -31,6 +33,21 @@ NOW = dt.datetime(2026, 11, 24, 7, 0, tzinfo=dt.timezone(dt.timedelta(hours=1)))
 REPO = Path(__file__).resolve().parent.parent
 
 TAB_NAMES = {tab.key: tab.default_name for tab in TABS}
+
+
+def script(
+    name: str, *args: str, cwd: Path, env: Mapping[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run `scripts/<name>.py` as a coordinator does, in `cwd`, with `env` added to ours."""
+    return subprocess.run(
+        [sys.executable, str(REPO / "scripts" / f"{name}.py"), *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        env={**os.environ, "PYTHONIOENCODING": "utf-8", **(env or {})},
+    )
 
 
 def make_config(folder: Path, **overrides: Any) -> Config:

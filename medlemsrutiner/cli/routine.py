@@ -17,6 +17,7 @@ import functools
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -31,6 +32,7 @@ from medlemsrutiner.cli.shell import (
     load_config,
     open_transport,
     open_workbook,
+    shown_path,
     today_option,
     translate_errors,
 )
@@ -38,6 +40,9 @@ from medlemsrutiner.errors import EXIT_OK, ConfigError
 from medlemsrutiner.letters.render import Renderer
 from medlemsrutiner.routines.districts import Console, google_requests
 from medlemsrutiner.sheet.presentation import workbook_tabs
+
+if TYPE_CHECKING:
+    from medlemsrutiner.routines.setup import Check
 
 
 @click.command(context_settings=SETTINGS, options_metavar="[ALTERNATIV]")
@@ -97,16 +102,24 @@ def _init_workbook(path: Path, console: Console) -> int:
     config = load_config(path)
     workbook = open_workbook(config, os.environ)
     tabs = workbook_tabs(config.workbook.tab_names)
+    file = config.workbook.path if config.workbook.backend == "xlsx" else None
+    created = file is not None and not file.exists()
     try:
         with run_lock(config), workbook:
             added = workbook.ensure_tabs(tabs)
             added.extend(fill_texts(workbook, config))
     finally:
         console.requests = google_requests(workbook)
+    where = f"kalkylarket {config.workbook.spreadsheet_id}"
+    if file is not None:
+        where = f"arbetsboken {shown_path(file)}"
+        if created:  # say where the new file is, not just its name
+            console.out(f"Skapade {where}.")
+            added = [item for item in added if item != f"filen {file.name}"]
     if added:
-        console.out("Lade till: " + ", ".join(added))
-    else:
-        console.out("Arbetsboken har redan alla flikar och rubriker.")
+        console.out(f"Lade till i {where}: " + ", ".join(added))
+    elif not created:
+        console.out(f"{where[0].upper()}{where[1:]} har redan alla flikar och rubriker.")
     return EXIT_OK
 
 
@@ -145,8 +158,15 @@ def check_setup(config_paths: tuple[Path, ...]) -> None:
 
 
 def _check_setup(path: Path, console: Console) -> int:
-    from medlemsrutiner.routines.setup import check_setup as run_checks
     from medlemsrutiner.routines.setup import exit_code
+
+    return exit_code(setup_checks(path, console))
+
+
+def setup_checks(path: Path, console: Console) -> list[Check]:
+    """check_setup for one config: every check on its line, then the verdict."""
+    from medlemsrutiner.routines.setup import check_setup as run_checks
+    from medlemsrutiner.routines.setup import verdict
 
     config = load_config(path)
     today, _ = clock(config, None)
@@ -161,7 +181,8 @@ def _check_setup(path: Path, console: Console) -> int:
     for check in checks:
         mark = "OK " if check.ok and not check.warning else "OBS" if check.ok else "FEL"
         console.out(f"[{mark}] {check.text}")
-    return exit_code(checks)
+    console.out(verdict(checks))
+    return checks
 
 
 @click.command(context_settings=SETTINGS, options_metavar="[ALTERNATIV]")

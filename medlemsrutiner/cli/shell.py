@@ -17,6 +17,7 @@ import traceback
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import NoReturn, ParamSpec, TypeVar
+from zoneinfo import ZoneInfo
 
 import click
 
@@ -49,8 +50,8 @@ def translate_errors(command: Callable[P, R]) -> Callable[P, R]:
         except AppError as error:
             click.echo(error.line, err=True)
             sys.exit(error.exit_code)
-        except (click.exceptions.Exit, click.ClickException, KeyboardInterrupt):
-            raise
+        except (click.exceptions.Exit, click.Abort, click.ClickException, KeyboardInterrupt):
+            raise  # click's own ends (a question left unanswered: "Avbrutet!", exit 1)
         except Exception:
             click.echo(
                 "Ett oväntat fel (ett programfel, inte ett fel i arbetsboken) stoppade "
@@ -186,3 +187,18 @@ def each_config(values: tuple[Path, ...], one: Callable[[Path, Console], int]) -
     if len(paths) == 1:
         sys.exit(one(paths[0], Console(out, err)))
     sys.exit(run_each(paths, one, out, err, clock=time.monotonic, sleep=time.sleep))
+
+
+def local_today(timezone: str) -> dt.date:
+    """Today in `timezone`, for a command that has no config yet (the setup wizard)."""
+    return dt.datetime.now(ZoneInfo(timezone)).date()
+
+
+def shown_path(path: Path) -> str:
+    """A path as a person finds it from where they ran the command: relative to the current
+    folder when it is inside it, else in full."""
+    full = path.resolve()
+    try:
+        return str(full.relative_to(Path.cwd()))
+    except ValueError:
+        return str(full)

@@ -18,21 +18,12 @@ from pathlib import Path
 
 from medlemsrutiner.config import Config
 from medlemsrutiner.letters.render import Renderer, build
-from medlemsrutiner.plan import LETTER_KINDS, Group, Letter, LetterKind, Person, Shared, Training
+from medlemsrutiner.plan import Group, Letter, Person, Shared, Training
 from medlemsrutiner.reports.chart import retention_png
 from medlemsrutiner.reports.weekly import sample_summary
+from medlemsrutiner.sheet.letter_kinds import LetterKind, letter_kind, letter_kinds
 from medlemsrutiner.sheet.words import LANGUAGES, Alternative
 
-KIND_NAMES: dict[LetterKind, str] = {
-    "welcome": "Välkomstbrev",
-    "introduction_newcomer": "Introduktion, till den intresserade",
-    "introduction_group": "Introduktion, till gruppens kontaktperson",
-    "alternatives": "Alternativen",
-    "reengagement": "Återvärvning, efter uppföljningen",
-    "group_reminder": "Påminnelse till en grupp: stämmer uppgifterna?",
-    "weekly_summary": "Veckans sammanfattning, till medlemsansvarig",
-    "training_summary": "Veckobrev till utbildningsansvarig",
-}
 LANGUAGE_NAMES = {"sv": "svenska", "en": "engelska"}
 
 
@@ -41,7 +32,7 @@ class PreviewLetter:
     """One rendered sample letter and where its HTML file is."""
 
     language: str
-    kind: LetterKind
+    kind: str
     file: str
     subject: str
     text: str
@@ -114,12 +105,25 @@ _SAMPLE_GROUP = Group(
     works_on="Kampanjer och brevskrivning",
     active=True,
     row=2,
+    meets_en="Tuesdays 18:30, Exempelgatan 1",
+    works_on_en="Campaigns and letter-writing",
 )
 
 
 def sample_letters(language: str, today: dt.date | None = None) -> list[Letter]:
-    """One letter of each kind in `language`, to an invented newcomer, group and coordinators."""
+    """One letter of each kind of the registry in `language`, to an invented newcomer, group
+    or coordinator, about what the kind says it is about (`LetterKind.about`)."""
     day = today or dt.date(2026, 11, 24)
+    return [_sample(kind, language, day) for kind in letter_kinds()]
+
+
+_COORDINATORS = {
+    "coordinator": ("medlemsansvarig@example.org", "Exempel Samordnarsson"),
+    "training_coordinator": ("utbildning@example.org", "Exempel Utbildarsson"),
+}
+
+
+def _sample(kind: LetterKind, language: str, day: dt.date) -> Letter:
     newcomer = Person(
         name="Exempel Påhittadsson",
         email="exempel.pahittadsson@example.se",
@@ -129,53 +133,30 @@ def sample_letters(language: str, today: dt.date | None = None) -> list[Letter]:
         language=language,
     )
     group = _SAMPLE_GROUP
-    letters: list[Letter] = []
-    for kind in LETTER_KINDS:
-        if kind == "introduction_group":
-            letters.append(
-                Letter(kind, language, group.email or "", group.contact, newcomer, group)
-            )
-        elif kind == "group_reminder":
-            letters.append(Letter(kind, language, group.email or "", group.contact, group=group))
-        elif kind == "weekly_summary":
-            summary = sample_summary(day, sample_shared(day).trainings)
-            letters.append(
-                Letter(
-                    kind,
-                    language,
-                    "medlemsansvarig@example.org",
-                    "Exempel Samordnarsson",
-                    extra=(("summary", summary), ("chart", "andel-aktiva")),
-                    images=(("andel-aktiva", retention_png(summary.statistics)),),
-                )
-            )
-        elif kind == "training_summary":
-            summary = sample_summary(day, sample_shared(day).trainings)
-            letters.append(
-                Letter(
-                    kind,
-                    language,
-                    "utbildning@example.org",
-                    "Exempel Utbildarsson",
-                    extra=(("summary", summary.trainings),),
-                )
-            )
-        elif kind in ("introduction_newcomer", "reengagement"):
-            letters.append(Letter(kind, language, newcomer.email, newcomer.name, newcomer, group))
-        elif kind == "alternatives":
-            letters.append(
-                Letter(
-                    kind,
-                    language,
-                    newcomer.email,
-                    newcomer.name,
-                    newcomer,
-                    chosen=Alternative.FLASH_ACTIONS,
-                )
-            )
-        else:
-            letters.append(Letter(kind, language, newcomer.email, newcomer.name, newcomer))
-    return letters
+    if kind.recipient == "newcomer":
+        to = (newcomer.email, newcomer.name)
+    elif kind.recipient == "group":
+        to = (group.email or "", group.contact)
+    else:
+        to = _COORDINATORS[kind.recipient]
+    extra: tuple[tuple[str, object], ...] = ()
+    images: tuple[tuple[str, bytes], ...] = ()
+    if "summary" in kind.about:
+        summary = sample_summary(day, sample_shared(day).trainings)
+        extra = (("summary", summary), ("chart", "andel-aktiva"))
+        images = (("andel-aktiva", retention_png(summary.statistics)),)
+    elif "trainings" in kind.about:
+        extra = (("summary", sample_summary(day, sample_shared(day).trainings).trainings),)
+    return Letter(
+        kind.name,
+        language,
+        *to,
+        newcomer=newcomer if "newcomer" in kind.about else None,
+        group=group if "group" in kind.about else None,
+        chosen=Alternative.FLASH_ACTIONS if "alternative" in kind.about else None,
+        extra=extra,
+        images=images,
+    )
 
 
 def render_preview(
@@ -235,11 +216,17 @@ def _part(message: EmailMessage, subtype: str) -> str:
     return str(part.get_content()).replace("\r\n", "\n")
 
 
+def _heading(kind: str) -> str:
+    """How the preview heads a letter of `kind` (the registry's words)."""
+    known = letter_kind(kind)
+    return known.preview if known is not None else kind
+
+
 def _index(letters: list[PreviewLetter]) -> str:
     e = html.escape
     sections = "\n".join(
         f"""<section>
-<h2>{e(KIND_NAMES[letter.kind])} ({e(LANGUAGE_NAMES.get(letter.language, letter.language))})</h2>
+<h2>{e(_heading(letter.kind))} ({e(LANGUAGE_NAMES.get(letter.language, letter.language))})</h2>
 <p><b>Ämne:</b> {e(letter.subject)} · <a href="{e(letter.file)}">öppna brevet</a></p>
 <div class="pair">
 <iframe src="{e(letter.file)}" title="{e(letter.subject)}"></iframe>
@@ -249,7 +236,7 @@ def _index(letters: list[PreviewLetter]) -> str:
         for letter in letters
     )
     rows = "\n".join(
-        f"<tr><td>{e(KIND_NAMES[letter.kind])}</td><td>{e(letter.language)}</td>"
+        f"<tr><td>{e(_heading(letter.kind))}</td><td>{e(letter.language)}</td>"
         f'<td><a href="{e(letter.file)}">{e(letter.subject)}</a></td></tr>'
         for letter in letters
     )

@@ -17,7 +17,9 @@ from dataclasses import dataclass
 
 from medlemsrutiner.settings import Settings
 from medlemsrutiner.sheet import cells
-from medlemsrutiner.sheet.stamps import StampState
+from medlemsrutiner.sheet.letter_kinds import REENGAGEMENT
+from medlemsrutiner.sheet.schema import FOLLOWUPS, NEWCOMERS
+from medlemsrutiner.sheet.stamp_words import StampWords
 from medlemsrutiner.steps.followup import reengagement_problem
 from medlemsrutiner.steps.problems import row_problems
 from medlemsrutiner.steps.records import Records, Referral
@@ -40,6 +42,23 @@ class Task:
     tab: str = "newcomers"
     problem: bool = False
     """A cell a person must correct (exit code 1), not only worth a look."""
+    what_en: str = ""
+    """`what` in English, where it has English words (a stamp cell's, `sheet.stamp_words`);
+    blank otherwise. The English weekly summary shows it."""
+
+
+def _fix(
+    row_id: int | None,
+    first: str,
+    tab: str,
+    problems: list[str],
+    notes: list[StampWords],
+    where: str = "",
+) -> Task:
+    """The row's first problem, or else what its first stamp cell that asks for a person says."""
+    if problems:
+        return Task(row_id, first, where + problems[0], tab=tab, problem=True)
+    return Task(row_id, first, where + notes[0].sv, tab=tab, what_en=where + notes[0].en)
 
 
 @dataclass(frozen=True)
@@ -88,11 +107,10 @@ def todo(
         if not newcomer.usable or newcomer.id is None or closed(newcomer, in_followups):
             continue
         first = _first(newcomer.person.name)
-        # Every stamp note asks a person for something, except a delivery half-way through.
-        notes = [n for n in stamp_notes(newcomer) if "skickas vid nästa körning" not in n]
+        notes = [words for words in stamp_notes(newcomer.stamps, NEWCOMERS.key) if words.asks]
         problems = row_problems(newcomer, by_id)
         if problems or notes:
-            fixes.append(Task(newcomer.id, first, [*problems, *notes][0], problem=bool(problems)))
+            fixes.append(_fix(newcomer.id, first, NEWCOMERS.key, problems, notes))
             if newcomer.duplicate_of is not None:
                 continue
         wants_call = (
@@ -110,21 +128,19 @@ def todo(
                 calls_due.append(Task(newcomer.id, first, "Ring.", deadline))
     followups_overdue: list[Task] = []
     followups_due: list[Task] = []
-    stamp_column = "reengagement" in records.present.get("followups", {"reengagement"})
+    column = REENGAGEMENT.stamp.column
+    stamp_column = column in records.present.get(FOLLOWUPS.key, {column})
     for followup in records.followups:
         first = _first(followup.person.name) if followup.person is not None else ""
         problems = list(followup.problems)
         problem = reengagement_problem(followup, settings, stamp_column)
         if problem is not None:
             problems.append(problem)
-        notes = []
-        if followup.reengagement.state is StampState.SENDING:
-            notes.append("KONTROLLERA Återvärvning: utskicket avbröts.")
+        notes = [words for words in stamp_notes(followup.stamps, FOLLOWUPS.key) if words.asks]
         if problems or notes:
-            what = [*problems, *notes][0]
-            if followup.id is None:  # no ID to name it by: where it was read
-                what = f"Uppföljning rad {followup.row}: {what}"
-            fixes.append(Task(followup.id, first, what, tab="followups", problem=bool(problems)))
+            # No ID to name the row by: where it was read.
+            where = "" if followup.id is not None else f"Uppföljning rad {followup.row}: "
+            fixes.append(_fix(followup.id, first, FOLLOWUPS.key, problems, notes, where))
         if followup.id is None or followup.person is None or followup.outcome is not None:
             continue
         start, end = followup.follow_up_from, followup.follow_up_by

@@ -15,17 +15,19 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Literal
 
-from medlemsrutiner.plan import DELIVERY_NAMES, DeliveryKind, Training
+from medlemsrutiner.plan import Training
 from medlemsrutiner.reports.statistics import Statistics
 from medlemsrutiner.reports.todo import TodoList, todo
 from medlemsrutiner.settings import Routine, Settings
 from medlemsrutiner.sheet import cells, logbook
+from medlemsrutiner.sheet.letter_kinds import Words, delivery_kinds
 from medlemsrutiner.sheet.logbook import Action
 from medlemsrutiner.sheet.schema import Table
 from medlemsrutiner.steps import groups as group_step
+from medlemsrutiner.steps.district import MissingEnglish, missing_english
 from medlemsrutiner.steps.records import Records, Referral
 from medlemsrutiner.steps.referral import moved
 
@@ -52,13 +54,32 @@ class Health:
 
 
 @dataclass(frozen=True)
+class Counted:
+    """How many letters of one delivery kind went out in the week, and the words for them."""
+
+    count: int
+    words: Words
+
+
+@dataclass(frozen=True)
 class Week:
     """What happened in the last seven days, as counts."""
 
     new_people: int
-    deliveries: dict[DeliveryKind, int]
+    deliveries: dict[str, int]
+    """Deliveries that went out, by delivery kind."""
     followups_done: int
     erasures: int
+
+    @property
+    def counted(self) -> tuple[Counted, ...]:
+        """The week's deliveries of every kind the summary counts (`DeliveryKind.counted`), in
+        the registry's order, none left out."""
+        return tuple(
+            Counted(self.deliveries.get(kind.name, 0), kind.counted)
+            for kind in delivery_kinds()
+            if kind.counted is not None
+        )
 
 
 @dataclass(frozen=True)
@@ -120,7 +141,11 @@ class WeeklySummary:
     """...with at least this many follow-ups in 12 months (`routine.min_followups`)."""
     shown: int = LIST_LIMIT
     """Each list names at most this many entries; the templates count the rest."""
-    names: dict[DeliveryKind, str] = field(default_factory=lambda: dict(DELIVERY_NAMES))
+    consent_notice_days: int = CONSENT_NOTICE.days
+    """`consents` lists the consents that end within this many days."""
+    english: tuple[MissingEnglish, ...] = ()
+    """The texts English letters leave out for want of English (only while English letters
+    may go out)."""
 
 
 def health(log: Table, today: dt.date) -> Health:
@@ -149,8 +174,8 @@ def week(records: Records, log: Table, today: dt.date) -> Week:
     """What the last seven days brought, from Logg and Uppföljning."""
     since = today - WEEK
     new_people = erasures = 0
-    delivered: Counter[DeliveryKind] = Counter()
-    by_name = {name: kind for kind, name in DELIVERY_NAMES.items()}
+    delivered: Counter[str] = Counter()
+    by_name = {kind.logged: kind.name for kind in delivery_kinds()}
     for event in logbook.events(log):
         if event.time.date() <= since:
             continue
@@ -252,6 +277,26 @@ def trainings(records: Records, today: dt.date) -> Trainings:
     return Trainings(today, upcoming, needing_training(records, since), since, gap)
 
 
+def english_expected(records: Records, settings: Settings) -> bool:
+    """Someone may get an English letter: the district writes in English, or a row that still
+    holds personal data has Språk `en`."""
+    return settings.language == "en" or any(
+        person is not None and person.language == "en"
+        for person in (
+            *(n.person for n in records.newcomers if not n.personal_blank),
+            *(f.person for f in records.followups),
+        )
+    )
+
+
+def english_missing(records: Records, settings: Settings) -> tuple[MissingEnglish, ...]:
+    """The texts English letters leave out, while someone may get an English letter."""
+    if not english_expected(records, settings):
+        return ()
+    shared = records.shared
+    return missing_english(shared.texts, shared.texts_en, shared.groups, shared.trainings)
+
+
 def weekly_summary(
     records: Records, log: Table, statistics: Statistics, today: dt.date, settings: Settings
 ) -> WeeklySummary:
@@ -268,6 +313,7 @@ def weekly_summary(
         trainings=trainings(records, today),
         alert_below=settings.routine.alert_below,
         min_followups=settings.routine.min_followups,
+        english=english_missing(records, settings),
     )
 
 
@@ -304,4 +350,5 @@ def sample_summary(today: dt.date, trainings_shown: tuple[Training, ...] = ()) -
         trainings=Trainings(today, trainings_shown, 6, today - dt.timedelta(days=40), False),
         alert_below=Routine().alert_below,
         min_followups=Routine().min_followups,
+        english=(MissingEnglish("groups", ("Träffas (en)",), ("Påhittade skrivargruppen",)),),
     )

@@ -10,10 +10,11 @@ from dataclasses import dataclass, field
 
 from medlemsrutiner.errors import EXIT_OK, EXIT_PARTIAL
 from medlemsrutiner.letters.render import OutgoingEmail
-from medlemsrutiner.plan import DELIVERY_NAMES, Delivery, DeliveryKind, Flag, Verdict
+from medlemsrutiner.plan import Delivery, Flag, Verdict
 from medlemsrutiner.reports.todo import TodoList
 from medlemsrutiner.routines.intake import IntakeReport
 from medlemsrutiner.sheet import changes as ch
+from medlemsrutiner.sheet.letter_kinds import delivery_kinds
 from medlemsrutiner.steps.recovery import Recovery
 
 
@@ -74,9 +75,9 @@ class DailyReport:
     today: dt.date
     dry_run: bool
     new_ids: list[int] = field(default_factory=list)
-    sent: dict[DeliveryKind, list[int]] = field(default_factory=dict)
-    failed: dict[DeliveryKind, list[int]] = field(default_factory=dict)
-    waiting: dict[DeliveryKind, list[int]] = field(default_factory=dict)
+    sent: dict[str, list[int]] = field(default_factory=dict)
+    failed: dict[str, list[int]] = field(default_factory=dict)
+    waiting: dict[str, list[int]] = field(default_factory=dict)
     erased: list[int] = field(default_factory=list)
     letters_erased: int = 0
     """Letter files removed from the outbox folder with the data they held (a count only)."""
@@ -96,7 +97,7 @@ class DailyReport:
     """Why the last write failed after the first one landed (letters may have gone out)."""
     problem_groups: list[str] = field(default_factory=list)
     """Groups whose share of active people at follow-up is below the alert level."""
-    letters: dict[DeliveryKind, int] = field(default_factory=dict)
+    letters: dict[str, int] = field(default_factory=dict)
     """Letters sent per kind of delivery (an introduction is two letters)."""
     todo: TodoList | None = None
     """What a person must do today, from the state after the run."""
@@ -141,13 +142,14 @@ class DailyReport:
             out.append(f"  nya rader: {len(self.new_ids)} ({_ids(self.new_ids)})")
         verb = "skulle skickas" if self.dry_run else "skickade"
         kinds = set(self.sent) | set(self.failed) | set(self.waiting)
-        for kind in sorted(kinds, key=lambda k: DELIVERY_NAMES[k]):
+        names = {kind.name: kind.logged for kind in delivery_kinds()}
+        for kind in sorted(kinds, key=lambda k: names.get(k, k)):
             sent = self.sent.get(kind, [])
             count = f"{len(sent)}"
             if self.letters.get(kind, 0) > len(sent):
                 people = "person" if len(sent) == 1 else "personer"
                 count = f"{len(sent)} {people} ({self.letters[kind]} brev)"
-            line = f"  {DELIVERY_NAMES[kind]}: {count} {verb}"
+            line = f"  {names.get(kind, kind)}: {count} {verb}"
             if sent:
                 line += f" ({_ids(sent)})"
             if self.failed.get(kind):

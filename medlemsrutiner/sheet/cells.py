@@ -72,6 +72,22 @@ def normalise_word(value: Any) -> str:
     return unicodedata.normalize("NFC", text(value)).casefold().rstrip(".").strip()
 
 
+def multiline_text(value: Any) -> str:
+    """A cell of free text with its line breaks kept (a paragraph in Texter, a group's
+    Träffas, a training's Beskrivning, an Anteckning): each line read as `text` reads a cell,
+    several blank lines one paragraph break, none at either end."""
+    if not isinstance(value, str):
+        return text(value)
+    paragraphs: list[list[str]] = [[]]
+    for line in value.splitlines():
+        read = text(line)
+        if read:
+            paragraphs[-1].append(read)
+        elif paragraphs[-1]:
+            paragraphs.append([])
+    return "\n\n".join("\n".join(lines) for lines in paragraphs if lines)
+
+
 # --- Dates -----------------------------------------------------------------------------------
 
 _MONTHS: Mapping[str, int] = {

@@ -66,6 +66,8 @@ _WIDTHS: Mapping[tuple[str, str], int] = {
     ("groups", "contact"): 22,
     ("groups", "meets"): 34,
     ("groups", "works_on"): 34,
+    ("groups", "meets_en"): 34,
+    ("groups", "works_on_en"): 34,
     ("groups", "status"): 60,
     ("trainings", "time"): 13,
     ("trainings", "title"): 30,
@@ -92,9 +94,10 @@ _WRAPPED: frozenset[str] = frozenset({"status", "note", "text", "text_en", "expl
 
 _WRAPPED_IN: Mapping[str, frozenset[str]] = {
     "trainings": frozenset({"title", "description", "title_en", "description_en"}),
-    "groups": frozenset({"meets", "works_on"}),
+    "groups": frozenset({"meets", "works_on", "meets_en", "works_on_en"}),
 }
-"""Texts people type that may be longer than their column: wrapped rather than cut off."""
+"""Texts people type that may be longer than their column, and texts that letters show with
+their line breaks: wrapped, so that nothing is cut off and a break shows in the cell."""
 
 _HEADER_PADDING = 4
 """Characters beside a bold header (and a dropdown arrow) so that it is never cut."""

@@ -49,11 +49,15 @@ class Column:
 
 @dataclass(frozen=True)
 class Tab:
-    """A tab of the workbook: its internal key, default Swedish name and columns."""
+    """A tab of the workbook: its internal key, default Swedish name and columns.
+
+    `columns` are the tab's own columns and, after them, the stamp columns of letter kinds
+    registered from outside (`letter_kinds.registered`, through `add_column`).
+    """
 
     key: str
     default_name: str
-    columns: tuple[Column, ...]
+    own_columns: tuple[Column, ...]
     required: bool = True
     """A run stops when a required tab is missing; optional ones are read as empty."""
     created_by_scripts: bool = False
@@ -61,6 +65,10 @@ class Tab:
     adds_columns: bool = False
     """The scripts add a column they write when it is missing (always so in the tabs they
     own; in the form-answers tab, the `Importerad` column)."""
+
+    @property
+    def columns(self) -> tuple[Column, ...]:
+        return (*self.own_columns, *_ADDED.get(self.key, ()))
 
     def column(self, name: str) -> Column:
         for column in self.columns:
@@ -79,6 +87,31 @@ class Tab:
     @property
     def personal_columns(self) -> tuple[str, ...]:
         return tuple(column.name for column in self.columns if column.personal)
+
+
+_ADDED: dict[str, tuple[Column, ...]] = {}
+"""Columns that letter kinds registered from outside add to a tab, by tab key."""
+
+
+def add_column(tab_key: str, column: Column) -> None:
+    """Give the tab `tab_key` one more column (a registered letter kind's stamp column): read,
+    written and set up like the tab's own. Only `letter_kinds.registered` calls this."""
+    tab = TABS_BY_KEY[tab_key]
+    if any(
+        c.name == column.name or header_key(c.header) == header_key(column.header)
+        for c in tab.columns
+    ):
+        raise ValueError(f"tab {tab.key} already has a column {column.name} / {column.header}")
+    _ADDED[tab_key] = (*_ADDED.get(tab_key, ()), column)
+
+
+def remove_column(tab_key: str, name: str) -> None:
+    """Undo `add_column` (when a registration ends)."""
+    kept = tuple(column for column in _ADDED.get(tab_key, ()) if column.name != name)
+    if kept:
+        _ADDED[tab_key] = kept
+    else:
+        _ADDED.pop(tab_key, None)
 
 
 S, C, CS = Owner.SCRIPT, Owner.PERSON, Owner.BOTH
@@ -139,6 +172,8 @@ GROUPS = Tab(
         Column("phone", "Telefon", C, required=False, kind="phone"),
         Column("meets", "Träffas", C, required=False),
         Column("works_on", "Arbetar med", C, required=False),
+        Column("meets_en", "Träffas (en)", C, required=False),
+        Column("works_on_en", "Arbetar med (en)", C, required=False),
         Column("active", "Aktiv", C, required=False),
         Column("confirmed", "Bekräftad", C, required=False, kind="date"),
         Column("reminder", "Påminnelse", S, required=False, kind="date"),

@@ -1,7 +1,7 @@
 """Every text the scripts write into a stamp cell, and how a stamp cell is read back. Pure.
 
-A stamp cell (`Välkomstbrev`, `Introduktion`, later `Återvärvning`, `Påminnelse`) guards one
-delivery of letters. It holds one of:
+A stamp cell (a column of `letter_kinds.stamp_columns()`) guards one delivery of letters. It
+holds one of:
 
 * nothing: the letter is due;
 * a date: the letter went out that day;
@@ -33,7 +33,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from medlemsrutiner.sheet import cells
+from medlemsrutiner.sheet import cells, letter_kinds
 
 SENDING = "Skickar…"
 """Start of the marker written to a stamp cell before its letter is handed to the transport."""
@@ -48,14 +48,8 @@ _RUN = " (körning "
 _ERROR = "Fel"
 _NOT_SENT = "Ej skickat"
 
-PART_WORDS: Mapping[str, str] = {
-    "introduction_newcomer": "den intresserade",
-    "introduction_group": "gruppens kontaktperson",
-}
-"""The letters of a delivery with more than one, by kind, as a partial stamp names them."""
-
-_RECIPIENT_WORDS: Mapping[str, str] = {**PART_WORDS}
 _DEFAULT_RECIPIENT = "den intresserade"
+"""Who a letter of a kind without words of its own (`LetterKind.part`) went to."""
 
 
 class StampState(enum.Enum):
@@ -134,7 +128,32 @@ def read_stamp(value: Any, today: dt.date) -> Stamp:
 def _kinds(words: str) -> frozenset[str]:
     """The letter kinds named in `den intresserade och gruppens kontaktperson`."""
     named = {part.strip() for part in words.split(" och ")}
-    return frozenset(kind for kind, part in PART_WORDS.items() if part in named)
+    return frozenset(kind for kind, part in letter_kinds.part_words().items() if part in named)
+
+
+@dataclass(frozen=True)
+class StampCells:
+    """A row's stamp cells read back, by column name: one for each stamp column of its tab in
+    the registry of letter kinds (a column the tab lacks reads as blank)."""
+
+    cells: tuple[tuple[str, Stamp], ...] = ()
+
+    def __getitem__(self, column: str) -> Stamp:
+        return next((stamp for name, stamp in self.cells if name == column), DUE)
+
+    def replace(self, column: str, stamp: Stamp) -> StampCells:
+        """The same cells with `column` reading `stamp`."""
+        return StampCells(tuple((n, stamp if n == column else s) for n, s in self.cells))
+
+
+def read_stamp_cells(record: Mapping[str, Any], tab: str, today: dt.date) -> StampCells:
+    """Every stamp cell of a row of `tab` (a record by column name), read back."""
+    return StampCells(
+        tuple(
+            (column.column, read_stamp(record.get(column.column), today))
+            for column in letter_kinds.stamp_columns(tab)
+        )
+    )
 
 
 def sending_marker(now: str, run: str | None = None) -> str:
@@ -154,7 +173,8 @@ def marker_run(text: str) -> str | None:
 
 def recipients(kinds: Iterable[str]) -> str:
     """`den intresserade och gruppens kontaktperson`: who the letters of `kinds` went to."""
-    return " och ".join(dict.fromkeys(_RECIPIENT_WORDS.get(k, _DEFAULT_RECIPIENT) for k in kinds))
+    words = letter_kinds.part_words()
+    return " och ".join(dict.fromkeys(words.get(k, _DEFAULT_RECIPIENT) for k in kinds))
 
 
 def uncertain(today: dt.date, reason: str, sent: Iterable[str] = ()) -> str:

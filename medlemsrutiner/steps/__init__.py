@@ -12,6 +12,7 @@ outbox_erasure  which letters in the outbox folder go with the data they hold
 problems  what a person must correct on a row
 status    the Swedish Status text of every row
 after     the records once the run's writes have landed (for Status)
+rules     the due rules of letter kinds added to the registry (sheet/letter_kinds.py)
 daily     plan_day: every step of one day, composed
 intake    people from a file or the form-answers tab -> new rows of Intresserade
 """

@@ -2,7 +2,8 @@
 
 `plan_day` walks the records once and asks each step what it wants: the welcome letter, the
 introduction or alternatives (or finishing a move to Uppföljning), the re-engagement letter,
-the erasures, and the flags a person must see. It adds no rule of its own beyond the order: a
+the groups' reminders, the letters of kinds added to the registry (`rules`), the erasures, and
+the flags a person must see. It adds no rule of its own beyond the order: a
 finished row is left alone; a row whose erasure date has come is erased and gets no letter; a
 duplicate gets its welcome stamped `Ej skickat` instead of any letter.
 """
@@ -15,10 +16,12 @@ from medlemsrutiner.plan import Delivery, Erasing, Flag, LogEntry, Plan
 from medlemsrutiner.settings import Settings
 from medlemsrutiner.sheet import stamps
 from medlemsrutiner.sheet.changes import Change, SetByKey, SetCells
+from medlemsrutiner.sheet.letter_kinds import REENGAGEMENT, WELCOME
 from medlemsrutiner.sheet.logbook import Action
-from medlemsrutiner.sheet.schema import NEWCOMERS
-from medlemsrutiner.sheet.stamps import StampState
-from medlemsrutiner.steps import erasure, followup, groups, referral, welcome
+from medlemsrutiner.sheet.schema import FOLLOWUPS, NEWCOMERS
+from medlemsrutiner.sheet.stamp_words import Said, row_words
+from medlemsrutiner.sheet.stamps import StampCells, StampState
+from medlemsrutiner.steps import erasure, followup, groups, referral, rules, welcome
 from medlemsrutiner.steps.problems import row_problems
 from medlemsrutiner.steps.records import FollowUp, Newcomer, Records, row_key
 
@@ -66,18 +69,18 @@ def plan_day(records: Records, today: dt.date, settings: Settings) -> Plan:
         if newcomer.duplicate_of is not None:
             if newcomer.welcome.state is StampState.DUE:
                 owner = newcomer.duplicate_of
-                changes.append(
-                    SetCells("newcomers", newcomer.id, (("welcome", stamps.duplicate(owner)),))
-                )
+                stamp = (WELCOME.stamp.column, stamps.duplicate(owner))
+                changes.append(SetCells(NEWCOMERS.key, newcomer.id, (stamp,)))
                 log.append(LogEntry(Action.DUPLICATE, newcomer.id, f"samma e-post som ID {owner}"))
             continue
         introducing = referral.introduction(newcomer, today, settings, followups_by_id)
         for delivery in (welcome.welcome(newcomer, settings, today, introducing), introducing):
             if delivery is not None:
                 deliveries.append(delivery)
-        flags.extend(_interrupted(newcomer))
+        deliveries.extend(rules.newcomer_deliveries(newcomer, records, today, settings))
+        flags.extend(_interrupted(NEWCOMERS.key, newcomer.row, newcomer.id, newcomer.stamps))
 
-    stamp_column = "reengagement" in records.present.get("followups", frozenset())
+    stamp_column = REENGAGEMENT.stamp.column in records.present.get(FOLLOWUPS.key, frozenset())
     for row in records.followups:
         if row.id is None:
             # No readable ID: no letter, but the erasure date holds; found by what it reads.
@@ -85,6 +88,7 @@ def plan_day(records: Records, today: dt.date, settings: Settings) -> Plan:
             changes.extend(_unnumbered_followup(row, today, settings, log, erasings))
             continue
         flags.extend(followup.followup_flags(row))
+        flags.extend(_interrupted(FOLLOWUPS.key, row.row, row.id, row.stamps))
         problem = followup.reengagement_problem(row, settings, stamp_column)
         if problem is not None:
             flags.append(Flag("followups", row.row, row.id, problem))
@@ -93,12 +97,14 @@ def plan_day(records: Records, today: dt.date, settings: Settings) -> Plan:
         letter = followup.reengagement(row, records.groups, today, settings, stamp_column)
         if letter is not None:
             deliveries.append(letter)
+        erasing = erasure.followup_erasure_changes(row, today, settings)
+        if erasing is None:  # no letter of an added kind goes out with data erased today
+            deliveries.extend(rules.followup_deliveries(row, records, today, settings))
         closing = followup.close_unfollowed(
             row, today, settings, erasure.close_date(row, settings, today)
         )
         if closing is not None:
             changes.append(closing)
-        erasing = erasure.followup_erasure_changes(row, today, settings)
         if erasing is not None:
             changes.append(erasing[0])
             erased.append(row.id)
@@ -106,6 +112,7 @@ def plan_day(records: Records, today: dt.date, settings: Settings) -> Plan:
             log.append(erasing[1])
 
     deliveries.extend(groups.reminders(records, today, settings))
+    deliveries.extend(rules.group_deliveries(records, today, settings))
     return Plan(
         today=today,
         first_writes=records.first_writes,
@@ -163,14 +170,10 @@ def _first_seen(row_id: int) -> LogEntry:
     return LogEntry(Action.FIRST_SEEN, row_id, "inget läsbart datum: raderingen räknas härifrån")
 
 
-def _interrupted(newcomer: Newcomer) -> list[Flag]:
-    """A notice (not a problem) for each letter left at `Skickar…` by an interrupted run."""
-    found = []
-    for stamp, what in (
-        (newcomer.welcome, "Välkomstbrevet"),
-        (newcomer.introduction, "Introduktionen"),
-    ):
-        if stamp.state is StampState.SENDING:
-            text = f"{what} avbröts under utskick: kontrollera."
-            found.append(Flag("newcomers", newcomer.row, newcomer.id, text, problem=False))
-    return found
+def _interrupted(tab: str, row: int, row_id: int, cells: StampCells) -> list[Flag]:
+    """A notice (not a problem) for each stamp cell left at `Skickar…` by an interrupted run."""
+    return [
+        Flag(tab, row, row_id, words.sv, problem=False)
+        for words in row_words(cells, tab)
+        if words.said is Said.MARKER
+    ]

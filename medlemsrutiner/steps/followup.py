@@ -18,6 +18,7 @@ from medlemsrutiner.plan import Delivery, Flag, Group, Letter
 from medlemsrutiner.settings import Settings
 from medlemsrutiner.sheet import cells
 from medlemsrutiner.sheet.changes import Change
+from medlemsrutiner.sheet.letter_kinds import REENGAGEMENT
 from medlemsrutiner.sheet.stamps import StampState
 from medlemsrutiner.sheet.words import Result
 from medlemsrutiner.steps.erasure import row_write
@@ -91,15 +92,26 @@ def reengagement(
     person = followup.person
     referred = groups.get(cells.normalise_word(followup.referred_to))
     letter = Letter(
-        "reengagement", person.language, followup.email, person.name, person, group=referred
+        "reengagement",
+        person.language,
+        followup.email,
+        person.name,
+        person,
+        group=referred,
+        # The letter speaks of the follow-up call by its real distance (it may have been
+        # typed in weeks late), and of a call that never reached the person as one.
+        extra=(
+            ("called", followup.followed_up),
+            ("reached", followup.outcome is not Result.NOT_REACHED),
+        ),
     )
     return Delivery(
-        tab="followups",
+        tab=REENGAGEMENT.stamp.tab,
         row_id=followup.id,
-        stamp="reengagement",
+        stamp=REENGAGEMENT.stamp.column,
         letters=(letter,),
         due_since=followup.followed_up or today,
-        kind="reengagement",
+        kind=REENGAGEMENT.name,
         stamp_text=followup.reengagement.text,
     )
 
@@ -111,7 +123,8 @@ def reengagement_problem(followup: FollowUp, settings: Settings, stamp_column: b
     if followup.reengagement.state is not StampState.DUE:
         return None
     if not stamp_column:
-        return "Lägg till kolumnen Återvärvning i Uppföljning, så skickas återvärvningsbrevet."
+        header = REENGAGEMENT.stamp.header
+        return f"Lägg till kolumnen {header} i Uppföljning, så skickas återvärvningsbrevet."
     if followup.email is None:
         return "Rätta E-post: utan giltig adress går återvärvningsbrevet inte ut."
     return None

@@ -18,6 +18,9 @@ from medlemsrutiner.plan import Delivery, Group, Letter
 from medlemsrutiner.settings import Settings
 from medlemsrutiner.sheet import cells
 from medlemsrutiner.sheet.changes import SetByKey
+from medlemsrutiner.sheet.letter_kinds import GROUP_REMINDER
+from medlemsrutiner.sheet.schema import GROUPS
+from medlemsrutiner.sheet.stamp_words import Said, row_words, stamp_words
 from medlemsrutiner.sheet.stamps import StampState
 from medlemsrutiner.steps.records import Newcomer, Records, Referral
 
@@ -44,7 +47,7 @@ def reminder_due(group: Group, today: dt.date, settings: Settings) -> bool:
 
 def reminders(records: Records, today: dt.date, settings: Settings) -> list[Delivery]:
     """The confirm-your-details emails due today (none without a `Påminnelse` column)."""
-    if "reminder" not in records.present.get("groups", frozenset()):
+    if GROUP_REMINDER.stamp.column not in records.present.get(GROUPS.key, frozenset()):
         return []
     found = []
     for group in sorted(records.groups.values(), key=lambda g: g.name):
@@ -56,13 +59,13 @@ def reminders(records: Records, today: dt.date, settings: Settings) -> list[Deli
         )
         found.append(
             Delivery(
-                tab="groups",
+                tab=GROUPS.key,
                 row_id=None,
                 key=(("group", group.name),),
-                stamp="reminder",
+                stamp=GROUP_REMINDER.stamp.column,
                 letters=(letter,),
                 due_since=group.confirmed or today,
-                kind="group_reminder",
+                kind=GROUP_REMINDER.name,
                 stamp_text=group.reminder.text,
             )
         )
@@ -117,21 +120,14 @@ def group_status(group: Group, records: Records, today: dt.date, settings: Setti
             f"E-posten till kontaktpersonen studsade vid introduktionen av ID {ids}: "
             "rätta adressen."
         )
-    stamp = group.reminder
-    if stamp.state is StampState.SENDING:
-        parts.append(
-            f"KONTROLLERA Påminnelse: utskicket avbröts ({stamp.text}). Gick brevet iväg? Skriv "
-            "i så fall datumet i cellen, annars töm den."
-        )
-    elif stamp.failed:
-        parts.append("Påminnelsen studsade (se Påminnelse): rätta adressen och töm Påminnelse.")
+    said = row_words(group.stamps, GROUPS.key)
+    parts.extend(words.sv for words in said if words.said is not Said.SENT)
+    sent = stamp_words(group.reminder, GROUP_REMINDER.stamp)
     if not confirm_due(group, today, settings) and group.confirmed is not None:
         again = cells.later(group.confirmed, days=settings.routine.group_confirm_after_days)
         parts.append(f"Uppgifterna bekräftade {d(group.confirmed)} (ny påminnelse {d(again)}).")
-    elif stamp.state is StampState.SENT and stamp.date is not None:
-        parts.append(
-            f"Påminnelse skickad {d(stamp.date)}: skriv datumet i Bekräftad när gruppen svarat."
-        )
+    elif sent is not None and sent.said is Said.SENT:
+        parts.append(sent.sv)
     else:
         since = d(group.confirmed) if group.confirmed else "aldrig"
         parts.append(f"Uppgifterna är inte bekräftade (senast: {since}).")

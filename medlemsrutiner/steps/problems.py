@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+from medlemsrutiner.sheet.schema import NEWCOMERS
+from medlemsrutiner.sheet.stamp_words import row_words
 from medlemsrutiner.sheet.stamps import StampState
 from medlemsrutiner.steps.records import FollowUp, Newcomer, Referral
 from medlemsrutiner.steps.referral import id_taken, referred_to
@@ -44,15 +46,7 @@ def row_problems(
             f"ID {newcomer.id} finns redan i Uppföljning för en annan person: töm ID-cellen, "
             "så får raden ett nytt ID. Ingen introduktion skickas tills dess."
         )
-    for stamp, header in (
-        (newcomer.welcome, "Välkomstbrev"),
-        (newcomer.introduction, "Introduktion"),
-    ):
-        if stamp.unreadable:
-            problems.append(
-                f"Rätta {header}: cellen ska vara tom eller ett datum (brevet skickas inte "
-                "förrän den är rättad)."
-            )
+    problems.extend(w.sv for w in row_words(newcomer.stamps, NEWCOMERS.key) if w.problem)
     needs_letters = newcomer.referral is Referral.NONE or newcomer.referral is Referral.UNKNOWN
     if needs_letters and newcomer.email is None and not any("E-post" in p for p in problems):
         problems.append("Fyll i E-post: utan adress går inga brev ut.")

@@ -153,7 +153,9 @@ def read_records(tables: Tables, today: dt.date, settings: Settings) -> Records:
             fill = (*fill, ("welcome", stamps.existed_before_start()))
             newcomers[index] = newcomer = dataclasses.replace(
                 newcomer,
-                welcome=read_stamp(stamps.existed_before_start(), today),
+                stamps=newcomer.stamps.replace(
+                    "welcome", read_stamp(stamps.existed_before_start(), today)
+                ),
                 read_problems=(
                     *newcomer.read_problems,
                     "Kontrollera Registrerad: raden fanns redan vid första körningen. Skriv "

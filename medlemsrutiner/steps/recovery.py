@@ -31,16 +31,11 @@ import dataclasses
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import cast
 
 from medlemsrutiner.plan import (
-    DELIVERY_NAMES,
-    LETTER_KINDS,
     Delivery,
-    DeliveryKind,
     Failed,
     Letter,
-    LetterKind,
     LetterOutcome,
     LogEntry,
     NotAttempted,
@@ -48,10 +43,11 @@ from medlemsrutiner.plan import (
     Settled,
     settle,
 )
-from medlemsrutiner.sheet import stamps
+from medlemsrutiner.sheet import letter_kinds, stamps
 from medlemsrutiner.sheet.changes import Change, Key
 from medlemsrutiner.sheet.journal import Answered, Begun, Entry, Marked, RunStarted
-from medlemsrutiner.sheet.stamps import Stamp, StampState
+from medlemsrutiner.sheet.schema import FOLLOWUPS, GROUPS, NEWCOMERS
+from medlemsrutiner.sheet.stamps import StampCells, StampState
 from medlemsrutiner.steps.records import Records
 
 NOTE = " (enligt sändjournalen)"
@@ -98,25 +94,21 @@ class Recovery:
 
 
 def markers(records: Records) -> list[Marker]:
-    """Every stamp cell whose marker carries a run token."""
+    """Every stamp cell whose marker carries a run token: the rows of every tab that holds stamp
+    columns (`letter_kinds.STAMP_TABS`), each cell of every stamp column of the registry, so no
+    kind can be left out."""
+    rows: list[tuple[str, int | None, Key, StampCells]] = [
+        *((NEWCOMERS.key, n.id, (), n.stamps) for n in records.newcomers if n.id is not None),
+        *((FOLLOWUPS.key, f.id, (), f.stamps) for f in records.followups if f.id is not None),
+        *((GROUPS.key, None, (("group", g.name),), g.stamps) for g in records.groups.values()),
+    ]
     found: list[Marker] = []
-
-    def add(tab: str, row_id: int | None, key: Key, column: str, stamp: Stamp) -> None:
-        if stamp.state is not StampState.SENDING:
-            return
-        run = stamps.marker_run(stamp.text)
-        if run is not None:
-            found.append(Marker(tab, row_id, key, column, stamp.text, run))
-
-    for newcomer in records.newcomers:
-        if newcomer.id is not None:
-            add("newcomers", newcomer.id, (), "welcome", newcomer.welcome)
-            add("newcomers", newcomer.id, (), "introduction", newcomer.introduction)
-    for followup in records.followups:
-        if followup.id is not None:
-            add("followups", followup.id, (), "reengagement", followup.reengagement)
-    for group in records.groups.values():
-        add("groups", None, (("group", group.name),), "reminder", group.reminder)
+    for tab, row_id, key, cells in rows:
+        for column in letter_kinds.stamp_columns(tab):
+            stamp = cells[column.column]
+            run = stamps.marker_run(stamp.text) if stamp.state is StampState.SENDING else None
+            if run is not None:
+                found.append(Marker(tab, row_id, key, column.column, stamp.text, run))
     return found
 
 
@@ -197,9 +189,10 @@ def _count(outcome: LetterOutcome) -> str:
 def _delivery(marker: Marker, mark: Marked) -> Delivery | None:
     """The delivery the stopped run sent, as far as `settle` needs it (no address, no name);
     None when the entry names a kind this version does not know."""
-    if mark.kind not in DELIVERY_NAMES or len({kind for kind, _ in mark.letters}) != len(
-        mark.letters
-    ):
+    known = letter_kinds.delivery_kind(mark.kind)
+    if known is None or known.stamp.column != marker.stamp:
+        return None
+    if len({kind for kind, _ in mark.letters}) != len(mark.letters):
         return None
     try:
         kinds = _kinds(kind for kind, _ in mark.letters)
@@ -213,7 +206,7 @@ def _delivery(marker: Marker, mark: Marked) -> Delivery | None:
         stamp=marker.stamp,
         letters=tuple(Letter(kind, mark.language, to_address="", to_name="") for kind in kinds),
         due_since=dt.date.min,
-        kind=cast(DeliveryKind, mark.kind),
+        kind=known.name,
         already_sent=already_sent,
         unsure=unsure,
         stamp_text=marker.text,
@@ -231,13 +224,10 @@ def _compare_and_set(marker: Marker, settled: Settled) -> list[Change]:
     ]
 
 
-def _kinds(kinds: Iterable[str]) -> tuple[LetterKind, ...]:
-    """Letter kinds read from the journal, in their order; ValueError for one this version does
-    not know."""
-    found: list[LetterKind] = []
-    for kind in kinds:
-        known = next((k for k in LETTER_KINDS if k == kind), None)
-        if known is None:
-            raise ValueError("okänt slags brev")
-        found.append(known)
-    return tuple(found)
+def _kinds(kinds: Iterable[str]) -> tuple[str, ...]:
+    """Letter kinds read from the journal, in their order; ValueError for one the registry does
+    not hold."""
+    found = tuple(kinds)
+    if any(letter_kinds.letter_kind(kind) is None for kind in found):
+        raise ValueError("okänt slags brev")
+    return found

@@ -13,10 +13,11 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping, Sequence, Set
 
-from medlemsrutiner.plan import Delivery, DeliveryKind, Group, Letter, LogEntry
+from medlemsrutiner.plan import Delivery, Group, Letter, LogEntry
 from medlemsrutiner.settings import Settings
 from medlemsrutiner.sheet import cells
 from medlemsrutiner.sheet.changes import AppendRow, Change, Values
+from medlemsrutiner.sheet.letter_kinds import ALTERNATIVES, INTRODUCTION
 from medlemsrutiner.sheet.logbook import Action
 from medlemsrutiner.sheet.schema import NEWCOMERS
 from medlemsrutiner.sheet.stamps import StampState
@@ -73,7 +74,7 @@ def copy_to_followups(
         ("referred", referred_on),
         ("follow_up_from", follow_up_from),
         ("follow_up_by", follow_up_by),
-        ("note", cells.text(newcomer.record["note"]) or None),
+        ("note", cells.multiline_text(newcomer.record["note"]) or None),
         ("consent", newcomer.consent),
     )
     return AppendRow("followups", (("id", newcomer.id), *copied))
@@ -107,9 +108,7 @@ def finish_move(
     return changes, LogEntry(Action.MOVED, newcomer.id, to)
 
 
-def _letters(
-    newcomer: Newcomer, settings: Settings
-) -> tuple[tuple[Letter, ...], str, DeliveryKind] | None:
+def _letters(newcomer: Newcomer, settings: Settings) -> tuple[tuple[Letter, ...], str, str] | None:
     """The letters a referral sends (to whom, about what), what Uppföljning records, and the
     delivery's kind; None when the referral cannot be introduced (an unusable group).
 
@@ -123,11 +122,11 @@ def _letters(
         return None
     if newcomer.referral is Referral.ALTERNATIVE:
         if email is None:
-            return (), to, "alternatives"
+            return (), to, ALTERNATIVES.name
         letter = Letter(
             "alternatives", person.language, email, person.name, person, chosen=newcomer.alternative
         )
-        return (letter,), to, "alternatives"
+        return (letter,), to, ALTERNATIVES.name
     group = newcomer.group
     if group is None or not group_usable(group) or group.email is None:
         return None
@@ -135,11 +134,11 @@ def _letters(
         "introduction_group", settings.language, group.email, group.contact, person, group
     )
     if email is None:
-        return (to_group,), to, "introduction"
+        return (to_group,), to, INTRODUCTION.name
     to_newcomer = Letter(
         "introduction_newcomer", person.language, email, person.name, person, group=group
     )
-    return (to_newcomer, to_group), to, "introduction"
+    return (to_newcomer, to_group), to, INTRODUCTION.name
 
 
 def same_person(newcomer: Newcomer, followups: Sequence[FollowUp]) -> bool:
@@ -180,9 +179,9 @@ def introduction(
         if stamp.state is StampState.DUE or letter.kind in stamp.remaining
     )
     return Delivery(
-        tab="newcomers",
+        tab=INTRODUCTION.stamp.tab,
         row_id=newcomer.id,
-        stamp="introduction",
+        stamp=INTRODUCTION.stamp.column,
         letters=left,
         due_since=newcomer.call or newcomer.registered or today,
         kind=kind,

@@ -11,14 +11,16 @@ import datetime as dt
 import difflib
 import enum
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from medlemsrutiner.plan import Group, Person
 from medlemsrutiner.settings import Settings
 from medlemsrutiner.sheet import cells
+from medlemsrutiner.sheet.letter_kinds import INTRODUCTION, REENGAGEMENT, WELCOME
 from medlemsrutiner.sheet.schema import FOLLOWUPS, NEWCOMERS
-from medlemsrutiner.sheet.stamps import DUE, Stamp, read_stamp
+from medlemsrutiner.sheet.stamp_words import row_words
+from medlemsrutiner.sheet.stamps import Stamp, StampCells, read_stamp_cells
 from medlemsrutiner.sheet.words import (
     LANGUAGE_WORDS,
     LANGUAGES,
@@ -58,8 +60,8 @@ class Newcomer:
     registered_blank: bool
     person: Person
     email: str | None
-    welcome: Stamp
-    introduction: Stamp
+    stamps: StampCells
+    """Every stamp cell of the row (see `sheet.letter_kinds`)."""
     call: dt.date | None
     referral: Referral
     group: Group | None = None
@@ -88,6 +90,15 @@ class Newcomer:
     before the first run): kept when the run's own writes are applied (`after`)."""
     as_read: Record | None = None
     """The row as the run read it, once the run's own writes changed `record` (`after`)."""
+
+    @property
+    def welcome(self) -> Stamp:
+        return self.stamps[WELCOME.stamp.column]
+
+    @property
+    def introduction(self) -> Stamp:
+        """The stamp of the introduction or the alternatives (one cell guards both)."""
+        return self.stamps[INTRODUCTION.stamp.column]
 
     @property
     def usable(self) -> bool:
@@ -165,8 +176,7 @@ def parse_newcomer(
             language=language,
         ),
         email=email,
-        welcome=read_stamp(record["welcome"], today),
-        introduction=read_stamp(record["introduction"], today),
+        stamps=read_stamp_cells(record, NEWCOMERS.key, today),
         call=call,
         referral=Referral.NONE,
         problems=tuple(problems),
@@ -264,7 +274,8 @@ class FollowUp:
     outcome: Result | None = None
     person: Person | None = None
     """The person as letters see them; None once the personal data is erased."""
-    reengagement: Stamp = DUE
+    stamps: StampCells = field(default_factory=StampCells)
+    """Every stamp cell of the row (see `sheet.letter_kinds`)."""
     consent: dt.date | None = None
     personal_blank: bool = False
     first_seen: dt.date | None = None
@@ -279,6 +290,10 @@ class FollowUp:
         """The row as the workbook holds it until the run's last write: what a write that
         finds the row by its content must name."""
         return self.record if self.as_read is None else self.as_read
+
+    @property
+    def reengagement(self) -> Stamp:
+        return self.stamps[REENGAGEMENT.stamp.column]
 
 
 def parse_followup(row: int, record: Record, today: dt.date, settings: Settings) -> FollowUp:
@@ -317,9 +332,8 @@ def parse_followup(row: int, record: Record, today: dt.date, settings: Settings)
             "Rätta ID: raden saknar ett läsbart ID. Skriv personens ID från Intresserade eller "
             "Logg; tills dess skickas inget brev från raden, men uppgifterna raderas i tid."
         )
-    reengagement = read_stamp(record["reengagement"], today)
-    if reengagement.unreadable:
-        problems.append("Rätta Återvärvning: cellen ska vara tom eller ett datum.")
+    stamp_cells = read_stamp_cells(record, FOLLOWUPS.key, today)
+    problems.extend(w.sv for w in row_words(stamp_cells, FOLLOWUPS.key) if w.problem)
     phone = cells.format_phone(record["phone"])
     person = Person(
         name=cells.text(record["name"]),
@@ -349,7 +363,7 @@ def parse_followup(row: int, record: Record, today: dt.date, settings: Settings)
         problems=tuple(problems),
         outcome=result,
         person=None if personal_blank else person,
-        reengagement=reengagement,
+        stamps=stamp_cells,
         consent=consent,
         personal_blank=personal_blank,
     )

@@ -14,7 +14,10 @@ from collections.abc import Mapping, Sequence
 from medlemsrutiner.settings import Settings
 from medlemsrutiner.sheet import cells
 from medlemsrutiner.sheet.changes import Change
-from medlemsrutiner.sheet.stamps import Stamp, StampState
+from medlemsrutiner.sheet.letter_kinds import INTRODUCTION, REENGAGEMENT, WELCOME
+from medlemsrutiner.sheet.schema import FOLLOWUPS, NEWCOMERS
+from medlemsrutiner.sheet.stamp_words import Said, StampWords, row_words
+from medlemsrutiner.sheet.stamps import StampCells, StampState
 from medlemsrutiner.sheet.words import Result
 from medlemsrutiner.steps.erasure import (
     Erasure,
@@ -23,7 +26,7 @@ from medlemsrutiner.steps.erasure import (
     intake_erasure,
     row_write,
 )
-from medlemsrutiner.steps.followup import reengagement_problem, reengagement_wanted
+from medlemsrutiner.steps.followup import reengagement_problem
 from medlemsrutiner.steps.problems import referral_problems, row_problems
 from medlemsrutiner.steps.records import FollowUp, Newcomer, Records, Referral
 from medlemsrutiner.steps.referral import closed
@@ -32,7 +35,8 @@ from medlemsrutiner.steps.referral import closed
 def status_changes(after: Records, today: dt.date, settings: Settings) -> tuple[Change, ...]:
     """Status writes for every row whose Status text is not what the state says it should be."""
     by_id = after.followups_by_id
-    has_stamp = "reengagement" in after.present.get("followups", frozenset({"reengagement"}))
+    column = REENGAGEMENT.stamp.column
+    has_stamp = column in after.present.get(FOLLOWUPS.key, frozenset({column}))
     changes: list[Change] = []
     for newcomer in after.newcomers:
         if newcomer.usable and cells.parse_id(newcomer.record["id"]) != newcomer.id:
@@ -102,7 +106,7 @@ def newcomer_status(
     if newcomer.duplicate_of is not None:
         return " ".join([*parts, erasure_text(erasure)])
     parts.extend(newcomer.notes)
-    parts.extend(stamp_notes(newcomer))
+    parts.extend(note.sv for note in stamp_notes(newcomer.stamps, NEWCOMERS.key))
     registered = newcomer.registered
 
     if newcomer.referral is Referral.OUTCOME and newcomer.outcome is not None:
@@ -113,12 +117,11 @@ def newcomer_status(
     before_start = registered is not None and registered < settings.start_date
     if before_start and welcome.state is StampState.DUE:
         parts.append("Registrerad före startdatum: inget välkomstbrev skickas.")
-    elif welcome.state is StampState.SENT and welcome.date is not None:
-        parts.append(f"Välkomstbrev skickat {_d(welcome.date)}.")
     elif welcome.state is StampState.DUE and registered is not None:
         deadline = cells.later(registered, days=routine.welcome_within_days)
         late = "FÖRSENAT: " if today > deadline else ""
-        parts.append(f"{late}Välkomstbrev ej skickat (senast {_d(deadline)}).")
+        parts.append(f"{late}{WELCOME.stamp.header} ej skickat (senast {_d(deadline)}).")
+    parts.extend(sent_notes(newcomer.stamps, NEWCOMERS.key))
 
     if newcomer.referral is Referral.NONE and newcomer.call is None and registered is not None:
         deadline = cells.later(registered, days=routine.call_within_days)
@@ -137,7 +140,7 @@ def newcomer_status(
             "Samtal gjort: fyll i Hänvisad till (grupp, alternativ, Avböjt eller Ej nådd)."
         )
     elif newcomer.introduction.state is StampState.DUE and not referral_problems(newcomer):
-        parts.append("Introduktion skickas vid nästa körning.")
+        parts.append(f"{INTRODUCTION.stamp.header} skickas vid nästa körning.")
     parts.append(erasure_text(erasure))
     return " ".join(parts)
 
@@ -159,32 +162,15 @@ def _closed_status(newcomer: Newcomer, today: dt.date) -> str:
     return f"{reason}. Personuppgifterna är raderade."
 
 
-def stamp_notes(newcomer: Newcomer) -> list[str]:
-    """What a person should do about a stamp cell that is neither blank nor a date."""
-    notes: list[str] = []
-    for stamp, header in (
-        (newcomer.welcome, "Välkomstbrev"),
-        (newcomer.introduction, "Introduktion"),
-    ):
-        if stamp.state is StampState.SENDING:
-            notes.append(
-                f"KONTROLLERA {header}: utskicket avbröts ({stamp.text}). Gick brevet iväg? "
-                "Skriv i så fall datumet i cellen, annars töm den så skickas det igen."
-            )
-        elif stamp.state is StampState.PARTIAL:
-            notes.append(f"{header}: resten skickas vid nästa körning (se cellen).")
-        elif stamp.failed_in_part:
-            notes.append(
-                f"{header} gick bara delvis iväg (se cellen): rätta felet, skicka resten för "
-                "hand och skriv sedan datumet i cellen. Töm den inte – då skickas allt igen."
-            )
-        elif stamp.failed:
-            notes.append(f"{header} ej skickat: se cellen. Töm cellen när felet är rättat.")
-        elif stamp.not_sent_reason is not None:
-            notes.append(
-                f"{header} ej skickat ({stamp.not_sent_reason}). Töm cellen om brevet ska skickas."
-            )
-    return notes
+def stamp_notes(cells: StampCells, tab: str) -> list[StampWords]:
+    """What Status says about a row's stamp cells besides the day a letter went out (an
+    unreadable cell is one of the row's problems, said with them)."""
+    return [w for w in row_words(cells, tab) if w.said is not Said.SENT and not w.problem]
+
+
+def sent_notes(cells: StampCells, tab: str) -> list[str]:
+    """The day each letter went out, for the stamp columns whose Status says so."""
+    return [w.sv for w in row_words(cells, tab) if w.said is Said.SENT and w.column.sent_in_status]
 
 
 def followup_status(
@@ -210,23 +196,10 @@ def followup_status(
             parts.append(f"Dags för uppföljningssamtal ({window}).")
         else:
             parts.append(f"Uppföljningssamtal {window}.")
-    if reengagement_wanted(followup, settings):
-        parts.extend(_reengagement_note(followup.reengagement))
+    parts.extend(note.sv for note in stamp_notes(followup.stamps, FOLLOWUPS.key))
+    parts.extend(sent_notes(followup.stamps, FOLLOWUPS.key))
     if followup.erased is not None and followup.personal_blank:
         parts.append(f"Personuppgifterna raderade {_d(followup.erased)}.")
     elif not followup.personal_blank:
         parts.append(erasure_text(followup_erasure(followup, today, settings)))
     return " ".join(parts)
-
-
-def _reengagement_note(stamp: Stamp) -> list[str]:
-    if stamp.state is StampState.SENT and stamp.date is not None:
-        return [f"Återvärvningsbrev skickat {_d(stamp.date)}."]
-    if stamp.state is StampState.SENDING:
-        return [
-            f"KONTROLLERA Återvärvning: utskicket avbröts ({stamp.text}). Gick brevet iväg? "
-            "Skriv i så fall datumet i cellen, annars töm den så skickas det igen."
-        ]
-    if stamp.failed:
-        return ["Återvärvningsbrev ej skickat: se cellen. Töm cellen när felet är rättat."]
-    return []

@@ -17,6 +17,7 @@ from typing import Literal
 
 from medlemsrutiner.plan import Delivery, Letter
 from medlemsrutiner.settings import Settings
+from medlemsrutiner.sheet.letter_kinds import INTRODUCTION, WELCOME, letter_kind
 from medlemsrutiner.sheet.stamps import StampState
 from medlemsrutiner.sheet.words import Outcome
 from medlemsrutiner.steps.records import Newcomer
@@ -41,15 +42,18 @@ Contact = Literal["none", "called", "not_reached", "introduction", "alternatives
 def contact(newcomer: Newcomer, today: dt.date, referral: Delivery | None) -> Contact:
     """What the welcome letter may say about the call: `referral` is the introduction or
     alternatives delivery planned for the same day, if any."""
-    if referral is not None and any(
-        letter.kind in ("introduction_newcomer", "alternatives") for letter in referral.letters
-    ):
-        return "introduction" if referral.kind == "introduction" else "alternatives"
+    if referral is not None and any(_to_newcomer(letter.kind) for letter in referral.letters):
+        return "introduction" if referral.kind == INTRODUCTION.name else "alternatives"
     if newcomer.call is not None and newcomer.call <= today:
         return "called"
     if newcomer.outcome is Outcome.NOT_REACHED:
         return "not_reached"
     return "none"
+
+
+def _to_newcomer(kind: str) -> bool:
+    known = letter_kind(kind)
+    return known is not None and known.recipient == "newcomer"
 
 
 def welcome(
@@ -74,10 +78,10 @@ def welcome(
         extra=(("contact", stands), ("group_name", group if stands == "introduction" else "")),
     )
     return Delivery(
-        tab="newcomers",
+        tab=WELCOME.stamp.tab,
         row_id=newcomer.id,
-        stamp="welcome",
+        stamp=WELCOME.stamp.column,
         letters=(letter,),
         due_since=newcomer.registered,
-        kind="welcome",
+        kind=WELCOME.name,
     )

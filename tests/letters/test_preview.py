@@ -9,7 +9,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from medlemsrutiner.cli import preview_emails
-from medlemsrutiner.plan import LETTER_KINDS
+from medlemsrutiner.sheet.letter_kinds import letter_kinds
 from tests.support import workbook_grids, write_xlsx
 
 CONFIG = """\
@@ -36,7 +36,7 @@ def test_every_letter_in_both_languages_is_written_with_an_index_showing_subject
         preview_emails, ["--config", str(tmp_path / "config.toml"), "--out", str(out)]
     )
     assert result.exit_code == 0, result.output
-    files = {f"{language}-{kind}.html" for language in ("sv", "en") for kind in LETTER_KINDS}
+    files = {f"{language}-{kind.name}.html" for language in ("sv", "en") for kind in letter_kinds()}
     images = {f"{language}-weekly_summary-andel-aktiva.png" for language in ("sv", "en")}
     assert {path.name for path in out.iterdir()} == files | images | {"index.html"}
     index = (out / "index.html").read_text(encoding="utf-8")

@@ -61,10 +61,10 @@ from medlemsrutiner.config import Config
 from medlemsrutiner.letters.render import OutgoingEmail, Renderer
 from medlemsrutiner.plan import LetterOutcome
 from medlemsrutiner.routines.daily import run_daily
-from medlemsrutiner.sheet import cells, stamps
+from medlemsrutiner.sheet import cells, letter_kinds, stamps
 from medlemsrutiner.sheet.changes import Change, Resolution
 from medlemsrutiner.sheet.journal import Entry
-from medlemsrutiner.sheet.schema import Grid, tables_from_grids
+from medlemsrutiner.sheet.schema import TABS_BY_KEY, Grid, tables_from_grids
 from medlemsrutiner.sheet.stamps import StampState
 from tests.fakes.sheets_api import FakeSheetsApi
 from tests.fakes.smtp_server import LocalSmtpServer
@@ -666,20 +666,18 @@ def _holds_any(path: Path, texts: Sequence[str]) -> bool:
     return any(text.casefold() in content for text in texts)
 
 
-STAMP_OF = {
-    "welcome": ("Intresserade", "Välkomstbrev"),
-    "introduction_newcomer": ("Intresserade", "Introduktion"),
-    "introduction_group": ("Intresserade", "Introduktion"),
-    "alternatives": ("Intresserade", "Introduktion"),
-    "reengagement": ("Uppföljning", "Återvärvning"),
-    "group_reminder": ("Grupper", "Påminnelse"),
-}
+def _stamp_of(kind: str) -> tuple[str, str]:
+    """The tab (default name) and header of the stamp column guarding letters of `kind`."""
+    registered = letter_kinds.letter_kind(kind)
+    assert registered is not None and registered.delivery is not None, kind
+    column = registered.delivery.stamp
+    return TABS_BY_KEY[column.tab].default_name, column.header
 
 
 def _asks_a_person(grids: Mapping[str, Grid], label: str) -> bool:
     """The letter's stamp cell asks a person to check whether it went out."""
     kind = label.rsplit("-", 1)[1]
-    tab, header = STAMP_OF[kind]
+    tab, header = _stamp_of(kind)
     if label.startswith("Grupp-"):
         name = label.removeprefix("Grupp-").rsplit("-", 1)[0]
         rows = [r for r in _rows(grids[tab]) if cells.text(r.get("Grupp")) == name]
@@ -694,7 +692,7 @@ def _asks_a_person(grids: Mapping[str, Grid], label: str) -> bool:
     if stamp.state is not StampState.SENDING:
         return False
     known_sent = stamp.text.partition("; skickat till ")[2]
-    words = stamps.PART_WORDS.get(kind)
+    words = letter_kinds.part_words().get(kind)
     return not (words is not None and words in known_sent)
 
 

@@ -691,6 +691,25 @@ def test_text_shows_a_cell_as_a_person_reads_it(cell: Any, shown: str) -> None:
     assert text(cell) == shown
 
 
+@pytest.mark.parametrize(
+    ("cell", "shown"),
+    [
+        (None, ""),
+        ("  \n \r\n ", ""),
+        ("En rad", "En rad"),
+        ("  Rad ett  \r\n  Rad   två \n", "Rad ett\nRad två"),
+        ("Stycke ett\n\n\n\nStycke två", "Stycke ett\n\nStycke två"),
+        ("\n\nFörst efter tomma rader", "Först efter tomma rader"),
+        ("Mac\rWindows\r\nUnix\n", "Mac\nWindows\nUnix"),
+        (12.0, "12"),
+        (dt.date(2026, 11, 3), "2026-11-03"),
+    ],
+    ids=repr,
+)
+def test_multiline_text_keeps_the_line_breaks_a_person_typed(cell: Any, shown: str) -> None:
+    assert cells.multiline_text(cell) == shown
+
+
 def test_is_blank_is_true_only_for_none_nan_and_whitespace() -> None:
     for blank in BLANKS:
         assert cells.is_blank(blank), repr(blank)
