@@ -407,9 +407,10 @@ STATUS_COLOURS: tuple[StatusColour, ...] = (
 )
 """First match wins: red before yellow before grey (a row that is late and has a problem is
 red; a resting group with people still referred to it is red). The words are the ones
-`steps/status.py` and `steps/groups.py` write (tests/sheet/test_presentation.py builds each
-kind of Status with those steps and checks its colour); matching is case-sensitive, so the
-yellow "fyll i Hänvisad till" never turns red through "Fyll i"."""
+`steps/status.py`, `steps/groups.py` and `sheet/stamp_words.py` write (tests build each kind
+of Grupper Status with its step, and each state of a stamp a person must put right with
+`stamp_words`, and check its colour); matching is case-sensitive, so the yellow "fyll i
+Hänvisad till" never turns red through "Fyll i"."""
 
 STATUS_TABS: tuple[str, ...] = ("newcomers", "followups", "groups")
 """Tabs with a Status column the scripts write, coloured alike."""

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import pytest
 
+from medlemsrutiner.sheet import letter_kinds, stamps
 from medlemsrutiner.sheet import presentation as look
 from medlemsrutiner.sheet.schema import TABS, TABS_BY_KEY, Tab, column_letter
+from medlemsrutiner.sheet.stamp_words import Said, stamp_words
+from medlemsrutiner.sheet.stamps import read_stamp
 from medlemsrutiner.sheet.words import Alternative, Outcome
+from tests.support import TODAY
 
 
 @pytest.mark.parametrize("tab", TABS, ids=lambda tab: tab.key)
@@ -225,3 +229,23 @@ def test_shares_show_as_whole_percentages_the_swedish_way() -> None:
     statistics = TABS_BY_KEY["statistics"]
     share = look.column_look(statistics, statistics.column("share_active"))
     assert share.number_format == look.PERCENT_FORMAT == "0 %"
+
+
+STAMP_CELLS = {
+    Said.MARKER: "Skickar… 2026-11-24 07:00",
+    Said.PARTLY_FAILED: stamps.partial(TODAY, ["introduction_group"], "550 okänd mottagare"),
+    Said.REFUSED: stamps.error(TODAY, "550 okänd mottagare"),
+    Said.UNREADABLE: 1,
+}
+"""The states of a stamp cell a person must put right (sheet/stamp_words.py words them)."""
+
+
+@pytest.mark.parametrize("state", list(STAMP_CELLS))
+@pytest.mark.parametrize("column", letter_kinds.stamp_columns(), ids=lambda c: c.header)
+def test_a_stamp_a_person_must_put_right_turns_status_red(
+    state: Said, column: letter_kinds.StampColumn
+) -> None:
+    said = stamp_words(read_stamp(STAMP_CELLS[state], TODAY), column)
+    assert said is not None
+    colour = look.status_colour_of(said.sv)
+    assert colour is not None and colour.urgency is look.Urgency.ACT_NOW, said.sv
