@@ -4,9 +4,8 @@ Applies what `sheet/presentation.py` describes to an openpyxl workbook in memory
 the header row and the ID and Namn columns frozen, column widths, date and percent formats,
 wrapped Status and Anteckning with rows as high as their text, dropdowns (with a hidden tab for
 words too many for a dropdown), Status colours, and each tab printed landscape fitted to the
-page's width. Also
-owns how one value is put into a cell (`set_value`: text always as text), which the dropdown
-lists and the workbook writes share.
+page's width. Also owns how one value is put into a cell (`set_value`: text always as text),
+which the dropdown lists and the workbook writes share.
 """
 
 from __future__ import annotations
