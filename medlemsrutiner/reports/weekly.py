@@ -173,14 +173,18 @@ def health(log: Table, today: dt.date) -> Health:
 def week(records: Records, log: Table, today: dt.date) -> Week:
     """What the last seven days brought, from Logg and Uppföljning."""
     since = today - WEEK
-    new_people = erasures = 0
+    erasures = 0
+    new_rows: list[int | None] = []
+    duplicates: set[int] = set()  # a second row of someone already there is nobody new
     delivered: Counter[str] = Counter()
     by_name = {kind.logged: kind.name for kind in delivery_kinds()}
     for event in logbook.events(log):
+        if event.action == Action.DUPLICATE and event.row_id is not None:
+            duplicates.add(event.row_id)
         if event.time.date() <= since:
             continue
         if event.action == Action.NEW_ROW:
-            new_people += 1
+            new_rows.append(event.row_id)
         elif event.action in (Action.ERASED, Action.FORGOTTEN):
             erasures += 1
         letter = logbook.read_letter_action(event.action)
@@ -191,6 +195,7 @@ def week(records: Records, log: Table, today: dt.date) -> Week:
         for f in records.followups
         if f.followed_up is not None and since < f.followed_up <= today and f.outcome is not None
     )
+    new_people = sum(1 for row_id in new_rows if row_id not in duplicates)
     return Week(new_people, dict(delivered), done, erasures)
 
 

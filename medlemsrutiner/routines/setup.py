@@ -68,6 +68,7 @@ def check_setup(
     checks.extend(_english(tables, today, config))
     checks.extend(_links(tables, today, config))
     checks.extend(_leftovers(config, tables, today))
+    checks.extend(_training_dates(tables, today))
     if config.workbook.backend == "google":
         checks.extend(_access(config, workbook))
     return checks
@@ -106,6 +107,13 @@ def _english(tables: Tables, today: dt.date, config: Config) -> list[Check]:
                 )
             )
     return checks
+
+
+def _training_dates(tables: Tables, today: dt.date) -> list[Check]:
+    """Rows of Utbildningar whose Datum a person must see to: unreadable, or typed without a
+    year and passed (the daily run flags them too, and the weekly summary lists them)."""
+    _, flags = read_trainings(tables["trainings"], today, 0)
+    return [Check(True, flag.text, warning=True) for flag in flags]
 
 
 def _links(tables: Tables, today: dt.date, config: Config) -> list[Check]:
