@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -51,6 +52,24 @@ class Health:
     failed: int
     held: int
     """Runs this week that held letters back for a sending limit."""
+
+
+SharingKind = Literal["link", "domain", "others", "unchecked"]
+
+
+@dataclass(frozen=True)
+class SharingNote:
+    """Something wrong with who can open one of the district's spreadsheets, as the weekly run
+    found it (a Google workbook): shared with anyone who has the link, with a whole domain,
+    the follow-up opened by more people than the coordinator and the service account, or a
+    check that could not be made. Never an address: a count, a domain, a reason."""
+
+    followup: bool
+    """The spreadsheet that holds Uppföljning (else the main one)."""
+    kind: SharingKind
+    domain: str = ""
+    count: int = 0
+    reason: str = ""
 
 
 @dataclass(frozen=True)
@@ -146,6 +165,8 @@ class WeeklySummary:
     english: tuple[MissingEnglish, ...] = ()
     """The texts English letters leave out for want of English (only while English letters
     may go out)."""
+    sharing: tuple[SharingNote, ...] = ()
+    """Who can open the spreadsheets, where that is wrong (the health section shows it)."""
 
 
 def health(log: Table, today: dt.date) -> Health:
@@ -303,7 +324,12 @@ def english_missing(records: Records, settings: Settings) -> tuple[MissingEnglis
 
 
 def weekly_summary(
-    records: Records, log: Table, statistics: Statistics, today: dt.date, settings: Settings
+    records: Records,
+    log: Table,
+    statistics: Statistics,
+    today: dt.date,
+    settings: Settings,
+    sharing: Sequence[SharingNote] = (),
 ) -> WeeklySummary:
     """Everything the coordinator's weekly summary shows."""
     return WeeklySummary(
@@ -319,6 +345,7 @@ def weekly_summary(
         alert_below=settings.routine.alert_below,
         min_followups=settings.routine.min_followups,
         english=english_missing(records, settings),
+        sharing=tuple(sharing),
     )
 
 
@@ -356,4 +383,5 @@ def sample_summary(today: dt.date, trainings_shown: tuple[Training, ...] = ()) -
         alert_below=Routine().alert_below,
         min_followups=Routine().min_followups,
         english=(MissingEnglish("groups", ("Träffas (en)",), ("Påhittade skrivargruppen",)),),
+        sharing=(SharingNote(False, "link"), SharingNote(True, "others", count=1)),
     )
