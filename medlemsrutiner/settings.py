@@ -57,8 +57,9 @@ class Routine:
     trainings_within_days: int = _days(90)
     """...of those in the next this many days."""
     hide_finished_after_days: int = _days(7)
-    """A row of Intresserade whose person is finished (moved to Uppföljning, or erased) is
-    hidden this many days after, so the rows still needing something are the ones in view."""
+    """A row of Intresserade whose person is finished (moved to Uppföljning, or erased), and a
+    row of Uppföljning whose data was erased, is hidden this many days after, so the rows still
+    needing something are the ones in view."""
 
 
 @dataclass(frozen=True)

@@ -44,7 +44,7 @@ from medlemsrutiner.sheet.schema import Grid, Tables, tables_from_grids
 from medlemsrutiner.steps import groups
 from medlemsrutiner.steps.after import records_after
 from medlemsrutiner.steps.daily import plan_day
-from medlemsrutiner.steps.finished import hide_finished
+from medlemsrutiner.steps.finished import hide_finished, hide_finished_followups
 from medlemsrutiner.steps.records import read_records
 from medlemsrutiner.steps.status import status_changes
 
@@ -174,6 +174,7 @@ def run_daily(
                 *statuses,
                 stats,
                 hide_finished(after, today, settings),
+                hide_finished_followups(after, today, settings),
                 *logbook.log_rows(entries, now_text),
             ]
         )

@@ -17,7 +17,7 @@ from medlemsrutiner.letters.render import Renderer
 from medlemsrutiner.routines.daily import run_daily
 from medlemsrutiner.routines.setup import check_setup, exit_code, fill_texts
 from medlemsrutiner.sheet import presentation as look
-from medlemsrutiner.sheet.schema import TABS
+from medlemsrutiner.sheet.schema import TABS, column_letter
 from medlemsrutiner.sheet.words import TEXT_KEYS
 from tests.adapters.harness import GoogleHarness, service_account_json
 from tests.fakes.sheets_api import FakeSheetsApi, RecordedRequest
@@ -251,7 +251,10 @@ def test_init_gives_the_sheet_the_same_look_as_the_local_workbook(
         assert widths[index] == look.column_look(newcomers, column).pixels
     groups = TABS[2]
     added_widths = api.column_pixels(sid, "Grupper")
-    assert sorted(added_widths) == list(range(2, len(groups.columns)))  # Grupp, Aktiv: theirs
+    # Grupp and Aktiv were there: Grupp is widened from Google's 100 pixels, Aktiv is wide
+    # enough as it is; the columns init added get their widths.
+    assert sorted(added_widths) == [0, *range(2, len(groups.columns))]
+    assert added_widths[0] == look.column_look(groups, groups.column("group")).pixels
     assert added_widths[2] == look.column_look(groups, groups.column("contact")).pixels
     rules = api.conditional_formats(sid, "Intresserade")
     assert [rule["ranges"] for rule in rules] == [
@@ -263,6 +266,44 @@ def test_init_gives_the_sheet_the_same_look_as_the_local_workbook(
     colours = [r["booleanRule"]["format"]["backgroundColor"] for r in rules]
     assert round(colours[0]["red"] * 255) == 0xF4 and round(colours[1]["blue"] * 255) == 0xB2
     assert len(api.conditional_formats(sid, "Uppföljning")) == 3
+
+
+def test_init_of_a_new_sheet_lays_out_freezes_and_formats_it_as_the_local_workbook(
+    api: FakeSheetsApi, harness: GoogleHarness
+) -> None:
+    harness.seed({"Grupper": [["Grupp"], ["Centrumgruppen"]]})
+    tabs = look.workbook_tabs(TAB_NAMES)
+    workbook = harness.workbook()
+    added = workbook.ensure_tabs(tabs)
+    assert "frysta rubriker i Intresserade" in added and "bredare kolumner i Grupper" in added
+    sid = harness.spreadsheet_id
+    for name, columns in (("Intresserade", 2), ("Uppföljning", 2), ("Grupper", 1), ("Logg", 0)):
+        grid = api.sheet_properties(sid, name)["gridProperties"]
+        assert (grid["frozenRowCount"], grid.get("frozenColumnCount", 0)) == (1, columns), name
+    for name in ("Intresserade", "Uppföljning"):
+        header = api.values(sid, name)[0]
+        assert header[:3] == ["ID", "Namn", "Status"]
+        pixels = api.column_pixels(sid, name)
+        assert sum((pixels[index] - 12) / 7 for index in range(2)) <= 140  # left of Status
+    groups = TABS[2]
+    status = api.values(sid, "Grupper")[0].index("Status")
+    assert api.column_pixels(sid, "Grupper")[status] >= 40 * 7 + 12
+    assert api.cell(sid, "Grupper", f"{column_letter(status)}3").user_entered_format == {
+        "wrapStrategy": "WRAP"
+    }
+    rules = api.conditional_formats(sid, "Grupper")
+    formulas = [r["booleanRule"]["condition"]["values"][0]["userEnteredValue"] for r in rules]
+    cell = f"{column_letter(status)}2"
+    assert formulas == ["=" + look.status_formula(c, cell) for c in look.STATUS_COLOURS]
+    share = api.values(sid, "Statistik")[0].index("Andel aktiva")
+    assert api.cell(sid, "Statistik", f"{column_letter(share)}2").number_format == {
+        "type": "PERCENT",
+        "pattern": "0 %",
+    }
+    assert len(groups.columns) == len(api.values(sid, "Grupper")[0])
+    state = harness.raw_bytes()
+    assert harness.workbook().ensure_tabs(tabs) == []
+    assert harness.raw_bytes() == state
 
 
 def test_init_fills_texter_in_a_google_sheet_and_keeps_what_is_there(

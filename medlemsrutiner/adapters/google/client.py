@@ -331,11 +331,17 @@ class Spreadsheets:
             )
         return sheets
 
-    def metadata(self, spreadsheet_id: str) -> Mapping[str, Any]:
-        """The raw metadata of one spreadsheet (for init and check_setup)."""
+    def metadata(self, spreadsheet_id: str, fields: str | None = None) -> Mapping[str, Any]:
+        """The raw metadata of one spreadsheet (for init), only `fields` when given (a field
+        mask, which may ask for parts of each tab's grid data, such as column widths)."""
+        params: dict[str, str | int | bool | float | list[str] | None] = {
+            "includeGridData": "false"
+        }
+        if fields:
+            params["fields"] = fields
         return self.call(  # type: ignore[no-any-return]
             "Kan inte öppna kalkylarket",
-            lambda: self.http.fetch_sheet_metadata(spreadsheet_id),
+            lambda: self.http.fetch_sheet_metadata(spreadsheet_id, params=params),
         )
 
     def batch_get(self, spreadsheet_id: str, titles: Sequence[str]) -> dict[str, Grid]:

@@ -1,12 +1,14 @@
 """Setting up a Google workbook: tabs, headers, and the look `sheet/presentation.py` describes
-(bold frozen header row, widths of new columns, date formats, wrapped Status and Anteckning,
-dropdowns, Status coloured by urgency), warning-only protection of the columns the scripts own;
-and who can open the follow-up tab.
+(bold header row, the header row and the ID and Namn columns frozen, column widths, date and
+percent formats, wrapped Status and Anteckning, dropdowns, Status coloured by urgency),
+warning-only protection of the columns the scripts own; and who can open the follow-up tab.
+How a tab prints is not in the Sheets API: Google's print dialog fits to the page's width.
 
 Does network I/O through `client.Spreadsheets` (gspread is imported only by client.py).
 Running `initialise` twice changes nothing the second time: missing tabs and headers are
-added, frozen rows, protections and Status colours only when absent or different, widths only
-for the columns it adds, and dropdowns and formats are set to the same values again.
+added, frozen rows and columns, protections and Status colours only when absent or different,
+widths only for the columns it adds and those narrower than their look, and dropdowns and
+formats are set to the same values again.
 """
 
 from __future__ import annotations
@@ -29,6 +31,13 @@ NUMBER_FORMATS = {
 }
 
 
+SETUP_FIELDS = "sheets(properties,protectedRanges,conditionalFormats,data.columnMetadata.pixelSize)"
+"""What init reads of each tab: its properties (frozen rows and columns), protections, rules
+of colour and the columns' widths."""
+DEFAULT_PIXELS = 100
+"""The width of a column Google was never told a width for."""
+
+
 @dataclass(frozen=True)
 class _SheetInfo:
     title: str
@@ -36,20 +45,31 @@ class _SheetInfo:
     frozen: int
     protected: frozenset[str]
     conditional: tuple[Mapping[str, Any], ...] = ()
+    frozen_columns: int = 0
+    widths: tuple[int, ...] = ()
+    """Each column's width in pixels, as far as the grid goes."""
+
+    def width(self, index: int) -> int:
+        return self.widths[index] if index < len(self.widths) else DEFAULT_PIXELS
 
 
 def _sheets(workbook: Spreadsheets, spreadsheet_id: str) -> dict[str, _SheetInfo]:
-    data = workbook.metadata(spreadsheet_id)
+    metadata = workbook.metadata(spreadsheet_id, SETUP_FIELDS)
     result: dict[str, _SheetInfo] = {}
-    for sheet in data.get("sheets", []):
+    for sheet in metadata.get("sheets", []):
         properties = sheet["properties"]
+        grid = properties.get("gridProperties", {})
         notes = frozenset(str(p.get("description", "")) for p in sheet.get("protectedRanges", []))
+        data: list[Mapping[str, Any]] = sheet.get("data") or [{}]
+        columns = data[0].get("columnMetadata", [])
         result[header_key(properties["title"])] = _SheetInfo(
             properties["title"],
             int(properties["sheetId"]),
-            int(properties.get("gridProperties", {}).get("frozenRowCount", 0)),
+            int(grid.get("frozenRowCount", 0)),
             notes,
             tuple(sheet.get("conditionalFormats", [])),
+            int(grid.get("frozenColumnCount", 0)),
+            tuple(int(column.get("pixelSize", DEFAULT_PIXELS)) for column in columns),
         )
     return result
 
@@ -126,20 +146,12 @@ def initialise(workbook: Spreadsheets, tabs: Mapping[str, Sequence[str]]) -> lis
             tab = _tab_of(name, workbook.tab_names)
             if tab is None:
                 continue
-            if info.frozen < 1:
-                requests.append(
-                    {
-                        "updateSheetProperties": {
-                            "properties": {
-                                "sheetId": info.sheet_id,
-                                "gridProperties": {"frozenRowCount": 1},
-                            },
-                            "fields": "gridProperties.frozenRowCount",
-                        }
-                    }
-                )
-                added.append(f"fryst rubrikrad i {name}")
+            frozen = _freeze(info, look.frozen_columns(tab, headers[info.title]))
+            if frozen is not None:
+                requests.append(frozen)
+                added.append(f"frysta rubriker i {name}")
             requests.append(_bold_header(info.sheet_id, len(headers[info.title])))
+            widened = False
             positions = {header_key(h): i for i, h in enumerate(headers[info.title])}
             for column in tab.columns:
                 index = positions.get(header_key(column.header))
@@ -153,8 +165,11 @@ def initialise(workbook: Spreadsheets, tabs: Mapping[str, Sequence[str]]) -> lis
                 }
                 column_look = look.column_look(tab, column)
                 requests.extend(_formats(span, column_look))
-                if header_key(column.header) in added_columns.get(info.title, set()):
+                new_column = header_key(column.header) in added_columns.get(info.title, set())
+                if new_column or info.width(index) < column_look.pixels:
+                    # A column narrower than its look is widened; a wider one stays as it is.
                     requests.append(_width(info.sheet_id, index, column_look.pixels))
+                    widened = widened or not new_column
                 choices = look.dropdown_choices(tab.key, column.name, groups)
                 if choices:
                     requests.append(
@@ -195,6 +210,8 @@ def initialise(workbook: Spreadsheets, tabs: Mapping[str, Sequence[str]]) -> lis
                         }
                     )
                     added.append(f"varning vid ändring av {column.header} i {name}")
+            if widened:
+                added.append(f"bredare kolumner i {name}")
         if requests:
             workbook.call(
                 "Kan inte formatera kalkylarket",
@@ -230,6 +247,24 @@ def _groups_grid(workbook: Spreadsheets) -> list[list[Any]] | None:
     except WorkbookError:  # a dropdown is a convenience; init goes on without it
         return None
     return [list(row) for row in grid] if grid else None
+
+
+def _freeze(info: _SheetInfo, columns: int) -> dict[str, Any] | None:
+    """Freeze the header row, and `columns` columns (ID and Namn) where none are frozen yet;
+    None when that is so already (a freeze a person chose stays)."""
+    wanted: dict[str, int] = {}
+    if info.frozen < 1:
+        wanted["frozenRowCount"] = 1
+    if columns and not info.frozen_columns:
+        wanted["frozenColumnCount"] = columns
+    if not wanted:
+        return None
+    return {
+        "updateSheetProperties": {
+            "properties": {"sheetId": info.sheet_id, "gridProperties": wanted},
+            "fields": ",".join(f"gridProperties.{key}" for key in wanted),
+        }
+    }
 
 
 def _bold_header(sheet_id: int, width: int) -> dict[str, Any]:
