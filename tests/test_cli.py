@@ -81,7 +81,7 @@ def test_flagged_rows_exit_1_and_stdout_holds_only_ids_and_counts(folder: Path) 
     write_xlsx(folder / "arbetsbok.xlsx", workbook_grids(newcomers=rows))
     result = script("run_daily", "--config", "config.toml", "--today", "2026-11-24", cwd=folder)
     assert result.returncode == 1, result.stderr
-    assert "välkomstbrev: 2 skickade (ID 1, 3)" in result.stdout
+    assert "2 välkomstbrev skickade (ID 1, 3)" in result.stdout
     assert "ID 2: Rätta E-post" in result.stdout
     output = result.stdout + result.stderr
     for secret in ("Hemlig", "hemlig", "person1@", "person3@", "06 66"):
@@ -109,7 +109,7 @@ def test_dry_run_prints_the_plan_writes_letters_aside_and_leaves_the_workbook(fo
     before = (folder / "arbetsbok.xlsx").read_bytes()
     result = script("run_daily", "--config", "config.toml", "--dry-run", cwd=folder)
     assert result.returncode == 0, result.stderr
-    assert "Provkörning" in result.stdout and "1 skulle skickas" in result.stdout
+    assert "Provkörning" in result.stdout and "1 välkomstbrev skulle skickas" in result.stdout
     assert (folder / "arbetsbok.xlsx").read_bytes() == before
     assert len(read_outbox(folder / "outbox" / "dry-run")) == 1
     assert not list((folder / "outbox").glob("*.eml"))
@@ -149,9 +149,9 @@ def test_make_demo_builds_a_workbook_with_every_stage(folder: Path) -> None:
     run = script("run_daily", "--config", "config.toml", "--today", "2026-11-24", cwd=folder)
     assert run.returncode == 1, run.stderr  # the demo holds mistakes on purpose
     for expected in (
-        "välkomstbrev:",
-        "introduktion:",
-        "alternativ:",
+        "välkomstbrev skickade",
+        "introduktioner skickade",
+        "brev med alternativen skickade",
         "personuppgifter raderade",
         "Menar du 'Centrumgruppen'?",
         "Rätta E-post",
@@ -268,7 +268,7 @@ def test_a_folder_of_configs_runs_every_district_and_one_bad_config_stops_no_oth
     assert result.returncode == 2  # the worst of 2 (mitt), 0 (norr), 0 (syd)
     out = result.stdout.splitlines()
     assert "[norr] Daglig körning 2026-11-24" in out and "[syd] Daglig körning 2026-11-24" in out
-    assert "[norr]   välkomstbrev: 1 skickade (ID 1)" in out
+    assert "[norr]   1 välkomstbrev skickat (ID 1)" in out
     assert all(line.startswith(("[norr] ", "[syd] ")) for line in out)
     (error,) = result.stderr.splitlines()
     assert error == "[mitt] Fel i konfigurationen configs/mitt.toml: mail: tabellen saknas"

@@ -32,6 +32,7 @@ def plan_day(records: Records, today: dt.date, settings: Settings) -> Plan:
     changes: list[Change] = []
     flags = list(records.flags)
     log = list(records.log)
+    log_after: list[LogEntry] = []  # the writes after the letters (erasures, moves)
     in_followups = records.in_followups
     followups_by_id = records.followups_by_id
     erased: list[int] = []
@@ -46,7 +47,7 @@ def plan_day(records: Records, today: dt.date, settings: Settings) -> Plan:
         finishing = referral.finish_move(newcomer, today, settings, in_followups)
         if finishing is not None:
             changes.extend(finishing[0])
-            log.append(finishing[1])
+            log_after.append(finishing[1])
             continue
         if referral.moved(newcomer) is not None:
             continue
@@ -64,7 +65,7 @@ def plan_day(records: Records, today: dt.date, settings: Settings) -> Plan:
             changes.append(erasing[0])
             erased.append(newcomer.id)
             erasings.append(Erasing(erasing[0], newcomer.id, newcomer.email))
-            log.append(erasing[1])
+            log_after.append(erasing[1])
             continue
         if newcomer.duplicate_of is not None:
             if newcomer.welcome.state is StampState.DUE:
@@ -85,7 +86,7 @@ def plan_day(records: Records, today: dt.date, settings: Settings) -> Plan:
         if row.id is None:
             # No readable ID: no letter, but the erasure date holds; found by what it reads.
             flags.extend(followup.followup_flags(row))
-            changes.extend(_unnumbered_followup(row, today, settings, log, erasings))
+            changes.extend(_unnumbered_followup(row, today, settings, log_after, erasings))
             continue
         flags.extend(followup.followup_flags(row))
         flags.extend(_interrupted(FOLLOWUPS.key, row.row, row.id, row.stamps))
@@ -109,7 +110,7 @@ def plan_day(records: Records, today: dt.date, settings: Settings) -> Plan:
             changes.append(erasing[0])
             erased.append(row.id)
             erasings.append(Erasing(erasing[0], row.id, row.email))
-            log.append(erasing[1])
+            log_after.append(erasing[1])
 
     deliveries.extend(groups.reminders(records, today, settings))
     deliveries.extend(rules.group_deliveries(records, today, settings))
@@ -123,6 +124,7 @@ def plan_day(records: Records, today: dt.date, settings: Settings) -> Plan:
         shared=records.shared,
         erased=tuple(erased),
         erasing=tuple(erasings),
+        log_after_letters=tuple(log_after),
     )
 
 

@@ -147,7 +147,7 @@ def test_a_referral_is_introduced_copied_to_followup_and_erased_from_intake(
     assert followup["Följ upp från"] == TODAY + dt.timedelta(weeks=8)
     assert followup["Anteckning"] == "vill skriva brev"
     assert followup["Status"] == (
-        "Uppföljningssamtal 2027-01-19–2027-02-02. Raderas senast 2027-03-16."
+        "Uppföljningssamtal 19 jan–2 feb 2027. Raderas senast 2027-03-16."
     )
 
 
