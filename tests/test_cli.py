@@ -419,3 +419,26 @@ def test_an_unexpected_error_is_exit_3_with_its_traceback_never_1(
     assert result.exit_code == 3
     assert "Traceback" in result.output and "RuntimeError: ett programfel" in result.output
     assert "oväntat fel" in result.output
+
+
+INTERNAL_SYNTAX = re.compile(r"\[standard: \(|\$[A-Z_]+|\bTOML\b|`|\b[a-z]+_[a-z_]+\b(?!\.py)")
+"""What a coordinator should not have to read in a script's help: click's `[standard: (…)]`, a
+shell variable, a file format's name, code quotes, a config key (`trainings_within_days`)."""
+
+
+def test_every_help_says_what_the_script_does_in_a_coordinators_words(folder: Path) -> None:
+    for name in SCRIPTS:
+        shown = script(name, "--help", cwd=folder).stdout
+        found = [m for m in INTERNAL_SYNTAX.findall(shown) if m != name]
+        assert found == [], (name, found, shown)
+        what = shown.split("Alternativ:")[0].split("\n", 1)[1]
+        assert len(what.split()) >= 12, (name, what)  # a sentence or two, not a heading
+    daily = " ".join(script("run_daily", "--help", cwd=folder).stdout.split())
+    for step in (
+        "välkomstbrev",
+        "introduktioner",
+        "återvärvningsbrev",
+        "raderar personuppgifterna",
+    ):
+        assert step in daily, step
+    assert "Utan --config läses config.toml i mappen du står i" in daily

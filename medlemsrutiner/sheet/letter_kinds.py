@@ -180,8 +180,8 @@ ALTERNATIVES = DeliveryKind(
     Noun(
         "brev med alternativen",
         "brev med alternativen",
-        "alternatives letter",
-        "alternatives letters",
+        "letter with the alternatives",
+        "letters with the alternatives",
         neuter=True,
     ),
     counted=True,

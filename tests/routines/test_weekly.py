@@ -35,7 +35,7 @@ SV_HEADINGS = [
 GROUP_NOTES = [
     "Studentgruppen: e-posten till kontaktpersonen studsade (påminnelsen): rätta adressen i "
     "Grupper och töm Påminnelse",
-    "Vilande: vilande men har hänvisningar (ID 9): välj en annan grupp åt dem",
+    "Vilande: vilande men har hänvisningar (ID 9): välj en annan grupp i Hänvisad till",
     "Filmgruppen: saknar e-post till kontaktpersonen: inga introduktioner går ut",
     "Skrivargruppen: uppgifterna obekräftade (senast: 2026-05-08); Per Påhittad tillfrågad "
     "2026-11-19",
