@@ -34,6 +34,10 @@ class ConfigError(AppError):
         self.key = key
 
 
+class FutureDayError(AppError):
+    """`--today` names a day that has not come yet, in a run that would act on it."""
+
+
 class WorkbookError(AppError):
     """The workbook cannot be opened, read or written."""
 

@@ -11,30 +11,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from tests.support import (
-    REPO,
-    TODAY,
-    newcomer,
-    read_outbox,
-    script,
-    workbook_grids,
-    write_xlsx,
-)
-
-CONFIG = """\
-timezone = "Europe/Stockholm"
-start_date = 2026-01-01
-[coordinator]
-name = "Kim Exempelsson"
-email = "medlemsansvarig@example.org"
-organisation = "Amnesty Exempelstad"
-[workbook]
-backend = "xlsx"
-path = "arbetsbok.xlsx"
-[mail]
-transport = "outbox"
-outbox = "outbox"
-"""
+from tests.support import REPO, TODAY, newcomer, read_outbox, script, workbook_grids, write_xlsx
+from tests.support import SCRIPT_CONFIG as CONFIG
 
 
 @pytest.fixture

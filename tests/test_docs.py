@@ -86,6 +86,7 @@ _ERRORS = {
     "TemplateError",
     "ImportFileError",
     "AnswersError",
+    "FutureDayError",
 }
 _EXPLAINERS = {"explain", "_login_problem"}
 """Functions that build exit-2 messages out of parts (Google's and the SMTP server's answers)."""

@@ -12,7 +12,6 @@ to (missing tabs, headers and Texter rows), as init_workbook does.
 from __future__ import annotations
 
 import datetime as dt
-import os
 import sys
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -23,8 +22,11 @@ import click
 from medlemsrutiner.cli.routine import _init_workbook, setup_checks
 from medlemsrutiner.cli.shell import (
     SETTINGS,
+    environment,
     load_config,
     local_today,
+    print_error,
+    print_line,
     shown_path,
     translate_errors,
 )
@@ -95,7 +97,7 @@ def new_district(config_path: Path, answers_path: Path | None) -> None:
         newdistrict.write_config(config_path, text)
         click.echo(f"Skrev {shown}. Förklaringarna i filen säger vad varje inställning gör.")
 
-    console = Console(click.echo, lambda line: click.echo(line, err=True))
+    console = Console(print_line, print_error)
     click.echo("\nArbetsboken:")
     try:
         _init_workbook(config_path, console)
@@ -175,7 +177,7 @@ def _until_the_login_works(
 
     while answers["mail"] != "outbox":
         _, config = newdistrict.new_config(answers, day, path.resolve(), shown)
-        check = login_check(config, os.environ)
+        check = login_check(config, environment())
         if check.ok:
             click.echo("Inloggningen till e-postservern lyckades (inget brev skickades).")
             break
@@ -185,7 +187,7 @@ def _until_the_login_works(
             smtp is not None
             and bool(smtp.username)
             and smtp.oauth2_file is None
-            and not os.environ.get(smtp.password_env, "").strip()
+            and not environment().get(smtp.password_env, "").strip()
         )
         if missing and smtp is not None:
             click.echo(

@@ -14,7 +14,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import functools
-import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -29,9 +28,11 @@ from medlemsrutiner.cli.shell import (
     config_option,
     configs_option,
     each_config,
+    environment,
     load_config,
     open_transport,
     open_workbook,
+    print_line,
     shown_path,
     today_option,
     translate_errors,
@@ -68,11 +69,11 @@ def _run_daily(path: Path, console: Console, *, today: dt.datetime | None, dry_r
     from medlemsrutiner.routines.daily import run_daily as run
 
     config = load_config(path)
-    day, now = clock(config, today)
+    day, now = clock(config, today, dry_run=dry_run)
     renderer = Renderer(config.mail.templates)
-    workbook = open_workbook(config, os.environ)
+    workbook = open_workbook(config, environment())
     try:
-        transport = open_transport(config, os.environ, now, dry_run)
+        transport = open_transport(config, environment(), now, dry_run)
         if dry_run:
             report = run(workbook, transport, renderer, config, day, now, dry_run=True)
         else:
@@ -103,7 +104,7 @@ def _init_workbook(path: Path, console: Console) -> int:
     from medlemsrutiner.routines.setup import fill_texts
 
     config = load_config(path)
-    workbook = open_workbook(config, os.environ)
+    workbook = open_workbook(config, environment())
     tabs = {config.workbook.tab_names[tab.key]: tab.headers for tab in TABS}
     file = config.workbook.path if config.workbook.backend == "xlsx" else None
     created = file is not None and not file.exists()
@@ -143,13 +144,12 @@ def make_demo(config_path: Path, today: dt.datetime | None, force: bool) -> None
         )
     path = config.workbook.path
     if path.exists() and not force:
-        click.echo(f"{path} finns redan (använd --force för att skapa den på nytt).")
+        print_line(f"{path} finns redan (använd --force för att skapa den på nytt).")
         return
     day, _ = clock(config, today)
     if path.exists():
         path.unlink()
-    counts = write_demo(path, config, day)
-    click.echo(f"Skapade {path}: " + ", ".join(f"{n} {what}" for what, n in counts.items()))
+    print_line(f"Skapade {path}: " + ", ".join(write_demo(path, config, day)))
 
 
 @click.command(context_settings=SETTINGS, options_metavar="[ALTERNATIV]")
@@ -179,10 +179,10 @@ def setup_checks(path: Path, console: Console) -> list[Check]:
     opened: list[Workbook] = []
 
     def open_it() -> Workbook:
-        opened.append(open_workbook(config, os.environ))
+        opened.append(open_workbook(config, environment()))
         return opened[-1]
 
-    checks = run_checks(config, open_it, os.environ, today)
+    checks = run_checks(config, open_it, environment(), today)
     console.requests = sum(google_requests(workbook) for workbook in opened)
     for check in checks:
         mark = "OK " if check.ok and not check.warning else "OBS" if check.ok else "FEL"
@@ -210,10 +210,10 @@ def preview_emails(config_path: Path, out: Path) -> None:
 
     config = load_config(config_path)
     today, now = clock(config, None)
-    texts = preview_texts(config, lambda: open_workbook(config, os.environ), today)
-    click.echo(texts.source)
+    texts = preview_texts(config, lambda: open_workbook(config, environment()), today)
+    print_line(texts.source)
     index = write_preview(config, Renderer(config.mail.templates), out, now, texts.shared)
-    click.echo(f"Öppna {index} i en webbläsare.")
+    print_line(f"Öppna {index} i en webbläsare.")
 
 
 class _RowId(click.ParamType[int]):
@@ -248,14 +248,14 @@ def forget(config_path: Path, address: str | None, row_id: int | None, dry_run: 
         raise click.UsageError("Ange antingen --email eller --id.")
     config = load_config(config_path)
     today, now = clock(config, None)
-    workbook = open_workbook(config, os.environ)
+    workbook = open_workbook(config, environment())
     lock = contextlib.nullcontext() if dry_run else run_lock(config)
     with lock, contextlib.nullcontext(workbook) if dry_run else workbook:
         report = run_forget(
             workbook, config, today, now, email_address=address, row_id=row_id, dry_run=dry_run
         )
     for line in report.lines(dict(config.workbook.tab_names)):
-        click.echo(line)
+        print_line(line)
 
 
 @click.command(context_settings=SETTINGS, options_metavar="[ALTERNATIV]")
@@ -275,17 +275,17 @@ def weekly_summary(config_path: Path, today: dt.datetime | None, dry_run: bool) 
     from medlemsrutiner.routines.weekly import run_weekly
 
     config = load_config(config_path)
-    day, now = clock(config, today)
+    day, now = clock(config, today, dry_run=dry_run)
     renderer = Renderer(config.mail.templates)
-    workbook = open_workbook(config, os.environ)
-    transport = open_transport(config, os.environ, now, dry_run)
+    workbook = open_workbook(config, environment())
+    transport = open_transport(config, environment(), now, dry_run)
     lock = contextlib.nullcontext() if dry_run else run_lock(config)
     with lock, contextlib.nullcontext(workbook) if dry_run else workbook:
         report = run_weekly(workbook, transport, renderer, config, day, now, dry_run=dry_run)
     for line in report.lines():
-        click.echo(line)
+        print_line(line)
     if dry_run and report.emails:
-        click.echo(f"  breven finns i {config.mail.outbox / 'dry-run'}")
+        print_line(f"  breven finns i {config.mail.outbox / 'dry-run'}")
     sys.exit(report.exit_code)
 
 
@@ -308,12 +308,12 @@ def import_contacts(file: Path, config_path: Path, dry_run: bool) -> None:
     config = load_config(config_path)
     today, now = clock(config, None)
     grid = read_contacts_file(file)
-    workbook = open_workbook(config, os.environ)
+    workbook = open_workbook(config, environment())
     if dry_run:
         report = run(workbook, grid, file.name, config, today, now, dry_run=True)
     else:
         with run_lock(config), workbook:
             report = run(workbook, grid, file.name, config, today, now)
     for line in report.lines():
-        click.echo(line)
+        print_line(line)
     sys.exit(report.exit_code)

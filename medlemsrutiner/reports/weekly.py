@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -50,6 +51,24 @@ class Health:
     failed: int
     held: int
     """Runs this week that held letters back for a sending limit."""
+
+
+SharingKind = Literal["link", "domain", "others", "unchecked"]
+
+
+@dataclass(frozen=True)
+class SharingNote:
+    """Something wrong with who can open one of the district's spreadsheets, as the weekly run
+    found it (a Google workbook): shared with anyone who has the link, with a whole domain,
+    the follow-up opened by more people than the coordinator and the service account, or a
+    check that could not be made. Never an address: a count, a domain, a reason."""
+
+    followup: bool
+    """The spreadsheet that holds Uppföljning (else the main one)."""
+    kind: SharingKind
+    domain: str = ""
+    count: int = 0
+    reason: str = ""
 
 
 @dataclass(frozen=True)
@@ -148,6 +167,8 @@ class WeeklySummary:
     english: tuple[MissingEnglish, ...] = ()
     """The texts English letters leave out for want of English (only while English letters
     may go out)."""
+    sharing: tuple[SharingNote, ...] = ()
+    """Who can open the spreadsheets, where that is wrong (the health section shows it)."""
 
 
 def health(log: Table, today: dt.date) -> Health:
@@ -175,14 +196,18 @@ def health(log: Table, today: dt.date) -> Health:
 def week(records: Records, log: Table, today: dt.date) -> Week:
     """What the last seven days brought, from Logg and Uppföljning."""
     since = today - WEEK
-    new_people = erasures = 0
+    erasures = 0
+    new_rows: list[int | None] = []
+    duplicates: set[int] = set()  # a second row of someone already there is nobody new
     delivered: Counter[str] = Counter()
     by_name = {kind.logged: kind.name for kind in delivery_kinds()}
     for event in logbook.events(log):
+        if event.action == Action.DUPLICATE and event.row_id is not None:
+            duplicates.add(event.row_id)
         if event.time.date() <= since:
             continue
         if event.action == Action.NEW_ROW:
-            new_people += 1
+            new_rows.append(event.row_id)
         elif event.action in (Action.ERASED, Action.FORGOTTEN):
             erasures += 1
         letter = logbook.read_letter_action(event.action)
@@ -193,6 +218,7 @@ def week(records: Records, log: Table, today: dt.date) -> Week:
         for f in records.followups
         if f.followed_up is not None and since < f.followed_up <= today and f.outcome is not None
     )
+    new_people = sum(1 for row_id in new_rows if row_id not in duplicates)
     return Week(new_people, dict(delivered), done, erasures)
 
 
@@ -303,7 +329,12 @@ def english_missing(records: Records, settings: Settings) -> tuple[MissingEnglis
 
 
 def weekly_summary(
-    records: Records, log: Table, statistics: Statistics, today: dt.date, settings: Settings
+    records: Records,
+    log: Table,
+    statistics: Statistics,
+    today: dt.date,
+    settings: Settings,
+    sharing: Sequence[SharingNote] = (),
 ) -> WeeklySummary:
     """Everything the coordinator's weekly summary shows."""
     return WeeklySummary(
@@ -319,6 +350,7 @@ def weekly_summary(
         alert_below=settings.routine.alert_below,
         min_followups=settings.routine.min_followups,
         english=english_missing(records, settings),
+        sharing=tuple(sharing),
     )
 
 
@@ -363,4 +395,5 @@ def sample_summary(today: dt.date, trainings_shown: tuple[Training, ...] = ()) -
         alert_below=Routine().alert_below,
         min_followups=Routine().min_followups,
         english=(MissingEnglish("groups", ("Träffas (en)",), ("Påhittade skrivargruppen",)),),
+        sharing=(SharingNote(False, "link"), SharingNote(True, "others", count=1)),
     )

@@ -68,6 +68,7 @@ def check_setup(
     checks.extend(_english(tables, today, config))
     checks.extend(_links(tables, today, config))
     checks.extend(_leftovers(config, tables, today))
+    checks.extend(_training_dates(tables, today))
     if config.workbook.backend == "google":
         checks.extend(_access(config, workbook))
     return checks
@@ -106,6 +107,13 @@ def _english(tables: Tables, today: dt.date, config: Config) -> list[Check]:
                 )
             )
     return checks
+
+
+def _training_dates(tables: Tables, today: dt.date) -> list[Check]:
+    """Rows of Utbildningar whose Datum a person must see to: unreadable, or typed without a
+    year and passed (the daily run flags them too, and the weekly summary lists them)."""
+    _, flags = read_trainings(tables["trainings"], today, 0)
+    return [Check(True, flag.text, warning=True) for flag in flags]
 
 
 def _links(tables: Tables, today: dt.date, config: Config) -> list[Check]:
@@ -216,38 +224,12 @@ def _mail(config: Config, env: Mapping[str, str]) -> list[Check]:
 
 
 def _access(config: Config, workbook: Workbook) -> list[Check]:
-    from medlemsrutiner.adapters.google.setup import followup_access
-    from medlemsrutiner.adapters.google.workbook import GoogleWorkbook
+    """Who can open each spreadsheet the workbook uses (routines/sharing.py)."""
+    from medlemsrutiner.routines.sharing import sharing_lines
 
-    assert isinstance(workbook, GoogleWorkbook)
-    checks: list[Check] = []
-    if workbook.followup_spreadsheet_id is None:
-        checks.append(
-            Check(
-                True,
-                "Uppföljning ligger i samma kalkylark som Intresserade: alla "
-                "som kan öppna kalkylarket kan läsa den (Google kan inte dölja "
-                "en flik). Lägg den hellre i ett eget kalkylark "
-                "(followup_spreadsheet_id).",
-                warning=True,
-            )
-        )
-    try:
-        access = followup_access(workbook, config.coordinator.email, workbook.account_email)
-    except AppError as error:
-        return [*checks, Check(True, str(error), warning=True)]
-    checks.append(Check(True, "Uppföljningen kan öppnas av: " + "; ".join(access.people)))
-    if access.unexpected:
-        checks.append(
-            Check(
-                True,
-                "Fler än medlemsansvarig och tjänstekontot kan öppna "
-                "uppföljningen: " + "; ".join(access.unexpected) + ". Ta bort "
-                "dem under Dela i Google Kalkylark.",
-                warning=True,
-            )
-        )
-    return checks
+    return [
+        Check(True, line.text, warning=line.warning) for line in sharing_lines(config, workbook)
+    ]
 
 
 def exit_code(checks: list[Check]) -> int:

@@ -5,7 +5,9 @@ At most once a week each: Logg records `… skickas` before the letter is handed
 and `… skickad` (or `… misslyckades`) after, and a run that finds either in the same ISO week
 sends nothing again — a run killed in between leaves the `skickas` row, and a person decides.
 The summary's retention chart goes in as an inline PNG (a Content-ID referenced from the HTML),
-when anyone was referred in the last 12 months.
+when anyone was referred in the last 12 months. On a Google workbook the run also checks who can
+open each spreadsheet (routines/sharing.py): what is wrong goes in the summary's health section,
+and makes the exit code 1.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from medlemsrutiner.letters.render import OutgoingEmail, Renderer, build
 from medlemsrutiner.plan import Failed, Letter, Sent
 from medlemsrutiner.reports import statistics, weekly
 from medlemsrutiner.reports.chart import retention_png
+from medlemsrutiner.routines.sharing import sharing_notes
 from medlemsrutiner.sheet import cells, logbook
 from medlemsrutiner.sheet.logbook import Action, LogEntry
 from medlemsrutiner.sheet.schema import tables_from_grids
@@ -41,10 +44,12 @@ class WeeklyReport:
     """(letter, why) for each letter that did not go out."""
     emails: list[OutgoingEmail] = field(default_factory=list)
     todo: int = 0
+    sharing: int = 0
+    """Things wrong with who can open the spreadsheets (they are in the summary)."""
 
     @property
     def exit_code(self) -> int:
-        return EXIT_PARTIAL if self.failed else EXIT_OK
+        return EXIT_PARTIAL if self.failed or self.sharing else EXIT_OK
 
     def lines(self) -> list[str]:
         what = "Provkörning" if self.dry_run else "Veckokörning"
@@ -54,6 +59,11 @@ class WeeklyReport:
         out.extend(f"  {name}: har redan skickats den här veckan" for name in self.skipped)
         out.extend(f"  {name}: misslyckades ({reason})" for name, reason in self.failed)
         out.append(f"  att göra i sammanfattningen: {self.todo}")
+        if self.sharing:
+            out.append(
+                f"  KONTROLLERA delningen av kalkylarken: {self.sharing} att rätta "
+                "(se sammanfattningen, eller kör check_setup.py)"
+            )
         return out
 
 
@@ -88,8 +98,9 @@ def run_weekly(
     tables = tables_from_grids(workbook.read(), config.workbook.tab_names)
     records = read_records(tables, today, settings)
     numbers = statistics.compute(records.followups, records.groups, today, settings)
-    summary = weekly.weekly_summary(records, tables["log"], numbers, today, settings)
-    report = WeeklyReport(today, dry_run, todo=summary.todo.count)
+    sharing = sharing_notes(config, workbook)
+    summary = weekly.weekly_summary(records, tables["log"], numbers, today, settings, sharing)
+    report = WeeklyReport(today, dry_run, todo=summary.todo.count, sharing=len(sharing))
     coordinator = config.coordinator
     letters = [
         Letter(

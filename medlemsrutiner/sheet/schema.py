@@ -21,6 +21,7 @@ from medlemsrutiner.errors import (
     MissingColumnError,
     MissingTabError,
 )
+from medlemsrutiner.sheet import cells
 
 
 class Owner(enum.Enum):
@@ -306,8 +307,9 @@ Grid = Sequence[Sequence[Any]]
 
 
 def header_key(text: object) -> str:
-    """How headers are compared: case-insensitive, surrounding and repeated spaces ignored."""
-    return " ".join(str(text if text is not None else "").split()).casefold()
+    """How headers are compared: case-insensitive, surrounding and repeated spaces ignored, and
+    invisible characters around words too (a byte-order mark pasted in front of `ID`)."""
+    return cells.text(str(text) if text is not None else None).casefold()
 
 
 def present_columns(tab: Tab, header_row: Sequence[Any]) -> dict[str, int]:
@@ -371,7 +373,8 @@ class Table:
 
 
 def _is_blank_row(row: Sequence[Any]) -> bool:
-    return all(value is None or (isinstance(value, str) and not value.strip()) for value in row)
+    """A row in which nothing shows (`cells.is_blank`: invisible characters too) is no row."""
+    return all(cells.is_blank(value) for value in row)
 
 
 def table_from_grid(tab: Tab, tab_name: str, grid: Grid | None) -> Table:

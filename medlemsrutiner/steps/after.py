@@ -83,6 +83,7 @@ def records_after(
             continue
         record = {**newcomer.record, **edits}
         reparsed = parse_newcomer(newcomer.row, record, today, settings, records.groups)
+        erased_now = reparsed.personal_blank and not newcomer.personal_blank
         newcomers.append(
             dataclasses.replace(
                 reparsed,
@@ -92,6 +93,9 @@ def records_after(
                 read_problems=newcomer.read_problems,
                 first_seen=newcomer.first_seen,
                 as_read=newcomer.read_record,
+                # A row this run empties was erased today (a move empties it too).
+                erased_on=today if erased_now else newcomer.erased_on,
+                erased_on_request=not erased_now and newcomer.erased_on_request,
             )
         )
     followups = []

@@ -84,9 +84,21 @@ def read_groups(table: Table, today: dt.date) -> tuple[dict[str, Group], list[Fl
     return groups, flags
 
 
+def training_date(record: Record, today: dt.date) -> dt.date | cells.Bad | None:
+    """Utbildningar's Datum: a date to come, so a date typed without a year is its next
+    occurrence (`cells.parse_date(coming=True)`: `14/1` typed in December is next January)."""
+    return cells.parse_date(record["date"], today, coming=True)
+
+
+def passed_without_year(record: Record, day: dt.date, today: dt.date) -> bool:
+    """True for a training typed without a year whose date (as read) has passed: it was held
+    days ago, or it is a slip; either way only a person can say which year."""
+    return day < today and cells.lacks_year(record["date"])
+
+
 def last_training_before(table: Table, today: dt.date) -> dt.date | None:
     """The day of the latest training before `today`, if Utbildningar has one."""
-    days = [cells.parse_date(record["date"], today) for _, record in rows_of(table)]
+    days = [training_date(record, today) for _, record in rows_of(table)]
     past = [day for day in days if isinstance(day, dt.date) and day < today]
     return max(past, default=None)
 
@@ -94,17 +106,30 @@ def last_training_before(table: Table, today: dt.date) -> dt.date | None:
 def read_trainings(
     table: Table, today: dt.date, limit: int
 ) -> tuple[tuple[Training, ...], list[Flag]]:
-    """The next `limit` trainings on or after `today`, soonest first."""
+    """The next `limit` trainings on or after `today`, soonest first; a flag for each row whose
+    date cannot be read, and for each date typed without a year that has passed."""
     upcoming: list[Training] = []
     flags: list[Flag] = []
     for row, record in rows_of(table):
         title = cells.text(record["title"])
-        day = cells.parse_date(record["date"], today)
+        day = training_date(record, today)
         if isinstance(day, cells.Bad):
             flags.append(
                 Flag("trainings", row, None, f"Utbildningar rad {row}, Datum: {day.problem}.")
             )
             continue
+        if day is not None and passed_without_year(record, day, today):
+            flags.append(
+                Flag(
+                    "trainings",
+                    row,
+                    None,
+                    f"Utbildningar rad {row}, Datum: datumet saknar år och har redan varit "
+                    f"(läses som {day.isoformat()}). Skriv datumet med år, t.ex. "
+                    f"{day.isoformat()}, eller ta bort raden: utan år läses det som nästa "
+                    f"års datum från {cells.later(day, days=32).isoformat()}.",
+                )
+            )
         if day is None or not title or day < today:
             continue
         upcoming.append(

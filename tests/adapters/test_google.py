@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from medlemsrutiner.adapters.google.client import RetryingHTTPClient, RetryPolicy, load_credentials
+from medlemsrutiner.adapters.google.client import load_credentials
 from medlemsrutiner.adapters.google.workbook import GoogleWorkbook, open_google_workbook
 from medlemsrutiner.adapters.outbox import Outbox
 from medlemsrutiner.errors import EXIT_NOTHING_DONE, WorkbookError
@@ -159,46 +159,6 @@ def test_500_after_the_markers_leaves_a_marker_only_where_a_letter_went_out(
     assert report.sent == {}
     assert len(read_outbox(harness.config.mail.outbox)) == 2
     assert all("KONTROLLERA" in r["Status"] for r in harness.tab("Intresserade") if r["ID"] != 3)
-
-
-class _Clock:
-    def __init__(self) -> None:
-        self.now = 0.0
-        self.waits: list[float] = []
-
-    def sleep(self, seconds: float) -> None:
-        self.waits.append(seconds)
-        self.now += seconds
-
-
-def _client(api: FakeSheetsApi, clock: _Clock, policy: RetryPolicy) -> RetryingHTTPClient:
-    return RetryingHTTPClient(
-        None,
-        api.session(),
-        policy=policy,
-        sleep=clock.sleep,
-        jitter=lambda: 1.0,
-        clock=lambda: clock.now,
-    )
-
-
-def test_retries_back_off_exponentially_up_to_a_cap(api: FakeSheetsApi) -> None:
-    spreadsheet = api.create_spreadsheet("x")
-    clock = _Clock()
-    api.inject(503, times=4)
-    client = _client(api, clock, RetryPolicy(tries=5, base=1, cap=3, budget=60))
-    client.fetch_sheet_metadata(spreadsheet)
-    assert clock.waits == [1, 2, 3, 3]
-
-
-def test_retrying_stops_when_the_time_budget_is_spent(api: FakeSheetsApi) -> None:
-    spreadsheet = api.create_spreadsheet("x")
-    clock = _Clock()
-    api.inject(429, times=100)
-    client = _client(api, clock, RetryPolicy(tries=50, base=4, cap=16, budget=30))
-    with pytest.raises(Exception, match="429"):
-        client.fetch_sheet_metadata(spreadsheet)
-    assert sum(clock.waits) <= 30 and len(clock.waits) < 10
 
 
 def test_errors_other_than_429_and_5xx_are_not_retried(api: FakeSheetsApi, tmp_path: Path) -> None:

@@ -474,7 +474,7 @@ def test_no_later_run_reads_loggs_details(tmp_path: Path, renderer: Renderer) ->
     """Logg's Detalj is for people: whatever it holds, the next day's run and the weekly
     summary do exactly the same (they find events by the action words)."""
 
-    def next_day(name: str, detail: str | None) -> tuple[list[str], str, Grids]:
+    def next_day(name: str, detail: str | None) -> tuple[list[str], str, dict[str, Any]]:
         config = make_config(tmp_path / name, training_coordinator=TRAINER)
         called_back = {**followup_of(5, TODAY - 60 * DAY), "followed_up": TODAY, "result": "Aktiv"}
         workbook = memory_workbook(

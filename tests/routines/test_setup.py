@@ -286,3 +286,16 @@ def test_https_links_give_no_link_warning(tmp_path: Path) -> None:
         texts=[{"key": "aktuell_aktion_länk", "text": "https://example.org/aktion"}],
     )
     assert not [c for c in checks if "klickbara" in c.text]
+
+
+def test_a_training_typed_without_a_year_that_has_passed_is_a_warning(tmp_path: Path) -> None:
+    checks = checks_for(
+        make_config(tmp_path),
+        trainings=[
+            {"date": "20/11", "title": "Grundkurs"},
+            {"date": "14/1", "title": "Fortsättning"},  # next January: nothing to say
+        ],
+    )
+    [dates] = [c for c in checks if "Utbildningar rad" in c.text]
+    assert dates.warning and exit_code(checks) == 1
+    assert dates.text.startswith("Utbildningar rad 2, Datum: datumet saknar år och har redan varit")

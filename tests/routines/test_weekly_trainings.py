@@ -139,3 +139,14 @@ def test_the_summary_and_the_letters_to_newcomers_share_one_training_window(
     tables = tables_from_grids(workbook.read(), config.workbook.tab_names)
     records = read_records(tables, TODAY, config.settings)
     assert records.upcoming and records.shared.trainings == ()
+
+
+def test_a_training_typed_without_a_year_that_has_passed_is_a_row_to_fix(tmp_path: Path) -> None:
+    trainings: list[dict[str, Any]] = [
+        {"date": "20/11", "time": "18.00", "title": "Grundutbildning"},
+        {"date": TODAY + 9 * DAY, "time": "18.00", "title": "Grundutbildning"},
+    ]
+    summary, _ = _letters(tmp_path, trainings=trainings)
+    fix = "Utbildningar rad 2, Datum: datumet saknar år och har redan varit (läses som 2026-11-20)."
+    assert any(fix in line for line in part(summary, "plain").splitlines())
+    assert fix in part(summary, "html")

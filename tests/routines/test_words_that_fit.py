@@ -77,7 +77,7 @@ def visible(message: EmailMessage) -> list[str]:
 def workbook_texts(path: Path) -> list[str]:
     """Every Status of the workbook (Intresserade, Uppföljning, Grupper) and Logg's details."""
     book = openpyxl.load_workbook(path)
-    texts = []
+    texts: list[str] = []
     for tab, column in (
         ("Intresserade", "Status"),
         ("Uppföljning", "Status"),

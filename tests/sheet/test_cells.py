@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import socket
 from typing import Any
 
 import pytest
@@ -396,6 +397,21 @@ def test_an_email_longer_than_254_characters_is_bad() -> None:
     assert parse_email(f"{local}@example.org") == f"{local}@example.org"
 
 
+def test_an_address_is_checked_without_the_network(monkeypatch: pytest.MonkeyPatch) -> None:
+    def no_network(*args: object, **kwargs: object) -> None:
+        raise AssertionError("parse_email must not use the network")
+
+    monkeypatch.setattr(socket, "socket", no_network)
+    monkeypatch.setattr(socket, "getaddrinfo", no_network)
+    assert parse_email("kim@ÅRE.example.se") == "kim@åre.example.se"
+    assert isinstance(parse_email("kim@example.invalid"), Bad)  # a special-use name
+
+
+@pytest.mark.parametrize("typed", ["åsa@example.se", "kim@example.o", '"kim e"@example.org'])
+def test_an_address_a_mail_server_might_not_take_is_invalid(typed: str) -> None:
+    assert isinstance(parse_email(typed), Bad)
+
+
 # --- format_phone -----------------------------------------------------------------------------
 
 
@@ -476,13 +492,13 @@ def test_every_07_prefix_is_a_three_digit_mobile_prefix(mobile: str) -> None:
     [
         ("+44 20 7946 0958", "+44 20 7946 0958"),
         ("0044 20 7946 0958", "+44 20 7946 0958"),
-        ("+1 (202) 555-0143", "+1 (202) 555-0143"),
-        ("+358 40 123 4567", "+358 40 123 4567"),
-        ("00358401234567", "+358401234567"),
-        ("+47 412 34 567", "+47 412 34 567"),
+        ("+1 (202) 555-0143", "+1 202-555-0143"),
+        ("+358 40 123 4567", "+358 40 1234567"),
+        ("00358401234567", "+358 40 1234567"),
+        ("+47 412 34 567", "+47 41 23 45 67"),
     ],
 )
-def test_a_foreign_number_is_kept_as_typed_with_00_written_as_plus(
+def test_a_foreign_number_is_written_in_its_international_form_with_00_as_plus(
     typed: str, formatted: str
 ) -> None:
     assert format_phone(typed) == formatted

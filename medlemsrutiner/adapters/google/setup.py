@@ -328,32 +328,80 @@ def _status_colours(info: _SheetInfo, span: Mapping[str, Any]) -> list[dict[str,
 
 
 @dataclass(frozen=True)
+class Permission:
+    """One Drive permission of a spreadsheet: `kind` is user, group, domain or anyone (with the
+    link); `who` the address or the domain."""
+
+    kind: str
+    role: str
+    who: str
+
+    @property
+    def public(self) -> bool:
+        """Anyone with the link, or everyone in a domain: an id in a config opens it."""
+        return self.kind in ("anyone", "domain")
+
+    @property
+    def label(self) -> str:
+        """How check_setup names it (in Swedish; an address only to the coordinator)."""
+        who = {"anyone": "alla som har länken", "domain": f"alla i domänen {self.who}"}
+        return f"{who.get(self.kind, self.who)} ({self.role or '?'})"
+
+
+@dataclass(frozen=True)
 class Access:
-    """Who can open a spreadsheet, and whether that is more than it should be."""
+    """Who can open one of the workbook's spreadsheets, and whether that is more than it
+    should be: no spreadsheet may be open to anyone with the link or to a whole domain, and
+    the one holding Uppföljning (`followup`) to nobody but the coordinator and the service
+    account."""
 
     spreadsheet_id: str
-    people: tuple[str, ...]
-    unexpected: tuple[str, ...]
+    followup: bool
+    permissions: tuple[Permission, ...]
+    allowed: frozenset[str]
 
+    @property
+    def people(self) -> tuple[str, ...]:
+        return tuple(permission.label for permission in self.permissions)
 
-def followup_access(workbook: Spreadsheets, coordinator: str, account: str | None) -> Access:
-    """Who can open the spreadsheet holding Uppföljning (Drive permissions)."""
-    spreadsheet_id = workbook.followup_spreadsheet_id or workbook.spreadsheet_id
-    permissions = workbook.call(
-        "Kan inte läsa behörigheterna (Drive)",
-        lambda: workbook.http.list_permissions(spreadsheet_id),
-    )
-    people: list[str] = []
-    unexpected: list[str] = []
-    allowed = {coordinator.casefold(), (account or "").casefold()}
-    for permission in permissions:
-        kind = permission.get("type")
-        who = str(permission.get("emailAddress") or permission.get("domain") or "")
-        label = {"anyone": "alla som har länken", "domain": f"alla i domänen {who}"}.get(
-            str(kind), who
+    @property
+    def public(self) -> tuple[Permission, ...]:
+        return tuple(permission for permission in self.permissions if permission.public)
+
+    @property
+    def others(self) -> tuple[Permission, ...]:
+        """Besides the coordinator and the service account (for the follow-up only)."""
+        if not self.followup:
+            return ()
+        return tuple(
+            permission
+            for permission in self.permissions
+            if not permission.public
+            and (permission.kind == "group" or permission.who.casefold() not in self.allowed)
         )
-        label = f"{label} ({permission.get('role', '?')})"
-        people.append(label)
-        if kind in ("anyone", "domain", "group") or who.casefold() not in allowed:
-            unexpected.append(label)
-    return Access(spreadsheet_id, tuple(people), tuple(unexpected))
+
+    @property
+    def unexpected(self) -> tuple[str, ...]:
+        return tuple(p.label for p in self.permissions if p in self.public or p in self.others)
+
+
+def access(workbook: Spreadsheets, coordinator: str, account: str | None) -> list[Access]:
+    """Who can open each spreadsheet of the workbook (Drive permissions: one request each)."""
+    allowed = frozenset({coordinator.casefold(), (account or "").casefold()})
+    holder = workbook.spreadsheet_of(workbook.tab_names.get("followups", ""))
+    found = []
+    for spreadsheet_id in workbook.spreadsheet_ids:
+        listed = workbook.call(
+            "Kan inte läsa behörigheterna (Drive)",
+            partial(workbook.http.list_permissions, spreadsheet_id),
+        )
+        permissions = tuple(
+            Permission(
+                str(item.get("type", "")),
+                str(item.get("role", "")),
+                str(item.get("emailAddress") or item.get("domain") or ""),
+            )
+            for item in listed
+        )
+        found.append(Access(spreadsheet_id, spreadsheet_id == holder, permissions, allowed))
+    return found
