@@ -19,7 +19,7 @@ from medlemsrutiner.sheet import cells, letter_kinds, logbook, stamps
 from medlemsrutiner.sheet.changes import CellValue, Change, Key, SetByKey, SetCells
 from medlemsrutiner.sheet.logbook import LogEntry
 from medlemsrutiner.sheet.stamps import Stamp, StampCells
-from medlemsrutiner.sheet.words import ALTERNATIVE_LINKS, Alternative
+from medlemsrutiner.sheet.words import ALTERNATIVE_LINKS, LANGUAGE_NAMES, Alternative
 
 __all__ = ["LogEntry"]
 
@@ -163,12 +163,17 @@ class Delivery:
         return SetByKey(self.tab, self.key, ((self.stamp, value),), expect=expect)
 
     @property
-    def name(self) -> str:
-        """What Logg and the run's report call the delivery (`välkomstbrev`)."""
+    def registered(self) -> letter_kinds.DeliveryKind:
+        """The delivery's kind in the registry of letter kinds."""
         known = letter_kinds.delivery_kind(self.kind)
         if known is None:
             raise KeyError(f"no delivery kind {self.kind} is registered")
-        return known.logged
+        return known
+
+    @property
+    def name(self) -> str:
+        """Logg's action word for the delivery (`välkomstbrev`)."""
+        return self.registered.logged
 
     def label(self, kind: str) -> str:
         """Names a letter in file names and logs without personal data: `ID17-welcome`, or
@@ -207,9 +212,15 @@ class Plan:
     """Writes that do not depend on a send (erasures, duplicate stamps)."""
     flags: tuple[Flag, ...]
     log: tuple[LogEntry, ...]
+    """Logg rows of what the run found on reading (new rows, first seen, duplicates): Logg
+    lists them before the rows of the day's letters."""
     shared: Shared
     erased: tuple[int, ...] = ()
     """IDs whose personal data this plan erases (not counting the move to Uppföljning)."""
+    log_after_letters: tuple[LogEntry, ...] = ()
+    """Logg rows of the writes that follow the day's letters (erasures, a move to Uppföljning
+    finished): Logg lists them after the letters' rows, so it reads in the order things
+    happened (a re-engagement letter, then the erasure of the data it went to)."""
 
     @property
     def problems(self) -> tuple[Flag, ...]:
@@ -329,11 +340,14 @@ def _unsure(delivery: Delivery) -> str:
 
 
 def _detail(delivery: Delivery) -> str:
-    """What Logg says of a delivery that went out: language and letter, group or alternative."""
+    """What Logg says of a delivery that went out, in a coordinator's words: the letter and its
+    language (`välkomstbrev, engelska`), then the group or the alternative. Nothing reads it
+    back: later runs go by the action word."""
     if not delivery.letters:
         return "inget brev: ingen giltig e-postadress"
     letter = delivery.letters[0]
-    detail = f"{letter.language}/{letter.kind}"
+    language = LANGUAGE_NAMES.get(letter.language, letter.language)
+    detail = f"{delivery.registered.noun.one}, {language}"
     if letter.group is not None:
         detail += f", grupp: {letter.group.name}"
     if letter.chosen is not None:

@@ -49,7 +49,7 @@ def test_no_module_is_over_500_lines(module: str) -> None:
     assert lines <= MAX_LINES, f"{module} has {lines} lines: split it by responsibility"
 
 
-PURE_LAYERS = {"steps", "sheet", "plan", "letterfile", "settings", "reports"}
+PURE_LAYERS = {"steps", "sheet", "plan", "letterfile", "settings", "reports", "wording"}
 SHELL = {"adapters", "routines", "cli", "config", "letters"}
 
 
@@ -61,8 +61,15 @@ def test_the_pure_core_imports_no_adapter_routine_config_or_letter(module: str) 
 
 @pytest.mark.parametrize("module", sorted(m for m in MODULES if _layer(m) == "sheet"))
 def test_the_workbook_contract_depends_on_nothing_above_it(module: str) -> None:
-    above = {n for n in _internal(MODULES[module]) if _layer(n) not in {"sheet", "errors"}}
+    above = {
+        n for n in _internal(MODULES[module]) if _layer(n) not in {"sheet", "errors", "wording"}
+    }
     assert not above, f"{module} imports {sorted(above)}"
+
+
+def test_the_words_that_fit_a_count_or_a_date_import_nothing_of_the_package() -> None:
+    """`wording` is below everything (Status in steps, Logg in plan, the templates use it)."""
+    assert _internal(MODULES["medlemsrutiner.wording"]) == set()
 
 
 @pytest.mark.parametrize("module", sorted(m for m in MODULES if _layer(m) == "adapters"))

@@ -59,7 +59,7 @@ def test_flagged_rows_exit_1_and_stdout_holds_only_ids_and_counts(folder: Path) 
     write_xlsx(folder / "arbetsbok.xlsx", workbook_grids(newcomers=rows))
     result = script("run_daily", "--config", "config.toml", "--today", "2026-11-24", cwd=folder)
     assert result.returncode == 1, result.stderr
-    assert "välkomstbrev: 2 skickade (ID 1, 3)" in result.stdout
+    assert "2 välkomstbrev skickade (ID 1, 3)" in result.stdout
     assert "ID 2: Rätta E-post" in result.stdout
     output = result.stdout + result.stderr
     for secret in ("Hemlig", "hemlig", "person1@", "person3@", "06 66"):
@@ -87,7 +87,7 @@ def test_dry_run_prints_the_plan_writes_letters_aside_and_leaves_the_workbook(fo
     before = (folder / "arbetsbok.xlsx").read_bytes()
     result = script("run_daily", "--config", "config.toml", "--dry-run", cwd=folder)
     assert result.returncode == 0, result.stderr
-    assert "Provkörning" in result.stdout and "1 skulle skickas" in result.stdout
+    assert "Provkörning" in result.stdout and "1 välkomstbrev skulle skickas" in result.stdout
     assert (folder / "arbetsbok.xlsx").read_bytes() == before
     assert len(read_outbox(folder / "outbox" / "dry-run")) == 1
     assert not list((folder / "outbox").glob("*.eml"))
@@ -127,9 +127,9 @@ def test_make_demo_builds_a_workbook_with_every_stage(folder: Path) -> None:
     run = script("run_daily", "--config", "config.toml", "--today", "2026-11-24", cwd=folder)
     assert run.returncode == 1, run.stderr  # the demo holds mistakes on purpose
     for expected in (
-        "välkomstbrev:",
-        "introduktion:",
-        "alternativ:",
+        "välkomstbrev skickade",
+        "introduktioner skickade",
+        "brev med alternativen skickade",
         "personuppgifter raderade",
         "Menar du 'Centrumgruppen'?",
         "Rätta E-post",
@@ -246,7 +246,7 @@ def test_a_folder_of_configs_runs_every_district_and_one_bad_config_stops_no_oth
     assert result.returncode == 2  # the worst of 2 (mitt), 0 (norr), 0 (syd)
     out = result.stdout.splitlines()
     assert "[norr] Daglig körning 2026-11-24" in out and "[syd] Daglig körning 2026-11-24" in out
-    assert "[norr]   välkomstbrev: 1 skickade (ID 1)" in out
+    assert "[norr]   1 välkomstbrev skickat (ID 1)" in out
     assert all(line.startswith(("[norr] ", "[syd] ")) for line in out)
     (error,) = result.stderr.splitlines()
     assert error == "[mitt] Fel i konfigurationen configs/mitt.toml: mail: tabellen saknas"
@@ -397,3 +397,26 @@ def test_an_unexpected_error_is_exit_3_with_its_traceback_never_1(
     assert result.exit_code == 3
     assert "Traceback" in result.output and "RuntimeError: ett programfel" in result.output
     assert "oväntat fel" in result.output
+
+
+INTERNAL_SYNTAX = re.compile(r"\[standard: \(|\$[A-Z_]+|\bTOML\b|`|\b[a-z]+_[a-z_]+\b(?!\.py)")
+"""What a coordinator should not have to read in a script's help: click's `[standard: (…)]`, a
+shell variable, a file format's name, code quotes, a config key (`trainings_within_days`)."""
+
+
+def test_every_help_says_what_the_script_does_in_a_coordinators_words(folder: Path) -> None:
+    for name in SCRIPTS:
+        shown = script(name, "--help", cwd=folder).stdout
+        found = [m for m in INTERNAL_SYNTAX.findall(shown) if m != name]
+        assert found == [], (name, found, shown)
+        what = shown.split("Alternativ:")[0].split("\n", 1)[1]
+        assert len(what.split()) >= 12, (name, what)  # a sentence or two, not a heading
+    daily = " ".join(script("run_daily", "--help", cwd=folder).stdout.split())
+    for step in (
+        "välkomstbrev",
+        "introduktioner",
+        "återvärvningsbrev",
+        "raderar personuppgifterna",
+    ):
+        assert step in daily, step
+    assert "Utan --config läses config.toml i mappen du står i" in daily

@@ -29,11 +29,12 @@ from medlemsrutiner.routines.daily import DailyReport, run_daily
 from medlemsrutiner.routines.weekly import run_weekly
 from medlemsrutiner.settings import Settings
 from medlemsrutiner.sheet import letter_kinds
-from medlemsrutiner.sheet.letter_kinds import DeliveryKind, LetterKind, StampColumn, Words
+from medlemsrutiner.sheet.letter_kinds import DeliveryKind, LetterKind, StampColumn
 from medlemsrutiner.sheet.schema import NEWCOMERS, Column, Owner
 from medlemsrutiner.sheet.stamps import StampState, read_stamp
 from medlemsrutiner.steps import rules
 from medlemsrutiner.steps.records import Newcomer, Records
+from medlemsrutiner.wording import Noun
 from tests.fakes.memory_workbook import Grids, MemoryWorkbook
 from tests.fakes.transports import Crash, RecordingTransport
 from tests.support import NOW, REPO, TODAY, make_config, memory_workbook, newcomer
@@ -53,7 +54,11 @@ THANKS = LetterKind(
     ("newcomer",),
     "Tack efter grundutbildningen",
     DeliveryKind(
-        "training_thanks", THANKS_STAMP, "tackbrev", Words("tackbrev", "thank-you letters")
+        "training_thanks",
+        THANKS_STAMP,
+        "tackbrev",
+        Noun("tackbrev", "tackbrev", "thank-you letter", "thank-you letters", neuter=True),
+        counted=True,
     ),
 )
 
@@ -159,7 +164,7 @@ def test_a_kind_added_from_outside_is_planned_stamped_and_sent_once(
     assert _labels(first) == {"ID1-training_thanks": 1, "ID2-training_thanks": 1}
     assert [str(email.message["Subject"]) for email in first.sent] == ["Tack för att du kom!"] * 2
     assert [_cell(workbook, i, "Tackbrev") for i in (1, 2, 3)] == [TODAY, TODAY, None]
-    assert "  tackbrev: 2 skickade (ID 1, 2)" in report.lines()
+    assert "  2 tackbrev skickade (ID 1, 2)" in report.lines()
     log = [(row["Åtgärd"], row["ID"], row["Brev"]) for row in workbook.tab("Logg")]
     assert ("tackbrev skickat", 1, 1) in log
     assert "Tackbrev skickat 2026-11-24." in _cell(workbook, 1, "Status")  # (c) Status

@@ -57,8 +57,11 @@ if TYPE_CHECKING:
 )
 @translate_errors
 def run_daily(config_paths: tuple[Path, ...], today: dt.datetime | None, dry_run: bool) -> None:
-    """Kör dagens steg i rutinen: formulärsvar, välkomstbrev, introduktioner, alternativ, Status
-    och Logg."""
+    """Gör dagens del av rutinen: läser in nya formulärsvar, skickar välkomstbrev,
+    introduktioner till grupperna, brev med alternativen och återvärvningsbrev efter
+    uppföljningen, flyttar de hänvisade till Uppföljning, raderar personuppgifterna (och breven
+    i utkorgen) när det är dags, påminner grupperna om att bekräfta sina uppgifter och skriver
+    Status, Statistik och Logg. Kör den en gång om dagen: inget brev skickas två gånger."""
     each_config(config_paths, functools.partial(_run_daily, today=today, dry_run=dry_run))
 
 
@@ -91,9 +94,9 @@ def _run_daily(path: Path, console: Console, *, today: dt.datetime | None, dry_r
 @configs_option
 @translate_errors
 def init_workbook(config_paths: tuple[Path, ...]) -> None:
-    """Skapa det som saknas i arbetsboken: flikar, rubriker, kolumnbredder, datumformat,
-    rullistor, färger i Status och en rad i Texter för varje text breven använder. Att köra
-    två gånger ändrar inget."""
+    """Skapa arbetsboken, eller lägg till det som saknas i den: flikar, rubriker,
+    kolumnbredder, datumformat, rullistor, färger i Status och en rad i Texter för varje text
+    breven använder. Det du har skrivit ändras aldrig, och att köra den igen ändrar inget."""
     each_config(config_paths, _init_workbook)
 
 
@@ -130,7 +133,8 @@ def _init_workbook(path: Path, console: Console) -> int:
 @click.option("--force", is_flag=True, help="Skriv över en befintlig demo-arbetsbok.")
 @translate_errors
 def make_demo(config_path: Path, today: dt.datetime | None, force: bool) -> None:
-    """Skapa en demo-arbetsbok med påhittade personer i alla steg av rutinen."""
+    """Skapa en demo-arbetsbok med påhittade personer i alla steg av rutinen, att prova
+    programmet på."""
     from medlemsrutiner.routines.demo import write_demo
 
     config = load_config(config_path)
@@ -145,16 +149,17 @@ def make_demo(config_path: Path, today: dt.datetime | None, force: bool) -> None
     day, _ = clock(config, today)
     if path.exists():
         path.unlink()
-    counts = write_demo(path, config, day)
-    print_line(f"Skapade {path}: " + ", ".join(f"{n} {what}" for what, n in counts.items()))
+    print_line(f"Skapade {path}: " + ", ".join(write_demo(path, config, day)))
 
 
 @click.command(context_settings=SETTINGS, options_metavar="[ALTERNATIV]")
 @configs_option
 @translate_errors
 def check_setup(config_paths: tuple[Path, ...]) -> None:
-    """Kontrollera konfiguration, inloggning, arbetsbok, rubriker, mallar och vem som kan
-    öppna uppföljningen. Ändrar ingenting."""
+    """Kontrollera att allt är klart: inställningarna, inloggningen till e-posten, arbetsboken
+    och dess rubriker, breven och vem som kan öppna uppföljningen. Säger också vad som är kvar
+    från exemplet och vad du har kvar att fylla i (grupper, utbildningar, texter). Ändrar
+    ingenting."""
     each_config(config_paths, _check_setup)
 
 
@@ -263,8 +268,10 @@ def forget(config_path: Path, address: str | None, row_id: int | None, dry_run: 
 )
 @translate_errors
 def weekly_summary(config_path: Path, today: dt.datetime | None, dry_run: bool) -> None:
-    """Skicka veckans sammanfattning till medlemsansvarig (och utbildningsbrevet till
-    utbildningsansvarig). Skickas högst en gång per vecka."""
+    """Skicka veckans sammanfattning till dig som medlemsansvarig: vad som ska göras i veckan,
+    vad som hänt, grupperna, utbildningarna och hur många som är kvar vid uppföljningen. Har ni
+    en utbildningsansvarig får hen ett eget brev om utbildningarna. Skickas högst en gång per
+    vecka, så det går bra att köra den varje dag."""
     from medlemsrutiner.routines.weekly import run_weekly
 
     config = load_config(config_path)

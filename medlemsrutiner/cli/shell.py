@@ -106,14 +106,21 @@ def translate_errors(command: Callable[P, R]) -> Callable[P, R]:
     return wrapper
 
 
+_DEFAULT_CONFIG = (
+    "Utan --config läses config.toml i mappen du står i (eller filen som "
+    "MEDLEMSRUTINER_CONFIG pekar på)."
+)
+"""How `--config` finds the file when it is not given, in words (never click's "[standard: …]")."""
+
+
 def config_option(command: Callable[P, R]) -> Callable[P, R]:
     return click.option(
         "--config",
         "config_path",
         type=click.Path(dir_okay=False, path_type=Path),
         default=lambda: environment().get("MEDLEMSRUTINER_CONFIG", "config.toml"),
-        show_default="config.toml, eller $MEDLEMSRUTINER_CONFIG",
-        help="Konfigurationsfilen (TOML).",
+        show_default=False,  # click would show "(config.toml, …)": the help says it in words
+        help=f"Filen med distriktets inställningar, t.ex. privat/config.toml. {_DEFAULT_CONFIG}",
     )(command)
 
 
@@ -124,9 +131,10 @@ def configs_option(command: Callable[P, R]) -> Callable[P, R]:
         type=click.Path(path_type=Path),
         multiple=True,
         default=lambda: [environment().get("MEDLEMSRUTINER_CONFIG", "config.toml")],
-        show_default="config.toml, eller $MEDLEMSRUTINER_CONFIG",
-        help="Konfigurationsfilen (TOML). Ange flera gånger, eller en mapp med en fil per "
-        "distrikt, så körs de efter varandra.",
+        show_default=False,
+        help="Filen med distriktets inställningar, t.ex. privat/config.toml. Ange flera "
+        f"gånger, eller en mapp med en fil per distrikt, så körs de efter varandra. "
+        f"{_DEFAULT_CONFIG}",
     )(command)
 
 

@@ -48,6 +48,7 @@ from medlemsrutiner.sheet.words import (
     TEXT_KEYS,
     Alternative,
 )
+from medlemsrutiner.wording import count, date_range, word
 
 PARTS = ("subject.txt", "body.txt", "body.html")
 
@@ -96,6 +97,10 @@ class Renderer:
         self.environment.filters["clock"] = clock
         self.environment.filters["period"] = period
         self.environment.filters["weeks_between"] = weeks_between
+        # `{{ n|counted("row", "sv") }}` is `1 rad` / `3 rader`; `noun` gives the word alone.
+        self.environment.filters["counted"] = count
+        self.environment.filters["noun"] = word
+        self.environment.filters["date_range"] = date_range
         self.environment.filters["paragraphs"] = paragraphs
         self.environment.filters["br"] = line_breaks
         self.environment.tests["link"] = is_link

@@ -28,7 +28,7 @@ from medlemsrutiner.reports.statistics import Statistics
 from medlemsrutiner.reports.todo import Task, TodoList, todo
 from medlemsrutiner.settings import Routine, Settings
 from medlemsrutiner.sheet import cells, logbook
-from medlemsrutiner.sheet.letter_kinds import Words, delivery_kinds
+from medlemsrutiner.sheet.letter_kinds import delivery_kinds
 from medlemsrutiner.sheet.logbook import Action
 from medlemsrutiner.sheet.schema import Table
 from medlemsrutiner.steps import groups as group_step
@@ -37,13 +37,12 @@ from medlemsrutiner.steps.erasure import followup_erasure, intake_erasure
 from medlemsrutiner.steps.followup import reengagement_due
 from medlemsrutiner.steps.records import Records, Referral
 from medlemsrutiner.steps.referral import moved
+from medlemsrutiner.wording import Noun
 
 WEEK = dt.timedelta(days=7)
 STALE_AFTER = dt.timedelta(days=2)
 """No successful daily run for this long goes at the very top of the summary."""
 CONSENT_NOTICE = dt.timedelta(days=31)
-TRAINING_GAP = dt.timedelta(days=60)
-"""No training within this many days is flagged, in the summary and the training letter."""
 LIST_LIMIT = 5
 """Each list in the summary names at most this many people or groups and counts the rest."""
 
@@ -80,10 +79,11 @@ class SharingNote:
 
 @dataclass(frozen=True)
 class Counted:
-    """How many letters of one delivery kind went out in the week, and the words for them."""
+    """How many letters of one delivery kind went out in the week, and what they are called
+    (the templates count them: `{{ c.count|count(c.noun, "sv") }}`)."""
 
     count: int
-    words: Words
+    noun: Noun
 
 
 @dataclass(frozen=True)
@@ -101,9 +101,9 @@ class Week:
         """The week's deliveries of every kind the summary counts (`DeliveryKind.counted`), in
         the registry's order, none left out."""
         return tuple(
-            Counted(self.deliveries.get(kind.name, 0), kind.counted)
+            Counted(self.deliveries.get(kind.name, 0), kind.noun)
             for kind in delivery_kinds()
-            if kind.counted is not None
+            if kind.counted
         )
 
 
@@ -146,7 +146,9 @@ class Trainings:
     since: dt.date
     gap: bool
     """No training in the next `gap_days` days."""
-    gap_days: int = TRAINING_GAP.days
+    gap_days: int
+    """`routine.trainings_within_days`: the window of the letters to newcomers, so the
+    summary warns exactly when those letters have no training to show."""
 
 
 @dataclass(frozen=True)
@@ -322,11 +324,14 @@ def needing_training(records: Records, since: dt.date) -> int:
     return count
 
 
-def trainings(records: Records, today: dt.date) -> Trainings:
+def trainings(records: Records, today: dt.date, settings: Settings) -> Trainings:
+    """The trainings part of the summary, and the training coordinator's letter. A gap is no
+    training within `trainings_within_days`: the same window as the letters to newcomers."""
     since = records.last_training or today - dt.timedelta(days=180)
     upcoming = records.upcoming
-    gap = not any(t.date <= today + TRAINING_GAP for t in upcoming)
-    return Trainings(today, upcoming, needing_training(records, since), since, gap)
+    within = settings.routine.trainings_within_days
+    gap = not any(t.date <= cells.later(today, days=within) for t in upcoming)
+    return Trainings(today, upcoming, needing_training(records, since), since, gap, within)
 
 
 def english_expected(records: Records, settings: Settings) -> bool:
@@ -416,7 +421,7 @@ def weekly_summary(
         consents=consents_ending,
         statistics=statistics,
         groups=group_notes(records, today, settings),
-        trainings=trainings(records, today),
+        trainings=trainings(records, today, settings),
         alert_below=settings.routine.alert_below,
         min_followups=settings.routine.min_followups,
         english=english_missing(records, settings),
@@ -453,7 +458,14 @@ def sample_summary(today: dt.date, trainings_shown: tuple[Training, ...] = ()) -
             GroupNote("Påhittade skrivargruppen", "bounced", reminder_failed=True),
             GroupNote("Exempelgruppen", "unconfirmed", contact="Exempel Kontaktsson"),
         ),
-        trainings=Trainings(today, trainings_shown, 6, today - dt.timedelta(days=40), False),
+        trainings=Trainings(
+            today,
+            trainings_shown,
+            6,
+            today - dt.timedelta(days=40),
+            False,
+            Routine().trainings_within_days,
+        ),
         alert_below=Routine().alert_below,
         min_followups=Routine().min_followups,
         english=(MissingEnglish("groups", ("Träffas (en)",), ("Påhittade skrivargruppen",)),),

@@ -152,7 +152,13 @@ def run_daily(
     settled = [settle(plan.deliveries[i], outcomes[i], today) for i in marked]
     for result in settled:
         report.add(result.verdict, result.delivery)
-    entries: list[LogEntry] = [*plan.log, *(entry for s in settled for entry in s.log), *held]
+    # Logg in the order of events: what the read found, the letters, then the writes after them.
+    entries: list[LogEntry] = [
+        *plan.log,
+        *(entry for s in settled for entry in s.log),
+        *plan.log_after_letters,
+        *held,
+    ]
     entries.extend(_skipped_entry(s) for s in first.skipped)
     entries.append(LogEntry(logbook.Action.DAILY_DONE, None))
 

@@ -21,6 +21,7 @@ from medlemsrutiner.config import Config
 from medlemsrutiner.sheet.changes import AppendRow, CellValue
 from medlemsrutiner.sheet.presentation import workbook_tabs
 from medlemsrutiner.sheet.words import TEXT_EXPLANATIONS
+from medlemsrutiner.wording import count
 
 Row = dict[str, CellValue]
 
@@ -348,8 +349,9 @@ def _registered_sort_key(row: Row) -> tuple[int, str]:
     return (dt.date.max.toordinal(), str(value))
 
 
-def write_demo(path: Path, config: Config, today: dt.date, seed: int = 2026) -> dict[str, int]:
-    """Write a new demo workbook at `path`; return how many rows each tab got."""
+def write_demo(path: Path, config: Config, today: dt.date, seed: int = 2026) -> list[str]:
+    """Write a new demo workbook at `path`; return how many rows each tab got, in words
+    (`51 intresserade`, `6 grupper`)."""
     rows = demo_rows(today, seed)
     tab_names = config.workbook.tab_names
     workbook = XlsxWorkbook(path, tab_names)
@@ -365,9 +367,9 @@ def write_demo(path: Path, config: Config, today: dt.date, seed: int = 2026) -> 
                 for row in tab_rows
             ]
         )
-    return {
-        "intresserade": len(rows["newcomers"]),
-        "i uppföljning": len(rows["followups"]),
-        "grupper": len(rows["groups"]),
-        "utbildningar": len(rows["trainings"]),
-    }
+    return [
+        count(len(rows["newcomers"]), "newcomer"),
+        f"{len(rows['followups'])} i uppföljning",
+        count(len(rows["groups"]), "group"),
+        count(len(rows["trainings"]), "training"),
+    ]

@@ -27,6 +27,7 @@ from medlemsrutiner.sheet.schema import Grid, header_key, tables_from_grids
 from medlemsrutiner.steps.forget import FormTab, Found, forget
 from medlemsrutiner.steps.outbox_erasure import naming
 from medlemsrutiner.steps.records import read_records
+from medlemsrutiner.wording import ERASED, WOULD_BE_ERASED, count
 
 
 @dataclass
@@ -50,10 +51,11 @@ class ForgetReport:
             who = f"ID {item.row_id}" if item.row_id is not None else f"rad {item.row}"
             out.append(f"{who} i {tab_names[item.tab]}: personuppgifterna {verb}")
         if self.answers:
-            out.append(f"{self.form_tab}: {self.answers} formulärsvar {verb}")
+            erased = WOULD_BE_ERASED if self.dry_run else ERASED
+            out.append(f"{self.form_tab}: {count(self.answers, 'form_answer', participle=erased)}")
         if self.answers_left:
             out.append(
-                f"{self.form_tab}: {self.answers_left} formulärsvar kan inte raderas "
+                f"{self.form_tab}: {count(self.answers_left, 'form_answer')} kan inte raderas "
                 "(Tidstämpel saknas, finns på två rader eller ändrades under körningen): "
                 "radera dem för hand"
             )

@@ -28,6 +28,17 @@ from medlemsrutiner.steps.intake import (
     plan_form_intake,
     plan_intake,
 )
+from medlemsrutiner.wording import NOUNS, Participle
+
+_SAID = {
+    Verdict.IMPORTED: Participle("importerad", "importerat", "importerade", "imported"),
+    Verdict.PRESENT: Participle.same("fanns redan", "already present"),
+    Verdict.REFUSED: Participle.same("kunde inte importeras", "could not be imported"),
+    Verdict.ERASED: Participle(
+        "raderad utan import", "raderat utan import", "raderade utan import", "erased unimported"
+    ),
+}
+"""What became of the rows of one verdict, after their count."""
 
 _DETAILS = 20
 """Up to this many rows already present are listed one by one (a second import lists none)."""
@@ -48,6 +59,12 @@ class IntakeReport:
 
     def count(self, verdict: Verdict) -> int:
         return len(self.intake.rows(verdict)) if self.intake is not None else 0
+
+    def said(self, verdict: Verdict, n: int, dry: bool = False) -> str:
+        """`1 importerat`, `3 importerade`, `2 fanns redan`: agreeing with what is counted, a
+        form answer (`ett svar`) or a file's row (`en rad`)."""
+        said = Participle.same("skulle importeras", "would be imported") if dry else _SAID[verdict]
+        return f"{n} {said.after(n, NOUNS['form_answer' if self.form else 'row'])}"
 
     @property
     def exit_code(self) -> int:
@@ -92,10 +109,8 @@ class IntakeReport:
         for verdict in (Verdict.IMPORTED, Verdict.PRESENT, Verdict.ERASED):
             rows = self.intake.rows(verdict)
             if rows:
-                word = verdict.value
-                if verdict is Verdict.IMPORTED and self.dry_run:
-                    word = "skulle importeras"
-                parts.append(f"{len(rows)} {word}{_rows(r.row for r in rows)}")
+                dry = verdict is Verdict.IMPORTED and self.dry_run
+                parts.append(f"{self.said(verdict, len(rows), dry)}{_rows(r.row for r in rows)}")
         if parts:
             out.append(f"  formulärsvar i '{self.source}': " + "; ".join(parts))
         refused = self.intake.rows(Verdict.REFUSED)
@@ -225,7 +240,7 @@ def import_form_answers(
 def _summary(report: IntakeReport) -> str:
     """Counts for Logg: never a row's content."""
     counts = [
-        f"{report.count(verdict)} {verdict.value}"
+        report.said(verdict, report.count(verdict))
         for verdict in Verdict
         if report.count(verdict) or verdict is Verdict.IMPORTED
     ]

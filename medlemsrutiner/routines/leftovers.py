@@ -19,11 +19,13 @@ import re
 from dataclasses import dataclass
 
 from medlemsrutiner.config import Config
+from medlemsrutiner.letters.language import period
 from medlemsrutiner.routines.demo import GROUPS as DEMO_GROUPS
 from medlemsrutiner.routines.demo import TEXTS as DEMO_TEXTS
 from medlemsrutiner.sheet import cells
 from medlemsrutiner.sheet.schema import Tables
 from medlemsrutiner.steps.district import read_texts, read_trainings, rows_of
+from medlemsrutiner.wording import count
 
 RESERVED_DOMAINS = ("example.com", "example.net", "example.org")
 RESERVED_TOP_LEVEL = ("example", "test", "invalid", "localhost")
@@ -119,7 +121,7 @@ def example_values(config: Config, example: Config | None, tables: Tables) -> li
     found = [f"{key} ({value})" for key, value, left in checked if left]
     groups = sum(is_example(cells.text(r["email"])) for _, r in rows_of(tables["groups"]))
     if groups:
-        found.append(f"{groups} {'e-postadress' if groups == 1 else 'e-postadresser'} i Grupper")
+        found.append(f"{count(groups, 'email_address')} i Grupper")
     found.extend(_demo_texts(tables))
     links = _example_links(tables)
     if links:
@@ -182,7 +184,7 @@ def content_to_fill_in(config: Config, tables: Tables, today: dt.date) -> list[F
                 "Utbildningar är tom: lägg in de kommande grundutbildningarna, så står de i "
                 "breven till nya."
                 if empty
-                else f"Ingen utbildning de närmaste {routine.trainings_within_days} dagarna i "
+                else f"Ingen utbildning inom {period(routine.trainings_within_days)} i "
                 "Utbildningar: breven till nya visar inga utbildningar förrän du lägger in nästa.",
             )
         )

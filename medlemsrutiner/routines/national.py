@@ -38,6 +38,7 @@ from medlemsrutiner.routines.districts import (
 from medlemsrutiner.routines.retention import write_chart
 from medlemsrutiner.settings import Settings
 from medlemsrutiner.sheet.schema import NATIONAL_TABS, Grid
+from medlemsrutiner.wording import count
 
 NATIONAL_TAB_NAMES = {tab.key: tab.default_name for tab in NATIONAL_TABS}
 """The national workbook's tabs: Nationellt and Problemgrupper."""
@@ -74,8 +75,9 @@ class NationalReport:
             return ["Ingen distrikts statistik gick att läsa: den nationella tabellen är orörd."]
         quarters = {row.quarter for row in self.national.rows}
         lines = [
-            f"Nationell statistik: {len(self.districts)} distrikt, {len(quarters)} perioder, "
-            f"{len(self.national.problems)} problemgrupper",
+            f"Nationell statistik: {count(len(self.districts), 'district')}, "
+            f"{count(len(quarters), 'period')}, "
+            f"{count(len(self.national.problems), 'problem_group')}",
             f"  tabellen finns i {self.written} (flikarna "
             + " och ".join(NATIONAL_TAB_NAMES.values())
             + ")",
@@ -88,7 +90,9 @@ class NationalReport:
                 "någon har hänvisats till en grupp"
             )
         if self.failed:
-            lines.append(f"  {self.failed} distrikt gick inte att läsa och saknas i tabellen")
+            lines.append(
+                f"  {count(self.failed, 'district')} gick inte att läsa och saknas i tabellen"
+            )
         return lines
 
 
@@ -101,12 +105,11 @@ def district_lines(figures: DistrictFigures, statistics_tab: str) -> list[str]:
         ]
     if not figures.rows and not figures.unreadable:
         return [f"ingen statistik ännu (fliken {statistics_tab} saknas eller är tom)"]
-    rows = "rad" if len(figures.rows) == 1 else "rader"
-    lines = [f"{len(figures.rows)} {rows} ur {statistics_tab}"]
+    lines = [f"{count(len(figures.rows), 'row')} ur {statistics_tab}"]
     if figures.unreadable:
         lines.append(
-            f"{figures.unreadable} {'rad' if figures.unreadable == 1 else 'rader'} i "
-            f"{statistics_tab} är inte kvartal, grupp och antal "
+            f"{count(figures.unreadable, 'row')} i {statistics_tab} är inte kvartal, grupp och "
+            "antal "
             "och räknas inte: KONTROLLERA fliken (run_daily.py skriver den på nytt)"
         )
     return lines

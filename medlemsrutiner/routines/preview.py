@@ -16,6 +16,7 @@ from medlemsrutiner.letters.preview import sample_shared
 from medlemsrutiner.plan import Shared
 from medlemsrutiner.sheet.schema import TABS_BY_KEY, header_key, table_from_grid
 from medlemsrutiner.steps.district import read_texts, read_trainings
+from medlemsrutiner.wording import count
 
 
 @dataclass(frozen=True)
@@ -54,10 +55,9 @@ def preview_texts(
     filled = sum(bool(text) for text in texts.values())
     return PreviewTexts(
         Shared(texts=texts, texts_en=texts_en, trainings=trainings),
-        f"Breven visas med texterna i arbetsboken ({workbook.describe()}): {filled} "
-        f"{'text' if filled == 1 else 'texter'} i "
-        f"{config.workbook.tab_names['texts']}, {len(trainings)} kommande "
-        f"{'utbildning' if len(trainings) == 1 else 'utbildningar'}. "
+        f"Breven visas med texterna i arbetsboken ({workbook.describe()}): "
+        f"{count(filled, 'text')} i {config.workbook.tab_names['texts']}, "
+        f"{count(len(trainings), 'upcoming_training')}. "
         "Personerna är påhittade.",
         from_workbook=True,
     )

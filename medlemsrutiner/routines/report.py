@@ -16,6 +16,7 @@ from medlemsrutiner.routines.intake import IntakeReport
 from medlemsrutiner.sheet import changes as ch
 from medlemsrutiner.sheet.letter_kinds import delivery_kinds
 from medlemsrutiner.steps.recovery import Recovery
+from medlemsrutiner.wording import SENT, WOULD_BE_SENT, Noun, count
 
 
 @dataclass
@@ -48,12 +49,13 @@ class JournalSummary:
         if settled:
             out.append(
                 f"  sändjournalen, brev från en avbruten körning: {self.confirmed} gick iväg, "
-                f"{self.resend} skickas nu, {self.refused} avvisades, {self.uncertain} osäkra "
-                "(KONTROLLERA i Status)"
+                f"{self.resend} skickas nu, {self.refused} avvisades, "
+                f"{count(self.uncertain, 'uncertain')} (KONTROLLERA i Status)"
             )
         if self.unproven:
             out.append(
-                f"  sändjournalen saknar {self.unproven} avbrutna utskick: KONTROLLERA i Status"
+                f"  sändjournalen saknar {count(self.unproven, 'interrupted_delivery')}: "
+                "KONTROLLERA i Status"
             )
         if self.unreadable:
             out.append(
@@ -139,23 +141,24 @@ class DailyReport:
         if self.intake is not None:
             out.extend(self.intake.lines())
         if self.new_ids:
-            out.append(f"  nya rader: {len(self.new_ids)} ({_ids(self.new_ids)})")
-        verb = "skulle skickas" if self.dry_run else "skickade"
+            out.append(f"  {count(len(self.new_ids), 'new_row')} ({_ids(self.new_ids)})")
+        done = WOULD_BE_SENT if self.dry_run else SENT
         kinds = set(self.sent) | set(self.failed) | set(self.waiting)
-        names = {kind.name: kind.logged for kind in delivery_kinds()}
-        for kind in sorted(kinds, key=lambda k: names.get(k, k)):
-            sent = self.sent.get(kind, [])
-            count = f"{len(sent)}"
-            if self.letters.get(kind, 0) > len(sent):
-                people = "person" if len(sent) == 1 else "personer"
-                count = f"{len(sent)} {people} ({self.letters[kind]} brev)"
-            line = f"  {names.get(kind, kind)}: {count} {verb}"
-            if sent:
+        known = {kind.name: kind for kind in delivery_kinds()}
+        for name in sorted(kinds, key=lambda k: known[k].logged if k in known else k):
+            sent = self.sent.get(name, [])
+            noun = known[name].noun if name in known else Noun(name, name, name, name)
+            line = f"  {count(len(sent), noun, participle=done)}"
+            letters = self.letters.get(name, 0)
+            if letters > len(sent):  # an introduction is two letters
+                line += f" ({count(letters, 'letter')}"
+                line += f"; {_ids(sent)})" if sent else ")"
+            elif sent:
                 line += f" ({_ids(sent)})"
-            if self.failed.get(kind):
-                line += f"; misslyckades: {_ids(self.failed[kind])}"
-            if self.waiting.get(kind):
-                line += f"; väntar till nästa körning: {_ids(self.waiting[kind])}"
+            if self.failed.get(name):
+                line += f"; misslyckades: {_ids(self.failed[name])}"
+            if self.waiting.get(name):
+                line += f"; väntar till nästa körning: {_ids(self.waiting[name])}"
             out.append(line)
         if not self.sent and not self.failed:
             out.append("  inga brev att skicka")
@@ -186,8 +189,7 @@ class DailyReport:
         if self.outbox_error is not None:
             out.append(f"  FEL: {self.outbox_error}. Nästa körning försöker igen.")
         if self.status_updates:
-            rows = "rad" if self.status_updates == 1 else "rader"
-            out.append(f"  Status uppdaterad på {self.status_updates} {rows}")
+            out.append(f"  Status uppdaterad på {count(self.status_updates, 'row')}")
         if self.problem_groups:
             out.append(
                 "  grupper där få är kvar vid uppföljningen (se Statistik): "

@@ -10,8 +10,8 @@ Three things, each one entry per name:
   kontaktperson`);
 * a **delivery kind** (`DeliveryKind`) is the letters one stamp cell guards, sent and stamped
   together — the introduction's two letters are one delivery: its name in the send journal and
-  in `plan.Delivery.kind`, how Logg and the run's report call it, and the words the weekly
-  summary counts it with;
+  in `plan.Delivery.kind`, Logg's action word for it, and what a coordinator calls it after a
+  count (`wording.Noun`: the run's report, the weekly summary, Logg's Detalj);
 * a **stamp column** (`StampColumn`) is the column whose cell guards a delivery (the
   introduction and the alternatives share `Introduktion`): its tab and column in
   `sheet/schema.py` (the header is the schema's, never written twice), and the words Status, the
@@ -39,6 +39,7 @@ from typing import Literal
 
 from medlemsrutiner.sheet import schema
 from medlemsrutiner.sheet.schema import TABS_BY_KEY, Column
+from medlemsrutiner.wording import Noun
 
 Recipient = Literal["newcomer", "group", "coordinator", "training_coordinator"]
 """Whom a letter goes to: a newcomer (such letters carry the upcoming trainings, each as a
@@ -106,9 +107,13 @@ class DeliveryKind:
     """`plan.Delivery.kind` and the send journal's word for it."""
     stamp: StampColumn
     logged: str
-    """What Logg (`välkomstbrev skickat`) and the run's report call it."""
-    counted: Words | None = None
-    """How the weekly summary counts the ones that went out in the week (None: not counted)."""
+    """Logg's action word for it (`välkomstbrev skickat`): later runs find events by it, so it
+    never changes."""
+    noun: Noun
+    """What a coordinator calls it, after a count (`1 introduktion`, `3 introductions`): the
+    run's report, the weekly summary, and Logg's Detalj (`välkomstbrev, engelska`)."""
+    counted: bool = False
+    """The weekly summary counts the ones that went out in the week."""
 
 
 @dataclass(frozen=True)
@@ -155,24 +160,51 @@ REMINDER_STAMP = StampColumn(
 )
 
 WELCOME = DeliveryKind(
-    "welcome", WELCOME_STAMP, "välkomstbrev", Words("välkomstbrev", "welcome letters")
+    "welcome",
+    WELCOME_STAMP,
+    "välkomstbrev",
+    Noun("välkomstbrev", "välkomstbrev", "welcome letter", "welcome letters", neuter=True),
+    counted=True,
 )
 INTRODUCTION = DeliveryKind(
-    "introduction", INTRODUCTION_STAMP, "introduktion", Words("introduktioner", "introductions")
+    "introduction",
+    INTRODUCTION_STAMP,
+    "introduktion",
+    Noun("introduktion", "introduktioner", "introduction", "introductions"),
+    counted=True,
 )
 ALTERNATIVES = DeliveryKind(
     "alternatives",
     INTRODUCTION_STAMP,
     "alternativ",
-    Words("med alternativen", "alternatives letters"),
+    Noun(
+        "brev med alternativen",
+        "brev med alternativen",
+        "letter with the alternatives",
+        "letters with the alternatives",
+        neuter=True,
+    ),
+    counted=True,
 )
 REENGAGEMENT = DeliveryKind(
     "reengagement",
     REENGAGEMENT_STAMP,
     "återvärvning",
-    Words("återvärvningsbrev", "re-engagement letters"),
+    Noun(
+        "återvärvningsbrev",
+        "återvärvningsbrev",
+        "re-engagement letter",
+        "re-engagement letters",
+        neuter=True,
+    ),
+    counted=True,
 )
-GROUP_REMINDER = DeliveryKind("group_reminder", REMINDER_STAMP, "påminnelse till grupp")
+GROUP_REMINDER = DeliveryKind(
+    "group_reminder",
+    REMINDER_STAMP,
+    "påminnelse till grupp",
+    Noun("påminnelse till grupp", "påminnelser till grupper", "group reminder", "group reminders"),
+)
 
 BUILT_IN: tuple[LetterKind, ...] = (
     LetterKind("welcome", "newcomer", ("newcomer",), "Välkomstbrev", WELCOME),

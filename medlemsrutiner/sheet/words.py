@@ -70,6 +70,8 @@ class Result(enum.Enum):
 
 
 LANGUAGES: tuple[str, ...] = ("sv", "en")
+LANGUAGE_NAMES: Mapping[str, str] = {"sv": "svenska", "en": "engelska"}
+"""Each language as a coordinator reads it (Logg's Detalj)."""
 
 # What people type, normalised (see cells.normalise_word), to the canonical word.
 _ALTERNATIVE_WORDS: Mapping[str, Alternative] = {

@@ -34,6 +34,7 @@ def plan_day(records: Records, today: dt.date, settings: Settings) -> Plan:
     changes: list[Change] = []
     flags = list(records.flags)
     log = list(records.log)
+    log_after: list[LogEntry] = []  # the writes after the letters (erasures, moves)
     in_followups = records.in_followups
     followups_by_id = records.followups_by_id
     erased: list[int] = []
@@ -50,7 +51,7 @@ def plan_day(records: Records, today: dt.date, settings: Settings) -> Plan:
             finishing = referral.finish_move(newcomer, today, settings, in_followups)
             if finishing is not None:
                 changes.extend(finishing[0])
-                log.append(finishing[1])
+                log_after.append(finishing[1])
                 continue
             if referral.moved(newcomer) is not None:
                 continue
@@ -67,7 +68,7 @@ def plan_day(records: Records, today: dt.date, settings: Settings) -> Plan:
             # The erasure date has come: no letter goes out with the data that must go.
             changes.append(erasing[0])
             erased.append(newcomer.id)
-            log.append(erasing[1])
+            log_after.append(erasing[1])
             continue
         if newcomer.duplicate_of is not None:
             if newcomer.welcome.state is StampState.DUE:
@@ -88,7 +89,7 @@ def plan_day(records: Records, today: dt.date, settings: Settings) -> Plan:
         if row.id is None:
             # No readable ID: no letter, but the erasure date holds; found by what it reads.
             flags.extend(followup.followup_flags(row))
-            changes.extend(_unnumbered_followup(row, today, settings, log))
+            changes.extend(_unnumbered_followup(row, today, settings, log_after))
             continue
         flags.extend(followup.followup_flags(row))
         flags.extend(_interrupted(FOLLOWUPS.key, row.row, row.id, row.stamps))
@@ -109,7 +110,7 @@ def plan_day(records: Records, today: dt.date, settings: Settings) -> Plan:
         if erasing is not None:
             changes.append(erasing[0])
             erased.append(row.id)
-            log.append(erasing[1])
+            log_after.append(erasing[1])
         else:
             if letter is not None:
                 deliveries.append(letter)
@@ -127,6 +128,7 @@ def plan_day(records: Records, today: dt.date, settings: Settings) -> Plan:
         log=tuple(log),
         shared=records.shared,
         erased=tuple(erased),
+        log_after_letters=tuple(log_after),
     )
 
 

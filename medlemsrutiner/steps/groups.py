@@ -23,6 +23,7 @@ from medlemsrutiner.sheet.schema import GROUPS
 from medlemsrutiner.sheet.stamp_words import Said, row_words, stamp_words
 from medlemsrutiner.sheet.stamps import StampState
 from medlemsrutiner.steps.records import Newcomer, Records, Referral
+from medlemsrutiner.wording import count
 
 
 def confirm_due(group: Group, today: dt.date, settings: Settings) -> bool:
@@ -108,7 +109,11 @@ def group_status(group: Group, records: Records, today: dt.date, settings: Setti
         waiting = referred_to_inactive(group, records.newcomers)
         text = "Vilande (Aktiv = nej)."
         if waiting:
-            text += f" {len(waiting)} intresserade är hänvisade hit: välj en annan grupp åt dem."
+            ids = ", ".join(str(i) for i in waiting)
+            text += (
+                f" {count(len(waiting), 'referred_here')} (ID {ids}): välj en annan grupp i "
+                "Hänvisad till."
+            )
         return text
     parts: list[str] = []
     if group.email is None:

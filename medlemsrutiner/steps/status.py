@@ -33,6 +33,7 @@ from medlemsrutiner.steps.followup import (
 from medlemsrutiner.steps.problems import referral_problems, row_problems
 from medlemsrutiner.steps.records import FollowUp, Newcomer, Records, Referral
 from medlemsrutiner.steps.referral import closed, moved
+from medlemsrutiner.wording import count, date_range
 
 
 def status_changes(after: Records, today: dt.date, settings: Settings) -> tuple[Change, ...]:
@@ -131,8 +132,8 @@ def newcomer_status(
         stale = cells.later(registered, days=routine.stale_after_days)
         if today > stale:
             parts.append(
-                f"Ingen kontakt på {routine.stale_after_days} dagar: ring eller skriv Avböjt / "
-                "Ej nådd."
+                f"Ingen kontakt på {count(routine.stale_after_days, 'day')}: ring eller skriv "
+                "Avböjt / Ej nådd."
             )
         elif today > deadline:
             parts.append(f"FÖRSENAT: ring (senast {_d(deadline)}).")
@@ -208,7 +209,7 @@ def followup_status(
     elif outcome is not None:
         parts.append(f"Uppföljd: {outcome.value}.")
     elif followup.follow_up_from is not None and followup.follow_up_by is not None:
-        window = f"{_d(followup.follow_up_from)}–{_d(followup.follow_up_by)}"
+        window = date_range(followup.follow_up_from, followup.follow_up_by)
         if today > followup.follow_up_by:
             parts.append(f"FÖRSENAT: uppföljningssamtal (senast {_d(followup.follow_up_by)}).")
         elif today >= followup.follow_up_from:

@@ -451,7 +451,7 @@ def test_letters_over_the_rolling_daily_limit_wait_oldest_first(
     assert any(line.startswith("  dygnsgräns: 3 av högst 5") for line in report.lines())
     assert report.exit_code == 0
     logged = [(e["Detalj"], e["Brev"]) for e in workbook.tab("Logg") if e["ID"] in (1, 2)]
-    assert logged == [("sv/welcome", 1), ("sv/welcome", 1)]
+    assert logged == [("välkomstbrev, svenska", 1), ("välkomstbrev, svenska", 1)]
 
     later = run(workbook, config)  # the same day: the limit is used up
     assert later.sent == {} and later.waiting == {"welcome": [3, 4]}
@@ -728,7 +728,7 @@ security = "none"
 
     right = run_daily_script(PASSWORD)
     assert right.returncode == 0, right.stderr
-    assert "välkomstbrev: 1 skickade (ID 1)" in right.stdout
+    assert "1 välkomstbrev skickat (ID 1)" in right.stdout
     assert "person1@" not in right.stdout + right.stderr
     assert server.recipients() == ["person1@example.se"] and server.connections == 2  # one a run
 

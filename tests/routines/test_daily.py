@@ -14,13 +14,16 @@ from medlemsrutiner.errors import MissingColumnError, TemplateError
 from medlemsrutiner.letters.render import Renderer
 from medlemsrutiner.plan import Failed, Sent
 from medlemsrutiner.routines.daily import DailyReport, run_daily
+from medlemsrutiner.routines.weekly import run_weekly
 from tests.fakes.memory_workbook import Grids, MemoryWorkbook
-from tests.fakes.transports import Crash, CrashingTransport, ScriptedTransport
+from tests.fakes.transports import Crash, CrashingTransport, RecordingTransport, ScriptedTransport
+from tests.routines.weekly_mail import TRAINER
 from tests.support import (
     NOW,
     REPO,
     TAB_NAMES,
     TODAY,
+    followup_of,
     grid,
     make_config,
     memory_workbook,
@@ -147,7 +150,7 @@ def test_a_referral_is_introduced_copied_to_followup_and_erased_from_intake(
     assert followup["Följ upp från"] == TODAY + dt.timedelta(weeks=8)
     assert followup["Anteckning"] == "vill skriva brev"
     assert followup["Status"] == (
-        "Uppföljningssamtal 2027-01-19–2027-02-02. Raderas senast 2027-03-16."
+        "Uppföljningssamtal 19 jan–2 feb 2027. Raderas senast 2027-03-16."
     )
 
 
@@ -437,3 +440,64 @@ def test_a_typed_date_changed_by_a_person_during_the_run_is_left_as_they_wrote_i
     workbook.before_write = retype
     run(workbook, config, renderer)
     assert by_id(workbook)[1]["Samtal"] == "22/11"
+
+
+def test_logg_follows_the_order_of_events_and_names_each_letter_in_swedish(
+    config: Config, renderer: Renderer
+) -> None:
+    """A person followed up as `Inte aktiv` a week ago gets the re-engagement letter (and keeps
+    their data a week more for it), another followed up as `Aktiv` is erased: Logg says the
+    letters went, then that the data went."""
+    called = TODAY - 7 * DAY
+    followup = {
+        **followup_of(5, TODAY - 70 * DAY),
+        "language": "en",
+        "followed_up": called,
+        "result": "Inte aktiv",
+    }
+    done = {**followup_of(4, TODAY - 70 * DAY), "followed_up": called, "result": "Aktiv"}
+    workbook = memory_workbook(
+        newcomers=[newcomer(None, registered=None, email="ny@example.se")],
+        followups=[done, followup],
+    )
+    report = run(workbook, config, renderer)
+    assert report.sent == {"welcome": [6], "reengagement": [5]} and report.erased == [4]
+    logged = [(row["Åtgärd"], row["ID"], row["Detalj"]) for row in workbook.tab("Logg")]
+    assert logged[1:] == [  # after an earlier run's last row
+        ("ny rad", 6, "ID tilldelat"),
+        ("återvärvning skickat", 5, "återvärvningsbrev, engelska, grupp: Centrumgruppen"),
+        ("välkomstbrev skickat", 6, "välkomstbrev, svenska"),
+        ("uppgifter raderade", 4, "Uppföljning (Aktiv)"),
+        ("daglig körning klar", None, ""),
+    ]
+
+
+def test_no_later_run_reads_loggs_details(tmp_path: Path, renderer: Renderer) -> None:
+    """Logg's Detalj is for people: whatever it holds, the next day's run and the weekly
+    summary do exactly the same (they find events by the action words)."""
+
+    def next_day(name: str, detail: str | None) -> tuple[list[str], str, dict[str, Any]]:
+        config = make_config(tmp_path / name, training_coordinator=TRAINER)
+        called_back = {**followup_of(5, TODAY - 60 * DAY), "followed_up": TODAY, "result": "Aktiv"}
+        workbook = memory_workbook(
+            newcomers=[newcomer(None, registered=None), newcomer(2, call=TODAY - DAY)],
+            followups=[called_back],
+        )
+        run(workbook, config, renderer)
+        logg = workbook.grids["Logg"]
+        column = logg[0].index("Detalj")
+        for row in logg[1:] if detail is not None else []:
+            row[column] = detail
+        report = run(workbook, config, renderer, TODAY + DAY)
+        transport = RecordingTransport()
+        with workbook:
+            later = dt.datetime.combine(TODAY + DAY, NOW.time(), NOW.tzinfo)
+            run_weekly(workbook, transport, renderer, config, TODAY + DAY, later)
+        summary = transport.sent[0].message.get_body(("plain",))
+        assert summary is not None
+        grids = {tab: grid for tab, grid in workbook.read().items() if tab != "Logg"}
+        return report.lines(), str(summary.get_content()), grids
+
+    as_written = next_day("written", None)
+    assert next_day("blank", "") == as_written
+    assert next_day("other", "sv/welcome, ID 99, introduktion skickat") == as_written

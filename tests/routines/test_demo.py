@@ -167,7 +167,7 @@ def test_after_make_demo_any_number_of_reruns_leave_the_outbox_as_it_is(tmp_path
         weekly = run_weekly(workbook, Outbox(outbox, NOW), renderer, config, TODAY, NOW)
     assert weekly.sent == ["veckosammanfattning", "utbildningsbrev"]
     files = sorted(path.name for path in outbox.iterdir())
-    (reengaged,) = [line for line in first if line.startswith("  återvärvning: ")]
+    (reengaged,) = [line for line in first if "återvärvningsbrev skickade" in line]
     ids = reengaged.partition("(ID ")[2].removesuffix(")").split(", ")
     assert len(ids) == 4
     assert all(any(name.endswith(f"-ID{n}-reengagement.eml") for name in files) for n in ids)

@@ -254,7 +254,7 @@ def test_an_address_only_in_the_form_tab_is_found_and_emptied(tmp_path: Path) ->
         report = run_forget(workbook, config, TODAY, NOW, email_address="RUT@example.org")
     assert report.found == [] and report.answers == 1
     assert workbook.grids[FORM][3][1:5] == [None, None, None, None]
-    assert report.lines(dict(WITH_FORM))[0] == f"{FORM}: 1 formulärsvar raderade"
+    assert report.lines(dict(WITH_FORM))[0] == f"{FORM}: 1 formulärsvar raderat"
     # Without the tab in the config, forget does not look there.
     plain = make_config(tmp_path)
     untouched = _forms_workbook()

@@ -154,7 +154,7 @@ def test_the_daily_run_imports_new_answers_first_and_welcomes_them_the_same_morn
     assert report.exit_code == EXIT_PARTIAL  # Bo's address must be corrected
     lines = report.lines()
     assert lines[1:5] == [
-        "  formulärsvar i 'Formulärsvar 1': 1 importerade (rad 2); 1 fanns redan (rad 3)",
+        "  formulärsvar i 'Formulärsvar 1': 1 importerat (rad 2); 1 fanns redan (rad 3)",
         "  formulärsvar som inte kunde importeras: 1",
         "    Formulärsvar 1 rad 4: e-postadressen går inte att läsa",
         "  frågor som inte importeras (svaren raderas ur fliken): Vad vill du göra?",

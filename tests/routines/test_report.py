@@ -328,7 +328,7 @@ def test_the_count_lines_list_ids_in_ascending_order() -> None:
     report.waiting = {"welcome": [30, 2]}
     report.erased = [9, 1]
     lines = report.lines()
-    assert "  nya rader: 2 (ID 3, 12)" in lines
-    assert "  alternativ: 2 skickade (ID 82, 83)" in lines
-    assert "  välkomstbrev: 3 skickade (ID 7, 19, 40); väntar till nästa körning: ID 2, 30" in lines
+    assert "  2 nya rader (ID 3, 12)" in lines
+    assert "  2 brev med alternativen skickade (ID 82, 83)" in lines
+    assert "  3 välkomstbrev skickade (ID 7, 19, 40); väntar till nästa körning: ID 2, 30" in lines
     assert "  personuppgifter raderade: ID 1, 9" in lines

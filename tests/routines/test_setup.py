@@ -168,7 +168,7 @@ def test_trainings_only_past_or_far_ahead_are_a_task_too(tmp_path: Path) -> None
     ]
     checks = checks_for(config, groups=REAL_GROUPS, trainings=far, texts=TEXTS)
     [task] = [c for c in checks if c.task]
-    assert task.text.startswith("Ingen utbildning de närmaste 90 dagarna i Utbildningar")
+    assert task.text.startswith("Ingen utbildning inom 90 dagar i Utbildningar")
 
 
 def test_the_verdict_puts_warnings_beside_tasks_and_errors_first(tmp_path: Path) -> None:

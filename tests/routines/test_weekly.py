@@ -35,7 +35,7 @@ SV_HEADINGS = [
 GROUP_NOTES = [
     "Studentgruppen: e-posten till kontaktpersonen studsade (påminnelsen): rätta adressen i "
     "Grupper och töm Påminnelse",
-    "Vilande: vilande men har hänvisningar (ID 9): välj en annan grupp åt dem",
+    "Vilande: vilande men har hänvisningar (ID 9): välj en annan grupp i Hänvisad till",
     "Filmgruppen: saknar e-post till kontaktpersonen: inga introduktioner går ut",
     "Skrivargruppen: uppgifterna obekräftade (senast: 2026-05-08); Per Påhittad tillfrågad "
     "2026-11-19",
@@ -46,8 +46,8 @@ PROBLEM_NOTE = (
     "på 12 månader). Hör med gruppen hur nya tas emot."
 )
 RUN_LINE = (
-    "Senast lyckade dagliga körning: 2026-11-21 07:00. I veckan: 1 brev skickade, "
-    "1 misslyckade, 2 körningar där brev fick vänta på gränsen för antal brev."
+    "Senast lyckade dagliga körning: 2026-11-21 07:00. I veckan: 1 brev skickat, "
+    "1 misslyckat, 2 körningar där brev fick vänta på gränsen för antal brev."
 )
 
 
@@ -102,8 +102,8 @@ def test_the_past_week_groups_trainings_and_the_run_in_both_parts(tmp_path: Path
     plain, html, _ = _summary(tmp_path)
     text = text_sections(plain)
     week = [
-        "2 nya intresserade, 1 välkomstbrev, 0 introduktioner, 0 med alternativen, "
-        "0 återvärvningsbrev, 1 uppföljningar gjorda, 1 raderade.",
+        "2 nya intresserade, 1 välkomstbrev, 0 introduktioner, 0 brev med alternativen, "
+        "0 återvärvningsbrev, 1 uppföljning gjord, 1 raderad.",
         "Samtycken som går ut inom 31 dagar: ID 8 Testa (2026-12-04).",
     ]
     assert text["VECKAN SOM GÅTT"] == week
@@ -128,8 +128,8 @@ def test_the_past_week_groups_trainings_and_the_run_in_both_parts(tmp_path: Path
 def test_the_retention_table_highlights_the_problem_group_in_both_parts(tmp_path: Path) -> None:
     plain, html, _ = _summary(tmp_path)
     assert text_sections(plain)[SV_HEADINGS[-1]] == [
-        "Centrumgruppen: 2 hänvisade, 1 uppföljda, 1 aktiva, 0 inte aktiva, 100 % aktiva",
-        "Skrivargruppen (!): 4 hänvisade, 3 uppföljda, 1 aktiva, 2 inte aktiva, 33 % aktiva",
+        "Centrumgruppen: 2 hänvisade, 1 uppföljd, 1 aktiv, 0 inte aktiva, 100 % aktiva",
+        "Skrivargruppen (!): 4 hänvisade, 3 uppföljda, 1 aktiv, 2 inte aktiva, 33 % aktiva",
         "Totalt: 6 hänvisade, 4 uppföljda, 2 aktiva, 2 inte aktiva, 50 % aktiva",
         PROBLEM_NOTE,
     ]
@@ -307,7 +307,7 @@ def test_an_english_coordinator_gets_the_summary_in_english(tmp_path: Path) -> N
     table = html_section(html, "Still active")
     assert table.paragraphs == [note] and table.rows[-1][1][0] == "Total"
     assert text["THE DAILY RUN"] == [
-        "Last successful daily run: 2026-11-21 07:00. This week: 1 letters sent, 1 failed, "
+        "Last successful daily run: 2026-11-21 07:00. This week: 1 letter sent, 1 failed, "
         "2 runs that held letters back for a sending limit."
     ]
     assert "5 newcomers have not yet attended a basic training" in text["TRAININGS"][0]

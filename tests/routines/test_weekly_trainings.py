@@ -1,6 +1,7 @@
 """The training coordinator's weekly letter and the summary's trainings section: exact counts of
 newcomers who still need a basic training, `Utbildning` taking a person off the count, and the
-flag when no training is planned within 60 days."""
+flag when no training is planned within `trainings_within_days` (the window of the letters to
+newcomers: one setting for both)."""
 
 from __future__ import annotations
 
@@ -9,10 +10,12 @@ from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 
+from medlemsrutiner.sheet.schema import tables_from_grids
+from medlemsrutiner.steps.records import read_records
 from tests.routines.weekly_mail import DAY, html_section, known_workbook, part, run, text_sections
-from tests.support import TODAY
+from tests.support import TODAY, make_config
 
-GAP_SV = "Ingen utbildning är inplanerad de närmaste 60 dagarna."
+GAP_SV = "Ingen utbildning är inplanerad inom 90 dagar."
 
 
 def _letters(
@@ -42,11 +45,11 @@ def test_the_training_coordinator_gets_the_trainings_and_an_exact_count(tmp_path
     text = part(training, "plain")
     assert count in text.splitlines()
     assert "- torsdag 3 december 2026 kl. 18.00: Grundutbildning" in text.splitlines()
-    assert "60 dagarna" not in text
+    assert "Ingen utbildning" not in text
     html = html_section(part(training, "html"), "")
     assert count in html.paragraphs
     assert html.items == ["torsdag 3 december 2026 kl. 18.00: Grundutbildning"]
-    assert not any("60 dagarna" in p for p in html.paragraphs)
+    assert not any("Ingen utbildning" in p for p in html.paragraphs)
 
     lines, paragraphs, items = _summary_trainings(summary)
     needing = "5 nya har inte gått grundutbildningen (registrerade sedan 2026-10-25)."
@@ -65,10 +68,12 @@ def test_once_utbildning_is_filled_the_person_no_longer_counts(tmp_path: Path) -
     assert lines[0] == needing and paragraphs == [needing]
 
 
-def test_no_training_within_60_days_is_flagged_in_both_letters(tmp_path: Path) -> None:
+def test_no_training_within_the_letters_window_is_flagged_in_both_letters(
+    tmp_path: Path,
+) -> None:
     trainings = [
         {"date": TODAY - 5 * DAY, "time": "18.00", "title": "Grundutbildning"},
-        {"date": TODAY + 70 * DAY, "time": "18.00", "title": "Grundutbildning"},
+        {"date": TODAY + 91 * DAY, "time": "18.00", "title": "Grundutbildning"},
     ]
     summary, training = _letters(tmp_path, trainings=trainings)
     # The last training was on 2026-11-19: ID 1 registered before it, so 2, 3, 6 and 9 remain.
@@ -79,20 +84,20 @@ def test_no_training_within_60_days_is_flagged_in_both_letters(tmp_path: Path) -
         f"{GAP_SV} Kan du planera in en? Skriv den i fliken Utbildningar så kommer den med i "
         "breven till de nya." in lines
     )
-    assert "- tisdag 2 februari 2027 kl. 18.00: Grundutbildning" in lines
+    assert "- tisdag 23 februari 2027 kl. 18.00: Grundutbildning" in lines
     html = html_section(part(training, "html"), "")
     assert any(p.startswith(GAP_SV) for p in html.paragraphs)
 
     lines, paragraphs, items = _summary_trainings(summary)
     needing = f"4 nya har inte gått grundutbildningen (registrerade sedan 2026-11-19). {GAP_SV}"
-    assert lines == [needing, "- tisdag 2 februari 2027: Grundutbildning"]
-    assert paragraphs == [needing] and items == ["tisdag 2 februari 2027: Grundutbildning"]
+    assert lines == [needing, "- tisdag 23 februari 2027: Grundutbildning"]
+    assert paragraphs == [needing] and items == ["tisdag 23 februari 2027: Grundutbildning"]
 
 
-def test_a_training_on_the_60th_day_is_no_gap(tmp_path: Path) -> None:
-    trainings = [{"date": TODAY + 60 * DAY, "title": "Grundutbildning"}]
+def test_a_training_on_the_last_day_of_the_letters_window_is_no_gap(tmp_path: Path) -> None:
+    trainings = [{"date": TODAY + 90 * DAY, "title": "Grundutbildning"}]
     summary, training = _letters(tmp_path, trainings=trainings)
-    assert "60 dagarna" not in part(training, "plain") + part(summary, "plain")
+    assert "Ingen utbildning" not in part(training, "plain") + part(summary, "plain")
     # Without a past training the count starts 180 days back: 8 declined, so still 5.
     lines, _, _ = _summary_trainings(summary)
     assert lines[0] == "5 nya har inte gått grundutbildningen (registrerade sedan 2026-05-28)."
@@ -102,7 +107,7 @@ def test_the_english_training_letter_flags_the_gap_and_uses_the_english_title(
     tmp_path: Path,
 ) -> None:
     trainings = [
-        {"date": TODAY + 70 * DAY, "title": "Grundutbildning", "title_en": "Basic training"},
+        {"date": TODAY + 91 * DAY, "title": "Grundutbildning", "title_en": "Basic training"},
     ]
     _, transport = run(tmp_path, known_workbook(trainings=trainings), language="en")
     training = transport.sent[1].message
@@ -111,8 +116,29 @@ def test_the_english_training_letter_flags_the_gap_and_uses_the_english_title(
         "5 newcomers have registered since 2026-05-28 and not yet attended a basic training."
         in lines
     )
-    assert any(line.startswith("No training is planned in the next 60 days.") for line in lines)
-    assert "- Tuesday 2 February 2027: Basic training" in lines
+    assert any(line.startswith("No training is planned within 90 days.") for line in lines)
+    assert "- Tuesday 23 February 2027: Basic training" in lines
+
+
+def test_the_summary_and_the_letters_to_newcomers_share_one_training_window(
+    tmp_path: Path,
+) -> None:
+    """`trainings_within_days = 30`: a training in 40 days is in no letter to a newcomer, so
+    both weekly letters say none is planned within that window."""
+    trainings = [{"date": TODAY + 40 * DAY, "time": "18.00", "title": "Grundutbildning"}]
+    workbook = known_workbook(trainings=trainings)
+    routine = {"trainings_within_days": 30}
+    _, transport = run(tmp_path, workbook, routine=routine)
+    summary, training = (email.message for email in transport.sent)
+    gap = "Ingen utbildning är inplanerad inom 30 dagar."
+    assert any(line.startswith(gap) for line in part(training, "plain").splitlines())
+    lines, _, _ = _summary_trainings(summary)
+    assert lines[0].endswith(gap)
+    # The letters to newcomers read the same setting: the training is not in them.
+    config = make_config(tmp_path, routine=routine)
+    tables = tables_from_grids(workbook.read(), config.workbook.tab_names)
+    records = read_records(tables, TODAY, config.settings)
+    assert records.upcoming and records.shared.trainings == ()
 
 
 def test_a_training_typed_without_a_year_that_has_passed_is_a_row_to_fix(tmp_path: Path) -> None:

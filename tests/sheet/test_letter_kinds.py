@@ -12,9 +12,11 @@ from medlemsrutiner.letters.render import PARTS
 from medlemsrutiner.sheet import letter_kinds, stamps
 from medlemsrutiner.sheet.schema import TABS_BY_KEY, Owner
 from medlemsrutiner.sheet.words import LANGUAGES
+from medlemsrutiner.wording import Noun
 from tests.support import REPO
 
 TODAY = dt.date(2026, 11, 24)
+NOUN = Noun("brev", "brev", "letter", "letters", neuter=True)
 
 
 @pytest.mark.parametrize("kind", letter_kinds.letter_kinds(), ids=lambda k: k.name)
@@ -63,7 +65,7 @@ def test_the_weekly_summary_counts_every_delivery_but_the_groups_reminders() -> 
 
 def test_a_stamp_column_on_a_tab_without_stamps_is_refused() -> None:
     column = letter_kinds.StampColumn("trainings", "date", "Training")
-    delivery = letter_kinds.DeliveryKind("training_day", column, "utbildningsdag")
+    delivery = letter_kinds.DeliveryKind("training_day", column, "utbildningsdag", NOUN)
     kind = letter_kinds.LetterKind("training_day", "newcomer", ("newcomer",), "x", delivery)
     with pytest.raises(ValueError), letter_kinds.registered(kind):
         pass
@@ -71,7 +73,7 @@ def test_a_stamp_column_on_a_tab_without_stamps_is_refused() -> None:
 
 
 def test_a_new_delivery_cannot_share_a_stamp_column_with_another() -> None:
-    delivery = letter_kinds.DeliveryKind("welcome_again", letter_kinds.WELCOME_STAMP, "igen")
+    delivery = letter_kinds.DeliveryKind("welcome_again", letter_kinds.WELCOME_STAMP, "igen", NOUN)
     kind = letter_kinds.LetterKind("welcome_again", "newcomer", ("newcomer",), "x", delivery)
     with pytest.raises(ValueError), letter_kinds.registered(kind):
         pass

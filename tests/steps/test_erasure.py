@@ -45,7 +45,9 @@ def test_declined_personal_data_is_erased_thirty_days_after_the_call(config: Con
         "phone",
         "town",
     }
-    assert all("Person1" not in entry.detail for entry in p_on_day.log)
+    logged = [*p_on_day.log, *p_on_day.log_after_letters]
+    assert [e.action for e in logged] == ["uppgifter raderade"]
+    assert all("Person1" not in entry.detail for entry in logged)
 
 
 def test_not_reached_is_understood_however_it_is_typed(config: Config) -> None:

@@ -95,10 +95,10 @@ def test_the_followup_status_shows_the_window_and_when_it_is_overdue(config: Con
 
     # Referred 70 days ago: closed as Ej uppföljd (and erased) 16 weeks after the referral.
     assert status(_followup(follow_up_from=TODAY + DAY, follow_up_by=TODAY + 15 * DAY)) == (
-        "Uppföljningssamtal 2026-11-25–2026-12-09. Raderas senast 2027-01-05."
+        "Uppföljningssamtal 25 nov–9 dec 2026. Raderas senast 2027-01-05."
     )
     assert status(_followup()) == (
-        "Dags för uppföljningssamtal (2026-11-10–2026-11-24). Raderas senast 2027-01-05."
+        "Dags för uppföljningssamtal (10–24 nov 2026). Raderas senast 2027-01-05."
     )
     assert status(_followup(follow_up_by=TODAY - DAY)) == (
         "FÖRSENAT: uppföljningssamtal (senast 2026-11-23). Raderas senast 2027-01-05."

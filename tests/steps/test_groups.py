@@ -94,7 +94,8 @@ def test_the_group_status_says_what_to_do(config: Config) -> None:
     assert "Saknar giltig e-post" in status(email="", confirmed=TODAY)
     extra = [newcomer(5, call=TODAY, referred_to="Centrumgruppen")]
     assert status(active="nej") == (
-        "Vilande (Aktiv = nej). 1 intresserade är hänvisade hit: välj en annan grupp åt dem."
+        "Vilande (Aktiv = nej). 1 intresserad är hänvisad hit (ID 5): välj en annan grupp i "
+        "Hänvisad till."
     )
 
 
