@@ -368,8 +368,18 @@ class Table:
     """Internal names of the columns the sheet really has."""
 
 
-def _is_blank_row(row: Sequence[Any]) -> bool:
+def is_blank_row(row: Sequence[Any]) -> bool:
+    """A row with no value in any cell (None or only whitespace): not a row of the table."""
     return all(value is None or (isinstance(value, str) and not value.strip()) for value in row)
+
+
+def record_of(tab: Tab, positions: Mapping[str, int], row: Sequence[Any]) -> dict[str, Any]:
+    """One grid row by internal column name: every known column of `tab`, None where the
+    sheet lacks the column (`positions`, from `present_columns`) or the row is short."""
+    return {
+        name: row[positions[name]] if name in positions and positions[name] < len(row) else None
+        for name in tab.column_names
+    }
 
 
 def table_from_grid(tab: Tab, tab_name: str, grid: Grid | None) -> Table:
@@ -384,7 +394,7 @@ def table_from_grid(tab: Tab, tab_name: str, grid: Grid | None) -> Table:
     records: list[list[Any]] = []
     index: list[int] = []
     for number, row in enumerate(grid[1:], start=2):
-        if _is_blank_row(row):
+        if is_blank_row(row):
             continue
         records.append(
             [

@@ -6,7 +6,7 @@ the next one is above every ID the workbook, Logg included, has ever held), fill
 `Registrerad` with the day the row was first seen, and marks duplicates (the same address on a
 second row, now or earlier). A bad cell never raises: it becomes a problem on its row.
 
-`steps.after.records_after` gives the same records with a run's writes applied.
+`steps.after.records_after` gives the same records once a run's writes have landed.
 """
 
 from __future__ import annotations
@@ -79,8 +79,6 @@ class Records:
     """Every training from today on, soonest first (the letters show the first few)."""
     last_training: dt.date | None = None
     """The latest training before today."""
-    group_rows: tuple[tuple[int, Record], ...] = ()
-    """Grupper's rows as read (for the state after the run's writes)."""
 
     @property
     def in_followups(self) -> frozenset[int]:
@@ -216,7 +214,6 @@ def read_records(tables: Tables, today: dt.date, settings: Settings) -> Records:
         present={key: table.present for key, table in tables.by_key.items()},
         upcoming=upcoming,
         last_training=last_training_before(tables["trainings"], today),
-        group_rows=tuple(rows_of(tables["groups"])),
     )
 
 
