@@ -81,6 +81,8 @@ OWNERS = {
     "smtplib": {"medlemsrutiner.adapters.smtp"},
     "yagmail": {"medlemsrutiner.adapters.smtp", "medlemsrutiner.adapters.smtp_credentials"},
     "charset_normalizer": {"medlemsrutiner.adapters.contacts_file"},
+    # pandas counts (groupby) in the two reports; rows are read as plain values.
+    "pandas": {"medlemsrutiner.reports.statistics", "medlemsrutiner.reports.national"},
     "fcntl": {"medlemsrutiner.adapters.files"},
     "msvcrt": {"medlemsrutiner.adapters.files"},
 }

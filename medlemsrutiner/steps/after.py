@@ -25,6 +25,7 @@ from medlemsrutiner.sheet.schema import (
     GROUPS,
     NEWCOMERS,
     Grid,
+    Record,
     Tab,
     header_key,
     is_blank_row,
@@ -32,7 +33,7 @@ from medlemsrutiner.sheet.schema import (
     record_of,
     table_from_grid,
 )
-from medlemsrutiner.steps.district import Record, read_groups
+from medlemsrutiner.steps.district import read_groups
 from medlemsrutiner.steps.records import (
     FollowUp,
     Newcomer,

@@ -22,7 +22,7 @@ from medlemsrutiner.settings import Settings
 from medlemsrutiner.sheet import cells, stamps
 from medlemsrutiner.sheet.changes import AssignId, Change, SetCells, fingerprint_of
 from medlemsrutiner.sheet.logbook import Action, LogEntry, first_logged
-from medlemsrutiner.sheet.schema import NEWCOMERS, Tab, Tables
+from medlemsrutiner.sheet.schema import NEWCOMERS, Record, Tab, Tables
 from medlemsrutiner.sheet.stamps import StampState, read_stamp
 from medlemsrutiner.steps.district import (
     last_training_before,
@@ -34,7 +34,6 @@ from medlemsrutiner.steps.district import (
 from medlemsrutiner.steps.rows import (
     FollowUp,
     Newcomer,
-    Record,
     Referral,
     parse_followup,
     parse_newcomer,
@@ -98,7 +97,7 @@ class Records:
 def _known_ids(tables: Tables) -> list[int]:
     found: list[int] = []
     for key in ("newcomers", "followups", "log"):
-        for value in tables[key].frame["id"]:
+        for value in tables[key].column("id"):
             parsed = cells.parse_id(value)
             if isinstance(parsed, int):
                 found.append(parsed)
@@ -128,7 +127,7 @@ def read_records(tables: Tables, today: dt.date, settings: Settings) -> Records:
     # On the very first run (no ID anywhere, no daily run in Logg) a row without a date may be
     # an old contact typed in long ago: it must not pass for new and be welcomed.
     first_run = next_id == 1 and not any(
-        cells.text(action) == Action.DAILY_DONE for action in tables["log"].frame["action"]
+        cells.text(action) == Action.DAILY_DONE for action in tables["log"].column("action")
     )
     first_writes: list[Change] = []
     log: list[LogEntry] = []

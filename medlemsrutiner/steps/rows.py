@@ -18,7 +18,7 @@ from medlemsrutiner.plan import Group, Person
 from medlemsrutiner.settings import Settings
 from medlemsrutiner.sheet import cells
 from medlemsrutiner.sheet.letter_kinds import INTRODUCTION, REENGAGEMENT, WELCOME
-from medlemsrutiner.sheet.schema import FOLLOWUPS, NEWCOMERS
+from medlemsrutiner.sheet.schema import FOLLOWUPS, NEWCOMERS, Record
 from medlemsrutiner.sheet.stamp_words import row_words
 from medlemsrutiner.sheet.stamps import Stamp, StampCells, read_stamp_cells
 from medlemsrutiner.sheet.words import (
@@ -31,10 +31,6 @@ from medlemsrutiner.sheet.words import (
     outcome_words,
     result_words,
 )
-
-Record = Mapping[str, Any]
-"""A row by internal column name (absent optional columns hold None)."""
-
 
 # --- Newcomers -------------------------------------------------------------------------------
 

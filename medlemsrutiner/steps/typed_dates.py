@@ -15,7 +15,8 @@ from collections.abc import Mapping
 
 from medlemsrutiner.sheet import cells
 from medlemsrutiner.sheet.changes import Values
-from medlemsrutiner.steps.rows import FollowUp, Newcomer, Record
+from medlemsrutiner.sheet.schema import Record
+from medlemsrutiner.steps.rows import FollowUp, Newcomer
 
 Expect = tuple[tuple[str, str], ...]
 """(column, text) pairs a compare-and-set write expects to find."""
