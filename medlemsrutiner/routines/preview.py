@@ -24,7 +24,6 @@ class PreviewTexts:
 
     shared: Shared
     source: str
-    from_workbook: bool
 
 
 def preview_texts(
@@ -47,7 +46,6 @@ def preview_texts(
         return PreviewTexts(
             sample_shared(today),
             f"Breven visas med exempeltexter, eftersom arbetsboken inte gick att läsa: {error}",
-            from_workbook=False,
         )
     texts, texts_en = read_texts(tables["texts"])
     trainings, _ = read_trainings(tables["trainings"], today, config.routine.trainings_in_letters)
@@ -59,5 +57,4 @@ def preview_texts(
         f"{config.workbook.tab_names['texts']}, {len(trainings)} kommande "
         f"{'utbildning' if len(trainings) == 1 else 'utbildningar'}. "
         "Personerna är påhittade.",
-        from_workbook=True,
     )
