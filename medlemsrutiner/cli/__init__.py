@@ -1,6 +1,9 @@
-"""Command-line entry points (click), one per script in `scripts/`: the routine's commands in
-`cli.routine`, the reports in `cli.reports`, what they share (clock, environment, config,
-errors to exit codes) in `cli.shell`. Nothing here decides a rule of the routine.
+"""Command-line entry points (click), one per script in `scripts/`. Nothing here decides a
+rule of the routine.
+
+routine     the routine's commands (run_daily, init_workbook, forget, …)
+reports     retention_report and national_report
+shell       what they share: the clock, the environment, the config, errors to exit codes
 """
 
 from medlemsrutiner.cli.reports import national_report, retention_report

@@ -1,2 +1,6 @@
-"""Letters: templates rendered into proper MIME messages (render), and every letter with
-invented data as HTML files to look at (preview)."""
+"""Letters.
+
+render      sandboxed jinja2 templates -> proper MIME messages (the exact bytes that are sent)
+calendar    a training as an iCalendar invitation
+preview     every letter with invented people, as HTML files to look at
+"""
