@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import TypeVar
 
 from medlemsrutiner.settings import Settings
@@ -82,8 +82,19 @@ def records_after(
         name = tab_names[tab.key]
         return list(_touched_rows(tab, state.get(name), touched.get(name, set())))
 
-    newcomers = _newcomers_after(records, rows(NEWCOMERS), today, settings)
-    followups = mark_shared_ids(_followups_after(records, rows(FOLLOWUPS), today, settings))
+    newcomers = _rows_after(
+        records.newcomers,
+        rows(NEWCOMERS),
+        lambda row, record: parse_newcomer(row, record, today, settings, records.groups),
+        _kept_newcomer,
+    )
+    followups = _rows_after(
+        records.followups,
+        rows(FOLLOWUPS),
+        lambda row, record: parse_followup(row, record, today, settings),
+        _kept_followup,
+    )
+    followups = mark_shared_ids(followups)
     groups = records.groups
     if touched.get(tab_names[GROUPS.key]):
         # Grupper (a few dozen rows, keyed by name) is read again whole, so that each group
@@ -111,58 +122,41 @@ def _touched_rows(
         yield index + 1, (None if is_blank_row(row) else record_of(tab, positions, row))
 
 
-def _newcomers_after(
-    records: Records, touched: list[tuple[int, Record | None]], today: dt.date, settings: Settings
-) -> list[Newcomer]:
-    """Intresserade's rows with each touched row parsed again. What reading decided about a
-    row (its ID, duplicates of it, problems only the whole workbook shows, the day Logg first
-    names it) stays; `as_read` keeps the row as the run read it."""
-    before = {newcomer.row: newcomer for newcomer in records.newcomers}
-    parsed: dict[int, Newcomer | None] = {}
+def _kept_newcomer(newcomer: Newcomer, old: Newcomer) -> Newcomer:
+    """A row of Intresserade parsed again, with what reading decided about it kept: its ID,
+    duplicates of it, problems only the whole workbook shows, the day Logg first names it,
+    and (`as_read`) the row as the run read it."""
+    return dataclasses.replace(
+        newcomer,
+        id=old.id,
+        new=old.new,
+        id_problem=old.id_problem,
+        read_problems=old.read_problems,
+        first_seen=old.first_seen,
+        as_read=old.read_record,
+    )
+
+
+def _kept_followup(followup: FollowUp, old: FollowUp) -> FollowUp:
+    """A row of Uppföljning parsed again, with the day Logg first names it and the row as the
+    run read it kept (shared IDs are marked afresh over the whole tab)."""
+    return dataclasses.replace(followup, first_seen=old.first_seen, as_read=old.read_record)
+
+
+def _rows_after(
+    rows: Sequence[Row],
+    touched: Iterable[tuple[int, Record | None]],
+    parse: Callable[[int, Record], Row],
+    keep: Callable[[Row, Row], Row],
+) -> list[Row]:
+    """`rows` with each touched row parsed again in its place (`keep` carries over what
+    reading decided) or left out once it holds nothing, then the new (appended) rows."""
+    before = {row.row: row for row in rows}
+    parsed: dict[int, Row | None] = {}
     for number, record in touched:
-        if record is None:
-            parsed[number] = None
-            continue
-        newcomer = parse_newcomer(number, record, today, settings, records.groups)
+        found = None if record is None else parse(number, record)
         old = before.get(number)
-        if old is not None:
-            newcomer = dataclasses.replace(
-                newcomer,
-                id=old.id,
-                new=old.new,
-                id_problem=old.id_problem,
-                read_problems=old.read_problems,
-                first_seen=old.first_seen,
-                as_read=old.read_record,
-            )
-        parsed[number] = newcomer
-    return _merged(records.newcomers, parsed)
-
-
-def _followups_after(
-    records: Records, touched: list[tuple[int, Record | None]], today: dt.date, settings: Settings
-) -> list[FollowUp]:
-    """Uppföljning's rows with each touched row parsed again, appended rows last."""
-    before = {followup.row: followup for followup in records.followups}
-    parsed: dict[int, FollowUp | None] = {}
-    for number, record in touched:
-        if record is None:
-            parsed[number] = None
-            continue
-        followup = parse_followup(number, record, today, settings)
-        old = before.get(number)
-        if old is not None:
-            followup = dataclasses.replace(
-                followup, first_seen=old.first_seen, as_read=old.read_record
-            )
-        parsed[number] = followup
-    return _merged(records.followups, parsed)
-
-
-def _merged(rows: Sequence[Row], parsed: Mapping[int, Row | None]) -> list[Row]:
-    """`rows` with each one parsed again in its place (or left out once blank), then the rows
-    that are new (appended), in sheet order."""
-    known = {row.row for row in rows}
+        parsed[number] = keep(found, old) if found is not None and old is not None else found
     merged = [found for row in rows if (found := parsed.get(row.row, row)) is not None]
-    merged.extend(row for number, row in sorted(parsed.items()) if number not in known and row)
+    merged.extend(row for number, row in sorted(parsed.items()) if number not in before and row)
     return merged
