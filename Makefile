@@ -17,13 +17,15 @@ $(VENV)/.installed: requirements.txt pyproject.toml
 
 ## Build the demo workbook if it is missing, run the daily routine on it, write the emails to outbox/.
 ## (CI and GITHUB_ACTIONS are blanked for the demo only: its workbook holds invented people, and
-## the scripts refuse an xlsx workbook in CI, where a real one must never be.)
+## the scripts refuse an xlsx workbook in CI, where a real one must never be. The demo is a
+## simulation: MEDLEMSRUTINER_SIMULATION=1 would let it replay a day to come with --today.)
+DEMO_ENV := CI= GITHUB_ACTIONS= MEDLEMSRUTINER_SIMULATION=1
 demo: install
-	@test -f demo/medlemsrutiner.xlsx || $(BIN)/python scripts/make_demo.py --config $(CONFIG)
+	@test -f demo/medlemsrutiner.xlsx || $(DEMO_ENV) $(BIN)/python scripts/make_demo.py --config $(CONFIG)
 	@# Exit 1 means "done, some rows need a person": the demo has such rows on purpose.
-	@CI= GITHUB_ACTIONS= $(BIN)/python scripts/run_daily.py --config $(CONFIG); status=$$?; \
+	@$(DEMO_ENV) $(BIN)/python scripts/run_daily.py --config $(CONFIG); status=$$?; \
 	  if [ $$status -gt 1 ]; then exit $$status; fi
-	@CI= GITHUB_ACTIONS= $(BIN)/python scripts/weekly_summary.py --config $(CONFIG)
+	@$(DEMO_ENV) $(BIN)/python scripts/weekly_summary.py --config $(CONFIG)
 	@echo "Breven ligger i outbox/, arbetsboken är demo/medlemsrutiner.xlsx."
 
 ## Run the whole test suite.

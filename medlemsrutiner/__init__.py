@@ -6,6 +6,8 @@ cli/        the command-line entry points (click), one per script; the only read
             and the environment
 clitexts    click's own texts (help headings, usage errors) in Swedish
 config      the TOML config file -> frozen dataclasses; ConfigError names the file and the key
+config_text  the config file as text: read, and TOML's syntax errors explained in Swedish
+config_template  config.example.toml as the template of every new config (the wizard's)
 settings    what the pure core may know of the config (periods, start date, language)
 errors      the typed errors and exit codes
 plan        people, groups, letters, deliveries, flags, the plan; the outcome of a send; settle

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import tomllib
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -19,6 +18,7 @@ from pathlib import Path
 from typing import Any, Literal, TypeVar, cast
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from medlemsrutiner.config_text import read_toml
 from medlemsrutiner.errors import ConfigError
 from medlemsrutiner.settings import Routine, Settings
 from medlemsrutiner.sheet.cells import Bad, parse_email
@@ -135,20 +135,9 @@ class Config:
 
 
 def load(path: str | Path) -> Config:
-    """Read and validate the TOML file at `path`."""
+    """Read and validate the TOML file at `path` (see `config_text` for the reading)."""
     file = Path(path)
-    try:
-        with file.open("rb") as handle:
-            data = tomllib.load(handle)
-    except FileNotFoundError:
-        raise ConfigError(file, None, "filen finns inte") from None
-    except UnicodeDecodeError:
-        raise ConfigError(file, None, "filen är inte sparad som UTF-8") from None
-    except tomllib.TOMLDecodeError as error:
-        raise ConfigError(file, None, f"ogiltig TOML ({error})") from None
-    except OSError as error:
-        raise ConfigError(file, None, f"kan inte läsas ({error.strerror})") from None
-    return parse(data, file)
+    return parse(read_toml(file), file)
 
 
 class _Section:

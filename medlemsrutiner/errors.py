@@ -34,6 +34,10 @@ class ConfigError(AppError):
         self.key = key
 
 
+class FutureDayError(AppError):
+    """`--today` names a day that has not come yet, in a run that would act on it."""
+
+
 class WorkbookError(AppError):
     """The workbook cannot be opened, read or written."""
 
@@ -91,3 +95,11 @@ class MailError(AppError):
 
 class ImportFileError(AppError):
     """A file to import cannot be read, or has no columns to import from."""
+
+
+class AnswersError(AppError):
+    """The setup wizard's answers file is missing, unreadable, or an answer cannot be used."""
+
+    def __init__(self, path: object, problem: str) -> None:
+        super().__init__(f"Fel i svarsfilen {path}: {problem}")
+        self.path = path

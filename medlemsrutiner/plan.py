@@ -60,6 +60,10 @@ class Group:
     """The row's stamp cells (`Påminnelse`: when the group was last asked to confirm)."""
     status_text: str = ""
     """What the group's Status cell says now."""
+    meets_en: str = ""
+    works_on_en: str = ""
+    """`Träffas (en)` and `Arbetar med (en)`: what English letters show instead (blank: left
+    out, never the Swedish text)."""
 
     @property
     def reminder(self) -> Stamp:

@@ -24,7 +24,11 @@ class Routine:
     """
 
     welcome_within_days: int = _days(3, 365)
+    """A welcome letter not yet sent this long after registration is late in Status (the letter
+    goes out with the first run that sees the row, whatever this says)."""
     call_within_days: int = _days(7, 365)
+    """The call is late in Status after this many days; the welcome letter promises it within
+    them. The letters take every period they state from here (`letters.language`)."""
     follow_up_from_weeks: int = _days(8, 520)
     follow_up_by_weeks: int = _days(10, 520)
     close_follow_up_after_weeks: int = _days(16, 520)

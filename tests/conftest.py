@@ -26,9 +26,14 @@ def sheets_api() -> Iterator[FakeSheetsApi]:
 def _on_a_coordinators_machine(monkeypatch: pytest.MonkeyPatch) -> None:
     """The tests play a coordinator's own machine, also when CI runs them: the scripts refuse
     an xlsx workbook where `CI` or `GITHUB_ACTIONS` is set (a test of that sets them itself),
-    and a subprocess inherits the environment without them."""
+    and a subprocess inherits the environment without them.
+
+    And they are a simulation: they replay days of their own (2026-11-24 and on), ahead of the
+    machine's date or behind it, which the scripts allow a real run only with
+    MEDLEMSRUTINER_SIMULATION=1 (the tests of that refusal remove it)."""
     monkeypatch.delenv("CI", raising=False)
     monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
+    monkeypatch.setenv("MEDLEMSRUTINER_SIMULATION", "1")
 
 
 # Property-based tests: a small profile in `make test`, the full one in `make bench`

@@ -6,8 +6,12 @@ import csv
 import datetime as dt
 import email
 import email.policy
+import html
+import os
 import shutil
 import subprocess
+import sys
+import zipfile
 from collections.abc import Iterable, Mapping, Sequence
 from email.message import EmailMessage
 from pathlib import Path
@@ -208,6 +212,41 @@ def mixed_rows(count: int) -> list[dict[str, Any]]:
     return rows
 
 
+SCRIPT_CONFIG = """\
+timezone = "Europe/Stockholm"
+start_date = 2026-01-01
+[coordinator]
+name = "Kim Exempelsson"
+email = "medlemsansvarig@example.org"
+organisation = "Amnesty Exempelstad"
+[workbook]
+backend = "xlsx"
+path = "arbetsbok.xlsx"
+[mail]
+transport = "outbox"
+outbox = "outbox"
+"""
+"""A config for running the scripts in a folder: the workbook and the outbox beside it."""
+
+
+def script(
+    name: str,
+    *args: str,
+    cwd: Path,
+    env: Mapping[str, str] | None = None,
+    simulation: bool = True,
+) -> subprocess.CompletedProcess[str]:
+    """`scripts/<name>.py` run as a coordinator runs it, in `cwd`, with `env` added to ours;
+    without `simulation`, with no MEDLEMSRUTINER_SIMULATION in its environment (a real run)."""
+    environment = {**os.environ, "PYTHONIOENCODING": "utf-8", **(env or {})}
+    if not simulation:
+        environment.pop("MEDLEMSRUTINER_SIMULATION", None)
+    return subprocess.run(
+        [sys.executable, str(REPO / "scripts" / f"{name}.py"), *args],
+        cwd=cwd, capture_output=True, text=True, timeout=120, check=False, env=environment,
+    )  # fmt: skip
+
+
 def memory_workbook(**tabs: Any) -> MemoryWorkbook:
     return MemoryWorkbook(workbook_grids(**tabs), TAB_NAMES)
 
@@ -239,6 +278,42 @@ def write_xlsx(path: Path, grids: dict[str, list[list[Any]]]) -> None:
                 if isinstance(cell.value, str):
                     cell.data_type = "s"  # text as a form export writes it, never a formula
     book.save(path)
+
+
+def readable_text(data: bytes) -> str:
+    """A file as text a person could find a name in: XML entities and email encodings undone,
+    casefolded."""
+    text = html.unescape(data.decode("utf-8", "replace"))
+    if b"MIME-Version" in data:
+        message = email.message_from_bytes(data, policy=email.policy.default)
+        text += " ".join(str(value) for value in message.values())
+        for part in message.walk():
+            if part.get_content_maintype() == "text":
+                text += str(part.get_content())
+    return text.casefold()
+
+
+def xlsx_traces(workbook: Path, needle: str) -> list[str]:
+    """Every part of the .xlsx file (unzipped: sheets, shared strings, comments, drawings,
+    relationships) in which `needle` (any case) is found."""
+    wanted = needle.casefold()
+    with zipfile.ZipFile(workbook) as archive:
+        return [
+            f"{workbook.name}:{name}"
+            for name in archive.namelist()
+            if wanted in readable_text(archive.read(name))
+        ]
+
+
+def traces(workbook: Path, outbox: Path, needle: str) -> list[str]:
+    """Every place `needle` (any case) is found: the xlsx file's parts (unzipped), every other
+    file beside it, and every file in the outbox folder (decoded)."""
+    found = xlsx_traces(workbook, needle)
+    wanted = needle.casefold()
+    for path in [*outbox.rglob("*"), *workbook.parent.iterdir()]:
+        if path.is_file() and path != workbook and wanted in readable_text(path.read_bytes()):
+            found.append(str(path))
+    return found
 
 
 # --- The pure steps over tables built in memory ----------------------------------------------

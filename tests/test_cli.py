@@ -11,34 +11,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from tests.support import REPO, TODAY, newcomer, read_outbox, workbook_grids, write_xlsx
-
-CONFIG = """\
-timezone = "Europe/Stockholm"
-start_date = 2026-01-01
-[coordinator]
-name = "Kim Exempelsson"
-email = "medlemsansvarig@example.org"
-organisation = "Amnesty Exempelstad"
-[workbook]
-backend = "xlsx"
-path = "arbetsbok.xlsx"
-[mail]
-transport = "outbox"
-outbox = "outbox"
-"""
-
-
-def script(name: str, *args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, str(REPO / "scripts" / f"{name}.py"), *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-        env={**os.environ, "PYTHONIOENCODING": "utf-8"},
-    )
+from tests.support import REPO, TODAY, newcomer, read_outbox, script, workbook_grids, write_xlsx
+from tests.support import SCRIPT_CONFIG as CONFIG
 
 
 @pytest.fixture
@@ -127,6 +101,22 @@ def test_init_workbook_creates_every_tab_and_a_second_run_changes_nothing(folder
     assert "redan alla flikar" in second.stdout
     assert (folder / "arbetsbok.xlsx").read_bytes() == content
     assert script("run_daily", "--config", "config.toml", cwd=folder).returncode == 0
+
+
+def test_init_workbook_gives_an_older_grupper_its_english_columns(folder: Path) -> None:
+    grids = workbook_grids()
+    header = grids["Grupper"][0]
+    kept = [i for i, name in enumerate(header) if not str(name).endswith("(en)")]
+    grids["Grupper"] = [
+        [row[i] if i < len(row) else None for i in kept] for row in grids["Grupper"]
+    ]
+    write_xlsx(folder / "arbetsbok.xlsx", grids)
+    result = script("init_workbook", "--config", "config.toml", cwd=folder)
+    assert result.returncode == 0, result.stderr
+    sheet = openpyxl.load_workbook(folder / "arbetsbok.xlsx")["Grupper"]
+    headers = [cell.value for cell in sheet[1]]
+    assert headers[-2:] == ["Träffas (en)", "Arbetar med (en)"]
+    assert sheet.cell(row=2, column=headers.index("Träffas") + 1).value == "Tisdagar 18.30"
 
 
 def test_make_demo_builds_a_workbook_with_every_stage(folder: Path) -> None:

@@ -688,6 +688,36 @@ def test_invalid_toml_is_a_config_error_naming_the_file(tmp_path: Path, broken: 
     assert_names(error, file, None)
 
 
+def test_a_file_saved_with_a_byte_order_mark_is_read_as_if_it_had_none(tmp_path: Path) -> None:
+    file = tmp_path / "config.toml"
+    file.write_bytes(b"\xef\xbb\xbf" + dump(minimal()).encode("utf-8"))  # as Notepad saves it
+    assert config.load(file).coordinator.name == "Kim Exempelsson"
+
+
+@pytest.mark.parametrize(
+    ("broken", "line", "explained", "shown"),
+    [
+        ('timezone = "UTC"\nnamn "Kim"', 2, "ett likhetstecken (=) saknas", 'namn "Kim"'),
+        ("timezone = Europe/Stockholm", 1, "text skrivs inom citattecken", "timezone = Europe"),
+        ('timezone = "UTC"\n\n[workbook\nbackend = "xlsx"', 3, "avslutande ]", "[workbook"),
+        ('timezone = "UTC"\ntimezone = "UTC"', 2, "finns redan tidigare", 'timezone = "UTC"'),
+        ('[mail]\noutbox = "C:\\mapp"', 2, "omvänt snedstreck", 'outbox = "C:\\mapp"'),
+        ('timezone = "Europe/Stockholm', 1, "avslutas aldrig", "timezone ="),
+    ],
+)
+def test_a_toml_error_is_explained_in_swedish_with_its_line_number_and_the_line(
+    tmp_path: Path, broken: str, line: int, explained: str, shown: str
+) -> None:
+    error, file = config_error(tmp_path, broken)
+    message = error.line
+    assert message.startswith(f"Fel i konfigurationen {file}: rad {line} går inte att läsa: ")
+    assert explained in message and f"Raden: {shown}" in message
+    assert "\n" not in message
+    said = message.removeprefix(f"Fel i konfigurationen {file}: ")
+    for english in ("Invalid", "Expected", "Cannot", "Unterminated", "line", "column"):
+        assert english not in said
+
+
 def test_a_missing_file_is_a_config_error_naming_the_file(tmp_path: Path) -> None:
     file = tmp_path / "finns-inte.toml"
     with pytest.raises(ConfigError) as caught:

@@ -85,6 +85,8 @@ _ERRORS = {
     "MailError",
     "TemplateError",
     "ImportFileError",
+    "AnswersError",
+    "FutureDayError",
 }
 _EXPLAINERS = {"explain", "_login_problem"}
 """Functions that build exit-2 messages out of parts (Google's and the SMTP server's answers)."""
@@ -132,6 +134,8 @@ def _messages() -> set[str]:
             arguments = list(node.args)
             if name == "ConfigError":
                 arguments = arguments[2:3]  # ConfigError(path, key, problem)
+            elif name == "AnswersError":
+                arguments = arguments[1:2]  # AnswersError(path, problem)
             elif name == "error":
                 arguments = arguments[1:2]  # section.error(key, problem)
             elif name == "__init__" and path.name == "errors.py":

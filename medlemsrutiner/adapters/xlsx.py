@@ -14,6 +14,9 @@ cells read as empty, as LibreOffice and Excel show them. A merged range that hol
 write must set is unmerged first (the top-left cell keeps its value), so no merged cell can stop
 a run.
 
+A row a write erases (`Resolution.erased_rows`) loses every comment and hyperlink on it too:
+they hold what a person attached to the data.
+
 A run holds a lock file beside the workbook (`files.py`), removed when the run ends, refuses to
 start while LibreOffice or Excel has the file open, and removes the temporary copies a killed
 run left beside the workbook (they hold personal data). How the workbook looks is
@@ -48,7 +51,7 @@ from medlemsrutiner.adapters.files import (
 )
 from medlemsrutiner.adapters.workbook import grid_rows
 from medlemsrutiner.errors import WorkbookBusyError, WorkbookError
-from medlemsrutiner.sheet.changes import CellWrite, Change, Resolution, resolve
+from medlemsrutiner.sheet.changes import CellWrite, Change, ErasedRow, Resolution, resolve
 from medlemsrutiner.sheet.schema import Grid, header_key
 
 DATE_FORMAT = xlsx_look.DATE_FORMAT
@@ -195,11 +198,14 @@ class XlsxWorkbook:
             cell = sheet.cell(row=write.row + 1, column=write.column + 1)
             xlsx_look.set_value(cell, write.value)
             column = looks.of(sheet, write.column + 1)
+            if write.row > 0:
+                xlsx_look.format_written(cell, column)
             xlsx_look.style_cell(cell, column)
             if column is not None and column.wrap and write.row > 0:
                 wrapped.add((header_key(write.tab_name), write.row + 1))
         for key, row in wrapped:
             xlsx_look.fit_row(sheets[key], row, looks)
+        _strip_erased(sheets, resolution.erased_rows)
         for placement in resolution.charts:
             xlsx_chart.draw(sheets[header_key(placement.tab_name)], placement)
         for visibility in shown:
@@ -348,6 +354,22 @@ def _create_sheet(book: OpenpyxlWorkbook, name: str, headers: Sequence[str]) -> 
         cell.font = Font(bold=True)
     sheet.freeze_panes = "A2"
     return sheet
+
+
+def _strip_erased(sheets: Mapping[str, Worksheet], erased: Sequence[ErasedRow]) -> None:
+    """Remove every comment (a note, Shift+F2) and hyperlink on the rows whose personal data the
+    write erases: a comment on a person's row is about them, and a `mailto:` link holds their
+    address. openpyxl keeps neither part of the file once no cell has one."""
+    rows: dict[str, set[int]] = {}
+    for row in erased:
+        rows.setdefault(header_key(row.tab_name), set()).add(row.row + 1)
+    for key, numbers in rows.items():
+        for (number, _), cell in sheets[key]._cells.items():
+            # (A merged cell's comment and hyperlink are read-only Nones.)
+            if number in numbers and cell.comment is not None:
+                cell.comment = None
+            if number in numbers and cell.hyperlink is not None:
+                cell.hyperlink = None
 
 
 def _unmerge_written(sheets: Mapping[str, Worksheet], writes: Sequence[CellWrite]) -> None:

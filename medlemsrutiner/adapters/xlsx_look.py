@@ -87,6 +87,18 @@ def fit_row(sheet: Worksheet, row: int, looks: Looks) -> bool:
     return True
 
 
+def format_written(cell: Any, column: look.ColumnLook | None) -> None:
+    """Give a cell the run has just written the number format its value needs
+    (`presentation.written_format`), whatever format it had. In a column the contract does not
+    know, a number only loses a date format: openpyxl would read it back as a date."""
+    value = cell.value
+    needed = look.written_format(value, column)
+    if needed is None and isinstance(value, int | float) and cell.is_date:
+        needed = look.GENERAL
+    if needed is not None and cell.number_format != needed:
+        cell.number_format = needed
+
+
 def style_cell(cell: Any, column: look.ColumnLook | None) -> bool:
     """Give a cell its column's number format and wrapping; True when something changed."""
     if column is None or cell.value is None:

@@ -3,9 +3,11 @@ rule of the routine.
 
 routine     the routine's commands (run_daily, init_workbook, forget, …)
 reports     retention_report and national_report
+newdistrict  the setup wizard (new_district)
 shell       what they share: the clock, the environment, the config, errors to exit codes
 """
 
+from medlemsrutiner.cli.newdistrict import new_district
 from medlemsrutiner.cli.reports import national_report, retention_report
 from medlemsrutiner.cli.routine import (
     check_setup,
@@ -25,6 +27,7 @@ __all__ = [
     "init_workbook",
     "make_demo",
     "national_report",
+    "new_district",
     "preview_emails",
     "retention_report",
     "run_daily",

@@ -8,7 +8,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import functools
-import os
 import sys
 import time
 from pathlib import Path
@@ -21,8 +20,11 @@ from medlemsrutiner.cli.shell import (
     clock,
     config_option,
     configs_option,
+    environment,
     load_config,
     open_workbook,
+    print_error,
+    print_line,
     today_option,
     translate_errors,
 )
@@ -48,11 +50,11 @@ def retention_report(config_path: Path, today: dt.datetime | None, out: Path) ->
 
     config = load_config(config_path)
     day, _ = clock(config, today)
-    workbook = open_workbook(config, os.environ)
+    workbook = open_workbook(config, environment())
     statistics = retention(workbook, config, day)
     for line in table_lines(statistics, config):
-        click.echo(line)
-    click.echo(f"Diagrammet finns i {write_chart(statistics, out)}")
+        print_line(line)
+    print_line(f"Diagrammet finns i {write_chart(statistics, out)}")
 
 
 @click.command(context_settings=SETTINGS, options_metavar="[ALTERNATIV]")
@@ -98,10 +100,10 @@ def national_report(
     first = load_config(_config_paths(config_paths)[0])
     day, _ = clock(first, today)
     target = _national_workbook(first, output, spreadsheet_id)
-    district = functools.partial(open_workbook, env=os.environ)
+    district = functools.partial(open_workbook, env=environment())
     code = run_national(
-        config_paths, load_config, district, target, chart, day, click.echo,
-        functools.partial(click.echo, err=True), time.monotonic, time.sleep,
+        config_paths, load_config, district, target, chart, day, print_line,
+        print_error, time.monotonic, time.sleep,
     )  # fmt: skip
     sys.exit(code)
 
@@ -122,7 +124,7 @@ def _national_workbook(first: Config, output: Path | None, spreadsheet_id: str |
             followup_spreadsheet_id=None,
             tab_names=NATIONAL_TAB_NAMES,
         )
-        return open_google_workbook(settings, os.environ, first.path)
+        return open_google_workbook(settings, environment(), first.path)
     from medlemsrutiner.adapters.xlsx import XlsxWorkbook
 
     return XlsxWorkbook(output or Path("nationellt.xlsx"), NATIONAL_TAB_NAMES)

@@ -14,9 +14,9 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import functools
-import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -28,9 +28,12 @@ from medlemsrutiner.cli.shell import (
     config_option,
     configs_option,
     each_config,
+    environment,
     load_config,
     open_transport,
     open_workbook,
+    print_line,
+    shown_path,
     today_option,
     translate_errors,
 )
@@ -38,6 +41,9 @@ from medlemsrutiner.errors import EXIT_OK, ConfigError
 from medlemsrutiner.letters.render import Renderer
 from medlemsrutiner.routines.districts import Console, google_requests
 from medlemsrutiner.sheet.schema import TABS
+
+if TYPE_CHECKING:
+    from medlemsrutiner.routines.setup import Check
 
 
 @click.command(context_settings=SETTINGS, options_metavar="[ALTERNATIV]")
@@ -60,11 +66,11 @@ def _run_daily(path: Path, console: Console, *, today: dt.datetime | None, dry_r
     from medlemsrutiner.routines.daily import run_daily as run
 
     config = load_config(path)
-    day, now = clock(config, today)
+    day, now = clock(config, today, dry_run=dry_run)
     renderer = Renderer(config.mail.templates)
-    workbook = open_workbook(config, os.environ)
+    workbook = open_workbook(config, environment())
     try:
-        transport = open_transport(config, os.environ, now, dry_run)
+        transport = open_transport(config, environment(), now, dry_run)
         if dry_run:
             report = run(workbook, transport, renderer, config, day, now, dry_run=True)
         else:
@@ -95,18 +101,26 @@ def _init_workbook(path: Path, console: Console) -> int:
     from medlemsrutiner.routines.setup import fill_texts
 
     config = load_config(path)
-    workbook = open_workbook(config, os.environ)
+    workbook = open_workbook(config, environment())
     tabs = {config.workbook.tab_names[tab.key]: tab.headers for tab in TABS}
+    file = config.workbook.path if config.workbook.backend == "xlsx" else None
+    created = file is not None and not file.exists()
     try:
         with run_lock(config), workbook:
             added = workbook.ensure_tabs(tabs)
             added.extend(fill_texts(workbook, config))
     finally:
         console.requests = google_requests(workbook)
+    where = f"kalkylarket {config.workbook.spreadsheet_id}"
+    if file is not None:
+        where = f"arbetsboken {shown_path(file)}"
+        if created:  # say where the new file is, not just its name
+            console.out(f"Skapade {where}.")
+            added = [item for item in added if item != f"filen {file.name}"]
     if added:
-        console.out("Lade till: " + ", ".join(added))
-    else:
-        console.out("Arbetsboken har redan alla flikar och rubriker.")
+        console.out(f"Lade till i {where}: " + ", ".join(added))
+    elif not created:
+        console.out(f"{where[0].upper()}{where[1:]} har redan alla flikar och rubriker.")
     return EXIT_OK
 
 
@@ -126,13 +140,13 @@ def make_demo(config_path: Path, today: dt.datetime | None, force: bool) -> None
         )
     path = config.workbook.path
     if path.exists() and not force:
-        click.echo(f"{path} finns redan (använd --force för att skapa den på nytt).")
+        print_line(f"{path} finns redan (använd --force för att skapa den på nytt).")
         return
     day, _ = clock(config, today)
     if path.exists():
         path.unlink()
     counts = write_demo(path, config, day)
-    click.echo(f"Skapade {path}: " + ", ".join(f"{n} {what}" for what, n in counts.items()))
+    print_line(f"Skapade {path}: " + ", ".join(f"{n} {what}" for what, n in counts.items()))
 
 
 @click.command(context_settings=SETTINGS, options_metavar="[ALTERNATIV]")
@@ -145,23 +159,31 @@ def check_setup(config_paths: tuple[Path, ...]) -> None:
 
 
 def _check_setup(path: Path, console: Console) -> int:
-    from medlemsrutiner.routines.setup import check_setup as run_checks
     from medlemsrutiner.routines.setup import exit_code
+
+    return exit_code(setup_checks(path, console))
+
+
+def setup_checks(path: Path, console: Console) -> list[Check]:
+    """check_setup for one config: every check on its line, then the verdict."""
+    from medlemsrutiner.routines.setup import check_setup as run_checks
+    from medlemsrutiner.routines.setup import verdict
 
     config = load_config(path)
     today, _ = clock(config, None)
     opened: list[Workbook] = []
 
     def open_it() -> Workbook:
-        opened.append(open_workbook(config, os.environ))
+        opened.append(open_workbook(config, environment()))
         return opened[-1]
 
-    checks = run_checks(config, open_it, os.environ, today)
+    checks = run_checks(config, open_it, environment(), today)
     console.requests = sum(google_requests(workbook) for workbook in opened)
     for check in checks:
         mark = "OK " if check.ok and not check.warning else "OBS" if check.ok else "FEL"
         console.out(f"[{mark}] {check.text}")
-    return exit_code(checks)
+    console.out(verdict(checks))
+    return checks
 
 
 @click.command(context_settings=SETTINGS, options_metavar="[ALTERNATIV]")
@@ -183,10 +205,10 @@ def preview_emails(config_path: Path, out: Path) -> None:
 
     config = load_config(config_path)
     today, now = clock(config, None)
-    texts = preview_texts(config, lambda: open_workbook(config, os.environ), today)
-    click.echo(texts.source)
+    texts = preview_texts(config, lambda: open_workbook(config, environment()), today)
+    print_line(texts.source)
     index = write_preview(config, Renderer(config.mail.templates), out, now, texts.shared)
-    click.echo(f"Öppna {index} i en webbläsare.")
+    print_line(f"Öppna {index} i en webbläsare.")
 
 
 class _RowId(click.ParamType[int]):
@@ -221,14 +243,14 @@ def forget(config_path: Path, address: str | None, row_id: int | None, dry_run: 
         raise click.UsageError("Ange antingen --email eller --id.")
     config = load_config(config_path)
     today, now = clock(config, None)
-    workbook = open_workbook(config, os.environ)
+    workbook = open_workbook(config, environment())
     lock = contextlib.nullcontext() if dry_run else run_lock(config)
     with lock, contextlib.nullcontext(workbook) if dry_run else workbook:
         report = run_forget(
             workbook, config, today, now, email_address=address, row_id=row_id, dry_run=dry_run
         )
     for line in report.lines(dict(config.workbook.tab_names)):
-        click.echo(line)
+        print_line(line)
 
 
 @click.command(context_settings=SETTINGS, options_metavar="[ALTERNATIV]")
@@ -246,17 +268,17 @@ def weekly_summary(config_path: Path, today: dt.datetime | None, dry_run: bool) 
     from medlemsrutiner.routines.weekly import run_weekly
 
     config = load_config(config_path)
-    day, now = clock(config, today)
+    day, now = clock(config, today, dry_run=dry_run)
     renderer = Renderer(config.mail.templates)
-    workbook = open_workbook(config, os.environ)
-    transport = open_transport(config, os.environ, now, dry_run)
+    workbook = open_workbook(config, environment())
+    transport = open_transport(config, environment(), now, dry_run)
     lock = contextlib.nullcontext() if dry_run else run_lock(config)
     with lock, contextlib.nullcontext(workbook) if dry_run else workbook:
         report = run_weekly(workbook, transport, renderer, config, day, now, dry_run=dry_run)
     for line in report.lines():
-        click.echo(line)
+        print_line(line)
     if dry_run and report.emails:
-        click.echo(f"  breven finns i {config.mail.outbox / 'dry-run'}")
+        print_line(f"  breven finns i {config.mail.outbox / 'dry-run'}")
     sys.exit(report.exit_code)
 
 
@@ -279,12 +301,12 @@ def import_contacts(file: Path, config_path: Path, dry_run: bool) -> None:
     config = load_config(config_path)
     today, now = clock(config, None)
     grid = read_contacts_file(file)
-    workbook = open_workbook(config, os.environ)
+    workbook = open_workbook(config, environment())
     if dry_run:
         report = run(workbook, grid, file.name, config, today, now, dry_run=True)
     else:
         with run_lock(config), workbook:
             report = run(workbook, grid, file.name, config, today, now)
     for line in report.lines():
-        click.echo(line)
+        print_line(line)
     sys.exit(report.exit_code)

@@ -1,9 +1,12 @@
 """The command line's shell: the only code that reads the clock, environment variables and
-the config file. Options every command shares, `clock` (`--today` replays a day), the adapters
-a config names (the xlsx backend refused in CI: a workbook with personal data never lives in a
-repository), several configs run one after another (`each_config`), and `translate_errors`,
-which turns an AppError into one Swedish line on stderr and its exit code (0 done, 1 done with
-flagged rows or failed emails, 2 nothing done) and anything else into exit 3 with its traceback.
+the config file. Options every command shares, `clock` (`--today` replays a day; a day that has
+not come yet only in a dry run or a simulation), the adapters a config names (the xlsx backend
+refused in CI: a workbook with personal data never lives in a repository), several configs run
+one after another (`each_config`), `print_line` and `print_error` (a closed stdout, as under
+`| head`, ends nothing: the work goes on and the exit code is what it earned), and
+`translate_errors`, which turns an AppError into one Swedish line on stderr and its exit code
+(0 done, 1 done with flagged rows or failed emails, 2 nothing done) and anything else into
+exit 3 with its traceback, every message redacted.
 """
 
 from __future__ import annotations
@@ -13,10 +16,10 @@ import functools
 import os
 import sys
 import time
-import traceback
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import NoReturn, ParamSpec, TypeVar
+from zoneinfo import ZoneInfo
 
 import click
 
@@ -26,7 +29,8 @@ from medlemsrutiner.adapters.mail import Transport
 from medlemsrutiner.adapters.outbox import Outbox
 from medlemsrutiner.adapters.workbook import Workbook
 from medlemsrutiner.config import Config
-from medlemsrutiner.errors import EXIT_BUG, AppError, ConfigError
+from medlemsrutiner.errors import EXIT_BUG, AppError, ConfigError, FutureDayError
+from medlemsrutiner.routines.bug_report import bug_report
 from medlemsrutiner.routines.districts import Console, run_each
 from medlemsrutiner.routines.districts import config_paths as _config_paths
 
@@ -36,28 +40,67 @@ R = TypeVar("R")
 clitexts.install()  # before the commands below are built: click's own texts in Swedish
 SETTINGS = {"help_option_names": ["-h", "--help"]}
 
+SIMULATION = "MEDLEMSRUTINER_SIMULATION"
+"""Set to 1 by tests, simulations and `make demo`: `--today` may then name a day to come."""
+
+
+def environment() -> Mapping[str, str]:
+    """The process's environment variables: read here and nowhere else in the package."""
+    return os.environ
+
+
+def print_line(line: str = "") -> None:
+    """Print a line on stdout. A reader that has gone (`| head -1`) stops nothing: the rest of
+    the output is dropped and the command finishes its work and exits with the code it earned,
+    with nothing on stderr."""
+    _echo(line, err=False)
+
+
+def print_error(line: str) -> None:
+    """Print a line on stderr (dropped, like `print_line`'s, once nobody reads it)."""
+    _echo(line, err=True)
+
+
+def _echo(line: str, *, err: bool) -> None:
+    try:
+        click.echo(line, err=err)
+    except BrokenPipeError:
+        _discard(sys.stderr if err else sys.stdout)
+
+
+def _discard(stream: object) -> None:
+    """Point a closed stream's file descriptor at /dev/null: what is still buffered, and what
+    Python flushes at exit, goes nowhere instead of raising again."""
+    fileno = getattr(stream, "fileno", None)
+    if fileno is None:
+        return
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, fileno())
+    finally:
+        os.close(devnull)
+
 
 def translate_errors(command: Callable[P, R]) -> Callable[P, R]:
     """Print an AppError as one Swedish line and exit with its code; anything else is a bug:
-    its traceback is printed and the exit code is 3, so a scheduler never mistakes it for a
-    normal day with flagged rows (exit 1)."""
+    its traceback is printed (every message redacted: it may quote a cell) and the exit code is
+    3, so a scheduler never mistakes it for a normal day with flagged rows (exit 1)."""
 
     @functools.wraps(command)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         try:
             return command(*args, **kwargs)
         except AppError as error:
-            click.echo(error.line, err=True)
+            print_error(error.line)
             sys.exit(error.exit_code)
-        except (click.exceptions.Exit, click.ClickException, KeyboardInterrupt):
-            raise
-        except Exception:
-            click.echo(
+        except (click.exceptions.Exit, click.Abort, click.ClickException, KeyboardInterrupt):
+            raise  # click's own ends (a question left unanswered: "Avbrutet!", exit 1)
+        except Exception as error:
+            print_error(
                 "Ett oväntat fel (ett programfel, inte ett fel i arbetsboken) stoppade "
-                "körningen. Skicka texten nedan till den som sköter medlemsrutiner:",
-                err=True,
+                "körningen. Skicka texten nedan till den som sköter medlemsrutiner:"
             )
-            click.echo(traceback.format_exc().rstrip(), err=True)
+            print_error(bug_report(error))
             sys.exit(EXIT_BUG)
 
     return wrapper
@@ -68,7 +111,7 @@ def config_option(command: Callable[P, R]) -> Callable[P, R]:
         "--config",
         "config_path",
         type=click.Path(dir_okay=False, path_type=Path),
-        default=lambda: os.environ.get("MEDLEMSRUTINER_CONFIG", "config.toml"),
+        default=lambda: environment().get("MEDLEMSRUTINER_CONFIG", "config.toml"),
         show_default="config.toml, eller $MEDLEMSRUTINER_CONFIG",
         help="Konfigurationsfilen (TOML).",
     )(command)
@@ -80,7 +123,7 @@ def configs_option(command: Callable[P, R]) -> Callable[P, R]:
         "config_paths",
         type=click.Path(path_type=Path),
         multiple=True,
-        default=lambda: [os.environ.get("MEDLEMSRUTINER_CONFIG", "config.toml")],
+        default=lambda: [environment().get("MEDLEMSRUTINER_CONFIG", "config.toml")],
         show_default="config.toml, eller $MEDLEMSRUTINER_CONFIG",
         help="Konfigurationsfilen (TOML). Ange flera gånger, eller en mapp med en fil per "
         "distrikt, så körs de efter varandra.",
@@ -113,13 +156,32 @@ def today_option(command: Callable[P, R]) -> Callable[P, R]:
     )(command)
 
 
-def clock(config: Config, today: dt.datetime | None) -> tuple[dt.date, dt.datetime]:
-    """Today and now in the coordinator's time zone; `--today` moves both to that day."""
+def clock(
+    config: Config, today: dt.datetime | None, *, dry_run: bool | None = None
+) -> tuple[dt.date, dt.datetime]:
+    """Today and now in the coordinator's time zone; `--today` moves both to that day.
+
+    A day after the machine's date is refused (FutureDayError, exit 2) unless the run is a dry
+    run or a simulation (MEDLEMSRUTINER_SIMULATION=1): a real run on a day to come would erase
+    and send as if that day had come. `dry_run` is None for a command without `--dry-run`."""
     now = dt.datetime.now(config.zone)
     if today is None:
         return now.date(), now
     day = today.date()
+    if day > now.date() and not dry_run and not simulating(environment()):
+        instead = "" if dry_run is None else "Lägg till --dry-run för att se vad som skulle hända. "
+        raise FutureDayError(
+            f"--today {day.isoformat()} är efter dagens datum ({now.date().isoformat()}): en "
+            "riktig körning skulle skicka brev och radera personuppgifter som om den dagen "
+            f"redan hade kommit. {instead}Bara tester och simuleringar kör framtida dagar "
+            f"(med {SIMULATION}=1)."
+        )
     return day, dt.datetime.combine(day, now.time(), tzinfo=config.zone)
+
+
+def simulating(env: Mapping[str, str]) -> bool:
+    """True in a test, a simulation or `make demo` (MEDLEMSRUTINER_SIMULATION=1)."""
+    return env.get(SIMULATION, "").strip() == "1"
 
 
 def running_in_ci(env: Mapping[str, str]) -> bool:
@@ -178,11 +240,21 @@ def each_config(values: tuple[Path, ...], one: Callable[[Path, Console], int]) -
     it were the only one (an AppError reaches `translate_errors`), several one after another
     (`routines.districts.run_each`: prefixed lines, paced Google requests)."""
     paths = _config_paths(values)
-    out = click.echo
-
-    def err(line: str) -> None:
-        click.echo(line, err=True)
-
     if len(paths) == 1:
-        sys.exit(one(paths[0], Console(out, err)))
-    sys.exit(run_each(paths, one, out, err, clock=time.monotonic, sleep=time.sleep))
+        sys.exit(one(paths[0], Console(print_line, print_error)))
+    sys.exit(run_each(paths, one, print_line, print_error, clock=time.monotonic, sleep=time.sleep))
+
+
+def local_today(timezone: str) -> dt.date:
+    """Today in `timezone`, for a command that has no config yet (the setup wizard)."""
+    return dt.datetime.now(ZoneInfo(timezone)).date()
+
+
+def shown_path(path: Path) -> str:
+    """A path as a person finds it from where they ran the command: relative to the current
+    folder when it is inside it, else in full."""
+    full = path.resolve()
+    try:
+        return str(full.relative_to(Path.cwd()))
+    except ValueError:
+        return str(full)

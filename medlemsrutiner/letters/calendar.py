@@ -23,11 +23,11 @@ _TIME = re.compile(r"(\d{1,2})(?:[.:](\d{2}))?")
 _DEFAULT_LENGTH = dt.timedelta(hours=2)
 
 
-def times(training: Training) -> tuple[dt.time, dt.time | None] | None:
-    """(start, end or None) read from `Tid`; None when no time can be read."""
+def times(typed: str) -> tuple[dt.time, dt.time | None] | None:
+    """(start, end or None) read from what was typed in `Tid`; None when no time can be read."""
     found = [
         (int(hour), int(minute or 0))
-        for hour, minute in _TIME.findall(training.time)
+        for hour, minute in _TIME.findall(typed)
         if int(hour) < 24 and int(minute or 0) < 60
     ]
     if not found:
@@ -44,8 +44,14 @@ def uid(training: Training) -> str:
     return f"{hashlib.sha256(key).hexdigest()[:24]}@medlemsrutiner"
 
 
-def training_ics(training: Training, zone: ZoneInfo, now: dt.datetime, organiser: str) -> str:
-    """The training as an iCalendar file (METHOD:PUBLISH: an event to add, not an RSVP)."""
+_SIGN_UP = {"sv": "Anmälan", "en": "Sign up"}
+
+
+def training_ics(
+    training: Training, zone: ZoneInfo, now: dt.datetime, organiser: str, language: str = "sv"
+) -> str:
+    """The training as an iCalendar file (METHOD:PUBLISH: an event to add, not an RSVP), its
+    texts in `language` (the title and description as the letter in that language shows them)."""
     calendar = icalendar.Calendar()
     calendar.add("prodid", "-//medlemsrutiner//Amnesty//SV")
     calendar.add("version", "2.0")
@@ -54,7 +60,7 @@ def training_ics(training: Training, zone: ZoneInfo, now: dt.datetime, organiser
     event.add("uid", uid(training))
     event.add("dtstamp", now.astimezone(dt.UTC))
     event.add("summary", training.title)
-    clock = times(training)
+    clock = times(training.time)
     if clock is None:
         event.add("dtstart", training.date)
         event.add("dtend", training.date + dt.timedelta(days=1))
@@ -69,10 +75,9 @@ def training_ics(training: Training, zone: ZoneInfo, now: dt.datetime, organiser
         event.add("dtend", end)
     if training.place:
         event.add("location", training.place)
+    sign_up = f"{_SIGN_UP.get(language, _SIGN_UP['sv'])}: {training.signup}"
     description = "\n".join(
-        part
-        for part in (training.description, f"Anmälan: {training.signup}" if training.signup else "")
-        if part
+        part for part in (training.description, sign_up if training.signup else "") if part
     )
     if description:
         event.add("description", description)

@@ -105,6 +105,8 @@ _SAMPLE_GROUP = Group(
     works_on="Kampanjer och brevskrivning",
     active=True,
     row=2,
+    meets_en="Tuesdays 18:30, Exempelgatan 1",
+    works_on_en="Campaigns and letter-writing",
 )
 
 

@@ -25,10 +25,20 @@ from typing import Any
 import idna
 import jinja2
 from jinja2.sandbox import SandboxedEnvironment
+from markupsafe import Markup, escape
 
 from medlemsrutiner.config import Config
 from medlemsrutiner.errors import TemplateError
 from medlemsrutiner.letters import calendar
+from medlemsrutiner.letters.language import (
+    clock,
+    group_in,
+    long_date,
+    past_day,
+    period,
+    training_in,
+    weeks_between,
+)
 from medlemsrutiner.plan import Letter, Shared
 from medlemsrutiner.sheet.letter_kinds import letter_kind, letter_kinds
 from medlemsrutiner.sheet.words import (
@@ -40,42 +50,6 @@ from medlemsrutiner.sheet.words import (
 
 PARTS = ("subject.txt", "body.txt", "body.html")
 
-_MONTHS = {
-    "sv": (
-        "januari",
-        "februari",
-        "mars",
-        "april",
-        "maj",
-        "juni",
-        "juli",
-        "augusti",
-        "september",
-        "oktober",
-        "november",
-        "december",
-    ),
-    "en": (
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ),
-}
-_WEEKDAYS = {
-    "sv": ("måndag", "tisdag", "onsdag", "torsdag", "fredag", "lördag", "söndag"),
-    "en": ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"),
-}
-
-
 _LINK = re.compile(
     r"^(?:https?://[^\s<>\"'\x00-\x1f]+|mailto:[^\s<>\"'\x00-\x1f]+@[^\s<>\"'\x00-\x1f]+)$"
 )
@@ -85,13 +59,6 @@ def is_link(value: object) -> bool:
     """Whether a text from the workbook may become a clickable link: http(s) and mailto only.
     Anything else (`javascript:…`, `data:…`) is shown as text, never made live."""
     return isinstance(value, str) and bool(_LINK.match(value.strip()))
-
-
-def long_date(day: dt.date, language: str = "sv") -> str:
-    """`tisdag 1 december 2026` / `Tuesday 1 December 2026`."""
-    language = language if language in _MONTHS else "sv"
-    weekday = _WEEKDAYS[language][day.weekday()]
-    return f"{weekday} {day.day} {_MONTHS[language][day.month - 1]} {day.year}"
 
 
 @dataclass(frozen=True)
@@ -122,6 +89,12 @@ class Renderer:
             keep_trailing_newline=True,
         )
         self.environment.filters["long_date"] = long_date
+        self.environment.filters["past_day"] = past_day
+        self.environment.filters["clock"] = clock
+        self.environment.filters["period"] = period
+        self.environment.filters["weeks_between"] = weeks_between
+        self.environment.filters["paragraphs"] = paragraphs
+        self.environment.filters["br"] = line_breaks
         self.environment.tests["link"] = is_link
 
     def render_part(self, language: str, kind: str, part: str, context: Mapping[str, Any]) -> str:
@@ -184,35 +157,34 @@ def texts_for(language: str, shared: Shared) -> dict[str, str]:
     return english
 
 
-def trainings_for(language: str, shared: Shared) -> list[dict[str, Any]]:
-    """The upcoming trainings as a letter in `language` shows them: an English letter gives the
-    English title and description; without an English title the title stays as it is (it
-    names the training), and a Swedish description is left out."""
-    english = language != "sv"
-    return [
-        {
-            "date": training.date,
-            "time": training.time,
-            "title": (training.title_en or training.title) if english else training.title,
-            "place": training.place,
-            "signup": training.signup,
-            "description": training.description_en if english else training.description,
-        }
-        for training in shared.trainings
-    ]
+def paragraphs(text: str) -> Markup:
+    """A text typed with line breaks as HTML: a paragraph per blank-line-separated block, a
+    `<br>` at each other break (the plain-text part keeps the text as typed)."""
+    blocks = [block for block in str(text).split("\n\n") if block.strip()]
+    return Markup("\n").join(Markup("<p>%s</p>") % line_breaks(block) for block in blocks)
 
 
-def context(letter: Letter, shared: Shared, config: Config) -> dict[str, Any]:
-    """What a template may use. Letter-specific values plus the run's shared ones."""
+def line_breaks(text: str) -> Markup:
+    """A text typed with line breaks as HTML inside one element: a `<br>` at each break."""
+    return Markup("<br>\n").join(escape(line) for line in str(text).split("\n"))
+
+
+def context(letter: Letter, shared: Shared, config: Config, today: dt.date) -> dict[str, Any]:
+    """What a template may use. Letter-specific values plus the run's shared ones, the
+    routine's periods (`routine`) and the letter's day (`today`), with the coordinator's texts
+    as a letter in its language shows them (`language.group_in`, `language.training_in`)."""
     chosen = letter.chosen
+    language = letter.language
     return {
-        "language": letter.language,
+        "language": language,
+        "today": today,
+        "routine": config.routine,
         "organisation": config.coordinator.organisation,
         "coordinator": config.coordinator,
-        "texts": texts_for(letter.language, shared),
-        "trainings": trainings_for(letter.language, shared),
+        "texts": texts_for(language, shared),
+        "trainings": [training_in(language, training) for training in shared.trainings],
         "newcomer": letter.newcomer,
-        "group": letter.group,
+        "group": group_in(language, letter.group) if letter.group is not None else None,
         "recipient_name": letter.to_name,
         "chosen": {
             "key": chosen.name,
@@ -231,7 +203,7 @@ def context(letter: Letter, shared: Shared, config: Config) -> dict[str, Any]:
             for alternative, link in _chosen_first(shared.alternatives, chosen)
         ],
         "other_groups": [
-            group
+            group_in(language, group)
             for group in shared.groups
             if letter.group is None or group.name != letter.group.name
         ],
@@ -267,7 +239,7 @@ def build(
     label: str,
 ) -> OutgoingEmail:
     """Render `letter` into an EmailMessage dated `now` (an aware datetime)."""
-    values = context(letter, shared, config)
+    values = context(letter, shared, config, now.astimezone(config.zone).date())
     subject = shorten(
         renderer.render_part(letter.language, letter.kind, "subject.txt", values), SUBJECT_LIMIT
     )
@@ -303,14 +275,11 @@ def build(
     registered = letter_kind(letter.kind)
     if registered is not None and registered.carries_trainings:
         for training in shared.trainings:
-            if letter.language != "sv":  # as trainings_for shows it, with the same UID
-                training = dataclasses.replace(
-                    training,
-                    title=training.title_en or training.title,
-                    description=training.description_en,
-                )
+            # As the letter shows it, but with the time as typed: the UID hashes it, and must
+            # be the same in every language.
+            shown = dataclasses.replace(training_in(letter.language, training), time=training.time)
             message.add_attachment(
-                calendar.training_ics(training, config.zone, now, mail.reply_to),
+                calendar.training_ics(shown, config.zone, now, mail.reply_to, letter.language),
                 subtype="calendar",
                 charset="utf-8",
                 cte="quoted-printable",

@@ -27,6 +27,7 @@ from medlemsrutiner.sheet.letter_kinds import Words, delivery_kinds
 from medlemsrutiner.sheet.logbook import Action
 from medlemsrutiner.sheet.schema import Table
 from medlemsrutiner.steps import groups as group_step
+from medlemsrutiner.steps.district import MissingEnglish, missing_english
 from medlemsrutiner.steps.records import Records, Referral
 from medlemsrutiner.steps.referral import moved
 
@@ -140,6 +141,11 @@ class WeeklySummary:
     """...with at least this many follow-ups in 12 months (`routine.min_followups`)."""
     shown: int = LIST_LIMIT
     """Each list names at most this many entries; the templates count the rest."""
+    consent_notice_days: int = CONSENT_NOTICE.days
+    """`consents` lists the consents that end within this many days."""
+    english: tuple[MissingEnglish, ...] = ()
+    """The texts English letters leave out for want of English (only while English letters
+    may go out)."""
 
 
 def health(log: Table, today: dt.date) -> Health:
@@ -167,14 +173,18 @@ def health(log: Table, today: dt.date) -> Health:
 def week(records: Records, log: Table, today: dt.date) -> Week:
     """What the last seven days brought, from Logg and Uppföljning."""
     since = today - WEEK
-    new_people = erasures = 0
+    erasures = 0
+    new_rows: list[int | None] = []
+    duplicates: set[int] = set()  # a second row of someone already there is nobody new
     delivered: Counter[str] = Counter()
     by_name = {kind.logged: kind.name for kind in delivery_kinds()}
     for event in logbook.events(log):
+        if event.action == Action.DUPLICATE and event.row_id is not None:
+            duplicates.add(event.row_id)
         if event.time.date() <= since:
             continue
         if event.action == Action.NEW_ROW:
-            new_people += 1
+            new_rows.append(event.row_id)
         elif event.action in (Action.ERASED, Action.FORGOTTEN):
             erasures += 1
         letter = logbook.read_letter_action(event.action)
@@ -185,6 +195,7 @@ def week(records: Records, log: Table, today: dt.date) -> Week:
         for f in records.followups
         if f.followed_up is not None and since < f.followed_up <= today and f.outcome is not None
     )
+    new_people = sum(1 for row_id in new_rows if row_id not in duplicates)
     return Week(new_people, dict(delivered), done, erasures)
 
 
@@ -271,6 +282,26 @@ def trainings(records: Records, today: dt.date) -> Trainings:
     return Trainings(today, upcoming, needing_training(records, since), since, gap)
 
 
+def english_expected(records: Records, settings: Settings) -> bool:
+    """Someone may get an English letter: the district writes in English, or a row that still
+    holds personal data has Språk `en`."""
+    return settings.language == "en" or any(
+        person is not None and person.language == "en"
+        for person in (
+            *(n.person for n in records.newcomers if not n.personal_blank),
+            *(f.person for f in records.followups),
+        )
+    )
+
+
+def english_missing(records: Records, settings: Settings) -> tuple[MissingEnglish, ...]:
+    """The texts English letters leave out, while someone may get an English letter."""
+    if not english_expected(records, settings):
+        return ()
+    shared = records.shared
+    return missing_english(shared.texts, shared.texts_en, shared.groups, shared.trainings)
+
+
 def weekly_summary(
     records: Records, log: Table, statistics: Statistics, today: dt.date, settings: Settings
 ) -> WeeklySummary:
@@ -287,6 +318,7 @@ def weekly_summary(
         trainings=trainings(records, today),
         alert_below=settings.routine.alert_below,
         min_followups=settings.routine.min_followups,
+        english=english_missing(records, settings),
     )
 
 
@@ -323,4 +355,5 @@ def sample_summary(today: dt.date, trainings_shown: tuple[Training, ...] = ()) -
         trainings=Trainings(today, trainings_shown, 6, today - dt.timedelta(days=40), False),
         alert_below=Routine().alert_below,
         min_followups=Routine().min_followups,
+        english=(MissingEnglish("groups", ("Träffas (en)",), ("Påhittade skrivargruppen",)),),
     )

@@ -6,6 +6,9 @@ report      what a daily run did, as counts and IDs (stdout, exit code)
 outbox_erasure  the outbox's letters of people whose data is gone, removed after the last write
 forget      erase one person everywhere now, outbox included
 setup       check_setup and init_workbook
+leftovers   what a district still has to do before it is ready (for check_setup)
+wizard      the setup wizard's questions, how an answer is read, the config the answers make
+newdistrict  setting up a new district: the answers file in, the config and its folder out
 demo        the demo workbook of invented people
 intake      people from a file (import_contacts) and from the form-answers tab (first in daily)
 weekly      the weekly summary and the training coordinator's letter
@@ -13,4 +16,5 @@ retention   the Statistik table in the terminal and its chart as a PNG file
 national    national_report: every district's Statistik tab -> the national workbook
 preview     the texts the letter preview shows (the workbook's, or samples)
 districts   several configs in one command: listing them, naming districts, pacing Google
+bug_report  an unexpected error's traceback as printed: every frame, every message redacted
 """

@@ -55,6 +55,8 @@ GROUPS: tuple[dict[str, Any], ...] = (
         "phone": "070-174 06 05",
         "meets": "Tisdagar 18.30, Folkets hus, Storgatan 1",
         "works_on": "Kampanjer, manifestationer och insamling",
+        "meets_en": "Tuesdays 18:30, Folkets hus, Storgatan 1",
+        "works_on_en": "Campaigns, demonstrations and fundraising",
         "active": "ja",
     },
     {
@@ -64,6 +66,8 @@ GROUPS: tuple[dict[str, Any], ...] = (
         "phone": "070-174 06 06",
         "meets": "Varannan onsdag 17.00, Studenthuset",
         "works_on": "Föreläsningar och kampanjer på campus",
+        "meets_en": "Every other Wednesday 17:00, Studenthuset",
+        "works_on_en": "Talks and campaigns on campus",
         "active": "ja",
     },
     {
@@ -73,6 +77,8 @@ GROUPS: tuple[dict[str, Any], ...] = (
         "phone": "070-174 06 07",
         "meets": "Första måndagen i månaden 18.00, Biblioteket",
         "works_on": "Asylrätt och stöd till individärenden",
+        "meets_en": "First Monday of the month 18:00, Biblioteket",
+        "works_on_en": "The right to asylum and support for individual cases",
         "active": "ja",
     },
     {
@@ -82,6 +88,8 @@ GROUPS: tuple[dict[str, Any], ...] = (
         "phone": "070-174 06 08",
         "meets": "Torsdagar 15.00, Café Exemplet",
         "works_on": "Brevskrivning och blixtaktioner",
+        "meets_en": "Thursdays 15:00, Café Exemplet",
+        "works_on_en": "Letter-writing and urgent actions",
         "active": "ja",
     },
     {
@@ -91,9 +99,11 @@ GROUPS: tuple[dict[str, Any], ...] = (
         "phone": "070-174 06 09",
         "meets": "Vilande sedan i våras",
         "works_on": "Kvinnors rättigheter",
+        "meets_en": "Taking a break since the spring",
+        "works_on_en": "Women's rights",
         "active": "nej",
     },
-    {
+    {  # No English texts: English letters leave them out; check_setup and the summary say so.
         "group": "Filmgruppen",
         "contact": "Bo Demosson",
         "email": "",
@@ -107,11 +117,12 @@ GROUPS: tuple[dict[str, Any], ...] = (
 TEXTS = (
     (
         "lokal_information",
-        "Amnesty Exempelstad har fem aktiva grupper som träffas på olika tider i veckan. Vi har "
-        "också öppna medlemsmöten första tisdagen varje månad, dit alla är välkomna.",
-        "Amnesty Exempelstad has five active groups that meet at different times of the week. "
-        "We also hold open members' meetings on the first Tuesday of every month, and everyone "
-        "is welcome.",
+        "Amnesty Exempelstad har fem aktiva grupper som träffas på olika tider i veckan.\n\n"
+        "Vi har också öppna medlemsmöten första tisdagen varje månad, dit alla är välkomna.\n"
+        "Efter mötet fikar vi tillsammans.",
+        "Amnesty Exempelstad has five active groups that meet at different times of the week."
+        "\n\nWe also hold open members' meetings on the first Tuesday of every month, and "
+        "everyone is welcome.\nAfter the meeting we have coffee together.",
     ),
     (
         "aktuell_aktion",
@@ -123,7 +134,8 @@ TEXTS = (
     ("aktuell_aktion_länk", "https://www.amnesty.se/engagera-dig/agera/aktioner/", ""),
     ("signatur", "", ""),
 )
-"""Texter of the demo: key, Swedish text, English text."""
+"""Texter of the demo: key, Swedish text, English text (a paragraph break and a line break in
+lokal_information, as a coordinator types them with Alt+Enter)."""
 
 
 def _ascii(text: str) -> str:

@@ -8,12 +8,12 @@ way to print.
 
 from __future__ import annotations
 
-import traceback
 from collections import deque
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from medlemsrutiner.errors import EXIT_BUG, EXIT_OK, AppError, ConfigError
+from medlemsrutiner.routines.bug_report import bug_report
 
 Write = Callable[[str], None]
 
@@ -123,8 +123,8 @@ def run_each(
     sleep: Callable[[float], None],
 ) -> int:
     """Run `one` for every config in turn; the worst exit code. Each line starts with
-    `[district] `; an error (an AppError as its one Swedish line, a bug with its traceback and
-    exit code 3) is printed and the next district runs."""
+    `[district] `; an error (an AppError as its one Swedish line, a bug with its traceback,
+    messages redacted, and exit code 3) is printed and the next district runs."""
     pacer = Pacer(clock, sleep)
     worst = EXIT_OK
     for path in paths:
@@ -135,8 +135,8 @@ def run_each(
         except AppError as error:
             console.err(error.line)
             code = error.exit_code
-        except Exception:  # a bug in one district must not stop the others
-            for line in traceback.format_exc().splitlines():
+        except Exception as bug:  # a bug in one district must not stop the others
+            for line in bug_report(bug).splitlines():
                 console.err(line)
             code = EXIT_BUG
         pacer.after(console.requests)

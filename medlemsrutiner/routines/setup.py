@@ -1,7 +1,11 @@
 """Setting up: `check_setup` (is everything in place for a run?) and `fill_texts` (what
-init_workbook adds to Texter). check_setup reads the workbook and templates and writes nothing;
-each check gives a line a coordinator can act on (Swedish), and the command exits 0 when all is
-well, 1 with warnings, 2 when a run could not work. fill_texts writes through the workbook.
+init_workbook adds to Texter). check_setup reads the workbook, the templates and
+config.example.toml (to know what is left from it) and writes nothing; each check gives a line a
+coordinator can act on (Swedish), and `verdict` sums them up: "Klart att köra", "Fungerar, men
+…" with the list, or "Fungerar inte än". `exit_code`: 0 when a run works and only the
+workbook's own content is left to fill in (groups, trainings, local texts: tasks), 1 when it
+works but something should change first (left from the example, texts without English, who
+can open the follow-up), 2 when a run could not work. fill_texts writes through the workbook.
 """
 
 from __future__ import annotations
@@ -11,27 +15,22 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
+from medlemsrutiner import config as config_module
 from medlemsrutiner.adapters.workbook import Workbook
 from medlemsrutiner.config import Config
+from medlemsrutiner.config_template import EXAMPLE_CONFIG
 from medlemsrutiner.errors import EXIT_NOTHING_DONE, EXIT_OK, EXIT_PARTIAL, AppError
+from medlemsrutiner.letters.language import UNTITLED_TRAINING
 from medlemsrutiner.letters.preview import sample_letters, sample_shared
 from medlemsrutiner.letters.render import PARTS, Renderer, context, is_link
+from medlemsrutiner.reports.weekly import english_expected
+from medlemsrutiner.routines import leftovers
 from medlemsrutiner.sheet import cells
 from medlemsrutiner.sheet.changes import AppendRow, Change, SetByKey
 from medlemsrutiner.sheet.schema import Tables, tables_from_grids
-from medlemsrutiner.sheet.words import (
-    LANGUAGE_NEUTRAL_TEXT_KEYS,
-    LANGUAGES,
-    TEXT_EXPLANATIONS,
-    TEXT_KEYS,
-)
-from medlemsrutiner.steps.district import read_texts, read_trainings, rows_of
-
-EXAMPLE_NAME = "Kim Exempelsson"
-EXAMPLE_ORGANISATION = "Amnesty Exempelstad"
-EXAMPLE_PHONE = "070-174 06 99"
-EXAMPLE_DOMAINS = ("example.org", "example.se", "example.com", "example.net")
-"""What config.example.toml and the demo hold: invented, so a real set-up must not keep them."""
+from medlemsrutiner.sheet.words import LANGUAGES, TEXT_EXPLANATIONS, TEXT_KEYS
+from medlemsrutiner.steps.district import missing_english, read_texts, read_trainings, rows_of
+from medlemsrutiner.steps.records import read_records
 
 
 @dataclass(frozen=True)
@@ -39,6 +38,11 @@ class Check:
     ok: bool
     text: str
     warning: bool = False
+    task: bool = False
+    """A warning about the workbook's own content still to fill in (groups, trainings, local
+    texts): listed in the verdict, but the set-up works and the exit code stays 0."""
+    topic: str = ""
+    """A few words for the verdict's list; without them the text's first clause is used."""
 
 
 def check_setup(
@@ -63,43 +67,53 @@ def check_setup(
         return checks
     checks.extend(_english(tables, today, config))
     checks.extend(_links(tables, today, config))
-    if config.mail.transport == "smtp" or config.workbook.backend == "google":
-        checks.extend(_example_leftovers(config, tables))
+    checks.extend(_leftovers(config, tables, today))
+    checks.extend(_training_dates(tables, today))
     if config.workbook.backend == "google":
         checks.extend(_access(config, workbook))
     return checks
 
 
 def _english(tables: Tables, today: dt.date, config: Config) -> list[Check]:
-    """Texter keys and upcoming trainings that English letters show without English text."""
-    texts, texts_en = read_texts(tables["texts"])
-    missing = [
-        key
-        for key in TEXT_KEYS
-        if texts[key] and not texts_en[key] and key not in LANGUAGE_NEUTRAL_TEXT_KEYS
-    ]
+    """The texts English letters leave out because they exist only in Swedish (Texter, the
+    active groups, the trainings the letters show): a warning while someone may get an English
+    letter, a note otherwise."""
+    records = read_records(tables, today, config.settings)
+    shared = records.shared
+    missing = missing_english(shared.texts, shared.texts_en, shared.groups, shared.trainings)
+    expected = english_expected(records, config.settings)
+    after = {
+        "texts": "Engelska brev hoppar över de styckena (utan engelsk signatur får de "
+        "standardsignaturen).",
+        "groups": "Engelska brev visar inte de uppgifterna.",
+        "trainings": f"Engelska brev kallar en utbildning utan engelsk titel "
+        f'"{UNTITLED_TRAINING["en"]}" och hoppar över beskrivningen.',
+    }
     checks: list[Check] = []
-    if missing:
-        checks.append(
-            Check(
-                True,
-                "Texter utan engelsk text (Text (en)): " + ", ".join(missing) + ". Engelska "
-                "brev hoppar över de styckena – skriv en engelsk text om de ska vara med.",
-                warning=True,
-            )
+    for tab, explained in after.items():
+        listed = "; ".join(
+            f"{' och '.join(m.columns)} saknas för {', '.join(m.items)}"
+            for m in missing
+            if m.tab == tab
         )
-    trainings, _ = read_trainings(tables["trainings"], today, config.routine.trainings_in_letters)
-    untitled = [t for t in trainings if not t.title_en]
-    if untitled:
-        checks.append(
-            Check(
-                True,
-                f"{len(untitled)} av de närmaste utbildningarna saknar Titel (en): engelska brev "
-                "visar den svenska titeln och hoppar över beskrivningen.",
-                warning=True,
+        if listed:
+            checks.append(
+                Check(
+                    True,
+                    f"Engelsk text saknas i {config.workbook.tab_names[tab]}: {listed}. "
+                    f"{explained} Skriv den engelska texten om den ska vara med."
+                    + ("" if expected else " (Ingen i arbetsboken får engelska brev just nu.)"),
+                    warning=expected,
+                )
             )
-        )
     return checks
+
+
+def _training_dates(tables: Tables, today: dt.date) -> list[Check]:
+    """Rows of Utbildningar whose Datum a person must see to: unreadable, or typed without a
+    year and passed (the daily run flags them too, and the weekly summary lists them)."""
+    _, flags = read_trainings(tables["trainings"], today, 0)
+    return [Check(True, flag.text, warning=True) for flag in flags]
 
 
 def _links(tables: Tables, today: dt.date, config: Config) -> list[Check]:
@@ -132,61 +146,6 @@ def _links(tables: Tables, today: dt.date, config: Config) -> list[Check]:
 
 _LOOKS_LIKE_LINK = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:\S")
 """`javascript:…`, `data:…`, `ftp://…`: a scheme, so someone meant it as a link."""
-
-
-def _is_example_address(address: str) -> bool:
-    domain = address.strip().rpartition("@")[2].casefold()
-    return any(domain == d or domain.endswith(f".{d}") for d in EXAMPLE_DOMAINS)
-
-
-def _example_leftovers(config: Config, tables: Tables) -> list[Check]:
-    """Anything still left from config.example.toml or the demo, before real letters go out."""
-    coordinator, mail = config.coordinator, config.mail
-    found = [
-        f"{key} ({value})"
-        for key, value, left in (
-            ("coordinator.name", coordinator.name, coordinator.name == EXAMPLE_NAME),
-            ("coordinator.email", coordinator.email, _is_example_address(coordinator.email)),
-            (
-                "coordinator.phone",
-                coordinator.phone,
-                cells.format_phone(coordinator.phone) == EXAMPLE_PHONE,
-            ),
-            (
-                "coordinator.organisation",
-                coordinator.organisation,
-                coordinator.organisation == EXAMPLE_ORGANISATION,
-            ),
-            (
-                "mail.from_name",
-                mail.from_name,
-                EXAMPLE_NAME in mail.from_name or EXAMPLE_ORGANISATION in mail.from_name,
-            ),
-            ("mail.from_address", mail.from_address, _is_example_address(mail.from_address)),
-            ("mail.reply_to", mail.reply_to, _is_example_address(mail.reply_to)),
-            (
-                "mail.smtp.username",
-                mail.smtp.username if mail.smtp else "",
-                mail.smtp is not None and _is_example_address(mail.smtp.username),
-            ),
-        )
-        if left
-    ]
-    groups = sum(
-        _is_example_address(cells.text(record["email"])) for _, record in rows_of(tables["groups"])
-    )
-    if groups:
-        found.append(f"{groups} {'e-postadress' if groups == 1 else 'e-postadresser'} i Grupper")
-    if not found:
-        return [Check(True, "Inget finns kvar från exemplet (config.example.toml, demon).")]
-    return [
-        Check(
-            True,
-            f"Kvar från exemplet i {config.path.name} och arbetsboken: " + "; ".join(found) + ". "
-            "Byt till era riktiga uppgifter innan breven skickas på riktigt.",
-            warning=True,
-        )
-    ]
 
 
 def fill_texts(workbook: Workbook, config: Config) -> list[str]:
@@ -243,7 +202,7 @@ def _templates(config: Config, today: dt.date) -> Check:
         for letter in (letter for language in LANGUAGES for letter in sample_letters(language)):
             for part in PARTS:
                 renderer.render_part(
-                    letter.language, letter.kind, part, context(letter, shared, config)
+                    letter.language, letter.kind, part, context(letter, shared, config, today)
                 )
     except AppError as error:
         return Check(False, str(error))
@@ -302,4 +261,57 @@ def _access(config: Config, workbook: Workbook) -> list[Check]:
 def exit_code(checks: list[Check]) -> int:
     if not all(check.ok for check in checks):
         return EXIT_NOTHING_DONE
-    return EXIT_PARTIAL if any(check.warning for check in checks) else EXIT_OK
+    return EXIT_PARTIAL if any(c.warning and not c.task for c in checks) else EXIT_OK
+
+
+def _leftovers(config: Config, tables: Tables, today: dt.date) -> list[Check]:
+    """What is left from the example (whatever the transport), and the workbook's content
+    still to fill in (`routines.leftovers`)."""
+    try:
+        example: Config | None = config_module.load(EXAMPLE_CONFIG)
+    except AppError:
+        example = None  # the reserved example domains still catch its addresses
+    found = leftovers.example_values(config, example, tables)
+    checks = [
+        Check(
+            True,
+            f"Kvar från exemplet i {config.path.name} och arbetsboken: " + "; ".join(found) + ". "
+            "Byt till era riktiga uppgifter innan breven skickas på riktigt.",
+            warning=True,
+            topic="uppgifter kvar från exemplet",
+        )
+        if found
+        else Check(True, "Inget finns kvar från exemplet (config.example.toml, demon).")
+    ]
+    checks.extend(
+        Check(True, finding.text, warning=True, task=True, topic=finding.topic)
+        for finding in leftovers.content_to_fill_in(config, tables, today)
+    )
+    return checks
+
+
+def login_check(config: Config, env: Mapping[str, str]) -> Check:
+    """Log in to the mail server and send nothing (with the outbox: where letters go)."""
+    return _mail(config, env)[0]
+
+
+def _topic(check: Check) -> str:
+    if check.topic:
+        return check.topic
+    first = re.split(r"[.:] ", check.text, maxsplit=1)[0].rstrip(".")
+    return first if len(first) <= 70 else first[:67].rstrip() + " …"
+
+
+def verdict(checks: list[Check]) -> str:
+    """One line that sums the checks up: ready, works but (with the list), or does not."""
+    failed = sum(not check.ok for check in checks)
+    topics = list(dict.fromkeys(_topic(c) for c in checks if c.ok and c.warning))
+    if failed:
+        also = f" Se också över: {', '.join(topics)}." if topics else ""
+        return (
+            f"Fungerar inte än: rätta {'felet' if failed == 1 else f'de {failed} felen'} "
+            f"([FEL] ovan) och kontrollera igen.{also}"
+        )
+    if topics:
+        return f"Fungerar, men se över: {', '.join(topics)} ([OBS] ovan)."
+    return "Klart att köra."

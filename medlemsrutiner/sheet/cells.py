@@ -10,7 +10,6 @@ in Status cells and logs.
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import math
 import re
@@ -19,7 +18,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-import idna
+import email_validator
+import phonenumbers
+from dateutil.relativedelta import relativedelta
 
 T = TypeVar("T")
 
@@ -39,19 +40,63 @@ class Bad:
     problem: str
 
 
+_FILLERS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
+"""Letters and symbols that draw nothing: the Hangul fillers and the blank Braille pattern."""
+
+_ASCII_INVISIBLE = "".join(chr(code) for code in range(33)) + "\x7f"
+"""Spaces and control characters: the invisible ASCII characters."""
+
+
+def _invisible(char: str, *, marks: bool) -> bool:
+    """True for a character that shows nothing: a space, a control or format character (a
+    zero-width space, a byte-order mark, a direction mark, a soft hyphen), a filler; and, with
+    `marks`, a combining mark (invisible where it has no letter to sit on)."""
+    if char.isspace() or char in _FILLERS:
+        return True
+    category = unicodedata.category(char)
+    return (category[0] in "CZ" and category not in ("Co", "Cn")) or (marks and category[0] == "M")
+
+
+def _word(token: str) -> str:
+    """`token` (no whitespace in it) without the invisible characters at its ends; "" when
+    nothing in it shows. A combining mark after a letter stays: it is part of that letter
+    (`e` + U+0301 is `é`)."""
+    if token.isascii():
+        return token.strip(_ASCII_INVISIBLE)
+    start, end = 0, len(token)
+    while start < end and _invisible(token[start], marks=True):
+        start += 1
+    while end > start and _invisible(token[end - 1], marks=False):
+        end -= 1
+    return token[start:end]
+
+
+def _shows(value: str) -> bool:
+    """True when `value` holds at least one character that shows."""
+    if value.isascii():
+        return bool(value.strip(_ASCII_INVISIBLE))
+    return any(not _invisible(char, marks=True) for char in value)
+
+
 def is_blank(value: Any) -> bool:
-    """True for None, NaN, and strings of only whitespace."""
+    """True for None, NaN, and strings in which nothing shows: only spaces, or invisible
+    characters (a zero-width space, a byte-order mark, a lone combining mark, a control
+    character) — a name that is only such a character is no name."""
     if value is None:
         return True
     if isinstance(value, float) and math.isnan(value):
         return True
     if isinstance(value, dt.date) and value != value:  # pandas NaT
         return True
-    return isinstance(value, str) and not value.strip()
+    return isinstance(value, str) and not _shows(value)
 
 
 def text(value: Any) -> str:
-    """A cell as the trimmed text a person would read; integral floats lose their `.0`."""
+    """A cell as the trimmed text a person would read; integral floats lose their `.0`.
+
+    Runs of whitespace become one space, and invisible characters at the ends of each word go
+    (a word of only invisible characters goes whole), so no letter says `Hej \u200b!`.
+    """
     if is_blank(value):
         return ""
     if isinstance(value, bool):
@@ -64,12 +109,28 @@ def text(value: Any) -> str:
         return value.isoformat(sep=" ", timespec="minutes")
     if isinstance(value, dt.date):
         return value.isoformat()
-    return " ".join(str(value).split())
+    return " ".join(word for word in map(_word, str(value).split()) if word)
 
 
 def normalise_word(value: Any) -> str:
     """Case- and space-insensitive form of a word: ` EJ  NÅDD.` -> `ej nådd`."""
     return unicodedata.normalize("NFC", text(value)).casefold().rstrip(".").strip()
+
+
+def multiline_text(value: Any) -> str:
+    """A cell of free text with its line breaks kept (a paragraph in Texter, a group's
+    Träffas, a training's Beskrivning, an Anteckning): each line read as `text` reads a cell,
+    several blank lines one paragraph break, none at either end."""
+    if not isinstance(value, str):
+        return text(value)
+    paragraphs: list[list[str]] = [[]]
+    for line in value.splitlines():
+        read = text(line)
+        if read:
+            paragraphs[-1].append(read)
+        elif paragraphs[-1]:
+            paragraphs.append([])
+    return "\n\n".join("\n".join(lines) for lines in paragraphs if lines)
 
 
 # --- Dates -----------------------------------------------------------------------------------
@@ -94,6 +155,9 @@ _DAY_FIRST = re.compile(r"^(\d{1,2})[/.-](\d{1,2})(?:[/.-](\d{2}|\d{4}))?(?:\s.*
 _WORDY = re.compile(r"^(\d{1,2})(?::[ae])?\.?\s+([^\W\d_]+)\.?(?:\s+(\d{2}|\d{4}))?$")
 _COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
 
+_A_MONTH = 31
+"""Days a date without a year may lie the other way from the way its column looks."""
+
 _UNREADABLE_DATE = "datumet går inte att läsa; skriv t.ex. 2026-11-03, 3/11/2026 eller 3 nov 2026"
 
 
@@ -107,13 +171,22 @@ def date_to_serial(day: dt.date) -> int:
     return (day - SPREADSHEET_EPOCH).days
 
 
-def parse_date(value: Any, today: dt.date | None = None) -> dt.date | Bad | None:
+def parse_date(
+    value: Any, today: dt.date | None = None, *, coming: bool = False
+) -> dt.date | Bad | None:
     """Read a date the way people type it.
 
     Accepts real date and datetime cells, serial numbers, `2026-11-03`, `3/11/2026`, `3/11`
-    (day first), `3.11.26`, `3 nov 2026`, `3 november`, `3:e nov`. A date without a year is
-    the latest such date at most a month after `today` (so `5/1` typed on 20 December is next
-    January); without `today` such a date is Bad.
+    (day first), `3.11.26`, `3 nov 2026`, `3 november`, `3:e nov`. Without `today` a date
+    without a year is Bad. With it, it depends on what the column records:
+
+    - the past (Registrerad, Samtal, …; the default): the latest such date at most a month
+      after `today`, so `5/1` typed on 20 December is next January and `14/1` typed on
+      6 December is this January;
+    - events to come (`coming`: Utbildningar's Datum): its next occurrence, the earliest such
+      date at most a month before `today`, so `14/1` typed on 6 December is next January and
+      `3/12` typed on 6 December is three days ago (a training just held, or a slip: see
+      `lacks_year`).
     """
     if is_blank(value):
         return None
@@ -136,28 +209,46 @@ def parse_date(value: Any, today: dt.date | None = None) -> dt.date | Bad | None
     match = _DAY_FIRST.match(raw)
     if match:
         day, month = int(match[1]), int(match[2])
-        return _with_year(day, month, match[3], today)
+        return _with_year(day, month, match[3], today, coming)
     match = _WORDY.match(raw)
     if match:
         month_number = _MONTHS.get(match[2])
         if month_number is None:
             return Bad(_UNREADABLE_DATE)
-        return _with_year(int(match[1]), month_number, match[3], today)
+        return _with_year(int(match[1]), month_number, match[3], today, coming)
     return Bad(_UNREADABLE_DATE)
 
 
-def _with_year(day: int, month: int, year_text: str | None, today: dt.date | None) -> dt.date | Bad:
+def lacks_year(value: Any) -> bool:
+    """True for a date typed as text without a year (`14/1`, `14 jan`): its year is the
+    routine's reading (`parse_date`), not the person's."""
+    if not isinstance(value, str) or is_blank(value):
+        return False
+    raw = text(value).casefold()
+    match = _DAY_FIRST.match(raw) or _WORDY.match(raw)
+    return match is not None and not match[3]
+
+
+def _with_year(
+    day_number: int, month_number: int, year_text: str | None, today: dt.date | None, coming: bool
+) -> dt.date | Bad:
     if year_text:
         year = int(year_text)
-        return _make_date(year + 2000 if year < 100 else year, month, day)
+        return _make_date(year + 2000 if year < 100 else year, month_number, day_number)
     if today is None:
         return Bad("datumet saknar år")
-    # The latest real date that is at most a month ahead of today: "5/1" typed in December
-    # is next January, "3 nov" typed in November is this year, "29/2" finds a leap year.
-    limit = today + dt.timedelta(days=31)
-    for year in range(today.year + 1, today.year - 8, -1):
-        candidate = _make_date(year, month, day)
-        if isinstance(candidate, dt.date) and candidate <= limit:
+    # A month the other way, so that a date just past (or just ahead) is not read as a year
+    # away; the years tried reach far enough to find a 29 February.
+    month = dt.timedelta(days=_A_MONTH)
+    if coming:
+        earliest, latest = today - month, dt.date.max
+        years = range(today.year - 1, today.year + 9)
+    else:
+        earliest, latest = dt.date.min, today + month
+        years = range(today.year + 1, today.year - 8, -1)
+    for year in years:
+        candidate = _make_date(year, month=month_number, day=day_number)
+        if isinstance(candidate, dt.date) and earliest <= candidate <= latest:
             return candidate
     return Bad("datumet finns inte i kalendern")
 
@@ -171,18 +262,17 @@ def _make_date(year: int, month: int, day: int) -> dt.date | Bad:
 
 # --- Emails, phones, yes/no, ids, words ------------------------------------------------------
 
-_LOCAL = re.compile(r"^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*$")
-_DOMAIN = re.compile(r"^(?:[^\W_](?:(?:[^\W_]|-)*[^\W_])?\.)+[^\W\d_]{2,}$")
 _INVALID = "e-postadressen är inte giltig"
 
 
 def parse_email(value: Any) -> str | Bad | None:
     """An address as typed (also `mailto:…` and `Name <…>`), trimmed; Bad when it is not one.
 
-    The domain is normalised by the IDNA rules (lower case, `ÅRE.example` -> `åre.example`);
-    the local part is kept exactly as typed, because only the receiving server may interpret
-    it (never casefold it: `straße` would become another address). Compare addresses with
-    `email_key`.
+    The syntax is checked, and the domain normalised by the IDNA rules (lower case,
+    `ÅRE.example` -> `åre.example`), by `email-validator`, with its deliverability checks off:
+    no network. The local part is kept as typed (only the receiving server may interpret it:
+    never casefold it, `straße` would become another address) and must be ASCII: a server
+    without SMTPUTF8 could not take anything else. Compare addresses with `email_key`.
     """
     if is_blank(value):
         return None
@@ -193,14 +283,19 @@ def parse_email(value: Any) -> str | Bad | None:
     raw = raw.strip()
     if raw.casefold().startswith("mailto:"):
         raw = raw[len("mailto:") :].strip().strip("<>")
-    local, at, domain = unicodedata.normalize("NFC", raw).rpartition("@")
-    if not at or len(raw) > 254 or not _LOCAL.match(local) or not _DOMAIN.match(domain):
-        return Bad(_INVALID)
     try:
-        normalised = idna.decode(idna.encode(domain, uts46=True))
-    except (idna.IDNAError, UnicodeError):
+        valid = email_validator.validate_email(
+            raw,
+            check_deliverability=False,
+            allow_smtputf8=False,
+            allow_quoted_local=False,
+            allow_domain_literal=False,
+        )
+    except email_validator.EmailNotValidError:
         return Bad(_INVALID)
-    return f"{local}@{normalised}"
+    if len(valid.ascii_domain.rpartition(".")[2]) < 2:
+        return Bad(_INVALID)  # no top-level domain has one letter
+    return f"{valid.local_part}@{valid.domain}"
 
 
 def email_key(address: str) -> str:
@@ -209,39 +304,18 @@ def email_key(address: str) -> str:
     return address.casefold()
 
 
-_THREE_DIGIT_AREA_CODES = frozenset(
-    [
-        "010",
-        "011",
-        "013",
-        "016",
-        "018",
-        "019",
-        "020",
-        "021",
-        "023",
-        "026",
-        "031",
-        "033",
-        "035",
-        "036",
-        "040",
-        "042",
-        "044",
-        "046",
-        "054",
-        "060",
-        "063",
-        "090",
-    ]
-)
+_SWEDEN = "SE"
+_SWEDISH_CODE = 46
+_PHONE_CHARACTERS = re.compile(r"[^\d\s+()./-]")
 
 
 def format_phone(value: Any) -> str | Bad | None:
     """A phone number normalised for display: `+46701740605` -> `070-174 06 05`.
 
-    Swedish numbers get the usual area-code dash and groups of digits; foreign numbers are
-    kept as typed, with `00` written as `+`. Bad when it holds letters or too few/many digits.
+    Read and checked by `phonenumbers` (Google's numbering-plan data): a Swedish number is
+    written the Swedish way, with the area-code dash and groups of digits; a foreign one in
+    international form (`0044 20 7946 0958` -> `+44 20 7946 0958`). Bad when it holds letters
+    (an extension, a note) or is not a number of its country.
     """
     if is_blank(value):
         return None
@@ -249,40 +323,21 @@ def format_phone(value: Any) -> str | Bad | None:
     if isinstance(value, int | float) and not isinstance(value, bool):
         # A number cell lost the leading zero (701740605) or the plus (46701740605).
         raw = "+" + raw if raw.startswith("46") and len(raw) == 11 else "0" + raw
-    if re.search(r"[^\d\s+()./-]", raw):
+    if isinstance(value, bool) or _PHONE_CHARACTERS.search(raw):
         return Bad("telefonnumret innehåller annat än siffror")
     raw = re.sub(r"^\s*(?:\+|00)\s*", "+", raw)
-    digits = re.sub(r"\D", "", raw)
-    if raw.startswith("+"):
-        if digits.startswith("46"):
-            digits = "0" + digits[2:].lstrip("0")
-        else:
-            if not 7 <= len(digits) <= 15:
-                return Bad("telefonnumret har fel antal siffror")
-            # Foreign numbering plans differ; keep the person's own grouping.
-            return raw.strip()
-    if not digits.startswith("0"):
-        digits = "0" + digits
-    if not 8 <= len(digits) <= 10 or (digits.startswith("07") and len(digits) != 10):
+    try:
+        number = phonenumbers.parse(raw, _SWEDEN)
+    except phonenumbers.NumberParseException:
         return Bad("telefonnumret har fel antal siffror")
-    if digits.startswith("07") or digits[:3] in _THREE_DIGIT_AREA_CODES:
-        area, subscriber = digits[:3], digits[3:]
-    elif digits.startswith("08"):
-        area, subscriber = digits[:2], digits[2:]
-    else:
-        area, subscriber = digits[:4], digits[4:]
-    return f"{area}-{_group(subscriber)}"
-
-
-def _group(digits: str) -> str:
-    sizes = {5: (3, 2), 6: (2, 2, 2), 7: (3, 2, 2), 8: (3, 3, 2)}.get(len(digits))
-    if sizes is None:
-        sizes = tuple([3] * (len(digits) // 3) + ([len(digits) % 3] if len(digits) % 3 else []))
-    parts, start = [], 0
-    for size in sizes:
-        parts.append(digits[start : start + size])
-        start += size
-    return " ".join(parts)
+    if number.country_code == _SWEDISH_CODE:
+        if not phonenumbers.is_valid_number(number):
+            return Bad("telefonnumret har fel antal siffror")
+        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
+    # Numbering plans abroad change without our knowing: a possible length is enough.
+    if not phonenumbers.is_possible_number(number):
+        return Bad("telefonnumret har fel antal siffror")
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
 
 
 _YES = frozenset({"ja", "j", "yes", "y", "true", "sant", "1", "x", "aktiv"})
@@ -365,15 +420,10 @@ def _redact_number(match: re.Match[str]) -> str:
 def later(day: dt.date, *, days: int = 0, weeks: int = 0, months: int = 0) -> dt.date:
     """`day` plus a period; the last representable date instead of an OverflowError.
 
-    Months are calendar months (31 January + 1 month = 28 or 29 February).
+    Months are calendar months (`dateutil.relativedelta`: 31 January + 1 month = 28 or 29
+    February), added after the days and weeks.
     """
     try:
-        shifted = day + dt.timedelta(days=days, weeks=weeks)
-        if months:
-            total = shifted.month - 1 + months
-            year, month = shifted.year + total // 12, total % 12 + 1
-            last = calendar.monthrange(year, month)[1] if 1 <= year <= 9999 else 31
-            shifted = dt.date(year, month, min(shifted.day, last))
-        return shifted
+        return day + dt.timedelta(days=days, weeks=weeks) + relativedelta(months=months)
     except (OverflowError, ValueError):
         return dt.date.max

@@ -9,6 +9,9 @@ their content (`fingerprint`), so a new row that was sorted elsewhere still gets
 one that a person edited meanwhile is left for the next run. A tab the scripts own gets any
 column it lacks added after its last header.
 
+A write that blanks every personal column the row has, or empties an inbox row, *erases* the
+row (`erases`): a backend removes every note, comment and link on it too (`erased_rows`).
+
 `apply` performs a resolution on in-memory grids: the in-memory workbook of the tests and
 the run's "state after" (from which Status texts are computed) use it, so they follow exactly
 the same addressing as the real backends.
@@ -150,6 +153,14 @@ class RowVisibility:
 
 
 @dataclass(frozen=True)
+class ErasedRow:
+    """A row (0-based grid index) a write erases: its notes, comments and links go too."""
+
+    tab_name: str
+    row: int
+
+
+@dataclass(frozen=True)
 class Skipped:
     """A change that found no place to land, with the reason (Swedish, no personal data)."""
 
@@ -172,6 +183,7 @@ class Resolution:
     """Charts to draw (or redraw) over blocks this batch wrote."""
     visibility: tuple[RowVisibility, ...] = field(default=())
     """Rows to hide or show, by their place in the grids resolved against."""
+    erased_rows: tuple[ErasedRow, ...] = field(default=())
 
 
 @dataclass(frozen=True)
@@ -284,6 +296,15 @@ def _erase_rest(state: _TabState, row: int, change: SetByKey) -> list[CellWrite]
     ]
 
 
+def erases(tab: Tab, change: SetCells | SetByKey, present: Iterable[str]) -> bool:
+    """The write empties an inbox row, or blanks every personal column of the sheet's."""
+    personal = set(tab.personal_columns) & set(present)
+    blanked = {name for name, value in change.values if cells.is_blank(value)}
+    if isinstance(change, SetByKey) and change.erase_rest:
+        return True
+    return bool(personal) and personal <= blanked
+
+
 def resolve(
     changes: Iterable[Change],
     grids: Mapping[str, Grid | None],
@@ -307,6 +328,7 @@ def resolve(
 
     charts: list[ChartPlacement] = []
     visibility: list[RowVisibility] = []
+    erased: list[ErasedRow] = []
     for change in changes:
         tab_state = state(change.tab)
         if tab_state is None:
@@ -321,12 +343,9 @@ def resolve(
             tab_state.used = True
             landed.append(change)
             continue
-        if isinstance(change, SetCells | SetByKey):
-            cell_values = change.values
-        elif isinstance(change, AssignId):
+        cell_values = change.values
+        if isinstance(change, AssignId):
             cell_values = (("id", change.row_id), *change.values)
-        else:
-            cell_values = change.values
         positions = tab_state.positions
         missing = [
             name
@@ -347,47 +366,45 @@ def resolve(
                 rows = tab_state.rows_with_key(change.key)
                 gone, twice = "raden finns inte längre", "raden finns flera gånger"
             if isinstance(change, SetByKey) and change.every and rows:
-                for row in rows:
-                    writes.extend(
-                        CellWrite(tab_state.name, row, positions[name], value)
-                        for name, value in cell_values
-                    )
-                tab_state.used = True
-                landed.append(change)
-                continue
-            if len(rows) != 1:
+                targets = rows  # a person everywhere: no compare-and-set
+            elif len(rows) != 1:
                 skipped.append(Skipped(change, gone if not rows else twice))
                 continue
-            row = rows[0]
-            current = tab_state.grid[row] if row < len(tab_state.grid) else ()
-            if any(
-                cells.text(current[positions[name]] if positions[name] < len(current) else None)
-                != expected
-                for name, expected in change.expect
-                if name in positions
-            ):
-                skipped.append(Skipped(change, "cellen ändrades under körningen"))
-                continue
+            else:
+                targets = rows
+                current = tab_state.grid[rows[0]] if rows[0] < len(tab_state.grid) else ()
+                if any(
+                    cells.text(current[positions[name]] if positions[name] < len(current) else None)
+                    != expected
+                    for name, expected in change.expect
+                    if name in positions
+                ):
+                    skipped.append(Skipped(change, "cellen ändrades under körningen"))
+                    continue
         elif isinstance(change, AssignId):
             candidates = tab_state.unnumbered.get(change.fingerprint, [])
             if not candidates or change.row_id in tab_state.ids:
                 skipped.append(Skipped(change, "raden ändrades under körningen"))
                 continue
-            row = candidates.pop(0)
-            tab_state.ids[change.row_id] = [row]
+            targets = [candidates.pop(0)]
+            tab_state.ids[change.row_id] = targets
         else:
-            row = tab_state.next_append
+            targets = [tab_state.next_append]
             tab_state.next_append += 1
             tab_state.appended += 1
             appended_id = cells.parse_id(dict(cell_values).get("id"))
             if isinstance(appended_id, int):
                 # Later changes in the same batch may address the new row by its ID.
-                tab_state.ids.setdefault(appended_id, []).append(row)
-        writes.extend(
-            CellWrite(tab_state.name, row, positions[name], value) for name, value in cell_values
-        )
-        if isinstance(change, SetByKey) and change.erase_rest:
-            writes.extend(_erase_rest(tab_state, row, change))
+                tab_state.ids.setdefault(appended_id, []).extend(targets)
+        for row in targets:
+            writes.extend(
+                CellWrite(tab_state.name, row, positions[name], value)
+                for name, value in cell_values
+            )
+            if isinstance(change, SetByKey) and change.erase_rest:
+                writes.extend(_erase_rest(tab_state, row, change))
+            if isinstance(change, SetCells | SetByKey) and erases(tab_state.tab, change, positions):
+                erased.append(ErasedRow(tab_state.name, row))
         tab_state.used = True
         landed.append(change)
 
@@ -400,6 +417,7 @@ def resolve(
         skipped=tuple(skipped),
         charts=tuple(charts),
         visibility=tuple(visibility),
+        erased_rows=tuple(erased),
     )
 
 

@@ -184,6 +184,24 @@ def first_logged(table: Table) -> dict[int, dt.date]:
     return first
 
 
+def last_erasures(table: Table) -> dict[int, tuple[dt.date, bool]]:
+    """For each ID, the day of its latest erasure in Logg and whether it was on request
+    (`raderad på begäran`, forget.py) rather than on schedule (`uppgifter raderade`): what an
+    erased row's Status says happened to it."""
+    last: dict[int, tuple[dt.date, bool]] = {}
+    for _, record in table.rows:
+        action = cells.text(record["action"])
+        if action not in (Action.ERASED, Action.FORGOTTEN):
+            continue
+        row_id = cells.parse_id(record["id"])
+        when = _log_time(record["time"], dt.UTC)
+        if not isinstance(row_id, int) or when is None:
+            continue
+        if row_id not in last or when.date() >= last[row_id][0]:
+            last[row_id] = (when.date(), action == Action.FORGOTTEN)
+    return last
+
+
 def _count(value: Any) -> int | None:
     """A `Brev` cell: a whole number of letters, or None when blank or unreadable."""
     if cells.is_blank(value) or isinstance(value, bool):

@@ -11,17 +11,22 @@ a person's next step, grey when the row is done.
 
 from __future__ import annotations
 
+import datetime as dt
 import enum
 import textwrap
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from medlemsrutiner.sheet import cells
+from medlemsrutiner.sheet.changes import CellValue
 from medlemsrutiner.sheet.schema import TABS_BY_KEY, Column, Grid, Tab, header_key
 from medlemsrutiner.sheet.words import LANGUAGES, Alternative, Outcome, Result
 
 DATE_FORMAT = "yyyy-mm-dd"
+DATE_TIME_FORMAT = "yyyy-mm-dd h:mm:ss"
 PERCENT_FORMAT = "0%"
+GENERAL = "General"
+"""No number format of its own: a number shows as a number, a text as itself."""
 
 FIRST_DATA_ROW = 2
 """Row 1 holds the headers (1-based, as people count rows)."""
@@ -52,6 +57,8 @@ _WIDTHS: Mapping[tuple[str, str], int] = {
     ("groups", "contact"): 22,
     ("groups", "meets"): 34,
     ("groups", "works_on"): 34,
+    ("groups", "meets_en"): 34,
+    ("groups", "works_on_en"): 34,
     ("trainings", "time"): 13,
     ("trainings", "title"): 30,
     ("trainings", "place"): 28,
@@ -75,7 +82,11 @@ _WIDTHS: Mapping[tuple[str, str], int] = {
 _WRAPPED: frozenset[str] = frozenset({"status", "note", "text", "text_en", "explanation"})
 """Columns of long text that wrap inside the column instead of running over the next one."""
 
-_WRAPPED_IN: Mapping[str, frozenset[str]] = {"trainings": frozenset({"description"})}
+_WRAPPED_IN: Mapping[str, frozenset[str]] = {
+    "trainings": frozenset({"description", "description_en"}),
+    "groups": frozenset({"meets", "works_on", "meets_en", "works_on_en"}),
+}
+"""Texts that letters show with their line breaks: wrapped, so a break shows in the cell."""
 
 _HEADER_PADDING = 4
 """Characters beside a bold header (and a dropdown arrow) so that it is never cut."""
@@ -131,6 +142,37 @@ def look_of_header(tab: Tab, header: object) -> ColumnLook | None:
         if header_key(column.header) == wanted:
             return column_look(tab, column)
     return None
+
+
+def header_looks(tab: Tab | None, header: Sequence[object]) -> dict[int, ColumnLook]:
+    """The look of each column (0-based) of a tab whose first row is `header`, for the
+    columns the contract knows (none when `tab` is None: a tab it does not know)."""
+    if tab is None:
+        return {}
+    found = {index: look_of_header(tab, name) for index, name in enumerate(header)}
+    return {index: column for index, column in found.items() if column is not None}
+
+
+def written_format(value: CellValue, column: ColumnLook | None) -> str | None:
+    """The number format a cell the run writes gets, whatever format the cell had: a date (or
+    date-time) its date format; in a column the contract knows, a number a plain number's
+    (`GENERAL`; a share in a percent column, a percentage) and a text its column's date format
+    in a date column (so that a date a person types over it later reads as one), else
+    `GENERAL`. None keeps the cell's format: a blank, or a column the contract does not know.
+
+    Why: people format whole rows as dates, and an ID the run writes into such a row would show
+    (and, in an .xlsx file, read back) as 1900-03-19."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, dt.datetime):
+        return DATE_TIME_FORMAT
+    if isinstance(value, dt.date):
+        return DATE_FORMAT
+    if column is None:
+        return None
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return PERCENT_FORMAT if column.number_format == PERCENT_FORMAT else GENERAL
+    return DATE_FORMAT if column.number_format == DATE_FORMAT else GENERAL
 
 
 # --- Dropdowns -------------------------------------------------------------------------------

@@ -19,6 +19,7 @@ from medlemsrutiner.errors import (
     MissingColumnError,
     MissingTabError,
 )
+from medlemsrutiner.sheet import cells
 
 
 class Owner(enum.Enum):
@@ -170,6 +171,8 @@ GROUPS = Tab(
         Column("phone", "Telefon", C, required=False, kind="phone"),
         Column("meets", "Träffas", C, required=False),
         Column("works_on", "Arbetar med", C, required=False),
+        Column("meets_en", "Träffas (en)", C, required=False),
+        Column("works_on_en", "Arbetar med (en)", C, required=False),
         Column("active", "Aktiv", C, required=False),
         Column("confirmed", "Bekräftad", C, required=False, kind="date"),
         Column("reminder", "Påminnelse", S, required=False, kind="date"),
@@ -302,8 +305,9 @@ Grid = Sequence[Sequence[Any]]
 
 
 def header_key(text: object) -> str:
-    """How headers are compared: case-insensitive, surrounding and repeated spaces ignored."""
-    return " ".join(str(text if text is not None else "").split()).casefold()
+    """How headers are compared: case-insensitive, surrounding and repeated spaces ignored, and
+    invisible characters around words too (a byte-order mark pasted in front of `ID`)."""
+    return cells.text(str(text) if text is not None else None).casefold()
 
 
 def present_columns(tab: Tab, header_row: Sequence[Any]) -> dict[str, int]:
@@ -375,8 +379,8 @@ class Table:
 
 
 def is_blank_row(row: Sequence[Any]) -> bool:
-    """A row with no value in any cell (None or only whitespace): not a row of the table."""
-    return all(value is None or (isinstance(value, str) and not value.strip()) for value in row)
+    """A row in which nothing shows (`cells.is_blank`: invisible characters too) is no row."""
+    return all(cells.is_blank(value) for value in row)
 
 
 def record_of(tab: Tab, positions: Mapping[str, int], row: Sequence[Any]) -> dict[str, Any]:

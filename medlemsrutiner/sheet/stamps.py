@@ -47,6 +47,7 @@ _UNSURE_END = " kom fram"
 _RUN = " (körning "
 _ERROR = "Fel"
 _NOT_SENT = "Ej skickat"
+_SAME_ADDRESS = "samma e-post som ID "
 
 _DEFAULT_RECIPIENT = "den intresserade"
 """Who a letter of a kind without words of its own (`LetterKind.part`) went to."""
@@ -208,4 +209,11 @@ def existed_before_start() -> str:
 
 def duplicate(owner: int) -> str:
     """Not sent, because the same address belongs to the row with ID `owner`."""
-    return f"{_NOT_SENT}: samma e-post som ID {owner}"
+    return f"{_NOT_SENT}: {_SAME_ADDRESS}{owner}"
+
+
+def duplicate_owner(stamp: Stamp) -> int | None:
+    """The ID a stamp written by `duplicate` names: the row was a duplicate of it."""
+    reason = stamp.not_sent_reason or ""
+    number = reason.removeprefix(_SAME_ADDRESS)
+    return int(number) if number != reason and number.isascii() and number.isdigit() else None

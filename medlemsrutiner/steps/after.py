@@ -86,7 +86,7 @@ def records_after(
         records.newcomers,
         rows(NEWCOMERS),
         lambda row, record: parse_newcomer(row, record, today, settings, records.groups),
-        _kept_newcomer,
+        lambda newcomer, old: _kept_newcomer(newcomer, old, today),
     )
     followups = _rows_after(
         records.followups,
@@ -122,10 +122,12 @@ def _touched_rows(
         yield index + 1, (None if is_blank_row(row) else record_of(tab, positions, row))
 
 
-def _kept_newcomer(newcomer: Newcomer, old: Newcomer) -> Newcomer:
+def _kept_newcomer(newcomer: Newcomer, old: Newcomer, today: dt.date) -> Newcomer:
     """A row of Intresserade parsed again, with what reading decided about it kept: its ID,
     duplicates of it, problems only the whole workbook shows, the day Logg first names it,
-    and (`as_read`) the row as the run read it."""
+    when (and how) Logg says it was erased, and (`as_read`) the row as the run read it. A row
+    this run empties was erased today (a move empties it too)."""
+    erased_now = newcomer.personal_blank and not old.personal_blank
     return dataclasses.replace(
         newcomer,
         id=old.id,
@@ -134,6 +136,8 @@ def _kept_newcomer(newcomer: Newcomer, old: Newcomer) -> Newcomer:
         read_problems=old.read_problems,
         first_seen=old.first_seen,
         as_read=old.read_record,
+        erased_on=today if erased_now else old.erased_on,
+        erased_on_request=not erased_now and old.erased_on_request,
     )
 
 

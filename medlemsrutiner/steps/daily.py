@@ -5,7 +5,7 @@ introduction or alternatives (or finishing a move to Uppföljning), the re-engag
 the groups' reminders, the letters of kinds added to the registry (`rules`), the erasures, and
 the flags a person must see. It adds no rule of its own beyond the order: a
 finished row is left alone; a row whose erasure date has come is erased and gets no letter; a
-duplicate gets its welcome stamped `Ej skickat` instead of any letter.
+duplicate gets its welcome stamped `Ej skickat` instead of any letter, and is never moved.
 """
 
 from __future__ import annotations
@@ -43,13 +43,16 @@ def plan_day(records: Records, today: dt.date, settings: Settings) -> Plan:
             # the row is found by what it reads.
             changes.extend(_unaddressable(newcomer, today, settings, erasings))
             continue
-        finishing = referral.finish_move(newcomer, today, settings, in_followups)
-        if finishing is not None:
-            changes.extend(finishing[0])
-            log.append(finishing[1])
-            continue
-        if referral.moved(newcomer) is not None:
-            continue
+        # A duplicate is never moved, even with an introduction typed by hand: the person
+        # would be in Uppföljning (and Statistik) twice. It is flagged and erased on time.
+        if newcomer.duplicate_of is None:
+            finishing = referral.finish_move(newcomer, today, settings, in_followups)
+            if finishing is not None:
+                changes.extend(finishing[0])
+                log.append(finishing[1])
+                continue
+            if referral.moved(newcomer) is not None:
+                continue
         if referral.closed(newcomer, in_followups):
             continue
         flags.extend(

@@ -8,12 +8,15 @@ a flag; the rest are read leniently.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Literal
 
 from medlemsrutiner.plan import Flag, Group, Training
 from medlemsrutiner.sheet import cells
-from medlemsrutiner.sheet.schema import GROUPS, Record, Table
+from medlemsrutiner.sheet.schema import GROUPS, TEXTS, TRAININGS, Record, Table
 from medlemsrutiner.sheet.stamps import read_stamp_cells
-from medlemsrutiner.sheet.words import TEXT_KEYS
+from medlemsrutiner.sheet.words import LANGUAGE_NEUTRAL_TEXT_KEYS, TEXT_KEYS
 
 
 def rows_of(table: Table) -> tuple[tuple[int, Record], ...]:
@@ -46,13 +49,15 @@ def parse_group(row: int, record: Record, today: dt.date) -> tuple[Group | None,
         contact=cells.text(record["contact"]),
         email=email if isinstance(email, str) else None,
         phone=phone if isinstance(phone, str) else cells.text(record["phone"]),
-        meets=cells.text(record["meets"]),
-        works_on=cells.text(record["works_on"]),
+        meets=cells.multiline_text(record["meets"]),
+        works_on=cells.multiline_text(record["works_on"]),
         active=active is not False,
         row=row,
         confirmed=confirmed,
         stamps=read_stamp_cells(record, GROUPS.key, today),
         status_text=cells.text(record["status"]),
+        meets_en=cells.multiline_text(record["meets_en"]),
+        works_on_en=cells.multiline_text(record["works_on_en"]),
     )
     return group, flags
 
@@ -76,9 +81,21 @@ def read_groups(table: Table, today: dt.date) -> tuple[dict[str, Group], list[Fl
     return groups, flags
 
 
+def training_date(record: Record, today: dt.date) -> dt.date | cells.Bad | None:
+    """Utbildningar's Datum: a date to come, so a date typed without a year is its next
+    occurrence (`cells.parse_date(coming=True)`: `14/1` typed in December is next January)."""
+    return cells.parse_date(record["date"], today, coming=True)
+
+
+def passed_without_year(record: Record, day: dt.date, today: dt.date) -> bool:
+    """True for a training typed without a year whose date (as read) has passed: it was held
+    days ago, or it is a slip; either way only a person can say which year."""
+    return day < today and cells.lacks_year(record["date"])
+
+
 def last_training_before(table: Table, today: dt.date) -> dt.date | None:
     """The day of the latest training before `today`, if Utbildningar has one."""
-    days = [cells.parse_date(record["date"], today) for _, record in rows_of(table)]
+    days = [training_date(record, today) for _, record in rows_of(table)]
     past = [day for day in days if isinstance(day, dt.date) and day < today]
     return max(past, default=None)
 
@@ -86,17 +103,30 @@ def last_training_before(table: Table, today: dt.date) -> dt.date | None:
 def read_trainings(
     table: Table, today: dt.date, limit: int
 ) -> tuple[tuple[Training, ...], list[Flag]]:
-    """The next `limit` trainings on or after `today`, soonest first."""
+    """The next `limit` trainings on or after `today`, soonest first; a flag for each row whose
+    date cannot be read, and for each date typed without a year that has passed."""
     upcoming: list[Training] = []
     flags: list[Flag] = []
     for row, record in rows_of(table):
         title = cells.text(record["title"])
-        day = cells.parse_date(record["date"], today)
+        day = training_date(record, today)
         if isinstance(day, cells.Bad):
             flags.append(
                 Flag("trainings", row, None, f"Utbildningar rad {row}, Datum: {day.problem}.")
             )
             continue
+        if day is not None and passed_without_year(record, day, today):
+            flags.append(
+                Flag(
+                    "trainings",
+                    row,
+                    None,
+                    f"Utbildningar rad {row}, Datum: datumet saknar år och har redan varit "
+                    f"(läses som {day.isoformat()}). Skriv datumet med år, t.ex. "
+                    f"{day.isoformat()}, eller ta bort raden: utan år läses det som nästa "
+                    f"års datum från {cells.later(day, days=32).isoformat()}.",
+                )
+            )
         if day is None or not title or day < today:
             continue
         upcoming.append(
@@ -106,9 +136,9 @@ def read_trainings(
                 title=title,
                 place=cells.text(record["place"]),
                 signup=cells.text(record["signup"]),
-                description=cells.text(record["description"]),
+                description=cells.multiline_text(record["description"]),
                 title_en=cells.text(record["title_en"]),
-                description_en=cells.text(record["description_en"]),
+                description_en=cells.multiline_text(record["description_en"]),
             )
         )
     upcoming.sort(key=lambda training: (training.date, training.time))
@@ -123,6 +153,65 @@ def read_texts(table: Table) -> tuple[dict[str, str], dict[str, str]]:
         key = cells.normalise_word(record["key"])
         if key:
             for found, column in ((texts, "text"), (texts_en, "text_en")):
-                value = record[column]
-                found[key] = "" if cells.is_blank(value) else str(value).strip()
+                found[key] = cells.multiline_text(record[column])
     return texts, texts_en
+
+
+EnglishTab = Literal["texts", "groups", "trainings"]
+
+
+@dataclass(frozen=True)
+class MissingEnglish:
+    """Coordinator's texts that letters show and that exist only in Swedish, so English letters
+    leave them out: in one tab, the headers of the blank English columns, and the rows (Texter
+    keys, groups, trainings as date and title) where those columns are blank."""
+
+    tab: EnglishTab
+    columns: tuple[str, ...]
+    items: tuple[str, ...]
+
+
+def missing_english(
+    texts: Mapping[str, str],
+    texts_en: Mapping[str, str],
+    groups: Iterable[Group],
+    trainings: Iterable[Training],
+) -> tuple[MissingEnglish, ...]:
+    """What English letters leave out for want of an English text: Texter keys with a `Text`
+    and no `Text (en)` (a link reads the same in both), the groups' `Träffas` and `Arbetar
+    med`, and the trainings' `Titel` and `Beskrivning` — of the groups and trainings given
+    (those the letters show). Rows missing the same columns come as one entry."""
+    text_en = TEXTS.column("text_en").header
+    meets_en, works_on_en = GROUPS.column("meets_en").header, GROUPS.column("works_on_en").header
+    title_en = TRAININGS.column("title_en").header
+    description_en = TRAININGS.column("description_en").header
+    # (tab, row, {English header: (Swedish text, English text)})
+    rows: list[tuple[EnglishTab, str, dict[str, tuple[str, str]]]] = [
+        ("texts", key, {text_en: (texts.get(key, ""), texts_en.get(key, ""))})
+        for key in TEXT_KEYS
+        if key not in LANGUAGE_NEUTRAL_TEXT_KEYS
+    ]
+    rows += [
+        (
+            "groups",
+            g.name,
+            {meets_en: (g.meets, g.meets_en), works_on_en: (g.works_on, g.works_on_en)},
+        )
+        for g in groups
+    ]
+    rows += [
+        (
+            "trainings",
+            f"{t.date.isoformat()} {t.title}",
+            {title_en: (t.title, t.title_en), description_en: (t.description, t.description_en)},
+        )
+        for t in trainings
+    ]
+    found: dict[tuple[EnglishTab, tuple[str, ...]], list[str]] = {}
+    for tab, item, columns in rows:
+        blank = tuple(
+            header for header, (swedish, english) in columns.items() if swedish and not english
+        )
+        if blank:
+            found.setdefault((tab, blank), []).append(item)
+    return tuple(MissingEnglish(tab, blank, tuple(items)) for (tab, blank), items in found.items())

@@ -92,7 +92,18 @@ def reengagement(
     person = followup.person
     referred = groups.get(cells.normalise_word(followup.referred_to))
     letter = Letter(
-        "reengagement", person.language, followup.email, person.name, person, group=referred
+        "reengagement",
+        person.language,
+        followup.email,
+        person.name,
+        person,
+        group=referred,
+        # The letter speaks of the follow-up call by its real distance (it may have been
+        # typed in weeks late), and of a call that never reached the person as one.
+        extra=(
+            ("called", followup.followed_up),
+            ("reached", followup.outcome is not Result.NOT_REACHED),
+        ),
     )
     return Delivery(
         tab=REENGAGEMENT.stamp.tab,

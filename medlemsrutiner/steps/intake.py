@@ -343,7 +343,7 @@ def _decide(
         ),
         "town": cells.text(_cell(row, columns, "town")),
         "interests": cells.text(_cell(row, columns, "interests")),
-        "note": cells.text(_cell(row, columns, "note")),
+        "note": cells.multiline_text(_cell(row, columns, "note")),
         "consent": _consent(_cell(row, columns, "consent"), registered or today, today),
     }
     kept = tuple((key, value) for key, value in values.items() if value not in (None, ""))

@@ -51,10 +51,15 @@ def row_problems(
     if needs_letters and newcomer.email is None and not any("E-post" in p for p in problems):
         problems.append("Fyll i E-post: utan adress går inga brev ut.")
     if newcomer.duplicate_of is not None:
-        problems.append(
-            f"Dubblett av ID {newcomer.duplicate_of} (samma e-post): inga brev skickas. "
-            "Ta bort raden."
+        owner = newcomer.duplicate_of
+        # A call or referral typed here would never happen: a duplicate is never introduced.
+        typed = newcomer.call is not None or newcomer.referral is not Referral.NONE
+        what = (
+            f"Skriv Samtal och Hänvisad till på raden med ID {owner} och ta bort den här raden."
+            if typed
+            else "Ta bort raden."
         )
+        problems.append(f"Dubblett av ID {owner} (samma e-post): inga brev skickas. {what}")
     if newcomer.introduction.state is StampState.DUE:
         problems.extend(referral_problems(newcomer))
     return problems

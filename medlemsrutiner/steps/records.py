@@ -20,10 +20,10 @@ from typing import Any
 from medlemsrutiner.plan import Flag, Group, Shared, Training
 from medlemsrutiner.settings import Settings
 from medlemsrutiner.sheet import cells, stamps
-from medlemsrutiner.sheet.changes import AssignId, Change, SetCells, fingerprint_of
-from medlemsrutiner.sheet.logbook import Action, LogEntry, first_logged
-from medlemsrutiner.sheet.schema import NEWCOMERS, Record, Tab, Tables
-from medlemsrutiner.sheet.stamps import StampState, read_stamp
+from medlemsrutiner.sheet.changes import AssignId, Change, SetByKey, SetCells, fingerprint_of
+from medlemsrutiner.sheet.logbook import Action, LogEntry, first_logged, last_erasures
+from medlemsrutiner.sheet.schema import NEWCOMERS, TRAININGS, Record, Tab, Tables
+from medlemsrutiner.sheet.stamps import Stamp, StampState, read_stamp
 from medlemsrutiner.steps.district import (
     last_training_before,
     read_groups,
@@ -38,7 +38,7 @@ from medlemsrutiner.steps.rows import (
     parse_followup,
     parse_newcomer,
 )
-from medlemsrutiner.steps.typed_dates import followup_dates, newcomer_dates
+from medlemsrutiner.steps.typed_dates import followup_dates, newcomer_dates, training_dates
 
 __all__ = [
     "FollowUp",
@@ -70,7 +70,8 @@ class Records:
     flags: tuple[Flag, ...]
     """Rows of Grupper and Utbildningar that cannot be used, and rows without a usable ID."""
     first_writes: tuple[Change, ...]
-    """IDs for new rows and first-seen dates for a blank Registrerad."""
+    """IDs for new rows, first-seen dates for a blank Registrerad, and dates typed as text
+    written back as real dates (Utbildningar's too, by the row's content)."""
     log: tuple[LogEntry, ...]
     present: Mapping[str, frozenset[str]]
     """The columns each tab really has (by tab key)."""
@@ -190,9 +191,23 @@ def read_records(tables: Tables, today: dt.date, settings: Settings) -> Records:
         dates, typed = followup_dates(followup)
         if dates:
             first_writes.append(SetCells("followups", followup.id, dates, expect=typed))
+    for _, record in rows_of(tables["trainings"]):
+        dates, typed = training_dates(record, today)
+        if dates:  # a tab without IDs: the row is found by all it reads
+            key = row_key(record, TRAININGS)
+            first_writes.append(SetByKey("trainings", key, dates, expect=typed))
     seen = first_logged(tables["log"])
+    erasures = last_erasures(tables["log"])
     newcomers = [
-        dataclasses.replace(n, first_seen=seen.get(n.id)) if n.id in seen else n for n in newcomers
+        dataclasses.replace(
+            n,
+            first_seen=seen.get(n.id, n.first_seen),
+            erased_on=erasures[n.id][0] if n.id in erasures else None,
+            erased_on_request=n.id in erasures and erasures[n.id][1],
+        )
+        if n.id in seen or n.id in erasures
+        else n
+        for n in newcomers
     ]
     followups = [
         dataclasses.replace(f, first_seen=seen.get(f.id)) if f.id in seen else f for f in followups
@@ -255,20 +270,59 @@ def row_key(record: Record, tab: Tab) -> tuple[tuple[str, str], ...]:
     return tuple((name, cells.text(record.get(name))) for name in tab.column_names)
 
 
+def reached(stamp: Stamp) -> tuple[bool, dt.date]:
+    """Whether a letter of the stamp's delivery may have gone out, and the day it did
+    (`date.max` when the cell does not say): a date, a `Skickar…` or `Delvis skickat` text, or
+    anything a person typed (`skickat för hand`); not a blank cell, a refusal (`Fel …`) or a
+    letter deliberately not sent (`Ej skickat: …`)."""
+    if stamp.state is StampState.DUE or stamp.failed or stamp.not_sent_reason is not None:
+        return False, dt.date.max
+    return True, stamp.date or dt.date.max
+
+
+def _precedence(newcomer: Newcomer) -> tuple[int, dt.date, dt.date, int]:
+    """How early the routine reached the person on this row of Intresserade (lower: earlier)."""
+    introduced, introduced_on = reached(newcomer.introduction)
+    welcomed, welcomed_on = reached(newcomer.welcome)
+    since = newcomer.registered or newcomer.first_seen or dt.date.max
+    assert newcomer.id is not None
+    if introduced:
+        return 1, introduced_on, since, newcomer.id
+    if welcomed:
+        return 2, welcomed_on, since, newcomer.id
+    return 3, since, since, newcomer.id
+
+
 def mark_duplicates(
     newcomers: Sequence[Newcomer], followups: Sequence[FollowUp]
 ) -> tuple[Newcomer, ...]:
-    """The same address on a second row: the row seen first (lowest ID) keeps it."""
-    first: dict[str, int] = {}
+    """One person on several rows (the same address, `cells.email_key`): the row the routine
+    reached first is the original; every other row of Intresserade holding the address is a
+    duplicate of it and gets no letter. Never simply the lower ID (an ID blanked and handed out
+    again is higher than a newer row's): first a row of Uppföljning that still holds the data
+    (the person was referred; the earliest referral), then a row whose introduction went out,
+    then one that was welcomed (each the earliest), then the one registered first; the ID only
+    breaks a tie. So no address is welcomed twice while a row holding it keeps its data. A row
+    whose ID cannot be read is compared once its ID is fixed (it gets no letter meanwhile)."""
+    first: dict[str, tuple[tuple[int, dt.date, dt.date, int], int]] = {}
+
+    def offer(email: str, rank: tuple[int, dt.date, dt.date, int], row_id: int) -> None:
+        key = cells.email_key(email)
+        if key not in first or rank < first[key][0]:
+            first[key] = (rank, row_id)
+
     for followup in followups:
         if followup.email and followup.id is not None and not followup.erased:
-            key = cells.email_key(followup.email)
-            first[key] = min(first.get(key, followup.id), followup.id)
+            since = followup.referred or followup.first_seen or dt.date.max
+            offer(followup.email, (0, since, since, followup.id), followup.id)
+    for newcomer in newcomers:
+        if newcomer.email and newcomer.id is not None:  # an ID on two rows competes too
+            offer(newcomer.email, _precedence(newcomer), newcomer.id)
     owners: dict[int, int | None] = {}
-    for newcomer in sorted((n for n in newcomers if n.usable and n.email), key=lambda n: n.id or 0):
-        assert newcomer.email is not None and newcomer.id is not None
-        owner = first.setdefault(cells.email_key(newcomer.email), newcomer.id)
-        owners[id(newcomer)] = owner if owner != newcomer.id else None
+    for newcomer in newcomers:
+        if newcomer.usable and newcomer.email:
+            owner = first[cells.email_key(newcomer.email)][1]
+            owners[id(newcomer)] = owner if owner != newcomer.id else None
     return tuple(
         dataclasses.replace(n, duplicate_of=owners.get(id(n)))
         if owners.get(id(n)) != n.duplicate_of

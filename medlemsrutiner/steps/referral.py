@@ -74,7 +74,7 @@ def copy_to_followups(
         ("referred", referred_on),
         ("follow_up_from", follow_up_from),
         ("follow_up_by", follow_up_by),
-        ("note", cells.text(newcomer.record["note"]) or None),
+        ("note", cells.multiline_text(newcomer.record["note"]) or None),
         ("consent", newcomer.consent),
     )
     return AppendRow("followups", (("id", newcomer.id), *copied))

@@ -85,6 +85,10 @@ class Newcomer:
     before the first run): kept when the run's own writes are applied (`after`)."""
     as_read: Record | None = None
     """The row as the run read it, once the run's own writes changed `record` (`after`)."""
+    erased_on: dt.date | None = None
+    """The day Logg last records an erasure of the ID (or this run erased the row)."""
+    erased_on_request: bool = False
+    """That erasure was forget.py's."""
 
     @property
     def welcome(self) -> Stamp:

@@ -12,7 +12,7 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 
 from medlemsrutiner.settings import Settings
-from medlemsrutiner.sheet import cells
+from medlemsrutiner.sheet import cells, stamps
 from medlemsrutiner.sheet.changes import Change
 from medlemsrutiner.sheet.letter_kinds import INTRODUCTION, REENGAGEMENT, WELCOME
 from medlemsrutiner.sheet.schema import FOLLOWUPS, NEWCOMERS
@@ -29,7 +29,7 @@ from medlemsrutiner.steps.erasure import (
 from medlemsrutiner.steps.followup import reengagement_problem
 from medlemsrutiner.steps.problems import referral_problems, row_problems
 from medlemsrutiner.steps.records import FollowUp, Newcomer, Records, Referral
-from medlemsrutiner.steps.referral import closed
+from medlemsrutiner.steps.referral import closed, moved
 
 
 def status_changes(after: Records, today: dt.date, settings: Settings) -> tuple[Change, ...]:
@@ -146,20 +146,36 @@ def newcomer_status(
 
 
 def _closed_status(newcomer: Newcomer, today: dt.date) -> str:
-    if newcomer.referral is Referral.GROUP and newcomer.group is not None:
-        return (
-            f"Klar: hänvisad till {newcomer.group.name} "
-            f"{_d(newcomer.introduction.date or today)}. Följs upp i fliken Uppföljning."
-        )
-    if newcomer.referral is Referral.ALTERNATIVE and newcomer.alternative is not None:
-        return (
-            f"Klar: hänvisad till {newcomer.alternative.value} "
-            f"{_d(newcomer.introduction.date or today)}. Följs upp i fliken Uppföljning."
-        )
-    if newcomer.referral is Referral.GROUP or newcomer.referral is Referral.ALTERNATIVE:
+    """A finished row: referred (its introduction went out), or erased — and then what happened
+    to it, never a referral that was not made."""
+    if moved(newcomer) is not None:
+        introduced = _d(newcomer.introduction.date or today)
+        if newcomer.referral is Referral.GROUP and newcomer.group is not None:
+            return (
+                f"Klar: hänvisad till {newcomer.group.name} {introduced}. "
+                "Följs upp i fliken Uppföljning."
+            )
+        if newcomer.referral is Referral.ALTERNATIVE and newcomer.alternative is not None:
+            return (
+                f"Klar: hänvisad till {newcomer.alternative.value} {introduced}. "
+                "Följs upp i fliken Uppföljning."
+            )
         return "Klar: hänvisad. Följs upp i fliken Uppföljning."
-    reason = newcomer.outcome.value if newcomer.outcome else "Ingen kontakt"
-    return f"{reason}. Personuppgifterna är raderade."
+    erased = "Personuppgifterna är raderade."
+    if newcomer.erased_on is not None:
+        how = " på begäran" if newcomer.erased_on_request else ""
+        erased = f"Personuppgifterna raderade{how} {_d(newcomer.erased_on)}."
+    owner = stamps.duplicate_owner(newcomer.welcome)
+    if newcomer.erased_on_request:
+        return erased
+    if owner is not None:
+        # "Var dubblett": not the red "Dubblett" of a row still to delete (presentation.py).
+        return f"Var dubblett av ID {owner} (samma e-post). {erased}"
+    if newcomer.outcome is not None:
+        return f"{newcomer.outcome.value}. {erased}"
+    if newcomer.referral is Referral.NONE and newcomer.call is None:
+        return f"Ingen kontakt. {erased}"
+    return f"Inte klar i tid. {erased}"
 
 
 def stamp_notes(cells: StampCells, tab: str) -> list[StampWords]:

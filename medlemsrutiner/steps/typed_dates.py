@@ -6,6 +6,11 @@ a different day next year. Once a row's date is understood — the very value th
 — the run writes that date back as a real date cell. The write is compare-and-set on the text
 that was read (`expect`), so a cell a person changes meanwhile is left alone; a date that cannot
 be read is never touched (it is flagged on its row instead).
+
+Utbildningar's Datum is written back the same way, as the date the letters use: a date without a
+year is its next occurrence (`district.training_date`), fixed once read, so it never moves on
+to the year after. A date without a year that has passed is the exception: only a person can
+say which year it meant, so it stays as typed, flagged (`district.read_trainings`).
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ from collections.abc import Mapping
 from medlemsrutiner.sheet import cells
 from medlemsrutiner.sheet.changes import Values
 from medlemsrutiner.sheet.schema import Record
+from medlemsrutiner.steps.district import passed_without_year, training_date
 from medlemsrutiner.steps.rows import FollowUp, Newcomer
 
 Expect = tuple[tuple[str, str], ...]
@@ -63,3 +69,12 @@ def followup_dates(followup: FollowUp) -> tuple[Values, Expect]:
             "consent": followup.consent,
         },
     )
+
+
+def training_dates(record: Record, today: dt.date) -> tuple[Values, Expect]:
+    """A real date for the text date of an Utbildningar row: Datum, as the letters read it (a
+    date without a year that has passed is left as typed)."""
+    day = training_date(record, today)
+    if not isinstance(day, dt.date) or passed_without_year(record, day, today):
+        return (), ()
+    return _typed(record, {"date": day})

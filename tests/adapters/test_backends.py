@@ -205,7 +205,7 @@ def test_declined_people_are_erased_after_thirty_days_without_trace_in_the_log(
     daily_run(harness)
     row = by_id(harness)[1]
     assert all(row[h] is None for h in ("Namn", "E-post", "Telefon", "Anteckning"))
-    assert row["Status"] == "Avböjt. Personuppgifterna är raderade."
+    assert row["Status"] == f"Avböjt. Personuppgifterna raderade {TODAY}."
     log = repr(harness.tab("Logg"))
     assert "person1" not in log and "Person1" not in log and "privat" not in log
 

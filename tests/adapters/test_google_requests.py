@@ -12,7 +12,12 @@ from typing import Any
 
 import pytest
 
-from medlemsrutiner.adapters.google.batch import cell_data, free_sheet_id, update_cells
+from medlemsrutiner.adapters.google.batch import (
+    cell_data,
+    clear_notes,
+    free_sheet_id,
+    update_cells,
+)
 from medlemsrutiner.adapters.google.workbook import GoogleWorkbook
 from medlemsrutiner.errors import WorkbookError
 from medlemsrutiner.sheet import changes as ch
@@ -25,7 +30,7 @@ from tests.adapters.harness import (
     calls,
     daily_run,
 )
-from tests.fakes.sheets_api import FakeSheetsApi, RecordedRequest
+from tests.fakes.sheets_api import FakeSheetsApi, RecordedRequest, gspread_client
 from tests.support import TODAY, mixed_rows, newcomer, read_outbox, workbook_grids
 
 DAY = dt.timedelta(days=1)
@@ -62,6 +67,7 @@ def test_a_first_run_on_a_workbook_costs_six_requests(
     api.reset_counts()
     report = daily_run(harness)
     assert report.sent and report.status_updates > 30
+    print(calls(api))
     assert calls(api) == [*READ, *WRITE, *WRITE]
     assert "values:batchUpdate" not in calls(api)
 
@@ -77,6 +83,7 @@ def test_the_next_days_run_costs_six_requests_too(
     api.reset_counts()
     report = daily_run(harness, TODAY + DAY)
     assert report.sent == {"welcome": [35]}
+    print(calls(api))
     assert calls(api) == [*READ, *WRITE, *WRITE]
 
 
@@ -100,6 +107,7 @@ def test_a_run_that_creates_the_log_tab_costs_six_requests_and_writes_into_it_at
     harness.seed(grids)
     api.reset_counts()
     daily_run(harness)
+    print(calls(api))
     assert calls(api) == [*READ, *WRITE, *WRITE]
     added = [r["addSheet"] for r in batch_requests(api) if "addSheet" in r]
     assert [a["properties"]["title"] for a in added] == ["Logg"]
@@ -153,6 +161,7 @@ def test_a_run_that_appends_beyond_the_grid_grows_it_in_the_same_batch(
     harness.seed(workbook_grids(newcomers=rows))
     api.reset_counts()
     daily_run(harness)
+    print(calls(api))
     assert calls(api) == [*READ, *WRITE, *WRITE]
     grown = {
         r["appendDimension"]["sheetId"]
@@ -324,6 +333,40 @@ def test_update_cells_packs_a_column_of_consecutive_rows_into_one_request() -> N
     ]
 
 
+def test_notes_of_consecutive_erased_rows_go_in_one_request_across_the_whole_row() -> None:
+    assert [r["updateCells"] for r in clear_notes(7, [5, 3, 4, 9])] == [
+        {"range": {"sheetId": 7, "startRowIndex": 3, "endRowIndex": 6}, "fields": "note"},
+        {"range": {"sheetId": 7, "startRowIndex": 9, "endRowIndex": 10}, "fields": "note"},
+    ]
+
+
+def test_erasing_rows_clears_their_notes_where_they_are_now_at_no_extra_request(
+    api: FakeSheetsApi, harness: GoogleHarness
+) -> None:
+    stale = TODAY - 181 * DAY
+    harness.seed(
+        workbook_grids(
+            newcomers=[newcomer(1, stale), newcomer(2, TODAY - 2 * DAY), newcomer(3, stale)]
+        )
+    )
+    sheet = gspread_client(api).open_by_key(harness.spreadsheet_id).worksheet("Intresserade")
+    sheet.update_notes({"C2": "om ID 1", "J2": "ring ID 1", "C3": "om ID 2", "O4": "om ID 3"})
+    # A coordinator sorts the tab between the run's read and its first write.
+    before_write(
+        api,
+        1,
+        lambda fake: fake.sort_rows(harness.spreadsheet_id, "Intresserade", "A", descending=True),
+    )
+    api.reset_counts()
+    daily_run(harness)
+    assert calls(api) == [*READ, *WRITE, *WRITE]
+    notes = {(n, note) for n, row in enumerate(sheet.get_notes(), 1) for note in row if note}
+    assert notes == {(3, "om ID 2")}  # rows: 3, 2, 1 after the sort
+    assert [row[0] for row in api.values(harness.spreadsheet_id, "Intresserade")[1:]] == [3, 2, 1]
+    clearing = [r for r in batch_requests(api) if r.get("updateCells", {}).get("fields") == "note"]
+    assert len(clearing) == 2  # rows 2 and 4 after the sort: not consecutive
+
+
 # --- People at work between the read and each write -----------------------------------------
 
 
@@ -433,6 +476,7 @@ def test_an_empty_log_tab_gets_its_headers_and_lines_without_a_new_tab(
     api.reset_counts()
     report = daily_run(harness)
     assert report.write_error is None
+    print(calls(api))
     assert calls(api) == [*READ, *WRITE, *WRITE]
     assert not any("addSheet" in request for request in batch_requests(api))
     assert api.values(harness.spreadsheet_id, "Logg")[0] == list(TABS_BY_KEY["log"].headers)

@@ -368,7 +368,8 @@ def test_the_referral_dropdown_follows_grupper_on_every_run(path: Path) -> None:
         workbook.ensure_tabs(tabs)
     book = openpyxl.load_workbook(path)
     book["Grupper"].append(["Nygruppen", "Ny Kontakt", "ny@example.org"])
-    book["Grupper"]["G2"] = "nej"  # Centrumgruppen rests
+    active = [cell.value for cell in book["Grupper"][1]].index("Aktiv") + 1
+    book["Grupper"].cell(row=2, column=active, value="nej")  # Centrumgruppen rests
     book.save(path)
     with XlsxWorkbook(path, TAB_NAMES) as workbook:
         workbook.write([SetCells("newcomers", 1, (("status", "Ring senast 2026-12-01."),))])

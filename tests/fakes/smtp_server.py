@@ -151,10 +151,14 @@ class _Controller(Controller):
 class LocalSmtpServer:
     """aiosmtpd on 127.0.0.1 and a free port, with or without AUTH (plain text, localhost)."""
 
-    def __init__(self, script: Script | None = None, *, auth: bool = False) -> None:
+    def __init__(
+        self, script: Script | None = None, *, auth: bool = False, username: str = USERNAME
+    ) -> None:
         self.script = script or Script()
         self.handler = Handler(self.script)
         self.auth = auth
+        self.username = username
+        """The account that may log in (with PASSWORD)."""
         self.port = _free_port()
         parameters: dict[str, Any] = {}
         if auth:
@@ -171,11 +175,11 @@ class LocalSmtpServer:
     ) -> AuthResult:
         ok = (
             isinstance(data, LoginPassword)
-            and data.login.decode() == USERNAME
+            and data.login.decode() == self.username
             and data.password.decode() == PASSWORD
         )
         if ok:
-            self.handler.logins.append(USERNAME)
+            self.handler.logins.append(self.username)
         # handled=False: aiosmtpd then answers the refusal itself (535).
         return AuthResult(success=ok, handled=False)
 
@@ -214,7 +218,7 @@ class LocalSmtpServer:
             "host": "127.0.0.1",
             "port": self.port,
             "security": "none",
-            "username": USERNAME if self.auth else "",
+            "username": self.username if self.auth else "",
             "timeout_seconds": 5,
         }
         settings.update(overrides)

@@ -145,6 +145,29 @@ def test_update_cells_within_a_range_clears_what_its_rows_do_not_cover(
     assert sheets_api.values(book, "Blad1")[1:] == [["Bo"]]
 
 
+def test_a_range_of_whole_rows_without_data_clears_their_notes_and_nothing_else(
+    sheets_api: FakeSheetsApi, client: gspread.Client, book: str
+) -> None:
+    # A GridRange without column indexes spans every column (Google: unbounded); with no rows,
+    # nothing covers the range, so the masked field is cleared in every cell of it.
+    sheet = client.open_by_key(book).worksheet("Blad1")
+    sheet.update([["Bo", 46330, 4]], "A3")
+    sheet.update_notes({"A2": "ring efter 18", "C2": "Ada ville ha brev", "A3": "Bo: kvar"})
+    update(
+        client,
+        book,
+        {
+            "updateCells": {
+                "range": {"sheetId": 0, "startRowIndex": 1, "endRowIndex": 2},
+                "fields": "note",
+            }
+        },
+    )
+    assert sheet.get_note("A2") == "" and sheet.get_note("C2") == ""
+    assert sheet.get_note("A3") == "Bo: kvar"
+    assert sheets_api.values(book, "Blad1")[1:] == [["Ada", 46329, 3], ["Bo", 46330, 4]]
+
+
 def test_writing_below_the_grid_is_refused_with_googles_message_and_nothing_lands(
     sheets_api: FakeSheetsApi, client: gspread.Client, book: str
 ) -> None:

@@ -7,6 +7,7 @@ import datetime as dt
 import email
 import email.header
 import email.policy
+import re
 from email.message import EmailMessage
 from pathlib import Path
 
@@ -16,7 +17,7 @@ from medlemsrutiner.adapters.outbox import Outbox
 from medlemsrutiner.config import Config
 from medlemsrutiner.errors import TemplateError
 from medlemsrutiner.letters.preview import sample_letters, sample_shared
-from medlemsrutiner.letters.render import Renderer, build, long_date
+from medlemsrutiner.letters.render import Renderer, build
 from medlemsrutiner.plan import Letter, Person, Shared, Training
 from medlemsrutiner.sheet.words import Alternative
 from tests.support import NOW, REPO, TODAY, make_config
@@ -220,11 +221,6 @@ def test_the_outbox_file_holds_exactly_the_bytes_smtp_would_send(
     assert b"\r\n" in outgoing.data and b"\n\n" not in outgoing.data.replace(b"\r\n", b"")
 
 
-def test_long_dates_are_written_out_in_each_language() -> None:
-    assert long_date(dt.date(2026, 12, 1), "sv") == "tisdag 1 december 2026"
-    assert long_date(dt.date(2026, 12, 1), "en") == "Tuesday 1 December 2026"
-
-
 def test_every_link_to_the_alternatives_is_https(config: Config, renderer: Renderer) -> None:
     letter, shared = sample(config, "alternatives")
     text, html = parts(parse(build(renderer, letter, shared, config, NOW, "x").data))
@@ -333,11 +329,36 @@ def test_a_welcome_never_promises_a_call_that_already_happened_or_was_tried(
         assert ("Centrumgruppen" in part) is (contact == "introduction")
 
 
-@pytest.mark.parametrize("language", ["sv", "en"])
-def test_a_welcome_before_the_call_promises_it_within_a_week(
-    config: Config, renderer: Renderer, language: str
+@pytest.mark.parametrize(
+    ("days", "swedish", "english"),
+    [
+        (3, "Inom 3 dagar ringer jag dig", "Within 3 days I will give you a call"),
+        (7, "Inom en vecka ringer jag dig", "Within a week I will give you a call"),
+        (10, "Inom 10 dagar ringer jag dig", "Within 10 days I will give you a call"),
+    ],
+)
+def test_a_welcome_before_the_call_promises_it_within_the_configured_days(
+    tmp_path: Path, renderer: Renderer, days: int, swedish: str, english: str
 ) -> None:
-    letter, shared = sample(config, "welcome", language)
-    letter = dataclasses.replace(letter, extra=(("contact", "none"), ("group_name", "")))
-    text, _ = parts(parse(build(renderer, letter, shared, config, NOW, "x").data))
-    assert ("Inom en vecka ringer jag dig" if language == "sv" else "Within a week") in text
+    config = make_config(tmp_path, routine={"call_within_days": days})
+    for language, promise in (("sv", swedish), ("en", english)):
+        letter, shared = sample(config, "welcome", language)
+        letter = dataclasses.replace(letter, extra=(("contact", "none"), ("group_name", "")))
+        text, html = parts(parse(build(renderer, letter, shared, config, NOW, "x").data))
+        assert promise in text and promise in html
+
+
+@pytest.mark.parametrize("kind", ["alternatives", "introduction_newcomer", "introduction_group"])
+def test_the_follow_up_call_is_announced_in_the_configured_weeks(
+    tmp_path: Path, renderer: Renderer, kind: str
+) -> None:
+    config = make_config(tmp_path, routine={"follow_up_from_weeks": 5, "follow_up_by_weeks": 7})
+    for language, window in (
+        ("sv", "Om 5–7 veckor ringer jag"),
+        ("en", "In 5–7 weeks I will call"),
+    ):
+        letter, shared = sample(config, kind, language)
+        text, html = parts(parse(build(renderer, letter, shared, config, NOW, "x").data))
+        for part in (text, html):
+            assert window in part
+            assert not re.search(r"\b(?:8–10|åtta|eight|tio|ten)\b", part)

@@ -405,6 +405,26 @@ def test_a_date_typed_as_text_in_the_xlsx_file_becomes_a_real_date_cell(
     assert cell.number_format == "yyyy-mm-dd"
 
 
+def test_an_anteckning_on_several_lines_moves_to_uppfoljning_with_its_line_breaks(
+    config: Config, renderer: Renderer
+) -> None:
+    import openpyxl
+
+    from medlemsrutiner.adapters.xlsx import XlsxWorkbook
+    from tests.support import write_xlsx
+
+    path = config.workbook.path
+    assert path is not None
+    note = "Vill skriva brev.\nRing efter 17.\n\nHar barn, kan inte tisdagar."
+    row = newcomer(1, welcome=TODAY, call=TODAY, referred_to="Skrivargruppen", note=note)
+    write_xlsx(path, workbook_grids(newcomers=[row]))
+    with XlsxWorkbook(path, TAB_NAMES) as workbook:
+        run_daily(workbook, Outbox(config.mail.outbox, NOW), renderer, config, TODAY, NOW)
+    sheet = openpyxl.load_workbook(path)["Uppföljning"]
+    headers = [cell.value for cell in sheet[1]]
+    assert sheet.cell(row=2, column=headers.index("Anteckning") + 1).value == note
+
+
 def test_a_typed_date_changed_by_a_person_during_the_run_is_left_as_they_wrote_it(
     config: Config, renderer: Renderer
 ) -> None:

@@ -4,12 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import email
-import email.policy
-import html
 import subprocess
 import sys
-import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +28,7 @@ from tests.support import (
     TODAY,
     make_config,
     newcomer,
+    traces,
     workbook_grids,
     write_xlsx,
 )
@@ -49,33 +46,6 @@ def with_form(config: Config) -> Config:
     return dataclasses.replace(
         config, workbook=dataclasses.replace(config.workbook, tab_names=tabs)
     )
-
-
-def _readable(data: bytes) -> str:
-    """A file as text a person could find a name in: XML entities and email encodings undone."""
-    text = html.unescape(data.decode("utf-8", "replace"))
-    if b"MIME-Version" in data:
-        message = email.message_from_bytes(data, policy=email.policy.default)
-        text += " ".join(str(value) for value in message.values())
-        for part in message.walk():
-            if part.get_content_maintype() == "text":
-                text += str(part.get_content())
-    return text.casefold()
-
-
-def _traces(workbook: Path, outbox: Path, needle: str) -> list[str]:
-    """Every place `needle` (any case) is found: the xlsx file's parts (unzipped), every other
-    file beside it, and every file in the outbox folder (decoded)."""
-    found = []
-    wanted = needle.casefold()
-    with zipfile.ZipFile(workbook) as archive:
-        for name in archive.namelist():
-            if wanted in _readable(archive.read(name)):
-                found.append(f"{workbook.name}:{name}")
-    for path in [*outbox.rglob("*"), *workbook.parent.iterdir()]:
-        if path.is_file() and path != workbook and wanted in _readable(path.read_bytes()):
-            found.append(str(path))
-    return found
 
 
 def test_forgetting_an_address_in_both_tabs_and_the_outbox_leaves_no_trace(tmp_path: Path) -> None:
@@ -98,18 +68,18 @@ def test_forgetting_an_address_in_both_tabs_and_the_outbox_leaves_no_trace(tmp_p
             workbook, Outbox(config.mail.outbox / "dry-run", NOW), renderer, config, TODAY,
             NOW, dry_run=True,
         )  # fmt: skip
-    assert _traces(path, config.mail.outbox, ADDRESS)  # in Uppföljning and in the letters
-    assert _traces(path, config.mail.outbox, "Glömsk")
+    assert traces(path, config.mail.outbox, ADDRESS)  # in Uppföljning and in the letters
+    assert traces(path, config.mail.outbox, "Glömsk")
 
     with XlsxWorkbook(path, TAB_NAMES) as workbook:
         report = run_forget(workbook, config, TODAY + DAY, NOW + DAY, email_address=ADDRESS)
 
-    assert _traces(path, config.mail.outbox, ADDRESS) == []
-    assert _traces(path, config.mail.outbox, "Glömsk") == []
+    assert traces(path, config.mail.outbox, ADDRESS) == []
+    assert traces(path, config.mail.outbox, "Glömsk") == []
     # ID 1 was moved to Uppföljning: its intake row holds nothing of the person any more.
     assert {(f.tab, f.row_id) for f in report.found} == {("newcomers", 3), ("followups", 1)}
     assert report.letters  # the welcome, the introductions (also the group's) and the dry run
-    assert _traces(path, config.mail.outbox, "person2@example.se")  # nobody else was touched
+    assert traces(path, config.mail.outbox, "person2@example.se")  # nobody else was touched
     text = "\n".join(report.lines(dict(TAB_NAMES)))
     assert ADDRESS not in text.casefold() and "Glömsk" not in text
 
@@ -122,13 +92,29 @@ def test_forget_by_id_and_an_address_that_matches_nothing(tmp_path: Path) -> Non
     with XlsxWorkbook(path, TAB_NAMES) as workbook:
         report = run_forget(workbook, config, TODAY, NOW, row_id=2)
     assert [(f.tab, f.row_id) for f in report.found] == [("newcomers", 2)]
-    assert _traces(path, tmp_path / "outbox", "person2@example.se") == []
-    assert _traces(path, tmp_path / "outbox", "person1@example.se")
+    assert traces(path, tmp_path / "outbox", "person2@example.se") == []
+    assert traces(path, tmp_path / "outbox", "person1@example.se")
     with XlsxWorkbook(path, TAB_NAMES) as workbook:
         nothing = run_forget(workbook, config, TODAY, NOW, email_address="ingen@example.se")
     assert nothing.found == [] and nothing.lines(dict(TAB_NAMES)) == [
         "Ingen rad och inget brev hittades (inget har ändrats)."
     ]
+
+
+def test_the_next_daily_run_keeps_saying_the_row_was_erased_on_request(tmp_path: Path) -> None:
+    config = make_config(tmp_path)
+    called = newcomer(2, TODAY - 3 * DAY, welcome=TODAY - 2 * DAY, call=TODAY - DAY)
+    workbook = MemoryWorkbook(workbook_grids(newcomers=[newcomer(1), called]), TAB_NAMES)
+    with workbook:
+        run_forget(workbook, config, TODAY, NOW, row_id=1)
+        run_forget(workbook, config, TODAY, NOW, row_id=2)
+    said = f"Personuppgifterna raderade på begäran {TODAY.isoformat()}."
+    renderer = Renderer(REPO / "templates")
+    for day in (TODAY + DAY, TODAY + 9 * DAY):
+        now = dt.datetime.combine(day, NOW.time(), NOW.tzinfo)
+        with workbook:
+            run_daily(workbook, Outbox(config.mail.outbox, now), renderer, config, day, now)
+        assert [row["Status"] for row in workbook.tab("Intresserade")] == [said, said]
 
 
 def test_the_forget_script_dry_run_changes_nothing_and_prints_no_address(tmp_path: Path) -> None:
@@ -309,13 +295,13 @@ def test_forget_leaves_no_trace_of_a_form_answer_in_the_xlsx_file(tmp_path: Path
     for row in [FORM_HEADER, [46349.5, "Kim Glömsk", ADDRESS, KIM_PHONE, "Skriva brev"], OTHER]:
         sheet.append(row)
     book.save(path)
-    assert _traces(path, config.mail.outbox, ADDRESS) and _traces(path, config.mail.outbox, "06 31")
+    assert traces(path, config.mail.outbox, ADDRESS) and traces(path, config.mail.outbox, "06 31")
 
     with XlsxWorkbook(path, WITH_FORM) as workbook:
         report = run_forget(workbook, config, TODAY, NOW, email_address=ADDRESS)
 
     assert report.answers == 1 and report.found == []
     for secret in (ADDRESS, "Glömsk", "06 31"):
-        assert _traces(path, config.mail.outbox, secret) == [], secret
-    assert _traces(path, config.mail.outbox, "rut@example.org")  # nobody else was touched
-    assert _traces(path, config.mail.outbox, "person1@example.se")
+        assert traces(path, config.mail.outbox, secret) == [], secret
+    assert traces(path, config.mail.outbox, "rut@example.org")  # nobody else was touched
+    assert traces(path, config.mail.outbox, "person1@example.se")

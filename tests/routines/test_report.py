@@ -121,6 +121,12 @@ CASES = [
         {"trainings": [{"date": "nästa vecka", "title": "Grundutbildning"}]},
         "Utbildningar rad 2, Datum",
     ),
+    Case(
+        "training date without a year that has passed",
+        "district.py",
+        {"trainings": [{"date": "20/11", "title": "Grundutbildning"}]},
+        "Utbildningar rad 2, Datum: datumet saknar år och har redan varit",
+    ),
     # steps/followup.py: a row of Uppföljning with a cell to correct.
     Case(
         "follow-up Resultat unreadable",
@@ -309,7 +315,7 @@ def test_every_kind_of_problem_flag_in_the_steps_has_a_case() -> None:
                 continue
             constructions[path.name] += 1
     assert constructions == Counter(
-        {"district.py": 5, "records.py": 1, "followup.py": 1, "daily.py": 2}
+        {"district.py": 6, "records.py": 1, "followup.py": 1, "daily.py": 2}
     ), "a Flag was added or removed: add a case"
     cases = Counter(case.module for case in CASES if case.todo is not None)
     for module, count in constructions.items():

@@ -104,7 +104,7 @@ def test_the_past_week_groups_trainings_and_the_run_in_both_parts(tmp_path: Path
     week = [
         "2 nya intresserade, 1 välkomstbrev, 0 introduktioner, 0 med alternativen, "
         "0 återvärvningsbrev, 1 uppföljningar gjorda, 1 raderade.",
-        "Samtycken som går ut inom en månad: ID 8 Testa (2026-12-04).",
+        "Samtycken som går ut inom 31 dagar: ID 8 Testa (2026-12-04).",
     ]
     assert text["VECKAN SOM GÅTT"] == week
     assert html_section(html, "Veckan som gått").paragraphs == [
@@ -273,8 +273,16 @@ def test_an_english_coordinator_gets_the_summary_in_english(tmp_path: Path) -> N
         "THE PAST WEEK",
         "GROUPS",
         "TRAININGS",
+        "ENGLISH TEXTS MISSING",
         "THE DAILY RUN",
         "STILL ACTIVE AT THE FOLLOW-UP? (LAST 12 MONTHS)",
+    ]
+    # The district writes in English: the texts its letters would leave out are listed.
+    assert text["ENGLISH TEXTS MISSING"][1:] == [
+        "- Utbildningar, Titel (en): 2026-12-03 Grundutbildning"
+    ]
+    assert html_section(html, "English texts missing").items == [
+        "Utbildningar, Titel (en): 2026-12-03 Grundutbildning"
     ]
     assert text["TO DO THIS WEEK (10)"][0] == "Calls overdue (1): ID 1 Testa (21/11)"
     notes = [

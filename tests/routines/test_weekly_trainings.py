@@ -113,3 +113,14 @@ def test_the_english_training_letter_flags_the_gap_and_uses_the_english_title(
     )
     assert any(line.startswith("No training is planned in the next 60 days.") for line in lines)
     assert "- Tuesday 2 February 2027: Basic training" in lines
+
+
+def test_a_training_typed_without_a_year_that_has_passed_is_a_row_to_fix(tmp_path: Path) -> None:
+    trainings: list[dict[str, Any]] = [
+        {"date": "20/11", "time": "18.00", "title": "Grundutbildning"},
+        {"date": TODAY + 9 * DAY, "time": "18.00", "title": "Grundutbildning"},
+    ]
+    summary, _ = _letters(tmp_path, trainings=trainings)
+    fix = "Utbildningar rad 2, Datum: datumet saknar år och har redan varit (läses som 2026-11-20)."
+    assert any(fix in line for line in part(summary, "plain").splitlines())
+    assert fix in part(summary, "html")

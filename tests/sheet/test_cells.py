@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import socket
 from typing import Any
 
 import pytest
@@ -396,6 +397,21 @@ def test_an_email_longer_than_254_characters_is_bad() -> None:
     assert parse_email(f"{local}@example.org") == f"{local}@example.org"
 
 
+def test_an_address_is_checked_without_the_network(monkeypatch: pytest.MonkeyPatch) -> None:
+    def no_network(*args: object, **kwargs: object) -> None:
+        raise AssertionError("parse_email must not use the network")
+
+    monkeypatch.setattr(socket, "socket", no_network)
+    monkeypatch.setattr(socket, "getaddrinfo", no_network)
+    assert parse_email("kim@ÅRE.example.se") == "kim@åre.example.se"
+    assert isinstance(parse_email("kim@example.invalid"), Bad)  # a special-use name
+
+
+@pytest.mark.parametrize("typed", ["åsa@example.se", "kim@example.o", '"kim e"@example.org'])
+def test_an_address_a_mail_server_might_not_take_is_invalid(typed: str) -> None:
+    assert isinstance(parse_email(typed), Bad)
+
+
 # --- format_phone -----------------------------------------------------------------------------
 
 
@@ -476,13 +492,13 @@ def test_every_07_prefix_is_a_three_digit_mobile_prefix(mobile: str) -> None:
     [
         ("+44 20 7946 0958", "+44 20 7946 0958"),
         ("0044 20 7946 0958", "+44 20 7946 0958"),
-        ("+1 (202) 555-0143", "+1 (202) 555-0143"),
-        ("+358 40 123 4567", "+358 40 123 4567"),
-        ("00358401234567", "+358401234567"),
-        ("+47 412 34 567", "+47 412 34 567"),
+        ("+1 (202) 555-0143", "+1 202-555-0143"),
+        ("+358 40 123 4567", "+358 40 1234567"),
+        ("00358401234567", "+358 40 1234567"),
+        ("+47 412 34 567", "+47 41 23 45 67"),
     ],
 )
-def test_a_foreign_number_is_kept_as_typed_with_00_written_as_plus(
+def test_a_foreign_number_is_written_in_its_international_form_with_00_as_plus(
     typed: str, formatted: str
 ) -> None:
     assert format_phone(typed) == formatted
@@ -689,6 +705,25 @@ def test_normalise_word_folds_case_spaces_accents_and_a_final_dot(cell: Any, wor
 )
 def test_text_shows_a_cell_as_a_person_reads_it(cell: Any, shown: str) -> None:
     assert text(cell) == shown
+
+
+@pytest.mark.parametrize(
+    ("cell", "shown"),
+    [
+        (None, ""),
+        ("  \n \r\n ", ""),
+        ("En rad", "En rad"),
+        ("  Rad ett  \r\n  Rad   två \n", "Rad ett\nRad två"),
+        ("Stycke ett\n\n\n\nStycke två", "Stycke ett\n\nStycke två"),
+        ("\n\nFörst efter tomma rader", "Först efter tomma rader"),
+        ("Mac\rWindows\r\nUnix\n", "Mac\nWindows\nUnix"),
+        (12.0, "12"),
+        (dt.date(2026, 11, 3), "2026-11-03"),
+    ],
+    ids=repr,
+)
+def test_multiline_text_keeps_the_line_breaks_a_person_typed(cell: Any, shown: str) -> None:
+    assert cells.multiline_text(cell) == shown
 
 
 def test_is_blank_is_true_only_for_none_nan_and_whitespace() -> None:

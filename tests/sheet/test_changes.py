@@ -7,6 +7,8 @@ from typing import Any
 from medlemsrutiner.sheet.changes import (
     AppendRow,
     AssignId,
+    Change,
+    ErasedRow,
     HideRows,
     RowVisibility,
     SetByKey,
@@ -224,6 +226,36 @@ def test_an_english_form_tab_is_addressed_by_its_timestamp_header() -> None:
     grids = form_grids([46349.25, "Kim Exempel"], header=["Timestamp", "Name"])
     resolution = resolve([mark("46349.25", "2026-11-24")], grids, FORM_TABS)
     assert apply(grids, resolution)["Formulärsvar 1"][1] == [46349.25, None, "2026-11-24"]
+
+
+# --- erasure: what a backend removes with the data ---------------------------------------------
+
+
+def test_a_write_blanking_every_personal_column_the_sheet_has_erases_the_row() -> None:
+    # This sheet has no Ort, Intressen or Anteckning: Namn, E-post and Telefon are all there is.
+    headers = ["ID", "Registrerad", "Namn", "E-post", "Telefon", "Status"]
+    grids = sheet([newcomer(1), newcomer(2), newcomer(3)], headers=headers)
+    blank = tuple((name, None) for name in NEWCOMERS.personal_columns)
+    changes: list[Change] = [
+        SetCells("newcomers", 2, blank),  # every personal column: an erasure
+        SetCells("newcomers", 3, (("name", None), ("status", "x"))),  # a cell, no erasure
+        SetByKey("newcomers", (("email", "person1@example.se"),), (("email", ""),), every=True),
+    ]
+    resolution = resolve(changes, grids, TAB_NAMES)
+    assert resolution.erased_rows == (ErasedRow("Intresserade", 2),)
+
+
+def test_a_person_erased_on_every_row_by_content_and_an_emptied_answer_are_erasures() -> None:
+    blank = tuple((name, None) for name in NEWCOMERS.personal_columns)
+    grids = sheet([newcomer(7), newcomer(8), newcomer(7)])
+    key = (("email", "person7@example.se"),)
+    resolution = resolve([SetByKey("newcomers", key, blank, every=True)], grids, TAB_NAMES)
+    assert resolution.erased_rows == (ErasedRow("Intresserade", 1), ErasedRow("Intresserade", 3))
+    answers = form_grids([46349.25, "Kim Exempel", "kim@example.org"])
+    kept = resolve([mark("46349.25", "Ej importerad: …", erase=False)], answers, FORM_TABS)
+    emptied = resolve([mark("46349.25", "2026-11-24")], answers, FORM_TABS)
+    assert kept.erased_rows == ()
+    assert emptied.erased_rows == (ErasedRow("Formulärsvar 1", 1),)
 
 
 def _finished(row_id: int) -> dict[str, Any]:

@@ -7,7 +7,13 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from medlemsrutiner.sheet.changes import apply, resolve
-from medlemsrutiner.sheet.logbook import LogEntry, letters_sent_since, log_rows, time_text
+from medlemsrutiner.sheet.logbook import (
+    LogEntry,
+    last_erasures,
+    letters_sent_since,
+    log_rows,
+    time_text,
+)
 from medlemsrutiner.sheet.schema import tables_from_grids
 from tests.support import TAB_NAMES, workbook_grids
 
@@ -74,3 +80,19 @@ def test_a_logg_tab_without_the_letters_column_gets_it_when_the_run_writes() -> 
     after = apply(grids, resolve(rows, grids, TAB_NAMES))
     assert after["Logg"][0] == ["Tid", "Åtgärd", "ID", "Detalj", "Brev"]
     assert after["Logg"][2] == ["2026-11-24 07:00", "välkomstbrev skickat", 2, "sv/welcome", 1]
+
+
+def test_the_last_erasure_of_each_id_and_whether_it_was_on_request_are_read_back() -> None:
+    rows: list[dict[str, Any]] = [
+        {"time": "2026-10-01 07:00", "action": "uppgifter raderade", "id": 1},
+        {"time": "2026-11-02 07:00", "action": "raderad på begäran", "id": 1},
+        {"time": "2026-11-03 07:00", "action": "uppgifter raderade", "id": 2},
+        {"time": "2026-11-04 07:00", "action": "välkomstbrev skickat", "id": 2},
+        {"time": "igår", "action": "uppgifter raderade", "id": 3},
+        {"time": "2026-11-05 07:00", "action": "uppgifter raderade", "id": None},
+    ]
+    log = tables_from_grids(workbook_grids(log=rows), TAB_NAMES)["log"]
+    assert last_erasures(log) == {
+        1: (dt.date(2026, 11, 2), True),
+        2: (dt.date(2026, 11, 3), False),
+    }

@@ -67,6 +67,14 @@ def test_a_duplicate_stamp_is_held_with_its_reason() -> None:
     stamp = read_stamp(stamps.duplicate(3), TODAY)
     assert stamp.state is StampState.HELD
     assert stamp.not_sent_reason == "samma e-post som ID 3"
+    assert stamps.duplicate_owner(stamp) == 3
+
+
+@pytest.mark.parametrize(
+    "text", [None, "2026-11-20", stamps.existed_before_start(), "Ej skickat: samma e-post som ID x"]
+)
+def test_only_a_duplicate_stamp_names_the_row_it_was_a_duplicate_of(text: str | None) -> None:
+    assert stamps.duplicate_owner(read_stamp(text, TODAY)) is None
 
 
 def test_anything_a_person_typed_holds_the_letter() -> None:

@@ -150,11 +150,15 @@ def read_again(grids: Mapping[str, Grid | None], batches: Sequence[Sequence[Chan
 
 def comparable(newcomer: Newcomer) -> tuple[Newcomer, str | None]:
     """What reading the row says, apart from what only the run knows (that it handed out the
-    row's ID; the row as it read it), with the group by name: the records keep the groups
-    the plan read (a run writes only Grupper's stamps and Status, never what makes the group
-    a newcomer's)."""
+    row's ID; the row as it read it; that it erased the row today, which Logg says only once
+    the run's Logg rows are written), with the group by name: the records keep the groups the
+    plan read (a run writes only Grupper's stamps and Status, never what makes the group a
+    newcomer's)."""
     group = newcomer.group.name if newcomer.group is not None else None
-    return dataclasses.replace(newcomer, new=False, as_read=None, group=None), group
+    known = dataclasses.replace(
+        newcomer, new=False, as_read=None, group=None, erased_on=None, erased_on_request=False
+    )
+    return known, group
 
 
 @settings(suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
@@ -175,8 +179,15 @@ def test_the_records_after_the_writes_are_the_written_workbook_read_again(
     assert [dataclasses.replace(f, as_read=None) for f in after.followups] == list(again.followups)
     assert after.groups == again.groups
     # What a write that finds a row by its content names: the row as the run read it.
-    read = {n.row: n.record for n in records.newcomers}
-    assert all(n.read_record == read[n.row] for n in after.newcomers if n.row in read)
+    read = {n.row: n for n in records.newcomers}
+    assert all(n.read_record == read[n.row].record for n in after.newcomers if n.row in read)
+    # A row the writes emptied was erased today; any other keeps what Logg said.
+    for newcomer in after.newcomers:
+        before = read.get(newcomer.row)
+        if before is not None and newcomer.personal_blank and not before.personal_blank:
+            assert newcomer.erased_on == TODAY and not newcomer.erased_on_request
+        elif before is not None:
+            assert newcomer.erased_on == before.erased_on
 
 
 def test_an_untouched_workbook_keeps_every_record_as_read() -> None:

@@ -180,7 +180,7 @@ def test_language_place_interests_and_a_note_are_imported_and_a_ticked_consent_i
         [
             header,
             ["A Exempel", "a@example.org", "engelska", "Exempelby", "Flykt", "Hej", "Ja", "3/11"],
-            ["B Exempel", "b@example.org", "", "", "", "", "Nej", "3/11"],
+            ["B Exempel", "b@example.org", "", "", "", "Ring\nefter 17 ", "Nej", "3/11"],
             ["C Exempel", "c@example.org", "", "", "", "", "2026-10-01", "3/11"],
             ["D Exempel", "d@example.org", "", "", "", "", "Jag samtycker", ""],
         ],
@@ -199,6 +199,7 @@ def test_language_place_interests_and_a_note_are_imported_and_a_ticked_consent_i
         "consent": dt.date(2026, 11, 3),
     }
     assert "consent" not in second
+    assert second["note"] == "Ring\nefter 17"  # a message on several lines keeps them
     assert third["consent"] == dt.date(2026, 10, 1)
     assert fourth["consent"] == TODAY  # a ticked box without a date: consent given today
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -13,7 +14,16 @@ from medlemsrutiner.sheet.changes import AssignId, SetCells
 from medlemsrutiner.steps.daily import plan_day
 from medlemsrutiner.steps.records import read_records
 from medlemsrutiner.steps.status import status_changes
-from tests.support import TODAY, deliveries_of, make_config, newcomer, plan_of, tables_of
+from tests.support import (
+    TODAY,
+    deliveries_of,
+    followup_of,
+    make_config,
+    newcomer,
+    plan_of,
+    records_of,
+    tables_of,
+)
 
 DAY = dt.timedelta(days=1)
 
@@ -111,6 +121,67 @@ def test_a_duplicate_of_someone_already_moved_to_followup_is_flagged(config: Con
     )
     assert deliveries_of(p) == []
     assert any(flag.row_id == 9 and "Dubblett av ID 1" in flag.text for flag in p.problems)
+
+
+# --- Which row is the original: the one the routine reached first, never simply the lower ID ---
+
+
+def _duplicates(
+    config: Config, *rows: dict[str, Any], followups: list[dict[str, Any]] | None = None
+) -> dict[int | None, int]:
+    """ID -> the ID it is a duplicate of, for every duplicate row."""
+    records = records_of(config, newcomers=list(rows), followups=followups or [])
+    return {n.id: n.duplicate_of for n in records.newcomers if n.duplicate_of is not None}
+
+
+def test_the_welcomed_row_is_the_original_whatever_its_id(config: Config) -> None:
+    welcomed = newcomer(9, TODAY - 5 * DAY, welcome=TODAY - 4 * DAY)
+    newer = newcomer(2, TODAY, email="PERSON9@example.se")
+    assert _duplicates(config, newer, welcomed) == {2: 9}
+    plan = plan_of(config, newcomers=[newer, welcomed])
+    assert deliveries_of(plan) == []
+
+
+def test_of_two_rows_welcomed_the_earlier_welcome_is_the_original(config: Config) -> None:
+    early = newcomer(8, TODAY - 9 * DAY, welcome=TODAY - 8 * DAY)
+    late = newcomer(3, TODAY - 9 * DAY, welcome=TODAY - 2 * DAY, email="person8@example.se")
+    assert _duplicates(config, late, early) == {3: 8}
+
+
+def test_of_rows_not_welcomed_the_one_registered_first_is_the_original(config: Config) -> None:
+    first = newcomer(7, TODAY - 3 * DAY)
+    second = newcomer(4, TODAY - DAY, email="person7@example.se")
+    tie = newcomer(6, TODAY - 3 * DAY, email="person7@example.se")
+    assert _duplicates(config, second, first, tie) == {4: 6, 7: 6}  # a tie: the lower ID
+    (welcome,) = deliveries_of(plan_of(config, newcomers=[second, first, tie]))
+    assert welcome.row_id == 6
+
+
+def test_a_refused_or_withheld_welcome_is_no_welcome(config: Config) -> None:
+    refused = newcomer(5, TODAY - 3 * DAY, welcome="Fel 2026-11-21: 550 okänd mottagare")
+    registered_first = newcomer(8, TODAY - 4 * DAY, email="person5@example.se")
+    assert _duplicates(config, refused, registered_first) == {5: 8}
+
+
+def test_a_person_being_introduced_or_in_uppfoljning_comes_before_a_welcomed_row(
+    config: Config,
+) -> None:
+    welcomed = newcomer(2, TODAY - 9 * DAY, welcome=TODAY - 8 * DAY)
+    # Introduced yesterday: the run that sent it stopped before the move.
+    introduced = newcomer(
+        5, TODAY - 3 * DAY, email="person2@example.se", referred_to="Centrumgruppen",
+        call=TODAY - DAY, introduction=TODAY - DAY,
+    )  # fmt: skip
+    assert _duplicates(config, welcomed, introduced) == {2: 5}
+    in_followups = {**followup_of(11, TODAY - 20 * DAY), "email": "PERSON2@example.se"}
+    assert _duplicates(config, welcomed, introduced, followups=[in_followups]) == {2: 11, 5: 11}
+
+
+def test_a_row_whose_id_is_on_two_rows_still_holds_its_address(config: Config) -> None:
+    copies = [newcomer(4, TODAY - 9 * DAY, welcome=TODAY - 8 * DAY)] * 2
+    newer = newcomer(12, TODAY, email="person4@example.se")
+    assert _duplicates(config, *copies, newer) == {12: 4}
+    assert deliveries_of(plan_of(config, newcomers=[*copies, newer])) == []
 
 
 def test_a_date_typed_as_day_and_month_is_understood(config: Config) -> None:

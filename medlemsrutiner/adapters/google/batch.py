@@ -12,10 +12,15 @@ meant, where the values endpoints need two (RAW for text, USER_ENTERED for dates
   `init_workbook` gives date columns), a date-time likewise with `yyyy-mm-dd hh:mm:ss`: the cell
   is a real date that people see as a date and the next run reads back as the same serial;
 * `None` (or `""`) clears the cell's value: the request's field mask names `userEnteredValue` and
-  the cell gives none. The cell's formatting, validation and note stay.
+  the cell gives none. The cell's formatting and validation stay; so does its note, except on a
+  row the write erases: `clear_notes` removes every note there (a note on a person's row is
+  about them), in the same batchUpdate.
 
-Only the value is written, except for a date, whose number format is written too; a text written
-into a date column keeps the column's date format (as a RAW write did).
+Every other cell gets the number format its column needs (`presentation.written_format`),
+whatever format it had: people format whole rows as dates, and an ID written into one would show
+as 1900-03-19. The request's field mask then names `userEnteredFormat.numberFormat` too, and a
+cell that needs no format of its own (`GENERAL`) gives none, so Google clears it (automatic).
+Only the number format: the cell's colours, font, validation and note stay.
 """
 
 from __future__ import annotations
@@ -27,15 +32,23 @@ from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from medlemsrutiner.sheet import presentation as look
 from medlemsrutiner.sheet.changes import CellValue
 
-DATE_FORMAT = {"type": "DATE", "pattern": "yyyy-mm-dd"}
+DATE_FORMAT = {"type": "DATE", "pattern": look.DATE_FORMAT}
 DATE_TIME_FORMAT = {"type": "DATE_TIME", "pattern": "yyyy-mm-dd hh:mm:ss"}
+NUMBER_FORMATS: Mapping[str, Mapping[str, str] | None] = {
+    look.DATE_FORMAT: DATE_FORMAT,
+    look.DATE_TIME_FORMAT: DATE_TIME_FORMAT,
+    look.PERCENT_FORMAT: {"type": "PERCENT", "pattern": look.PERCENT_FORMAT},
+    look.GENERAL: None,
+}
+"""`presentation`'s number formats as Google's NumberFormat (None: automatic)."""
 EPOCH = dt.datetime(1899, 12, 30)
 """Day 0 of Google's serial dates."""
 
 VALUE_ONLY = "userEnteredValue"
-VALUE_AND_DATE_FORMAT = "userEnteredValue,userEnteredFormat.numberFormat"
+VALUE_AND_NUMBER_FORMAT = "userEnteredValue,userEnteredFormat.numberFormat"
 
 Request = dict[str, Any]
 
@@ -48,39 +61,54 @@ def serial(value: dt.date) -> int | float:
     return (value - EPOCH.date()).days
 
 
-def cell_data(given: CellValue) -> dict[str, Any]:
-    """The CellData that writes `given` (see the module docstring); `{}` clears the cell."""
+def cell_data(given: CellValue, number_format: str | None = None) -> dict[str, Any]:
+    """The CellData that writes `given` (see the module docstring), with `number_format`
+    (`presentation`'s; None: the default for the value, a date's date format); `{}` clears
+    the cell's value."""
     value: Any = given
     if hasattr(value, "item") and not isinstance(value, str | int | float | dt.date):
         value = value.item()  # a numpy scalar
     if value is None or value == "":
         return {}
+    if number_format is None and isinstance(value, dt.date):
+        number_format = look.written_format(value, None)
+    entered = _entered(value)
+    if entered is None:
+        return {}
+    data: dict[str, Any] = {"userEnteredValue": entered}
+    google = NUMBER_FORMATS.get(number_format) if number_format is not None else None
+    if google is not None:
+        data["userEnteredFormat"] = {"numberFormat": dict(google)}
+    return data
+
+
+def _entered(value: Any) -> dict[str, Any] | None:
+    """The ExtendedValue of a value (None: nothing a cell could hold)."""
     if isinstance(value, bool):
-        return {"userEnteredValue": {"boolValue": value}}
+        return {"boolValue": value}
     if isinstance(value, dt.date):
-        number_format = DATE_TIME_FORMAT if isinstance(value, dt.datetime) else DATE_FORMAT
-        return {
-            "userEnteredValue": {"numberValue": serial(value)},
-            "userEnteredFormat": {"numberFormat": dict(number_format)},
-        }
+        return {"numberValue": serial(value)}
     if isinstance(value, int | float):
         if isinstance(value, float) and not math.isfinite(value):
-            return {}  # NaN or infinity: nothing a cell could hold
-        return {"userEnteredValue": {"numberValue": value}}
-    return {"userEnteredValue": {"stringValue": str(value)}}
+            return None  # NaN or infinity
+        return {"numberValue": value}
+    return {"stringValue": str(value)}
 
 
-def _is_date(value: CellValue) -> bool:
-    return isinstance(value, dt.date)
+def _formatted(value: CellValue, number_format: str | None) -> bool:
+    """True when the cell's write names its number format (a blank's never does)."""
+    if value is None or value == "":
+        return False
+    return number_format is not None or isinstance(value, dt.date)
 
 
 @dataclass
 class _Block:
-    """Consecutive rows, each writing the same columns, all dates or none."""
+    """Consecutive rows, each writing the same columns, all with a number format or none."""
 
     first_row: int
     first_column: int
-    dated: bool
+    formatted: bool
     rows: list[list[dict[str, Any]]] = field(default_factory=list)
 
     @property
@@ -88,30 +116,38 @@ class _Block:
         return self.first_row + len(self.rows)
 
 
-def update_cells(sheet_id: int, cells: Mapping[tuple[int, int], CellValue]) -> list[Request]:
-    """`updateCells` requests writing `cells` ((0-based row, column) -> value) of one sheet.
+def update_cells(
+    sheet_id: int,
+    cells: Mapping[tuple[int, int], CellValue],
+    formats: Mapping[tuple[int, int], str | None] | None = None,
+) -> list[Request]:
+    """`updateCells` requests writing `cells` ((0-based row, column) -> value) of one sheet,
+    each with its number format in `formats` (`presentation.written_format`; a cell not in it:
+    a date its date format, anything else only its value).
 
     Each request writes a rectangle with no cell left out (a cell inside a request that is not
     written would be cleared), so a row's cells are split where a column is skipped and where
-    dates meet other values (a date writes its number format too); rectangles of the same
-    columns on consecutive rows share one request, so a column written on every row (Status)
-    costs one request, not one per row.
+    cells that write a number format meet cells that do not (the field mask is the request's);
+    rectangles of the same columns on consecutive rows share one request, so a column written
+    on every row (Status) costs one request, not one per row.
     """
-    by_row: dict[int, dict[int, CellValue]] = {}
+    given = formats or {}
+    by_row: dict[int, dict[int, tuple[CellValue, str | None]]] = {}
     for (row, column), value in cells.items():
-        by_row.setdefault(row, {})[column] = value
+        number_format = given.get((row, column))
+        by_row.setdefault(row, {})[column] = (value, number_format)
     blocks: list[_Block] = []
     open_blocks: dict[tuple[int, int, bool], _Block] = {}
     for row in sorted(by_row):
         for first, values in _runs(by_row[row]):
-            dated = _is_date(values[0])
-            key = (first, len(values), dated)
+            formatted = _formatted(*values[0])
+            key = (first, len(values), formatted)
             block = open_blocks.get(key)
             if block is None or block.next_row != row:
-                block = _Block(row, first, dated)
+                block = _Block(row, first, formatted)
                 open_blocks[key] = block
                 blocks.append(block)
-            block.rows.append([cell_data(value) for value in values])
+            block.rows.append([cell_data(value, number_format) for value, number_format in values])
     return [
         {
             "updateCells": {
@@ -121,29 +157,53 @@ def update_cells(sheet_id: int, cells: Mapping[tuple[int, int], CellValue]) -> l
                     "columnIndex": block.first_column,
                 },
                 "rows": [{"values": values} for values in block.rows],
-                "fields": VALUE_AND_DATE_FORMAT if block.dated else VALUE_ONLY,
+                "fields": VALUE_AND_NUMBER_FORMAT if block.formatted else VALUE_ONLY,
             }
         }
         for block in blocks
     ]
 
 
-def _runs(row: Mapping[int, CellValue]) -> Iterable[tuple[int, list[CellValue]]]:
-    """The row's cells as (first column, values) runs of adjacent columns of one kind."""
+def _runs(
+    row: Mapping[int, tuple[CellValue, str | None]],
+) -> Iterable[tuple[int, list[tuple[CellValue, str | None]]]]:
+    """The row's cells as (first column, cells) runs of adjacent columns of one kind."""
     first: int | None = None
-    values: list[CellValue] = []
+    values: list[tuple[CellValue, str | None]] = []
     for column in sorted(row):
-        value = row[column]
+        cell = row[column]
         if first is not None and (
-            column != first + len(values) or _is_date(value) != _is_date(values[0])
+            column != first + len(values) or _formatted(*cell) != _formatted(*values[0])
         ):
             yield first, values
             first, values = None, []
         if first is None:
             first = column
-        values.append(value)
+        values.append(cell)
     if first is not None:
         yield first, values
+
+
+def clear_notes(sheet_id: int, rows: Iterable[int]) -> list[Request]:
+    """`updateCells` requests removing every note on `rows` (0-based), the whole width of the
+    tab: a `range` of whole rows, `fields` `note` and no data, which Google documents as
+    clearing the masked field in every cell of the range. One request per run of consecutive
+    rows."""
+    requests: list[Request] = []
+    for row in sorted(set(rows)):
+        last = requests[-1]["updateCells"]["range"] if requests else None
+        if last is not None and last["endRowIndex"] == row:
+            last["endRowIndex"] = row + 1
+            continue
+        requests.append(
+            {
+                "updateCells": {
+                    "range": {"sheetId": sheet_id, "startRowIndex": row, "endRowIndex": row + 1},
+                    "fields": "note",
+                }
+            }
+        )
+    return requests
 
 
 def add_sheet(sheet_id: int, title: str, rows: int, columns: int) -> Request:

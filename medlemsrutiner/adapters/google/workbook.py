@@ -41,6 +41,7 @@ from medlemsrutiner.adapters.google.batch import (
     Request,
     add_sheet,
     append_dimension,
+    clear_notes,
     free_sheet_id,
     row_visibility,
     update_cells,
@@ -58,7 +59,8 @@ from medlemsrutiner.adapters.google.client import (
 from medlemsrutiner.adapters.google.setup import initialise
 from medlemsrutiner.config import WorkbookConfig
 from medlemsrutiner.sheet.changes import CellValue, Change, Resolution, resolve
-from medlemsrutiner.sheet.schema import Grid, header_key
+from medlemsrutiner.sheet.presentation import header_looks, written_format
+from medlemsrutiner.sheet.schema import TABS_BY_KEY, Grid, header_key
 
 NEW_TAB_ROWS = 1000
 NEW_TAB_COLUMNS = 26
@@ -231,7 +233,7 @@ class GoogleWorkbook(Spreadsheets):
         self._learn(tabs)
         fresh = {title: tab.grid for title, tab in tabs.items()}
         resolution = resolve(changes, fresh, self.tab_names)
-        requests_, sheets, charts = self._plan(spreadsheet_id, resolution)
+        requests_, sheets, charts = self._plan(spreadsheet_id, resolution, fresh)
         self._send(spreadsheet_id, requests_, charts, sheets)
         # Only once the batch has landed: the new tabs, grid sizes and charts are what Google
         # now has.
@@ -265,16 +267,18 @@ class GoogleWorkbook(Spreadsheets):
             sheets[key] = dataclasses.replace(sheet, charts=learned(sheet.charts, request, reply))
 
     def _plan(
-        self, spreadsheet_id: str, resolution: Resolution
+        self, spreadsheet_id: str, resolution: Resolution, fresh: Mapping[str, Grid]
     ) -> tuple[list[Request], dict[str, Sheet], list[tuple[str, Request]]]:
-        """The batchUpdate requests that perform `resolution`, the tabs as they will be, and
-        the requests (by tab) that keep the charts of `resolution.charts` on their blocks."""
+        """The batchUpdate requests that perform `resolution` (on the tabs read as `fresh`),
+        the tabs as they will be, and the requests (by tab) that keep the charts of
+        `resolution.charts` on their blocks."""
         cells: dict[str, dict[tuple[int, int], CellValue]] = defaultdict(dict)
         for name, headers in resolution.created_tabs.items():
             for column, header in enumerate(headers):
                 cells[header_key(name)][(0, column)] = header
         for write in resolution.writes:
             cells[header_key(write.tab_name)][(write.row, write.column)] = write.value
+        formats = self._formats(cells, fresh)
 
         structural: list[Request] = []
         sheets: dict[str, Sheet] = {}
@@ -318,7 +322,16 @@ class GoogleWorkbook(Spreadsheets):
         updates = [
             request
             for key, written in cells.items()
-            for request in update_cells(sheets[key].sheet_id, written)
+            for request in update_cells(sheets[key].sheet_id, written, formats[key])
+        ]
+        # Notes on the rows the batch erases go with the data (a row of the fresh read).
+        erased: dict[str, set[int]] = defaultdict(set)
+        for gone in resolution.erased_rows:
+            erased[header_key(gone.tab_name)].add(gone.row)
+        notes = [
+            request
+            for key, numbers in erased.items()
+            for request in clear_notes((sheets.get(key) or self._sheets[key]).sheet_id, numbers)
         ]
         # Last, once appended rows exist: hide or show rows at their places in the fresh read.
         visibility: dict[str, dict[int, bool]] = defaultdict(dict)
@@ -330,7 +343,29 @@ class GoogleWorkbook(Spreadsheets):
             if key in sheets or key in self._sheets
             for request in row_visibility((sheets.get(key) or self._sheets[key]).sheet_id, rows)
         ]
-        return [*structural, *updates, *shown], sheets, charts
+        return [*structural, *updates, *notes, *shown], sheets, charts
+
+    def _formats(
+        self, cells: Mapping[str, Mapping[tuple[int, int], CellValue]], fresh: Mapping[str, Grid]
+    ) -> dict[str, dict[tuple[int, int], str | None]]:
+        """The number format each written cell below the headers gets, by tab: its column's,
+        found by the header the tab has (or is given by this write)."""
+        tabs = {header_key(name): TABS_BY_KEY.get(key) for key, name in self.tab_names.items()}
+        grids = {header_key(title): grid for title, grid in fresh.items()}
+        formats: dict[str, dict[tuple[int, int], str | None]] = {}
+        for key, written in cells.items():
+            header = list(grids[key][0]) if grids.get(key) else []
+            for (row, column), value in written.items():
+                if row == 0:
+                    header.extend([None] * (column + 1 - len(header)))
+                    header[column] = value
+            looks = header_looks(tabs.get(key), header)
+            formats[key] = {
+                (row, column): written_format(value, looks.get(column))
+                for (row, column), value in written.items()
+                if row > 0
+            }
+        return formats
 
     def ensure_tabs(self, tabs: Mapping[str, Sequence[str]]) -> list[str]:
         """Create missing tabs and headers; see google_setup.initialise for formatting."""
@@ -366,4 +401,5 @@ def _combined(changes: Sequence[Change], results: Sequence[Resolution]) -> Resol
         ),
         charts=tuple(chart for result in results for chart in result.charts),
         visibility=tuple(row for result in results for row in result.visibility),
+        erased_rows=tuple(row for result in results for row in result.erased_rows),
     )
