@@ -6,13 +6,24 @@ CONFIG ?= config.example.toml
 
 .PHONY: install demo test lint check clean bench
 
-install: $(VENV)/.installed
+## Everything for development: the runtime set, then the test and lint tools.
+install: $(VENV)/.dev
 
-$(VENV)/.installed: requirements.txt pyproject.toml
+PIP := $(BIN)/python -m pip install --quiet --disable-pip-version-check
+
+# The runtime set only (requirements.txt) and the package: what the demo and a coordinator's
+# machine need.
+$(VENV)/.runtime: requirements.txt pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
 	  { echo "Python 3.11 eller senare behövs (hittade: $(PYTHON))"; exit 2; }
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(PIP) -r requirements.txt
+	$(PIP) --no-deps -e .
+	@touch $@
+
+# The test and lint tools on top (requirements-dev.txt).
+$(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
+	$(PIP) -r requirements-dev.txt
 	@touch $@
 
 ## Build the demo workbook if it is missing, run the daily routine on it, write the emails to outbox/.
@@ -20,7 +31,7 @@ $(VENV)/.installed: requirements.txt pyproject.toml
 ## the scripts refuse an xlsx workbook in CI, where a real one must never be. The demo is a
 ## simulation: MEDLEMSRUTINER_SIMULATION=1 would let it replay a day to come with --today.)
 DEMO_ENV := CI= GITHUB_ACTIONS= MEDLEMSRUTINER_SIMULATION=1
-demo: install
+demo: $(VENV)/.runtime
 	@test -f demo/medlemsrutiner.xlsx || $(DEMO_ENV) $(BIN)/python scripts/make_demo.py --config $(CONFIG)
 	@# Exit 1 means "done, some rows need a person": the demo has such rows on purpose.
 	@$(DEMO_ENV) $(BIN)/python scripts/run_daily.py --config $(CONFIG); status=$$?; \
@@ -40,6 +51,9 @@ bench: install
 	@echo "### Scale: the daily run against the floor (benchmarks/scale.py)"
 	@$(BIN)/python benchmarks/scale.py
 	@echo
+	@echo "### Two years of the demo, a daily run a day (benchmarks/replay.py)"
+	@$(BIN)/python benchmarks/replay.py
+	@echo
 	@echo "### Faults (benchmarks/faults.py)"
 	@$(BIN)/python benchmarks/faults.py
 	@echo
@@ -52,11 +66,14 @@ bench: install
 	@echo "### Concurrent edits and any value in any cell, property-based (bench profile)"
 	@HYPOTHESIS_PROFILE=bench $(BIN)/python -m pytest -q tests/adapters/test_concurrent_edits.py tests/routines/test_any_cell.py
 
-## ruff and mypy.
+## ruff, mypy, and zizmor on the workflows (any finding fails; the auditor persona's too,
+## unless the workflow suppresses it with a reason).
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	$(BIN)/zizmor --offline --quiet .github/workflows
+	$(BIN)/zizmor --offline --quiet --persona auditor .github/workflows
 
 check: lint test
 

@@ -10,6 +10,7 @@ config_text  the config file as text: read, and TOML's syntax errors explained i
 config_template  config.example.toml as the template of every new config (the wizard's)
 settings    what the pure core may know of the config (periods, start date, language)
 errors      the typed errors and exit codes
+letterfile  what a letter file in the outbox records about its letter (kind, IDs), as values
 plan        people, groups, letters, deliveries, flags, the plan; the outcome of a send; settle
 sheet/      the workbook contract (pure)
 steps/      the routine, one module per step (pure)

@@ -14,6 +14,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
+from medlemsrutiner.letterfile import LetterRecord
 from medlemsrutiner.sheet import cells, letter_kinds, logbook, stamps
 from medlemsrutiner.sheet.changes import CellValue, Change, Key, SetByKey, SetCells
 from medlemsrutiner.sheet.logbook import LogEntry
@@ -121,6 +122,9 @@ class Letter:
     """More values for the template (e.g. the weekly summary's content), by name."""
     images: tuple[tuple[str, bytes], ...] = ()
     """PNG images shown inline in the HTML part, by Content-ID name (`cid:<name>`)."""
+    names: frozenset[int] | None = None
+    """The IDs of people the letter names by first name besides the one it is about (the weekly
+    summary's), recorded with its file (`letterfile.LetterRecord.names`)."""
 
 
 @dataclass(frozen=True)
@@ -176,6 +180,11 @@ class Delivery:
         safe = "".join(ch if ch.isalnum() else "_" for ch in name)[:40]
         return f"Grupp-{safe}-{kind}"
 
+    def record(self, letter: Letter) -> LetterRecord:
+        """What the file of one of its letters records: the ID it is about, or the group."""
+        group = "" if self.row_id is not None else " ".join(text for _, text in self.key)
+        return LetterRecord(letter.kind, self.row_id, group, names=letter.names)
+
 
 @dataclass(frozen=True)
 class Flag:
@@ -186,18 +195,6 @@ class Flag:
     row_id: int | None
     text: str
     problem: bool = True
-
-
-@dataclass(frozen=True)
-class Erasing:
-    """A row whose personal data the plan erases, for the letters about the person in the outbox
-    folder: they go once `change` (the write that blanks the row) has landed, never before."""
-
-    change: Change
-    row_id: int | None
-    """None for a row without a usable ID (found by what it reads)."""
-    address: str | None
-    """The address the row held (None: none, or not a valid one)."""
 
 
 @dataclass(frozen=True)
@@ -213,8 +210,6 @@ class Plan:
     shared: Shared
     erased: tuple[int, ...] = ()
     """IDs whose personal data this plan erases (not counting the move to Uppföljning)."""
-    erasing: tuple[Erasing, ...] = ()
-    """Every row whose personal data this plan erases, with its address (see `Erasing`)."""
 
     @property
     def problems(self) -> tuple[Flag, ...]:

@@ -35,6 +35,8 @@ class Routine:
     """A follow-up with no call this long after the referral is closed as `Ej uppföljd`."""
     erase_declined_after_days: int = _days(30)
     erase_after_result_days: int = _days(7)
+    """Days after the follow-up call before the data is erased; also no erasure sooner than this
+    after the last letter to, about or naming a person, and no letter leaves the outbox sooner."""
     stale_after_days: int = _days(90)
     erase_stale_after_days: int = _days(180)
     """Any intake row still in Intresserade this long after registration is erased."""
@@ -55,8 +57,9 @@ class Routine:
     trainings_within_days: int = _days(90)
     """...of those in the next this many days."""
     hide_finished_after_days: int = _days(7)
-    """A row of Intresserade whose person is finished (moved to Uppföljning, or erased) is
-    hidden this many days after, so the rows still needing something are the ones in view."""
+    """A row of Intresserade whose person is finished (moved to Uppföljning, or erased), and a
+    row of Uppföljning whose data was erased, is hidden this many days after, so the rows still
+    needing something are the ones in view."""
 
 
 @dataclass(frozen=True)

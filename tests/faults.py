@@ -17,6 +17,10 @@ can be settled. Then it counts, for `tests/routines/test_faults.py` (pass/fail, 
   exception other than the typed errors;
 * letters left for a person (a `Skickar…` marker or an error in the stamp: uncertain).
 
+With `outage`, each run on Google also meets the quota spent: from a request drawn at random,
+every request is answered 429 for that many seconds. Time is a FakeClock that the client's
+waits move and the local Sheets API reads, so a minute's wait takes none.
+
 Only IDs and counts are reported, never a name or an address.
 """
 
@@ -46,7 +50,8 @@ from medlemsrutiner.letters.render import Renderer
 from medlemsrutiner.routines.daily import run_daily
 from medlemsrutiner.sheet import cells
 from medlemsrutiner.sheet.schema import header_key
-from tests.fakes.sheets_api import FakeSheetsApi, RecordedRequest
+from tests.fakes.clock import FakeClock
+from tests.fakes.sheets_api import FakeSheetsApi, Fault, RecordedRequest
 from tests.fakes.smtp_server import LocalSmtpServer, Script
 from tests.support import REPO, TAB_NAMES, TODAY, default_groups, make_config, workbook_grids
 
@@ -65,6 +70,7 @@ class Tally:
 
     backend: str
     rate: float
+    outage: float = 0.0
     runs: int = 0
     completed: int = 0
     failed_cleanly: int = 0
@@ -244,15 +250,47 @@ def _smtp_script(rng: random.Random, rate: float, transactions: int) -> tuple[Sc
     return script, drawn
 
 
-def fault_series(folder: Path, *, backend: str, runs: int, rate: float, seed: int = 0) -> Tally:
-    """`runs` daily runs, one a day, with faults at `rate` per request and per letter."""
+class _Outage:
+    """Google's quota spent during a run: from a request drawn at random among the run's first
+    few, every request is answered 429 for `seconds` of the fake clock."""
+
+    def __init__(self, api: FakeSheetsApi, rng: random.Random, seconds: float, tally: Tally):
+        self.api, self.rng, self.seconds, self.tally = api, rng, seconds, tally
+        self.fault: Fault | None = None
+
+    def arm(self) -> None:
+        start = self.rng.randrange(6)
+        seen: list[int] = []
+
+        def from_the_drawn_request(record: RecordedRequest) -> bool:
+            if id(record) not in seen:
+                seen.append(id(record))
+            return seen.index(id(record)) >= start
+
+        self.fault = self.api.outage(429, seconds=self.seconds, match=from_the_drawn_request)
+
+    def disarm(self) -> None:
+        if self.fault is not None and self.fault.hits:
+            self.tally.faults[f"Google 429 for {self.seconds:.0f} s"] += 1
+        if self.fault is not None:
+            self.fault.times = self.fault.hits  # over, whatever the clock says
+        self.fault = None
+
+
+def fault_series(
+    folder: Path, *, backend: str, runs: int, rate: float, seed: int = 0, outage: float = 0.0
+) -> Tally:
+    """`runs` daily runs, one a day, with faults at `rate` per request and per letter, and
+    (Google) with the quota spent for `outage` seconds in each run."""
     rng = random.Random(seed)
-    tally = Tally(backend=backend, rate=rate)
-    with FakeSheetsApi() as api:
+    tally = Tally(backend=backend, rate=rate, outage=outage)
+    clock = FakeClock()
+    with FakeSheetsApi(clock=clock.monotonic) as api:
         script, drawn = _smtp_script(rng, rate, 8 * runs)
         with LocalSmtpServer(script) as server:
             store = _Store(backend, folder, api if backend == "google" else None)
             faults = _ApiFaults(api, rng, rate, tally) if backend == "google" else None
+            quota = _Outage(api, rng, outage, tally) if backend == "google" and outage else None
             config = make_config(
                 folder,
                 workbook=store.workbook_config,
@@ -272,9 +310,13 @@ def fault_series(folder: Path, *, backend: str, runs: int, rate: float, seed: in
                         break
                 if faults is not None:
                     faults.armed = True
-                _classify(tally, store, functools.partial(_run, config, store, api, day))
+                if quota is not None:
+                    quota.arm()
+                _classify(tally, store, functools.partial(_run, config, store, api, clock, day))
                 if faults is not None:
                     faults.armed = False
+                if quota is not None:
+                    quota.disarm()
                 _check_erasure(tally, store, blanked)
             # The faults the mail server met (transactions past the last were never reached).
             tally.faults.update(f"SMTP {k}" for k in drawn[: server.handler.transactions] if k)
@@ -284,13 +326,13 @@ def fault_series(folder: Path, *, backend: str, runs: int, rate: float, seed: in
             script.mail_replies.clear()
             script.data_replies.clear()
             for _ in range(2):
-                _run(config, store, api, day)
+                _run(config, store, api, clock, day)
                 _check_erasure(tally, store, blanked)
             _count_letters(tally, store, people, [r.message() for r in server.received])
     return tally
 
 
-def _run(config: Config, store: _Store, api: FakeSheetsApi, day: dt.date) -> int:
+def _run(config: Config, store: _Store, api: FakeSheetsApi, clock: FakeClock, day: dt.date) -> int:
     workbook: Workbook
     if store.backend == "google":
         workbook = open_google_workbook(
@@ -299,7 +341,9 @@ def _run(config: Config, store: _Store, api: FakeSheetsApi, day: dt.date) -> int
             session=api.session(),
             account_email="robot@example.org",
             policy=RetryPolicy(tries=3, base=0.001, cap=0.01, budget=5),
-            sleep=lambda _: None,
+            sleep=clock.sleep,
+            clock=clock.monotonic,
+            wall=clock.time,
         )
     else:
         workbook = XlsxWorkbook(store.path, TAB_NAMES)

@@ -273,6 +273,18 @@ def read_outbox_files(paths: list[Path]) -> list[EmailMessage]:
     return messages
 
 
+def letter_text(path: Path) -> str:
+    """What a letter file says, decoded: its headers and every text part (quoted-printable and
+    base64 too). The tests read letters; the package never does to decide what to remove."""
+    (message,) = read_outbox_files([path])
+    texts = [str(value) for value in message.values()]
+    for part in message.walk():
+        if part.get_content_maintype() == "text":
+            assert isinstance(part, EmailMessage)
+            texts.append(str(part.get_content()))
+    return "\n".join(texts)
+
+
 def letter_digest(name: str, message: EmailMessage) -> str:
     """A letter as one line: its label, recipient, subject and a hash of both bodies."""
     label = name.split("-", 2)[2].removesuffix(".eml")

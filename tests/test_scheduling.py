@@ -1,8 +1,10 @@
-"""Running it for real: the GitHub Actions workflows, the district configs, and the crontab and
-systemd examples call scripts that exist, with options that exist and secrets that are
-documented, at 07:00 (and Monday 07:30) in Stockholm summer and winter alike — and the matrix
-keeps every district of the country within Google's quota, computed from the requests a run
-is measured to cost."""
+"""Running it for real: the scheduled workflow and the manual ones call scripts that exist, with
+options that exist, at 07:00 in Stockholm summer and winter alike, with the weekly summary on
+Mondays in the same jobs; every district's job in its own environment; and one pace for all
+scheduled work, derived from configs/ by .github/plan_districts.py from the requests a run is
+measured to cost, keeps every district of the country within Google's quota. Also the district
+configs, and the crontab and systemd examples. (tests/test_workflows.py reads the workflows as
+a security engineer would.)"""
 
 from __future__ import annotations
 
@@ -18,6 +20,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import tomllib
 from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
@@ -31,16 +34,16 @@ from benchmarks.api_requests import measure
 from medlemsrutiner.adapters.outbox import Outbox
 from medlemsrutiner.config import load
 from medlemsrutiner.letters.render import Renderer
+from medlemsrutiner.routines import districts as paced
 from medlemsrutiner.routines.daily import run_daily
-from medlemsrutiner.routines.districts import PACE_PER_MINUTE, SHEETS_QUOTA_PER_MINUTE
+from medlemsrutiner.routines.weekly import run_weekly
 from tests.adapters.harness import GoogleHarness
 from tests.fakes.sheets_api import FakeSheetsApi
 from tests.support import REPO, TODAY, mixed_rows, workbook_grids
 
-WORKFLOWS = {path.name: path for path in sorted((REPO / ".github" / "workflows").glob("*.yml"))}
+WORKFLOWS = {name: REPO / ".github" / "workflows" / name for name in ("daily.yml", "weekly.yml")}
 README = (REPO / "README.md").read_text(encoding="utf-8")
 CONFIGS = sorted((REPO / "configs").glob("*.toml"))
-LOCAL_TIMES = {"daily.yml": "07:00", "weekly.yml": "07:30"}
 
 
 def workflow(name: str) -> dict[Any, Any]:
@@ -65,6 +68,7 @@ def run_blocks(data: dict[Any, Any]) -> list[str]:
     return [step["run"] for step in steps(data) if "run" in step]
 
 
+@cache
 def plan_districts() -> ModuleType:
     spec = importlib.util.spec_from_file_location(
         "plan_districts", REPO / ".github/plan_districts.py"
@@ -78,42 +82,31 @@ def plan_districts() -> ModuleType:
 # --- the workflow files -------------------------------------------------------------------------
 
 
-def test_there_is_a_daily_and_a_weekly_workflow_and_both_parse() -> None:
-    assert set(WORKFLOWS) == {"daily.yml", "weekly.yml"}
-    for name in WORKFLOWS:
-        assert workflow(name)["jobs"]
-
-
-@pytest.mark.parametrize("name", sorted(LOCAL_TIMES))
-def test_each_workflow_runs_on_two_utc_schedules_and_by_hand_with_dry_run_and_today(
-    name: str,
-) -> None:
-    on = triggers(workflow(name))
-    assert len(on["schedule"]) == 2
-    inputs = on["workflow_dispatch"]["inputs"]
+@pytest.mark.parametrize("name", sorted(WORKFLOWS))
+def test_each_workflow_runs_by_hand_with_dry_run_today_and_district(name: str) -> None:
+    inputs = triggers(workflow(name))["workflow_dispatch"]["inputs"]
     assert inputs["dry_run"]["type"] == "boolean" and inputs["dry_run"]["default"] is False
     assert inputs["today"]["type"] == "string"
+    assert "provkörning" in inputs["today"]["description"]
     assert "district" in inputs
 
 
-@pytest.mark.parametrize("name", sorted(LOCAL_TIMES))
-def test_exactly_one_schedule_a_day_is_the_local_time_in_stockholm_all_year(name: str) -> None:
-    data = workflow(name)
+def test_the_daily_workflow_runs_on_two_utc_schedules() -> None:
+    assert len(triggers(workflow("daily.yml"))["schedule"]) == 2
+
+
+def test_exactly_one_schedule_a_day_is_seven_in_stockholm_all_year() -> None:
+    data = workflow("daily.yml")
     crons = [entry["cron"] for entry in triggers(data)["schedule"]]
     (plan_step,) = [step for step in steps(data) if step.get("id") == "plan"]
     local_time = plan_step["env"]["LOCAL_TIME"]
-    assert local_time == LOCAL_TIMES[name]
+    assert local_time == "07:00"
     module = plan_districts()
     day = dt.date(2026, 1, 1)
     while day.year == 2026:  # every day, both changes of summer time included
         passing = [cron for cron in crons if module.scheduled_now(cron, local_time, day)]
         assert len(passing) == 1, (day, passing)
         day += dt.timedelta(days=1)
-
-
-def test_the_weekly_schedules_fire_on_mondays_only() -> None:
-    for entry in triggers(workflow("weekly.yml"))["schedule"]:
-        assert entry["cron"].split()[2:] == ["*", "*", "1"]
 
 
 def plan(env: dict[str, str]) -> dict[str, Any]:
@@ -126,12 +119,22 @@ def plan(env: dict[str, str]) -> dict[str, Any]:
         timeout=60,
     )
     outputs = dict(line.split("=", 1) for line in result.stdout.splitlines())
-    return {"run": outputs["run"], "districts": json.loads(outputs["districts"])}
+    return {
+        "run": outputs["run"],
+        "districts": json.loads(outputs["districts"]),
+        "weekly": outputs["weekly"],
+        "max_parallel": int(outputs["max_parallel"]),
+    }
 
 
 def test_a_schedule_runs_the_districts_but_never_the_example_configs() -> None:
     winter = {"EVENT": "schedule", "SCHEDULE": "0 6 * * *", "LOCAL_TIME": "07:00"}
-    assert plan({**winter, "TODAY": "2026-01-15"}) == {"run": "false", "districts": []}
+    assert plan({**winter, "TODAY": "2026-01-15"}) == {
+        "run": "false",
+        "districts": [],
+        "weekly": "false",
+        "max_parallel": 1,
+    }
     assert plan({**winter, "TODAY": "2026-07-15"})["run"] == "false"  # summer: the other one
 
 
@@ -143,11 +146,26 @@ def test_a_manual_run_may_name_one_district_even_an_example() -> None:
             {
                 "config": "configs/exempel-mitt.toml",
                 "name": "exempel-mitt",
-                "secret": "EXEMPEL_MITT",
+                "environment": "exempel-mitt",
             }
         ],
+        "weekly": "false",
+        "max_parallel": 1,
     }
     assert plan({"EVENT": "workflow_dispatch", "DISTRICT": "finns-inte"})["run"] == "false"
+
+
+def test_the_scheduled_run_brings_the_weekly_summary_on_mondays_only() -> None:
+    module = plan_districts()
+    for day in (dt.date(2026, 11, 23) + dt.timedelta(days=n) for n in range(7)):
+        weekly = module.weekly_today("schedule", "daily", day)
+        assert weekly == (day.weekday() == 0), day
+        # A manual daily run is a daily run only; a manual weekly run is a weekly one.
+        assert module.weekly_today("workflow_dispatch", "daily", day) is False
+        assert module.weekly_today("workflow_dispatch", "weekly", day) is True
+    monday = {"EVENT": "workflow_dispatch", "DISTRICT": "exempel-norr", "TODAY": "2026-11-23"}
+    assert plan(monday)["weekly"] == "false"
+    assert plan({**monday, "ROUTINE": "weekly"})["weekly"] == "true"
 
 
 def scripts_called() -> list[tuple[str, str, str]]:
@@ -168,6 +186,7 @@ CALLS = [
 def test_the_workflows_call_the_daily_and_the_weekly_script() -> None:
     assert {(name, script) for name, script, _ in scripts_called()} == {
         ("daily.yml", "run_daily"),
+        ("daily.yml", "weekly_summary"),
         ("weekly.yml", "weekly_summary"),
     }
 
@@ -207,47 +226,6 @@ def test_the_planning_script_the_workflows_call_exists() -> None:
     assert (REPO / ".github" / "plan_districts.py").is_file()
 
 
-def secrets_used() -> set[str]:
-    names: set[str] = set()
-    for path in WORKFLOWS.values():
-        text = path.read_text(encoding="utf-8")
-        names |= set(re.findall(r"secrets\.([A-Za-z0-9_]+)", text))
-        names |= {f"{prefix}<DISTRICT>" for prefix in re.findall(r"'([A-Z0-9_]+)\{0\}'", text)}
-    return names
-
-
-def test_every_secret_the_workflows_use_is_documented_in_the_readme() -> None:
-    assert secrets_used() == {
-        "MEDLEMSRUTINER_GOOGLE_CREDENTIALS",
-        "MEDLEMSRUTINER_SMTP_PASSWORD",
-        "MEDLEMSRUTINER_SMTP_PASSWORD_<DISTRICT>",
-    }
-    for name in secrets_used():
-        assert name in README, name
-
-
-def test_the_secrets_reach_the_variables_the_configs_name() -> None:
-    example = (REPO / "config.example.toml").read_text(encoding="utf-8")
-    for name in WORKFLOWS:
-        env = workflow(name)["jobs"][name.removesuffix(".yml")]["env"]
-        for variable in ("MEDLEMSRUTINER_GOOGLE_CREDENTIALS", "MEDLEMSRUTINER_SMTP_PASSWORD"):
-            assert variable in env and variable in example
-    for path in CONFIGS:
-        config = load(path)
-        assert config.workbook.credentials_env == "MEDLEMSRUTINER_GOOGLE_CREDENTIALS"
-        assert config.mail.smtp is not None
-        assert config.mail.smtp.password_env == "MEDLEMSRUTINER_SMTP_PASSWORD"
-
-
-def test_every_action_is_pinned_to_a_full_commit() -> None:
-    for name in WORKFLOWS:
-        for step in steps(workflow(name)):
-            if "uses" in step:
-                assert re.fullmatch(r"[\w.-]+/[\w.-]+(/[\w.-]+)?@[0-9a-f]{40}", step["uses"]), step[
-                    "uses"
-                ]
-
-
 def test_the_daily_job_keeps_the_send_journal_from_one_runner_to_the_next() -> None:
     daily = list(steps(workflow("daily.yml")))
     names = [step.get("uses", step.get("name", "")) for step in daily]
@@ -273,6 +251,7 @@ def test_the_journal_path_the_workflow_caches_is_the_one_the_run_uses(tmp_path: 
             env={
                 **os.environ,
                 "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
+                "PYTHONPATH": str(REPO),
                 "CONFIG": str(path),
                 "GITHUB_OUTPUT": str(output),
             },
@@ -282,15 +261,6 @@ def test_the_journal_path_the_workflow_caches_is_the_one_the_run_uses(tmp_path: 
         assert (
             output.read_text(encoding="utf-8").splitlines()[-1] == f"path={load(path).journal_path}"
         )
-
-
-def test_python_and_its_packages_come_from_caches_at_the_pinned_versions() -> None:
-    for name in WORKFLOWS:
-        (setup,) = [s for s in steps(workflow(name)) if "setup-python" in s.get("uses", "")]
-        assert setup["with"]["python-version"] == "3.11"
-        assert setup["with"]["cache"] == "pip"
-        assert setup["with"]["cache-dependency-path"] == "requirements.txt"
-        assert any("-r requirements.txt" in block for block in run_blocks(workflow(name)))
 
 
 def test_no_district_stops_another_and_no_district_runs_twice_at_once() -> None:
@@ -304,42 +274,29 @@ def test_no_district_stops_another_and_no_district_runs_twice_at_once() -> None:
     assert groups == {"medlemsrutiner-${{ matrix.district.name }}"}
 
 
-def test_the_workflows_read_no_secret_into_the_planning_job_and_only_read_the_repository() -> None:
-    for name in WORKFLOWS:
-        data = workflow(name)
-        assert data["permissions"] == {"contents": "read"}
-        assert "secrets" not in json.dumps(data["jobs"]["plan"])
+# --- the quota: one pace for all scheduled work ---------------------------------------------------
 
-
-# --- the quota --------------------------------------------------------------------------------
-
-RUNS_PER_SLOT_PER_MINUTE = 2
-"""At most this many runs start in one job slot of the matrix in a minute: a job (checkout,
-Python from the runner's cache, the pinned packages from the pip cache, the run) takes well over
-30 seconds."""
 DISTRICTS_IN_SWEDEN = 20
-
-
-def max_parallel(requests_per_run: int) -> int:
-    """The most jobs at once that keep one service account within the quota: each of the
-    busiest kind of request (reads, or writes) has its own quota per minute; the matrix aims at
-    PACE_PER_MINUTE of it, leaving room for retries and manual runs."""
-    return PACE_PER_MINUTE // (requests_per_run * RUNS_PER_SLOT_PER_MINUTE)
-
-
-def test_the_budget_follows_the_requests_per_run() -> None:
-    assert PACE_PER_MINUTE < SHEETS_QUOTA_PER_MINUTE == 60
-    assert [max_parallel(r) for r in (6, 10, 16, 26)] == [4, 2, 1, 0]
-
-
 FORM_HEADER = ["Tidstämpel", "Namn", "E-postadress", "Telefonnummer"]
+SHAPES = [(False, False), (False, True), (True, False), (True, True)]
+
+
+def sheets_requests(api: FakeSheetsApi) -> tuple[int, int]:
+    """(reads, writes) among the Sheets API requests the fake received (Drive is another
+    API with its own quota)."""
+    sheets = [request for request in api.requests if request.path.startswith("/v4/")]
+    return (
+        sum(not request.is_write for request in sheets),
+        sum(request.is_write for request in sheets),
+    )
 
 
 @cache
-def measured(followup_spreadsheet: bool, form: bool) -> tuple[int, int]:
+def measured(followup_spreadsheet: bool, form: bool) -> tuple[int, int, int]:
     """The most reads and the most writes of two daily runs of a district of this shape — a
-    first run, and the next day with new people (and new form answers) — as the benchmark runs
-    them: the real routine and gspread client against the Sheets fake."""
+    first run, and the next day with new people (and new form answers) — and the reads of its
+    weekly summary after them, as the benchmark runs them: the real routines and gspread client
+    against the Sheets fake."""
     with tempfile.TemporaryDirectory() as folder, FakeSheetsApi() as api:
         harness = GoogleHarness(Path(folder), api, followup_spreadsheet=followup_spreadsheet)
         grids: dict[str, Any] = workbook_grids(newcomers=mixed_rows(10))
@@ -351,6 +308,7 @@ def measured(followup_spreadsheet: bool, form: bool) -> tuple[int, int]:
             workbook = dataclasses.replace(harness.config.workbook, tab_names=tabs)
             harness.config = dataclasses.replace(harness.config, workbook=workbook)
         reads, writes = 0, 0
+        renderer = Renderer(REPO / "templates")
         for day in (TODAY, TODAY + dt.timedelta(days=1)):
             if day > TODAY:
                 new = [[None, None, f"Ny Person{i}", f"imorgon{i}@example.se"] for i in range(3)]
@@ -362,16 +320,17 @@ def measured(followup_spreadsheet: bool, form: bool) -> tuple[int, int]:
             now = dt.datetime.combine(day, dt.time(7), tzinfo=harness.config.zone)
             with harness.workbook() as opened:
                 run_daily(
-                    opened,
-                    Outbox(Path(folder) / "outbox", now),
-                    Renderer(REPO / "templates"),
-                    harness.config,
-                    day,
-                    now,
+                    opened, Outbox(Path(folder) / "outbox", now), renderer, harness.config, day, now
                 )
-            reads = max(reads, sum(not request.is_write for request in api.requests))
-            writes = max(writes, sum(request.is_write for request in api.requests))
-        return reads, writes
+            day_reads, day_writes = sheets_requests(api)
+            reads, writes = max(reads, day_reads), max(writes, day_writes)
+        api.reset_counts()
+        with harness.workbook() as opened:
+            run_weekly(
+                opened, Outbox(Path(folder) / "outbox", now), renderer, harness.config, day, now
+            )
+        weekly_reads, _ = sheets_requests(api)
+        return reads, writes, weekly_reads
 
 
 def shape(path: Path) -> tuple[bool, bool]:
@@ -380,34 +339,75 @@ def shape(path: Path) -> tuple[bool, bool]:
     return followup, "form_answers" in config.workbook.tab_names
 
 
+def test_the_plan_reads_the_shape_of_each_config_as_the_package_does() -> None:
+    for path in CONFIGS:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        assert plan_districts().shape(raw) == shape(path)
+
+
 def test_the_measured_cost_of_a_plain_run_is_the_benchmarks() -> None:
     with tempfile.TemporaryDirectory() as folder:
         benchmark = max(requests for _, requests, _, _ in measure(10, Path(folder)))
-    assert sum(measured(False, False)) == benchmark
+    reads, writes, _ = measured(False, False)
+    assert reads + writes == benchmark
 
 
-def test_the_matrix_keeps_every_district_of_the_country_within_googles_quota() -> None:
-    costliest = max(max(measured(*shape(path))) for path in CONFIGS)
-    allowed = max_parallel(costliest)
-    assert allowed >= 1, f"a run costs {costliest} requests of one kind: too many for the quota"
+@pytest.mark.parametrize("district_shape", SHAPES, ids=str)
+def test_the_plan_knows_what_each_shape_of_district_costs(
+    district_shape: tuple[bool, bool],
+) -> None:
+    reads, writes, weekly = measured(*district_shape)
+    assert reads >= writes  # reads are what the pace counts
+    assert plan_districts().COSTS[district_shape] == (reads, weekly), (
+        f"a {district_shape} district now costs {reads} reads a day and {weekly} a week: "
+        "update COSTS in .github/plan_districts.py and the README's table"
+    )
+
+
+def test_the_plan_and_the_cli_pace_against_the_same_quota() -> None:
+    module = plan_districts()
+    assert module.SHEETS_READS_PER_MINUTE == paced.SHEETS_QUOTA_PER_MINUTE == 60
+    assert module.PACE_PER_MINUTE == paced.PACE_PER_MINUTE < 60
+
+
+@pytest.mark.parametrize("monday", [False, True], ids=["weekday", "monday"])
+@pytest.mark.parametrize("district_shape", SHAPES, ids=str)
+def test_all_scheduled_work_of_the_country_stays_within_the_pace(
+    district_shape: tuple[bool, bool], monday: bool
+) -> None:
+    """Every district of Sweden of one shape, daily run and (Mondays) weekly summary in the same
+    job: at most max_parallel jobs at once, each slot starting at most RUNS_PER_SLOT_PER_MINUTE
+    jobs a minute, stays within the pace; and the country is done well within the morning."""
+    module = plan_districts()
+    workbook: dict[str, Any] = {"spreadsheet_id": "a"}
+    if district_shape[0]:
+        workbook["followup_spreadsheet_id"] = "b"
+    if district_shape[1]:
+        workbook["tabs"] = {"form_answers": "Formulärsvar 1"}
+    config = {"workbook": workbook}
+    assert module.shape(config) == district_shape
+    reads = module.reads_per_job(config, True, monday)
+    daily, weekly = module.COSTS[district_shape]
+    assert reads == daily + (weekly if monday else 0)
+    parallel = module.max_parallel(reads, DISTRICTS_IN_SWEDEN)
+    per_minute = parallel * module.RUNS_PER_SLOT_PER_MINUTE * reads
+    assert per_minute <= module.PACE_PER_MINUTE or parallel == 1
+    assert per_minute <= module.SHEETS_READS_PER_MINUTE, per_minute
+    assert math.ceil(DISTRICTS_IN_SWEDEN / parallel) <= 30  # a job a minute or so
+
+
+def test_the_matrix_takes_its_max_parallel_from_the_plan() -> None:
     for name in WORKFLOWS:
         job = workflow(name)["jobs"][name.removesuffix(".yml")]
-        parallel = job["strategy"]["max-parallel"]
-        assert 1 <= parallel <= allowed, (name, parallel, allowed, costliest)
-        # Every district of Sweden, a minute a job, is done well before the next workflow.
-        assert math.ceil(DISTRICTS_IN_SWEDEN / parallel) <= 30
+        assert job["strategy"]["max-parallel"] == "${{ fromJSON(needs.plan.outputs.max_parallel) }}"
+        outputs = workflow(name)["jobs"]["plan"]["outputs"]
+        assert outputs["max_parallel"] == "${{ steps.plan.outputs.max_parallel }}"
 
 
-def test_the_workflow_comment_states_the_measured_figure() -> None:
-    costliest = max(max(measured(*shape(path))) for path in CONFIGS)
-    text = WORKFLOWS["daily.yml"].read_text(encoding="utf-8")
-    allowed = max_parallel(costliest)
-    update = (
-        f"a run now costs R = {costliest} requests of one kind, which allows max-parallel "
-        f"{allowed}: update the comment and max-parallel in both workflows, and the README"
-    )
-    assert f"R = {costliest} " in text, update
-    assert f"max-parallel: {allowed}" in text, update
+def test_the_readme_shows_the_costs_the_plan_uses() -> None:
+    module = plan_districts()
+    for (followup, form), (daily, weekly) in module.COSTS.items():
+        assert re.search(rf"\| {daily} \| {weekly} \|", README), (followup, form, daily, weekly)
 
 
 # --- the district configs ---------------------------------------------------------------------

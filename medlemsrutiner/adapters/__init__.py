@@ -8,7 +8,8 @@ files           around the local workbook: lock files, the one atomic replacemen
                 the temporary copies a killed run left
 google/         the Google Sheets workbook (gspread: imported by google/client.py only)
 mail            the Transport Protocol (send one rendered letter, report its outcome)
-outbox          letters as .eml files in a folder
+outbox          letters as .eml files in a folder: the only module that names letter files
+                and reads their names (and the IDs recorded beside them) back
 smtp            letters over SMTP (smtplib; yagmail for the Gmail login only)
 smtp_credentials  the SMTP secret: a password from the environment or yagmail's OAuth2 file
 lock            locks that keep two runs apart on one machine (the CLI's run lock for Google)

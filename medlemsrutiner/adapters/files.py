@@ -7,8 +7,8 @@ msvcrt on Windows).
   been removed tries again, so no two runs ever hold locks on different files of the same name.
 * `office_lock`: the lock file LibreOffice or Excel keeps while a person has the workbook open.
 * `replace_atomically`: a new version of a file written beside it and renamed over it, so a
-  crash leaves the old file whole (the workbook's and the send journal's one way to replace a
-  file); `sync_folder` makes a rename, creation or removal in a folder durable.
+  crash leaves the old file whole (the one way the workbook, the send journal and the outbox's
+  letters are written); `sync_folder` makes a rename, creation or removal in a folder durable.
 * `remove_stale_copies`: the temporary copies that a run killed in the middle of
   `replace_atomically` left beside the file (each a whole workbook, with personal data the
   workbook may since have erased), removed by the next run that holds the lock.
@@ -80,7 +80,7 @@ def replace_atomically(path: Path, write: Callable[[Path], object]) -> bytes:
     Returns the SHA-256 digest of the bytes now at `path`, read back before the rename, so that
     a later change by anyone else is seen as one.
 
-    The one atomic replacement of a file: the workbook, the send journal."""
+    The one atomic replacement of a file: the workbook, the send journal, the outbox's letters."""
     temporary = temporary_copy(path, os.getpid())
     try:
         write(temporary)

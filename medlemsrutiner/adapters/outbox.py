@@ -1,45 +1,60 @@
 """The outbox transport: each letter as an .eml file in a folder. Does file I/O.
 
-The embedded default, and where every `--dry-run` writes its letters. Each letter is written to
-a temporary file (`.<name>.eml.tmp`) and renamed into place, so a letter is either whole or
-absent; a run that was killed in between leaves the temporary file, which the next run that
-holds the workbook's lock removes (`remove_partial`).
+The embedded default, and where every `--dry-run` writes its letters (the `dry-run` folder
+inside the outbox). This module is the only one that names letter files and reads their names
+back:
 
-The folder's letters are also read back and removed here (`letter_files`, `letter_texts`,
-`remove_letter`): which of them go with a person's data is decided by
-`steps.outbox_erasure`, never here.
+* a letter is `20261124T070000-0003-ID17-welcome.eml`: the run's local time, a sequence number,
+  what it is about (`ID17`, `Grupp-Centrumgruppen`, `vecka48`) and its kind — never a name or
+  an address;
+* a letter that holds the personal data of more people than the one it is about (the weekly
+  summary names people by ID and first name) has those IDs, and nothing else, in a file beside
+  it: `.20261124T070000-0001-vecka48-weekly_summary.ids` (`17 42 69`, or empty: it names
+  nobody). It is written before the letter and removed after it.
+
+Each file is written to a temporary file and renamed into place, so a letter is either whole or
+absent; a run that was killed in between leaves the temporary file, which the next run that
+holds the workbook's lock removes (`remove_partial`), with any list of IDs whose letter is gone.
+
+The folder's letters are listed as `letterfile.OutboxLetter` values (`letters`) and removed
+here (`remove`); which of them go is decided by `steps.outbox_erasure`, never here. Nothing
+here reads what a letter says.
 """
 
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import email
-import email.policy
-import os
 import re
-from dataclasses import dataclass
-from email.message import EmailMessage
 from pathlib import Path
 from types import TracebackType
 
+from medlemsrutiner.adapters.files import replace_atomically
 from medlemsrutiner.errors import MailError
+from medlemsrutiner.letterfile import LetterRecord, OutboxLetter
 from medlemsrutiner.letters.render import OutgoingEmail
 from medlemsrutiner.plan import Failed, LetterOutcome, Sent
 
 STAMP_FORMAT = "%Y%m%dT%H%M%S"
-_NAME = re.compile(r"^(\d{8})T\d{6}-\d+-(.+)\.eml$")
-"""A letter's file name as `Outbox.send` makes it: `20261124T070000-0001-ID17-welcome.eml`."""
+DRY_RUN = "dry-run"
+"""The folder inside the outbox where dry runs write their letters."""
+_NAME = re.compile(r"^(\d{8})T\d{6}-\d+-(?:(.+)-)?([a-z_]+)\.eml$")
+"""A letter's file name: time, sequence number, what it is about (optional), kind."""
+_ABOUT = re.compile(r"^ID(\d+)$")
+_WEEK = re.compile(r"^vecka(\d+)$")
+_GROUP = "Grupp-"
+_IDS = ".ids"
+_PARTIAL = ".tmp"
+GROUP_NAME_LIMIT = 40
+"""A group's name is cut to this many characters in a file name."""
 
 
 class Outbox:
-    """Writes each letter as an .eml file holding exactly the bytes SMTP would send.
+    """Writes each letter as an .eml file holding exactly the bytes SMTP would send."""
 
-    File names carry the time, a sequence number and the letter's label (`ID17-welcome`),
-    never a name or address.
-    """
-
-    def __init__(self, folder: Path, now: dt.datetime, *, remove_partial: bool = False) -> None:
+    def __init__(
+        self, folder: Path, now: dt.datetime, *, remove_partial: bool = False, fresh: bool = False
+    ) -> None:
         self.folder = folder
         self.stamp = now.strftime(STAMP_FORMAT)
         self.count = 0
@@ -47,6 +62,9 @@ class Outbox:
         self.remove_partial = remove_partial
         """Remove partial letters left by a killed run when entered (only for a run that holds
         the workbook's lock, so no other run is writing one now)."""
+        self.fresh = fresh
+        """Empty the folder of letters when entered: a dry run's folder holds only the letters
+        of the last dry run (a preview is replaced, never kept)."""
 
     def describe(self) -> str:
         return f"utkorg: {self.folder}"
@@ -54,6 +72,8 @@ class Outbox:
     def __enter__(self) -> Outbox:
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
+            if self.fresh:
+                empty(self.folder)
         except OSError as error:
             raise MailError(
                 f"Utkorgen {self.folder} går inte att använda som mapp "
@@ -73,41 +93,45 @@ class Outbox:
 
     def send(self, email: OutgoingEmail) -> LetterOutcome:
         self.count += 1
-        path = self.folder / f"{self.stamp}-{self.count:04d}-{email.label}.eml"
-        temporary = path.with_name(f".{path.name}.tmp")
+        path = self.folder / file_name(self.stamp, self.count, email.record)
+        ids = _ids_file(path)
         try:
-            temporary.write_bytes(email.data)
-            os.replace(temporary, path)
+            if email.record.names is not None:
+                text = " ".join(str(row_id) for row_id in sorted(email.record.names))
+                _write(ids, f"{text}\n".encode())
+            _write(path, email.data)
         except OSError as error:
             with contextlib.suppress(OSError):
-                temporary.unlink()
+                ids.unlink(missing_ok=True)
             return Failed(f"kunde inte skriva till utkorgen ({error.strerror})", retry=True)
         self.written.append(path)
         return Sent()
 
 
-def remove_partial_letters(folder: Path) -> list[Path]:
-    """Remove the temporary files of letters a killed run was writing (they may hold a name and
-    an address); return what was removed."""
-    removed: list[Path] = []
-    for path in folder.glob(".*.eml.tmp"):
-        with contextlib.suppress(OSError):
-            path.unlink()
-            removed.append(path)
-    return removed
+def _write(path: Path, data: bytes) -> None:
+    """`data` into `path`, whole or not at all (a temporary file renamed into place)."""
+
+    def write(temporary: Path) -> None:
+        temporary.write_bytes(data)
+
+    replace_atomically(path, write)
 
 
-@dataclass(frozen=True)
-class LetterFile:
-    """A letter the outbox holds: its file, its label (`ID17-welcome`) and the day it was
-    written (from its name: the run's local time)."""
+def file_name(stamp: str, number: int, record: LetterRecord) -> str:
+    """`20261124T070000-0003-ID17-welcome.eml` (see the module docstring)."""
+    if record.about is not None:
+        about = f"ID{record.about}"
+    elif record.group:
+        safe = "".join(ch if ch.isalnum() else "_" for ch in record.group)
+        about = f"{_GROUP}{safe[:GROUP_NAME_LIMIT]}"
+    elif record.week is not None:
+        about = f"vecka{record.week}"
+    else:
+        about = ""
+    return f"{stamp}-{number:04d}-{about + '-' if about else ''}{record.kind}.eml"
 
-    path: Path
-    label: str
-    written: dt.date
 
-
-def letter_files(folder: Path) -> list[LetterFile]:
+def letters(folder: Path) -> list[OutboxLetter]:
     """Every letter the outbox transport wrote under `folder`, its `dry-run` folder included,
     in name order; [] when there is no such folder. Files named otherwise (not written by the
     scripts) are not listed."""
@@ -115,41 +139,91 @@ def letter_files(folder: Path) -> list[LetterFile]:
         return []
     found = []
     for path in sorted(folder.rglob("*.eml")):
-        match = _NAME.match(path.name)
-        if match is None or not path.is_file():
-            continue
-        try:
-            written = dt.datetime.strptime(match[1], "%Y%m%d").date()
-        except ValueError:
-            continue
-        found.append(LetterFile(path, match[2], written))
+        letter = _letter(folder, path)
+        if letter is not None and path.is_file():
+            found.append(letter)
     return found
 
 
-def letter_texts(path: Path) -> list[str]:
-    """What a letter says, to search: the file as text, each header decoded, and each text
-    part decoded (quoted-printable and base64 bodies too). [] when it cannot be read."""
+def _letter(folder: Path, path: Path) -> OutboxLetter | None:
+    match = _NAME.match(path.name)
+    if match is None:
+        return None
     try:
-        data = path.read_bytes()
-    except OSError:
-        return []
-    texts = [data.decode("utf-8", "replace")]
-    message = email.message_from_bytes(data, policy=email.policy.default)
-    texts.extend(str(value) for value in message.values())
-    if isinstance(message, EmailMessage):
-        for part in message.walk():
-            if part.get_content_maintype() == "text":
-                try:
-                    texts.append(str(part.get_content()))
-                except (LookupError, ValueError):
-                    continue
-    return texts
+        written = dt.datetime.strptime(match[1], "%Y%m%d").date()
+    except ValueError:
+        return None
+    about = group = ""
+    week = None
+    subject = match[2] or ""
+    if found := _ABOUT.match(subject):
+        about = found[1]
+    elif found := _WEEK.match(subject):
+        week = int(found[1])
+    elif subject.startswith(_GROUP):
+        group = subject.removeprefix(_GROUP)
+    record = LetterRecord(
+        match[3], int(about) if about else None, group, week, _read_ids(_ids_file(path))
+    )
+    relative = path.relative_to(folder)
+    return OutboxLetter(str(relative), written, record, relative.parts[0] == DRY_RUN)
 
 
-def remove_letter(path: Path) -> bool:
-    """Remove one letter file; False when it was already gone (any other failure raises)."""
+def _ids_file(letter: Path) -> Path:
+    return letter.with_name(f".{letter.name.removesuffix('.eml')}{_IDS}")
+
+
+def _read_ids(path: Path) -> frozenset[int] | None:
+    """The IDs recorded beside a letter; None when there is no such file or it cannot be read
+    as IDs (whom the letter names is then unknown)."""
+    try:
+        words = path.read_text(encoding="utf-8").split()
+    except (OSError, UnicodeDecodeError):
+        return None
+    if not all(word.isascii() and word.isdigit() for word in words):
+        return None
+    return frozenset(int(word) for word in words)
+
+
+def remove(folder: Path, letter: OutboxLetter) -> bool:
+    """Remove one letter and the IDs recorded beside it; False when the letter was already gone
+    (any other failure raises)."""
+    path = folder / letter.file
     try:
         path.unlink()
     except FileNotFoundError:
         return False
+    finally:
+        _ids_file(path).unlink(missing_ok=True)
     return True
+
+
+def remove_partial_letters(folder: Path) -> list[Path]:
+    """Remove the temporary files of letters a killed run was writing (they may hold a name and
+    an address), and IDs recorded for a letter that is not there; return what was removed."""
+    removed: list[Path] = []
+    for path in folder.glob(".*"):
+        partial = _partial(path.name)
+        orphan = (
+            path.name.endswith(_IDS)
+            and not path.with_name(f"{path.name[1:].removesuffix(_IDS)}.eml").exists()
+        )
+        if (partial or orphan) and path.is_file():
+            with contextlib.suppress(OSError):
+                path.unlink()
+                removed.append(path)
+    return removed
+
+
+def empty(folder: Path) -> None:
+    """Remove every letter from `folder` (not its subfolders), with what is recorded beside
+    them and partial files: what a new dry run does first."""
+    for path in folder.iterdir():
+        ours = _NAME.match(path.name) or _partial(path.name) or path.name.endswith(_IDS)
+        if ours and path.is_file():
+            path.unlink(missing_ok=True)
+
+
+def _partial(name: str) -> bool:
+    """A temporary file of a letter, or of the IDs recorded beside one (`files.temporary_copy`)."""
+    return name.startswith(".") and name.endswith(_PARTIAL) and (".eml." in name or ".ids." in name)

@@ -1,10 +1,11 @@
 """How the local .xlsx workbook looks (openpyxl): part of the xlsx adapter. No I/O of its own.
 
-Applies what `sheet/presentation.py` describes to an openpyxl workbook in memory: bold frozen
-headers, column widths, date formats, wrapped Status and Anteckning with rows as high as their
-text, dropdowns (with a hidden tab for words too many for a dropdown) and Status colours. Also
-owns how one value is put into a cell (`set_value`: text always as text), which the dropdown
-lists and the workbook writes share.
+Applies what `sheet/presentation.py` describes to an openpyxl workbook in memory: bold headers,
+the header row and the ID and Namn columns frozen, column widths, date and percent formats,
+wrapped Status and Anteckning with rows as high as their text, dropdowns (with a hidden tab for
+words too many for a dropdown), Status colours, and each tab printed landscape fitted to the
+page's width. Also owns how one value is put into a cell (`set_value`: text always as text),
+which the dropdown lists and the workbook writes share.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.workbook.workbook import Workbook as OpenpyxlWorkbook
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.dimensions import ColumnDimension
+from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 from medlemsrutiner.sheet import presentation as look
@@ -140,18 +142,19 @@ def present(book: OpenpyxlWorkbook, tab_names: Mapping[str, str], groups: Grid |
 
 
 def _present_sheet(book: OpenpyxlWorkbook, sheet: Worksheet, tab: Tab, groups: list[str]) -> bool:
-    changed = False
-    if sheet.freeze_panes is None:
-        sheet.freeze_panes = "A2"
-        changed = True
     header = [cell.value for cell in sheet[1]]
+    changed = _freeze(sheet, look.freeze_cell(tab, header))
+    changed = print_fitted(sheet) or changed
+    body_font = book._fonts[0].name if book._fonts else None
     for index, text in enumerate(header, start=1):
         if text is None:
             continue
         cell = sheet.cell(row=1, column=index)
-        if not cell.font.bold:
+        if not cell.font.bold or cell.font.name is None:
+            # A font without a name shows in another typeface than the rows below it.
             font = copy.copy(cell.font)
             font.bold = True
+            font.name = font.name or body_font
             cell.font = font
             changed = True
         column_look = look.look_of_header(tab, text)
@@ -172,6 +175,59 @@ def _present_sheet(book: OpenpyxlWorkbook, sheet: Worksheet, tab: Tab, groups: l
     if tab.key in look.STATUS_TABS and "status" in positions:
         changed = _status_colours(sheet, positions["status"] + 1) or changed
     return changed
+
+
+def _freeze(sheet: Worksheet, wanted: str) -> bool:
+    """Freeze the header row and the columns before `wanted`; a freeze a person chose (other
+    than the header row alone, which earlier versions set) stays. True when it changed."""
+    if sheet.freeze_panes not in (None, f"A{look.FIRST_DATA_ROW}") or sheet.freeze_panes == wanted:
+        return False
+    sheet.freeze_panes = wanted
+    return True
+
+
+def print_fitted(sheet: Worksheet) -> bool:
+    """Print `sheet` as `presentation` says (landscape A4, fitted to the page's width, the header
+    row on every page) unless it is already fitted to pages; True when something changed."""
+    properties = sheet.sheet_properties
+    if properties.pageSetUpPr is None:
+        properties.pageSetUpPr = PageSetupProperties()
+    if properties.pageSetUpPr.fitToPage:
+        return False
+    properties.pageSetUpPr.fitToPage = True
+    setup = sheet.page_setup
+    setup.fitToWidth = look.PRINT_PAGES_WIDE
+    setup.fitToHeight = look.PRINT_PAGES_TALL
+    setup.orientation = "landscape" if look.PRINT_LANDSCAPE else "portrait"
+    setup.paperSize = {"A4": sheet.PAPERSIZE_A4}[look.PAPER]
+    if not sheet.print_title_rows:
+        sheet.print_title_rows = look.PRINT_TITLE_ROWS
+    return True
+
+
+def widen_to_content(sheet: Worksheet, first: int, last: int, most: int = 40) -> None:
+    """Make columns `first`..`last` (1-based) as wide as their longest value (at most `most`
+    characters; a wider column a person chose stays). For tabs the scripts fill, whose
+    values, such as group names, are not known ahead."""
+    longest: dict[int, int] = {}
+    for (_, column), cell in sheet._cells.items():
+        if first <= column <= last and cell.value is not None:
+            shown = _shown_length(cell.value, cell.number_format)
+            longest[column] = max(longest.get(column, 0), shown)
+    for column, length in longest.items():
+        dimension = _single_column(sheet, column)
+        width = min(most, length + look.CONTENT_PADDING)
+        if (dimension.width or 0) < width:
+            dimension.width = width
+
+
+def _shown_length(value: Any, number_format: str) -> int:
+    """About how many characters a cell shows (a share as `100 %`, a date as 10)."""
+    if isinstance(value, dt.date):
+        return len("2026-11-24")
+    if isinstance(value, float) and "%" in number_format:
+        return len("100 %")
+    return len(str(value))
 
 
 def _single_column(sheet: Worksheet, index: int) -> Any:

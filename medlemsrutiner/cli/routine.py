@@ -40,7 +40,7 @@ from medlemsrutiner.cli.shell import (
 from medlemsrutiner.errors import EXIT_OK, ConfigError
 from medlemsrutiner.letters.render import Renderer
 from medlemsrutiner.routines.districts import Console, google_requests
-from medlemsrutiner.sheet.schema import TABS
+from medlemsrutiner.sheet.presentation import workbook_tabs
 
 if TYPE_CHECKING:
     from medlemsrutiner.routines.setup import CheckResult
@@ -102,7 +102,7 @@ def _init_workbook(path: Path, console: Console) -> int:
 
     config = load_config(path)
     workbook = open_workbook(config, environment())
-    tabs = {config.workbook.tab_names[tab.key]: tab.headers for tab in TABS}
+    tabs = workbook_tabs(config.workbook.tab_names)
     file = config.workbook.path if config.workbook.backend == "xlsx" else None
     created = file is not None and not file.exists()
     try:

@@ -26,7 +26,7 @@ import click
 from medlemsrutiner import clitexts
 from medlemsrutiner import config as config_module
 from medlemsrutiner.adapters.mail import Transport
-from medlemsrutiner.adapters.outbox import Outbox
+from medlemsrutiner.adapters.outbox import DRY_RUN, Outbox
 from medlemsrutiner.adapters.workbook import Workbook
 from medlemsrutiner.config import Config
 from medlemsrutiner.errors import EXIT_BUG, AppError, ConfigError, FutureDayError
@@ -220,9 +220,10 @@ def open_workbook(config: Config, env: Mapping[str, str]) -> Workbook:
 def open_transport(
     config: Config, env: Mapping[str, str], now: dt.datetime, dry_run: bool
 ) -> Transport:
-    """Where letters go: the outbox (also for every dry run) or SMTP."""
+    """Where letters go: the outbox (also for every dry run, into a dry-run folder emptied
+    first) or SMTP."""
     if dry_run:
-        return Outbox(config.mail.outbox / "dry-run", now)
+        return Outbox(config.mail.outbox / DRY_RUN, now, fresh=True)
     if config.mail.transport == "smtp":
         from medlemsrutiner.adapters.smtp import open_smtp_transport
 

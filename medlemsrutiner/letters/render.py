@@ -29,6 +29,7 @@ from markupsafe import Markup, escape
 
 from medlemsrutiner.config import Config
 from medlemsrutiner.errors import TemplateError
+from medlemsrutiner.letterfile import LetterRecord
 from medlemsrutiner.letters import calendar
 from medlemsrutiner.letters.language import (
     clock,
@@ -70,7 +71,9 @@ class OutgoingEmail:
     sender: str
     recipient: str
     label: str
-    """Names the letter in file names and logs without personal data, e.g. `ID17-welcome`."""
+    """Names the letter in the send journal and logs without personal data: `ID17-welcome`."""
+    record: LetterRecord
+    """What the letter's file records if it is kept as one (the outbox transport)."""
 
 
 class Renderer:
@@ -237,8 +240,10 @@ def build(
     config: Config,
     now: dt.datetime,
     label: str,
+    record: LetterRecord | None = None,
 ) -> OutgoingEmail:
-    """Render `letter` into an EmailMessage dated `now` (an aware datetime)."""
+    """Render `letter` into an EmailMessage dated `now` (an aware datetime). `record`: what its
+    file records (by default its kind and the IDs it names)."""
     values = context(letter, shared, config, now.astimezone(config.zone).date())
     subject = shorten(
         renderer.render_part(letter.language, letter.kind, "subject.txt", values), SUBJECT_LIMIT
@@ -294,4 +299,5 @@ def build(
         sender=mail.from_address,
         recipient=letter.to_address,
         label=label,
+        record=record or LetterRecord(letter.kind, names=letter.names),
     )

@@ -33,6 +33,8 @@ from medlemsrutiner.steps.records import FollowUp
 
 ROLLING = "Senaste 12 mån"
 TOTAL = "Totalt"
+NO_RESULT_NOTE = "Ingen stapel och ingen siffra: inget känt resultat det kvartalet (ännu)."
+"""How a chart of shares tells "nobody's result known yet" from 0 % (which has its label)."""
 
 
 @dataclass(frozen=True)
@@ -212,5 +214,7 @@ def statistics_change(statistics: Statistics, settings: Settings) -> ReplaceRows
         for name in names:
             shares = (statistics.share(quarter, name) for quarter in quarters)
             side.append((name, *(round(s, 4) if s is not None else None for s in shares)))
-    chart = Chart("Andel aktiva per grupp, senaste fyra kvartalen", "Andel aktiva", percent=True)
+    chart = Chart(
+        "Andel aktiva per grupp, senaste fyra kvartalen", "Andel aktiva", True, NO_RESULT_NOTE
+    )
     return ReplaceRows("statistics", tuple(rows), tuple(side), chart)

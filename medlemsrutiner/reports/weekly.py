@@ -5,7 +5,10 @@ The summary is what the coordinator actually reads, so it starts with what to do
 above everything, a warning when the daily run has not succeeded for two days), then what
 happened this week, groups, trainings, the run's health and, last, retention (its table and
 chart are the longest part). People appear by ID and first name only — never an address or a
-phone number. Each list shows at most `LIST_LIMIT` entries and counts the rest, so the summary
+phone number —, and by first name only when their data is kept at least `erase_after_result_days`
+more (`first_names`): the summary's file in the outbox stays that long, and no longer than the
+data of the people it names (`steps.outbox_erasure`); the IDs it names so are `named_ids`. Each
+list shows at most `LIST_LIMIT` entries and counts the rest, so the summary
 stays an overview however many rows need something (the workbook's Status has them all).
 
 Everything here is data, never a sentence: the templates word it in the letter's language.
@@ -13,14 +16,16 @@ Everything here is data, never a sentence: the templates word it in the letter's
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
 from medlemsrutiner.plan import Training
 from medlemsrutiner.reports.statistics import Statistics
-from medlemsrutiner.reports.todo import TodoList, todo
+from medlemsrutiner.reports.todo import Task, TodoList, todo
 from medlemsrutiner.settings import Routine, Settings
 from medlemsrutiner.sheet import cells, logbook
 from medlemsrutiner.sheet.letter_kinds import Words, delivery_kinds
@@ -28,6 +33,8 @@ from medlemsrutiner.sheet.logbook import Action
 from medlemsrutiner.sheet.schema import Table
 from medlemsrutiner.steps import groups as group_step
 from medlemsrutiner.steps.district import MissingEnglish, missing_english
+from medlemsrutiner.steps.erasure import followup_erasure, intake_erasure
+from medlemsrutiner.steps.followup import reengagement_due
 from medlemsrutiner.steps.records import Records, Referral
 from medlemsrutiner.steps.referral import moved
 
@@ -51,6 +58,24 @@ class Health:
     failed: int
     held: int
     """Runs this week that held letters back for a sending limit."""
+
+
+SharingKind = Literal["link", "domain", "others", "unchecked"]
+
+
+@dataclass(frozen=True)
+class SharingNote:
+    """Something wrong with who can open one of the district's spreadsheets, as the weekly run
+    found it (a Google workbook): shared with anyone who has the link, with a whole domain,
+    the follow-up opened by more people than the coordinator and the service account, or a
+    check that could not be made. Never an address: a count, a domain, a reason."""
+
+    followup: bool
+    """The spreadsheet that holds Uppföljning (else the main one)."""
+    kind: SharingKind
+    domain: str = ""
+    count: int = 0
+    reason: str = ""
 
 
 @dataclass(frozen=True)
@@ -146,6 +171,28 @@ class WeeklySummary:
     english: tuple[MissingEnglish, ...] = ()
     """The texts English letters leave out for want of English (only while English letters
     may go out)."""
+    sharing: tuple[SharingNote, ...] = ()
+    """Who can open the spreadsheets, where that is wrong (the health section shows it)."""
+
+    @property
+    def named_ids(self) -> frozenset[int]:
+        """The IDs whose person the summary names by first name (in the part of each list it
+        shows)."""
+        todo = self.todo
+        lists = (
+            todo.calls_overdue,
+            todo.calls_due,
+            todo.followups_overdue,
+            todo.followups_due,
+            todo.fixes,
+            self.consents,
+        )
+        return frozenset(
+            entry.row_id
+            for entries in lists
+            for entry in entries[: self.shown]
+            if entry.row_id is not None and entry.first_name
+        )
 
 
 def health(log: Table, today: dt.date) -> Health:
@@ -302,30 +349,84 @@ def english_missing(records: Records, settings: Settings) -> tuple[MissingEnglis
     return missing_english(shared.texts, shared.texts_en, shared.groups, shared.trainings)
 
 
+def kept_until(records: Records, today: dt.date, settings: Settings) -> dict[int, dt.date]:
+    """For each ID with personal data, the first day a row of it is erased (`steps.erasure`)."""
+    stamp_column = "reengagement" in records.present.get("followups", {"reengagement"})
+    days: dict[int, list[dt.date]] = {}
+    for newcomer in records.newcomers:
+        if newcomer.id is not None and not newcomer.personal_blank:
+            days.setdefault(newcomer.id, []).append(intake_erasure(newcomer, today, settings).on)
+    for row in records.followups:
+        if row.id is not None and not row.personal_blank:
+            due = reengagement_due(row, settings, stamp_column)
+            days.setdefault(row.id, []).append(followup_erasure(row, today, settings, due).on)
+    return {row_id: min(found) for row_id, found in days.items()}
+
+
+def first_names(
+    todo_list: TodoList,
+    consents_ending: tuple[Consent, ...],
+    records: Records,
+    today: dt.date,
+    settings: Settings,
+) -> tuple[TodoList, tuple[Consent, ...]]:
+    """The lists with a first name left only where the person's data is kept at least
+    `erase_after_result_days` more; the others are named by ID alone."""
+    kept = kept_until(records, today, settings)
+    enough = cells.later(today, days=settings.routine.erase_after_result_days)
+
+    def named(row_id: int | None) -> bool:
+        return row_id is not None and kept.get(row_id, today) >= enough
+
+    def tasks(found: tuple[Task, ...]) -> tuple[Task, ...]:
+        return tuple(t if named(t.row_id) else dataclasses.replace(t, first_name="") for t in found)
+
+    return (
+        TodoList(
+            calls_overdue=tasks(todo_list.calls_overdue),
+            calls_due=tasks(todo_list.calls_due),
+            followups_overdue=tasks(todo_list.followups_overdue),
+            followups_due=tasks(todo_list.followups_due),
+            fixes=tasks(todo_list.fixes),
+        ),
+        tuple(
+            c if named(c.row_id) else dataclasses.replace(c, first_name="") for c in consents_ending
+        ),
+    )
+
+
 def weekly_summary(
-    records: Records, log: Table, statistics: Statistics, today: dt.date, settings: Settings
+    records: Records,
+    log: Table,
+    statistics: Statistics,
+    today: dt.date,
+    settings: Settings,
+    sharing: Sequence[SharingNote] = (),
 ) -> WeeklySummary:
     """Everything the coordinator's weekly summary shows."""
+    todo_list, consents_ending = first_names(
+        todo(records, today, settings), consents(records, today, settings), records, today, settings
+    )
     return WeeklySummary(
         today=today,
         week_number=today.isocalendar().week,
         health=health(log, today),
-        todo=todo(records, today, settings),
+        todo=todo_list,
         week=week(records, log, today),
-        consents=consents(records, today, settings),
+        consents=consents_ending,
         statistics=statistics,
         groups=group_notes(records, today, settings),
         trainings=trainings(records, today),
         alert_below=settings.routine.alert_below,
         min_followups=settings.routine.min_followups,
         english=english_missing(records, settings),
+        sharing=tuple(sharing),
     )
 
 
 def sample_summary(today: dt.date, trainings_shown: tuple[Training, ...] = ()) -> WeeklySummary:
     """A summary of invented rows, for the letter preview and the template check."""
     from medlemsrutiner.reports.statistics import Counts, Row
-    from medlemsrutiner.reports.todo import Task
 
     later = today + dt.timedelta(days=3)
     quarter = f"{today.year} Q{(today.month - 1) // 3 + 1}"
@@ -356,4 +457,5 @@ def sample_summary(today: dt.date, trainings_shown: tuple[Training, ...] = ()) -
         alert_below=Routine().alert_below,
         min_followups=Routine().min_followups,
         english=(MissingEnglish("groups", ("Träffas (en)",), ("Påhittade skrivargruppen",)),),
+        sharing=(SharingNote(False, "link"), SharingNote(True, "others", count=1)),
     )

@@ -6,6 +6,7 @@ report      what a daily run did, as counts and IDs (stdout, exit code)
 outbox_erasure  the outbox's letters of people whose data is gone, removed after the last write
 forget      erase one person everywhere now, outbox included
 setup       check_setup and init_workbook
+sharing     who can open a district's spreadsheets (check_setup, the weekly summary)
 leftovers   what a district still has to do before it is ready (for check_setup)
 wizard      the setup wizard's questions, how an answer is read, the config the answers make
 newdistrict  setting up a new district: the answers file in, the config and its folder out

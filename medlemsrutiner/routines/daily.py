@@ -44,7 +44,7 @@ from medlemsrutiner.sheet.schema import Grid, Tables, tables_from_grids
 from medlemsrutiner.steps import groups
 from medlemsrutiner.steps.after import records_after
 from medlemsrutiner.steps.daily import plan_day
-from medlemsrutiner.steps.finished import hide_finished
+from medlemsrutiner.steps.finished import hide_finished, hide_finished_followups
 from medlemsrutiner.steps.records import read_records
 from medlemsrutiner.steps.status import status_changes
 
@@ -70,6 +70,7 @@ def render_plan(
                 config,
                 now,
                 label=plan.deliveries[index].label(letter.kind),
+                record=plan.deliveries[index].record(letter),
             )
             for letter in plan.deliveries[index].letters
         )
@@ -175,17 +176,16 @@ def run_daily(
                 *statuses,
                 stats,
                 hide_finished(after, today, settings),
+                hide_finished_followups(after, today, settings),
                 *logbook.log_rows(entries, now_text),
             ]
         )
         sends.finish(config)  # every stamp of the run is written: its journal entries go
         report.skipped_writes.extend(second.skipped)
         # The data is gone from the workbook now, so the letters holding it go (not before).
-        landed = {id(change) for change in second.landed}
         letters = erase_letters(
             config.mail.outbox,
             after,
-            [e for e in plan.erasing if id(e.change) in landed],
             today,
             settings,
             unsure=[i for s in second.skipped if (i := getattr(s.change, "row_id", None))],

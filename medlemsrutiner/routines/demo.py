@@ -19,7 +19,7 @@ from typing import Any
 from medlemsrutiner.adapters.xlsx import XlsxWorkbook
 from medlemsrutiner.config import Config
 from medlemsrutiner.sheet.changes import AppendRow, CellValue
-from medlemsrutiner.sheet.schema import TABS
+from medlemsrutiner.sheet.presentation import workbook_tabs
 from medlemsrutiner.sheet.words import TEXT_EXPLANATIONS
 
 Row = dict[str, CellValue]
@@ -354,7 +354,7 @@ def write_demo(path: Path, config: Config, today: dt.date, seed: int = 2026) -> 
     tab_names = config.workbook.tab_names
     workbook = XlsxWorkbook(path, tab_names)
     with workbook:
-        workbook.ensure_tabs({tab_names[tab.key]: tab.headers for tab in TABS})
+        workbook.ensure_tabs(workbook_tabs(tab_names))
         workbook.write(
             [
                 AppendRow(

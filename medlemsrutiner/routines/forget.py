@@ -3,9 +3,12 @@ workbook, and deletes files from the outbox folder.
 
 The person is found by address or ID (`steps.forget`); their rows in Intresserade and
 Uppföljning, and their answers in the form-answers tab when the config names one, are erased
-in one write; every letter in the outbox (and its dry-run folder) that was about them or to
-them is deleted: those labelled with their ID, any other that mentions the address, and the
-weekly summaries that name their ID. The report names IDs, tabs and counts, never the address.
+in one write; every letter in the outbox (and its dry-run folder) that records one of their
+IDs is deleted at once, however young (`steps.outbox_erasure.naming`: the letters to or about
+them, and the weekly summaries that name them), with any partial letter a killed run left.
+Letters are found by what their files record (`adapters.outbox`), never by what they say: a
+letter about a row deleted by hand is found by its ID (`--id`). The report names IDs, tabs and
+counts, never the address.
 """
 
 from __future__ import annotations
@@ -13,16 +16,16 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
 
-from medlemsrutiner.adapters.outbox import letter_texts
+from medlemsrutiner.adapters import outbox
 from medlemsrutiner.adapters.workbook import Workbook
 from medlemsrutiner.config import Config
+from medlemsrutiner.letterfile import OutboxLetter
 from medlemsrutiner.sheet import logbook
 from medlemsrutiner.sheet.changes import SetByKey
 from medlemsrutiner.sheet.schema import Grid, header_key, tables_from_grids
 from medlemsrutiner.steps.forget import FormTab, Found, forget
-from medlemsrutiner.steps.outbox_erasure import mentions, named_ids
+from medlemsrutiner.steps.outbox_erasure import naming
 from medlemsrutiner.steps.records import read_records
 
 
@@ -30,7 +33,7 @@ from medlemsrutiner.steps.records import read_records
 class ForgetReport:
     dry_run: bool
     found: list[Found] = field(default_factory=list)
-    letters: list[Path] = field(default_factory=list)
+    letters: list[OutboxLetter] = field(default_factory=list)
     form_tab: str | None = None
     """The form-answers tab's name, when the config names one."""
     answers: int = 0
@@ -85,7 +88,7 @@ def run_forget(
     ids = {item.row_id for item in forgetting.found if item.row_id is not None}
     if row_id is not None:
         ids.add(row_id)
-    report.letters = letters_about(config.mail.outbox, ids, email_address)
+    report.letters = naming(outbox.letters(config.mail.outbox), ids)
     if dry_run:
         return report
     if forgetting.changes:
@@ -98,8 +101,10 @@ def run_forget(
         )
         report.answers -= missed
         report.answers_left += missed
-    for path in report.letters:
-        path.unlink(missing_ok=True)
+    for letter in report.letters:
+        outbox.remove(config.mail.outbox, letter)
+    if config.mail.outbox.is_dir():  # this run holds the lock: no run is writing one now
+        outbox.remove_partial_letters(config.mail.outbox)
     return report
 
 
@@ -110,26 +115,3 @@ def _form_tab(grids: Mapping[str, Grid], config: Config) -> FormTab | None:
         return None
     by_name = {header_key(tab): grid for tab, grid in grids.items()}
     return FormTab(name, by_name.get(header_key(name)) or [], config.intake.aliases)
-
-
-def letters_about(outbox: Path, ids: set[int], address: str | None) -> list[Path]:
-    """Every letter file under `outbox` labelled with one of `ids` or mentioning `address`,
-    and every weekly summary naming one of `ids` (it names people by ID and first name)."""
-    if not outbox.is_dir():
-        return []
-    labels = tuple(f"-ID{row_id}-" for row_id in ids)
-    found = []
-    for path in sorted(outbox.rglob("*")):
-        if not path.is_file() or not (path.name.endswith(".eml") or path.name.endswith(".tmp")):
-            continue
-        name = f"-{path.name.lstrip('.')}"
-        if any(label in name for label in labels):
-            found.append(path)
-            continue
-        summary = bool(ids) and "-weekly_summary.eml" in name
-        if not address and not summary:
-            continue
-        texts = letter_texts(path)
-        if (address and mentions(texts, address)) or (summary and named_ids(texts) & ids):
-            found.append(path)
-    return found

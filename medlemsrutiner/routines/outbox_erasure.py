@@ -1,11 +1,12 @@
-"""The letters in the outbox folder removed with the personal data they hold. Reads and
-removes files.
+"""The letters in the outbox folder removed with the personal data they hold. Reads the
+folder's file names and removes files.
 
 `erase_letters` runs once the daily run's last write has landed — never before: when that
-write fails, the letters stay until the data goes. It lists the folder's letters (the
-`dry-run` folder's too), asks `steps.outbox_erasure` which go, reads only the letters whose
-fate depends on what they say, and removes them. It runs whatever the transport is: a folder
-may hold letters from earlier use of the outbox while SMTP sends now. No folder, nothing to do.
+write fails, the letters stay until the data goes. It lists the folder's letters (the `dry-run`
+folder's too) as their files record them (`adapters.outbox`), asks `steps.outbox_erasure` which
+go, and removes them; it never reads what a letter says. It runs whatever the transport is: a
+folder may hold letters from earlier use of the outbox while SMTP sends now. No folder, nothing
+to do.
 """
 
 from __future__ import annotations
@@ -16,10 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from medlemsrutiner.adapters import outbox
-from medlemsrutiner.plan import Erasing
 from medlemsrutiner.settings import Settings
 from medlemsrutiner.steps import outbox_erasure
-from medlemsrutiner.steps.outbox_erasure import Check
 from medlemsrutiner.steps.records import Records
 
 
@@ -34,31 +33,22 @@ class LettersErased:
 def erase_letters(
     folder: Path,
     after: Records,
-    erased: Iterable[Erasing],
     today: dt.date,
     settings: Settings,
     unsure: Iterable[int] = (),
 ) -> LettersErased:
-    """Remove the letters in `folder` whose people's data is gone (see `steps.outbox_erasure`).
+    """Remove the letters in `folder` whose time is up (see `steps.outbox_erasure`).
 
-    `after`: the records as the run's writes left them; `erased`: the erasures whose write
-    landed; `unsure`: IDs a write of the run could not reach."""
-    who = outbox_erasure.people(after, erased, unsure)
+    `after`: the records as the run's writes left them; `unsure`: IDs a write of the run could
+    not reach (their data may still be there)."""
+    live = outbox_erasure.holding(after, unsure)
     removed = 0
     try:
-        letters = outbox.letter_files(folder)
-        verdicts = outbox_erasure.sweep(letters, who, today, settings)
-        doomed = [
-            letter.path
-            for letter, verdict in zip(letters, verdicts, strict=True)
-            if verdict is True
-            or (
-                isinstance(verdict, Check)
-                and outbox_erasure.decide(verdict, outbox.letter_texts(letter.path))
-            )
-        ]
-        for path in doomed:
-            removed += outbox.remove_letter(path)
+        letters = outbox.letters(folder)
+        verdicts = outbox_erasure.sweep(letters, live, today, settings)
+        for letter, goes in zip(letters, verdicts, strict=True):
+            if goes:
+                removed += outbox.remove(folder, letter)
     except OSError as error:
         why = error.strerror or type(error).__name__
         return LettersErased(removed, f"breven i utkorgen {folder} kunde inte raderas ({why})")

@@ -229,38 +229,13 @@ def _mail(config: Config, env: Mapping[str, str]) -> list[CheckResult]:
 
 
 def _access(config: Config, workbook: Workbook) -> list[CheckResult]:
-    from medlemsrutiner.adapters.google.setup import followup_access
-    from medlemsrutiner.adapters.google.workbook import GoogleWorkbook
+    """Who can open each spreadsheet the workbook uses (routines/sharing.py)."""
+    from medlemsrutiner.routines.sharing import sharing_lines
 
-    assert isinstance(workbook, GoogleWorkbook)
-    checks: list[CheckResult] = []
-    if workbook.followup_spreadsheet_id is None:
-        checks.append(
-            CheckResult(
-                True,
-                "Uppföljning ligger i samma kalkylark som Intresserade: alla "
-                "som kan öppna kalkylarket kan läsa den (Google kan inte dölja "
-                "en flik). Lägg den hellre i ett eget kalkylark "
-                "(followup_spreadsheet_id).",
-                warning=True,
-            )
-        )
-    try:
-        access = followup_access(workbook, config.coordinator.email, workbook.account_email)
-    except AppError as error:
-        return [*checks, CheckResult(True, str(error), warning=True)]
-    checks.append(CheckResult(True, "Uppföljningen kan öppnas av: " + "; ".join(access.people)))
-    if access.unexpected:
-        checks.append(
-            CheckResult(
-                True,
-                "Fler än medlemsansvarig och tjänstekontot kan öppna "
-                "uppföljningen: " + "; ".join(access.unexpected) + ". Ta bort "
-                "dem under Dela i Google Kalkylark.",
-                warning=True,
-            )
-        )
-    return checks
+    return [
+        CheckResult(True, line.text, warning=line.warning)
+        for line in sharing_lines(config, workbook)
+    ]
 
 
 def exit_code(checks: list[CheckResult]) -> int:

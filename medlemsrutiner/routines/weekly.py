@@ -4,8 +4,13 @@ workbook, sends over the transport, and appends to Logg.
 At most once a week each: Logg records `… skickas` before the letter is handed to the transport
 and `… skickad` (or `… misslyckades`) after, and a run that finds either in the same ISO week
 sends nothing again — a run killed in between leaves the `skickas` row, and a person decides.
+With the `skickas` row, Logg gets a `nämnd i veckosammanfattningen` row for each ID the summary
+names by first name, which keeps that person's data `erase_after_result_days` after it
+(`steps.erasure`), so the summary's file in the outbox never outlives what it names.
 The summary's retention chart goes in as an inline PNG (a Content-ID referenced from the HTML),
-when anyone was referred in the last 12 months.
+when anyone was referred in the last 12 months. On a Google workbook the run also checks who can
+open each spreadsheet (routines/sharing.py): what is wrong goes in the summary's health section,
+and makes the exit code 1.
 """
 
 from __future__ import annotations
@@ -17,10 +22,12 @@ from medlemsrutiner.adapters.mail import Transport
 from medlemsrutiner.adapters.workbook import Workbook
 from medlemsrutiner.config import Config
 from medlemsrutiner.errors import EXIT_OK, EXIT_PARTIAL
+from medlemsrutiner.letterfile import LetterRecord
 from medlemsrutiner.letters.render import OutgoingEmail, Renderer, build
 from medlemsrutiner.plan import Failed, Letter, Sent
 from medlemsrutiner.reports import statistics, weekly
 from medlemsrutiner.reports.chart import retention_png
+from medlemsrutiner.routines.sharing import sharing_notes
 from medlemsrutiner.sheet import cells, logbook
 from medlemsrutiner.sheet.logbook import Action, LogEntry
 from medlemsrutiner.sheet.schema import tables_from_grids
@@ -41,10 +48,12 @@ class WeeklyReport:
     """(letter, why) for each letter that did not go out."""
     emails: list[OutgoingEmail] = field(default_factory=list)
     todo: int = 0
+    sharing: int = 0
+    """Things wrong with who can open the spreadsheets (they are in the summary)."""
 
     @property
     def exit_code(self) -> int:
-        return EXIT_PARTIAL if self.failed else EXIT_OK
+        return EXIT_PARTIAL if self.failed or self.sharing else EXIT_OK
 
     def lines(self) -> list[str]:
         what = "Provkörning" if self.dry_run else "Veckokörning"
@@ -54,6 +63,11 @@ class WeeklyReport:
         out.extend(f"  {name}: har redan skickats den här veckan" for name in self.skipped)
         out.extend(f"  {name}: misslyckades ({reason})" for name, reason in self.failed)
         out.append(f"  att göra i sammanfattningen: {self.todo}")
+        if self.sharing:
+            out.append(
+                f"  KONTROLLERA delningen av kalkylarken: {self.sharing} att rätta "
+                "(se sammanfattningen, eller kör check_setup.py)"
+            )
         return out
 
 
@@ -88,8 +102,9 @@ def run_weekly(
     tables = tables_from_grids(workbook.read(), config.workbook.tab_names)
     records = read_records(tables, today, settings)
     numbers = statistics.compute(records.followups, records.groups, today, settings)
-    summary = weekly.weekly_summary(records, tables["log"], numbers, today, settings)
-    report = WeeklyReport(today, dry_run, todo=summary.todo.count)
+    sharing = sharing_notes(config, workbook)
+    summary = weekly.weekly_summary(records, tables["log"], numbers, today, settings, sharing)
+    report = WeeklyReport(today, dry_run, todo=summary.todo.count, sharing=len(sharing))
     coordinator = config.coordinator
     letters = [
         Letter(
@@ -101,6 +116,7 @@ def run_weekly(
             # The HTML shows the chart beside the table of the last 12 months, and only then: an
             # image nothing refers to would arrive as an attachment.
             images=((CHART, retention_png(numbers)),) if numbers.rolling else (),
+            names=summary.named_ids,
         )
     ]
     if config.training_coordinator is not None:
@@ -112,6 +128,7 @@ def run_weekly(
                 trainer.email,
                 trainer.name,
                 extra=(("summary", summary.trainings),),
+                names=frozenset(),  # dates, titles and counts: it names nobody
             )
         )
     events = logbook.events(tables["log"])
@@ -120,7 +137,18 @@ def run_weekly(
     week = today.isocalendar().week
     # Rendered before anything is written: a broken template stops the run with nothing marked.
     rendered = [
-        (letter, build(renderer, letter, records.shared, config, now, f"vecka{week}-{letter.kind}"))
+        (
+            letter,
+            build(
+                renderer,
+                letter,
+                records.shared,
+                config,
+                now,
+                f"vecka{week}-{letter.kind}",
+                LetterRecord(letter.kind, week=week, names=letter.names),
+            ),
+        )
         for letter in due
     ]
     if dry_run:
@@ -134,11 +162,13 @@ def run_weekly(
         return report
     now_text = logbook.time_text(now, config.zone)
     with transport:
-        workbook.write(
-            logbook.log_rows(
-                [LogEntry(_MARKS[letter.kind][0], None) for letter, _ in rendered], now_text
-            )
-        )
+        named = [
+            LogEntry(Action.NAMED, row_id)
+            for letter, _ in rendered
+            for row_id in sorted(letter.names or ())
+        ]
+        marks = [LogEntry(_MARKS[letter.kind][0], None) for letter, _ in rendered]
+        workbook.write(logbook.log_rows([*marks, *named], now_text))
         outcomes: list[LogEntry] = []
         for letter, email in rendered:
             _, sent, failed = _MARKS[letter.kind]

@@ -100,6 +100,9 @@ class Chart:
     y_title: str = ""
     percent: bool = False
     """The values are fractions shown as percentages."""
+    note: str = ""
+    """A line under the title (how to read the chart); each bar is labelled with its value, so
+    a blank cell (no bar, no label) is told apart from 0 (a label on the axis)."""
 
 
 @dataclass(frozen=True)

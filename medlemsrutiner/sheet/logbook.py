@@ -42,6 +42,9 @@ class Action:
     SUMMARY_SENDING = "veckosammanfattning skickas"
     SUMMARY_SENT = "veckosammanfattning skickad"
     SUMMARY_FAILED = "veckosammanfattning misslyckades"
+    NAMED = "nämnd i veckosammanfattningen"
+    """The weekly summary names the ID's person by first name: one row per ID, written before
+    the summary is handed over; the person's data is kept a while after it (`steps.erasure`)."""
     TRAINING_SENDING = "utbildningsbrev skickas"
     TRAINING_SENT = "utbildningsbrev skickat"
     TRAINING_FAILED = "utbildningsbrev misslyckades"
@@ -199,6 +202,17 @@ def last_erasures(table: Table) -> dict[int, tuple[dt.date, bool]]:
             continue
         if row_id not in last or when.date() >= last[row_id][0]:
             last[row_id] = (when.date(), action == Action.FORGOTTEN)
+    return last
+
+
+def last_named(table: Table) -> dict[int, dt.date]:
+    """For each ID, the day of the last weekly summary that named its person by first name
+    (`Action.NAMED`)."""
+    last: dict[int, dt.date] = {}
+    for event in events(table):
+        if event.action == Action.NAMED and event.row_id is not None:
+            day = event.time.date()
+            last[event.row_id] = max(day, last.get(event.row_id, day))
     return last
 
 

@@ -2,29 +2,43 @@
 and the colours of Status. Pure: no I/O.
 
 Both backends apply these facts — the local workbook (`adapters/xlsx.py`) and a Google Sheet
-(`adapters/google/setup.py`) — so the two look alike: a bold, frozen header row; columns wide
-enough for their header and typical content; dates as `yyyy-mm-dd`; dropdowns where a cell
+(`adapters/google/setup.py`) — so the two look alike: a bold, frozen header row, and in the
+tabs about people the ID and Namn columns frozen too; columns wide enough for their header and
+typical content, or wrapped; dates as `yyyy-mm-dd`, shares as `0 %`; dropdowns where a cell
 takes a word from a list (never strict: a variant people type is still accepted, the routine
 reads it leniently); Status red when something is overdue or must be fixed, yellow when it is
-a person's next step, grey when the row is done.
+a person's next step, grey when the row is done; every tab printed fitted to the page's width
+in landscape, with the header row on every page. It also says in which order a new workbook's
+columns come (`layout`): the columns a coordinator works in first, Status in view beside the
+name. Column order is free in the contract: an existing workbook keeps its own.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import enum
-import textwrap
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from medlemsrutiner.sheet import cells
 from medlemsrutiner.sheet.changes import CellValue
-from medlemsrutiner.sheet.schema import TABS_BY_KEY, Column, Grid, Tab, header_key
+from medlemsrutiner.sheet.schema import (
+    TABS,
+    TABS_BY_KEY,
+    Column,
+    Grid,
+    Tab,
+    column_letter,
+    header_key,
+    present_columns,
+)
 from medlemsrutiner.sheet.words import LANGUAGES, Alternative, Outcome, Result
 
 DATE_FORMAT = "yyyy-mm-dd"
 DATE_TIME_FORMAT = "yyyy-mm-dd h:mm:ss"
-PERCENT_FORMAT = "0%"
+PERCENT_FORMAT = "0 %"
+"""A share as a whole percentage, the Swedish way (`33 %`)."""
 GENERAL = "General"
 """No number format of its own: a number shows as a number, a text as itself."""
 
@@ -47,11 +61,11 @@ _WIDTHS: Mapping[tuple[str, str], int] = {
     ("newcomers", "town"): 14,
     ("newcomers", "interests"): 30,
     ("newcomers", "referred_to"): 20,
-    ("newcomers", "status"): 60,
+    ("newcomers", "status"): 84,
     ("newcomers", "note"): 36,
     ("followups", "name"): 24,
     ("followups", "referred_to"): 20,
-    ("followups", "status"): 60,
+    ("followups", "status"): 84,
     ("followups", "note"): 36,
     ("groups", "group"): 22,
     ("groups", "contact"): 22,
@@ -59,10 +73,11 @@ _WIDTHS: Mapping[tuple[str, str], int] = {
     ("groups", "works_on"): 34,
     ("groups", "meets_en"): 34,
     ("groups", "works_on_en"): 34,
+    ("groups", "status"): 60,
     ("trainings", "time"): 13,
     ("trainings", "title"): 30,
     ("trainings", "place"): 28,
-    ("trainings", "signup"): 30,
+    ("trainings", "signup"): 36,
     ("trainings", "description"): 40,
     ("trainings", "title_en"): 30,
     ("trainings", "description_en"): 40,
@@ -74,7 +89,7 @@ _WIDTHS: Mapping[tuple[str, str], int] = {
     ("statistics", "group"): 22,
     ("statistics", "alert"): 40,
     ("log", "time"): 18,
-    ("log", "action"): 18,
+    ("log", "action"): 30,
     ("log", "detail"): 50,
 }
 """Columns whose typical content is wider than their header and kind suggest."""
@@ -83,13 +98,16 @@ _WRAPPED: frozenset[str] = frozenset({"status", "note", "text", "text_en", "expl
 """Columns of long text that wrap inside the column instead of running over the next one."""
 
 _WRAPPED_IN: Mapping[str, frozenset[str]] = {
-    "trainings": frozenset({"description", "description_en"}),
+    "trainings": frozenset({"title", "description", "title_en", "description_en"}),
     "groups": frozenset({"meets", "works_on", "meets_en", "works_on_en"}),
 }
-"""Texts that letters show with their line breaks: wrapped, so a break shows in the cell."""
+"""Texts people type that may be longer than their column, and texts that letters show with
+their line breaks: wrapped, so that nothing is cut off and a break shows in the cell."""
 
 _HEADER_PADDING = 4
 """Characters beside a bold header (and a dropdown arrow) so that it is never cut."""
+CONTENT_PADDING = 2
+"""Characters beside the longest value of a column sized to its content (Statistik)."""
 
 
 @dataclass(frozen=True)
@@ -111,14 +129,54 @@ LINE_HEIGHT = 15.0
 lines high (neither LibreOffice nor Excel fits a row to its text when opening an .xlsx)."""
 
 
+_CHAR_WIDTHS: Mapping[str, float] = {
+    char: width
+    for width, chars in (
+        (0.45, "ijlIJ'"), (0.5, " .,"), (0.55, "f:;-/"), (0.6, "()["), (0.65, "rt!]"),
+        (0.75, '–"*'), (0.8, "s_"), (0.85, "cz?"), (0.9, "kFL"), (0.95, "aeovxyåäöéPTY"),
+        (1.0, "bdghnpquüESÉ0123456789"), (1.05, "KVXZ"), (1.1, "ABCRÅÄ"), (1.15, "NUÜ"),
+        (1.2, "DGH"), (1.25, "OQÖ&"), (1.3, "w#"), (1.35, "M+="), (1.5, "%"), (1.55, "mW—@"),
+    )
+    for char in chars
+}  # fmt: skip
+"""How wide each character is, in widths of a digit (a column's width counts digits), in
+DejaVu Sans: the widest of the fonts a workbook is shown in (LibreOffice's stand-in for Calibri
+where Carlito is not installed). Any other character counts as `_WIDE`."""
+_WIDE = 1.3
+
+_PIECES = re.compile(r"[^\s-]*(?:-+|\s+|$)")
+"""A word with what ends it: the spaces after it, or a hyphen (`2026-` of `2026-11-24`), where
+LibreOffice, Excel and Google may break a line too."""
+
+
+def _width_of(text: str) -> float:
+    return sum(_CHAR_WIDTHS.get(char, _WIDE) for char in text)
+
+
 def text_lines(text: str, width: int) -> int:
     """How many lines `text` takes wrapped in a column `width` characters wide.
 
-    An estimate that errs towards one line too many: a row a little too high is better than
-    the end of a Status cut off.
+    Wraps as LibreOffice does, in its widest font: a line holds `width - 1` digits; a line is
+    broken after a space or a hyphen, and a word longer than a line is broken inside it. In a
+    narrower font (Calibri, Carlito, Arial) the estimate errs towards a line too many: a row a
+    little too high is better than the end of a Status cut off.
     """
-    per_line = max(4, int(width * 1.2) - 1)
-    return sum(max(1, len(textwrap.wrap(part, per_line))) for part in text.split("\n"))
+    room = max(3.0, width - 1.0)
+    return sum(_lines(part, room) for part in text.split("\n"))
+
+
+def _lines(text: str, room: float) -> int:
+    lines, used = 1, 0.0
+    for piece in _PIECES.findall(text):
+        if not piece:
+            continue
+        word = _width_of(piece.rstrip())  # spaces may hang past the edge
+        if used and used + word > room:
+            lines, used = lines + 1, 0.0
+        while word > room:  # broken inside the word
+            lines, word = lines + 1, word - room
+        used += word + _width_of(piece) - _width_of(piece.rstrip())
+    return lines
 
 
 def row_height(lines: int) -> float | None:
@@ -173,6 +231,84 @@ def written_format(value: CellValue, column: ColumnLook | None) -> str | None:
     if isinstance(value, int | float) and not isinstance(value, bool):
         return PERCENT_FORMAT if column.number_format == PERCENT_FORMAT else GENERAL
     return DATE_FORMAT if column.number_format == DATE_FORMAT else GENERAL
+
+
+# --- Where columns go, what stays in view, how a tab prints ----------------------------------
+
+_LAYOUT: Mapping[str, tuple[str, ...]] = {
+    "newcomers": (
+        "id", "name", "status", "phone", "call", "referred_to", "town", "interests", "email",
+        "language", "registered", "welcome", "introduction", "training", "note", "consent",
+    ),
+    "followups": (
+        "id", "name", "status", "phone", "referred_to", "followed_up", "result", "email",
+        "language", "referred", "follow_up_from", "follow_up_by", "reengagement", "erased",
+        "note", "consent",
+    ),
+}  # fmt: skip
+"""The order of a new workbook's columns in the tabs about people: who, what is next (Status),
+then what a coordinator needs for the call and types after it; the letters' stamps, dates and
+the rest further right. Tabs not named here (and columns a tab gains later) keep the contract's
+order."""
+
+
+def layout(tab: Tab) -> tuple[Column, ...]:
+    """The columns of `tab` in the order a new workbook gets them."""
+    order = [name for name in _LAYOUT.get(tab.key, ()) if name in tab.column_names]
+    first = tuple(tab.column(name) for name in order)
+    return (*first, *(column for column in tab.columns if column.name not in order))
+
+
+def layout_headers(tab: Tab) -> tuple[str, ...]:
+    """The headers of a new `tab`, in `layout` order."""
+    return tuple(column.header for column in layout(tab))
+
+
+def workbook_tabs(tab_names: Mapping[str, str]) -> dict[str, tuple[str, ...]]:
+    """Every tab of a workbook (by its configured name) with its headers in `layout` order:
+    what init_workbook and the demo ask a backend to create (`Workbook.ensure_tabs`)."""
+    return {tab_names[tab.key]: layout_headers(tab) for tab in TABS}
+
+
+_FROZEN: Mapping[str, tuple[str, ...]] = {
+    "newcomers": ("id", "name"),
+    "followups": ("id", "name"),
+    "groups": ("group",),
+}
+"""The columns that stay in view while a person scrolls right: who the row is about."""
+
+FROZEN_MAX_WIDTH = 50
+"""Characters: frozen columns wider than this would leave too little room beside them (a
+workbook whose Namn is far to the right freezes no column)."""
+
+
+def frozen_columns(tab: Tab, header: Sequence[object]) -> int:
+    """How many leading columns stay in view in a sheet of `tab` whose first row is `header`:
+    up to and including the last of the tab's `_FROZEN` columns, when those present lie within
+    `FROZEN_MAX_WIDTH` characters of the left edge; else none."""
+    positions = present_columns(tab, header)
+    wanted = [positions[name] for name in _FROZEN.get(tab.key, ()) if name in positions]
+    if not wanted:
+        return 0
+    count = max(wanted) + 1
+    widths = (look_of_header(tab, header[index]) for index in range(count))
+    width = sum(found.width if found else _KIND_WIDTHS["text"] for found in widths)
+    return count if width <= FROZEN_MAX_WIDTH else 0
+
+
+def freeze_cell(tab: Tab, header: Sequence[object]) -> str:
+    """The top-left cell that scrolls (`C2`: row 1 and columns A-B stay in view)."""
+    return f"{column_letter(frozen_columns(tab, header))}{FIRST_DATA_ROW}"
+
+
+PAPER = "A4"
+"""Every tab prints on A4 in landscape, fitted to the page's width (as many pages down as it
+needs), with the header row at the top of every page; hidden rows are not printed."""
+PRINT_LANDSCAPE = True
+PRINT_PAGES_WIDE = 1
+PRINT_PAGES_TALL = 0
+"""0: as many as the rows need."""
+PRINT_TITLE_ROWS = "1:1"
 
 
 # --- Dropdowns -------------------------------------------------------------------------------
@@ -281,6 +417,11 @@ STATUS_COLOURS: tuple[StatusColour, ...] = (
             "gick bara delvis",
             "studsade",
             "Lägg till kolumnen",
+            # Grupper: no contact address, an inactive group still getting referrals, details
+            # not confirmed and no reminder on its way.
+            "Saknar giltig",
+            "välj en annan grupp",
+            "inte bekräftade",
         ),
     ),
     StatusColour(
@@ -290,8 +431,8 @@ STATUS_COLOURS: tuple[StatusColour, ...] = (
             "Ring senast",
             "Dags för",
             "Samtal gjort",
+            # Grupper: waiting for the group to answer the reminder.
             "Påminnelse skickad",
-            "inte bekräftade",
         ),
     ),
     StatusColour(
@@ -301,11 +442,14 @@ STATUS_COLOURS: tuple[StatusColour, ...] = (
     ),
 )
 """First match wins: red before yellow before grey (a row that is late and has a problem is
-red). The words are the ones `steps/status.py` writes; matching is case-sensitive, so the
-yellow "fyll i Hänvisad till" never turns red through "Fyll i"."""
+red; a resting group with people still referred to it is red). The words are the ones
+`steps/status.py`, `steps/groups.py` and `sheet/stamp_words.py` write (tests build each kind
+of Grupper Status with its step, and each state of a stamp a person must put right with
+`stamp_words`, and check its colour); matching is case-sensitive, so the yellow "fyll i
+Hänvisad till" never turns red through "Fyll i"."""
 
-STATUS_TABS: tuple[str, ...] = ("newcomers", "followups")
-"""Tabs with a Status column."""
+STATUS_TABS: tuple[str, ...] = ("newcomers", "followups", "groups")
+"""Tabs with a Status column the scripts write, coloured alike."""
 
 
 def status_formula(colour: StatusColour, cell: str) -> str:

@@ -126,6 +126,23 @@ def read_stamp(value: Any, today: dt.date) -> Stamp:
     return Stamp(StampState.HELD, text=raw)
 
 
+def written_on(stamp: Stamp) -> dt.date | None:
+    """The day a letter of the stamp's delivery was written, or may have been: a sent date, or
+    the day of a marker (`Skickar… 2026-11-24 07:00`) or a partial stamp (`Delvis skickat
+    2026-11-24: …`). None when no letter of it is known to have left (due, refused, not sent,
+    or a text a person typed)."""
+    if stamp.state is StampState.SENT:
+        return stamp.date
+    prefix = SENDING if stamp.text.startswith(SENDING) else PARTIAL
+    if not stamp.text.startswith(prefix):
+        return None
+    day = stamp.text.removeprefix(prefix).strip()[:10]
+    try:
+        return dt.date.fromisoformat(day)
+    except ValueError:
+        return None
+
+
 def _kinds(words: str) -> frozenset[str]:
     """The letter kinds named in `den intresserade och gruppens kontaktperson`."""
     named = {part.strip() for part in words.split(" och ")}

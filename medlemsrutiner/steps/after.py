@@ -125,8 +125,9 @@ def _touched_rows(
 def _kept_newcomer(newcomer: Newcomer, old: Newcomer, today: dt.date) -> Newcomer:
     """A row of Intresserade parsed again, with what reading decided about it kept: its ID,
     duplicates of it, problems only the whole workbook shows, the day Logg first names it,
-    when (and how) Logg says it was erased, and (`as_read`) the row as the run read it. A row
-    this run empties was erased today (a move empties it too)."""
+    the last weekly summary that named the person, when (and how) Logg says it was erased,
+    and (`as_read`) the row as the run read it. A row this run empties was erased today (a
+    move empties it too)."""
     erased_now = newcomer.personal_blank and not old.personal_blank
     return dataclasses.replace(
         newcomer,
@@ -135,6 +136,7 @@ def _kept_newcomer(newcomer: Newcomer, old: Newcomer, today: dt.date) -> Newcome
         id_problem=old.id_problem,
         read_problems=old.read_problems,
         first_seen=old.first_seen,
+        named=old.named,
         as_read=old.read_record,
         erased_on=today if erased_now else old.erased_on,
         erased_on_request=not erased_now and old.erased_on_request,
@@ -142,9 +144,12 @@ def _kept_newcomer(newcomer: Newcomer, old: Newcomer, today: dt.date) -> Newcome
 
 
 def _kept_followup(followup: FollowUp, old: FollowUp) -> FollowUp:
-    """A row of Uppföljning parsed again, with the day Logg first names it and the row as the
-    run read it kept (shared IDs are marked afresh over the whole tab)."""
-    return dataclasses.replace(followup, first_seen=old.first_seen, as_read=old.read_record)
+    """A row of Uppföljning parsed again, with the day Logg first names it, the last weekly
+    summary that named the person and the row as the run read it kept (shared IDs are marked
+    afresh over the whole tab)."""
+    return dataclasses.replace(
+        followup, first_seen=old.first_seen, named=old.named, as_read=old.read_record
+    )
 
 
 def _rows_after(

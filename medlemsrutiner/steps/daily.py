@@ -4,15 +4,17 @@
 introduction or alternatives (or finishing a move to Uppföljning), the re-engagement letter,
 the groups' reminders, the letters of kinds added to the registry (`rules`), the erasures, and
 the flags a person must see. It adds no rule of its own beyond the order: a
-finished row is left alone; a row whose erasure date has come is erased and gets no letter; a
-duplicate gets its welcome stamped `Ej skickat` instead of any letter, and is never moved.
+finished row is left alone; a row whose erasure date has come is erased and gets no letter (a
+re-engagement letter due today postpones its row's erasure while the follow-up is open:
+`steps.erasure`); a duplicate gets its welcome stamped `Ej skickat` instead of any letter, and
+is never moved.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
-from medlemsrutiner.plan import Delivery, Erasing, Flag, LogEntry, Plan
+from medlemsrutiner.plan import Delivery, Flag, LogEntry, Plan
 from medlemsrutiner.settings import Settings
 from medlemsrutiner.sheet import stamps
 from medlemsrutiner.sheet.changes import Change, SetByKey, SetCells
@@ -35,13 +37,12 @@ def plan_day(records: Records, today: dt.date, settings: Settings) -> Plan:
     in_followups = records.in_followups
     followups_by_id = records.followups_by_id
     erased: list[int] = []
-    erasings: list[Erasing] = []
 
     for newcomer in records.newcomers:
         if not newcomer.usable or newcomer.id is None:
             # No usable ID (unreadable, or on two rows): no letter, but the erasure date holds;
             # the row is found by what it reads.
-            changes.extend(_unaddressable(newcomer, today, settings, erasings))
+            changes.extend(_unaddressable(newcomer, today, settings))
             continue
         # A duplicate is never moved, even with an introduction typed by hand: the person
         # would be in Uppföljning (and Statistik) twice. It is flagged and erased on time.
@@ -66,7 +67,6 @@ def plan_day(records: Records, today: dt.date, settings: Settings) -> Plan:
             # The erasure date has come: no letter goes out with the data that must go.
             changes.append(erasing[0])
             erased.append(newcomer.id)
-            erasings.append(Erasing(erasing[0], newcomer.id, newcomer.email))
             log.append(erasing[1])
             continue
         if newcomer.duplicate_of is not None:
@@ -88,7 +88,7 @@ def plan_day(records: Records, today: dt.date, settings: Settings) -> Plan:
         if row.id is None:
             # No readable ID: no letter, but the erasure date holds; found by what it reads.
             flags.extend(followup.followup_flags(row))
-            changes.extend(_unnumbered_followup(row, today, settings, log, erasings))
+            changes.extend(_unnumbered_followup(row, today, settings, log))
             continue
         flags.extend(followup.followup_flags(row))
         flags.extend(_interrupted(FOLLOWUPS.key, row.row, row.id, row.stamps))
@@ -98,21 +98,23 @@ def plan_day(records: Records, today: dt.date, settings: Settings) -> Plan:
         if not row.personal_blank and erasure.referral_date(row, settings) is None:
             log.append(_first_seen(row.id))
         letter = followup.reengagement(row, records.groups, today, settings, stamp_column)
-        if letter is not None:
-            deliveries.append(letter)
-        erasing = erasure.followup_erasure_changes(row, today, settings)
-        if erasing is None:  # no letter of an added kind goes out with data erased today
-            deliveries.extend(rules.followup_deliveries(row, records, today, settings))
         closing = followup.close_unfollowed(
             row, today, settings, erasure.close_date(row, settings, today)
         )
         if closing is not None:
             changes.append(closing)
+        # A letter due today keeps the data (it counts as written today) while the follow-up
+        # is open; on a day the row is erased no letter goes out with the data.
+        erasing = erasure.followup_erasure_changes(row, today, settings, letter is not None)
         if erasing is not None:
             changes.append(erasing[0])
             erased.append(row.id)
-            erasings.append(Erasing(erasing[0], row.id, row.email))
             log.append(erasing[1])
+        else:
+            if letter is not None:
+                deliveries.append(letter)
+            # No letter of an added kind goes out with data erased today.
+            deliveries.extend(rules.followup_deliveries(row, records, today, settings))
 
     deliveries.extend(groups.reminders(records, today, settings))
     deliveries.extend(rules.group_deliveries(records, today, settings))
@@ -125,13 +127,10 @@ def plan_day(records: Records, today: dt.date, settings: Settings) -> Plan:
         log=tuple(log),
         shared=records.shared,
         erased=tuple(erased),
-        erasing=tuple(erasings),
     )
 
 
-def _unaddressable(
-    newcomer: Newcomer, today: dt.date, settings: Settings, erasing: list[Erasing]
-) -> list[Change]:
+def _unaddressable(newcomer: Newcomer, today: dt.date, settings: Settings) -> list[Change]:
     """A row without a usable ID gets its first-seen date and, on time, its erasure."""
     found: list[Change] = []
     if newcomer.registered_blank and not newcomer.personal_blank:
@@ -140,12 +139,11 @@ def _unaddressable(
     erased = erasure.intake_erasure_changes(newcomer, today, settings)
     if erased is not None:
         found.append(erased[0])
-        erasing.append(Erasing(erased[0], None, newcomer.email))
     return found
 
 
 def _unnumbered_followup(
-    row: FollowUp, today: dt.date, settings: Settings, log: list[LogEntry], erasing: list[Erasing]
+    row: FollowUp, today: dt.date, settings: Settings, log: list[LogEntry]
 ) -> list[Change]:
     """A row of Uppföljning without a readable ID: dated the day it is first seen (so its
     erasure date cannot move with the calendar), closed and erased on time, by its content."""
@@ -162,7 +160,6 @@ def _unnumbered_followup(
     erased = erasure.followup_erasure_changes(row, today, settings)
     if erased is not None:
         found.append(erased[0])
-        erasing.append(Erasing(erased[0], None, row.email))
         log.append(erased[1])
     return found
 

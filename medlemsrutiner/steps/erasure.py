@@ -8,6 +8,13 @@ Every row that holds personal data has an erasure date, and no flag postpones it
 * Uppföljning: `erase_after_result_days` after the follow-up call once `Resultat` is written; a
   follow-up with no result `close_follow_up_after_weeks` after the referral is closed as
   `Ej uppföljd` and erased;
+* never sooner than `erase_after_result_days` after the last letter the routine wrote to or
+  about the person (a stamp's date: the welcome, the introduction or alternatives — the
+  referral date in Uppföljning —, the re-engagement letter), nor after the last weekly summary
+  that named them by first name (Logg): time to answer, and the letter's file in the outbox
+  stays at least that long (`steps.outbox_erasure`). A re-engagement letter due today counts
+  as written today, so it is never written and erased on one day; it goes out while the
+  follow-up is open (until its close date), and if it then fails the normal date applies;
 * a `Samtycke` date postpones the erasure until `consent_months` after it (never brings it
   forward); clearing the cell withdraws the consent and the normal date applies again.
 
@@ -29,6 +36,7 @@ from medlemsrutiner.sheet.cells import later
 from medlemsrutiner.sheet.changes import CellValue, Change, SetByKey, SetCells, Values
 from medlemsrutiner.sheet.logbook import Action
 from medlemsrutiner.sheet.schema import FOLLOWUPS, NEWCOMERS
+from medlemsrutiner.sheet.stamps import written_on
 from medlemsrutiner.sheet.words import Result
 from medlemsrutiner.steps.records import FollowUp, Newcomer, Record, Referral, row_key
 
@@ -59,6 +67,13 @@ def _with_consent(on: dt.date, latest: bool, consent: dt.date | None, s: Setting
     return Erasure(until, False, until)
 
 
+def after_letters(on: dt.date, written: Iterable[dt.date | None], settings: Settings) -> dt.date:
+    """`on`, or later: no sooner than `erase_after_result_days` after the last of the days a
+    letter to, about or naming the person was written (`written`; None: none)."""
+    days = settings.routine.erase_after_result_days
+    return max([on, *(later(day, days=days) for day in written if day is not None)])
+
+
 def intake_since(newcomer: Newcomer) -> dt.date | None:
     """The day an intake row counts from: its registration, or the day it was first seen."""
     return newcomer.registered or newcomer.first_seen
@@ -73,11 +88,14 @@ def stale_erase_date(newcomer: Newcomer, settings: Settings, today: dt.date) -> 
 def intake_erasure(newcomer: Newcomer, today: dt.date, settings: Settings) -> Erasure:
     """When this row of Intresserade loses its personal data."""
     stale = stale_erase_date(newcomer, settings, today)
+    # Every stamp cell of the row (the registry's columns, added kinds too) and the summaries.
+    written = (*(written_on(stamp) for _, stamp in newcomer.stamps.cells), newcomer.named)
     if newcomer.referral is Referral.OUTCOME:
         since = newcomer.call or intake_since(newcomer) or today
         declined = later(since, days=settings.routine.erase_declined_after_days)
-        return _with_consent(min(declined, stale), False, newcomer.consent, settings)
-    return _with_consent(stale, True, newcomer.consent, settings)
+        on = after_letters(min(declined, stale), written, settings)
+        return _with_consent(on, False, newcomer.consent, settings)
+    return _with_consent(after_letters(stale, written, settings), True, newcomer.consent, settings)
 
 
 def row_write(tab: str, row_id: int | None, record: Record, values: Values, shared: bool) -> Change:
@@ -134,25 +152,39 @@ def close_date(followup: FollowUp, settings: Settings, today: dt.date) -> dt.dat
     return later(since, weeks=settings.routine.close_follow_up_after_weeks)
 
 
-def followup_erasure(followup: FollowUp, today: dt.date, settings: Settings) -> Erasure:
-    """When this row of Uppföljning loses its personal data."""
+def followup_erasure(
+    followup: FollowUp, today: dt.date, settings: Settings, letter_due: bool = False
+) -> Erasure:
+    """When this row of Uppföljning loses its personal data. `letter_due`: a re-engagement
+    letter is due today (`followup.reengagement_due`); while the follow-up is open it keeps the
+    data as if written today."""
     close = close_date(followup, settings, today)
+    written = [
+        followup.referred,  # the introduction (or alternatives) letter
+        *(written_on(stamp) for _, stamp in followup.stamps.cells),
+        followup.named,
+    ]
+    if letter_due and today <= close:
+        written.append(today)
     called = followup.outcome is not None and followup.outcome.followed_up
     if called and followup.followed_up is not None:
         after_call = later(followup.followed_up, days=settings.routine.erase_after_result_days)
-        return _with_consent(min(after_call, close), False, followup.consent, settings)
-    return _with_consent(close, followup.outcome is None, followup.consent, settings)
+        on = after_letters(min(after_call, close), written, settings)
+        return _with_consent(on, False, followup.consent, settings)
+    on = after_letters(close, written, settings)
+    return _with_consent(on, followup.outcome is None, followup.consent, settings)
 
 
 def followup_erasure_changes(
-    followup: FollowUp, today: dt.date, settings: Settings
+    followup: FollowUp, today: dt.date, settings: Settings, letter_due: bool = False
 ) -> tuple[Change, LogEntry] | None:
     """Erase a follow-up row whose time is up: blank the personal cells, write `Raderad` (and
     `Ej uppföljd` when no result was written). A row erased before, into which someone typed
-    personal data again, is blanked again."""
+    personal data again, is blanked again. `letter_due`: as for `followup_erasure`."""
     if followup.personal_blank:
         return None
-    if followup.erased is None and followup_erasure(followup, today, settings).on > today:
+    erasure = followup_erasure(followup, today, settings, letter_due)
+    if followup.erased is None and erasure.on > today:
         return None
     values: list[tuple[str, CellValue]] = [(name, None) for name in FOLLOWUPS.personal_columns]
     if followup.erased is None:

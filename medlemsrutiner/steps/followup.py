@@ -21,7 +21,7 @@ from medlemsrutiner.sheet.changes import Change
 from medlemsrutiner.sheet.letter_kinds import REENGAGEMENT
 from medlemsrutiner.sheet.stamps import StampState
 from medlemsrutiner.sheet.words import Result
-from medlemsrutiner.steps.erasure import row_write
+from medlemsrutiner.steps.erasure import followup_erasure, row_write
 from medlemsrutiner.steps.records import FollowUp
 
 
@@ -73,28 +73,20 @@ def reengagement(
     settings: Settings,
     stamp_column: bool,
 ) -> Delivery | None:
-    """The re-engagement letter, if due: once, to a valid address, before the data is erased.
-
-    `stamp_column` says whether Uppföljning has `Återvärvning`: without a stamp cell the letter
-    could not be sent at most once, so it is not sent at all (the caller flags it).
-    """
-    if (
-        followup.id is None
-        or followup.id_shared
-        or followup.person is None
-        or followup.email is None
-        or followup.erased is not None
-        or not stamp_column
-        or followup.reengagement.state is not StampState.DUE
-        or not reengagement_wanted(followup, settings)
-    ):
+    """The re-engagement letter, if due (`reengagement_due`). The caller sends it only on a day
+    the row is not erased (`erasure.followup_erasure` keeps the data for it while the follow-up
+    is open)."""
+    person, address = followup.person, followup.email
+    if person is None or address is None or not reengagement_due(followup, settings, stamp_column):
         return None
-    person = followup.person
     referred = groups.get(cells.normalise_word(followup.referred_to))
+    # The letter says how long the person has to answer before their data is erased, unless a
+    # consent keeps it.
+    kept = followup_erasure(followup, today, settings, True).consent_until is not None
     letter = Letter(
         "reengagement",
         person.language,
-        followup.email,
+        address,
         person.name,
         person,
         group=referred,
@@ -103,6 +95,7 @@ def reengagement(
         extra=(
             ("called", followup.followed_up),
             ("reached", followup.outcome is not Result.NOT_REACHED),
+            ("kept_by_consent", kept),
         ),
     )
     return Delivery(
@@ -113,6 +106,25 @@ def reengagement(
         due_since=followup.followed_up or today,
         kind=REENGAGEMENT.name,
         stamp_text=followup.reengagement.text,
+    )
+
+
+def reengagement_due(followup: FollowUp, settings: Settings, stamp_column: bool) -> bool:
+    """The result calls for the re-engagement letter and it can go: once (its stamp cell is
+    blank), to a valid address, from a row with its own ID whose data is still there.
+
+    `stamp_column` says whether Uppföljning has `Återvärvning`: without a stamp cell the letter
+    could not be sent at most once, so it is not sent at all (the caller flags it).
+    """
+    return not (
+        followup.id is None
+        or followup.id_shared
+        or followup.person is None
+        or followup.email is None
+        or followup.erased is not None
+        or not stamp_column
+        or followup.reengagement.state is not StampState.DUE
+        or not reengagement_wanted(followup, settings)
     )
 
 

@@ -21,7 +21,7 @@ from medlemsrutiner.plan import Flag, Group, Shared, Training
 from medlemsrutiner.settings import Settings
 from medlemsrutiner.sheet import cells, stamps
 from medlemsrutiner.sheet.changes import AssignId, Change, SetByKey, SetCells, fingerprint_of
-from medlemsrutiner.sheet.logbook import Action, LogEntry, first_logged, last_erasures
+from medlemsrutiner.sheet.logbook import Action, LogEntry, first_logged, last_erasures, last_named
 from medlemsrutiner.sheet.schema import NEWCOMERS, TRAININGS, Record, Tab, Tables
 from medlemsrutiner.sheet.stamps import Stamp, StampState, read_stamp
 from medlemsrutiner.steps.district import (
@@ -196,7 +196,7 @@ def read_records(tables: Tables, today: dt.date, settings: Settings) -> Records:
         if dates:  # a tab without IDs: the row is found by all it reads
             key = row_key(record, TRAININGS)
             first_writes.append(SetByKey("trainings", key, dates, expect=typed))
-    seen = first_logged(tables["log"])
+    seen, named = first_logged(tables["log"]), last_named(tables["log"])
     erasures = last_erasures(tables["log"])
     newcomers = [
         dataclasses.replace(
@@ -204,13 +204,17 @@ def read_records(tables: Tables, today: dt.date, settings: Settings) -> Records:
             first_seen=seen.get(n.id, n.first_seen),
             erased_on=erasures[n.id][0] if n.id in erasures else None,
             erased_on_request=n.id in erasures and erasures[n.id][1],
+            named=named.get(n.id),
         )
-        if n.id in seen or n.id in erasures
+        if n.id in seen or n.id in erasures or n.id in named
         else n
         for n in newcomers
     ]
     followups = [
-        dataclasses.replace(f, first_seen=seen.get(f.id)) if f.id in seen else f for f in followups
+        dataclasses.replace(f, first_seen=seen.get(f.id), named=named.get(f.id))
+        if f.id in seen or f.id in named
+        else f
+        for f in followups
     ]
     return Records(
         newcomers=mark_duplicates(newcomers, followups),

@@ -78,6 +78,8 @@ class Newcomer:
     """The day the person agreed that their details may be kept (`Samtycke`), if readable."""
     first_seen: dt.date | None = None
     """The day Logg first mentions the row's ID: when the scripts first saw it."""
+    named: dt.date | None = None
+    """The day of the last weekly summary that named the person by first name (Logg)."""
     training: dt.date | None = None
     """When the person attended basic training (`Utbildning`)."""
     read_problems: tuple[str, ...] = ()
@@ -273,6 +275,8 @@ class FollowUp:
     consent: dt.date | None = None
     personal_blank: bool = False
     first_seen: dt.date | None = None
+    named: dt.date | None = None
+    """The day of the last weekly summary that named the person by first name (Logg)."""
     id_shared: bool = False
     """Another row of Uppföljning has the same ID: no letter goes out from the row, and writes
     find it by its content (every cell as read), never by the ID."""

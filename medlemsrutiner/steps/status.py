@@ -26,7 +26,10 @@ from medlemsrutiner.steps.erasure import (
     intake_erasure,
     row_write,
 )
-from medlemsrutiner.steps.followup import reengagement_problem
+from medlemsrutiner.steps.followup import (
+    reengagement_due,
+    reengagement_problem,
+)
 from medlemsrutiner.steps.problems import referral_problems, row_problems
 from medlemsrutiner.steps.records import FollowUp, Newcomer, Records, Referral
 from medlemsrutiner.steps.referral import closed, moved
@@ -217,5 +220,6 @@ def followup_status(
     if followup.erased is not None and followup.personal_blank:
         parts.append(f"Personuppgifterna raderade {_d(followup.erased)}.")
     elif not followup.personal_blank:
-        parts.append(erasure_text(followup_erasure(followup, today, settings)))
+        due = reengagement_due(followup, settings, has_stamp)
+        parts.append(erasure_text(followup_erasure(followup, today, settings, due)))
     return " ".join(parts)

@@ -28,6 +28,7 @@ from medlemsrutiner.letters.render import Renderer
 from medlemsrutiner.routines.daily import DailyReport, run_daily
 from medlemsrutiner.sheet import cells
 from medlemsrutiner.sheet.schema import TABS, header_key
+from tests.fakes.clock import FakeClock
 from tests.fakes.sheets_api import FakeSheetsApi, RecordedRequest
 from tests.support import NOW, REPO, TAB_NAMES, TODAY, make_config, write_xlsx
 
@@ -182,6 +183,8 @@ class GoogleHarness:
         self._hook_installed = False
         self.row_count = 1000
         """Rows of each seeded grid (at least as many as its data): small ones force growth."""
+        self.clock: FakeClock | None = None
+        """With a clock (the api's too), the run's retries wait on it, as in production."""
 
     def seed(self, grids: dict[str, Rows]) -> None:
         serial = {
@@ -209,6 +212,16 @@ class GoogleHarness:
         return self.config.workbook
 
     def workbook(self) -> Workbook:
+        if self.clock is not None:
+            return open_google_workbook(
+                self.config.workbook,
+                {},
+                session=self.api.session(),
+                account_email="robot@example.org",
+                sleep=self.clock.sleep,
+                clock=self.clock.monotonic,
+                wall=self.clock.time,
+            )
         return open_google_workbook(
             self.config.workbook,
             {},

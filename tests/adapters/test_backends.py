@@ -298,3 +298,32 @@ def test_finished_rows_are_hidden_a_week_later_and_shown_when_someone_types_in_t
     daily_run(harness, TODAY + 5 * DAY)
     assert harness.hidden_ids() == {1, 4}
     assert by_id(harness)[3]["E-post"] == "ater@example.se"
+
+
+def test_followups_done_and_erased_are_hidden_a_week_later_and_the_rest_stay_in_view(
+    harness: Harness,
+) -> None:
+    referred = TODAY - 100 * DAY
+    erased = {"name": None, "email": None, "phone": None}
+
+    def followed_up(row_id: int, called: dt.date, **cells: Any) -> dict[str, Any]:
+        return {**followup_of(row_id, referred), "followed_up": called, "result": "Aktiv", **cells}
+
+    harness.seed(
+        workbook_grids(
+            followups=[
+                followed_up(5, TODAY - 60 * DAY, erased=TODAY - 53 * DAY, **erased),  # long ago
+                followed_up(6, TODAY - 7 * DAY),  # erased by today's run
+                followup_of(7, TODAY - 30 * DAY),  # still to be called
+                followed_up(8, TODAY - 60 * DAY, consent=TODAY - 60 * DAY),  # kept by consent
+                followed_up(
+                    9, TODAY - 60 * DAY, result="kanske", erased=TODAY - 53 * DAY, **erased
+                ),
+            ]
+        )
+    )
+    daily_run(harness)
+    assert harness.hidden_ids("Uppföljning") == {5}
+    daily_run(harness, TODAY + 7 * DAY)
+    assert harness.hidden_ids("Uppföljning") == {5, 6}  # 9 has a result to correct: in view
+    assert sorted(by_id(harness, "Uppföljning")) == [5, 6, 7, 8, 9]  # hidden, never deleted

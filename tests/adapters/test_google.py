@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from medlemsrutiner.adapters.google.client import RetryingHTTPClient, RetryPolicy, load_credentials
+from medlemsrutiner.adapters.google.client import load_credentials
 from medlemsrutiner.adapters.google.workbook import GoogleWorkbook, open_google_workbook
 from medlemsrutiner.adapters.outbox import Outbox
 from medlemsrutiner.errors import EXIT_NOTHING_DONE, WorkbookError
@@ -17,7 +17,7 @@ from medlemsrutiner.letters.render import Renderer
 from medlemsrutiner.routines.daily import run_daily
 from medlemsrutiner.routines.setup import check_setup, exit_code, fill_texts
 from medlemsrutiner.sheet import presentation as look
-from medlemsrutiner.sheet.schema import TABS
+from medlemsrutiner.sheet.schema import TABS, column_letter
 from medlemsrutiner.sheet.words import TEXT_KEYS
 from tests.adapters.harness import GoogleHarness, service_account_json
 from tests.fakes.sheets_api import FakeSheetsApi, RecordedRequest
@@ -161,46 +161,6 @@ def test_500_after_the_markers_leaves_a_marker_only_where_a_letter_went_out(
     assert all("KONTROLLERA" in r["Status"] for r in harness.tab("Intresserade") if r["ID"] != 3)
 
 
-class _Clock:
-    def __init__(self) -> None:
-        self.now = 0.0
-        self.waits: list[float] = []
-
-    def sleep(self, seconds: float) -> None:
-        self.waits.append(seconds)
-        self.now += seconds
-
-
-def _client(api: FakeSheetsApi, clock: _Clock, policy: RetryPolicy) -> RetryingHTTPClient:
-    return RetryingHTTPClient(
-        None,
-        api.session(),
-        policy=policy,
-        sleep=clock.sleep,
-        jitter=lambda: 1.0,
-        clock=lambda: clock.now,
-    )
-
-
-def test_retries_back_off_exponentially_up_to_a_cap(api: FakeSheetsApi) -> None:
-    spreadsheet = api.create_spreadsheet("x")
-    clock = _Clock()
-    api.inject(503, times=4)
-    client = _client(api, clock, RetryPolicy(tries=5, base=1, cap=3, budget=60))
-    client.fetch_sheet_metadata(spreadsheet)
-    assert clock.waits == [1, 2, 3, 3]
-
-
-def test_retrying_stops_when_the_time_budget_is_spent(api: FakeSheetsApi) -> None:
-    spreadsheet = api.create_spreadsheet("x")
-    clock = _Clock()
-    api.inject(429, times=100)
-    client = _client(api, clock, RetryPolicy(tries=50, base=4, cap=16, budget=30))
-    with pytest.raises(Exception, match="429"):
-        client.fetch_sheet_metadata(spreadsheet)
-    assert sum(clock.waits) <= 30 and len(clock.waits) < 10
-
-
 def test_errors_other_than_429_and_5xx_are_not_retried(api: FakeSheetsApi, tmp_path: Path) -> None:
     config = make_config(tmp_path, workbook={"backend": "google", "spreadsheet_id": "finns-inte"})
     workbook = open_google_workbook(
@@ -291,7 +251,10 @@ def test_init_gives_the_sheet_the_same_look_as_the_local_workbook(
         assert widths[index] == look.column_look(newcomers, column).pixels
     groups = TABS[2]
     added_widths = api.column_pixels(sid, "Grupper")
-    assert sorted(added_widths) == list(range(2, len(groups.columns)))  # Grupp, Aktiv: theirs
+    # Grupp and Aktiv were there: Grupp is widened from Google's 100 pixels, Aktiv is wide
+    # enough as it is; the columns init added get their widths.
+    assert sorted(added_widths) == [0, *range(2, len(groups.columns))]
+    assert added_widths[0] == look.column_look(groups, groups.column("group")).pixels
     assert added_widths[2] == look.column_look(groups, groups.column("contact")).pixels
     rules = api.conditional_formats(sid, "Intresserade")
     assert [rule["ranges"] for rule in rules] == [
@@ -303,6 +266,44 @@ def test_init_gives_the_sheet_the_same_look_as_the_local_workbook(
     colours = [r["booleanRule"]["format"]["backgroundColor"] for r in rules]
     assert round(colours[0]["red"] * 255) == 0xF4 and round(colours[1]["blue"] * 255) == 0xB2
     assert len(api.conditional_formats(sid, "Uppföljning")) == 3
+
+
+def test_init_of_a_new_sheet_lays_out_freezes_and_formats_it_as_the_local_workbook(
+    api: FakeSheetsApi, harness: GoogleHarness
+) -> None:
+    harness.seed({"Grupper": [["Grupp"], ["Centrumgruppen"]]})
+    tabs = look.workbook_tabs(TAB_NAMES)
+    workbook = harness.workbook()
+    added = workbook.ensure_tabs(tabs)
+    assert "frysta rubriker i Intresserade" in added and "bredare kolumner i Grupper" in added
+    sid = harness.spreadsheet_id
+    for name, columns in (("Intresserade", 2), ("Uppföljning", 2), ("Grupper", 1), ("Logg", 0)):
+        grid = api.sheet_properties(sid, name)["gridProperties"]
+        assert (grid["frozenRowCount"], grid.get("frozenColumnCount", 0)) == (1, columns), name
+    for name in ("Intresserade", "Uppföljning"):
+        header = api.values(sid, name)[0]
+        assert header[:3] == ["ID", "Namn", "Status"]
+        pixels = api.column_pixels(sid, name)
+        assert sum((pixels[index] - 12) / 7 for index in range(2)) <= 140  # left of Status
+    groups = TABS[2]
+    status = api.values(sid, "Grupper")[0].index("Status")
+    assert api.column_pixels(sid, "Grupper")[status] >= 40 * 7 + 12
+    assert api.cell(sid, "Grupper", f"{column_letter(status)}3").user_entered_format == {
+        "wrapStrategy": "WRAP"
+    }
+    rules = api.conditional_formats(sid, "Grupper")
+    formulas = [r["booleanRule"]["condition"]["values"][0]["userEnteredValue"] for r in rules]
+    cell = f"{column_letter(status)}2"
+    assert formulas == ["=" + look.status_formula(c, cell) for c in look.STATUS_COLOURS]
+    share = api.values(sid, "Statistik")[0].index("Andel aktiva")
+    assert api.cell(sid, "Statistik", f"{column_letter(share)}2").number_format == {
+        "type": "PERCENT",
+        "pattern": "0 %",
+    }
+    assert len(groups.columns) == len(api.values(sid, "Grupper")[0])
+    state = harness.raw_bytes()
+    assert harness.workbook().ensure_tabs(tabs) == []
+    assert harness.raw_bytes() == state
 
 
 def test_init_fills_texter_in_a_google_sheet_and_keeps_what_is_there(

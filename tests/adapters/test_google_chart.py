@@ -23,7 +23,7 @@ from tests.fakes.sheets_api import FakeSheetsApi, RecordedRequest, gspread_clien
 from tests.support import TODAY, grid, newcomer, workbook_grids
 
 DAY = dt.timedelta(days=1)
-PERCENT = {"type": "PERCENT", "pattern": "0%"}
+PERCENT = {"type": "PERCENT", "pattern": "0 %"}
 BLOCK_TITLE = "Andel aktiva per grupp"
 
 

@@ -15,6 +15,7 @@ from openpyxl.utils import get_column_letter
 from medlemsrutiner.adapters.xlsx import XlsxWorkbook
 from medlemsrutiner.cli import run_daily
 from medlemsrutiner.errors import WorkbookBusyError, WorkbookError
+from medlemsrutiner.sheet import presentation as look
 from medlemsrutiner.sheet.changes import AppendRow, AssignId, SetCells, fingerprint_of
 from medlemsrutiner.sheet.schema import NEWCOMERS, TABS
 from tests.support import (
@@ -292,7 +293,7 @@ def test_init_gives_a_new_workbook_widths_formats_dropdowns_and_status_colours(
     book = openpyxl.load_workbook(file)
     for tab in TABS:
         sheet = book[tab.default_name]
-        assert sheet.freeze_panes == "A2"
+        assert sheet.freeze_panes == look.freeze_cell(tab, tab.headers)
         for index, column in enumerate(tab.columns, start=1):
             header = sheet.cell(row=1, column=index)
             assert header.value == column.header and header.font.bold
@@ -301,7 +302,7 @@ def test_init_gives_a_new_workbook_widths_formats_dropdowns_and_status_colours(
             if column.kind == "date":
                 assert width >= 12
     intake = book["Intresserade"]
-    assert intake.column_dimensions["N"].width == 60  # Status
+    assert intake.column_dimensions["N"].width == 84  # Status
     dropdowns = _validations(intake)
     assert set(dropdowns) == {"Hänvisad till", "Språk"}
     referral = dropdowns["Hänvisad till"]
@@ -355,10 +356,11 @@ def test_a_run_keeps_the_look_and_gives_what_it_writes_its_column_format(path: P
     sheet = book["Intresserade"]
     assert set(_validations(sheet)) == {"Hänvisad till", "Språk"}
     assert len(_colour_rules(sheet)["N2:N1048576"]) == 3
-    assert sheet.column_dimensions["N"].width == 60 and sheet.freeze_panes == "A2"
+    # ID, Registrerad and Namn stay in view (the contract's order: an older workbook's).
+    assert sheet.column_dimensions["N"].width == 84 and sheet.freeze_panes == "D2"
     assert sheet["I2"].number_format == "yyyy-mm-dd"
     assert sheet["N2"].alignment.wrap_text and sheet["N3"].alignment.wrap_text
-    assert sheet.row_dimensions[2].height == 3 * 15 and sheet.row_dimensions[3].height is None
+    assert sheet.row_dimensions[2].height == 2 * 15 and sheet.row_dimensions[3].height is None
     assert book["Uppföljning"]["G2"].number_format == "yyyy-mm-dd"
 
 

@@ -46,6 +46,18 @@ CHART_KINDS = (
 BASIC_TYPES = ("BAR", "LINE", "AREA", "COLUMN", "SCATTER", "COMBO", "STEPPED_AREA")
 LEGEND_POSITIONS = ("BOTTOM_LEGEND", "LEFT_LEGEND", "RIGHT_LEGEND", "TOP_LEGEND", "NO_LEGEND")
 AXIS_POSITIONS = ("BOTTOM_AXIS", "LEFT_AXIS", "RIGHT_AXIS")
+DATA_LABEL_TYPES = ("DATA_LABEL_TYPE_UNSPECIFIED", "NONE", "DATA", "CUSTOM")
+LABEL_PLACEMENTS = (
+    "DATA_LABEL_PLACEMENT_UNSPECIFIED",
+    "CENTER",
+    "LEFT",
+    "RIGHT",
+    "ABOVE",
+    "BELOW",
+    "INSIDE_END",
+    "INSIDE_BASE",
+    "OUTSIDE_END",
+)
 VIEW_WINDOW_MODES = (
     "DEFAULT_VIEW_WINDOW_MODE",
     "VIEW_WINDOW_MODE_UNSUPPORTED",
@@ -145,6 +157,9 @@ def check_spec(spec: object, size_of: GridSize) -> None:
         _check_data(series.get("series"), f"spec.basicChart.series[{index}].series", size_of)
         _enum(series.get("targetAxis"), AXIS_POSITIONS, "spec.basicChart.series.targetAxis")
         _enum(series.get("type"), BASIC_TYPES, "spec.basicChart.series.type")
+        label = series.get("dataLabel") or {}
+        _enum(label.get("type"), DATA_LABEL_TYPES, "spec.basicChart.series.dataLabel.type")
+        _enum(label.get("placement"), LABEL_PLACEMENTS, "series.dataLabel.placement")
 
 
 def anchor_sheet(position: object, size_of: GridSize) -> int:

@@ -82,6 +82,8 @@ class RecordedRequest:
     raw_path: str = ""
     status: int | None = None
     injected: bool = False
+    at: float = 0.0
+    """When it arrived, by the fake's clock."""
 
     @property
     def body_length(self) -> int:
@@ -122,8 +124,14 @@ class Fault:
     message: str | None = None
     drop: bool = False
     """Close the connection instead of answering (a dropped connection)."""
+    for_seconds: float | None = None
+    """An outage: the fault answers every matching request from the first one it meets until
+    this many seconds (by the fake's clock) have passed; then never again."""
+    retry_after: str | None = None
+    """The `Retry-After` header of the fault's answer."""
     seen: int = 0
     hits: int = 0
+    began: float | None = None
 
     @property
     def remaining(self) -> int:
@@ -176,7 +184,11 @@ class FakeSheetsApi:
         seed: int = 0,
         owner_email: str = DEFAULT_OWNER,
         service_account_email: str = DEFAULT_SERVICE_ACCOUNT,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
+        self.clock = clock
+        """What time it is for the fake (outages, `RecordedRequest.at`): a test's FakeClock
+        keeps it the client's."""
         self._lock = threading.RLock()
         self._store = Store(
             seed=seed, owner_email=owner_email, service_account_email=service_account_email
@@ -623,6 +635,24 @@ class FakeSheetsApi:
             self._faults.append(fault)
         return fault
 
+    def outage(
+        self,
+        status: int = 429,
+        *,
+        seconds: float,
+        match: Matcher = None,
+        retry_after: str | None = None,
+    ) -> Fault:
+        """Answer every matching request with `status` from the first one for `seconds` of the
+        fake's clock, then recover (Google's per-minute quota, spent). With `retry_after`, each
+        answer carries that `Retry-After` header."""
+        fault = Fault(
+            status=status, times=10**9, match=match, for_seconds=seconds, retry_after=retry_after
+        )
+        with self._lock:
+            self._faults.append(fault)
+        return fault
+
     def clear_faults(self) -> None:
         """Remove every injected fault."""
         with self._lock:
@@ -666,6 +696,11 @@ class FakeSheetsApi:
             for fault in self._faults:
                 if fault.remaining <= 0 or not fault.matches(record):
                     continue
+                if fault.for_seconds is not None:
+                    fault.began = record.at if fault.began is None else fault.began
+                    if record.at >= fault.began + fault.for_seconds:
+                        fault.times = fault.hits  # over: never again
+                        continue
                 if fault.seen < fault.skip:
                     fault.seen += 1
                     continue
@@ -693,11 +728,13 @@ class FakeSheetsApi:
                 }
             ]
         error = ApiError(fault.status, message or f"Injected error {fault.status}", details=details)
-        return _Answer(fault.status, error.body())
+        headers = {"Retry-After": fault.retry_after} if fault.retry_after is not None else {}
+        return _Answer(fault.status, error.body(), headers)
 
     def handle(self, record: RecordedRequest) -> _Answer:
         """Answer one request: log it, run hooks, apply faults, dispatch to the store."""
         with self._lock:
+            record.at = self.clock()
             self._requests.append(record)
         try:
             self._run_hooks(self._before, record)

@@ -52,6 +52,7 @@ from .cells import (
     Scalar,
     cell_data,
     evaluate_formula,
+    formatted_value,
     is_scalar,
     normalise_number,
     render,
@@ -737,7 +738,7 @@ class Store:
             "addChart": self._add_chart,
             "updateChartSpec": self._update_chart_spec,
             "deleteEmbeddedObject": self._delete_embedded_object,
-            "autoResizeDimensions": self._accept_on_sheet,
+            "autoResizeDimensions": self._auto_resize_dimensions,
             "updateBorders": self._accept_on_sheet,
         }
 
@@ -1388,7 +1389,27 @@ class Store:
         if ranges and not wants_data:
             for item in answer["sheets"]:
                 item.pop("data", None)
-        return answer if mask is None else mask_filter(answer, mask)
+        if mask is None:
+            return answer
+        data_mask = (mask.get("sheets") or {}).get("data") or {}
+        if "columnMetadata" in data_mask:
+            self._add_column_metadata(spreadsheet, answer)
+        filtered: JsonDict = mask_filter(answer, mask)
+        return filtered
+
+    @staticmethod
+    def _add_column_metadata(spreadsheet: Spreadsheet, answer: JsonDict) -> None:
+        """Each GridData's `columnMetadata` (the widths, 100 pixels unless set), as Google gives
+        it for a mask that names it (widths are not kept otherwise: only what init reads)."""
+        by_title = {sheet.title: sheet for sheet in spreadsheet.sheets}
+        for item in answer["sheets"]:
+            sheet = by_title[item["properties"]["title"]]
+            for data in item.get("data", []):
+                start = int(data.get("startColumn", 0))
+                data["columnMetadata"] = [
+                    {"pixelSize": sheet.column_pixels.get(column, 100)}
+                    for column in range(start, sheet.column_count)
+                ]
 
     # -- spreadsheets.batchUpdate ----------------------------------------------------------
 
@@ -1903,6 +1924,25 @@ class Store:
             raise RequestError(f"No conditional format on sheet {sheet.sheet_id} at index {index}")
         removed = sheet.conditional_formats.pop(index)
         return {"deleteConditionalFormatRule": {"rule": conditional_format_json(removed)}}
+
+    def _auto_resize_dimensions(self, work: Spreadsheet, payload: JsonDict) -> JsonDict:
+        """Columns as wide as their longest shown value (7 pixels a character and a margin,
+        near enough to Google's fit for tests that ask whether a text has room); rows as they
+        are (row heights are not modelled)."""
+        span = payload.get("dimensions") or {}
+        sheet = self._sheet_for(work, span.get("sheetId"))
+        if span.get("dimension") != "COLUMNS":
+            return {}
+        start = _int(span, "startIndex", 0)
+        end = _int(span, "endIndex", sheet.column_count)
+        for column in range(start, min(end, sheet.column_count)):
+            shown = [
+                len(formatted_value(cell))
+                for row in sheet.rows
+                if column < len(row) and (cell := row[column]) is not None
+            ]
+            sheet.column_pixels[column] = max(shown, default=0) * 7 + 14
+        return {}
 
     def _accept_on_sheet(self, work: Spreadsheet, payload: JsonDict) -> JsonDict:
         """Requests that change only what the fake does not model (sizes, borders)."""

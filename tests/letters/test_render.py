@@ -16,11 +16,14 @@ import pytest
 from medlemsrutiner.adapters.outbox import Outbox
 from medlemsrutiner.config import Config
 from medlemsrutiner.errors import TemplateError
+from medlemsrutiner.letterfile import LetterRecord
 from medlemsrutiner.letters.preview import sample_letters, sample_shared
 from medlemsrutiner.letters.render import Renderer, build
 from medlemsrutiner.plan import Letter, Person, Shared, Training
 from medlemsrutiner.sheet.words import Alternative
-from tests.support import NOW, REPO, TODAY, make_config
+from tests.support import NOW, REPO, TODAY, followup_of, make_config, plan_of
+
+DAY = dt.timedelta(days=1)
 
 
 @pytest.fixture
@@ -211,13 +214,14 @@ def test_the_outbox_file_holds_exactly_the_bytes_smtp_would_send(
     config: Config, renderer: Renderer, tmp_path: Path
 ) -> None:
     letter, shared = every_sample()[0]
-    outgoing = build(renderer, letter, shared, config, NOW, "ID4-welcome")
+    outgoing = build(renderer, letter, shared, config, NOW, "x", LetterRecord("welcome", 4))
     outbox = Outbox(tmp_path / "ut", NOW)
     with outbox:
         outbox.send(outgoing)
     (path,) = outbox.written
     assert path.read_bytes() == outgoing.data
-    assert path.name == "20261124T070000-0001-ID4-welcome.eml"
+    assert path.name == "20261124T070000-0001-ID4-welcome.eml"  # nothing recorded beside it
+    assert sorted(p.name for p in path.parent.iterdir()) == [path.name]
     assert b"\r\n" in outgoing.data and b"\n\n" not in outgoing.data.replace(b"\r\n", b"")
 
 
@@ -362,3 +366,35 @@ def test_the_follow_up_call_is_announced_in_the_configured_weeks(
         for part in (text, html):
             assert window in part
             assert not re.search(r"\b(?:8–10|åtta|eight|tio|ten)\b", part)
+
+
+@pytest.mark.parametrize(
+    ("language", "days", "said"),
+    [
+        ("sv", 7, "Hör gärna av dig inom 7 dagar"),
+        ("sv", 3, "Hör gärna av dig inom 3 dagar"),
+        ("sv", 1, "Hör gärna av dig inom 1 dag "),
+        ("en", 7, "Do get in touch within 7 days"),
+        ("en", 1, "Do get in touch within 1 day "),
+    ],
+)
+def test_the_reengagement_letter_says_how_long_the_person_has_to_answer(
+    tmp_path: Path, renderer: Renderer, language: str, days: int, said: str
+) -> None:
+    config = make_config(tmp_path, routine={"erase_after_result_days": days})
+    row = {
+        **followup_of(1, TODAY - 9 * 7 * DAY),
+        "followed_up": TODAY,
+        "result": "Inte aktiv",
+        "language": language,
+    }
+    for consent, erased in ((None, True), (TODAY - 30 * DAY, False)):
+        plan = plan_of(config, followups=[{**row, "consent": consent}])
+        (delivery,) = plan.deliveries
+        (letter,) = delivery.letters
+        built = build(renderer, letter, plan.shared, config, NOW, "x")
+        for part in parts(parse(built.data)):
+            flat = " ".join(part.split())
+            assert (said in flat) is erased, flat
+            words = "raderar vi dina kontaktuppgifter" if language == "sv" else "we erase your"
+            assert (words in flat) is erased  # a consent keeps the details: no such promise

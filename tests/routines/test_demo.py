@@ -19,6 +19,7 @@ from medlemsrutiner.config import Config
 from medlemsrutiner.letters.render import Renderer
 from medlemsrutiner.routines.daily import run_daily
 from medlemsrutiner.routines.demo import write_demo
+from medlemsrutiner.routines.weekly import run_weekly
 from medlemsrutiner.sheet import presentation as look
 from medlemsrutiner.sheet.schema import TABS
 from tests.support import NOW, REPO, TODAY, make_config
@@ -46,13 +47,16 @@ def test_every_column_of_the_demo_fits_its_header_and_every_date_shows_as_a_date
     dates = 0
     for tab in TABS:
         sheet = book[tab.default_name]
-        assert sheet.freeze_panes == "A2", tab.key
         header = [cell.value for cell in sheet[1]]
+        assert header[: len(tab.columns)] == list(look.layout_headers(tab)), tab.key
+        assert sheet.freeze_panes == look.freeze_cell(tab, header), tab.key
         for column in tab.columns:
             index = header.index(column.header) + 1
             letter = get_column_letter(index)
             wanted = look.column_look(tab, column)
-            assert sheet.column_dimensions[letter].width == wanted.width, column.header
+            shown = sheet.column_dimensions[letter].width
+            # Statistik's columns grow to their longest value (a group's name).
+            assert shown == wanted.width or (tab.key == "statistics" and shown > wanted.width)
             assert sheet.cell(row=1, column=index).font.bold
             for (cell,) in sheet.iter_rows(min_row=2, min_col=index, max_col=index):
                 if isinstance(cell.value, dt.date):
@@ -132,3 +136,44 @@ def test_the_statistik_chart_is_visible_when_libreoffice_opens_the_demo(tmp_path
     assert "Andel aktiva per grupp, senaste fyra kvartalen" in statistik
     assert all(quarter in statistik for quarter in ("2026 Q1", "2026 Q2", "2026 Q3", "2026 Q4"))
     assert "Centrumgruppen" in statistik and "Senaste 12 mån" in statistik
+
+
+def test_after_make_demo_any_number_of_reruns_leave_the_outbox_as_it_is(tmp_path: Path) -> None:
+    """`make demo` (the demo workbook, a daily run, the weekly emails), then three more daily
+    runs the same day: the outbox keeps every letter, the weekly summary (which names people by
+    ID and first name), the training letter and every re-engagement letter the run reports
+    (issue 18: those four were written and erased by the same run, and the summary was taken to
+    name a long-erased ID and erased by the next run)."""
+    trainer = {"name": "Alex Exempelsson", "email": "utbildning@example.org"}
+    config = make_config(
+        tmp_path, workbook={"backend": "xlsx", "path": "demo.xlsx"}, training_coordinator=trainer
+    )
+    path = config.workbook.path
+    assert path is not None
+    write_demo(path, config, TODAY)
+    renderer = Renderer(REPO / "templates")
+    outbox = config.mail.outbox
+
+    def daily(minutes: int) -> list[str]:
+        now = NOW + dt.timedelta(minutes=minutes)
+        with XlsxWorkbook(path, config.workbook.tab_names) as workbook:
+            report = run_daily(
+                workbook, Outbox(outbox, now, remove_partial=True), renderer, config, TODAY, now
+            )
+        return report.lines()
+
+    first = daily(0)
+    with XlsxWorkbook(path, config.workbook.tab_names) as workbook:
+        weekly = run_weekly(workbook, Outbox(outbox, NOW), renderer, config, TODAY, NOW)
+    assert weekly.sent == ["veckosammanfattning", "utbildningsbrev"]
+    files = sorted(path.name for path in outbox.iterdir())
+    (reengaged,) = [line for line in first if line.startswith("  återvärvning: ")]
+    ids = reengaged.partition("(ID ")[2].removesuffix(")").split(", ")
+    assert len(ids) == 4
+    assert all(any(name.endswith(f"-ID{n}-reengagement.eml") for name in files) for n in ids)
+    assert sum(name.endswith("-weekly_summary.eml") for name in files) == 1
+    assert sum(name.endswith("-training_summary.eml") for name in files) == 1
+    for minutes in (10, 20, 30):
+        lines = daily(minutes)
+        assert not any("utkorgen" in line for line in lines), lines
+        assert sorted(path.name for path in outbox.iterdir()) == files

@@ -12,11 +12,14 @@ from typing import Any
 import pytest
 
 from medlemsrutiner.adapters.outbox import Outbox
+from medlemsrutiner.cli.shell import open_transport
 from medlemsrutiner.config import Config
 from medlemsrutiner.errors import WorkbookError
-from medlemsrutiner.letters.render import Renderer
+from medlemsrutiner.letterfile import LetterRecord, OutboxLetter
+from medlemsrutiner.letters.render import OutgoingEmail, Renderer
 from medlemsrutiner.routines.daily import DailyReport, run_daily
 from medlemsrutiner.routines.forget import run_forget
+from medlemsrutiner.routines.weekly import run_weekly
 from medlemsrutiner.sheet.changes import Change, Resolution
 from tests.fakes.memory_workbook import Grids, MemoryWorkbook
 from tests.fakes.transports import RecordingTransport
@@ -95,18 +98,28 @@ def holds(workbook: MemoryWorkbook, tab: str, row_id: int) -> bool:
     )
 
 
+_WRITTEN: list[dt.datetime] = []
+
+
 def letter_file(
-    folder: Path, written: dt.date, label: str, body: str, to: str = "person@example.se"
+    folder: Path,
+    written: dt.date,
+    record: LetterRecord,
+    body: str = "Hej!",
+    to: str = "x@example.se",
 ) -> Path:
-    """A letter file as the outbox transport names it, written on `written`."""
+    """A letter written on `written` by the outbox transport, recording `record`."""
     message = EmailMessage()
     message["From"] = "medlemsansvarig@example.org"
     message["To"] = to
     message["Subject"] = "Brev"
     message.set_content(body)
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"{written:%Y%m%d}T070000-0001-{label}.eml"
-    path.write_bytes(message.as_bytes())
+    now = at(written) + dt.timedelta(seconds=len(_WRITTEN))  # a name of its own
+    _WRITTEN.append(now)
+    outbox = Outbox(folder, now)
+    with outbox:
+        outbox.send(OutgoingEmail(message, message.as_bytes(), "a@example.org", to, "x", record))
+    (path,) = outbox.written
     return path
 
 
@@ -123,7 +136,6 @@ def _people() -> MemoryWorkbook:
 def _until_the_day_before_erasure(
     workbook: MemoryWorkbook, config: Config, renderer: Renderer
 ) -> None:
-    run(workbook, config, renderer, TODAY, dry_run=True)  # dry-run letters, also to be erased
     run(workbook, config, renderer, TODAY)
     type_into(workbook, "Intresserade", 1, Samtal=REFERRED, **{"Hänvisad till": "Centrumgruppen"})
     type_into(workbook, "Intresserade", 3, Samtal=REFERRED, **{"Hänvisad till": "Avböjt"})
@@ -139,7 +151,6 @@ PERSON_1 = [
     "ID1-introduction_newcomer",
     "ID1-reengagement",
     "ID1-welcome",
-    "dry-run/ID1-welcome",
 ]
 
 
@@ -151,7 +162,7 @@ def test_a_persons_letters_leave_the_outbox_the_day_their_data_is_erased(
     before = letters(config)
     person_1 = [name for name in before if "ID1-" in name]
     assert person_1 == PERSON_1
-    assert "ID2-welcome" in before and "dry-run/ID2-welcome" in before
+    assert "ID2-welcome" in before
     # Person 3 declined and was erased 30 days after the call, their welcome with them.
     assert not holds(workbook, "Intresserade", 3)
     assert [name for name in before if "ID3-" in name] == []
@@ -163,7 +174,7 @@ def test_a_persons_letters_leave_the_outbox_the_day_their_data_is_erased(
     after = letters(config)
     assert [name for name in after if "ID1-" in name] == []
     assert after == sorted(set(before) - set(person_1))  # everyone else's stay
-    assert "  brev i utkorgen raderade: 5" in report.lines()
+    assert "  brev i utkorgen raderade: 4" in report.lines()
     assert report.exit_code == 0
     # A later run finds nothing more to remove and says nothing about it.
     again = run(workbook, config, renderer, ERASED + DAY)
@@ -219,9 +230,6 @@ def test_letters_stay_while_a_failed_write_leaves_the_data_and_go_when_it_lands(
 def test_an_erasure_that_found_no_row_removes_no_letter(config: Config, renderer: Renderer) -> None:
     workbook = _people()
     _until_the_day_before_erasure(workbook, config, renderer)
-    about = letter_file(
-        config.mail.outbox / "dry-run", ERASED, "ID95-welcome", "person1@example.se"
-    )
     before = letters(config)
 
     def renumber(grids: Grids) -> None:
@@ -237,7 +245,7 @@ def test_an_erasure_that_found_no_row_removes_no_letter(config: Config, renderer
 
     assert [s.change for s in report.skipped_writes]  # the erasure found no row with ID 1
     assert holds(workbook, "Uppföljning", 99)
-    assert letters(config) == before and about.exists()
+    assert letters(config) == before
     assert report.letters_erased == 0
 
 
@@ -261,7 +269,7 @@ def test_a_run_stopped_after_the_erasure_landed_leaves_the_letters_to_the_next_r
     report = run(workbook, config, renderer, ERASED + DAY)
     assert report.erased == []
     assert [name for name in letters(config) if "ID1-" in name] == []
-    assert "  brev i utkorgen raderade: 5" in report.lines()
+    assert "  brev i utkorgen raderade: 4" in report.lines()
 
 
 def test_letters_from_earlier_outbox_use_go_while_smtp_sends(
@@ -270,8 +278,8 @@ def test_letters_from_earlier_outbox_use_go_while_smtp_sends(
     smtp = {"host": "smtp.example.org", "port": 587, "username": "", "password_env": "X"}
     config = make_config(tmp_path, mail={"transport": "smtp", "outbox": "utkorg", "smtp": smtp})
     outbox = config.mail.outbox
-    welcome = letter_file(outbox, TODAY - 200 * DAY, "ID5-welcome", "Hej!", "person5@example.se")
-    kept = letter_file(outbox, TODAY - 10 * DAY, "ID6-welcome", "Hej!", "person6@example.se")
+    welcome = letter_file(outbox, TODAY - 200 * DAY, LetterRecord("welcome", 5))
+    kept = letter_file(outbox, TODAY - 10 * DAY, LetterRecord("welcome", 6))
     workbook = memory_workbook(
         newcomers=[newcomer(5, registered=TODAY - 180 * DAY), newcomer(6, welcome=TODAY)]
     )
@@ -291,75 +299,83 @@ def test_no_outbox_folder_is_nothing_to_do(tmp_path: Path, renderer: Renderer) -
     assert not config.mail.outbox.exists()
 
 
-def test_letters_without_a_row_go_by_address_or_age_and_the_summary_with_its_people(
+def test_letters_go_by_what_their_files_record_never_by_what_they_say(
     config: Config, renderer: Renderer
 ) -> None:
     outbox = config.mail.outbox
-    old = TODAY - 300 * DAY  # older than any data may be kept without consent (292 days)
+    old = TODAY - 300 * DAY  # older than any data may be kept without consent (299 days)
     recent = TODAY - 100 * DAY
-    dry = outbox / "dry-run"
-    # A dry run's letters under IDs no row has: one to the person erased today, one to a
-    # person still there, one so old that whoever it was about is long gone.
-    to_erased = letter_file(dry, recent, "ID91-welcome", "Hej!", "person5@example.se")
-    to_kept = letter_file(dry, recent, "ID92-welcome", "Hej!", "person6@example.se")
-    ancient = letter_file(dry, old, "ID93-welcome", "Hej!", "ingen@example.se")
-    # The weekly summary names people by ID and first name; the training letter holds counts.
-    names_5 = letter_file(outbox, recent, "vecka5-weekly_summary", "Samtal: ID 5 Testa, ID 6")
-    names_6 = letter_file(outbox, recent, "vecka6-weekly_summary", "Samtal: ID 6 Testa")
-    nobody = letter_file(outbox, old, "vecka7-weekly_summary", "Inget att göra.")
-    training = letter_file(outbox, old, "vecka7-training_summary", "3 nya.")
-    reminder_old = letter_file(outbox, old, "Grupp-Centrumgruppen-group_reminder", "Rut")
-    reminder = letter_file(outbox, recent, "Grupp-Centrumgruppen-group_reminder", "Rut")
+    # Under IDs no row holds (rows deleted by hand): a week old, or younger.
+    unknown = letter_file(outbox, recent, LetterRecord("welcome", 91))
+    unknown_young = letter_file(outbox, TODAY - 6 * DAY, LetterRecord("welcome", 92))
+    # The weekly summary names people by ID and first name and records whom; the training
+    # letter holds counts.
+    names_5 = letter_file(
+        outbox, recent, LetterRecord("weekly_summary", week=5, names=frozenset({5}))
+    )
+    # "ID 69" split by a quoted-printable soft break reads "ID 6=" in the file: the summary
+    # names ID 69 (kept) and never the erased ID 6.
+    text = "Samtal: " + "x" * 64 + " ID 69 Testa"
+    names_69 = letter_file(
+        outbox, recent, LetterRecord("weekly_summary", week=6, names=frozenset({69})), text
+    )
+    assert b"ID 6=" in names_69.read_bytes()
+    nobody = letter_file(outbox, old, LetterRecord("weekly_summary", week=7, names=frozenset()))
+    unrecorded = letter_file(outbox, recent, LetterRecord("weekly_summary", week=8))
+    training = letter_file(outbox, old, LetterRecord("training_summary", week=7))
+    reminder_old = letter_file(outbox, old, LetterRecord("group_reminder", group="Centrumgruppen"))
+    reminder = letter_file(outbox, recent, LetterRecord("group_reminder", group="Centrumgruppen"))
     workbook = memory_workbook(
         newcomers=[
             newcomer(5, registered=TODAY - 180 * DAY),  # erased today
-            newcomer(6, registered=TODAY - 30 * DAY, welcome=TODAY - 29 * DAY),
-            newcomer(7, email="person5@example.se", registered=TODAY - 10 * DAY),
+            newcomer(6, name=None, email=None, phone=None),  # erased long ago
+            newcomer(69, registered=TODAY - 30 * DAY, welcome=TODAY - 29 * DAY),
         ]
     )
-    # Person 7 has person 5's address (registered twice): the address is still held by a row,
-    # so only letters under gone IDs go — none of person 7's.
     report = run(workbook, config, renderer, TODAY, transport=RecordingTransport())
     assert report.erased == [5]
-    assert ancient.exists() is False and names_5.exists() is False
-    assert to_erased.exists() and to_kept.exists()
-    assert names_6.exists() and nobody.exists() and training.exists()
+    assert not unknown.exists() and unknown_young.exists()
+    assert not names_5.exists() and names_69.exists()
+    assert nobody.exists() and training.exists() and not unrecorded.exists()
     assert reminder.exists() and not reminder_old.exists()
-
-    # Once nobody holds the address, a letter under an unknown ID that mentions it goes.
-    type_into(workbook, "Intresserade", 7, **{"E-post": "annan7@example.se"})
-    type_into(workbook, "Intresserade", 6, Samtal=TODAY, **{"Hänvisad till": "Avböjt"})
-    later = TODAY + 31 * DAY
-    report = run(workbook, config, renderer, later, transport=RecordingTransport())
-    assert report.erased == [6]
-    assert not to_kept.exists() and not names_6.exists()  # person 6's address; names ID 6
-    assert to_erased.exists()  # person 5's address was erased a month ago: age decides now
-    assert nobody.exists() and training.exists()
+    # Nothing is left beside a removed letter: its list of IDs went with it.
+    assert sorted(path.name for path in outbox.glob(".*")) == sorted(
+        f".{path.stem}.ids" for path in (names_69, nobody)
+    )
 
 
-def test_forget_removes_the_weekly_summaries_that_name_the_person(
+def test_forget_removes_every_letter_that_records_the_person_however_young(
     config: Config, renderer: Renderer
 ) -> None:
     outbox = config.mail.outbox
-    names = letter_file(outbox, TODAY, "vecka48-weekly_summary", "Ring: ID 5 Testa (24/11)")
-    other = letter_file(outbox, TODAY, "vecka47-weekly_summary", "Ring: ID 15 Testa, ID 50")
+    names = letter_file(
+        outbox, TODAY, LetterRecord("weekly_summary", week=48, names=frozenset({5}))
+    )
+    other = letter_file(
+        outbox, TODAY, LetterRecord("weekly_summary", week=47, names=frozenset({15, 50}))
+    )
+    welcome = letter_file(outbox / "dry-run", TODAY, LetterRecord("welcome", 5))
+    partial = outbox / ".20261124T070000-0002-ID15-welcome.eml.4242.tmp"
+    partial.write_text("en halv")
     workbook = memory_workbook(newcomers=[newcomer(5), newcomer(15)])
     with workbook:
         report = run_forget(workbook, config, TODAY, NOW, row_id=5)
-    assert report.letters == [names] and not names.exists() and other.exists()
+    assert [letter.file for letter in report.letters] == [names.name, f"dry-run/{welcome.name}"]
+    assert not names.exists() and not welcome.exists() and other.exists()
+    assert not partial.exists()  # a partial letter of a killed run may be anyone's
 
 
 def test_a_folder_that_cannot_be_swept_is_reported_and_tried_again(
     config: Config, renderer: Renderer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    letter = letter_file(config.mail.outbox, TODAY, "ID5-welcome", "Hej!", "person5@example.se")
+    letter = letter_file(config.mail.outbox, TODAY - 7 * DAY, LetterRecord("welcome", 5))
     workbook = memory_workbook(newcomers=[newcomer(5, registered=TODAY - 180 * DAY)])
 
-    def refused(path: Path) -> bool:
+    def refused(folder: Path, letter: OutboxLetter) -> bool:
         raise PermissionError(13, "Permission denied")
 
     with monkeypatch.context() as patched:
-        patched.setattr("medlemsrutiner.adapters.outbox.remove_letter", refused)
+        patched.setattr("medlemsrutiner.adapters.outbox.remove", refused)
         report = run(workbook, config, renderer, TODAY, transport=RecordingTransport())
     assert report.erased == [5] and letter.exists()
     said = f"breven i utkorgen {config.mail.outbox} kunde inte raderas (Permission denied)"
@@ -367,3 +383,62 @@ def test_a_folder_that_cannot_be_swept_is_reported_and_tried_again(
     assert report.exit_code == 1
     again = run(workbook, config, renderer, TODAY + DAY, transport=RecordingTransport())
     assert not letter.exists() and again.letters_erased == 1 and again.exit_code == 0
+
+
+def dry_run(workbook: MemoryWorkbook, config: Config, renderer: Renderer, day: dt.date) -> None:
+    """`run_daily.py --dry-run` on `day`: the transport the command opens."""
+    with workbook:
+        run_daily(
+            workbook,
+            open_transport(config, {}, at(day), dry_run=True),
+            renderer,
+            config,
+            day,
+            at(day),
+            dry_run=True,
+        )
+
+
+def test_each_dry_run_starts_with_an_empty_dry_run_folder(
+    config: Config, renderer: Renderer
+) -> None:
+    workbook = _people()
+    dry_run(workbook, config, renderer, TODAY)
+    assert letters(config) == ["dry-run/ID1-welcome", "dry-run/ID2-welcome", "dry-run/ID3-welcome"]
+    type_into(workbook, "Intresserade", 3, Samtal=TODAY, **{"Hänvisad till": "Avböjt"})
+    dry_run(workbook, config, renderer, TODAY + DAY)
+    assert letters(config) == ["dry-run/ID1-welcome", "dry-run/ID2-welcome"]  # not ID 3's
+    other = config.mail.outbox / "dry-run" / "anteckning.txt"  # not a letter: left alone
+    other.write_text("egen fil")
+    with workbook:
+        run_weekly(
+            workbook,
+            open_transport(config, {}, at(TODAY + DAY), dry_run=True),
+            renderer,
+            config,
+            TODAY + DAY,
+            at(TODAY + DAY),
+            dry_run=True,
+        )
+    assert letters(config) == ["dry-run/vecka48-weekly_summary"]
+    assert other.exists()
+
+
+def test_a_dry_runs_letters_go_with_the_data_they_hold_and_within_a_week(
+    config: Config, renderer: Renderer
+) -> None:
+    workbook = _people()
+    dry_run(workbook, config, renderer, TODAY)
+    # Person 2's details are removed by hand; the next real run removes their dry-run letter.
+    type_into(workbook, "Intresserade", 2, Namn=None, **{"E-post": None, "Telefon": None})
+    run(workbook, config, renderer, TODAY + DAY)
+    assert letters(config) == [
+        "ID1-welcome",
+        "ID3-welcome",
+        "dry-run/ID1-welcome",
+        "dry-run/ID3-welcome",
+    ]
+    run(workbook, config, renderer, TODAY + 6 * DAY)
+    assert "dry-run/ID1-welcome" in letters(config)
+    run(workbook, config, renderer, TODAY + 7 * DAY)  # a preview a week old: gone
+    assert letters(config) == ["ID1-welcome", "ID3-welcome"]

@@ -311,3 +311,25 @@ def test_an_english_coordinator_gets_the_summary_in_english(tmp_path: Path) -> N
         "2 runs that held letters back for a sending limit."
     ]
     assert "5 newcomers have not yet attended a basic training" in text["TRAININGS"][0]
+
+
+def test_the_summary_names_by_first_name_only_people_kept_a_week_more_and_logs_whom(
+    tmp_path: Path,
+) -> None:
+    workbook = memory_workbook(
+        newcomers=[
+            newcomer(1, registered=TODAY - 10 * DAY, welcome=TODAY - 9 * DAY),  # 170 days left
+            newcomer(2, registered=TODAY - 176 * DAY, welcome=TODAY - 175 * DAY),  # 4 days left
+        ]
+    )
+    _, transport = run(tmp_path, workbook)
+    (summary, _) = transport.sent
+    todo = text_sections(part(summary.message, "plain"))["ATT GÖRA DEN HÄR VECKAN (2)"]
+    assert todo[0] == "Försenade samtal (2): ID 2 (8/6), ID 1 Testa (21/11)"
+    assert summary.record.names == frozenset({1})  # what its file in the outbox records
+    named = [
+        row["ID"]
+        for row in workbook.tab("Logg")
+        if row["Åtgärd"] == "nämnd i veckosammanfattningen"
+    ]
+    assert named == [1]

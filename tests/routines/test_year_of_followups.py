@@ -38,11 +38,11 @@ from typing import Any
 
 import pytest
 
-from medlemsrutiner.adapters.outbox import Outbox, letter_texts
+from medlemsrutiner.adapters.outbox import Outbox
 from medlemsrutiner.letters.render import Renderer
 from medlemsrutiner.routines.daily import run_daily
 from tests.fakes.memory_workbook import Grids, MemoryWorkbook
-from tests.simulation import simulation_groups
+from tests.simulation import letter_text, simulation_groups
 from tests.support import REPO, TAB_NAMES, make_config, workbook_grids, write_xlsx
 
 START = dt.date(2026, 1, 5)
@@ -481,7 +481,7 @@ def test_a_year_of_the_routine_keeps_every_promise_about_personal_data(tmp_path:
     left = sorted(outbox.glob("*.eml"))
     assert len(left) < len(seen) / 2
     for path in left:
-        for n in set(re.findall(r"Sim(\d+) Testsson", " ".join(letter_texts(path)))):
+        for n in set(re.findall(r"Sim(\d+) Testsson", letter_text(path))):
             owner = coordinator.rows[int(n)]
             assert day < owner.deadline(day), (path.name, owner)
 

@@ -125,3 +125,24 @@ def test_a_partial_stamp_with_an_unknown_letter_whose_rest_failed_is_held() -> N
     stamp = read_stamp(text, TODAY)
     assert stamp.state is StampState.HELD and stamp.failed_in_part
     assert stamp.unsure == {"introduction_newcomer"}
+
+
+@pytest.mark.parametrize(
+    ("text", "written"),
+    [
+        (TODAY, TODAY),
+        (stamps.sending_marker("2026-11-23 07:00", "3f9a2c1b"), TODAY - dt.timedelta(days=1)),
+        (stamps.uncertain(TODAY, "anslutningen bröts"), TODAY),
+        (stamps.partial(TODAY, ["introduction_group"]), TODAY),
+        (stamps.partial(TODAY, ["introduction_group"], "550 okänd mottagare"), TODAY),
+        (stamps.error(TODAY, "550 okänd mottagare"), None),
+        (stamps.duplicate(3), None),
+        ("skickat för hand", None),
+        ("Skickar… i går", None),
+        (None, None),
+    ],
+)
+def test_the_day_a_letter_was_or_may_have_been_written(
+    text: object, written: dt.date | None
+) -> None:
+    assert stamps.written_on(read_stamp(text, TODAY)) == written

@@ -1,4 +1,5 @@
-"""When personal data is erased in Intresserade."""
+"""When personal data is erased, in Intresserade and (for the rule of the last letter)
+Uppföljning."""
 
 from __future__ import annotations
 
@@ -13,10 +14,12 @@ from medlemsrutiner.sheet.changes import SetCells
 from tests.support import (
     TODAY,
     default_groups,
+    followup_of,
     make_config,
     newcomer,
     plan_of,
     status_of,
+    statuses_of,
 )
 
 DAY = dt.timedelta(days=1)
@@ -162,3 +165,75 @@ def test_a_registration_far_in_the_future_is_a_typo_and_flagged(config: Config) 
     plan = plan_of(config, newcomers=[row])
     assert any("Rätta Registrerad" in flag.text for flag in plan.flags)
     assert plan.deliveries == ()
+
+
+# --- Never sooner than `erase_after_result_days` after the last letter to, about or naming ---
+
+
+def followup_status(config: Config, row_id: int, today: dt.date, **tabs: Any) -> str:
+    (change,) = [
+        c for c in statuses_of(config, today, **tabs) if c.tab == "followups" and c.row_id == row_id
+    ]
+    return str(dict(change.values)["status"])
+
+
+CALLED = dt.date(2026, 11, 26)
+TYPED = dt.date(2026, 12, 6)
+NOT_ACTIVE = {**followup_of(1, CALLED - 9 * 7 * DAY), "followed_up": CALLED, "result": "Inte aktiv"}
+"""Issue 18: Uppföljning `26/11`, Resultat `Inte aktiv`, typed on 6 Dec (erasure due 3 Dec)."""
+
+
+def test_a_reengagement_letter_due_after_the_erasure_date_keeps_the_data_a_week_after_it(
+    config: Config,
+) -> None:
+    plan = plan_of(config, TYPED, followups=[NOT_ACTIVE])
+    assert [d.kind for d in plan.deliveries] == ["reengagement"]
+    assert plan.erased == ()  # never written and erased on one day
+    assert "Personuppgifterna raderas 2026-12-13." in followup_status(
+        config, 1, TYPED, followups=[NOT_ACTIVE]
+    )
+    sent = {**NOT_ACTIVE, "reengagement": TYPED}
+    assert "Personuppgifterna raderas 2026-12-13." in followup_status(
+        config, 1, TYPED, followups=[sent]
+    )
+    assert plan_of(config, TYPED + 6 * DAY, followups=[sent]).erased == ()
+    assert plan_of(config, TYPED + 7 * DAY, followups=[sent]).erased == (1,)
+
+
+def test_a_reengagement_letter_that_failed_leaves_the_normal_date(config: Config) -> None:
+    refused = {**NOT_ACTIVE, "reengagement": "Fel 2026-12-06: 550 okänd mottagare"}
+    plan = plan_of(config, TYPED, followups=[refused])
+    assert plan.erased == (1,) and plan.deliveries == ()
+
+
+def test_a_reengagement_letter_goes_out_only_while_the_follow_up_is_open(config: Config) -> None:
+    closed = {**NOT_ACTIVE, "followed_up": TYPED - 20 * 7 * DAY}  # closed 4 weeks ago
+    closed["referred"] = TYPED - 21 * 7 * DAY
+    plan = plan_of(config, TYPED, followups=[closed])
+    assert plan.erased == (1,) and plan.deliveries == ()
+
+
+def test_the_first_letter_on_the_last_day_keeps_an_intake_row_a_week(config: Config) -> None:
+    # Registered 180 days ago, welcomed yesterday (typed in late): erased 7 days after.
+    late = newcomer(1, registered=TODAY - 180 * DAY, welcome=TODAY - DAY)
+    declined = newcomer(
+        2, registered=TODAY - 50 * DAY, welcome=TODAY - 2 * DAY, call=TODAY - 40 * DAY,
+        referred_to="Avböjt",
+    )  # fmt: skip
+    rows = [late, declined]
+    assert "Raderas senast 2026-11-30." in status_of(config, 1, newcomers=rows)
+    assert "Personuppgifterna raderas 2026-11-29." in status_of(config, 2, newcomers=rows)
+    assert _erased_ids(config, TODAY + 4 * DAY, newcomers=rows) == set()
+    assert _erased_ids(config, TODAY + 5 * DAY, newcomers=rows) == {2}
+    assert _erased_ids(config, TODAY + 6 * DAY, newcomers=rows) == {1, 2}
+
+
+def test_a_person_the_weekly_summary_named_is_kept_a_week_after_it(config: Config) -> None:
+    # The summary named them while their data was to be kept longer; then a call typed with
+    # an earlier date brought the erasure forward: it waits for the summary's week.
+    row = newcomer(1, registered=TODAY - 60 * DAY, call=TODAY - 31 * DAY, referred_to="Avböjt")
+    log = [{"time": "2026-11-23 08:00", "action": "nämnd i veckosammanfattningen", "id": 1}]
+    assert _erased_ids(config, newcomers=[row]) == {1}
+    assert _erased_ids(config, newcomers=[row], log=log) == set()
+    assert "Personuppgifterna raderas 2026-11-30." in status_of(config, 1, newcomers=[row], log=log)
+    assert _erased_ids(config, TODAY + 6 * DAY, newcomers=[row], log=log) == {1}

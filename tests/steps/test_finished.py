@@ -1,4 +1,5 @@
-"""Finished people are hidden from Intresserade a week after they were finished, never deleted."""
+"""Finished people are hidden from Intresserade and Uppföljning a week after they were finished,
+never deleted."""
 
 from __future__ import annotations
 
@@ -9,8 +10,8 @@ from typing import Any
 import pytest
 
 from medlemsrutiner.config import Config
-from medlemsrutiner.sheet.schema import NEWCOMERS
-from medlemsrutiner.steps.finished import hide_finished
+from medlemsrutiner.sheet.schema import FOLLOWUPS, NEWCOMERS
+from medlemsrutiner.steps.finished import hide_finished, hide_finished_followups
 from tests.support import TODAY, followup_of, make_config, moved_row, newcomer, records_of
 
 DAY = dt.timedelta(days=1)
@@ -68,3 +69,55 @@ def test_the_wait_is_a_setting(tmp_path: Path) -> None:
     config = make_config(tmp_path, routine={"hide_finished_after_days": 0})
     rows = [moved_row(9, TODAY)]
     assert hidden(config, newcomers=rows, followups=[followup_of(9, TODAY)]) == {9}
+
+
+# --- Uppföljning ------------------------------------------------------------------------------
+
+ERASED = {name: None for name in FOLLOWUPS.personal_columns}
+
+
+def hidden_followups(config: Config, followups: list[dict[str, Any]]) -> frozenset[int]:
+    records = records_of(config, followups=followups)
+    change = hide_finished_followups(records, TODAY, config.settings)
+    assert change.tab == "followups" and set(change.blank) == set(FOLLOWUPS.personal_columns)
+    return change.hidden
+
+
+def followed_up(row_id: int, erased: dt.date | None, **cells: Any) -> dict[str, Any]:
+    """A follow-up called 100 days after a referral, its result written, erased on `erased`."""
+    referred = TODAY - 200 * DAY
+    row = followup_of(row_id, referred)
+    row.update(followed_up=referred + 60 * DAY, result="Aktiv", erased=erased)
+    if erased is not None:
+        row.update(ERASED)
+    row.update(cells)
+    return row
+
+
+def test_a_follow_up_is_hidden_a_week_after_its_personal_data_was_erased(config: Config) -> None:
+    rows = [followed_up(1, TODAY - 7 * DAY), followed_up(2, TODAY - 6 * DAY)]
+    assert hidden_followups(config, rows) == {1}
+
+
+def test_a_follow_up_that_still_holds_personal_data_is_never_hidden(config: Config) -> None:
+    kept = followed_up(3, None, consent=TODAY - 400 * DAY)  # agreed to be kept: data stays
+    waiting = followup_of(4, TODAY - 300 * DAY)  # never called, not yet closed and erased
+    typed_again = followed_up(5, TODAY - 30 * DAY, note="ringde tillbaka")
+    assert hidden_followups(config, [kept, waiting, typed_again]) == frozenset()
+
+
+def test_a_finished_follow_up_with_something_to_fix_stays_in_view(config: Config) -> None:
+    unreadable = followed_up(6, TODAY - 30 * DAY, result="kanske")
+    stopped = followed_up(7, TODAY - 30 * DAY, result="Inte aktiv", reengagement="Skickar… 07:00")
+    without_id = followed_up(8, TODAY - 30 * DAY, id=None)
+    assert hidden_followups(config, [unreadable, stopped, without_id]) == frozenset()
+
+
+def test_a_row_blanked_by_hand_is_hidden_a_week_after_it_would_have_been_erased(
+    config: Config,
+) -> None:
+    blanked = followed_up(9, None, **ERASED)  # called 140 days ago: erased a week after
+    assert hidden_followups(config, [blanked]) == {9}
+    recent = followup_of(10, TODAY - 60 * DAY)
+    recent.update(followed_up=TODAY - 10 * DAY, result="Aktiv", **ERASED)  # erased 3 days ago
+    assert hidden_followups(config, [recent]) == frozenset()

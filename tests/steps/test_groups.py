@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from medlemsrutiner.config import Config
+from medlemsrutiner.sheet import presentation as look
 from medlemsrutiner.sheet.changes import SetByKey
 from medlemsrutiner.steps.groups import group_status_changes
 from tests.support import TODAY, deliveries_of, make_config, newcomer, plan_of, records_of
@@ -95,3 +96,28 @@ def test_the_group_status_says_what_to_do(config: Config) -> None:
     assert status(active="nej") == (
         "Vilande (Aktiv = nej). 1 intresserade är hänvisade hit: välj en annan grupp åt dem."
     )
+
+
+@pytest.mark.parametrize(
+    ("cells", "referred", "urgency"),
+    [
+        ({"confirmed": TODAY - 10 * DAY}, False, "done"),
+        ({"active": "nej"}, False, "done"),
+        ({"reminder": TODAY - 3 * DAY}, False, "to_do"),  # waiting for the group's answer
+        ({"active": "nej"}, True, "act_now"),  # resting, yet people are referred to it
+        ({"email": "", "confirmed": TODAY}, False, "act_now"),  # no contact address
+        ({"reminder": "Fel 2026-11-20: 550 5.1.1"}, False, "act_now"),  # the reminder bounced
+        ({"reminder": "Skickar… 2026-11-23 07:00"}, False, "act_now"),  # a stopped run
+        ({"confirmed": None}, False, "act_now"),  # never confirmed, and no reminder on its way
+    ],
+)
+def test_every_group_status_gets_the_colour_of_what_it_asks(
+    config: Config, cells: dict[str, Any], referred: bool, urgency: str
+) -> None:
+    """Grupper's Status is coloured by the words `sheet/presentation.py` looks for: red for the
+    coordinator, yellow while waiting for the group, grey when all is well."""
+    extra = [newcomer(5, call=TODAY, referred_to="Centrumgruppen")] if referred else []
+    records = records_of(config, groups=[_group(**cells)], newcomers=extra)
+    (change,) = group_status_changes(records, TODAY, config.settings)
+    colour = look.status_colour_of(str(dict(change.values)["status"]))
+    assert colour is not None and colour.urgency.value == urgency

@@ -8,12 +8,14 @@ spreadsheet, so the chart is created once and afterwards only its data changes â
 run rewrites; a coordinator may move, resize and restyle it. What `chart_requests` asks for:
 
 * the tab has no chart: `addChart`, a COLUMN chart over the block (domain = the block's first
-  column, one series per further column, `headerCount` 1), anchored beside the block; for a
-  chart of shares also the block's numbers formatted as percentages (Google formats a chart's
-  axis as its data);
+  column, one series per further column, each bar labelled with its value, `headerCount` 1,
+  the chart's note as its subtitle), anchored beside the block; the tab's columns sized to
+  what they hold (`autoResizeDimensions`: every group's name in full); for a chart of shares
+  also the block's numbers formatted as percentages (Google formats a chart's axis and labels
+  as its data);
 * a basic chart on the tab reads the tab, but not the block's ranges (the block grew or shrank,
-  or moved): `updateChartSpec` with that chart's own spec, only its ranges replaced (and the
-  percentages again, for the new rows);
+  or moved): `updateChartSpec` with that chart's own spec, only its ranges replaced (a new
+  series labelled like the others), and the columns and percentages again, for the new rows;
 * a chart that reads exactly the block: nothing â€” an ordinary day adds no request.
 
 An empty block (nothing to show yet) adds no chart and leaves one that is there as it is. A tab
@@ -40,6 +42,12 @@ PIXELS_PER_GROUP = 110
 HEIGHT = 371
 """Pixels: Google's default height of a chart."""
 PERCENT = {"type": "PERCENT", "pattern": look.PERCENT_FORMAT}
+NEW_SERIES: Mapping[str, Any] = {
+    "targetAxis": "LEFT_AXIS",
+    "dataLabel": {"type": "DATA", "placement": "OUTSIDE_END"},
+}
+"""A series as the chart gets it: each bar labelled with its value, so that 0 % (a label on the
+axis) is told apart from a blank cell (no bar and no label: nobody's result known yet)."""
 
 
 @dataclass(frozen=True)
@@ -121,17 +129,19 @@ def add_chart(placement: ChartPlacement, sheet_id: int) -> Request:
     if chart.percent:
         window["viewWindowMax"] = 1
     value_axis["viewWindowOptions"] = window
-    spec = {
+    spec: dict[str, Any] = {
         "title": chart.title,
         "basicChart": {
             "chartType": "COLUMN",
             "legendPosition": "BOTTOM_LEGEND",
             "axis": [{"position": "BOTTOM_AXIS"}, value_axis],
             "domains": [{"domain": _data(domain)}],
-            "series": [{"series": _data(one), "targetAxis": "LEFT_AXIS"} for one in series],
+            "series": [{**NEW_SERIES, "series": _data(one)} for one in series],
             "headerCount": 1,
         },
     }
+    if chart.note:
+        spec["subtitle"] = chart.note
     row, column = anchor(placement)
     position = {
         "overlayPosition": {
@@ -167,10 +177,7 @@ def with_block(
     new_basic = updated["basicChart"]
     new_basic["domains"] = [{**domains[0], "domain": _data(domain)}]
     new_basic["series"] = [
-        {
-            **(old_series[index] if index < len(old_series) else {"targetAxis": "LEFT_AXIS"}),
-            "series": _data(one),
-        }
+        {**(old_series[index] if index < len(old_series) else NEW_SERIES), "series": _data(one)}
         for index, one in enumerate(series)
     ]
     new_basic["headerCount"] = 1
@@ -197,9 +204,20 @@ def learned(
 
 
 def _formats(placement: ChartPlacement, sheet_id: int) -> tuple[Request, ...]:
-    """The block's numbers as percentages, for a chart of shares (nothing otherwise)."""
+    """The tab's columns, the block's included, as wide as what they hold (a group's name in
+    full); the block's numbers as percentages, for a chart of shares."""
+    resize: Request = {
+        "autoResizeDimensions": {
+            "dimensions": {
+                "sheetId": sheet_id,
+                "dimension": "COLUMNS",
+                "startIndex": 0,
+                "endIndex": placement.first_column + placement.columns,
+            }
+        }
+    }
     if not placement.chart.percent:
-        return ()
+        return (resize,)
     grid = {
         "sheetId": sheet_id,
         "startRowIndex": placement.first_row + 1,
@@ -208,6 +226,7 @@ def _formats(placement: ChartPlacement, sheet_id: int) -> tuple[Request, ...]:
         "endColumnIndex": placement.first_column + placement.columns,
     }
     return (
+        resize,
         {
             "repeatCell": {
                 "range": grid,

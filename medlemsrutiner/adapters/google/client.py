@@ -1,13 +1,26 @@
 """The Google Sheets client: the only place that talks to Google (through gspread's HTTP
 client). Does network I/O.
 
-`RetryingHTTPClient` retries 429 and 5xx answers with capped exponential backoff and jitter, a
-bounded number of times within a bounded total time; anything else fails with a clear Swedish
-message (`explain`, a `GoogleError` carrying the HTTP status). `Spreadsheets` knows which tab
-lives in which spreadsheet (Uppföljning may live in a second one that only the coordinator can
-open), reads metadata and values (UNFORMATTED, with dates as serial numbers; a whole-tab read also
-tells each tab's grid size, from the range Google echoes) and sends `spreadsheets:batchUpdate`.
-The workbook backend (`workbook.py`) and the set-up (`setup.py`) build on it.
+`RetryingHTTPClient` retries what may succeed when tried again, and nothing else:
+
+* a 429 (the service account's quota, counted per minute) waits until its `Retry-After`, or
+  else until just past the next minute boundary, and tries again within `quota_budget`
+  seconds per request (at least 70: a quota spent now is whole again within a minute);
+* a 5xx, or a connection that failed before the request was sent, waits a short, doubling,
+  jittered backoff (`tries`, `base`, `cap`, `budget`);
+* a timeout or a connection dropped after the request was sent *may have landed*: a request
+  that is idempotent (a read, a batchUpdate that only sets cells, formats and visibility) is
+  sent again, but one that is not (`appendDimension`, `addSheet`, `addChart`, …) is never
+  resent blind: it fails as `GoogleError(uncertain=True)` and the caller re-reads and decides
+  (`workbook.py`).
+
+The clock, the wall clock and the sleep are injectable, so tests wait minutes in no time.
+Anything else fails with a clear Swedish message (`explain`, a `GoogleError` carrying the HTTP
+status). `Spreadsheets` knows which tab lives in which spreadsheet (Uppföljning may live in a
+second one that only the coordinator can open), reads metadata and values (UNFORMATTED, with
+dates as serial numbers; a whole-tab read also tells each tab's grid size, from the range
+Google echoes) and sends `spreadsheets:batchUpdate`. The workbook backend (`workbook.py`) and
+the set-up (`setup.py`) build on it.
 """
 
 from __future__ import annotations
@@ -21,11 +34,14 @@ from dataclasses import dataclass
 from typing import Any
 
 import requests
+from google.auth.exceptions import RefreshError
 from gspread.exceptions import APIError
 from gspread.http_client import HTTPClient
 from gspread.utils import a1_range_to_grid_range, rowcol_to_a1
 
 from medlemsrutiner.adapters.google.chart import EmbeddedChart
+from medlemsrutiner.adapters.google.retries import RetryPolicy as RetryPolicy  # re-exported
+from medlemsrutiner.adapters.google.retries import idempotent, retry_after, was_sent
 from medlemsrutiner.adapters.workbook import grid_rows
 from medlemsrutiner.config import WorkbookConfig
 from medlemsrutiner.errors import WorkbookError
@@ -35,28 +51,28 @@ SCOPES = (
     "https://www.googleapis.com/auth/spreadsheets",
     "https://www.googleapis.com/auth/drive.metadata.readonly",
 )
-_RETRIED = frozenset({429, 500, 502, 503, 504})
+_TRANSIENT = frozenset({500, 502, 503, 504})
+QUOTA = 429
 SHEET_FIELDS = "sheets(properties,protectedRanges,charts(chartId,spec))"
 """What the run's metadata request asks for: each tab's properties (title, id, grid size), its
 protected ranges, and its charts' ids and specs — no grid data, no formats, no positions."""
 
 
-@dataclass(frozen=True)
-class RetryPolicy:
-    """How hard to try: `tries` attempts in all, waits doubling from `base` up to `cap`
-    seconds (with full jitter), never waiting past `budget` seconds since the first try."""
+class MayHaveLanded(requests.RequestException):
+    """A request that is not idempotent timed out or lost its connection after it was sent:
+    Google may have carried it out. `late`: a timeout (it may still be under way)."""
 
-    tries: int = 5
-    base: float = 1.0
-    cap: float = 16.0
-    budget: float = 60.0
+    def __init__(self, cause: requests.RequestException, *, late: bool) -> None:
+        super().__init__(str(cause))
+        self.cause = cause
+        self.late = late
 
 
 class RetryingHTTPClient(HTTPClient):
-    """gspread's HTTP client with bounded retries of 429 and 5xx.
+    """gspread's HTTP client with bounded, quota-aware retries (see the module docstring).
 
-    gspread's own BackOffHTTPClient retries a persistent error for minutes and retries
-    on some errors that should fail at once; this one gives up after `policy`.
+    gspread's own BackOffHTTPClient retries a persistent error for minutes, resends whatever
+    timed out, and retries some errors that should fail at once; this one does not.
     """
 
     def __init__(
@@ -68,42 +84,80 @@ class RetryingHTTPClient(HTTPClient):
         sleep: Callable[[float], None] = time.sleep,
         jitter: Callable[[], float] = random.random,
         clock: Callable[[], float] = time.monotonic,
+        wall: Callable[[], float] = time.time,
     ) -> None:
         super().__init__(auth, session)
         self.policy = policy or RetryPolicy()
         self.sleep = sleep
         self.jitter = jitter
         self.clock = clock
+        self.wall = wall
         self.requests_sent = 0
         self.bytes_sent = 0
 
     def request(self, *args: Any, **kwargs: Any) -> requests.Response:
         started = self.clock()
-        for attempt in range(1, self.policy.tries + 1):
+        transient = quota = 0
+        method = str(kwargs.get("method", args[0] if args else "GET"))
+        endpoint = str(kwargs.get("endpoint", args[1] if len(args) > 1 else ""))
+        body = kwargs.get("json")
+        repeatable = idempotent(method, endpoint, body)
+        while True:
             self.requests_sent += 1
-            body = kwargs.get("json")
             if body is not None:
                 self.bytes_sent += len(json.dumps(body, allow_nan=False).encode())
             try:
                 return super().request(*args, **kwargs)
             except APIError as error:
                 code = _status(error)
-                if code not in _RETRIED or not self._wait(attempt, started):
+                if code == QUOTA:
+                    quota += 1
+                    delay = self._quota_wait(error, quota, started)
+                elif code in _TRANSIENT:
+                    transient += 1
+                    delay = self._backoff(transient, started)
+                else:
                     raise
-            except (requests.ConnectionError, requests.Timeout):
-                if not self._wait(attempt, started):
+                if delay is None:
                     raise
-        raise AssertionError("unreachable")  # pragma: no cover
+            except (requests.ConnectionError, requests.Timeout) as error:
+                sent = was_sent(error)
+                if sent and not repeatable:
+                    raise MayHaveLanded(error, late=isinstance(error, requests.Timeout)) from error
+                transient += 1
+                delay = self._backoff(transient, started)
+                if delay is None:
+                    raise
+            self.sleep(delay)
 
-    def _wait(self, attempt: int, started: float) -> bool:
-        """Sleep before the next attempt; False when no attempt is left in the budget."""
+    def _backoff(self, attempt: int, started: float) -> float | None:
+        """The wait before another try after a transient error; None when none is left."""
         if attempt >= self.policy.tries:
-            return False
-        delay = min(self.policy.cap, self.policy.base * 2 ** (attempt - 1)) * self.jitter()
+            return None
+        delay = min(self.policy.cap, self.policy.base * 2.0 ** (attempt - 1)) * self.jitter()
         if self.clock() - started + delay > self.policy.budget:
-            return False
-        self.sleep(delay)
-        return True
+            return None
+        return delay
+
+    def _quota_wait(self, error: APIError, attempt: int, started: float) -> float | None:
+        """The wait after a 429: its Retry-After, or until just past the next minute boundary
+        of the wall clock; None when that would pass the quota budget."""
+        if attempt >= self.policy.quota_tries:
+            return None
+        delay = retry_after(getattr(error.response, "headers", None), self.wall())
+        if delay is None:
+            now = self.wall()
+            delay = (now // 60 + 1) * 60 - now + 1 + self.policy.quota_spread * self.jitter()
+        if self.clock() - started + delay > self.policy.quota_budget:
+            return None
+        return delay
+
+    def wait_for_landing(self) -> None:
+        """After a request timed out: give it as long again to land at Google before the
+        caller re-reads to decide whether it did."""
+        if self.timeout:
+            timeout = self.timeout if isinstance(self.timeout, int | float) else max(self.timeout)
+            time.sleep(float(timeout))
 
 
 def _status(error: APIError) -> int:
@@ -112,11 +166,16 @@ def _status(error: APIError) -> int:
 
 
 class GoogleError(WorkbookError):
-    """Google refused a request, or could not be reached (`status` 0)."""
+    """Google refused a request, or could not be reached (`status` 0). `uncertain`: a write
+    that may have landed (see MayHaveLanded), `late` when it timed out."""
 
-    def __init__(self, message: str, status: int = 0) -> None:
+    def __init__(
+        self, message: str, status: int = 0, *, uncertain: bool = False, late: bool = False
+    ) -> None:
         super().__init__(message)
         self.status = status
+        self.uncertain = uncertain
+        self.late = late
 
 
 def explain(error: Exception, what: str) -> GoogleError:
@@ -134,6 +193,19 @@ def explain(error: Exception, what: str) -> GoogleError:
         hint = hints.get(code, "Google svarade med ett fel" if code < 500 else "fel hos Google")
         return GoogleError(
             f"{what}: {hint} (HTTP {code}{': ' + message if message else ''}).", code
+        )
+    if isinstance(error, MayHaveLanded):
+        why = "Google svarade inte i tid" if error.late else "förbindelsen med Google bröts"
+        return GoogleError(
+            f"{what}: {why}, och det är okänt om ändringen hann göras: kör igen, så läses "
+            "kalkylarket på nytt.",
+            uncertain=True,
+            late=error.late,
+        )
+    if isinstance(error, RefreshError):
+        return GoogleError(
+            f"{what}: Google godtar inte tjänstekontots nyckel (den kan ha tagits bort eller "
+            "gått ut): skapa en ny nyckel och byt ut den."
         )
     if isinstance(error, requests.Timeout):
         return GoogleError(f"{what}: Google svarade inte i tid.")
@@ -228,7 +300,7 @@ class Spreadsheets:
     def call(self, what: str, call: Callable[[], Any]) -> Any:
         try:
             return call()
-        except (APIError, requests.RequestException) as error:
+        except (APIError, requests.RequestException, RefreshError) as error:
             raise explain(error, what) from None
 
     # --- Reading ---------------------------------------------------------------------------
@@ -259,11 +331,17 @@ class Spreadsheets:
             )
         return sheets
 
-    def metadata(self, spreadsheet_id: str) -> Mapping[str, Any]:
-        """The raw metadata of one spreadsheet (for init and check_setup)."""
+    def metadata(self, spreadsheet_id: str, fields: str | None = None) -> Mapping[str, Any]:
+        """The raw metadata of one spreadsheet (for init), only `fields` when given (a field
+        mask, which may ask for parts of each tab's grid data, such as column widths)."""
+        params: dict[str, str | int | bool | float | list[str] | None] = {
+            "includeGridData": "false"
+        }
+        if fields:
+            params["fields"] = fields
         return self.call(  # type: ignore[no-any-return]
             "Kan inte öppna kalkylarket",
-            lambda: self.http.fetch_sheet_metadata(spreadsheet_id),
+            lambda: self.http.fetch_sheet_metadata(spreadsheet_id, params=params),
         )
 
     def batch_get(self, spreadsheet_id: str, titles: Sequence[str]) -> dict[str, Grid]:

@@ -1,12 +1,14 @@
 """Setting up a Google workbook: tabs, headers, and the look `sheet/presentation.py` describes
-(bold frozen header row, widths of new columns, date formats, wrapped Status and Anteckning,
-dropdowns, Status coloured by urgency), warning-only protection of the columns the scripts own;
-and who can open the follow-up tab.
+(bold header row, the header row and the ID and Namn columns frozen, column widths, date and
+percent formats, wrapped Status and Anteckning, dropdowns, Status coloured by urgency),
+warning-only protection of the columns the scripts own; and who can open the follow-up tab.
+How a tab prints is not in the Sheets API: Google's print dialog fits to the page's width.
 
 Does network I/O through `client.Spreadsheets` (gspread is imported only by client.py).
 Running `initialise` twice changes nothing the second time: missing tabs and headers are
-added, frozen rows, protections and Status colours only when absent or different, widths only
-for the columns it adds, and dropdowns and formats are set to the same values again.
+added, frozen rows and columns, protections and Status colours only when absent or different,
+widths only for the columns it adds and those narrower than their look, and dropdowns and
+formats are set to the same values again.
 """
 
 from __future__ import annotations
@@ -29,6 +31,13 @@ NUMBER_FORMATS = {
 }
 
 
+SETUP_FIELDS = "sheets(properties,protectedRanges,conditionalFormats,data.columnMetadata.pixelSize)"
+"""What init reads of each tab: its properties (frozen rows and columns), protections, rules
+of colour and the columns' widths."""
+DEFAULT_PIXELS = 100
+"""The width of a column Google was never told a width for."""
+
+
 @dataclass(frozen=True)
 class _SheetInfo:
     title: str
@@ -36,20 +45,31 @@ class _SheetInfo:
     frozen: int
     protected: frozenset[str]
     conditional: tuple[Mapping[str, Any], ...] = ()
+    frozen_columns: int = 0
+    widths: tuple[int, ...] = ()
+    """Each column's width in pixels, as far as the grid goes."""
+
+    def width(self, index: int) -> int:
+        return self.widths[index] if index < len(self.widths) else DEFAULT_PIXELS
 
 
 def _sheets(workbook: Spreadsheets, spreadsheet_id: str) -> dict[str, _SheetInfo]:
-    data = workbook.metadata(spreadsheet_id)
+    metadata = workbook.metadata(spreadsheet_id, SETUP_FIELDS)
     result: dict[str, _SheetInfo] = {}
-    for sheet in data.get("sheets", []):
+    for sheet in metadata.get("sheets", []):
         properties = sheet["properties"]
+        grid = properties.get("gridProperties", {})
         notes = frozenset(str(p.get("description", "")) for p in sheet.get("protectedRanges", []))
+        data: list[Mapping[str, Any]] = sheet.get("data") or [{}]
+        columns = data[0].get("columnMetadata", [])
         result[header_key(properties["title"])] = _SheetInfo(
             properties["title"],
             int(properties["sheetId"]),
-            int(properties.get("gridProperties", {}).get("frozenRowCount", 0)),
+            int(grid.get("frozenRowCount", 0)),
             notes,
             tuple(sheet.get("conditionalFormats", [])),
+            int(grid.get("frozenColumnCount", 0)),
+            tuple(int(column.get("pixelSize", DEFAULT_PIXELS)) for column in columns),
         )
     return result
 
@@ -126,20 +146,12 @@ def initialise(workbook: Spreadsheets, tabs: Mapping[str, Sequence[str]]) -> lis
             tab = _tab_of(name, workbook.tab_names)
             if tab is None:
                 continue
-            if info.frozen < 1:
-                requests.append(
-                    {
-                        "updateSheetProperties": {
-                            "properties": {
-                                "sheetId": info.sheet_id,
-                                "gridProperties": {"frozenRowCount": 1},
-                            },
-                            "fields": "gridProperties.frozenRowCount",
-                        }
-                    }
-                )
-                added.append(f"fryst rubrikrad i {name}")
+            frozen = _freeze(info, look.frozen_columns(tab, headers[info.title]))
+            if frozen is not None:
+                requests.append(frozen)
+                added.append(f"frysta rubriker i {name}")
             requests.append(_bold_header(info.sheet_id, len(headers[info.title])))
+            widened = False
             positions = {header_key(h): i for i, h in enumerate(headers[info.title])}
             for column in tab.columns:
                 index = positions.get(header_key(column.header))
@@ -153,8 +165,11 @@ def initialise(workbook: Spreadsheets, tabs: Mapping[str, Sequence[str]]) -> lis
                 }
                 column_look = look.column_look(tab, column)
                 requests.extend(_formats(span, column_look))
-                if header_key(column.header) in added_columns.get(info.title, set()):
+                new_column = header_key(column.header) in added_columns.get(info.title, set())
+                if new_column or info.width(index) < column_look.pixels:
+                    # A column narrower than its look is widened; a wider one stays as it is.
                     requests.append(_width(info.sheet_id, index, column_look.pixels))
+                    widened = widened or not new_column
                 choices = look.dropdown_choices(tab.key, column.name, groups)
                 if choices:
                     requests.append(
@@ -195,6 +210,8 @@ def initialise(workbook: Spreadsheets, tabs: Mapping[str, Sequence[str]]) -> lis
                         }
                     )
                     added.append(f"varning vid ändring av {column.header} i {name}")
+            if widened:
+                added.append(f"bredare kolumner i {name}")
         if requests:
             workbook.call(
                 "Kan inte formatera kalkylarket",
@@ -230,6 +247,24 @@ def _groups_grid(workbook: Spreadsheets) -> list[list[Any]] | None:
     except WorkbookError:  # a dropdown is a convenience; init goes on without it
         return None
     return [list(row) for row in grid] if grid else None
+
+
+def _freeze(info: _SheetInfo, columns: int) -> dict[str, Any] | None:
+    """Freeze the header row, and `columns` columns (ID and Namn) where none are frozen yet;
+    None when that is so already (a freeze a person chose stays)."""
+    wanted: dict[str, int] = {}
+    if info.frozen < 1:
+        wanted["frozenRowCount"] = 1
+    if columns and not info.frozen_columns:
+        wanted["frozenColumnCount"] = columns
+    if not wanted:
+        return None
+    return {
+        "updateSheetProperties": {
+            "properties": {"sheetId": info.sheet_id, "gridProperties": wanted},
+            "fields": ",".join(f"gridProperties.{key}" for key in wanted),
+        }
+    }
 
 
 def _bold_header(sheet_id: int, width: int) -> dict[str, Any]:
@@ -328,32 +363,80 @@ def _status_colours(info: _SheetInfo, span: Mapping[str, Any]) -> list[dict[str,
 
 
 @dataclass(frozen=True)
+class Permission:
+    """One Drive permission of a spreadsheet: `kind` is user, group, domain or anyone (with the
+    link); `who` the address or the domain."""
+
+    kind: str
+    role: str
+    who: str
+
+    @property
+    def public(self) -> bool:
+        """Anyone with the link, or everyone in a domain: an id in a config opens it."""
+        return self.kind in ("anyone", "domain")
+
+    @property
+    def label(self) -> str:
+        """How check_setup names it (in Swedish; an address only to the coordinator)."""
+        who = {"anyone": "alla som har länken", "domain": f"alla i domänen {self.who}"}
+        return f"{who.get(self.kind, self.who)} ({self.role or '?'})"
+
+
+@dataclass(frozen=True)
 class Access:
-    """Who can open a spreadsheet, and whether that is more than it should be."""
+    """Who can open one of the workbook's spreadsheets, and whether that is more than it
+    should be: no spreadsheet may be open to anyone with the link or to a whole domain, and
+    the one holding Uppföljning (`followup`) to nobody but the coordinator and the service
+    account."""
 
     spreadsheet_id: str
-    people: tuple[str, ...]
-    unexpected: tuple[str, ...]
+    followup: bool
+    permissions: tuple[Permission, ...]
+    allowed: frozenset[str]
 
+    @property
+    def people(self) -> tuple[str, ...]:
+        return tuple(permission.label for permission in self.permissions)
 
-def followup_access(workbook: Spreadsheets, coordinator: str, account: str | None) -> Access:
-    """Who can open the spreadsheet holding Uppföljning (Drive permissions)."""
-    spreadsheet_id = workbook.followup_spreadsheet_id or workbook.spreadsheet_id
-    permissions = workbook.call(
-        "Kan inte läsa behörigheterna (Drive)",
-        lambda: workbook.http.list_permissions(spreadsheet_id),
-    )
-    people: list[str] = []
-    unexpected: list[str] = []
-    allowed = {coordinator.casefold(), (account or "").casefold()}
-    for permission in permissions:
-        kind = permission.get("type")
-        who = str(permission.get("emailAddress") or permission.get("domain") or "")
-        label = {"anyone": "alla som har länken", "domain": f"alla i domänen {who}"}.get(
-            str(kind), who
+    @property
+    def public(self) -> tuple[Permission, ...]:
+        return tuple(permission for permission in self.permissions if permission.public)
+
+    @property
+    def others(self) -> tuple[Permission, ...]:
+        """Besides the coordinator and the service account (for the follow-up only)."""
+        if not self.followup:
+            return ()
+        return tuple(
+            permission
+            for permission in self.permissions
+            if not permission.public
+            and (permission.kind == "group" or permission.who.casefold() not in self.allowed)
         )
-        label = f"{label} ({permission.get('role', '?')})"
-        people.append(label)
-        if kind in ("anyone", "domain", "group") or who.casefold() not in allowed:
-            unexpected.append(label)
-    return Access(spreadsheet_id, tuple(people), tuple(unexpected))
+
+    @property
+    def unexpected(self) -> tuple[str, ...]:
+        return tuple(p.label for p in self.permissions if p in self.public or p in self.others)
+
+
+def access(workbook: Spreadsheets, coordinator: str, account: str | None) -> list[Access]:
+    """Who can open each spreadsheet of the workbook (Drive permissions: one request each)."""
+    allowed = frozenset({coordinator.casefold(), (account or "").casefold()})
+    holder = workbook.spreadsheet_of(workbook.tab_names.get("followups", ""))
+    found = []
+    for spreadsheet_id in workbook.spreadsheet_ids:
+        listed = workbook.call(
+            "Kan inte läsa behörigheterna (Drive)",
+            partial(workbook.http.list_permissions, spreadsheet_id),
+        )
+        permissions = tuple(
+            Permission(
+                str(item.get("type", "")),
+                str(item.get("role", "")),
+                str(item.get("emailAddress") or item.get("domain") or ""),
+            )
+            for item in listed
+        )
+        found.append(Access(spreadsheet_id, spreadsheet_id == holder, permissions, allowed))
+    return found

@@ -29,6 +29,7 @@ stands.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import time
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
@@ -58,6 +59,7 @@ from medlemsrutiner.adapters.google.client import (
 )
 from medlemsrutiner.adapters.google.setup import initialise
 from medlemsrutiner.config import WorkbookConfig
+from medlemsrutiner.sheet.cells import date_to_serial, is_blank
 from medlemsrutiner.sheet.changes import CellValue, Change, Resolution, resolve
 from medlemsrutiner.sheet.presentation import header_looks, written_format
 from medlemsrutiner.sheet.schema import TABS_BY_KEY, Grid, header_key
@@ -78,15 +80,18 @@ def open_google_workbook(
     account_email: str | None = None,
     policy: RetryPolicy | None = None,
     sleep: Callable[[float], None] = time.sleep,
+    clock: Callable[[], float] = time.monotonic,
+    wall: Callable[[], float] = time.time,
 ) -> GoogleWorkbook:
-    """The configured Google workbook. `session` replaces the authorised session (tests)."""
+    """The configured Google workbook. `session` replaces the authorised session, and `sleep`,
+    `clock` and `wall` the time the retries wait on (tests)."""
     if session is None:
         from google.auth.transport.requests import AuthorizedSession
 
         credentials = load_credentials(config, env)
         account_email = getattr(credentials, "service_account_email", None)
         session = AuthorizedSession(credentials)  # type: ignore[no-untyped-call]
-    http = RetryingHTTPClient(None, session, policy=policy, sleep=sleep)
+    http = RetryingHTTPClient(None, session, policy=policy, sleep=sleep, clock=clock, wall=wall)
     http.set_timeout(config.timeout_seconds)
     assert config.spreadsheet_id is not None
     return GoogleWorkbook(
@@ -207,12 +212,19 @@ class GoogleWorkbook(Spreadsheets):
             self._load(spreadsheet_id)
         try:
             return self._attempt(spreadsheet_id, changes)
+        except _NotLanded:
+            # A batch that may have landed did not: resolve against the spreadsheet as it is
+            # now and send it once more.
+            pass
         except GoogleError as error:
             # Nothing of a refused batch landed. If a person renamed, deleted, added or resized
             # a tab meanwhile, resolve against the spreadsheet as it is now and try once more.
             if error.status != BAD_REQUEST or not self._tabs_changed(spreadsheet_id):
                 raise
-        return self._attempt(spreadsheet_id, changes)
+        try:
+            return self._attempt(spreadsheet_id, changes)
+        except _NotLanded as again:
+            raise again.error from None  # twice lost, twice not landed: the write failed
 
     def _tabs_changed(self, spreadsheet_id: str) -> bool:
         def state() -> tuple[dict[str, Sheet], set[int]]:
@@ -234,12 +246,65 @@ class GoogleWorkbook(Spreadsheets):
         fresh = {title: tab.grid for title, tab in tabs.items()}
         resolution = resolve(changes, fresh, self.tab_names)
         requests_, sheets, charts = self._plan(spreadsheet_id, resolution, fresh)
-        self._send(spreadsheet_id, requests_, charts, sheets)
+        before = {key: sheet for key, sheet in self._sheets.items()}
+        try:
+            self._send(spreadsheet_id, requests_, charts, sheets)
+        except GoogleError as error:
+            if not error.uncertain:
+                raise
+            # The batch timed out or lost its connection after it was sent, and it was not one
+            # to send twice (it grows a grid, adds a tab or a chart): re-read and decide.
+            if error.late:
+                self.http.wait_for_landing()
+            if not self._landed(spreadsheet_id, requests_, charts, resolution, before):
+                raise _NotLanded(error) from error
+            return resolution
         # Only once the batch has landed: the new tabs, grid sizes and charts are what Google
         # now has.
         self._sheets.update(sheets)
         self._taken[spreadsheet_id].update(sheet.sheet_id for sheet in sheets.values())
         return resolution
+
+    def _landed(
+        self,
+        spreadsheet_id: str,
+        requests_: Sequence[Request],
+        charts: Sequence[tuple[str, Request]],
+        resolution: Resolution,
+        before: Mapping[str, Sheet],
+    ) -> bool:
+        """Whether a batch that may have landed did, from a fresh read (Google applies a batch
+        whole or not at all, so one sure sign is enough). The surest sign first: a tab it adds
+        exists (by its id and title); else the cells it writes read as written — those beyond
+        the grid as it was, which nothing else can have filled, when there are any; else a tab
+        it gives a chart has one. Afterwards the backend knows the spreadsheet as it is now."""
+        self._load(spreadsheet_id)
+        added = [
+            request["addSheet"]["properties"] for request in requests_ if "addSheet" in request
+        ]
+        if added:
+            now = {(s.sheet_id, header_key(s.title)) for s in self._sheets.values()}
+            return all((p["sheetId"], header_key(p["title"])) in now for p in added)
+        writes = resolution.writes
+        if writes:
+            known = before.get
+            beyond = [
+                w
+                for w in writes
+                if (sheet := known(header_key(w.tab_name))) is not None
+                and (w.row >= sheet.rows or w.column >= sheet.columns)
+            ]
+            tabs = self.read_tabs(
+                spreadsheet_id,
+                sorted({self._sheets[header_key(w.tab_name)].title for w in writes}),
+            )
+            grids = {header_key(title): tab.grid for title, tab in tabs.items()}
+            return all(
+                _reads_as(grids.get(header_key(w.tab_name), ()), w.row, w.column, w.value)
+                for w in beyond or writes
+            )
+        keys = {key for key, request in charts if "addChart" in request}
+        return bool(keys) and all(self._sheets[key].charts for key in keys if key in self._sheets)
 
     def _send(
         self,
@@ -370,6 +435,25 @@ class GoogleWorkbook(Spreadsheets):
     def ensure_tabs(self, tabs: Mapping[str, Sequence[str]]) -> list[str]:
         """Create missing tabs and headers; see google_setup.initialise for formatting."""
         return initialise(self, tabs)
+
+
+class _NotLanded(Exception):
+    """A batch that may have landed did not (the backend sends it again, once)."""
+
+    def __init__(self, error: GoogleError) -> None:
+        super().__init__(str(error))
+        self.error = error
+
+
+def _reads_as(grid: Grid, row: int, column: int, value: CellValue) -> bool:
+    """Whether the cell of a fresh read (UNFORMATTED, dates as serial numbers) holds `value`
+    as a write of it leaves it."""
+    current = grid[row][column] if row < len(grid) and column < len(grid[row]) else None
+    if value is None or value == "":
+        return is_blank(current)
+    if isinstance(value, dt.date):
+        return isinstance(current, int | float) and current == date_to_serial(value)
+    return bool(current == value)
 
 
 def _extent(cells: Mapping[tuple[int, int], CellValue]) -> tuple[int, int]:
