@@ -26,7 +26,7 @@ from medlemsrutiner.sheet.schema import FORM_ANSWERS, TABS
 from medlemsrutiner.sheet.words import LANGUAGES
 from medlemsrutiner.steps.intake import FIELDS
 
-__all__ = ["Config", "Routine", "load", "parse"]
+__all__ = ["Config", "load", "parse"]
 
 T = TypeVar("T")
 

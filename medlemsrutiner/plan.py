@@ -260,7 +260,7 @@ class NotAttempted:
 
 LetterOutcome = Sent | Failed | NotAttempted
 
-Verdict = Literal["sent", "failed", "waiting"]
+DeliveryVerdict = Literal["sent", "failed", "waiting"]
 """A delivery after sending: all out; held for a person; or (the rest) due again next run."""
 
 
@@ -271,7 +271,7 @@ class Settled:
     delivery: Delivery
     changes: tuple[Change, ...]
     log: tuple[LogEntry, ...]
-    verdict: Verdict
+    verdict: DeliveryVerdict
 
 
 def settle(delivery: Delivery, outcomes: Sequence[LetterOutcome], today: dt.date) -> Settled:
@@ -330,7 +330,7 @@ def settle(delivery: Delivery, outcomes: Sequence[LetterOutcome], today: dt.date
         stamp = stamps.error(today, reason)
         entry = LogEntry(said(logbook.FAILED), row_id, reason, 0)
     held = not left or not passing or bool(maybe_now)
-    verdict: Verdict = "failed" if held else "waiting"
+    verdict: DeliveryVerdict = "failed" if held else "waiting"
     return Settled(delivery, (delivery.write_stamp(stamp),), (entry,), verdict)
 
 

@@ -1,10 +1,11 @@
 """The shape of the package holds: small modules, the direction of dependencies, one owner for
-each outside thing, no import circles. Read from the source with `ast`, imports inside
-functions included."""
+each outside thing, no import circles, each package's docstring listing the modules it holds.
+Read from the source with `ast`, imports inside functions included."""
 
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -88,6 +89,8 @@ OWNERS = {
     "smtplib": {"medlemsrutiner.adapters.smtp"},
     "yagmail": {"medlemsrutiner.adapters.smtp", "medlemsrutiner.adapters.smtp_credentials"},
     "charset_normalizer": {"medlemsrutiner.adapters.contacts_file"},
+    # pandas counts (groupby) in the two reports; rows are read as plain values.
+    "pandas": {"medlemsrutiner.reports.statistics", "medlemsrutiner.reports.national"},
     "fcntl": {"medlemsrutiner.adapters.files"},
     "phonenumbers": {"medlemsrutiner.sheet.cells"},
     "email_validator": {"medlemsrutiner.sheet.cells"},
@@ -143,6 +146,26 @@ def test_the_environment_is_read_only_by_the_cli_shell() -> None:
     """Everything else is given the variables it needs (`env: Mapping[str, str]`)."""
     readers = _modules_mentioning("os.environ", "getenv(", "from os import environ", "environb")
     assert readers <= {"medlemsrutiner.cli.shell"}, sorted(readers)
+
+
+# --- Each package says what it holds ------------------------------------------------------
+
+PACKAGES = sorted(path.parent for path in PACKAGE.rglob("__init__.py"))
+_LISTED = re.compile(r"^(\w+/?)\s{2,}\S")
+"""A line of a package docstring's listing: a module (or `package/`), two spaces, what it is."""
+
+
+@pytest.mark.parametrize("package", PACKAGES, ids=lambda p: _module_name(p / "__init__.py"))
+def test_each_package_docstring_lists_every_module_it_holds_and_no_other(package: Path) -> None:
+    held = {path.stem for path in package.glob("*.py") if path.stem != "__init__"} | {
+        f"{path.parent.name}/" for path in package.glob("*/__init__.py")
+    }
+    docstring = ast.get_docstring(ast.parse((package / "__init__.py").read_text("utf-8"))) or ""
+    listed = {m.group(1) for line in docstring.splitlines() if (m := _LISTED.match(line))}
+    assert listed == held, (
+        f"{_module_name(package / '__init__.py')}: not listed {sorted(held - listed)}, "
+        f"listed but not there {sorted(listed - held)}"
+    )
 
 
 # --- The tests' own shape ----------------------------------------------------------------------

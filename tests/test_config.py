@@ -19,8 +19,9 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from medlemsrutiner import config
-from medlemsrutiner.config import DEFAULT_TEMPLATES, Config, Routine
+from medlemsrutiner.config import DEFAULT_TEMPLATES, Config
 from medlemsrutiner.errors import EXIT_NOTHING_DONE, AppError, ConfigError
+from medlemsrutiner.settings import Routine
 from medlemsrutiner.sheet.schema import TABS
 from medlemsrutiner.steps.intake import FIELDS
 

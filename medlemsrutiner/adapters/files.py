@@ -7,7 +7,8 @@ msvcrt on Windows).
   been removed tries again, so no two runs ever hold locks on different files of the same name.
 * `office_lock`: the lock file LibreOffice or Excel keeps while a person has the workbook open.
 * `replace_atomically`: a new version of a file written beside it and renamed over it, so a
-  crash leaves the old file whole.
+  crash leaves the old file whole (the one way the workbook, the send journal and the outbox's
+  letters are written); `sync_folder` makes a rename, creation or removal in a folder durable.
 * `remove_stale_copies`: the temporary copies that a run killed in the middle of
   `replace_atomically` left beside the file (each a whole workbook, with personal data the
   workbook may since have erased), removed by the next run that holds the lock.
@@ -72,11 +73,14 @@ def office_lock(path: Path) -> Path | None:
     return None
 
 
-def replace_atomically(path: Path, write: Callable[[Path], None]) -> bytes:
+def replace_atomically(path: Path, write: Callable[[Path], object]) -> bytes:
     """Replace `path` by what `write` writes to a temporary file beside it (flushed to disk,
-    given the old file's permissions, then renamed over it); on any error `path` is untouched.
+    given the old file's permissions, then renamed over it, the rename made durable); on any
+    error `path` is untouched and the temporary file removed, and the OSError raised.
     Returns the SHA-256 digest of the bytes now at `path`, read back before the rename, so that
-    a later change by anyone else is seen as one."""
+    a later change by anyone else is seen as one.
+
+    The one atomic replacement of a file: the workbook, the send journal, the outbox's letters."""
     temporary = temporary_copy(path, os.getpid())
     try:
         write(temporary)
@@ -87,10 +91,22 @@ def replace_atomically(path: Path, write: Callable[[Path], None]) -> bytes:
             with contextlib.suppress(OSError):
                 os.chmod(temporary, path.stat().st_mode)
         os.replace(temporary, path)
+        sync_folder(path.parent)
     finally:
         with contextlib.suppress(FileNotFoundError):
             temporary.unlink()
     return digest
+
+
+def sync_folder(folder: Path) -> None:
+    """Make a file's creation, renaming or removal in `folder` durable (not on Windows)."""
+    if sys.platform == "win32":  # pragma: no cover - folders cannot be opened there
+        return
+    handle = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(handle)
+    finally:
+        os.close(handle)
 
 
 def temporary_copy(path: Path, pid: int) -> Path:

@@ -9,8 +9,9 @@ whole journal unreadable, and an unreadable journal proves nothing: the run then
 one and every marker of the old runs stays for a person, as without a journal.
 
 `drop` removes the entries of runs that are settled (or too old), by writing the file anew
-beside it and renaming it over the old one; an empty journal is removed. A run holds a lock
-file beside the journal while it works, so two runs never write one journal at once.
+beside it and renaming it over the old one (`files.replace_atomically`); an empty journal is
+removed. A run holds a lock file beside the journal while it works, so two runs never write
+one journal at once.
 """
 
 from __future__ import annotations
@@ -18,13 +19,17 @@ from __future__ import annotations
 import contextlib
 import os
 import secrets
-import sys
 from collections.abc import Sequence, Set
 from pathlib import Path
 from types import TracebackType
 from typing import Protocol
 
-from medlemsrutiner.adapters.files import FileLock
+from medlemsrutiner.adapters.files import (
+    FileLock,
+    remove_stale_copies,
+    replace_atomically,
+    sync_folder,
+)
 from medlemsrutiner.errors import WorkbookBusyError
 from medlemsrutiner.sheet.journal import Entry, from_line, to_line
 
@@ -94,6 +99,7 @@ class FileJournal:
                 "den är klar."
             )
         self._lock = lock
+        remove_stale_copies(self.path)  # a run killed while rewriting it (`drop`) left one
         return self
 
     def __exit__(
@@ -162,24 +168,17 @@ class FileJournal:
             self.clear()
             return
         self._close()
-        temporary = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
+        data = "".join(to_line(entry) for entry in remaining).encode("utf-8")
         try:
-            with temporary.open("wb") as handle:
-                handle.write("".join(to_line(entry) for entry in remaining).encode("utf-8"))
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(temporary, self.path)
-            _sync_folder(self.path.parent)
+            replace_atomically(self.path, lambda temporary: temporary.write_bytes(data))
         except OSError as error:
-            with contextlib.suppress(OSError):
-                temporary.unlink()
             raise JournalError(error.strerror or type(error).__name__) from None
 
     def clear(self) -> None:
         self._close()
         try:
             self.path.unlink(missing_ok=True)
-            _sync_folder(self.path.parent)
+            sync_folder(self.path.parent)
         except OSError as error:
             raise JournalError(error.strerror or type(error).__name__) from None
 
@@ -190,7 +189,7 @@ class FileJournal:
             flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT | getattr(os, "O_BINARY", 0)
             self._handle = os.open(self.path, flags, 0o600)
             if created:
-                _sync_folder(self.path.parent)
+                sync_folder(self.path.parent)
         return self._handle
 
     def _close(self) -> None:
@@ -198,14 +197,3 @@ class FileJournal:
         if handle is not None:
             with contextlib.suppress(OSError):
                 os.close(handle)
-
-
-def _sync_folder(folder: Path) -> None:
-    """Make a file's creation, renaming or removal in `folder` durable (not on Windows)."""
-    if sys.platform == "win32":  # pragma: no cover - folders cannot be opened there
-        return
-    handle = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(handle)
-    finally:
-        os.close(handle)

@@ -1,7 +1,10 @@
-"""Command-line entry points (click), one per script in `scripts/`: the routine's commands in
-`cli.routine`, the reports in `cli.reports`, the setup wizard in `cli.newdistrict`, what they
-share (clock, environment, config, errors to exit codes) in `cli.shell`. Nothing here decides a
+"""Command-line entry points (click), one per script in `scripts/`. Nothing here decides a
 rule of the routine.
+
+routine     the routine's commands (run_daily, init_workbook, forget, …)
+reports     retention_report and national_report
+newdistrict  the setup wizard (new_district)
+shell       what they share: the clock, the environment, the config, errors to exit codes
 """
 
 from medlemsrutiner.cli.newdistrict import new_district

@@ -43,7 +43,7 @@ from medlemsrutiner.routines.districts import Console, google_requests
 from medlemsrutiner.sheet.presentation import workbook_tabs
 
 if TYPE_CHECKING:
-    from medlemsrutiner.routines.setup import Check
+    from medlemsrutiner.routines.setup import CheckResult
 
 
 @click.command(context_settings=SETTINGS, options_metavar="[ALTERNATIV]")
@@ -169,7 +169,7 @@ def _check_setup(path: Path, console: Console) -> int:
     return exit_code(setup_checks(path, console))
 
 
-def setup_checks(path: Path, console: Console) -> list[Check]:
+def setup_checks(path: Path, console: Console) -> list[CheckResult]:
     """check_setup for one config: every check on its line, then the verdict."""
     from medlemsrutiner.routines.setup import check_setup as run_checks
     from medlemsrutiner.routines.setup import verdict

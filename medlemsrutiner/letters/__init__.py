@@ -1,4 +1,8 @@
-"""Letters: templates rendered into proper MIME messages (render), what the routine itself writes
-in a letter's language and which of a coordinator's texts it shows (language), a training as a
-calendar invitation (calendar), and every letter with invented data as HTML files to look at
-(preview)."""
+"""Letters.
+
+render      sandboxed jinja2 templates -> proper MIME messages (the exact bytes that are sent)
+language    what the routine itself writes in a letter's language (dates, periods, times) and
+            which of a coordinator's texts an English letter shows
+calendar    a training as an iCalendar invitation
+preview     every letter with invented people, as HTML files to look at
+"""

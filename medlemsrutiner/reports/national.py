@@ -7,7 +7,7 @@ period that is not a quarter, or a group name shaped like an address or a phone 
 its row unreadable, left out and counted, never copied). Per district and quarter the report
 adds up the district's groups (an alternative counts as a group, as in Statistik), names its
 problem groups by the district's own thresholds (`statistics.is_problem`), and totals the
-country per quarter.
+country per quarter (pandas `groupby` over one frame row per district's group and period).
 The last twelve months (`Senaste 12 mån`) come last. A second tab lists every problem group
 with its figures; a block beside the table holds each district's share active over the last
 four quarters, which the workbook draws as a chart and `chart_statistics` hands to the PNG.
@@ -17,16 +17,19 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass
+
+import pandas as pd
 
 from medlemsrutiner.reports.statistics import (
+    COUNT_NAMES,
     ROLLING,
     TOTAL,
     Counts,
     Row,
     Statistics,
+    counts_by,
     is_problem,
     last_quarters,
 )
@@ -39,14 +42,6 @@ COUNTRY = "Hela landet"
 """The national total's name in the Distrikt column."""
 
 _QUARTER = re.compile(r"\d{4} Q[1-4]")
-_COUNT_NAMES = (
-    "referred",
-    "followed_up",
-    "active",
-    "not_active",
-    "not_reached",
-    "not_followed_up",
-)
 
 
 @dataclass(frozen=True)
@@ -109,7 +104,7 @@ def read_statistics(district: str, grid: Grid | None) -> DistrictFigures:
     if not grid:
         return DistrictFigures(district, ())
     where = {header_key(header): index for index, header in enumerate(grid[0])}
-    names = ("quarter", "group", *_COUNT_NAMES)
+    names = ("quarter", "group", *COUNT_NAMES)
     columns = {name: where.get(header_key(STATISTICS.column(name).header)) for name in names}
     missing = tuple(STATISTICS.column(n).header for n, at in columns.items() if at is None)
     if missing:
@@ -125,7 +120,7 @@ def read_statistics(district: str, grid: Grid | None) -> DistrictFigures:
         if all(cells.is_blank(cell(name)) for name in names):
             continue
         quarter, group = cells.text(cell("quarter")), cells.text(cell("group"))
-        numbers = [_count(cell(name)) for name in _COUNT_NAMES]
+        numbers = [_count(cell(name)) for name in COUNT_NAMES]
         period = _QUARTER.fullmatch(quarter) is not None or quarter == ROLLING
         # A group's name is anonymous; text shaped like an address or a phone number is not.
         named = bool(group) and cells.redact(group) == group
@@ -142,29 +137,30 @@ def _period_order(quarter: str) -> tuple[int, str]:
 
 def national(districts: Iterable[tuple[DistrictFigures, Settings]], today: dt.date) -> National:
     """The national table of `districts` (each with its own settings: its thresholds)."""
-    totals: dict[tuple[str, str], Counts] = defaultdict(Counts)
-    problem_names: dict[tuple[str, str], list[str]] = defaultdict(list)
+    lines: list[tuple[object, ...]] = []
     problems: list[ProblemGroup] = []
     for figures, settings in districts:
         for row in figures.rows:
-            totals[(row.quarter, figures.district)] += row.counts
-            if is_problem(row.counts, settings):
-                problem_names[(row.quarter, figures.district)].append(row.group)
+            problem = is_problem(row.counts, settings)
+            lines.append((figures.district, row.quarter, row.group, problem, *astuple(row.counts)))
+            if problem:
                 problems.append(ProblemGroup(figures.district, row.group, row.quarter, row.counts))
+    frame = pd.DataFrame(lines, columns=["district", "quarter", "group", "problem", *COUNT_NAMES])
+    per_district = counts_by(frame, ["quarter", "district"])
+    flagged = frame.loc[frame["problem"].astype(bool)]
+    problem_names = {
+        (str(quarter), str(district)): tuple(sorted(names))
+        for (quarter, district), names in flagged.groupby(["quarter", "district"])["group"]
+    }
     rows: list[DistrictRow] = []
-    for quarter in sorted({quarter for quarter, _ in totals}, key=_period_order):
-        names = sorted(district for q, district in totals if q == quarter)
+    countries = counts_by(frame, ["quarter"])
+    for quarter in sorted((quarter for (quarter,) in countries), key=_period_order):
         rows.extend(
-            DistrictRow(
-                name,
-                quarter,
-                totals[(quarter, name)],
-                tuple(sorted(problem_names[(quarter, name)])),
-            )
-            for name in names
+            DistrictRow(name, q, counts, problem_names.get((q, name), ()))
+            for (q, name), counts in per_district.items()
+            if q == quarter
         )
-        country = sum((totals[(quarter, name)] for name in names), Counts())
-        rows.append(DistrictRow(COUNTRY, quarter, country))
+        rows.append(DistrictRow(COUNTRY, quarter, countries[(quarter,)]))
     problems.sort(key=lambda p: (p.district, _period_order(p.quarter), p.group))
     return National(tuple(rows), tuple(problems), last_quarters(today))
 
@@ -172,7 +168,7 @@ def national(districts: Iterable[tuple[DistrictFigures, Settings]], today: dt.da
 def _numbers(counts: Counts) -> Values:
     share = counts.share_active
     return (
-        *((name, getattr(counts, name)) for name in _COUNT_NAMES),
+        *((name, getattr(counts, name)) for name in COUNT_NAMES),
         ("share_active", round(share, 4) if share is not None else None),
     )
 

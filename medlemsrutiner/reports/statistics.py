@@ -6,7 +6,9 @@ counts as a group of its own) and quarter of referral: referred, followed up (a 
 active, not active, not reached, not followed up (`Ej uppföljd`), and the share active =
 active / (active + not active). A `Totalt` row per quarter, and a rolling row per group for the
 last 12 months (`Senaste 12 mån`). A group with at least `min_followups` follow-ups in the last
-12 months and a share below `alert_below` % is a problem group.
+12 months and a share below `alert_below` % is a problem group. The counts are summed by pandas:
+one frame row per referral, `groupby` per group and quarter, per quarter and per group over the
+last 12 months (`counts_by`, which the national report uses too).
 
 `statistics_change` turns them into the Statistik tab (one whole-tab write, of the cells that
 changed) with a block beside it — share active per group over the last four quarters — that
@@ -16,9 +18,10 @@ the workbook draws as a chart.
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, fields
+from dataclasses import astuple, dataclass, fields
+
+import pandas as pd
 
 from medlemsrutiner.plan import Group
 from medlemsrutiner.settings import Settings
@@ -133,33 +136,46 @@ def is_problem(counts: Counts, settings: Settings) -> bool:
     )
 
 
+COUNT_NAMES: tuple[str, ...] = tuple(f.name for f in fields(Counts))
+"""The counts of a row, in the order of Statistik's columns."""
+
+
+def counts_by(frame: pd.DataFrame, keys: list[str]) -> dict[tuple[str, ...], Counts]:
+    """The sums of `frame`'s counts (one column each, `COUNT_NAMES`) per value of `keys`,
+    in the order of the keys."""
+    summed = frame.groupby(keys, sort=True)[list(COUNT_NAMES)].sum().reset_index()
+    width = len(keys)
+    return {
+        tuple(str(key) for key in line[:width]): Counts(*(int(n) for n in line[width:]))
+        for line in summed.itertuples(index=False, name=None)
+    }
+
+
 def compute(
     followups: Iterable[FollowUp], groups: Mapping[str, Group], today: dt.date, settings: Settings
 ) -> Statistics:
     """The statistics of every follow-up row with a referral date and a group."""
-    by_quarter: dict[tuple[str, str], Counts] = defaultdict(Counts)
-    rolling: dict[str, Counts] = defaultdict(Counts)
     year_ago = cells.later(today, months=-12)
+    referrals: list[tuple[object, ...]] = []
     for followup in followups:
         referred = referral_date(followup, settings)
         name = group_name(followup.referred_to, groups)
         if referred is None or not name or referred > today:
             continue
-        counts = _counts(followup.outcome)
-        by_quarter[(quarter_of(referred), name)] += counts
-        if referred > year_ago:
-            rolling[name] += counts
-    problems = tuple(
-        sorted(name for name, counts in rolling.items() if is_problem(counts, settings))
-    )
+        counts = astuple(_counts(followup.outcome))
+        referrals.append((quarter_of(referred), name, referred > year_ago, *counts))
+    frame = pd.DataFrame(referrals, columns=["quarter", "group", "recent", *COUNT_NAMES])
+    per_group = counts_by(frame, ["quarter", "group"])
+    recent = frame.loc[frame["recent"].astype(bool)]
+    rolling = {name: counts for (name,), counts in counts_by(recent, ["group"]).items()}
+    problems = tuple(name for name, counts in rolling.items() if is_problem(counts, settings))
     rows: list[Row] = []
-    for quarter in sorted({quarter for quarter, _ in by_quarter}):
-        names = sorted(name for q, name in by_quarter if q == quarter)
-        rows.extend(Row(quarter, name, by_quarter[(quarter, name)]) for name in names)
-        rows.append(Row(quarter, TOTAL, sum((by_quarter[(quarter, n)] for n in names), Counts())))
+    for (quarter,), total in counts_by(frame, ["quarter"]).items():
+        rows.extend(Row(q, name, counts) for (q, name), counts in per_group.items() if q == quarter)
+        rows.append(Row(quarter, TOTAL, total))
     if rolling:
         rows.extend(
-            Row(ROLLING, name, rolling[name], alert=name in problems) for name in sorted(rolling)
+            Row(ROLLING, name, counts, alert=name in problems) for name, counts in rolling.items()
         )
         rows.append(Row(ROLLING, TOTAL, sum(rolling.values(), Counts())))
     return Statistics(tuple(rows), last_quarters(today), problems)

@@ -95,9 +95,9 @@ def run_daily(
     now_text = logbook.time_text(now, config.zone)
     sends = JournalRun(None if dry_run else journal, today, now_text)
     sends.open()
-    _, tables = read_tables(workbook, config)
+    grids, tables = read_tables(workbook, config)
     if sends.recover(workbook, tables, config):
-        _, tables = read_tables(workbook, config)
+        grids, tables = read_tables(workbook, config)
     records = read_records(tables, today, settings)
     plan = plan_day(records, today, settings)
     report = DailyReport(today=today, dry_run=dry_run, flags=list(plan.flags), intake=intake)
@@ -163,7 +163,9 @@ def run_daily(
     entries.append(LogEntry(logbook.Action.DAILY_DONE, None))
 
     second_batch: list[Change] = [*(c for s in settled for c in s.changes), *plan.changes]
-    after = records_after(records, [*first_batch, *second_batch], today, settings)
+    after = records_after(
+        records, grids, config.workbook.tab_names, [first_batch, second_batch], today, settings
+    )
     statuses: list[Change] = [
         *status_changes(after, today, settings),
         *groups.group_status_changes(after, today, settings),

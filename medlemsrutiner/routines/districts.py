@@ -69,7 +69,6 @@ class Pacer:
         self.window = window
         self.recent: deque[tuple[float, int]] = deque()
         self.expected = 0
-        self.waited = 0.0
 
     def _forget_old(self, now: float) -> None:
         while self.recent and self.recent[0][0] <= now - self.window:
@@ -83,9 +82,7 @@ class Pacer:
             used = sum(count for _, count in self.recent)
             if not self.recent or used + self.expected <= self.per_minute:
                 return
-            pause = self.recent[0][0] + self.window - now
-            self.waited += pause
-            self.sleep(pause)
+            self.sleep(self.recent[0][0] + self.window - now)
 
     def after(self, requests: int) -> None:
         """Note the requests a run made (0 for a workbook that is not Google's)."""

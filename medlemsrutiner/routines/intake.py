@@ -22,8 +22,8 @@ from medlemsrutiner.sheet.schema import Grid, header_key, tables_from_grids
 from medlemsrutiner.steps.intake import (
     FIELD_HEADERS,
     ColumnMap,
+    ImportVerdict,
     Intake,
-    Verdict,
     known_people,
     plan_form_intake,
     plan_intake,
@@ -31,10 +31,10 @@ from medlemsrutiner.steps.intake import (
 from medlemsrutiner.wording import NOUNS, Participle
 
 _SAID = {
-    Verdict.IMPORTED: Participle("importerad", "importerat", "importerade", "imported"),
-    Verdict.PRESENT: Participle.same("fanns redan", "already present"),
-    Verdict.REFUSED: Participle.same("kunde inte importeras", "could not be imported"),
-    Verdict.ERASED: Participle(
+    ImportVerdict.IMPORTED: Participle("importerad", "importerat", "importerade", "imported"),
+    ImportVerdict.PRESENT: Participle.same("fanns redan", "already present"),
+    ImportVerdict.REFUSED: Participle.same("kunde inte importeras", "could not be imported"),
+    ImportVerdict.ERASED: Participle(
         "raderad utan import", "raderat utan import", "raderade utan import", "erased unimported"
     ),
 }
@@ -57,10 +57,10 @@ class IntakeReport:
     """Why the form tab could not be read (the run goes on)."""
     skipped_writes: list[ch.Skipped] = field(default_factory=list)
 
-    def count(self, verdict: Verdict) -> int:
+    def count(self, verdict: ImportVerdict) -> int:
         return len(self.intake.rows(verdict)) if self.intake is not None else 0
 
-    def said(self, verdict: Verdict, n: int, dry: bool = False) -> str:
+    def said(self, verdict: ImportVerdict, n: int, dry: bool = False) -> str:
         """`1 importerat`, `3 importerade`, `2 fanns redan`: agreeing with what is counted, a
         form answer (`ett svar`) or a file's row (`en rad`)."""
         said = Participle.same("skulle importeras", "would be imported") if dry else _SAID[verdict]
@@ -68,7 +68,7 @@ class IntakeReport:
 
     @property
     def exit_code(self) -> int:
-        refused = self.count(Verdict.REFUSED) or self.skipped_writes
+        refused = self.count(ImportVerdict.REFUSED) or self.skipped_writes
         return EXIT_PARTIAL if self.problem is not None or refused else EXIT_OK
 
     def lines(self) -> list[str]:
@@ -82,15 +82,15 @@ class IntakeReport:
         out.append("  kolumner: " + describe_columns(self.intake.columns))
         if self.intake.columns.unused:
             out.append("  används inte: " + ", ".join(_headers(self.intake.columns.unused)))
-        imported = self.intake.rows(Verdict.IMPORTED)
+        imported = self.intake.rows(ImportVerdict.IMPORTED)
         verb = "skulle importeras" if self.dry_run else "importerade"
         out.append(f"  {verb}: {len(imported)}{_rows(r.row for r in imported)}")
-        present = self.intake.rows(Verdict.PRESENT)
+        present = self.intake.rows(ImportVerdict.PRESENT)
         if present:
             out.append(f"  fanns redan: {len(present)}{_rows(r.row for r in present)}")
             if len(present) <= _DETAILS:
                 out.extend(f"    rad {r.row}: {r.reason}" for r in present)
-        refused = self.intake.rows(Verdict.REFUSED)
+        refused = self.intake.rows(ImportVerdict.REFUSED)
         if refused:
             out.append(f"  kunde inte importeras: {len(refused)}")
             out.extend(f"    rad {r.row}: {r.reason}" for r in refused)
@@ -106,18 +106,18 @@ class IntakeReport:
         if self.intake is None or not self.intake.outcomes:
             return out
         parts = []
-        for verdict in (Verdict.IMPORTED, Verdict.PRESENT, Verdict.ERASED):
+        for verdict in (ImportVerdict.IMPORTED, ImportVerdict.PRESENT, ImportVerdict.ERASED):
             rows = self.intake.rows(verdict)
             if rows:
-                dry = verdict is Verdict.IMPORTED and self.dry_run
+                dry = verdict is ImportVerdict.IMPORTED and self.dry_run
                 parts.append(f"{self.said(verdict, len(rows), dry)}{_rows(r.row for r in rows)}")
         if parts:
             out.append(f"  formulärsvar i '{self.source}': " + "; ".join(parts))
-        refused = self.intake.rows(Verdict.REFUSED)
+        refused = self.intake.rows(ImportVerdict.REFUSED)
         if refused:
             out.append(f"  formulärsvar som inte kunde importeras: {len(refused)}")
             out.extend(f"    {self.source} rad {r.row}: {r.reason}" for r in refused)
-        handled = self.count(Verdict.IMPORTED) + self.count(Verdict.PRESENT)
+        handled = self.count(ImportVerdict.IMPORTED) + self.count(ImportVerdict.PRESENT)
         if handled and self.intake.columns.unused:
             unused = ", ".join(_headers(self.intake.columns.unused))
             out.append(f"  frågor som inte importeras (svaren raderas ur fliken): {unused}")
@@ -241,7 +241,7 @@ def _summary(report: IntakeReport) -> str:
     """Counts for Logg: never a row's content."""
     counts = [
         report.said(verdict, report.count(verdict))
-        for verdict in Verdict
-        if report.count(verdict) or verdict is Verdict.IMPORTED
+        for verdict in ImportVerdict
+        if report.count(verdict) or verdict is ImportVerdict.IMPORTED
     ]
     return ", ".join(counts)

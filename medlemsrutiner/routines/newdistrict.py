@@ -22,7 +22,7 @@ from medlemsrutiner.config import Config
 from medlemsrutiner.config_template import EXAMPLE_CONFIG
 from medlemsrutiner.errors import AnswersError, ConfigError
 from medlemsrutiner.routines import wizard
-from medlemsrutiner.routines.setup import Check
+from medlemsrutiner.routines.setup import CheckResult
 
 
 def read_answers(path: Path, today: dt.date) -> dict[str, Any]:
@@ -97,7 +97,7 @@ TASKS: Sequence[Task] = (
 )
 
 
-def left_to_do(checks: Sequence[Check]) -> list[tuple[Task, bool]]:
+def left_to_do(checks: Sequence[CheckResult]) -> list[tuple[Task, bool]]:
     """Each of the three tasks, and whether check_setup found it still to do."""
     open_topics = {check.topic for check in checks if check.task}
     return [(task, task.topic in open_topics) for task in TASKS]

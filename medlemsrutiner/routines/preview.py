@@ -25,7 +25,6 @@ class PreviewTexts:
 
     shared: Shared
     source: str
-    from_workbook: bool
 
 
 def preview_texts(
@@ -48,7 +47,6 @@ def preview_texts(
         return PreviewTexts(
             sample_shared(today),
             f"Breven visas med exempeltexter, eftersom arbetsboken inte gick att läsa: {error}",
-            from_workbook=False,
         )
     texts, texts_en = read_texts(tables["texts"])
     trainings, _ = read_trainings(tables["trainings"], today, config.routine.trainings_in_letters)
@@ -59,5 +57,4 @@ def preview_texts(
         f"{count(filled, 'text')} i {config.workbook.tab_names['texts']}, "
         f"{count(len(trainings), 'upcoming_training')}. "
         "Personerna är påhittade.",
-        from_workbook=True,
     )

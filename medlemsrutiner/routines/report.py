@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from medlemsrutiner.errors import EXIT_OK, EXIT_PARTIAL
 from medlemsrutiner.letters.render import OutgoingEmail
-from medlemsrutiner.plan import Delivery, Flag, Verdict
+from medlemsrutiner.plan import Delivery, DeliveryVerdict, Flag
 from medlemsrutiner.reports.todo import TodoList
 from medlemsrutiner.routines.intake import IntakeReport
 from medlemsrutiner.sheet import changes as ch
@@ -108,7 +108,7 @@ class DailyReport:
     journal: JournalSummary | None = None
     """What the send journal settled and whether it could be used (None: no journal)."""
 
-    def add(self, verdict: Verdict, delivery: Delivery) -> None:
+    def add(self, verdict: DeliveryVerdict, delivery: Delivery) -> None:
         """Count `delivery` as sent, failed (held for a person) or waiting (next run)."""
         table = {"sent": self.sent, "failed": self.failed, "waiting": self.waiting}[verdict]
         if delivery.row_id is not None:

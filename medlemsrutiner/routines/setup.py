@@ -34,7 +34,10 @@ from medlemsrutiner.steps.records import read_records
 
 
 @dataclass(frozen=True)
-class Check:
+class CheckResult:
+    """What one check of check_setup found: passed or not, the line that says so (Swedish),
+    and how the verdict counts it."""
+
     ok: bool
     text: str
     warning: bool = False
@@ -50,20 +53,20 @@ def check_setup(
     open_workbook: Callable[[], Workbook],
     env: Mapping[str, str],
     today: dt.date,
-) -> list[Check]:
+) -> list[CheckResult]:
     """Run every check; never raises an AppError (it becomes a failed check)."""
-    checks = [Check(True, f"Konfigurationen {config.path.name} är giltig.")]
+    checks = [CheckResult(True, f"Konfigurationen {config.path.name} är giltig.")]
     checks.append(_templates(config, today))
     checks.extend(_mail(config, env))
     try:
         workbook = open_workbook()
         with workbook:
             grids = workbook.read()
-        checks.append(Check(True, f"Arbetsboken går att öppna ({workbook.describe()})."))
+        checks.append(CheckResult(True, f"Arbetsboken går att öppna ({workbook.describe()})."))
         tables = tables_from_grids(grids, config.workbook.tab_names)
-        checks.append(Check(True, "Alla flikar och rubriker som behövs finns."))
+        checks.append(CheckResult(True, "Alla flikar och rubriker som behövs finns."))
     except AppError as error:
-        checks.append(Check(False, str(error)))
+        checks.append(CheckResult(False, str(error)))
         return checks
     checks.extend(_english(tables, today, config))
     checks.extend(_links(tables, today, config))
@@ -74,7 +77,7 @@ def check_setup(
     return checks
 
 
-def _english(tables: Tables, today: dt.date, config: Config) -> list[Check]:
+def _english(tables: Tables, today: dt.date, config: Config) -> list[CheckResult]:
     """The texts English letters leave out because they exist only in Swedish (Texter, the
     active groups, the trainings the letters show): a warning while someone may get an English
     letter, a note otherwise."""
@@ -89,7 +92,7 @@ def _english(tables: Tables, today: dt.date, config: Config) -> list[Check]:
         "trainings": f"Engelska brev kallar en utbildning utan engelsk titel "
         f'"{UNTITLED_TRAINING["en"]}" och hoppar över beskrivningen.',
     }
-    checks: list[Check] = []
+    checks: list[CheckResult] = []
     for tab, explained in after.items():
         listed = "; ".join(
             f"{' och '.join(m.columns)} saknas för {', '.join(m.items)}"
@@ -98,7 +101,7 @@ def _english(tables: Tables, today: dt.date, config: Config) -> list[Check]:
         )
         if listed:
             checks.append(
-                Check(
+                CheckResult(
                     True,
                     f"Engelsk text saknas i {config.workbook.tab_names[tab]}: {listed}. "
                     f"{explained} Skriv den engelska texten om den ska vara med."
@@ -109,14 +112,14 @@ def _english(tables: Tables, today: dt.date, config: Config) -> list[Check]:
     return checks
 
 
-def _training_dates(tables: Tables, today: dt.date) -> list[Check]:
+def _training_dates(tables: Tables, today: dt.date) -> list[CheckResult]:
     """Rows of Utbildningar whose Datum a person must see to: unreadable, or typed without a
     year and passed (the daily run flags them too, and the weekly summary lists them)."""
     _, flags = read_trainings(tables["trainings"], today, 0)
-    return [Check(True, flag.text, warning=True) for flag in flags]
+    return [CheckResult(True, flag.text, warning=True) for flag in flags]
 
 
-def _links(tables: Tables, today: dt.date, config: Config) -> list[Check]:
+def _links(tables: Tables, today: dt.date, config: Config) -> list[CheckResult]:
     """Link cells that letters will show as plain text because they are not http(s) or mailto
     (a `javascript:` link must never become clickable in a letter)."""
     texts, texts_en = read_texts(tables["texts"])
@@ -135,7 +138,7 @@ def _links(tables: Tables, today: dt.date, config: Config) -> list[Check]:
     if not bad:
         return []
     return [
-        Check(
+        CheckResult(
             True,
             "Länkar som inte börjar med https://, http:// eller mailto: visas som vanlig text i "
             "breven, inte som klickbara länkar: " + ", ".join(bad) + ".",
@@ -195,7 +198,7 @@ def text_changes(tables: Tables) -> list[Change]:
     return changes
 
 
-def _templates(config: Config, today: dt.date) -> Check:
+def _templates(config: Config, today: dt.date) -> CheckResult:
     renderer = Renderer(config.mail.templates)
     shared = sample_shared(today)
     try:
@@ -205,13 +208,13 @@ def _templates(config: Config, today: dt.date) -> Check:
                     letter.language, letter.kind, part, context(letter, shared, config, today)
                 )
     except AppError as error:
-        return Check(False, str(error))
-    return Check(True, f"Alla mallar går att fylla i ({config.mail.templates}).")
+        return CheckResult(False, str(error))
+    return CheckResult(True, f"Alla mallar går att fylla i ({config.mail.templates}).")
 
 
-def _mail(config: Config, env: Mapping[str, str]) -> list[Check]:
+def _mail(config: Config, env: Mapping[str, str]) -> list[CheckResult]:
     if config.mail.transport == "outbox":
-        return [Check(True, f"Breven skrivs till utkorgen {config.mail.outbox}.")]
+        return [CheckResult(True, f"Breven skrivs till utkorgen {config.mail.outbox}.")]
     from medlemsrutiner.adapters.smtp import open_smtp_transport
 
     try:
@@ -219,26 +222,29 @@ def _mail(config: Config, env: Mapping[str, str]) -> list[Check]:
         with transport:  # connects and logs in, sends nothing
             pass
     except AppError as error:
-        return [Check(False, str(error))]
-    return [Check(True, f"Inloggningen till e-postservern lyckades ({transport.describe()}).")]
+        return [CheckResult(False, str(error))]
+    return [
+        CheckResult(True, f"Inloggningen till e-postservern lyckades ({transport.describe()}).")
+    ]
 
 
-def _access(config: Config, workbook: Workbook) -> list[Check]:
+def _access(config: Config, workbook: Workbook) -> list[CheckResult]:
     """Who can open each spreadsheet the workbook uses (routines/sharing.py)."""
     from medlemsrutiner.routines.sharing import sharing_lines
 
     return [
-        Check(True, line.text, warning=line.warning) for line in sharing_lines(config, workbook)
+        CheckResult(True, line.text, warning=line.warning)
+        for line in sharing_lines(config, workbook)
     ]
 
 
-def exit_code(checks: list[Check]) -> int:
+def exit_code(checks: list[CheckResult]) -> int:
     if not all(check.ok for check in checks):
         return EXIT_NOTHING_DONE
     return EXIT_PARTIAL if any(c.warning and not c.task for c in checks) else EXIT_OK
 
 
-def _leftovers(config: Config, tables: Tables, today: dt.date) -> list[Check]:
+def _leftovers(config: Config, tables: Tables, today: dt.date) -> list[CheckResult]:
     """What is left from the example (whatever the transport), and the workbook's content
     still to fill in (`routines.leftovers`)."""
     try:
@@ -247,7 +253,7 @@ def _leftovers(config: Config, tables: Tables, today: dt.date) -> list[Check]:
         example = None  # the reserved example domains still catch its addresses
     found = leftovers.example_values(config, example, tables)
     checks = [
-        Check(
+        CheckResult(
             True,
             f"Kvar från exemplet i {config.path.name} och arbetsboken: " + "; ".join(found) + ". "
             "Byt till era riktiga uppgifter innan breven skickas på riktigt.",
@@ -255,28 +261,28 @@ def _leftovers(config: Config, tables: Tables, today: dt.date) -> list[Check]:
             topic="uppgifter kvar från exemplet",
         )
         if found
-        else Check(True, "Inget finns kvar från exemplet (config.example.toml, demon).")
+        else CheckResult(True, "Inget finns kvar från exemplet (config.example.toml, demon).")
     ]
     checks.extend(
-        Check(True, finding.text, warning=True, task=True, topic=finding.topic)
+        CheckResult(True, finding.text, warning=True, task=True, topic=finding.topic)
         for finding in leftovers.content_to_fill_in(config, tables, today)
     )
     return checks
 
 
-def login_check(config: Config, env: Mapping[str, str]) -> Check:
+def login_check(config: Config, env: Mapping[str, str]) -> CheckResult:
     """Log in to the mail server and send nothing (with the outbox: where letters go)."""
     return _mail(config, env)[0]
 
 
-def _topic(check: Check) -> str:
+def _topic(check: CheckResult) -> str:
     if check.topic:
         return check.topic
     first = re.split(r"[.:] ", check.text, maxsplit=1)[0].rstrip(".")
     return first if len(first) <= 70 else first[:67].rstrip() + " …"
 
 
-def verdict(checks: list[Check]) -> str:
+def verdict(checks: list[CheckResult]) -> str:
     """One line that sums the checks up: ready, works but (with the list), or does not."""
     failed = sum(not check.ok for check in checks)
     topics = list(dict.fromkeys(_topic(c) for c in checks if c.ok and c.warning))

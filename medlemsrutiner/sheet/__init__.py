@@ -1,4 +1,13 @@
-"""The workbook contract, pure: tabs and columns (schema), the words people type (words), how
-cells are read (cells), writes addressed by ID or key (changes), the texts of stamp cells
-(stamps), the registry of letter kinds and their stamp columns (letter_kinds), what a stamp
-cell's state says to a coordinator (stamp_words) and the Logg rows (logbook)."""
+"""The workbook contract. Pure: no I/O.
+
+schema      tabs, columns, Swedish headers, owners, personal columns; grids -> tables
+words       every word a person may type in a cell, and the Texter keys
+cells       lenient reading of what people type (dates, addresses, phones, IDs)
+changes     writes addressed by ID or key, appended, hidden; resolve() and apply()
+stamps      every text written into a stamp cell, and reading one back
+letter_kinds  the registry of letter kinds and their stamp columns
+stamp_words  what a stamp cell's state says to a coordinator (Swedish and English)
+presentation  how the workbook looks, as data (widths, formats, dropdowns, Status colours)
+logbook     Logg rows and the rolling daily limit
+journal     the send journal's entries as JSON lines
+"""

@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from medlemsrutiner.sheet import cells
@@ -125,8 +125,7 @@ def letters_sent_since(table: Table, since: dt.datetime, zone: ZoneInfo) -> int:
     counted, because Logg is the scripts' own tab.
     """
     total = 0
-    records = cast(list[dict[str, Any]], table.frame.to_dict("records"))
-    for record in records:
+    for _, record in table.rows:
         when = _log_time(record["time"], zone)
         if when is None or when < since:
             continue
@@ -154,8 +153,7 @@ class Event:
 def events(table: Table) -> list[Event]:
     """Every Logg row whose time can be read, in the order of the tab."""
     found = []
-    records = cast(list[dict[str, Any]], table.frame.to_dict("records"))
-    for record in records:
+    for _, record in table.rows:
         when = _log_time(record["time"], dt.UTC)
         if when is None:
             continue
@@ -178,8 +176,7 @@ def first_logged(table: Table) -> dict[int, dt.date]:
     time or ID cannot be read are left out.
     """
     first: dict[int, dt.date] = {}
-    records = cast(list[dict[str, Any]], table.frame.to_dict("records"))
-    for record in records:
+    for _, record in table.rows:
         row_id = cells.parse_id(record["id"])
         when = _log_time(record["time"], dt.UTC)
         if not isinstance(row_id, int) or when is None:
@@ -195,8 +192,7 @@ def last_erasures(table: Table) -> dict[int, tuple[dt.date, bool]]:
     (`raderad på begäran`, forget.py) rather than on schedule (`uppgifter raderade`): what an
     erased row's Status says happened to it."""
     last: dict[int, tuple[dt.date, bool]] = {}
-    records = cast(list[dict[str, Any]], table.frame.to_dict("records"))
-    for record in records:
+    for _, record in table.rows:
         action = cells.text(record["action"])
         if action not in (Action.ERASED, Action.FORGOTTEN):
             continue

@@ -2,8 +2,8 @@
 
 Owns the mapping between internal column names (English, used in code) and the Swedish
 headers people see, which columns are required, which the scripts own and which hold personal
-data. It also turns raw grids (lists of rows as a backend read them) into pandas tables. The
-words people may type in a cell are in `words`. Pure: no I/O.
+data. It also turns raw grids (lists of rows as a backend read them) into tables of plain
+values, one `Record` per row. The words people may type in a cell are in `words`. Pure: no I/O.
 """
 
 from __future__ import annotations
@@ -12,8 +12,6 @@ import enum
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
-
-import pandas as pd
 
 from medlemsrutiner.errors import (
     DuplicateColumnError,
@@ -356,25 +354,42 @@ def column_letter(index: int) -> str:
     return letters
 
 
+Record = Mapping[str, Any]
+"""A row by internal column name: every known column of its tab (absent ones hold None)."""
+
+
 @dataclass(frozen=True)
 class Table:
-    """One tab read into pandas.
+    """One tab read as plain values.
 
-    `frame` has one column per known column of the tab (internal names; absent optional
-    columns hold None) and is indexed by the sheet row number (1-based, header is row 1),
-    which is only ever used in messages, never to address a write.
+    `rows` holds every non-blank row as (its sheet row number, the row as a `Record`). The
+    row number (1-based, the header is row 1) is only ever used in messages, never to
+    address a write. The values are the cells as the backend read them; nothing is converted.
     """
 
     tab: Tab
     name: str
-    frame: pd.DataFrame
+    rows: tuple[tuple[int, Record], ...]
     present: frozenset[str]
     """Internal names of the columns the sheet really has."""
 
+    def column(self, name: str) -> tuple[Any, ...]:
+        """Every row's value in the column `name`, in the order of the tab."""
+        return tuple(record[name] for _, record in self.rows)
 
-def _is_blank_row(row: Sequence[Any]) -> bool:
+
+def is_blank_row(row: Sequence[Any]) -> bool:
     """A row in which nothing shows (`cells.is_blank`: invisible characters too) is no row."""
     return all(cells.is_blank(value) for value in row)
+
+
+def record_of(tab: Tab, positions: Mapping[str, int], row: Sequence[Any]) -> dict[str, Any]:
+    """One grid row by internal column name: every known column of `tab`, None where the
+    sheet lacks the column (`positions`, from `present_columns`) or the row is short."""
+    return {
+        name: row[positions[name]] if name in positions and positions[name] < len(row) else None
+        for name in tab.column_names
+    }
 
 
 def table_from_grid(tab: Tab, tab_name: str, grid: Grid | None) -> Table:
@@ -384,29 +399,14 @@ def table_from_grid(tab: Tab, tab_name: str, grid: Grid | None) -> Table:
             raise MissingTabError(tab_name)
         if tab.required:
             raise MissingColumnError(tab_name, tab.columns[0].header)
-        return Table(tab, tab_name, _empty_frame(tab), frozenset())
+        return Table(tab, tab_name, (), frozenset())
     positions = locate_columns(tab, tab_name, grid[0])
-    records: list[list[Any]] = []
-    index: list[int] = []
-    for number, row in enumerate(grid[1:], start=2):
-        if _is_blank_row(row):
-            continue
-        records.append(
-            [
-                row[positions[name]] if name in positions and positions[name] < len(row) else None
-                for name in tab.column_names
-            ]
-        )
-        index.append(number)
-    frame = pd.DataFrame(records, columns=list(tab.column_names), dtype=object)
-    frame.index = pd.Index(index, dtype="int64", name="row")
-    return Table(tab, tab_name, frame, frozenset(positions))
-
-
-def _empty_frame(tab: Tab) -> pd.DataFrame:
-    frame = pd.DataFrame([], columns=list(tab.column_names), dtype=object)
-    frame.index = pd.Index([], dtype="int64", name="row")
-    return frame
+    rows = tuple(
+        (number, record_of(tab, positions, row))
+        for number, row in enumerate(grid[1:], start=2)
+        if not is_blank_row(row)
+    )
+    return Table(tab, tab_name, rows, frozenset(positions))
 
 
 @dataclass(frozen=True)

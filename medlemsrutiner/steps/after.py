@@ -1,25 +1,42 @@
-"""The records as they read once a run's writes have landed, for the Status texts. Pure.
+"""The records as they read once a run's writes have landed, for Status and Statistik. Pure.
 
 Status must say what is true when the coordinator opens the sheet ("Välkomstbrev skickat
 2026-11-24", not "ej skickat"), so it is computed from the records with the run's own writes
-applied — without reading or understanding the workbook a second time: only the rows the
-writes touched are parsed again, and duplicates are marked afresh.
+applied. The writes are interpreted once, by `sheet.changes`: `resolve` finds where each write
+lands in the grids the run read and `apply` performs it, exactly as for the backends and the
+in-memory workbook of the tests (an ID on two rows gets no write, a key finds its one row,
+compare-and-set, appended rows, columns the tab lacks; hidden rows change no cell). Then only
+the rows the writes touched are parsed again; the rest keep what reading made of them, and
+duplicates and shared IDs are marked afresh.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Iterable, Mapping
-from typing import Any
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from typing import TypeVar
 
-from medlemsrutiner.plan import Group
 from medlemsrutiner.settings import Settings
-from medlemsrutiner.sheet import cells
-from medlemsrutiner.sheet.changes import AppendRow, AssignId, Change, SetByKey, SetCells
-from medlemsrutiner.sheet.schema import FOLLOWUPS, GROUPS, NEWCOMERS
-from medlemsrutiner.steps.district import Record, parse_group
+from medlemsrutiner.sheet import changes
+from medlemsrutiner.sheet.changes import Change
+from medlemsrutiner.sheet.schema import (
+    FOLLOWUPS,
+    GROUPS,
+    NEWCOMERS,
+    Grid,
+    Record,
+    Tab,
+    header_key,
+    is_blank_row,
+    present_columns,
+    record_of,
+    table_from_grid,
+)
+from medlemsrutiner.steps.district import read_groups
 from medlemsrutiner.steps.records import (
+    FollowUp,
+    Newcomer,
     Records,
     mark_duplicates,
     mark_shared_ids,
@@ -27,147 +44,128 @@ from medlemsrutiner.steps.records import (
     parse_newcomer,
 )
 
+Row = TypeVar("Row", Newcomer, FollowUp)
+
+RECORD_TABS: tuple[Tab, ...] = (NEWCOMERS, FOLLOWUPS, GROUPS)
+"""The tabs whose rows the records hold and a run's writes may change."""
+
 
 def records_after(
-    records: Records, changes: Iterable[Change], today: dt.date, settings: Settings
+    records: Records,
+    grids: Mapping[str, Grid | None],
+    tab_names: Mapping[str, str],
+    batches: Sequence[Sequence[Change]],
+    today: dt.date,
+    settings: Settings,
 ) -> Records:
-    """`records` as they read once `changes` are written (only touched rows are parsed again).
-
-    Writes land as they would in the workbook: by ID (a write to an ID held by several rows
-    lands nowhere), new IDs on the rows they were handed to, appended follow-ups as new rows,
-    and only in columns the tab really has.
-    """
-    newcomer_counts: dict[int, int] = {}
-    for newcomer in records.newcomers:
-        if newcomer.id is not None and newcomer.id_problem is None:
-            newcomer_counts[newcomer.id] = newcomer_counts.get(newcomer.id, 0) + 1
-    followup_counts: dict[int, int] = {}
-    for followup in records.followups:
-        if followup.id is not None:
-            followup_counts[followup.id] = followup_counts.get(followup.id, 0) + 1
-    newcomer_edits: dict[int, dict[str, Any]] = {}
-    followup_edits: dict[int, dict[str, Any]] = {}
-    appended: list[dict[str, Any]] = []
-    present_newcomers = records.present.get("newcomers", frozenset(NEWCOMERS.column_names))
-    present_followups = records.present.get("followups", frozenset(FOLLOWUPS.column_names))
-    group_changes: list[SetByKey] = []
-    keyed: list[SetByKey] = []
-    for change in changes:
-        if change.tab == "newcomers" and isinstance(change, SetCells | AssignId):
-            if isinstance(change, SetCells) and newcomer_counts.get(change.row_id) != 1:
-                continue
-            values = dict(change.values)
-            if isinstance(change, AssignId):
-                values["id"] = change.row_id
-            edits = newcomer_edits.setdefault(change.row_id, {})
-            edits.update((k, v) for k, v in values.items() if k in present_newcomers)
-        elif change.tab == "followups" and isinstance(change, SetCells):
-            if followup_counts.get(change.row_id) == 1:
-                edits = followup_edits.setdefault(change.row_id, {})
-                edits.update((k, v) for k, v in change.values if k in present_followups)
-        elif change.tab == "followups" and isinstance(change, AppendRow):
-            record = dict.fromkeys(FOLLOWUPS.column_names)
-            record.update((k, v) for k, v in change.values if k in present_followups)
-            appended.append(record)
-        elif change.tab == "groups" and isinstance(change, SetByKey):
-            group_changes.append(change)
-        elif change.tab in ("newcomers", "followups") and isinstance(change, SetByKey):
-            keyed.append(change)
-
-    newcomers = []
-    for newcomer in records.newcomers:
-        edits = newcomer_edits.get(newcomer.id, {}) if newcomer.usable and newcomer.id else {}
-        edits = {**edits, **_keyed_edits(keyed, "newcomers", newcomer.record, present_newcomers)}
-        if not edits:
-            newcomers.append(newcomer)
+    """`records` (read from `grids`, keyed by tab name) once every batch of `batches` is
+    written, in order: each batch lands on the grids the one before left, as a backend's
+    fresh read before its write would find them."""
+    wanted = {tab.key for tab in RECORD_TABS}
+    by_name = {header_key(name): grid for name, grid in grids.items()}
+    state: Mapping[str, Grid | None] = {
+        tab_names[tab.key]: by_name.get(header_key(tab_names[tab.key])) for tab in RECORD_TABS
+    }
+    touched: dict[str, set[int]] = {}
+    for batch in batches:
+        # A write lands in its own tab only: the other tabs' writes change no record.
+        relevant = [change for change in batch if change.tab in wanted]
+        if not relevant:
             continue
-        record = {**newcomer.record, **edits}
-        reparsed = parse_newcomer(newcomer.row, record, today, settings, records.groups)
-        erased_now = reparsed.personal_blank and not newcomer.personal_blank
-        newcomers.append(
-            dataclasses.replace(
-                reparsed,
-                id=newcomer.id,
-                new=newcomer.new,
-                id_problem=newcomer.id_problem,
-                read_problems=newcomer.read_problems,
-                first_seen=newcomer.first_seen,
-                named=newcomer.named,
-                as_read=newcomer.read_record,
-                # A row this run empties was erased today (a move empties it too).
-                erased_on=today if erased_now else newcomer.erased_on,
-                erased_on_request=not erased_now and newcomer.erased_on_request,
-            )
-        )
-    followups = []
-    for f in records.followups:
-        edits = followup_edits.get(f.id, {}) if f.id is not None else {}
-        edits = {**edits, **_keyed_edits(keyed, "followups", f.record, present_followups)}
-        if not edits:
-            followups.append(f)
-            continue
-        reparsed_followup = parse_followup(f.row, {**f.record, **edits}, today, settings)
-        followups.append(
-            dataclasses.replace(
-                reparsed_followup, first_seen=f.first_seen, named=f.named, as_read=f.read_record
-            )
-        )
-    next_row = max((f.row for f in followups), default=1) + 1
-    followups.extend(
-        parse_followup(next_row + n, record, today, settings) for n, record in enumerate(appended)
+        resolution = changes.resolve(relevant, state, tab_names)
+        state = changes.apply(state, resolution)
+        for write in resolution.writes:
+            if write.row > 0:
+                touched.setdefault(write.tab_name, set()).add(write.row)
+
+    def rows(tab: Tab) -> list[tuple[int, Record | None]]:
+        name = tab_names[tab.key]
+        return list(_touched_rows(tab, state.get(name), touched.get(name, set())))
+
+    newcomers = _rows_after(
+        records.newcomers,
+        rows(NEWCOMERS),
+        lambda row, record: parse_newcomer(row, record, today, settings, records.groups),
+        lambda newcomer, old: _kept_newcomer(newcomer, old, today),
     )
-    groups, group_rows = _groups_after(records, group_changes, today)
+    followups = _rows_after(
+        records.followups,
+        rows(FOLLOWUPS),
+        lambda row, record: parse_followup(row, record, today, settings),
+        _kept_followup,
+    )
     followups = mark_shared_ids(followups)
+    groups = records.groups
+    if touched.get(tab_names[GROUPS.key]):
+        # Grupper (a few dozen rows, keyed by name) is read again whole, so that each group
+        # is the first row with its name, as reading found it.
+        grid = state.get(tab_names[GROUPS.key])
+        groups, _ = read_groups(table_from_grid(GROUPS, tab_names[GROUPS.key], grid), today)
     return dataclasses.replace(
         records,
         newcomers=mark_duplicates(newcomers, followups),
         followups=tuple(followups),
         groups=groups,
-        group_rows=group_rows,
     )
 
 
-def _keyed_edits(
-    changes: list[SetByKey], tab: str, record: Record, present: frozenset[str]
-) -> dict[str, Any]:
-    """The values of the key-addressed writes that land on the row reading `record`."""
-    edits: dict[str, Any] = {}
-    for change in changes:
-        if change.tab == tab and all(
-            cells.normalise_word(record.get(name)) == cells.normalise_word(text)
-            for name, text in change.key
-        ):
-            edits.update((k, v) for k, v in change.values if k in present)
-    return edits
+def _touched_rows(
+    tab: Tab, grid: Grid | None, indexes: set[int]
+) -> Iterator[tuple[int, Record | None]]:
+    """(sheet row number, the row by column name, or None once it holds nothing) of each
+    touched grid row, in sheet order."""
+    if not grid:
+        return
+    positions = present_columns(tab, grid[0])
+    for index in sorted(indexes):
+        row = grid[index]
+        yield index + 1, (None if is_blank_row(row) else record_of(tab, positions, row))
 
 
-def _groups_after(
-    records: Records, changes: list[SetByKey], today: dt.date
-) -> tuple[Mapping[str, Group], tuple[tuple[int, Record], ...]]:
-    """Grupper once the key-addressed writes (reminder stamps) have landed on the one row each
-    names; only those groups are read again."""
-    if not changes:
-        return records.groups, records.group_rows
-    present = records.present.get("groups", frozenset(GROUPS.column_names))
-    rows = [(row, dict(record)) for row, record in records.group_rows]
-    touched: set[int] = set()
-    for change in changes:
-        matching = [
-            index
-            for index, (_, record) in enumerate(rows)
-            if all(
-                cells.normalise_word(record.get(name)) == cells.normalise_word(text)
-                for name, text in change.key
-            )
-        ]
-        if len(matching) != 1:
-            continue  # as in the workbook: a key that is gone or twice gets no write
-        rows[matching[0]][1].update((k, v) for k, v in change.values if k in present)
-        touched.add(matching[0])
-    groups = dict(records.groups)
-    for index in touched:
-        row, record = rows[index]
-        group, _ = parse_group(row, record, today)
-        if group is not None and cells.normalise_word(group.name) in groups:
-            groups[cells.normalise_word(group.name)] = group
-    return groups, tuple((row, record) for row, record in rows)
+def _kept_newcomer(newcomer: Newcomer, old: Newcomer, today: dt.date) -> Newcomer:
+    """A row of Intresserade parsed again, with what reading decided about it kept: its ID,
+    duplicates of it, problems only the whole workbook shows, the day Logg first names it,
+    the last weekly summary that named the person, when (and how) Logg says it was erased,
+    and (`as_read`) the row as the run read it. A row this run empties was erased today (a
+    move empties it too)."""
+    erased_now = newcomer.personal_blank and not old.personal_blank
+    return dataclasses.replace(
+        newcomer,
+        id=old.id,
+        new=old.new,
+        id_problem=old.id_problem,
+        read_problems=old.read_problems,
+        first_seen=old.first_seen,
+        named=old.named,
+        as_read=old.read_record,
+        erased_on=today if erased_now else old.erased_on,
+        erased_on_request=not erased_now and old.erased_on_request,
+    )
+
+
+def _kept_followup(followup: FollowUp, old: FollowUp) -> FollowUp:
+    """A row of Uppföljning parsed again, with the day Logg first names it, the last weekly
+    summary that named the person and the row as the run read it kept (shared IDs are marked
+    afresh over the whole tab)."""
+    return dataclasses.replace(
+        followup, first_seen=old.first_seen, named=old.named, as_read=old.read_record
+    )
+
+
+def _rows_after(
+    rows: Sequence[Row],
+    touched: Iterable[tuple[int, Record | None]],
+    parse: Callable[[int, Record], Row],
+    keep: Callable[[Row, Row], Row],
+) -> list[Row]:
+    """`rows` with each touched row parsed again in its place (`keep` carries over what
+    reading decided) or left out once it holds nothing, then the new (appended) rows."""
+    before = {row.row: row for row in rows}
+    parsed: dict[int, Row | None] = {}
+    for number, record in touched:
+        found = None if record is None else parse(number, record)
+        old = before.get(number)
+        parsed[number] = keep(found, old) if found is not None and old is not None else found
+    merged = [found for row in rows if (found := parsed.get(row.row, row)) is not None]
+    merged.extend(row for number, row in sorted(parsed.items()) if number not in before and row)
+    return merged

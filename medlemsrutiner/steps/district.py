@@ -10,21 +10,18 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any, Literal, cast
+from typing import Literal
 
 from medlemsrutiner.plan import Flag, Group, Training
 from medlemsrutiner.sheet import cells
-from medlemsrutiner.sheet.schema import GROUPS, TEXTS, TRAININGS, Table
+from medlemsrutiner.sheet.schema import GROUPS, TEXTS, TRAININGS, Record, Table
 from medlemsrutiner.sheet.stamps import read_stamp_cells
 from medlemsrutiner.sheet.words import LANGUAGE_NEUTRAL_TEXT_KEYS, TEXT_KEYS
 
-Record = Mapping[str, Any]
 
-
-def rows_of(table: Table) -> list[tuple[int, dict[str, Any]]]:
+def rows_of(table: Table) -> tuple[tuple[int, Record], ...]:
     """(sheet row number, record) for every non-blank row of `table`."""
-    records = cast(list[dict[str, Any]], table.frame.to_dict("records"))
-    return [(int(row), record) for row, record in zip(table.frame.index, records, strict=True)]
+    return table.rows
 
 
 def parse_group(row: int, record: Record, today: dt.date) -> tuple[Group | None, list[Flag]]:

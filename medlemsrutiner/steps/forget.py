@@ -33,7 +33,7 @@ from medlemsrutiner.sheet.changes import CellValue, SetByKey
 from medlemsrutiner.sheet.logbook import Action
 from medlemsrutiner.sheet.schema import FOLLOWUPS, FORM_ANSWERS, NEWCOMERS, Grid, present_columns
 from medlemsrutiner.steps.intake import ColumnMap, map_columns, phone_key
-from medlemsrutiner.steps.records import Records
+from medlemsrutiner.steps.records import FollowUp, Newcomer, Records
 
 
 @dataclass(frozen=True)
@@ -92,38 +92,25 @@ def forget(
     keys: dict[str, set[tuple[str, str]]] = {"newcomers": set(), "followups": set()}
     addresses = {address} if address is not None else set()
     phones: set[str] = set()
-    for newcomer in records.newcomers:
-        raw_id = cells.parse_id(newcomer.record["id"])
+    rows: list[tuple[str, Newcomer | FollowUp]] = [
+        *(("newcomers", newcomer) for newcomer in records.newcomers),
+        *(("followups", followup) for followup in records.followups),
+    ]
+    for tab, row in rows:
+        raw_id = cells.parse_id(row.record["id"])
         by_id = row_id is not None and raw_id == row_id
-        if by_id or _matches(newcomer.record["email"], newcomer.email, address):
-            found.append(
-                Found("newcomers", raw_id if isinstance(raw_id, int) else None, newcomer.row)
-            )
-            if by_id:
-                keys["newcomers"].add(("id", str(row_id)))
-            if not cells.is_blank(newcomer.record["email"]):
-                keys["newcomers"].add(("email", cells.text(newcomer.record["email"])))
-            if newcomer.email:
-                addresses.add(newcomer.email)
-            phone = phone_key(newcomer.record["phone"])
-            if phone is not None:
-                phones.add(phone)
-    for followup in records.followups:
-        raw_id = cells.parse_id(followup.record["id"])
-        by_id = row_id is not None and raw_id == row_id
-        if by_id or _matches(followup.record["email"], followup.email, address):
-            found.append(
-                Found("followups", raw_id if isinstance(raw_id, int) else None, followup.row)
-            )
-            if by_id:
-                keys["followups"].add(("id", str(row_id)))
-            if not cells.is_blank(followup.record["email"]):
-                keys["followups"].add(("email", cells.text(followup.record["email"])))
-            if followup.email:
-                addresses.add(followup.email)
-            phone = phone_key(followup.record["phone"])
-            if phone is not None:
-                phones.add(phone)
+        if not (by_id or _matches(row.record["email"], row.email, address)):
+            continue
+        found.append(Found(tab, raw_id if isinstance(raw_id, int) else None, row.row))
+        if by_id:
+            keys[tab].add(("id", str(row_id)))
+        if not cells.is_blank(row.record["email"]):
+            keys[tab].add(("email", cells.text(row.record["email"])))
+        if row.email:
+            addresses.add(row.email)
+        phone = phone_key(row.record["phone"])
+        if phone is not None:
+            phones.add(phone)
 
     blank_newcomer: tuple[tuple[str, CellValue], ...] = (
         *((name, None) for name in NEWCOMERS.personal_columns),

@@ -234,8 +234,8 @@ def known_people(tables: Tables) -> Known:
 # --- Rows ------------------------------------------------------------------------------------
 
 
-class Verdict(enum.Enum):
-    """What became of one row."""
+class ImportVerdict(enum.Enum):
+    """What became of one row of an import file or the form tab."""
 
     IMPORTED = "importerade"
     PRESENT = "fanns redan"
@@ -248,7 +248,7 @@ class RowOutcome:
     """One row of a file (or answer of the form tab), by its row number (header = row 1)."""
 
     row: int
-    verdict: Verdict
+    verdict: ImportVerdict
     reason: str = ""
     """Why it was not imported (Swedish, never quoting a cell)."""
     values: Values = ()
@@ -267,10 +267,10 @@ class Intake:
         return tuple(
             AppendRow("newcomers", outcome.values)
             for outcome in self.outcomes
-            if outcome.verdict is Verdict.IMPORTED
+            if outcome.verdict is ImportVerdict.IMPORTED
         )
 
-    def rows(self, verdict: Verdict) -> list[RowOutcome]:
+    def rows(self, verdict: ImportVerdict) -> list[RowOutcome]:
         return [outcome for outcome in self.outcomes if outcome.verdict is verdict]
 
 
@@ -307,7 +307,7 @@ def _decide(
     number: int, row: Sequence[Any], columns: ColumnMap, seen: _Seen, today: dt.date
 ) -> RowOutcome:
     def refused(reason: str) -> RowOutcome:
-        return RowOutcome(number, Verdict.REFUSED, reason)
+        return RowOutcome(number, ImportVerdict.REFUSED, reason)
 
     name = cells.text(_cell(row, columns, "name"))
     if not name:
@@ -329,7 +329,7 @@ def _decide(
         return refused(f"datumet ({FIELD_HEADERS['registered']}) går inte att läsa")
     where = seen.present(email, phone_key(raw_phone))
     if where is not None:
-        return RowOutcome(number, Verdict.PRESENT, f"finns redan: {where}")
+        return RowOutcome(number, ImportVerdict.PRESENT, f"finns redan: {where}")
     seen.add(email, phone_key(raw_phone), number)
 
     language = cells.parse_word(_cell(row, columns, "language"), LANGUAGE_WORDS)
@@ -347,7 +347,7 @@ def _decide(
         "consent": _consent(_cell(row, columns, "consent"), registered or today, today),
     }
     kept = tuple((key, value) for key, value in values.items() if value not in (None, ""))
-    return RowOutcome(number, Verdict.IMPORTED, values=kept)
+    return RowOutcome(number, ImportVerdict.IMPORTED, values=kept)
 
 
 def _consent(value: Any, registered: dt.date, today: dt.date) -> dt.date | None:
@@ -449,10 +449,12 @@ def plan_form_intake(
     for number, row in answers:
         stamp, mark = cells.text(at(row, "answered")), cells.text(at(row, "imported"))
         if not stamp:
-            outcomes.append(RowOutcome(number, Verdict.REFUSED, "Tidstämpel saknas"))
+            outcomes.append(RowOutcome(number, ImportVerdict.REFUSED, "Tidstämpel saknas"))
             continue
         if stamps[stamp] > 1:
-            outcomes.append(RowOutcome(number, Verdict.REFUSED, "två svar har samma Tidstämpel"))
+            outcomes.append(
+                RowOutcome(number, ImportVerdict.REFUSED, "två svar har samma Tidstämpel")
+            )
             continue
         outcome = _decide(number, row, columns, seen, today)
 
@@ -465,12 +467,12 @@ def plan_form_intake(
                 erase_rest=erase,
             )
 
-        if outcome.verdict is Verdict.IMPORTED:
+        if outcome.verdict is ImportVerdict.IMPORTED:
             marks.append(marked(today, erase=True))
-        elif outcome.verdict is Verdict.PRESENT:
+        elif outcome.verdict is ImportVerdict.PRESENT:
             marks.append(marked(f"{today.isoformat()}: {outcome.reason}", erase=True))
         elif _too_old(at(row, "answered"), today, erase_after_days):
-            outcome = RowOutcome(number, Verdict.ERASED, outcome.reason)
+            outcome = RowOutcome(number, ImportVerdict.ERASED, outcome.reason)
             marks.append(marked(f"Raderad {today.isoformat()}: gick inte att importera", True))
         else:
             text = f"{NOT_IMPORTED}: {outcome.reason}. {RETRY}"

@@ -6,7 +6,7 @@ the next one is above every ID the workbook, Logg included, has ever held), fill
 `Registrerad` with the day the row was first seen, and marks duplicates (the same address on a
 second row, now or earlier). A bad cell never raises: it becomes a problem on its row.
 
-`steps.after.records_after` gives the same records with a run's writes applied.
+`steps.after.records_after` gives the same records once a run's writes have landed.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from medlemsrutiner.settings import Settings
 from medlemsrutiner.sheet import cells, stamps
 from medlemsrutiner.sheet.changes import AssignId, Change, SetByKey, SetCells, fingerprint_of
 from medlemsrutiner.sheet.logbook import Action, LogEntry, first_logged, last_erasures, last_named
-from medlemsrutiner.sheet.schema import NEWCOMERS, TRAININGS, Tab, Tables
+from medlemsrutiner.sheet.schema import NEWCOMERS, TRAININGS, Record, Tab, Tables
 from medlemsrutiner.sheet.stamps import Stamp, StampState, read_stamp
 from medlemsrutiner.steps.district import (
     last_training_before,
@@ -34,7 +34,6 @@ from medlemsrutiner.steps.district import (
 from medlemsrutiner.steps.rows import (
     FollowUp,
     Newcomer,
-    Record,
     Referral,
     parse_followup,
     parse_newcomer,
@@ -80,8 +79,6 @@ class Records:
     """Every training from today on, soonest first (the letters show the first few)."""
     last_training: dt.date | None = None
     """The latest training before today."""
-    group_rows: tuple[tuple[int, Record], ...] = ()
-    """Grupper's rows as read (for the state after the run's writes)."""
 
     @property
     def in_followups(self) -> frozenset[int]:
@@ -101,7 +98,7 @@ class Records:
 def _known_ids(tables: Tables) -> list[int]:
     found: list[int] = []
     for key in ("newcomers", "followups", "log"):
-        for value in tables[key].frame["id"]:
+        for value in tables[key].column("id"):
             parsed = cells.parse_id(value)
             if isinstance(parsed, int):
                 found.append(parsed)
@@ -131,7 +128,7 @@ def read_records(tables: Tables, today: dt.date, settings: Settings) -> Records:
     # On the very first run (no ID anywhere, no daily run in Logg) a row without a date may be
     # an old contact typed in long ago: it must not pass for new and be welcomed.
     first_run = next_id == 1 and not any(
-        cells.text(action) == Action.DAILY_DONE for action in tables["log"].frame["action"]
+        cells.text(action) == Action.DAILY_DONE for action in tables["log"].column("action")
     )
     first_writes: list[Change] = []
     log: list[LogEntry] = []
@@ -235,7 +232,6 @@ def read_records(tables: Tables, today: dt.date, settings: Settings) -> Records:
         present={key: table.present for key, table in tables.by_key.items()},
         upcoming=upcoming,
         last_training=last_training_before(tables["trainings"], today),
-        group_rows=tuple(rows_of(tables["groups"])),
     )
 
 

@@ -18,7 +18,7 @@ from medlemsrutiner.plan import Group, Person
 from medlemsrutiner.settings import Settings
 from medlemsrutiner.sheet import cells
 from medlemsrutiner.sheet.letter_kinds import INTRODUCTION, REENGAGEMENT, WELCOME
-from medlemsrutiner.sheet.schema import FOLLOWUPS, NEWCOMERS
+from medlemsrutiner.sheet.schema import FOLLOWUPS, NEWCOMERS, Record
 from medlemsrutiner.sheet.stamp_words import row_words
 from medlemsrutiner.sheet.stamps import Stamp, StampCells, read_stamp_cells
 from medlemsrutiner.sheet.words import (
@@ -31,10 +31,6 @@ from medlemsrutiner.sheet.words import (
     outcome_words,
     result_words,
 )
-
-Record = Mapping[str, Any]
-"""A row by internal column name (absent optional columns hold None)."""
-
 
 # --- Newcomers -------------------------------------------------------------------------------
 
@@ -67,7 +63,6 @@ class Newcomer:
     group: Group | None = None
     alternative: Alternative | None = None
     outcome: Outcome | None = None
-    referral_text: str = ""
     suggestion: str | None = None
     """For an unknown `Hänvisad till`: the closest group or word, to suggest."""
     problems: tuple[str, ...] = ()
@@ -229,21 +224,17 @@ def _with_referral(newcomer: Newcomer, value: Any, groups: Mapping[str, Group]) 
     if cells.is_blank(value):
         return newcomer
     word = cells.normalise_word(value)
-    text = cells.text(value)
     if word in groups:
-        return dataclasses.replace(
-            newcomer, referral=Referral.GROUP, group=groups[word], referral_text=text
-        )
+        return dataclasses.replace(newcomer, referral=Referral.GROUP, group=groups[word])
     if word in alternative_words():
         return dataclasses.replace(
             newcomer,
             referral=Referral.ALTERNATIVE,
             alternative=alternative_words()[word],
-            referral_text=text,
         )
     if word in outcome_words():
         return dataclasses.replace(
-            newcomer, referral=Referral.OUTCOME, outcome=outcome_words()[word], referral_text=text
+            newcomer, referral=Referral.OUTCOME, outcome=outcome_words()[word]
         )
     choices = {cells.normalise_word(g.name): g.name for g in groups.values() if g.active}
     choices.update({a.value.casefold(): a.value for a in Alternative})
@@ -252,7 +243,6 @@ def _with_referral(newcomer: Newcomer, value: Any, groups: Mapping[str, Group]) 
     return dataclasses.replace(
         newcomer,
         referral=Referral.UNKNOWN,
-        referral_text=text,
         suggestion=choices[close[0]] if close else None,
     )
 

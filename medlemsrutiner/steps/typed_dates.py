@@ -20,8 +20,9 @@ from collections.abc import Mapping
 
 from medlemsrutiner.sheet import cells
 from medlemsrutiner.sheet.changes import Values
+from medlemsrutiner.sheet.schema import Record
 from medlemsrutiner.steps.district import passed_without_year, training_date
-from medlemsrutiner.steps.rows import FollowUp, Newcomer, Record
+from medlemsrutiner.steps.rows import FollowUp, Newcomer
 
 Expect = tuple[tuple[str, str], ...]
 """(column, text) pairs a compare-and-set write expects to find."""

@@ -100,6 +100,24 @@ def test_drop_removes_the_runs_given_and_an_empty_journal_is_removed(tmp_path: P
     assert list(tmp_path.iterdir()) == []  # the lock file goes when the run ends
 
 
+def test_a_journal_rewritten_by_drop_stays_readable_by_its_owner_alone(tmp_path: Path) -> None:
+    path = tmp_path / "journal"
+    with FileJournal(path) as journal:
+        journal.append([*_run("aaaa1111", ["ID1-welcome"]), *_run("bbbb2222", ["ID2-welcome"])])
+        journal.drop({"aaaa1111"})
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600
+        assert sorted(p.name for p in tmp_path.iterdir()) == [".journal.lock", "journal"]
+
+
+def test_the_copy_a_run_killed_while_rewriting_left_is_removed_by_the_next(tmp_path: Path) -> None:
+    path = tmp_path / "journal"
+    path.write_text(to_line(RunStarted("aaaa1111", DAY, "2026-11-24 07:00")))
+    (tmp_path / ".journal.4242.tmp").write_text("")
+    with FileJournal(path) as journal:
+        assert journal.pending() == [RunStarted("aaaa1111", DAY, "2026-11-24 07:00")]
+        assert sorted(p.name for p in tmp_path.iterdir()) == [".journal.lock", "journal"]
+
+
 def test_a_second_run_on_the_same_journal_is_refused(tmp_path: Path) -> None:
     with FileJournal(tmp_path / "journal"), pytest.raises(WorkbookBusyError):
         FileJournal(tmp_path / "journal").__enter__()

@@ -19,9 +19,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-MAX_COLUMN_LETTERS = 3
-"""Columns run from A to ZZZ in Google Sheets."""
-
 _ENDPOINT = re.compile(r"\$?([A-Za-z]{1,3})?\$?([0-9]+)?")
 _SIMPLE_TITLE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _CELL_LIKE = re.compile(r"[A-Za-z]{1,3}[0-9]+|[Rr][0-9]*[Cc][0-9]*")

@@ -81,10 +81,6 @@ class Cell:
         """True when the cell holds a value or a formula (what values reads and tables see)."""
         return self.value is not None or self.formula is not None
 
-    def is_bare(self) -> bool:
-        """True when the cell holds nothing at all (no value, format, rule or note)."""
-        return not self.has_value() and not self.fmt and not self.validation and not self.note
-
     def clear_value(self) -> None:
         """Remove the value and formula; keep format, validation and note (as Google's clear)."""
         self.value = None

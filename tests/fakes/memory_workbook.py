@@ -32,7 +32,6 @@ class MemoryWorkbook:
         self.before_write = before_write
         self.reads = 0
         self.writes: list[Resolution] = []
-        self.locked = False
         self.hidden: dict[str, set[int]] = {}
         """Tab name -> grid rows (0-based) hidden, as the last write left them."""
 
@@ -40,7 +39,6 @@ class MemoryWorkbook:
         return "minne"
 
     def __enter__(self) -> MemoryWorkbook:
-        self.locked = True
         return self
 
     def __exit__(
@@ -49,7 +47,7 @@ class MemoryWorkbook:
         error: BaseException | None,
         traceback: TracebackType | None,
     ) -> None:
-        self.locked = False
+        return None
 
     def read(self) -> dict[str, Grid]:
         self.reads += 1

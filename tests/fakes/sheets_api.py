@@ -577,11 +577,6 @@ class FakeSheetsApi:
             sheet.props["title"] = new_title
             self._store.touch(self._store.spreadsheet(spreadsheet_id))
 
-    def delete_spreadsheet(self, spreadsheet_id: str) -> None:
-        """Remove a spreadsheet (as if deleted in Drive)."""
-        with self._lock:
-            self._store.drive_delete(spreadsheet_id)
-
     # -- request log ---------------------------------------------------------------------------
 
     @property

@@ -45,7 +45,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Protocol
+from typing import Any
 
 import requests
 
@@ -57,7 +57,6 @@ from medlemsrutiner.adapters.outbox import Outbox
 from medlemsrutiner.adapters.smtp import open_smtp_transport
 from medlemsrutiner.adapters.workbook import Workbook
 from medlemsrutiner.adapters.xlsx import XlsxWorkbook
-from medlemsrutiner.config import Config
 from medlemsrutiner.letters.render import OutgoingEmail, Renderer
 from medlemsrutiner.plan import LetterOutcome
 from medlemsrutiner.routines.daily import run_daily
@@ -281,23 +280,6 @@ class TrippingJournal(FileJournal):
         first = entries[0]
         what = type(first).__name__ + (f" {first.label}" if hasattr(first, "label") else "")
         self.wire.tick(f"journal: {what} on disk")
-
-
-class World(Protocol):
-    """One scenario's workbook, transport and journal."""
-
-    config: Config
-
-    def workbook(self, wire: Tripwire) -> Workbook: ...
-
-    def grids(self) -> dict[str, Grid]: ...
-
-    def transport(self, now: dt.datetime, wire: Tripwire) -> Transport: ...
-
-    def received(self) -> Counter[str]: ...
-
-    @property
-    def earlier(self) -> Mapping[Path, int]: ...
 
 
 @dataclass

@@ -16,7 +16,7 @@ from medlemsrutiner.routines.newdistrict import (
     read_answers,
     write_config,
 )
-from medlemsrutiner.routines.setup import Check
+from medlemsrutiner.routines.setup import CheckResult
 
 TODAY = dt.date(2026, 11, 24)
 ANSWERS = (
@@ -74,8 +74,10 @@ def test_a_folder_that_is_a_file_is_one_line_and_nothing_written(tmp_path: Path)
 
 def test_a_task_check_setup_no_longer_finds_is_done() -> None:
     checks = [
-        Check(True, "Grupper är tom: …", warning=True, task=True, topic="grupperna"),
-        Check(True, "Kvar från exemplet: …", warning=True, topic="uppgifter kvar från exemplet"),
+        CheckResult(True, "Grupper är tom: …", warning=True, task=True, topic="grupperna"),
+        CheckResult(
+            True, "Kvar från exemplet: …", warning=True, topic="uppgifter kvar från exemplet"
+        ),
     ]
     assert [(task.topic, left) for task, left in left_to_do(checks)] == [
         ("grupperna", True),

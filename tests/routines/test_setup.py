@@ -11,7 +11,7 @@ from typing import Any
 from medlemsrutiner.adapters.xlsx import XlsxWorkbook
 from medlemsrutiner.config import Config
 from medlemsrutiner.routines.setup import (
-    Check,
+    CheckResult,
     check_setup,
     exit_code,
     fill_texts,
@@ -39,14 +39,14 @@ TEXTS = [
 ]
 
 
-def checks_for(config: Config, **tabs: Any) -> list[Check]:
+def checks_for(config: Config, **tabs: Any) -> list[CheckResult]:
     path = config.workbook.path
     assert path is not None
     write_xlsx(path, workbook_grids(**tabs))
     return check_setup(config, lambda: XlsxWorkbook(path, config.workbook.tab_names), {}, TODAY)
 
 
-def leftovers(checks: list[Check]) -> str:
+def leftovers(checks: list[CheckResult]) -> str:
     found = [c.text for c in checks if "Kvar från exemplet" in c.text]
     assert len(found) <= 1
     return found[0] if found else ""
@@ -177,13 +177,16 @@ def test_the_verdict_puts_warnings_beside_tasks_and_errors_first(tmp_path: Path)
         "Fungerar, men se över: uppgifter kvar från exemplet, grupperna, utbildningarna"
     )
     assert exit_code(checks) == 1
-    failed = [Check(False, "Lösenordet till e-postkontot saknas: sätt miljövariabeln X."), *checks]
+    failed = [
+        CheckResult(False, "Lösenordet till e-postkontot saknas: sätt miljövariabeln X."),
+        *checks,
+    ]
     assert verdict(failed).startswith(
         "Fungerar inte än: rätta felet ([FEL] ovan) och kontrollera igen. Se också över: "
         "uppgifter kvar från exemplet"
     )
     assert exit_code(failed) == 2
-    other = [Check(True, "Något annat att se över: så här. Mer text.", warning=True)]
+    other = [CheckResult(True, "Något annat att se över: så här. Mer text.", warning=True)]
     assert verdict(other) == "Fungerar, men se över: Något annat att se över ([OBS] ovan)."
 
 

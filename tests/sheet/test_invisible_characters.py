@@ -122,4 +122,4 @@ def test_a_header_with_an_invisible_character_pasted_in_is_still_found() -> None
     row = [7 if header.endswith("ID") else None for header in headers]
     table = table_from_grid(NEWCOMERS, "Intresserade", [headers, row])
     assert {"id", "name"} <= table.present
-    assert table.frame["id"].tolist() == [7]
+    assert table.column("id") == (7,)

@@ -11,9 +11,13 @@ import pytest
 
 from medlemsrutiner.config import Config
 from medlemsrutiner.sheet.changes import SetByKey, SetCells
+from medlemsrutiner.sheet.schema import tables_from_grids
 from medlemsrutiner.steps.after import records_after
+from medlemsrutiner.steps.daily import plan_day
+from medlemsrutiner.steps.records import read_records
 from medlemsrutiner.steps.status import status_changes
 from tests.support import (
+    TAB_NAMES,
     TODAY,
     deliveries_of,
     make_config,
@@ -21,6 +25,7 @@ from tests.support import (
     plan_of,
     records_of,
     status_of,
+    workbook_grids,
 )
 
 DAY = dt.timedelta(days=1)
@@ -102,12 +107,13 @@ def test_intake_rows_sharing_an_id_are_erased_on_time_and_told_what_to_do(
 ) -> None:
     old = newcomer(4, registered=TODAY - 180 * DAY, name="Gammal Kopia", email="g@example.se")
     new = newcomer(4, registered=TODAY - 10 * DAY, name="Ny Kopia", email="n@example.se")
-    records = records_of(config, newcomers=[old, new])
-    plan = plan_of(config, newcomers=[old, new])
+    grids = workbook_grids(newcomers=[old, new])
+    records = read_records(tables_from_grids(grids, TAB_NAMES), TODAY, config.settings)
+    plan = plan_day(records, TODAY, config.settings)
     assert plan.deliveries == ()
     (erasing,) = [c for c in plan.changes if isinstance(c, SetByKey) and c.tab == "newcomers"]
     assert ("name", "Gammal Kopia") in erasing.key
-    after = records_after(records, plan.changes, TODAY, config.settings)
+    after = records_after(records, grids, TAB_NAMES, [plan.changes], TODAY, config.settings)
     texts = [
         dict(c.values)["status"]
         for c in status_changes(after, TODAY, config.settings)

@@ -9,8 +9,8 @@ from typing import Any
 from medlemsrutiner.sheet.changes import SetByKey
 from medlemsrutiner.steps.intake import (
     NOT_IMPORTED,
+    ImportVerdict,
     Known,
-    Verdict,
     known_people,
     map_columns,
     plan_form_intake,
@@ -74,7 +74,7 @@ def test_a_register_row_becomes_one_whole_row_of_intresserade_without_an_id() ->
         Known(),
         TODAY,
     )
-    assert [o.verdict for o in intake.outcomes] == [Verdict.IMPORTED]
+    assert [o.verdict for o in intake.outcomes] == [ImportVerdict.IMPORTED]
     (append,) = intake.appends
     assert append.tab == "newcomers"
     assert dict(append.values) == {
@@ -103,7 +103,7 @@ def test_rows_that_cannot_be_imported_say_why_by_row_number_without_quoting_a_ce
         Known(),
         TODAY,
     )
-    refused = {o.row: o.reason for o in intake.rows(Verdict.REFUSED)}
+    refused = {o.row: o.reason for o in intake.rows(ImportVerdict.REFUSED)}
     assert refused == {
         2: "namn saknas",
         3: "e-postadressen går inte att läsa",
@@ -157,10 +157,10 @@ def test_people_in_intresserade_or_uppfoljning_are_present_by_address_or_by_phon
         TODAY,
     )
     assert [(o.row, o.verdict, o.reason) for o in intake.outcomes] == [
-        (2, Verdict.PRESENT, "finns redan: ID 3 i Intresserade"),
-        (3, Verdict.PRESENT, "finns redan: ID 1 i Uppföljning"),
-        (4, Verdict.IMPORTED, ""),  # an address of its own: the phone is not compared
-        (5, Verdict.PRESENT, "finns redan: rad 3 i Intresserade"),  # the row without an ID
+        (2, ImportVerdict.PRESENT, "finns redan: ID 3 i Intresserade"),
+        (3, ImportVerdict.PRESENT, "finns redan: ID 1 i Uppföljning"),
+        (4, ImportVerdict.IMPORTED, ""),  # an address of its own: the phone is not compared
+        (5, ImportVerdict.PRESENT, "finns redan: rad 3 i Intresserade"),  # the row without an ID
     ]
 
 
@@ -170,7 +170,7 @@ def test_the_same_person_twice_in_one_file_is_imported_once() -> None:
         Known(),
         TODAY,
     )
-    assert [o.verdict for o in intake.outcomes] == [Verdict.IMPORTED, Verdict.PRESENT]
+    assert [o.verdict for o in intake.outcomes] == [ImportVerdict.IMPORTED, ImportVerdict.PRESENT]
     assert intake.outcomes[1].reason == "finns redan: samma e-post som rad 2"
 
 
@@ -286,7 +286,7 @@ def test_an_answer_that_cannot_be_imported_says_why_in_importerad_and_is_tried_a
         180,
     )
     assert again.marks == ()
-    assert again.intake is not None and again.intake.rows(Verdict.REFUSED)
+    assert again.intake is not None and again.intake.rows(ImportVerdict.REFUSED)
     # A person corrects the address: the answer is imported.
     fixed = plan_form_intake(
         form([ANSWERED, "Kim Exempel", "kim@example.org", "", "", text], header=header),
@@ -309,7 +309,7 @@ def test_an_answer_that_could_not_be_imported_is_erased_after_the_stale_period()
     )
     (mark,) = plan.marks
     assert mark.erase_rest and str(dict(mark.values)["imported"]).startswith("Raderad 2027-05-22")
-    assert plan.intake is not None and plan.intake.rows(Verdict.ERASED)
+    assert plan.intake is not None and plan.intake.rows(ImportVerdict.ERASED)
 
 
 def test_a_mark_typed_by_a_person_holds_the_answer() -> None:
@@ -337,7 +337,7 @@ def test_two_answers_with_one_time_stamp_are_not_imported_since_they_cannot_be_t
     )
     assert plan.changes == ()
     assert plan.intake is not None
-    assert {o.reason for o in plan.intake.rows(Verdict.REFUSED)} == {
+    assert {o.reason for o in plan.intake.rows(ImportVerdict.REFUSED)} == {
         "två svar har samma Tidstämpel"
     }
 

@@ -93,7 +93,6 @@ class RetryingHTTPClient(HTTPClient):
         self.clock = clock
         self.wall = wall
         self.requests_sent = 0
-        self.bytes_sent = 0
 
     def request(self, *args: Any, **kwargs: Any) -> requests.Response:
         started = self.clock()
@@ -104,8 +103,6 @@ class RetryingHTTPClient(HTTPClient):
         repeatable = idempotent(method, endpoint, body)
         while True:
             self.requests_sent += 1
-            if body is not None:
-                self.bytes_sent += len(json.dumps(body, allow_nan=False).encode())
             try:
                 return super().request(*args, **kwargs)
             except APIError as error:

@@ -415,10 +415,6 @@ class Access:
             and (permission.kind == "group" or permission.who.casefold() not in self.allowed)
         )
 
-    @property
-    def unexpected(self) -> tuple[str, ...]:
-        return tuple(p.label for p in self.permissions if p in self.public or p in self.others)
-
 
 def access(workbook: Spreadsheets, coordinator: str, account: str | None) -> list[Access]:
     """Who can open each spreadsheet of the workbook (Drive permissions: one request each)."""
