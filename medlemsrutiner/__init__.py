@@ -11,6 +11,7 @@ config_template  config.example.toml as the template of every new config (the wi
 settings    what the pure core may know of the config (periods, start date, language)
 errors      the typed errors and exit codes
 letterfile  what a letter file in the outbox records about its letter (kind, IDs), as values
+wording     counts with their nouns (`1 rad`, `3 rader`) and date ranges, Swedish and English
 plan        people, groups, letters, deliveries, flags, the plan; the outcome of a send; settle
 sheet/      the workbook contract (pure)
 steps/      the routine, one module per step (pure)
