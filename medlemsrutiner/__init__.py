@@ -4,7 +4,6 @@ Packages and modules (docs/design.md, *Architecture*, has the whole map):
 
 cli/        the command-line entry points (click), one per script; the only reader of the clock
             and the environment
-clitexts    click's own texts (help headings, usage errors) in Swedish
 config      the TOML config file -> frozen dataclasses; ConfigError names the file and the key
 config_text  the config file as text: read, and TOML's syntax errors explained in Swedish
 config_template  config.example.toml as the template of every new config (the wizard's)

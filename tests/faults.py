@@ -40,7 +40,7 @@ import openpyxl
 
 from medlemsrutiner.adapters.google.client import RetryPolicy
 from medlemsrutiner.adapters.google.workbook import open_google_workbook
-from medlemsrutiner.adapters.journal import FileJournal
+from medlemsrutiner.adapters.sendlog_file import FileJournal
 from medlemsrutiner.adapters.smtp import open_smtp_transport
 from medlemsrutiner.adapters.workbook import Workbook
 from medlemsrutiner.adapters.xlsx import XlsxWorkbook

@@ -18,9 +18,9 @@ from typing import Any
 
 import pytest
 
-from medlemsrutiner.adapters.journal import FileJournal
 from medlemsrutiner.adapters.mail import Transport
 from medlemsrutiner.adapters.outbox import Outbox
+from medlemsrutiner.adapters.sendlog_file import FileJournal
 from medlemsrutiner.config import Config
 from medlemsrutiner.letters.preview import write_preview
 from medlemsrutiner.letters.render import OutgoingEmail, Renderer

@@ -14,7 +14,7 @@ smtp            letters over SMTP (smtplib; yagmail for the Gmail login only)
 smtp_credentials  the SMTP secret: a password from the environment or yagmail's OAuth2 file
 lock            locks that keep two runs apart on one machine (the CLI's run lock for Google)
 contacts_file   CSV (any encoding and dialect) and XLSX files of contacts to import
-journal         the send journal's file: appended and fsynced, compacted, locked
+sendlog_file    the send journal's file: appended and fsynced, compacted, locked
 
 Adapters decide no rule of the routine; steps never import an adapter.
 """

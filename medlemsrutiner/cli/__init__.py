@@ -4,6 +4,7 @@ rule of the routine.
 routine     the routine's commands (run_daily, init_workbook, forget, …)
 reports     retention_report and national_report
 newdistrict  the setup wizard (new_district)
+texts       click's own texts (help headings, usage errors) in Swedish
 shell       what they share: the clock, the environment, the config, errors to exit codes
 """
 

@@ -77,7 +77,7 @@ def _run_daily(path: Path, console: Console, *, today: dt.datetime | None, dry_r
         if dry_run:
             report = run(workbook, transport, renderer, config, day, now, dry_run=True)
         else:
-            from medlemsrutiner.adapters.journal import FileJournal
+            from medlemsrutiner.adapters.sendlog_file import FileJournal
 
             with run_lock(config), workbook, FileJournal(config.journal_path) as journal:
                 report = run(workbook, transport, renderer, config, day, now, journal=journal)

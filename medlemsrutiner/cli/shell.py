@@ -23,11 +23,11 @@ from zoneinfo import ZoneInfo
 
 import click
 
-from medlemsrutiner import clitexts
 from medlemsrutiner import config as config_module
 from medlemsrutiner.adapters.mail import Transport
 from medlemsrutiner.adapters.outbox import DRY_RUN, Outbox
 from medlemsrutiner.adapters.workbook import Workbook
+from medlemsrutiner.cli.texts import install as install_click_texts
 from medlemsrutiner.config import Config
 from medlemsrutiner.errors import EXIT_BUG, AppError, ConfigError, FutureDayError
 from medlemsrutiner.routines.bug_report import bug_report
@@ -37,7 +37,7 @@ from medlemsrutiner.routines.districts import config_paths as _config_paths
 P = ParamSpec("P")
 R = TypeVar("R")
 
-clitexts.install()  # before the commands below are built: click's own texts in Swedish
+install_click_texts()  # before the commands below are built: click's own texts in Swedish
 SETTINGS = {"help_option_names": ["-h", "--help"]}
 
 SIMULATION = "MEDLEMSRUTINER_SIMULATION"

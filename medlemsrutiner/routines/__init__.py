@@ -1,7 +1,7 @@
 """The imperative shell: each routine reads, asks the pure steps for a plan, and does it.
 
 daily       read -> plan -> mark -> send -> settle -> write -> log (-> sweep the outbox)
-journal     the send journal in a run: settle what it proves, note each send
+settle      the send journal in a run: settle what it proves, note each send
 report      what a daily run did, as counts and IDs (stdout, exit code)
 outbox_erasure  the outbox's letters of people whose data is gone, removed after the last write
 forget      erase one person everywhere now, outbox included

@@ -9,7 +9,7 @@ more batch (and, only when some of those found no row, a last batch logging whic
 
 A run killed between the two writes leaves markers that later runs never resend (at most once);
 a rerun on the same day finds every stamp filled and sends nothing (idempotent). With a send
-journal (`routines.journal`) the run notes each letter before and after sending, and the next
+journal (`routines.settle`) the run notes each letter before and after sending, and the next
 run first settles what the journal proves, so that only the letter in flight stays for a
 person. The report carries counts and IDs only, never a name, address or phone number.
 
@@ -23,8 +23,8 @@ import contextlib
 import datetime as dt
 from collections.abc import Mapping, Sequence
 
-from medlemsrutiner.adapters.journal import Journal
 from medlemsrutiner.adapters.mail import Transport
+from medlemsrutiner.adapters.sendlog_file import Journal
 from medlemsrutiner.adapters.workbook import Workbook
 from medlemsrutiner.config import Config
 from medlemsrutiner.errors import AppError
@@ -33,9 +33,9 @@ from medlemsrutiner.plan import Delivery, Failed, LetterOutcome, NotAttempted, P
 from medlemsrutiner.reports import statistics
 from medlemsrutiner.reports.todo import todo
 from medlemsrutiner.routines.intake import import_form_answers
-from medlemsrutiner.routines.journal import JournalRun
 from medlemsrutiner.routines.outbox_erasure import erase_letters
 from medlemsrutiner.routines.report import DailyReport
+from medlemsrutiner.routines.settle import JournalRun
 from medlemsrutiner.sheet import cells, logbook, stamps
 from medlemsrutiner.sheet import changes as ch
 from medlemsrutiner.sheet.changes import Change

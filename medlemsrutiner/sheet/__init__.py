@@ -9,5 +9,5 @@ letter_kinds  the registry of letter kinds and their stamp columns
 stamp_words  what a stamp cell's state says to a coordinator (Swedish and English)
 presentation  how the workbook looks, as data (widths, formats, dropdowns, Status colours)
 logbook     Logg rows and the rolling daily limit
-journal     the send journal's entries as JSON lines
+sendlog     the send journal's entries as JSON lines
 """

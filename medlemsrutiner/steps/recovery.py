@@ -2,7 +2,7 @@
 
 A run that keeps a journal writes its token into each of its markers and notes in the journal
 which cells it marked, and for each letter a `Begun` entry before handing it to the transport
-and an `Answered` entry after (`sheet/journal.py`). When a later run finds a marker with a
+and an `Answered` entry after (`sheet/sendlog.py`). When a later run finds a marker with a
 token, the journal's entries of that run decide the cell, letter by letter:
 
 | the journal shows for the letter  | the letter                  |
@@ -45,8 +45,8 @@ from medlemsrutiner.plan import (
 )
 from medlemsrutiner.sheet import letter_kinds, stamps
 from medlemsrutiner.sheet.changes import Change, Key
-from medlemsrutiner.sheet.journal import Answered, Begun, Entry, Marked, RunStarted
 from medlemsrutiner.sheet.schema import FOLLOWUPS, GROUPS, NEWCOMERS
+from medlemsrutiner.sheet.sendlog import Answered, Begun, Entry, Marked, RunStarted
 from medlemsrutiner.sheet.stamps import StampCells, StampState
 from medlemsrutiner.steps.records import Records
 

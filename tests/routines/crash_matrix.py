@@ -51,9 +51,9 @@ import requests
 
 from medlemsrutiner.adapters.google.client import RetryPolicy
 from medlemsrutiner.adapters.google.workbook import open_google_workbook
-from medlemsrutiner.adapters.journal import FileJournal
 from medlemsrutiner.adapters.mail import Transport
 from medlemsrutiner.adapters.outbox import Outbox
+from medlemsrutiner.adapters.sendlog_file import FileJournal
 from medlemsrutiner.adapters.smtp import open_smtp_transport
 from medlemsrutiner.adapters.workbook import Workbook
 from medlemsrutiner.adapters.xlsx import XlsxWorkbook
@@ -62,8 +62,8 @@ from medlemsrutiner.plan import LetterOutcome
 from medlemsrutiner.routines.daily import run_daily
 from medlemsrutiner.sheet import cells, letter_kinds, stamps
 from medlemsrutiner.sheet.changes import Change, Resolution
-from medlemsrutiner.sheet.journal import Entry
 from medlemsrutiner.sheet.schema import TABS_BY_KEY, Grid, tables_from_grids
+from medlemsrutiner.sheet.sendlog import Entry
 from medlemsrutiner.sheet.stamps import StampState
 from tests.fakes.sheets_api import FakeSheetsApi
 from tests.fakes.smtp_server import LocalSmtpServer

@@ -12,7 +12,7 @@ from medlemsrutiner.config import Config
 from medlemsrutiner.plan import Failed, NotAttempted, Sent
 from medlemsrutiner.sheet import stamps
 from medlemsrutiner.sheet.changes import SetByKey, SetCells
-from medlemsrutiner.sheet.journal import Answer, Answered, Begun, Entry, Marked, RunStarted
+from medlemsrutiner.sheet.sendlog import Answer, Answered, Begun, Entry, Marked, RunStarted
 from medlemsrutiner.sheet.stamps import StampState, read_stamp
 from medlemsrutiner.steps.recovery import NOTE, letter_outcome, markers, recover, stale_runs
 from tests.support import TODAY, default_groups, make_config, newcomer, records_of

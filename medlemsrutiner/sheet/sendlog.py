@@ -12,7 +12,7 @@ A daily run that has a journal notes, in this order, each flushed to disk before
 
 Nothing else: never an address, a name or a server's reply text. What the entries prove about
 a stamp cell left at `Skickar…` is decided by `steps.recovery`; the file is kept by
-`adapters.journal`.
+`adapters.sendlog_file`.
 """
 
 from __future__ import annotations

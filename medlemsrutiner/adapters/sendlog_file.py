@@ -1,6 +1,6 @@
 """The send journal on disk. Does file I/O (and takes an OS-level lock through `files.FileLock`).
 
-One file of JSON lines (`sheet/journal.py`), appended to and flushed to disk (fsync) before
+One file of JSON lines (`sheet/sendlog.py`), appended to and flushed to disk (fsync) before
 `append` returns: a letter's `Begun` entry is on disk before the letter is handed to the
 transport, so a crash can never leave a letter sent whose beginning the journal lacks. The
 last line of a process killed while appending may be cut short: it is cut off when the file is
@@ -31,7 +31,7 @@ from medlemsrutiner.adapters.files import (
     sync_folder,
 )
 from medlemsrutiner.errors import WorkbookBusyError
-from medlemsrutiner.sheet.journal import Entry, from_line, to_line
+from medlemsrutiner.sheet.sendlog import Entry, from_line, to_line
 
 
 class JournalError(Exception):

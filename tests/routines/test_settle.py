@@ -1,4 +1,4 @@
-"""The send journal in the daily run (routines/journal.py): a run stopped half-way is settled by
+"""The send journal in the daily run (routines/settle.py): a run stopped half-way is settled by
 the next from what the journal proves; a journal that is missing, unreadable or cannot be
 written never costs a letter twice. Over an in-memory workbook, a real outbox folder and a
 real journal file."""
@@ -12,13 +12,13 @@ from typing import Any
 
 import pytest
 
-from medlemsrutiner.adapters.journal import FileJournal
 from medlemsrutiner.adapters.outbox import Outbox
+from medlemsrutiner.adapters.sendlog_file import FileJournal
 from medlemsrutiner.config import Config
 from medlemsrutiner.letters.render import OutgoingEmail, Renderer
 from medlemsrutiner.routines.daily import DailyReport, run_daily
 from medlemsrutiner.sheet import stamps
-from medlemsrutiner.sheet.journal import Begun, RunStarted, from_line
+from medlemsrutiner.sheet.sendlog import Begun, RunStarted, from_line
 from medlemsrutiner.sheet.stamps import StampState, read_stamp
 from tests.fakes.memory_workbook import Grids, MemoryWorkbook
 from tests.fakes.transports import Crash, CrashingTransport, RecordingTransport
@@ -200,7 +200,7 @@ class _JournalFullAfter:
         return self.inner.pending()
 
     def append(self, entries: Any) -> None:
-        from medlemsrutiner.adapters.journal import JournalError
+        from medlemsrutiner.adapters.sendlog_file import JournalError
 
         if self.left == 0:
             raise JournalError("No space left on device")

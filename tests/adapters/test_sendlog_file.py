@@ -1,4 +1,4 @@
-"""The send journal on disk (adapters/journal.py): appended and on disk before `append`
+"""The send journal on disk (adapters/sendlog_file.py): appended and on disk before `append`
 returns, a line cut short by a kill cut off, an unreadable journal reported as such, settled
 runs removed, one run at a time."""
 
@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from medlemsrutiner.adapters.journal import FileJournal, JournalError
+from medlemsrutiner.adapters.sendlog_file import FileJournal, JournalError
 from medlemsrutiner.errors import WorkbookBusyError
-from medlemsrutiner.sheet.journal import Answered, Begun, Entry, RunStarted, to_line
+from medlemsrutiner.sheet.sendlog import Answered, Begun, Entry, RunStarted, to_line
 
 DAY = dt.date(2026, 11, 24)
 

@@ -1,4 +1,4 @@
-"""The send journal's entries and their lines (sheet/journal.py)."""
+"""The send journal's entries and their lines (sheet/sendlog.py)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from medlemsrutiner.sheet.journal import (
+from medlemsrutiner.sheet.sendlog import (
     Answered,
     Begun,
     Entry,

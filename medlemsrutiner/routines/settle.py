@@ -1,6 +1,6 @@
-"""The send journal in a daily run. The shell: reads and writes the journal (`adapters.journal`)
-and, to settle what a stopped run left, the workbook; what an entry proves is decided by
-`steps.recovery`, what the entries hold by `sheet.journal`.
+"""The send journal in a daily run. The shell: reads and writes the journal
+(`adapters.sendlog_file`) and, to settle what a stopped run left, the workbook; what an entry
+proves is decided by `steps.recovery`, what the entries hold by `sheet.sendlog`.
 
 `JournalRun` follows one run:
 
@@ -23,15 +23,15 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-from medlemsrutiner.adapters.journal import Journal, JournalError
+from medlemsrutiner.adapters.sendlog_file import Journal, JournalError
 from medlemsrutiner.adapters.workbook import Workbook
 from medlemsrutiner.config import Config
 from medlemsrutiner.letters.render import OutgoingEmail
 from medlemsrutiner.plan import Delivery, Failed, LetterOutcome, Sent
 from medlemsrutiner.routines.report import JournalSummary
 from medlemsrutiner.sheet import logbook
-from medlemsrutiner.sheet.journal import Answer, Answered, Begun, Entry, Marked, RunStarted
 from medlemsrutiner.sheet.schema import Tables
+from medlemsrutiner.sheet.sendlog import Answer, Answered, Begun, Entry, Marked, RunStarted
 from medlemsrutiner.steps import recovery
 from medlemsrutiner.steps.records import read_records
 
