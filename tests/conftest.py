@@ -1,16 +1,23 @@
 """Fixtures every test module may use by name: the local SMTP servers and the local Sheets
-API (all in tests/fakes). And for every test: not in CI."""
+API (all in tests/fakes) with a real gspread client on it, a config in the test's folder, the
+templates. And for every test: not in CI. A fixture lives here once, never in two modules
+(tests/test_fixtures.py checks it)."""
 
 from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from pathlib import Path
 
+import gspread
 import pytest
 from hypothesis import settings as hypothesis_settings
 
-from tests.fakes.sheets_api import FakeSheetsApi
+from medlemsrutiner.config import Config
+from medlemsrutiner.letters.render import Renderer
+from tests.fakes.sheets_api import FakeSheetsApi, gspread_client
 from tests.fakes.smtp_server import smtp_server, smtp_server_with_auth
+from tests.support import REPO, make_config
 
 __all__ = ["sheets_api", "smtp_server", "smtp_server_with_auth"]
 
@@ -20,6 +27,24 @@ def sheets_api() -> Iterator[FakeSheetsApi]:
     """A running FakeSheetsApi, stopped after the test."""
     with FakeSheetsApi() as api:
         yield api
+
+
+@pytest.fixture
+def client(sheets_api: FakeSheetsApi) -> gspread.Client:
+    """The real gspread client, talking to the local Sheets API."""
+    return gspread_client(sheets_api)
+
+
+@pytest.fixture
+def config(tmp_path: Path) -> Config:
+    """The tests' usual config: an .xlsx workbook and an outbox in the test's folder."""
+    return make_config(tmp_path)
+
+
+@pytest.fixture
+def renderer() -> Renderer:
+    """The built-in templates."""
+    return Renderer(REPO / "templates")
 
 
 @pytest.fixture(autouse=True)

@@ -25,57 +25,57 @@ PAST = (MACHINE_DAY - dt.timedelta(days=2)).isoformat()
 
 
 @pytest.fixture
-def folder(tmp_path: Path) -> Path:
+def district(tmp_path: Path) -> Path:
     (tmp_path / "config.toml").write_text(CONFIG, encoding="utf-8")
     rows = [newcomer(None, registered=None, email=f"ny{n}@example.se") for n in range(3)]
     write_xlsx(tmp_path / "arbetsbok.xlsx", workbook_grids(newcomers=rows))
     return tmp_path
 
 
-def letters(folder: Path) -> list[Path]:
-    return sorted(folder.glob("outbox/**/*.eml"))
+def letters(district: Path) -> list[Path]:
+    return sorted(district.glob("outbox/**/*.eml"))
 
 
 # --- A day to come ----------------------------------------------------------------------------
 
 
 def test_a_real_run_on_a_day_to_come_is_refused_with_one_line_and_changes_nothing(
-    folder: Path,
+    district: Path,
 ) -> None:
-    before = (folder / "arbetsbok.xlsx").read_bytes()
+    before = (district / "arbetsbok.xlsx").read_bytes()
     result = script(
-        "run_daily", "--config", "config.toml", "--today", TO_COME, cwd=folder, simulation=False
+        "run_daily", "--config", "config.toml", "--today", TO_COME, cwd=district, simulation=False
     )
     assert result.returncode == 2
     assert result.stdout == "" and result.stderr.count("\n") == 1
     assert result.stderr.startswith(f"Fel: --today {TO_COME} är efter dagens datum")
     assert "Lägg till --dry-run" in result.stderr
     assert "MEDLEMSRUTINER_SIMULATION=1" in result.stderr
-    assert (folder / "arbetsbok.xlsx").read_bytes() == before
-    assert letters(folder) == []
+    assert (district / "arbetsbok.xlsx").read_bytes() == before
+    assert letters(district) == []
 
 
-def test_a_dry_run_may_look_at_a_day_to_come(folder: Path) -> None:
-    before = (folder / "arbetsbok.xlsx").read_bytes()
+def test_a_dry_run_may_look_at_a_day_to_come(district: Path) -> None:
+    before = (district / "arbetsbok.xlsx").read_bytes()
     options = ("--config", "config.toml", "--today", TO_COME, "--dry-run")
-    result = script("run_daily", *options, cwd=folder, simulation=False)
+    result = script("run_daily", *options, cwd=district, simulation=False)
     assert result.returncode in (0, 1), result.stderr
     assert f"Provkörning (inget skrivs i arbetsboken) {TO_COME}" in result.stdout
-    assert (folder / "arbetsbok.xlsx").read_bytes() == before
-    assert all(letter.parent.name == "dry-run" for letter in letters(folder))
+    assert (district / "arbetsbok.xlsx").read_bytes() == before
+    assert all(letter.parent.name == "dry-run" for letter in letters(district))
 
 
-def test_a_simulation_runs_a_day_to_come_for_real(folder: Path) -> None:
+def test_a_simulation_runs_a_day_to_come_for_real(district: Path) -> None:
     options = ("--config", "config.toml", "--today", TO_COME)
-    result = script("run_daily", *options, cwd=folder, simulation=True)
+    result = script("run_daily", *options, cwd=district, simulation=True)
     assert result.returncode in (0, 1), result.stderr
-    sheet = openpyxl.load_workbook(folder / "arbetsbok.xlsx")["Intresserade"]
+    sheet = openpyxl.load_workbook(district / "arbetsbok.xlsx")["Intresserade"]
     assert [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)] == [1, 2, 3]
 
 
-def test_a_day_that_has_passed_needs_no_simulation(folder: Path) -> None:
+def test_a_day_that_has_passed_needs_no_simulation(district: Path) -> None:
     result = script(
-        "run_daily", "--config", "config.toml", "--today", PAST, cwd=folder, simulation=False
+        "run_daily", "--config", "config.toml", "--today", PAST, cwd=district, simulation=False
     )
     assert result.returncode in (0, 1), result.stderr
 
@@ -91,10 +91,10 @@ def test_a_day_that_has_passed_needs_no_simulation(folder: Path) -> None:
     ids=["weekly_summary", "retention_report", "make_demo", "national_report"],
 )
 def test_every_command_that_takes_today_refuses_a_day_to_come(
-    folder: Path, command: object, options: list[str], dry_run: bool
+    district: Path, command: object, options: list[str], dry_run: bool
 ) -> None:
-    before = (folder / "arbetsbok.xlsx").read_bytes()
-    config = str(folder / "config.toml")
+    before = (district / "arbetsbok.xlsx").read_bytes()
+    config = str(district / "config.toml")
     result = CliRunner(env={"MEDLEMSRUTINER_SIMULATION": None}).invoke(
         command,  # type: ignore[arg-type]
         ["--config", config, "--today", TO_COME, *options],
@@ -103,15 +103,15 @@ def test_every_command_that_takes_today_refuses_a_day_to_come(
     assert result.stderr.startswith(f"Fel: --today {TO_COME} är efter dagens datum")
     assert result.stderr.count("\n") == 1
     assert ("--dry-run" in result.stderr) == dry_run
-    assert (folder / "arbetsbok.xlsx").read_bytes() == before
-    assert not (folder / "bild.png").exists() and not (folder / "nationellt.xlsx").exists()
+    assert (district / "arbetsbok.xlsx").read_bytes() == before
+    assert not (district / "bild.png").exists() and not (district / "nationellt.xlsx").exists()
 
 
 # --- A reader that goes away ------------------------------------------------------------------
 
 
-def _logged_done(folder: Path) -> int:
-    sheet = openpyxl.load_workbook(folder / "arbetsbok.xlsx")["Logg"]
+def _logged_done(district: Path) -> int:
+    sheet = openpyxl.load_workbook(district / "arbetsbok.xlsx")["Logg"]
     return sum(row[1] == "daglig körning klar" for row in sheet.iter_rows(values_only=True))
 
 
@@ -129,12 +129,12 @@ def _logged_done(folder: Path) -> int:
     ids=lambda args: " ".join([args[0], *(a for a in args[1:] if a.startswith("--"))]),
 )
 def test_a_closed_stdout_ends_quietly_with_the_code_the_work_earned(
-    folder: Path, args: list[str]
+    district: Path, args: list[str]
 ) -> None:
-    runs = _logged_done(folder)
+    runs = _logged_done(district)
     with subprocess.Popen(
         [sys.executable, str(REPO / "scripts" / f"{args[0]}.py"), *args[1:]],
-        cwd=folder, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        cwd=district, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
         env={**os.environ, "PYTHONIOENCODING": "utf-8"},
     ) as process:  # fmt: skip
         assert process.stdout is not None and process.stderr is not None
@@ -144,22 +144,22 @@ def test_a_closed_stdout_ends_quietly_with_the_code_the_work_earned(
     assert code in (0, 1)
     assert stderr == b""
     if args == ["run_daily", "--config", "config.toml"]:
-        assert _logged_done(folder) == runs + 1  # the work was done and logged
-        assert not list(folder.glob(".*journal*"))  # and the journal settled
+        assert _logged_done(district) == runs + 1  # the work was done and logged
+        assert not list(district.glob(".*journal*"))  # and the journal settled
 
 
 @pytest.mark.slow
-def test_run_daily_piped_to_head_exits_0_or_1_twenty_times_out_of_twenty(folder: Path) -> None:
+def test_run_daily_piped_to_head_exits_0_or_1_twenty_times_out_of_twenty(district: Path) -> None:
     command = (
         f"'{sys.executable}' '{REPO / 'scripts' / 'run_daily.py'}' --config config.toml "
         "2>stderr.txt | head -1 >/dev/null; echo ${PIPESTATUS[0]} >code.txt"
     )
-    runs = _logged_done(folder)
+    runs = _logged_done(district)
     for _ in range(20):
-        subprocess.run(["bash", "-c", command], cwd=folder, check=True, timeout=120)
-        assert (folder / "code.txt").read_text().strip() in ("0", "1")
-        assert (folder / "stderr.txt").read_text() == ""
-    assert _logged_done(folder) == runs + 20
+        subprocess.run(["bash", "-c", command], cwd=district, check=True, timeout=120)
+        assert (district / "code.txt").read_text().strip() in ("0", "1")
+        assert (district / "stderr.txt").read_text() == ""
+    assert _logged_done(district) == runs + 20
 
 
 # --- A bug ------------------------------------------------------------------------------------
@@ -177,10 +177,10 @@ def _bug(*args: object, **kwargs: object) -> None:
 
 
 def test_a_bug_prints_its_frames_and_chain_with_every_message_redacted(
-    folder: Path, monkeypatch: pytest.MonkeyPatch
+    district: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(daily, "run_daily", _bug)
-    result = CliRunner().invoke(cli.run_daily, ["--config", str(folder / "config.toml")])
+    result = CliRunner().invoke(cli.run_daily, ["--config", str(district / "config.toml")])
     assert result.exit_code == 3
     printed = result.stderr
     assert "kim@example.org" not in printed and "070-174 06 05" not in printed
@@ -193,11 +193,11 @@ def test_a_bug_prints_its_frames_and_chain_with_every_message_redacted(
 
 
 def test_a_bug_in_one_of_several_districts_is_redacted_too(
-    folder: Path, monkeypatch: pytest.MonkeyPatch
+    district: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    (folder / "andra.toml").write_text(CONFIG, encoding="utf-8")
+    (district / "andra.toml").write_text(CONFIG, encoding="utf-8")
     monkeypatch.setattr(daily, "run_daily", _bug)
-    configs = ["--config", str(folder / "config.toml"), "--config", str(folder / "andra.toml")]
+    configs = ["--config", str(district / "config.toml"), "--config", str(district / "andra.toml")]
     result = CliRunner().invoke(cli.run_daily, configs)
     assert result.exit_code == 3
     assert "kim@example.org" not in result.stderr

@@ -116,11 +116,6 @@ def templates(tmp_path: Path) -> Path:
     return folder
 
 
-@pytest.fixture
-def config(tmp_path: Path) -> Config:
-    return make_config(tmp_path)
-
-
 def _workbook() -> MemoryWorkbook:
     """Two newcomers who have attended the training, and one who has not."""
     rows = [

@@ -3,21 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
-
-import pytest
 
 from medlemsrutiner.config import Config
 from medlemsrutiner.plan import Delivery, Failed, NotAttempted, Sent, settle
 from medlemsrutiner.sheet import stamps
 from medlemsrutiner.sheet.changes import SetByKey, SetCells
 from medlemsrutiner.sheet.stamps import StampState, read_stamp
-from tests.support import TODAY, deliveries_of, make_config, newcomer, plan_of
-
-
-@pytest.fixture
-def config(tmp_path: Path) -> Config:
-    return make_config(tmp_path)
+from tests.support import TODAY, deliveries_of, newcomer, plan_of
 
 
 def _intro(config: Config) -> Delivery:

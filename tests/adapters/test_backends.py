@@ -30,7 +30,7 @@ DAY = dt.timedelta(days=1)
 
 
 @pytest.fixture(params=["xlsx", "google", "google-two-spreadsheets"])
-def harness(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Harness]:
+def backend(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Harness]:
     if request.param == "xlsx":
         yield XlsxHarness(tmp_path)
         return
@@ -38,47 +38,47 @@ def harness(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Harness]
         yield GoogleHarness(tmp_path, api, followup_spreadsheet=request.param.endswith("sheets"))
 
 
-def by_id(harness: Harness, tab: str = "Intresserade") -> dict[Any, dict[str, Any]]:
-    return {row["ID"]: row for row in harness.tab(tab)}
+def by_id(backend: Harness, tab: str = "Intresserade") -> dict[Any, dict[str, Any]]:
+    return {row["ID"]: row for row in backend.tab(tab)}
 
 
-def test_a_new_row_gets_an_id_a_date_and_one_welcome_letter(harness: Harness) -> None:
-    harness.seed(workbook_grids(newcomers=[newcomer(None, registered=None, email="ny@example.se")]))
-    report = daily_run(harness)
-    row = by_id(harness)[1]
+def test_a_new_row_gets_an_id_a_date_and_one_welcome_letter(backend: Harness) -> None:
+    backend.seed(workbook_grids(newcomers=[newcomer(None, registered=None, email="ny@example.se")]))
+    report = daily_run(backend)
+    row = by_id(backend)[1]
     assert row["Registrerad"] == TODAY and row["Välkomstbrev"] == TODAY
     assert row["Status"] == (
         "Välkomstbrev skickat 2026-11-24. Ring senast 2026-12-01. Raderas senast 2027-05-23."
     )
-    assert recipients(read_outbox(harness.config.mail.outbox)) == ["ny@example.se"]
+    assert recipients(read_outbox(backend.config.mail.outbox)) == ["ny@example.se"]
     assert report.exit_code == 0
-    assert [(r["Åtgärd"], r["ID"]) for r in harness.tab("Logg")][1:] == [  # after yesterday's
+    assert [(r["Åtgärd"], r["ID"]) for r in backend.tab("Logg")][1:] == [  # after yesterday's
         ("ny rad", 1),
         ("välkomstbrev skickat", 1),
         ("daglig körning klar", None),
     ]
 
 
-def test_a_second_run_the_same_day_changes_and_sends_nothing(harness: Harness) -> None:
-    harness.seed(
+def test_a_second_run_the_same_day_changes_and_sends_nothing(backend: Harness) -> None:
+    backend.seed(
         workbook_grids(
             newcomers=[newcomer(1), newcomer(2, call=TODAY, referred_to="Skrivargruppen")]
         )
     )
-    daily_run(harness)
-    letters = len(read_outbox(harness.config.mail.outbox))
-    tabs = {name: harness.tab(name) for name in ("Intresserade", "Uppföljning")}
-    report = daily_run(harness)
-    assert letters == 4 and len(read_outbox(harness.config.mail.outbox)) == 4
+    daily_run(backend)
+    letters = len(read_outbox(backend.config.mail.outbox))
+    tabs = {name: backend.tab(name) for name in ("Intresserade", "Uppföljning")}
+    report = daily_run(backend)
+    assert letters == 4 and len(read_outbox(backend.config.mail.outbox)) == 4
     assert report.sent == {} and report.status_updates == 0
-    assert {name: harness.tab(name) for name in tabs} == tabs
+    assert {name: backend.tab(name) for name in tabs} == tabs
 
 
 def test_a_referral_moves_the_person_to_followup_and_a_formula_name_stays_text(
-    harness: Harness,
+    backend: Harness,
 ) -> None:
     formula = '=IMPORTXML("http://example.org", "//a")'
-    harness.seed(
+    backend.seed(
         workbook_grids(
             newcomers=[
                 newcomer(
@@ -91,37 +91,37 @@ def test_a_referral_moves_the_person_to_followup_and_a_formula_name_stays_text(
             ]
         )
     )
-    daily_run(harness)
-    intake = by_id(harness)[7]
+    daily_run(backend)
+    intake = by_id(backend)[7]
     assert intake["Namn"] is None and intake["E-post"] is None and intake["Introduktion"] == TODAY
-    followup = by_id(harness, "Uppföljning")[7]
+    followup = by_id(backend, "Uppföljning")[7]
     assert followup["Namn"] == formula
     assert followup["Hänvisad"] == TODAY
     assert followup["Följ upp senast"] == TODAY + dt.timedelta(weeks=10)
-    assert sorted(recipients(read_outbox(harness.config.mail.outbox))) == [
+    assert sorted(recipients(read_outbox(backend.config.mail.outbox))) == [
         "centrum@example.org",
         "person7@example.se",
     ]
-    if isinstance(harness, GoogleHarness):
-        spreadsheet = harness.followup_id or harness.spreadsheet_id
-        assert harness.api.formula_cells(spreadsheet, "Uppföljning") == {}
+    if isinstance(backend, GoogleHarness):
+        spreadsheet = backend.followup_id or backend.spreadsheet_id
+        assert backend.api.formula_cells(spreadsheet, "Uppföljning") == {}
 
 
 def test_a_coordinator_sorting_inserting_and_deleting_mid_run_never_misdirects_a_write(
-    harness: Harness,
+    backend: Harness,
 ) -> None:
     rows = [newcomer(i, name=f"Person {chr(64 + i)}") for i in range(1, 6)]
     rows.append(newcomer(None, registered=None, name="Person Z", email="utan.id@example.se"))
-    harness.seed(workbook_grids(newcomers=rows))
+    backend.seed(workbook_grids(newcomers=rows))
 
     def coordinator(sheet: Sheet) -> None:
         sheet.sort_by_name_descending()
         sheet.insert_row_on_top([None, None, "Insatt Person", "insatt@example.se"])
         sheet.delete_row_with_id(3)
 
-    harness.edit_before_first_write(coordinator)
-    report = daily_run(harness)
-    intake = harness.tab("Intresserade")
+    backend.edit_before_first_write(coordinator)
+    report = daily_run(backend)
+    intake = backend.tab("Intresserade")
     assert [r["Namn"] for r in intake][:2] == ["Insatt Person", "Person Z"]
     for row in intake:
         if row["Namn"] == "Insatt Person":
@@ -134,7 +134,7 @@ def test_a_coordinator_sorting_inserting_and_deleting_mid_run_never_misdirects_a
         assert row["E-post"] == expected, row
         assert row["Välkomstbrev"] == TODAY and row["Status"].startswith("Välkomstbrev skickat")
     assert 3 not in {row["ID"] for row in intake}
-    assert sorted(recipients(read_outbox(harness.config.mail.outbox))) == sorted(
+    assert sorted(recipients(read_outbox(backend.config.mail.outbox))) == sorted(
         [
             "person1@example.se",
             "person2@example.se",
@@ -146,19 +146,19 @@ def test_a_coordinator_sorting_inserting_and_deleting_mid_run_never_misdirects_a
     assert 3 not in report.sent["welcome"]
 
 
-def test_a_missing_column_stops_the_run_before_anything_is_written(harness: Harness) -> None:
+def test_a_missing_column_stops_the_run_before_anything_is_written(backend: Harness) -> None:
     grids = workbook_grids(newcomers=[newcomer(1)])
     headers = [h for h in grids["Intresserade"][0] if h != "E-post"]
     grids["Intresserade"] = grid("newcomers", [newcomer(1)], headers=headers)
-    harness.seed(grids)
-    before = harness.raw_bytes()
+    backend.seed(grids)
+    before = backend.raw_bytes()
     with pytest.raises(MissingColumnError, match="'E-post' saknas i fliken 'Intresserade'"):
-        daily_run(harness)
-    assert harness.raw_bytes() == before
-    assert not harness.config.mail.outbox.exists()
+        daily_run(backend)
+    assert backend.raw_bytes() == before
+    assert not backend.config.mail.outbox.exists()
 
 
-def test_headers_in_any_case_spacing_and_order_with_extra_columns_kept(harness: Harness) -> None:
+def test_headers_in_any_case_spacing_and_order_with_extra_columns_kept(backend: Harness) -> None:
     grids = workbook_grids()
     headers = [
         " status",
@@ -177,18 +177,18 @@ def test_headers_in_any_case_spacing_and_order_with_extra_columns_kept(harness: 
         headers,
         [None, "a@example.se", "behåll", None, 4, TODAY, "A", None, None, None, None],
     ]
-    harness.seed(grids)
-    daily_run(harness)
-    (row,) = harness.tab("Intresserade")
+    backend.seed(grids)
+    daily_run(backend)
+    (row,) = backend.tab("Intresserade")
     assert row["egen kolumn"] == "behåll" and row["välkomstbrev"] == TODAY
     assert row[" status"].startswith("Välkomstbrev skickat")
 
 
 def test_declined_people_are_erased_after_thirty_days_without_trace_in_the_log(
-    harness: Harness,
+    backend: Harness,
 ) -> None:
     call = TODAY - 30 * DAY
-    harness.seed(
+    backend.seed(
         workbook_grids(
             newcomers=[
                 newcomer(
@@ -202,33 +202,33 @@ def test_declined_people_are_erased_after_thirty_days_without_trace_in_the_log(
             ]
         )
     )
-    daily_run(harness)
-    row = by_id(harness)[1]
+    daily_run(backend)
+    row = by_id(backend)[1]
     assert all(row[h] is None for h in ("Namn", "E-post", "Telefon", "Anteckning"))
     assert row["Status"] == f"Avböjt. Personuppgifterna raderade {TODAY}."
-    log = repr(harness.tab("Logg"))
+    log = repr(backend.tab("Logg"))
     assert "person1" not in log and "Person1" not in log and "privat" not in log
 
 
-def test_many_appended_rows_grow_the_sheet_beyond_its_grid(harness: Harness) -> None:
+def test_many_appended_rows_grow_the_sheet_beyond_its_grid(backend: Harness) -> None:
     rows = [
         newcomer(i, welcome=TODAY - DAY, call=TODAY, referred_to="Skrivargruppen")
         for i in range(1, 41)
     ]
-    if isinstance(harness, GoogleHarness):
-        harness.row_count = 3  # grids only as large as their data: 40 new rows must grow them
-    harness.seed(workbook_grids(newcomers=rows))
-    if isinstance(harness, GoogleHarness):
-        spreadsheet = harness.followup_id or harness.spreadsheet_id
-        grid = harness.api.sheet_properties(spreadsheet, "Uppföljning")["gridProperties"]
+    if isinstance(backend, GoogleHarness):
+        backend.row_count = 3  # grids only as large as their data: 40 new rows must grow them
+    backend.seed(workbook_grids(newcomers=rows))
+    if isinstance(backend, GoogleHarness):
+        spreadsheet = backend.followup_id or backend.spreadsheet_id
+        grid = backend.api.sheet_properties(spreadsheet, "Uppföljning")["gridProperties"]
         assert grid["rowCount"] == 3
-    daily_run(harness)
-    assert sorted(by_id(harness, "Uppföljning")) == list(range(1, 41))
+    daily_run(backend)
+    assert sorted(by_id(backend, "Uppföljning")) == list(range(1, 41))
     # One line per introduction, all landed, and the run's own line (after yesterday's).
-    assert len(harness.tab("Logg")) == 1 + 40 + 1
+    assert len(backend.tab("Logg")) == 1 + 40 + 1
 
 
-def test_a_week_after_the_follow_up_call_the_personal_data_is_erased(harness: Harness) -> None:
+def test_a_week_after_the_follow_up_call_the_personal_data_is_erased(backend: Harness) -> None:
     followup = {
         "id": 3,
         "name": "Testa Person3",
@@ -242,25 +242,25 @@ def test_a_week_after_the_follow_up_call_the_personal_data_is_erased(harness: Ha
         "result": "Aktiv",
         "note": "trivs",
     }
-    harness.seed(workbook_grids(followups=[followup]))
-    report = daily_run(harness)
-    row = by_id(harness, "Uppföljning")[3]
+    backend.seed(workbook_grids(followups=[followup]))
+    report = daily_run(backend)
+    row = by_id(backend, "Uppföljning")[3]
     assert all(row[h] is None for h in ("Namn", "E-post", "Telefon", "Anteckning"))
     assert row["Raderad"] == TODAY and row["Resultat"] == "Aktiv"
     assert row["Hänvisad till"] == "Centrumgruppen" and row["Hänvisad"] == TODAY - 70 * DAY
     assert row["Status"] == "Uppföljd: Aktiv. Personuppgifterna raderade 2026-11-24."
     assert report.erased == [3]
-    assert "person3" not in repr(harness.tab("Logg"))
+    assert "person3" not in repr(backend.tab("Logg"))
 
 
-def test_a_group_row_written_by_its_name_lands_on_it_wherever_it_is(harness: Harness) -> None:
-    harness.seed(workbook_grids(groups=list(reversed(default_groups()))))
+def test_a_group_row_written_by_its_name_lands_on_it_wherever_it_is(backend: Harness) -> None:
+    backend.seed(workbook_grids(groups=list(reversed(default_groups()))))
     change = SetByKey("groups", (("group", "skrivargruppen"),), (("reminder", TODAY),))
-    with harness.workbook() as workbook:
+    with backend.workbook() as workbook:
         workbook.read()
         resolution = workbook.write([change])
     assert resolution.landed == (change,)
-    groups = {row["Grupp"]: row for row in harness.tab("Grupper")}
+    groups = {row["Grupp"]: row for row in backend.tab("Grupper")}
     assert groups["Skrivargruppen"]["Påminnelse"] == TODAY
     assert groups["Centrumgruppen"]["Påminnelse"] is None
 
@@ -269,10 +269,10 @@ def test_a_group_row_written_by_its_name_lands_on_it_wherever_it_is(harness: Har
 
 
 def test_finished_rows_are_hidden_a_week_later_and_shown_when_someone_types_in_them(
-    harness: Harness,
+    backend: Harness,
 ) -> None:
     old, recent = TODAY - 10 * DAY, TODAY - 3 * DAY
-    harness.seed(
+    backend.seed(
         workbook_grids(
             newcomers=[
                 moved_row(1, old),
@@ -283,25 +283,25 @@ def test_finished_rows_are_hidden_a_week_later_and_shown_when_someone_types_in_t
             followups=[followup_of(1, old), followup_of(3, old), followup_of(4, recent)],
         )
     )
-    daily_run(harness)
-    assert harness.hidden_ids() == {1, 3}
-    assert sorted(by_id(harness)) == [1, 2, 3, 4]  # hidden, never deleted
+    daily_run(backend)
+    assert backend.hidden_ids() == {1, 3}
+    assert sorted(by_id(backend)) == [1, 2, 3, 4]  # hidden, never deleted
 
     def typed_a_note(sheet: Sheet) -> None:
         sheet.sort_by_name_descending()
         sheet.delete_row_with_id(3)
         sheet.insert_row_on_top([3, None, "Åter Person", "ater@example.se"])
 
-    if isinstance(harness, GoogleHarness):
-        harness.api.reset_counts()  # the edit hook counts this run's reads
-    harness.edit_before_first_write(typed_a_note)
-    daily_run(harness, TODAY + 5 * DAY)
-    assert harness.hidden_ids() == {1, 4}
-    assert by_id(harness)[3]["E-post"] == "ater@example.se"
+    if isinstance(backend, GoogleHarness):
+        backend.api.reset_counts()  # the edit hook counts this run's reads
+    backend.edit_before_first_write(typed_a_note)
+    daily_run(backend, TODAY + 5 * DAY)
+    assert backend.hidden_ids() == {1, 4}
+    assert by_id(backend)[3]["E-post"] == "ater@example.se"
 
 
 def test_followups_done_and_erased_are_hidden_a_week_later_and_the_rest_stay_in_view(
-    harness: Harness,
+    backend: Harness,
 ) -> None:
     referred = TODAY - 100 * DAY
     erased = {"name": None, "email": None, "phone": None}
@@ -309,7 +309,7 @@ def test_followups_done_and_erased_are_hidden_a_week_later_and_the_rest_stay_in_
     def followed_up(row_id: int, called: dt.date, **cells: Any) -> dict[str, Any]:
         return {**followup_of(row_id, referred), "followed_up": called, "result": "Aktiv", **cells}
 
-    harness.seed(
+    backend.seed(
         workbook_grids(
             followups=[
                 followed_up(5, TODAY - 60 * DAY, erased=TODAY - 53 * DAY, **erased),  # long ago
@@ -322,8 +322,8 @@ def test_followups_done_and_erased_are_hidden_a_week_later_and_the_rest_stay_in_
             ]
         )
     )
-    daily_run(harness)
-    assert harness.hidden_ids("Uppföljning") == {5}
-    daily_run(harness, TODAY + 7 * DAY)
-    assert harness.hidden_ids("Uppföljning") == {5, 6}  # 9 has a result to correct: in view
-    assert sorted(by_id(harness, "Uppföljning")) == [5, 6, 7, 8, 9]  # hidden, never deleted
+    daily_run(backend)
+    assert backend.hidden_ids("Uppföljning") == {5}
+    daily_run(backend, TODAY + 7 * DAY)
+    assert backend.hidden_ids("Uppföljning") == {5, 6}  # 9 has a result to correct: in view
+    assert sorted(by_id(backend, "Uppföljning")) == [5, 6, 7, 8, 9]  # hidden, never deleted

@@ -32,11 +32,6 @@ MEMBERS = [
 
 
 @pytest.fixture
-def client(sheets_api: FakeSheetsApi) -> gspread.Client:
-    return gspread_client(sheets_api)
-
-
-@pytest.fixture
 def members(sheets_api: FakeSheetsApi) -> str:
     return sheets_api.create_spreadsheet("Medlemsregister", {"Medlemmar": MEMBERS})
 

@@ -14,12 +14,7 @@ from typing import Any
 import gspread
 import pytest
 
-from .sheets_api import FakeSheetsApi, gspread_client
-
-
-@pytest.fixture
-def client(sheets_api: FakeSheetsApi) -> gspread.Client:
-    return gspread_client(sheets_api)
+from .sheets_api import FakeSheetsApi
 
 
 @pytest.fixture
@@ -162,7 +157,9 @@ def test_update_chart_spec_replaces_the_spec_and_keeps_the_position(
     chart_id = sheets_api.add_chart(book, "Blad1", column_chart(0), row=2, column=5)
     position = sheets_api.charts(book, "Blad1")[0]["position"]
     update(
-        client, book, {"updateChartSpec": {"chartId": chart_id, "spec": column_chart(0, 4, "Ny")}}
+        client,
+        book,
+        {"updateChartSpec": {"chartId": chart_id, "spec": column_chart(0, 4, "Ny")}},
     )
     (chart,) = sheets_api.charts(book, "Blad1")
     assert chart["chartId"] == chart_id and chart["position"] == position
@@ -171,7 +168,9 @@ def test_update_chart_spec_replaces_the_spec_and_keeps_the_position(
     assert series["endRowIndex"] == 4
     with pytest.raises(gspread.exceptions.APIError) as error:
         update(
-            client, book, {"updateChartSpec": {"chartId": chart_id + 1, "spec": column_chart(0)}}
+            client,
+            book,
+            {"updateChartSpec": {"chartId": chart_id + 1, "spec": column_chart(0)}},
         )
     assert error.value.code == 400
 

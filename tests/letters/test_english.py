@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any
 
 import icalendar
-import pytest
 
 from medlemsrutiner.config import Config
 from medlemsrutiner.letters.render import Renderer, build
@@ -57,11 +56,6 @@ TRAINING_EN = {
     "title_en": "Basic training for newcomers",
     "description_en": "Amnesty's history, how we work and how to get started.",
 }
-
-
-@pytest.fixture
-def config(tmp_path: Path) -> Config:
-    return make_config(tmp_path)
 
 
 def texts_rows(english: bool) -> list[dict[str, Any]]:

@@ -8,10 +8,7 @@ import datetime as dt
 import email
 import email.policy
 from email.message import EmailMessage
-from pathlib import Path
 from typing import Any
-
-import pytest
 
 from medlemsrutiner.config import Config
 from medlemsrutiner.letters.render import Renderer, build
@@ -22,7 +19,6 @@ from tests.support import (
     TODAY,
     default_groups,
     deliveries_of,
-    make_config,
     newcomer,
     plan_of,
 )
@@ -32,11 +28,6 @@ LOCAL_AS_READ = "Vi är ett tjugotal aktiva.\nVi träffas på Exempelgatan 1.\n\
 SIGNATURE = "Kim Exempelsson\nMedlemsansvarig\n070-174 06 99"
 MEETS = "Tisdagar 18.30\nFolkets hus, Storgatan 1"
 DESCRIPTION = "Om Amnesty.\nTa med <fika>!"
-
-
-@pytest.fixture
-def config(tmp_path: Path) -> Config:
-    return make_config(tmp_path)
 
 
 def _plan(config: Config, **row: Any) -> Plan:

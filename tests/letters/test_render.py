@@ -21,19 +21,9 @@ from medlemsrutiner.letters.preview import sample_letters, sample_shared
 from medlemsrutiner.letters.render import Renderer, build
 from medlemsrutiner.plan import Letter, Person, Shared, Training
 from medlemsrutiner.sheet.words import Alternative
-from tests.support import NOW, REPO, TODAY, followup_of, make_config, plan_of
+from tests.support import NOW, TODAY, followup_of, make_config, plan_of
 
 DAY = dt.timedelta(days=1)
-
-
-@pytest.fixture
-def config(tmp_path: Path) -> Config:
-    return make_config(tmp_path)
-
-
-@pytest.fixture
-def renderer() -> Renderer:
-    return Renderer(REPO / "templates")
 
 
 def sample(config: Config, kind: str, language: str = "sv") -> tuple[Letter, Shared]:

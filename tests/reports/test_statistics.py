@@ -3,22 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 from typing import Any
-
-import pytest
 
 from medlemsrutiner.config import Config
 from medlemsrutiner.reports.statistics import ROLLING, TOTAL, Counts, compute, statistics_change
 from medlemsrutiner.sheet.changes import apply, resolve
-from tests.support import TAB_NAMES, TODAY, make_config, records_of, workbook_grids
+from tests.support import TAB_NAMES, TODAY, records_of, workbook_grids
 
 DAY = dt.timedelta(days=1)
-
-
-@pytest.fixture
-def config(tmp_path: Path) -> Config:
-    return make_config(tmp_path)
 
 
 def _erased(row_id: int, group: str, referred: dt.date, result: str | None) -> dict[str, Any]:

@@ -20,7 +20,6 @@ from tests.fakes.transports import Crash, CrashingTransport, RecordingTransport,
 from tests.routines.weekly_mail import TRAINER
 from tests.support import (
     NOW,
-    REPO,
     TAB_NAMES,
     TODAY,
     followup_of,
@@ -34,16 +33,6 @@ from tests.support import (
 )
 
 DAY = dt.timedelta(days=1)
-
-
-@pytest.fixture
-def config(tmp_path: Path) -> Config:
-    return make_config(tmp_path)
-
-
-@pytest.fixture
-def renderer() -> Renderer:
-    return Renderer(REPO / "templates")
 
 
 def run(

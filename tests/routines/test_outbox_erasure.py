@@ -23,7 +23,7 @@ from medlemsrutiner.routines.weekly import run_weekly
 from medlemsrutiner.sheet.changes import Change, Resolution
 from tests.fakes.memory_workbook import Grids, MemoryWorkbook
 from tests.fakes.transports import RecordingTransport
-from tests.support import NOW, REPO, TODAY, make_config, memory_workbook, newcomer
+from tests.support import NOW, TODAY, make_config, memory_workbook, newcomer
 
 DAY = dt.timedelta(days=1)
 REFERRED = TODAY + 2 * DAY
@@ -31,16 +31,6 @@ CALLED_BACK = REFERRED + 60 * DAY
 ERASED = CALLED_BACK + 7 * DAY
 """Person 1: welcomed on TODAY, referred two days later, followed up as `Inte aktiv` 60 days
 after that, erased a week after the follow-up call."""
-
-
-@pytest.fixture
-def config(tmp_path: Path) -> Config:
-    return make_config(tmp_path)
-
-
-@pytest.fixture
-def renderer() -> Renderer:
-    return Renderer(REPO / "templates")
 
 
 def at(day: dt.date) -> dt.datetime:

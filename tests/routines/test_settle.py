@@ -22,20 +22,10 @@ from medlemsrutiner.sheet.sendlog import Begun, RunStarted, from_line
 from medlemsrutiner.sheet.stamps import StampState, read_stamp
 from tests.fakes.memory_workbook import Grids, MemoryWorkbook
 from tests.fakes.transports import Crash, CrashingTransport, RecordingTransport
-from tests.support import NOW, REPO, TODAY, make_config, memory_workbook, newcomer
+from tests.support import NOW, TODAY, memory_workbook, newcomer
 
 DAY = dt.timedelta(days=1)
 LATER = dt.timedelta(minutes=30)
-
-
-@pytest.fixture
-def config(tmp_path: Path) -> Config:
-    return make_config(tmp_path)
-
-
-@pytest.fixture
-def renderer() -> Renderer:
-    return Renderer(REPO / "templates")
 
 
 def _workbook() -> MemoryWorkbook:

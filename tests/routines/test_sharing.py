@@ -28,30 +28,30 @@ COLLEAGUE = {"type": "user", "role": "writer", "emailAddress": "kollega@example.
 
 
 @pytest.fixture
-def harness(sheets_api: FakeSheetsApi, tmp_path: Path) -> GoogleHarness:
-    harness = GoogleHarness(tmp_path, sheets_api, followup_spreadsheet=True)
-    harness.seed(workbook_grids())
-    return harness
+def two_sheets(sheets_api: FakeSheetsApi, tmp_path: Path) -> GoogleHarness:
+    two_sheets = GoogleHarness(tmp_path, sheets_api, followup_spreadsheet=True)
+    two_sheets.seed(workbook_grids())
+    return two_sheets
 
 
-def share(harness: GoogleHarness, main: list[Any], followup: list[Any]) -> None:
-    assert harness.followup_id is not None
-    harness.api.set_permissions(harness.spreadsheet_id, [COORDINATOR, ROBOT, *main])
-    harness.api.set_permissions(harness.followup_id, [COORDINATOR, ROBOT, *followup])
+def share(two_sheets: GoogleHarness, main: list[Any], followup: list[Any]) -> None:
+    assert two_sheets.followup_id is not None
+    two_sheets.api.set_permissions(two_sheets.spreadsheet_id, [COORDINATOR, ROBOT, *main])
+    two_sheets.api.set_permissions(two_sheets.followup_id, [COORDINATOR, ROBOT, *followup])
 
 
-def weekly(harness: GoogleHarness) -> tuple[WeeklyReport, EmailMessage]:
+def weekly(two_sheets: GoogleHarness) -> tuple[WeeklyReport, EmailMessage]:
     transport = RecordingTransport()
-    with harness.workbook() as workbook:
+    with two_sheets.workbook() as workbook:
         report = run_weekly(
-            workbook, transport, Renderer(REPO / "templates"), harness.config, TODAY, NOW
+            workbook, transport, Renderer(REPO / "templates"), two_sheets.config, TODAY, NOW
         )
     (summary,) = [e.message for e in transport.sent if "vecka" in str(e.message["Subject"])]
     return report, summary
 
 
-def warnings(harness: GoogleHarness) -> list[str]:
-    checks = check_setup(harness.config, harness.workbook, {}, TODAY)
+def warnings(two_sheets: GoogleHarness) -> list[str]:
+    checks = check_setup(two_sheets.config, two_sheets.workbook, {}, TODAY)
     return [
         check.text
         for check in checks
@@ -60,38 +60,38 @@ def warnings(harness: GoogleHarness) -> list[str]:
 
 
 def test_check_setup_warns_when_the_main_spreadsheet_is_shared_by_link(
-    harness: GoogleHarness,
+    two_sheets: GoogleHarness,
 ) -> None:
-    share(harness, [LINK], [])
-    (warning,) = warnings(harness)
+    share(two_sheets, [LINK], [])
+    (warning,) = warnings(two_sheets)
     assert warning.startswith("Kalkylarket med Intresserade kan öppnas av alla som har länken")
     assert "Dela → Allmän åtkomst → Begränsad" in warning
 
 
 def test_check_setup_warns_when_the_followup_is_shared_with_a_domain_or_a_colleague(
-    harness: GoogleHarness,
+    two_sheets: GoogleHarness,
 ) -> None:
-    share(harness, [COLLEAGUE], [DOMAIN, COLLEAGUE])
-    found = warnings(harness)
+    share(two_sheets, [COLLEAGUE], [DOMAIN, COLLEAGUE])
+    found = warnings(two_sheets)
     assert len(found) == 2
     assert found[0].startswith("Kalkylarket med Uppföljning kan öppnas av alla i domänen")
     assert "kollega@example.org (writer)" in found[1]  # check_setup is the coordinator's screen
 
 
 def test_check_setup_is_content_with_a_spreadsheet_only_its_people_can_open(
-    harness: GoogleHarness,
+    two_sheets: GoogleHarness,
 ) -> None:
-    share(harness, [COLLEAGUE], [])  # the main one may have more editors, the follow-up not
-    assert warnings(harness) == []
-    checks = check_setup(harness.config, harness.workbook, {}, TODAY)
+    share(two_sheets, [COLLEAGUE], [])  # the main one may have more editors, the follow-up not
+    assert warnings(two_sheets) == []
+    checks = check_setup(two_sheets.config, two_sheets.workbook, {}, TODAY)
     assert exit_code(checks) == 1  # only because test data keeps the example's addresses
 
 
 def test_the_weekly_summary_reports_a_spreadsheet_shared_by_link_without_an_address(
-    harness: GoogleHarness,
+    two_sheets: GoogleHarness,
 ) -> None:
-    share(harness, [LINK], [COLLEAGUE])
-    report, summary = weekly(harness)
+    share(two_sheets, [LINK], [COLLEAGUE])
+    report, summary = weekly(two_sheets)
     assert report.exit_code == 1 and report.sharing == 2
     assert any("KONTROLLERA delningen" in line for line in report.lines())
     lines = text_sections(part(summary, "plain"))["DELNINGEN ATT RÄTTA"]
@@ -108,21 +108,21 @@ def test_the_weekly_summary_reports_a_spreadsheet_shared_by_link_without_an_addr
 
 
 def test_the_weekly_summary_says_when_sharing_could_not_be_checked(
-    harness: GoogleHarness,
+    two_sheets: GoogleHarness,
 ) -> None:
-    harness.api.inject(403, match="/permissions", message="Drive API has not been used")
-    report, summary = weekly(harness)
+    two_sheets.api.inject(403, match="/permissions", message="Drive API has not been used")
+    report, summary = weekly(two_sheets)
     (line,) = text_sections(part(summary, "plain"))["DELNINGEN ATT RÄTTA"]
     assert "delningen kunde inte kontrolleras (Kan inte läsa behörigheterna (Drive)" in line
     assert report.exit_code == 1
 
 
 def test_a_weekly_summary_of_well_shared_spreadsheets_has_nothing_about_sharing(
-    harness: GoogleHarness,
+    two_sheets: GoogleHarness,
 ) -> None:
-    share(harness, [COLLEAGUE], [])
-    report, summary = weekly(harness)
+    share(two_sheets, [COLLEAGUE], [])
+    report, summary = weekly(two_sheets)
     assert report.sharing == 0 and report.exit_code == 0
     assert "DELNINGEN" not in part(summary, "plain")
-    requests = [r.path for r in harness.api.requests if "/permissions" in r.path]
+    requests = [r.path for r in two_sheets.api.requests if "/permissions" in r.path]
     assert len(requests) == 2  # each spreadsheet, every week

@@ -4,7 +4,6 @@ Uppföljning."""
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -15,7 +14,6 @@ from tests.support import (
     TODAY,
     default_groups,
     followup_of,
-    make_config,
     newcomer,
     plan_of,
     status_of,
@@ -23,11 +21,6 @@ from tests.support import (
 )
 
 DAY = dt.timedelta(days=1)
-
-
-@pytest.fixture
-def config(tmp_path: Path) -> Config:
-    return make_config(tmp_path)
 
 
 def test_declined_personal_data_is_erased_thirty_days_after_the_call(config: Config) -> None:

@@ -7,8 +7,6 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 from medlemsrutiner.config import Config
 from medlemsrutiner.sheet.schema import FOLLOWUPS, NEWCOMERS
 from medlemsrutiner.steps.finished import hide_finished, hide_finished_followups
@@ -16,11 +14,6 @@ from tests.support import TODAY, followup_of, make_config, moved_row, newcomer, 
 
 DAY = dt.timedelta(days=1)
 BLANK = {name: None for name in NEWCOMERS.personal_columns}
-
-
-@pytest.fixture
-def config(tmp_path: Path) -> Config:
-    return make_config(tmp_path)
 
 
 def hidden(config: Config, **tabs: Any) -> frozenset[int]:

@@ -6,8 +6,6 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 from medlemsrutiner.config import Config
 from medlemsrutiner.sheet.changes import SetCells
 from medlemsrutiner.sheet.schema import tables_from_grids
@@ -25,11 +23,6 @@ from tests.support import (
 )
 
 DAY = dt.timedelta(days=1)
-
-
-@pytest.fixture
-def config(tmp_path: Path) -> Config:
-    return make_config(tmp_path)
 
 
 def _followup(**cells: Any) -> dict[str, Any]:

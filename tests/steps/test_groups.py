@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -12,14 +11,9 @@ from medlemsrutiner.config import Config
 from medlemsrutiner.sheet import presentation as look
 from medlemsrutiner.sheet.changes import SetByKey
 from medlemsrutiner.steps.groups import group_status_changes
-from tests.support import TODAY, deliveries_of, make_config, newcomer, plan_of, records_of
+from tests.support import TODAY, deliveries_of, newcomer, plan_of, records_of
 
 DAY = dt.timedelta(days=1)
-
-
-@pytest.fixture
-def config(tmp_path: Path) -> Config:
-    return make_config(tmp_path)
 
 
 def _group(**cells: Any) -> dict[str, Any]:

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -20,7 +19,6 @@ from tests.support import (
     TAB_NAMES,
     TODAY,
     deliveries_of,
-    make_config,
     newcomer,
     plan_of,
     records_of,
@@ -29,11 +27,6 @@ from tests.support import (
 )
 
 DAY = dt.timedelta(days=1)
-
-
-@pytest.fixture
-def config(tmp_path: Path) -> Config:
-    return make_config(tmp_path)
 
 
 # Defect 2: dates far in the future crashed the erasure arithmetic (OverflowError).

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from pathlib import Path
 
 import pytest
 
@@ -14,7 +13,7 @@ from medlemsrutiner.config import Config
 from medlemsrutiner.letterfile import LetterRecord, OutboxLetter
 from medlemsrutiner.settings import Routine
 from medlemsrutiner.steps.outbox_erasure import holding, longest_days, naming, sweep
-from tests.support import TODAY, make_config, newcomer, records_of
+from tests.support import TODAY, newcomer, records_of
 
 DAY = dt.timedelta(days=1)
 WEEK_OLD = TODAY - 7 * DAY
@@ -25,11 +24,6 @@ ANCIENT = TODAY - 300 * DAY
 """Older than any data may be kept without consent (299 days)."""
 LIVE = frozenset({1, 3})
 """IDs 1 and 3 hold data; ID 2 was erased; no row has ID 9."""
-
-
-@pytest.fixture
-def config(tmp_path: Path) -> Config:
-    return make_config(tmp_path)
 
 
 def letter(

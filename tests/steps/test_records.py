@@ -4,10 +4,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-from pathlib import Path
 from typing import Any
-
-import pytest
 
 from medlemsrutiner.config import Config
 from medlemsrutiner.sheet.changes import AssignId, SetCells
@@ -18,7 +15,6 @@ from tests.support import (
     TODAY,
     deliveries_of,
     followup_of,
-    make_config,
     newcomer,
     plan_of,
     records_of,
@@ -26,11 +22,6 @@ from tests.support import (
 )
 
 DAY = dt.timedelta(days=1)
-
-
-@pytest.fixture
-def config(tmp_path: Path) -> Config:
-    return make_config(tmp_path)
 
 
 def test_a_row_without_id_gets_the_next_id_and_todays_date(config: Config) -> None:

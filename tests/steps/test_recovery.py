@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -15,16 +14,11 @@ from medlemsrutiner.sheet.changes import SetByKey, SetCells
 from medlemsrutiner.sheet.sendlog import Answer, Answered, Begun, Entry, Marked, RunStarted
 from medlemsrutiner.sheet.stamps import StampState, read_stamp
 from medlemsrutiner.steps.recovery import NOTE, letter_outcome, markers, recover, stale_runs
-from tests.support import TODAY, default_groups, make_config, newcomer, records_of
+from tests.support import TODAY, default_groups, newcomer, records_of
 
 RUN = "3f9a2c1b"
 CRASHED = TODAY - dt.timedelta(days=1)
 MARKER = stamps.sending_marker("2026-11-23 07:00", RUN)
-
-
-@pytest.fixture
-def config(tmp_path: Path) -> Config:
-    return make_config(tmp_path)
 
 
 def _welcome(row_id: int) -> Marked:

@@ -3,26 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
-
-import pytest
 
 from medlemsrutiner.config import Config
 from medlemsrutiner.sheet.changes import AppendRow, SetCells
 from tests.support import (
     TODAY,
     deliveries_of,
-    make_config,
     newcomer,
     plan_of,
 )
 
 DAY = dt.timedelta(days=1)
-
-
-@pytest.fixture
-def config(tmp_path: Path) -> Config:
-    return make_config(tmp_path)
 
 
 def test_a_referral_sends_the_double_introduction_to_the_right_addresses(config: Config) -> None:

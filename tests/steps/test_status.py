@@ -3,24 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
-
-import pytest
 
 from medlemsrutiner.config import Config
 from tests.support import (
     TODAY,
-    make_config,
     newcomer,
     status_of,
 )
 
 DAY = dt.timedelta(days=1)
-
-
-@pytest.fixture
-def config(tmp_path: Path) -> Config:
-    return make_config(tmp_path)
 
 
 def test_status_shows_the_call_deadline_a_week_after_registration(config: Config) -> None:

@@ -4,7 +4,6 @@ Columns that record the past keep reading such a date as the past."""
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 import pytest
 
@@ -19,7 +18,6 @@ from medlemsrutiner.steps.records import row_key
 from tests.support import (
     NOW,
     REPO,
-    make_config,
     memory_workbook,
     newcomer,
     plan_of,
@@ -28,11 +26,6 @@ from tests.support import (
 )
 
 DECEMBER = dt.date(2026, 12, 6)
-
-
-@pytest.fixture
-def config(tmp_path: Path) -> Config:
-    return make_config(tmp_path)
 
 
 def training(date: object, title: str = "Grundutbildning") -> dict[str, object]:

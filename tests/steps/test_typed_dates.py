@@ -3,21 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 from typing import Any
-
-import pytest
 
 from medlemsrutiner.config import Config
 from medlemsrutiner.sheet.changes import AssignId, SetCells
-from tests.support import TODAY, make_config, newcomer, plan_of
+from tests.support import TODAY, newcomer, plan_of
 
 DAY = dt.timedelta(days=1)
-
-
-@pytest.fixture
-def config(tmp_path: Path) -> Config:
-    return make_config(tmp_path)
 
 
 def _writes(config: Config, tab: str, **tabs: Any) -> list[SetCells]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -12,18 +11,12 @@ from medlemsrutiner.config import Config
 from tests.support import (
     TODAY,
     deliveries_of,
-    make_config,
     newcomer,
     plan_of,
     status_of,
 )
 
 DAY = dt.timedelta(days=1)
-
-
-@pytest.fixture
-def config(tmp_path: Path) -> Config:
-    return make_config(tmp_path)
 
 
 def test_a_new_person_with_a_valid_email_gets_a_welcome_letter(config: Config) -> None:
