@@ -84,6 +84,7 @@ OWNERS = {
     "openpyxl": {
         "medlemsrutiner.adapters.xlsx",
         "medlemsrutiner.adapters.xlsx_chart",
+        "medlemsrutiner.adapters.xlsx_file",
         "medlemsrutiner.adapters.xlsx_look",
     },
     "smtplib": {"medlemsrutiner.adapters.smtp"},

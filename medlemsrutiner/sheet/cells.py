@@ -359,11 +359,21 @@ def parse_yes_no(value: Any) -> bool | Bad | None:
 
 
 def parse_id(value: Any) -> int | Bad | None:
-    """An ID cell: a positive whole number (`12`, `12.0`, ` 12 `)."""
+    """An ID cell: a positive whole number (`12`, `12.0`, ` 12 `). A whole day (a date, or a
+    date-time at midnight) is its serial number, and whole days their number: an ID cell given
+    a date format shows its number as a date (`74` as `1900-03-14`), and an .xlsx file reads it
+    as one (a duration in a time format such as `[h]:mm`)."""
     if is_blank(value):
         return None
     if isinstance(value, bool):
         return Bad("ID ska vara ett heltal")
+    if id_as_date(value):
+        serial = (
+            value.days
+            if isinstance(value, dt.timedelta)
+            else date_to_serial(value.date() if isinstance(value, dt.datetime) else value)
+        )
+        return serial if serial > 0 else Bad("ID ska vara ett heltal")
     if isinstance(value, int):
         return value if value > 0 else Bad("ID ska vara ett heltal")
     if isinstance(value, float):
@@ -372,6 +382,17 @@ def parse_id(value: Any) -> int | Bad | None:
     if raw.isascii() and raw.isdigit() and int(raw) > 0:
         return int(raw)
     return Bad("ID ska vara ett heltal")
+
+
+def id_as_date(value: Any) -> bool:
+    """True for an ID cell that reads as a whole day, or a duration of whole days: a number
+    shown in a date or time format, whose number is the ID (`parse_id`); the run writes the
+    number back, so the cell shows it."""
+    if isinstance(value, dt.datetime):
+        return value.time() == dt.time(0, 0)
+    if isinstance(value, dt.timedelta):
+        return value == dt.timedelta(days=value.days)
+    return isinstance(value, dt.date)
 
 
 def parse_word(value: Any, words: Mapping[str, T]) -> T | Bad | None:

@@ -35,6 +35,7 @@ from medlemsrutiner.steps.rows import (
     FollowUp,
     Newcomer,
     Referral,
+    id_advice,
     parse_followup,
     parse_newcomer,
 )
@@ -163,6 +164,9 @@ def read_records(tables: Tables, today: dt.date, settings: Settings) -> Records:
             )
         dates, typed = newcomer_dates(newcomer)
         fill = (*fill, *dates)
+        if newcomer.id is not None:
+            shown, typed = id_shown(newcomer.id, newcomer.record["id"], typed)
+            fill = (*fill, *shown)
         if newcomer.id is None:
             # The fingerprint holds the typed text, so the dates land only on the row as read.
             newcomers[index] = dataclasses.replace(newcomer, id=next_id, new=True)
@@ -179,7 +183,7 @@ def read_records(tables: Tables, today: dt.date, settings: Settings) -> Records:
             newcomer.row,
             None,
             f"Intresserade rad {newcomer.row}: {newcomer.id_problem}; inga brev skickas från "
-            "raden. Töm ID-cellen i kopian så får den ett nytt ID.",
+            f"raden. {id_advice(newcomer)}.",
         )
         for newcomer in newcomers
         if newcomer.id_problem is not None
@@ -189,6 +193,8 @@ def read_records(tables: Tables, today: dt.date, settings: Settings) -> Records:
         if followup.id is None or followup.id_shared:
             continue
         dates, typed = followup_dates(followup)
+        shown, typed = id_shown(followup.id, followup.record["id"], typed)
+        dates = (*dates, *shown)
         if dates:
             first_writes.append(SetCells("followups", followup.id, dates, expect=typed))
     for _, record in rows_of(tables["trainings"]):
@@ -233,6 +239,17 @@ def read_records(tables: Tables, today: dt.date, settings: Settings) -> Records:
         upcoming=upcoming,
         last_training=last_training_before(tables["trainings"], today),
     )
+
+
+def id_shown(
+    row_id: int, value: Any, expect: tuple[tuple[str, str], ...]
+) -> tuple[tuple[tuple[str, Any], ...], tuple[tuple[str, str], ...]]:
+    """The ID written back as its number when the cell reads as a date (the ID column given
+    a date format: `cells.parse_id`), so the cell shows the number again; compare-and-set on
+    the cell as read. Nothing for an ID that reads as a number."""
+    if not cells.id_as_date(value):
+        return (), expect
+    return (("id", row_id),), (*expect, ("id", cells.text(value)))
 
 
 def shared_id_problem(followup: FollowUp) -> str:

@@ -113,6 +113,18 @@ class Newcomer:
         return self.record if self.as_read is None else self.as_read
 
 
+def id_advice(newcomer: Newcomer) -> str:
+    """What to do about a row of Intresserade whose ID cannot be used: only an ID on two rows
+    has a copy to empty."""
+    if newcomer.id is not None:  # readable, but on two rows
+        return (
+            "Töm ID-cellen på den rad som är en kopia eller en annan person, så får den ett nytt ID"
+        )
+    return (
+        "Skriv personens ID som ett heltal (se Logg), eller töm ID-cellen så får raden ett nytt ID"
+    )
+
+
 def parse_newcomer(
     row: int, record: Record, today: dt.date, settings: Settings, groups: Mapping[str, Group]
 ) -> Newcomer:
