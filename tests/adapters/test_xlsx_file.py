@@ -28,6 +28,7 @@ from openpyxl.utils.datetime import MAC_EPOCH
 from medlemsrutiner.adapters import xlsx_file
 from medlemsrutiner.adapters.xlsx import XlsxWorkbook
 from medlemsrutiner.routines.forget import run_forget
+from medlemsrutiner.routines.setup import check_setup
 from medlemsrutiner.sheet import cells
 from tests.adapters.harness import XlsxHarness, daily_run
 from tests.support import DAY, NOW, REPO, TAB_NAMES, TODAY, newcomer, workbook_grids
@@ -241,3 +242,12 @@ def test_every_whole_number_in_a_date_format_reads_back_as_that_number() -> None
 
 def test_a_workbook_in_the_1904_date_system_reads_its_dates_right() -> None:
     assert xlsx_file.from_serial(44888, MAC_EPOCH) == dt.datetime(2026, 11, 24)
+
+
+def test_check_setup_says_what_a_save_would_lose(tmp_path: Path) -> None:
+    harness = XlsxHarness(tmp_path)
+    harness.seed(workbook_grids(newcomers=[newcomer(1)]))
+    _add_extension(harness.path)
+    checks = check_setup(harness.config, lambda: XlsxWorkbook(harness.path, TAB_NAMES), {}, TODAY)
+    (lost,) = [c for c in checks if "som skripten inte kan spara" in c.text]
+    assert lost.warning and not lost.ok

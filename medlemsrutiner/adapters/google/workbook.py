@@ -127,6 +127,9 @@ class GoogleWorkbook(Spreadsheets):
         self._taken: dict[str, set[int]] = {}
         """Every sheetId of each spreadsheet read (other tabs included), for a new tab's id."""
 
+    notices: tuple[str, ...] = ()
+    """Google keeps every part of a spreadsheet a run does not write: nothing to say."""
+
     def describe(self) -> str:
         return f"Google: {self.spreadsheet_id}"
 
