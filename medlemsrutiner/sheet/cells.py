@@ -164,6 +164,12 @@ def text(value: Any) -> str:
     return " ".join(word for word in map(_word, str(value).split()) if word)
 
 
+def is_formula(value: Any) -> bool:
+    """True for a cell holding a formula, as both backends read one: a text beginning with `=`
+    (xlsx keeps no computed value; the Google backend reads formulas, not their results)."""
+    return isinstance(value, str) and text(value).startswith("=")
+
+
 def normalise_word(value: Any) -> str:
     """Case- and space-insensitive form of a word: ` EJ  NÅDD.` -> `ej nådd`."""
     return unicodedata.normalize("NFC", text(value)).casefold().rstrip(".").strip()

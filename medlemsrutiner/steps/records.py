@@ -24,6 +24,7 @@ from medlemsrutiner.sheet.changes import AssignId, Change, SetByKey, SetCells, f
 from medlemsrutiner.sheet.logbook import Action, LogEntry, first_logged, last_erasures, last_named
 from medlemsrutiner.sheet.schema import NEWCOMERS, TRAININGS, Record, Tab, Tables
 from medlemsrutiner.sheet.stamps import Stamp, StampState, read_stamp
+from medlemsrutiner.steps import formulas
 from medlemsrutiner.steps.district import (
     last_training_before,
     read_groups,
@@ -116,6 +117,7 @@ def read_records(tables: Tables, today: dt.date, settings: Settings) -> Records:
         : settings.routine.trainings_in_letters
     ]
     texts, texts_en = read_texts(tables["texts"])
+    flags.extend(formulas.table_flags(tables["texts"]))
     newcomers = [
         parse_newcomer(row, record, today, settings, groups)
         for row, record in rows_of(tables["newcomers"])
@@ -229,7 +231,12 @@ def read_records(tables: Tables, today: dt.date, settings: Settings) -> Records:
         shared=Shared(
             texts=texts,
             trainings=trainings,
-            groups=tuple(sorted((g for g in groups.values() if g.active), key=lambda g: g.name)),
+            groups=tuple(
+                sorted(
+                    (g for g in groups.values() if g.active and not g.formulas),
+                    key=lambda g: g.name,
+                )
+            ),
             texts_en=texts_en,
         ),
         flags=tuple(flags),

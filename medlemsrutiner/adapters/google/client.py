@@ -17,9 +17,10 @@ client). Does network I/O.
 The clock, the wall clock and the sleep are injectable, so tests wait minutes in no time.
 Anything else fails with a clear Swedish message (`explain`, a `GoogleError` carrying the HTTP
 status). `Spreadsheets` knows which tab lives in which spreadsheet (Uppföljning may live in a
-second one that only the coordinator can open), reads metadata and values (UNFORMATTED, with
-dates as serial numbers; a whole-tab read also tells each tab's grid size, from the range
-Google echoes) and sends `spreadsheets:batchUpdate`. The workbook backend (`workbook.py`) and
+second one that only the coordinator can open), reads metadata and values (unformatted, with
+dates as serial numbers and a formula as its text, as the .xlsx backend reads one: a letter
+must never show a result nobody typed; a whole-tab read also tells each tab's grid size,
+from the range Google echoes) and sends `spreadsheets:batchUpdate`. The workbook backend (`workbook.py`) and
 the set-up (`setup.py`) build on it.
 """
 
@@ -357,7 +358,8 @@ class Spreadsheets:
                 spreadsheet_id,
                 [quote_sheet(title) for title in titles],
                 params={
-                    "valueRenderOption": "UNFORMATTED_VALUE",
+                    # FORMULA: a formula as its text (`=…`), every other cell unformatted.
+                    "valueRenderOption": "FORMULA",
                     "dateTimeRenderOption": "SERIAL_NUMBER",
                     "majorDimension": "ROWS",
                 },

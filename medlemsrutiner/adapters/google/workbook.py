@@ -449,7 +449,7 @@ class _NotLanded(Exception):
 
 
 def _reads_as(grid: Grid, row: int, column: int, value: CellValue) -> bool:
-    """Whether the cell of a fresh read (UNFORMATTED, dates as serial numbers) holds `value`
+    """Whether the cell of a fresh read (unformatted, dates as serial numbers) holds `value`
     as a write of it leaves it."""
     current = grid[row][column] if row < len(grid) and column < len(grid[row]) else None
     if value is None or value == "":
