@@ -77,11 +77,15 @@ def test_a_formula_in_a_cell_a_letter_shows_holds_that_letter_and_says_what_to_d
                 newcomer(3, welcome=TODAY - DAY, call=TODAY, referred_to="Filmgruppen"),
                 newcomer(4),
             ],
-            followups=[{**followup_of(9, TODAY - 60 * DAY), "result": "Inte aktiv",
-                        "followed_up": TODAY - DAY}],  # fmt: skip
+            followups=[
+                {**followup_of(9, TODAY - 60 * DAY), "result": "Inte aktiv"}
+                | {"followed_up": TODAY - DAY}
+            ],
             groups=_film(meets="Onsdagar"),
-            trainings=[{"date": TODAY + 10 * DAY, "title": "Grundkurs"},
-                       {"date": TODAY + 12 * DAY, "title": "Kvällskurs"}],  # fmt: skip
+            trainings=[
+                {"date": TODAY + 10 * DAY, "title": "Grundkurs"},
+                {"date": TODAY + 12 * DAY, "title": "Kvällskurs"},
+            ],
             texts=[{"key": "lokal_information", "text": "Vi ses!"}],
         )
     )

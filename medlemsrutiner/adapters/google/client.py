@@ -20,8 +20,8 @@ status). `Spreadsheets` knows which tab lives in which spreadsheet (Uppföljning
 second one that only the coordinator can open), reads metadata and values (unformatted, with
 dates as serial numbers and a formula as its text, as the .xlsx backend reads one: a letter
 must never show a result nobody typed; a whole-tab read also tells each tab's grid size,
-from the range Google echoes) and sends `spreadsheets:batchUpdate`. The workbook backend (`workbook.py`) and
-the set-up (`setup.py`) build on it.
+from the range Google echoes) and sends `spreadsheets:batchUpdate`. The workbook backend
+(`workbook.py`) and the set-up (`setup.py`) build on it.
 """
 
 from __future__ import annotations
