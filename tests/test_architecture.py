@@ -86,6 +86,7 @@ OWNERS = {
         "medlemsrutiner.adapters.xlsx_chart",
         "medlemsrutiner.adapters.xlsx_file",
         "medlemsrutiner.adapters.xlsx_look",
+        "medlemsrutiner.adapters.xlsx_ranges",
     },
     "smtplib": {"medlemsrutiner.adapters.smtp"},
     "yagmail": {"medlemsrutiner.adapters.smtp", "medlemsrutiner.adapters.smtp_credentials"},

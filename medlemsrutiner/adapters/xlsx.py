@@ -40,7 +40,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.workbook.workbook import Workbook as OpenpyxlWorkbook
 from openpyxl.worksheet.worksheet import Worksheet
 
-from medlemsrutiner.adapters import xlsx_chart, xlsx_file, xlsx_look
+from medlemsrutiner.adapters import xlsx_chart, xlsx_file, xlsx_look, xlsx_ranges
 from medlemsrutiner.adapters.files import (
     FileLock,
     office_lock,
@@ -206,6 +206,7 @@ class XlsxWorkbook:
         for key, row in wrapped:
             xlsx_look.fit_row(sheets[key], row, looks)
         _strip_erased(sheets, resolution.erased_rows)
+        xlsx_ranges.after_write(sheets, {header_key(t): g for t, g in fresh.items()}, resolution)
         for placement in resolution.charts:
             xlsx_chart.draw(sheets[header_key(placement.tab_name)], placement)
         for visibility in shown:
