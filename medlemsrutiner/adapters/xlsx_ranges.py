@@ -21,8 +21,8 @@ from typing import Any
 from openpyxl.worksheet.cell_range import CellRange
 from openpyxl.worksheet.worksheet import Worksheet
 
-from medlemsrutiner.sheet.changes import CellWrite, Resolution
-from medlemsrutiner.sheet.criteria import ColumnValues, erased_values, stale
+from medlemsrutiner.sheet.changes import Resolution
+from medlemsrutiner.sheet.criteria import ColumnValues, appended, erased_by_tab, stale
 from medlemsrutiner.sheet.schema import Grid, header_key
 
 _EXACT_OPERATORS = (None, "equal", "notEqual")
@@ -106,28 +106,10 @@ def after_write(
 ) -> None:
     """What a write's erasures and appended rows do to the filters and tables of its tabs
     (`sheets` and `fresh`, the grids it was resolved on, by `header_key` of the tab)."""
-    erased: dict[str, set[int]] = {}
-    for row in resolution.erased_rows:
-        erased.setdefault(header_key(row.tab_name), set()).add(row.row)
-    written: dict[str, list[CellWrite]] = {}
-    for write in resolution.writes:
-        written.setdefault(header_key(write.tab_name), []).append(write)
-    for key, rows in erased.items():
-        before = fresh.get(key) or []
-        forget_erased(sheets[key], erased_values(before, _after(before, written[key]), rows))
-    for name, count in resolution.appended_rows.items():
+    for key, values in erased_by_tab(fresh, resolution).items():
+        forget_erased(sheets[key], values)
+    for name in resolution.appended_rows:
         key = header_key(name)
-        last = max(write.row for write in written[key]) + 1  # 1-based sheet row
-        take_in(sheets[key], last - count + 1, last)
-
-
-def _after(grid: Grid, writes: Iterable[CellWrite]) -> list[list[Any]]:
-    """`grid` with `writes` performed (as `changes.apply` does, for one tab)."""
-    result = [list(row) for row in grid]
-    for write in writes:
-        while len(result) <= write.row:
-            result.append([])
-        row = result[write.row]
-        row.extend([None] * (write.column + 1 - len(row)))
-        row[write.column] = write.value
-    return result
+        rows = appended(resolution, key)
+        if rows is not None:
+            take_in(sheets[key], rows.start + 1, rows.stop)  # 1-based sheet rows

@@ -5,6 +5,7 @@ appends are taken into the table above them, so a sort or a filter of it sees ne
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 import pytest
@@ -34,9 +35,9 @@ from tests.support import (
 TYRA = "Tyra Nordvik"
 
 
-def _column(sheet: object, header: str) -> int:
+def _column(sheet: Any, header: str) -> int:
     """The 0-based column of `header` in row 1."""
-    return next(c.column for c in sheet[1] if c.value == header) - 1  # type: ignore[index]
+    return int(next(c.column for c in sheet[1] if c.value == header)) - 1
 
 
 def _seed(harness: XlsxHarness) -> None:
@@ -132,7 +133,11 @@ def test_rows_a_run_appends_are_taken_into_the_table_and_the_filter_above_them(
     tmp_path: Path,
 ) -> None:
     harness = XlsxHarness(tmp_path)
-    referred = {"welcome": TODAY - 3 * DAY, "call": TODAY, "referred_to": "Centrumgruppen"}
+    referred: dict[str, Any] = {
+        "welcome": TODAY - 3 * DAY,
+        "call": TODAY,
+        "referred_to": "Centrumgruppen",
+    }
     harness.seed(workbook_grids(newcomers=[newcomer(1, **referred), newcomer(2, **referred)]))
     book = openpyxl.load_workbook(harness.path)
     followups = book["Uppföljning"]
@@ -156,7 +161,11 @@ def test_rows_a_run_appends_are_taken_into_the_table_and_the_filter_above_them(
 
 def test_a_table_ending_elsewhere_or_with_a_totals_row_is_left_as_it_is(tmp_path: Path) -> None:
     harness = XlsxHarness(tmp_path)
-    referred = {"welcome": TODAY - 3 * DAY, "call": TODAY, "referred_to": "Centrumgruppen"}
+    referred: dict[str, Any] = {
+        "welcome": TODAY - 3 * DAY,
+        "call": TODAY,
+        "referred_to": "Centrumgruppen",
+    }
     harness.seed(workbook_grids(newcomers=[newcomer(1, **referred)]))
     book = openpyxl.load_workbook(harness.path)
     followups = book["Uppföljning"]
@@ -195,8 +204,12 @@ def test_a_criterion_goes_when_it_names_an_erased_value_and_no_kept_one(
 
 
 def test_the_erased_values_are_what_the_write_blanked_in_the_erased_rows() -> None:
-    before = [["ID", "Namn", "Ort"], [1, TYRA, "Göteborg"], [2, "Anna Berg", "Göteborg"]]
-    after = [["ID", "Namn", "Ort"], [1, None, None], [2, "Anna Berg", "Göteborg"]]
+    before: list[list[Any]] = [
+        ["ID", "Namn", "Ort"],
+        [1, TYRA, "Göteborg"],
+        [2, "Anna Berg", "Göteborg"],
+    ]
+    after: list[list[Any]] = [["ID", "Namn", "Ort"], [1, None, None], [2, "Anna Berg", "Göteborg"]]
     assert erased_values(before, after, [1]) == {
         1: ColumnValues(frozenset({"tyra nordvik"}), frozenset({"anna berg"})),
         2: ColumnValues(frozenset({"göteborg"}), frozenset({"göteborg"})),

@@ -33,7 +33,7 @@ NAME = '=T2&" "&U2'
 
 
 @pytest.fixture(params=["xlsx", "google"])
-def backend(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Harness]:
+def xlsx_or_google(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Harness]:
     if request.param == "xlsx":
         yield XlsxHarness(tmp_path)
         return
@@ -67,9 +67,9 @@ def _film(**cells: Any) -> list[dict[str, Any]]:
 
 
 def test_a_formula_in_a_cell_a_letter_shows_holds_that_letter_and_says_what_to_do(
-    backend: Harness,
+    xlsx_or_google: Harness,
 ) -> None:
-    backend.seed(
+    xlsx_or_google.seed(
         workbook_grids(
             newcomers=[
                 newcomer(1),  # its Namn becomes a formula
@@ -89,16 +89,16 @@ def test_a_formula_in_a_cell_a_letter_shows_holds_that_letter_and_says_what_to_d
             texts=[{"key": "lokal_information", "text": "Vi ses!"}],
         )
     )
-    put_formula(backend, "Intresserade", 2, "Namn", NAME)
-    put_formula(backend, "Uppföljning", 2, "E-post", '="person9"&"@example.se"')
-    put_formula(backend, "Grupper", 4, "Träffas", '=A1&" kl. 18"')
-    put_formula(backend, "Utbildningar", 3, "Titel", "=B2")
-    put_formula(backend, "Texter", 2, "Text", "=Blad2!A1")
+    put_formula(xlsx_or_google, "Intresserade", 2, "Namn", NAME)
+    put_formula(xlsx_or_google, "Uppföljning", 2, "E-post", '="person9"&"@example.se"')
+    put_formula(xlsx_or_google, "Grupper", 4, "Träffas", '=A1&" kl. 18"')
+    put_formula(xlsx_or_google, "Utbildningar", 3, "Titel", "=B2")
+    put_formula(xlsx_or_google, "Texter", 2, "Text", "=Blad2!A1")
 
-    report = daily_run(backend)
+    report = daily_run(xlsx_or_google)
 
     assert report.sent == {"introduction": [2], "welcome": [4]}
-    letters = read_outbox(backend.config.mail.outbox)
+    letters = read_outbox(xlsx_or_google.config.mail.outbox)
     assert len(letters) == 3
     texts = [
         html.unescape(str(part.get_content()))
@@ -118,22 +118,22 @@ def test_a_formula_in_a_cell_a_letter_shows_holds_that_letter_and_says_what_to_d
     assert "Grupper rad 4: Rätta Träffas" in lines
     assert "Utbildningar rad 3: Rätta Titel" in lines
     assert "Texter rad 2: Rätta Text" in lines
-    status = {row["ID"]: row["Status"] for row in backend.tab("Intresserade")}
+    status = {row["ID"]: row["Status"] for row in xlsx_or_google.tab("Intresserade")}
     assert status[1].startswith(
         "Rätta Namn: cellen innehåller en formel (den börjar med =), och ett brev kan bara visa "
         "formeln, inte det den räknar fram. Skriv in texten själv; inga brev skickas från "
         "raden tills dess."
     )
-    film = next(row for row in backend.tab("Grupper") if row["Grupp"] == "Filmgruppen")
+    film = next(row for row in xlsx_or_google.tab("Grupper") if row["Grupp"] == "Filmgruppen")
     assert film["Status"].startswith("Rätta Träffas: cellen innehåller en formel")
 
 
-def test_once_the_text_is_written_the_letter_goes(backend: Harness) -> None:
-    backend.seed(workbook_grids(newcomers=[newcomer(1)]))
-    put_formula(backend, "Intresserade", 2, "Namn", NAME)
-    assert daily_run(backend).sent == {}
-    put_formula(backend, "Intresserade", 2, "Namn", "Testa Person1")  # the text, typed
-    assert daily_run(backend).sent == {"welcome": [1]}
+def test_once_the_text_is_written_the_letter_goes(xlsx_or_google: Harness) -> None:
+    xlsx_or_google.seed(workbook_grids(newcomers=[newcomer(1)]))
+    put_formula(xlsx_or_google, "Intresserade", 2, "Namn", NAME)
+    assert daily_run(xlsx_or_google).sent == {}
+    put_formula(xlsx_or_google, "Intresserade", 2, "Namn", "Testa Person1")  # the text, typed
+    assert daily_run(xlsx_or_google).sent == {"welcome": [1]}
 
 
 def test_a_text_that_begins_with_an_equals_sign_is_a_formula_in_either_backend() -> None:
@@ -166,8 +166,8 @@ def test_an_erased_follow_up_with_a_formula_left_needs_nothing(tmp_path: Path) -
     assert formulas.headers(NEWCOMERS, {"name": "=A1", "note": "=B1"}) == ("Namn",)
 
 
-def test_a_day_later_nothing_has_changed_but_the_date(backend: Harness) -> None:
-    backend.seed(workbook_grids(newcomers=[newcomer(1)]))
-    put_formula(backend, "Intresserade", 2, "Namn", NAME)
-    daily_run(backend)
-    assert daily_run(backend, TODAY + dt.timedelta(days=1)).sent == {}
+def test_a_day_later_nothing_has_changed_but_the_date(xlsx_or_google: Harness) -> None:
+    xlsx_or_google.seed(workbook_grids(newcomers=[newcomer(1)]))
+    put_formula(xlsx_or_google, "Intresserade", 2, "Namn", NAME)
+    daily_run(xlsx_or_google)
+    assert daily_run(xlsx_or_google, TODAY + dt.timedelta(days=1)).sent == {}

@@ -54,7 +54,7 @@ SCOPES = (
 )
 _TRANSIENT = frozenset({500, 502, 503, 504})
 QUOTA = 429
-SHEET_FIELDS = "sheets(properties,protectedRanges,charts(chartId,spec))"
+SHEET_FIELDS = "sheets(properties,protectedRanges,charts(chartId,spec),basicFilter,filterViews)"
 """What the run's metadata request asks for: each tab's properties (title, id, grid size), its
 protected ranges, and its charts' ids and specs — no grid data, no formats, no positions."""
 
@@ -240,8 +240,9 @@ def load_credentials(config: WorkbookConfig, env: Mapping[str, str]) -> Any:
 
 @dataclass(frozen=True)
 class Sheet:
-    """A tab as the metadata describes it: where it lives, its id, its grid's size and the
-    charts overlaid on it."""
+    """A tab as the metadata describes it: where it lives, its id, its grid's size, the
+    charts overlaid on it, and its filters (the basic filter and the filter views, as
+    Google's JSON: their criteria may hold values a write erases, `filters.py`)."""
 
     spreadsheet_id: str
     title: str
@@ -249,6 +250,8 @@ class Sheet:
     rows: int
     columns: int
     charts: tuple[EmbeddedChart, ...] = ()
+    basic_filter: Mapping[str, Any] | None = None
+    filter_views: tuple[Mapping[str, Any], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -305,7 +308,8 @@ class Spreadsheets:
 
     def sheets(self, spreadsheet_id: str) -> list[Sheet]:
         """Every tab of one spreadsheet: one metadata request, which also brings each tab's
-        charts (their ids and specs: what keeping the Statistik chart on its block needs)."""
+        charts (their ids and specs: what keeping the Statistik chart on its block needs) and
+        filters (what an erasure must clear of the values it erases)."""
         data = self.call(
             "Kan inte öppna kalkylarket",
             lambda: self.http.fetch_sheet_metadata(
@@ -325,6 +329,8 @@ class Spreadsheets:
                     int(grid.get("rowCount", 0)),
                     int(grid.get("columnCount", 0)),
                     tuple(EmbeddedChart.from_json(chart) for chart in sheet.get("charts", [])),
+                    sheet.get("basicFilter"),
+                    tuple(sheet.get("filterViews", ())),
                 )
             )
         return sheets

@@ -57,6 +57,7 @@ from medlemsrutiner.adapters.google.client import (
     TabValues,
     load_credentials,
 )
+from medlemsrutiner.adapters.google.filters import write_requests
 from medlemsrutiner.adapters.google.setup import initialise
 from medlemsrutiner.config import WorkbookConfig
 from medlemsrutiner.sheet.cells import date_to_serial, is_blank
@@ -401,6 +402,10 @@ class GoogleWorkbook(Spreadsheets):
             for key, numbers in erased.items()
             for request in clear_notes((sheets.get(key) or self._sheets[key]).sheet_id, numbers)
         ]
+        # The erased values out of the filters, and appended rows into them.
+        filters = write_requests(
+            lambda key: sheets.get(key) or self._sheets.get(key), fresh, resolution
+        )
         # Last, once appended rows exist: hide or show rows at their places in the fresh read.
         visibility: dict[str, dict[int, bool]] = defaultdict(dict)
         for row in resolution.visibility:
@@ -411,7 +416,7 @@ class GoogleWorkbook(Spreadsheets):
             if key in sheets or key in self._sheets
             for request in row_visibility((sheets.get(key) or self._sheets[key]).sheet_id, rows)
         ]
-        return [*structural, *updates, *notes, *shown], sheets, charts
+        return [*structural, *updates, *notes, *filters, *shown], sheets, charts
 
     def _formats(
         self, cells: Mapping[str, Mapping[tuple[int, int], CellValue]], fresh: Mapping[str, Grid]
