@@ -7,7 +7,9 @@ it changes the loaded workbook, which `xlsx.py` saves.
   After a write that erases rows, every such criterion that names a value the write blanked
   and no value the column still holds is removed (`sheet.criteria.stale`), in the tab's
   autofilter and in each table's own; a filter column left with no criterion is no longer
-  filtered. Sorting keeps no values and stays.
+  filtered. Sorting keeps no values and stays. So is a conditional format rule that names one
+  in the columns it formats (a name in red: its text, or a text its formula quotes); the
+  routine's own Status colours format Status, which no erasure blanks.
 - **Appended rows.** A table (or the tab's autofilter) that ends on the last row before the
   rows a write appends grows to take them in, so a sort or filter of the table sees new
   people; one that ends elsewhere, or has a totals row, is left as it is.
@@ -22,7 +24,13 @@ from openpyxl.worksheet.cell_range import CellRange
 from openpyxl.worksheet.worksheet import Worksheet
 
 from medlemsrutiner.sheet.changes import Resolution
-from medlemsrutiner.sheet.criteria import ColumnValues, appended, erased_by_tab, stale
+from medlemsrutiner.sheet.criteria import (
+    ColumnValues,
+    appended,
+    erased_by_tab,
+    stale,
+    stale_in_formula,
+)
 from medlemsrutiner.sheet.schema import Grid, header_key
 
 _EXACT_OPERATORS = (None, "equal", "notEqual")
@@ -43,6 +51,36 @@ def forget_erased(sheet: Worksheet, values: dict[int, ColumnValues]) -> None:
             if found is None or _still_filters(column, found):
                 kept.append(column)
         auto_filter.filterColumn = kept
+
+
+def forget_in_formats(sheet: Worksheet, values: dict[int, ColumnValues]) -> None:
+    """Remove every conditional format rule that names an erased value of the columns it
+    formats (`Tyra Nordvik` in red: its text, or a text quoted in its formula)."""
+    for formatting, rules in list(sheet.conditional_formatting._cf_rules.items()):
+        columns = {
+            column - 1
+            for cells in formatting.sqref.ranges
+            for column in range(cells.min_col, cells.max_col + 1)
+        }
+        found = [values[column] for column in columns if column in values]
+        if not found:
+            continue
+        merged = ColumnValues(
+            frozenset().union(*(v.erased for v in found)),
+            frozenset().union(*(v.kept for v in found)),
+        )
+        kept = [rule for rule in rules if not _names(rule, merged)]
+        if kept:
+            rules[:] = kept
+        else:
+            del sheet.conditional_formatting._cf_rules[formatting]
+
+
+def _names(rule: Any, values: ColumnValues) -> bool:
+    text = getattr(rule, "text", None)
+    if isinstance(text, str) and stale(text, values, partial=True):
+        return True
+    return any(stale_in_formula(str(formula), values) for formula in rule.formula or ())
 
 
 def _filters(sheet: Worksheet) -> Iterable[Any]:
@@ -108,6 +146,7 @@ def after_write(
     (`sheets` and `fresh`, the grids it was resolved on, by `header_key` of the tab)."""
     for key, values in erased_by_tab(fresh, resolution).items():
         forget_erased(sheets[key], values)
+        forget_in_formats(sheets[key], values)
     for name in resolution.appended_rows:
         key = header_key(name)
         rows = appended(resolution, key)

@@ -8,7 +8,10 @@ from pathlib import Path
 from typing import Any
 
 import openpyxl
+import openpyxl.utils
 import pytest
+from openpyxl.formatting.rule import CellIsRule, FormulaRule
+from openpyxl.styles import PatternFill
 from openpyxl.worksheet.filters import (
     AutoFilter,
     CustomFilter,
@@ -20,6 +23,7 @@ from openpyxl.worksheet.table import Table, TableStyleInfo
 
 from medlemsrutiner.routines.forget import run_forget
 from medlemsrutiner.sheet.criteria import ColumnValues, erased_values, stale
+from medlemsrutiner.sheet.schema import TABS
 from tests.adapters.harness import XlsxHarness, daily_run
 from tests.support import (
     DAY,
@@ -214,3 +218,38 @@ def test_the_erased_values_are_what_the_write_blanked_in_the_erased_rows() -> No
         1: ColumnValues(frozenset({"tyra nordvik"}), frozenset({"anna berg"})),
         2: ColumnValues(frozenset({"göteborg"}), frozenset({"göteborg"})),
     }
+
+
+def test_a_conditional_format_naming_an_erased_person_goes_and_the_status_colours_stay(
+    tmp_path: Path,
+) -> None:
+    harness = XlsxHarness(tmp_path)
+    _seed(harness)
+    book = openpyxl.load_workbook(harness.path)
+    sheet = book["Intresserade"]
+    name = openpyxl.utils.get_column_letter(_column(sheet, "Namn") + 1)
+    town = openpyxl.utils.get_column_letter(_column(sheet, "Ort") + 1)
+    red = PatternFill(start_color="FF0000", end_color="FF0000", fill_type="solid")
+    sheet.conditional_formatting.add(
+        f"{name}2:{name}100", CellIsRule(operator="equal", formula=[f'"{TYRA}"'], fill=red)
+    )
+    sheet.conditional_formatting.add(
+        f"{name}2:{name}100",
+        FormulaRule(formula=[f'ISNUMBER(SEARCH("Nordvik",{name}2))'], fill=red),
+    )
+    sheet.conditional_formatting.add(
+        f"{town}2:{town}100", CellIsRule(operator="equal", formula=['"Göteborg"'], fill=red)
+    )
+    book.save(harness.path)
+    with harness.workbook() as workbook:  # init_workbook: the Status colours
+        workbook.ensure_tabs({tab.default_name: tab.headers for tab in TABS})
+    with harness.workbook() as workbook:
+        run_forget(workbook, harness.config, TODAY, NOW, row_id=1)
+    daily_run(harness)
+    assert xlsx_traces(harness.path, "Nordvik") == []
+    after = openpyxl.load_workbook(harness.path)["Intresserade"]
+    formulas = [
+        rule.formula for rules in after.conditional_formatting._cf_rules.values() for rule in rules
+    ]
+    assert ['"Göteborg"'] in formulas  # Anna lives there too
+    assert any("FÖRSENAT" in str(formula) for formula in formulas)  # the Status colours
