@@ -337,23 +337,31 @@ def parse_id(value: Any) -> int | Bad | None:
     as one (a duration in a time format such as `[h]:mm`)."""
     if is_blank(value):
         return None
-    if isinstance(value, bool):
-        return Bad("ID ska vara ett heltal")
-    if id_as_date(value):
-        serial = (
-            value.days
-            if isinstance(value, dt.timedelta)
-            else date_to_serial(value.date() if isinstance(value, dt.datetime) else value)
-        )
-        return serial if serial > 0 else Bad("ID ska vara ett heltal")
+    number = whole_number(value)
+    return number if number is not None and number > 0 else Bad("ID ska vara ett heltal")
+
+
+def whole_number(value: Any) -> int | None:
+    """A cell holding a whole number (an ID, a count), None when it holds anything else: a
+    number, its digits (`12`, `12.0`), or what a date or time format shows of one — a whole
+    day (a date, a date-time at midnight) its serial number, midnight 0, whole days their
+    number. People format whole rows and columns as dates; the number is still there."""
+    if is_blank(value) or isinstance(value, bool):
+        return None
     if isinstance(value, int):
-        return value if value > 0 else Bad("ID ska vara ett heltal")
+        return value
     if isinstance(value, float):
-        return int(value) if value.is_integer() and value > 0 else Bad("ID ska vara ett heltal")
+        return int(value) if value.is_integer() else None
+    if isinstance(value, dt.timedelta):
+        return value.days if value == dt.timedelta(days=value.days) else None
+    if isinstance(value, dt.time):
+        return 0 if value == dt.time(0, 0) else None
+    if isinstance(value, dt.date):
+        if isinstance(value, dt.datetime) and value.time() != dt.time(0, 0):
+            return None
+        return date_to_serial(value.date() if isinstance(value, dt.datetime) else value)
     raw = text(value).removesuffix(".0")
-    if raw.isascii() and raw.isdigit() and int(raw) > 0:
-        return int(raw)
-    return Bad("ID ska vara ett heltal")
+    return int(raw) if raw.isascii() and raw.isdigit() else None
 
 
 def id_as_date(value: Any) -> bool:

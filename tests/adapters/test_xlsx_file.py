@@ -31,7 +31,16 @@ from medlemsrutiner.routines.forget import run_forget
 from medlemsrutiner.routines.setup import check_setup
 from medlemsrutiner.sheet import cells
 from tests.adapters.harness import XlsxHarness, daily_run
-from tests.support import DAY, NOW, REPO, TAB_NAMES, TODAY, newcomer, workbook_grids
+from tests.support import (
+    DAY,
+    NOW,
+    REPO,
+    TAB_NAMES,
+    TODAY,
+    newcomer,
+    workbook_grids,
+    xlsx_config_file,
+)
 
 PHONE = 701740655  # typed as 0701740655; the cell keeps a number, the zero is gone
 BIRTH = 19750612  # a birth date typed as digits in Anteckning
@@ -103,13 +112,7 @@ def test_numbers_no_date_can_hold_in_a_row_formatted_as_dates_survive_a_run(
 def test_the_real_command_prints_nothing_from_those_cells(tmp_path: Path) -> None:
     harness = XlsxHarness(tmp_path)
     _seed_dated_row(harness)
-    (tmp_path / "config.toml").write_text(
-        'timezone = "Europe/Stockholm"\nstart_date = 2026-01-01\n'
-        '[coordinator]\nname = "Kim Exempelsson"\nemail = "medlemsansvarig@example.org"\n'
-        '[workbook]\nbackend = "xlsx"\npath = "arbetsbok.xlsx"\n'
-        '[mail]\ntransport = "outbox"\noutbox = "outbox"\n',
-        encoding="utf-8",
-    )
+    xlsx_config_file(tmp_path)
     done = subprocess.run(
         [sys.executable, str(REPO / "scripts" / "run_daily.py"), "--config", "config.toml",
          "--today", TODAY.isoformat()],

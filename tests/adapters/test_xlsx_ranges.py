@@ -56,13 +56,19 @@ def _seed(harness: XlsxHarness) -> None:
     )
 
 
-def test_forget_removes_the_name_from_the_tabs_filter_and_a_tables_filter(
-    tmp_path: Path,
-) -> None:
+def _seeded(tmp_path: Path) -> tuple[XlsxHarness, Any, Any]:
+    """Three people in a real file, the file loaded as a coordinator opens it, and its
+    Intresserade tab."""
     harness = XlsxHarness(tmp_path)
     _seed(harness)
     book = openpyxl.load_workbook(harness.path)
-    sheet = book["Intresserade"]
+    return harness, book, book["Intresserade"]
+
+
+def test_forget_removes_the_name_from_the_tabs_filter_and_a_tables_filter(
+    tmp_path: Path,
+) -> None:
+    harness, book, sheet = _seeded(tmp_path)
     name, town = _column(sheet, "Namn"), _column(sheet, "Ort")
     sheet.auto_filter.ref = sheet.dimensions  # Data → Filter, then ticked two names
     sheet.auto_filter.filterColumn.append(
@@ -223,10 +229,7 @@ def test_the_erased_values_are_what_the_write_blanked_in_the_erased_rows() -> No
 def test_a_conditional_format_naming_an_erased_person_goes_and_the_status_colours_stay(
     tmp_path: Path,
 ) -> None:
-    harness = XlsxHarness(tmp_path)
-    _seed(harness)
-    book = openpyxl.load_workbook(harness.path)
-    sheet = book["Intresserade"]
+    harness, book, sheet = _seeded(tmp_path)
     name = openpyxl.utils.get_column_letter(_column(sheet, "Namn") + 1)
     town = openpyxl.utils.get_column_letter(_column(sheet, "Ort") + 1)
     red = PatternFill(start_color="FF0000", end_color="FF0000", fill_type="solid")

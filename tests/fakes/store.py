@@ -1857,13 +1857,7 @@ class Store:
             raise RequestError("filter is required")
         sheet, box = self._grid(work, basic.get("range"))
         stored = copy.deepcopy(basic)
-        stored["range"] = {
-            "sheetId": sheet.sheet_id,
-            "startRowIndex": box.start_row,
-            "endRowIndex": box.end_row,
-            "startColumnIndex": box.start_col,
-            "endColumnIndex": box.end_col,
-        }
+        stored["range"] = _stored_range(sheet, box)
         sheet.basic_filter = stored
         return {}
 
@@ -1886,13 +1880,7 @@ class Store:
         if view_id in taken:
             raise RequestError(f"A filter view with id {view_id} already exists.")
         stored["filterViewId"] = view_id
-        stored["range"] = {
-            "sheetId": sheet.sheet_id,
-            "startRowIndex": box.start_row,
-            "endRowIndex": box.end_row,
-            "startColumnIndex": box.start_col,
-            "endColumnIndex": box.end_col,
-        }
+        stored["range"] = _stored_range(sheet, box)
         sheet.filter_views.append(stored)
         return {"addFilterView": {"filter": copy.deepcopy(stored)}}
 
@@ -2287,3 +2275,14 @@ def sort_block(sheet: Sheet, box: Box, keys: list[tuple[int, bool]]) -> None:
                 continue
             sheet.ensure(row, col)
             sheet.rows[row][col] = cell
+
+
+def _stored_range(sheet: Sheet, box: Box) -> JsonDict:
+    """A filter's range as the store keeps it: every index set."""
+    return {
+        "sheetId": sheet.sheet_id,
+        "startRowIndex": box.start_row,
+        "endRowIndex": box.end_row,
+        "startColumnIndex": box.start_col,
+        "endColumnIndex": box.end_col,
+    }
