@@ -38,11 +38,16 @@ def headers(tab: Tab, record: Record) -> tuple[str, ...]:
     )
 
 
+PLUS = "Ett nummer som börjar med + skriver du med en apostrof först ('+46 70 …)"
+"""Google Sheets (and some programs) make `+46 70 …` a formula: the way to type it as text."""
+
+
 def problem(header: str, waits: str) -> str:
     """What to do about a formula in `header`, and what waits meanwhile (Swedish)."""
+    hint = f" {PLUS}." if header == "Telefon" else ""
     return (
         f"Rätta {header}: cellen innehåller en formel (den börjar med =), och ett brev kan bara "
-        f"visa formeln, inte det den räknar fram. Skriv in texten själv; {waits}."
+        f"visa formeln, inte det den räknar fram. Skriv in texten själv; {waits}.{hint}"
     )
 
 

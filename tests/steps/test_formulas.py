@@ -171,3 +171,12 @@ def test_a_day_later_nothing_has_changed_but_the_date(xlsx_or_google: Harness) -
     put_formula(xlsx_or_google, "Intresserade", 2, "Namn", NAME)
     daily_run(xlsx_or_google)
     assert daily_run(xlsx_or_google, TODAY + dt.timedelta(days=1)).sent == {}
+
+
+def test_a_phone_number_google_made_a_formula_says_how_to_type_it(tmp_path: Path) -> None:
+    from tests.support import make_config
+
+    records = records_of(make_config(tmp_path), newcomers=[newcomer(1, phone="=+46 70 174 06 55")])
+    (problem,) = records.newcomers[0].problems
+    assert problem.startswith("Rätta Telefon: cellen innehåller en formel")
+    assert problem.endswith("skriver du med en apostrof först ('+46 70 …).")
