@@ -10,10 +10,15 @@ from typing import Any
 import pytest
 from PIL import Image
 
+from medlemsrutiner.adapters.smtp import open_smtp_transport
+from medlemsrutiner.letters.render import Renderer
+from medlemsrutiner.routines.weekly import WeeklyReport, run_weekly
 from medlemsrutiner.sheet import stamps
+from tests.fakes.smtp_server import LocalSmtpServer, Script
 from tests.routines.weekly_mail import (
     BOUNCE,
     DAY,
+    TRAINER,
     html_section,
     html_sections,
     ids_in,
@@ -22,7 +27,7 @@ from tests.routines.weekly_mail import (
     run,
     text_sections,
 )
-from tests.support import TODAY, memory_workbook, newcomer
+from tests.support import NOW, REPO, TODAY, make_config, memory_workbook, newcomer
 
 SV_HEADINGS = [
     "ATT GÖRA DEN HÄR VECKAN (10)",
@@ -333,3 +338,46 @@ def test_the_summary_names_by_first_name_only_people_kept_a_week_more_and_logs_w
         if row["Åtgärd"] == "nämnd i veckosammanfattningen"
     ]
     assert named == [1]
+
+
+def _weekly_over_smtp(tmp_path: Path, server: LocalSmtpServer, workbook: Any) -> WeeklyReport:
+    config = make_config(
+        tmp_path,
+        training_coordinator=TRAINER,
+        mail={"transport": "smtp", "outbox": "outbox", "smtp": server.smtp_settings()},
+    )
+    with workbook:
+        return run_weekly(
+            workbook, open_smtp_transport(config, {}), Renderer(REPO / "templates"), config,
+            TODAY, NOW,
+        )  # fmt: skip
+
+
+def test_a_summary_the_server_turned_away_for_now_goes_with_the_next_run(tmp_path: Path) -> None:
+    """A passing refusal (451 at MAIL FROM) means the letters certainly did not leave: the next
+    weekly run the same week sends them, once; a third sends nothing."""
+    workbook = known_workbook()
+    script = Script(mail_replies={0: "451 4.3.0 Try again later"})
+    with LocalSmtpServer(script) as server:
+        first = _weekly_over_smtp(tmp_path, server, workbook)
+        # The server's 4xx ends the connection's sending: neither letter left.
+        assert [name for name, _ in first.failed] == ["veckosammanfattning", "utbildningsbrev"]
+        assert first.sent == [] and first.exit_code == 1
+        second = _weekly_over_smtp(tmp_path, server, workbook)
+        assert second.sent == ["veckosammanfattning", "utbildningsbrev"]
+        third = _weekly_over_smtp(tmp_path, server, workbook)
+        assert third.sent == [] and third.skipped == second.sent and third.exit_code == 0
+        assert len(server.received) == 2
+
+
+def test_a_summary_a_stopped_run_may_have_sent_is_never_sent_again(tmp_path: Path) -> None:
+    """`skickas` without an answer (a run killed while sending): the letter may have left, so no
+    run sends it again that week; the report asks a person to look, and the code is 1."""
+    workbook = known_workbook()
+    workbook.grids["Logg"].append(
+        [f"{TODAY.isoformat()} 06:00", "veckosammanfattning skickas", None, "", 0]
+    )
+    report, transport = run(tmp_path, workbook)
+    assert report.unsure == ["veckosammanfattning"] and report.exit_code == 1
+    assert transport.recipients == [TRAINER["email"]]  # the training letter only
+    assert any("KONTROLLERA" in line for line in report.lines())
