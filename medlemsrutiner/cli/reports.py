@@ -9,7 +9,6 @@ import dataclasses
 import datetime as dt
 import functools
 import sys
-import time
 from pathlib import Path
 
 import click
@@ -17,6 +16,7 @@ import click
 from medlemsrutiner.adapters.workbook import Workbook
 from medlemsrutiner.cli.shell import (
     SETTINGS,
+    SYSTEM_CLOCK,
     clock,
     config_option,
     configs_option,
@@ -103,7 +103,7 @@ def national_report(
     district = functools.partial(open_workbook, env=environment())
     code = run_national(
         config_paths, load_config, district, target, chart, day, print_line,
-        print_error, time.monotonic, time.sleep,
+        print_error, SYSTEM_CLOCK.monotonic, SYSTEM_CLOCK.sleep,
     )  # fmt: skip
     sys.exit(code)
 
@@ -124,7 +124,7 @@ def _national_workbook(first: Config, output: Path | None, spreadsheet_id: str |
             followup_spreadsheet_id=None,
             tab_names=NATIONAL_TAB_NAMES,
         )
-        return open_google_workbook(settings, environment(), first.path)
+        return open_google_workbook(settings, environment(), first.path, clock=SYSTEM_CLOCK)
     from medlemsrutiner.adapters.xlsx import XlsxWorkbook
 
     return XlsxWorkbook(output or Path("nationellt.xlsx"), NATIONAL_TAB_NAMES)

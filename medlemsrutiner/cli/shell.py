@@ -44,6 +44,23 @@ SIMULATION = "MEDLEMSRUTINER_SIMULATION"
 """Set to 1 by tests, simulations and `make demo`: `--today` may then name a day to come."""
 
 
+class _SystemClock:
+    """The machine's clock and sleep, for what waits and measures time (the Google retries, the
+    pacing of several districts): given from here, the only reader of the clock."""
+
+    def sleep(self, seconds: float) -> None:
+        time.sleep(seconds)
+
+    def monotonic(self) -> float:
+        return time.monotonic()
+
+    def time(self) -> float:
+        return time.time()
+
+
+SYSTEM_CLOCK = _SystemClock()
+
+
 def environment() -> Mapping[str, str]:
     """The process's environment variables: read here and nowhere else in the package."""
     return os.environ
@@ -218,7 +235,7 @@ def open_workbook(config: Config, env: Mapping[str, str]) -> Workbook:
     if config.workbook.backend == "google":
         from medlemsrutiner.adapters.google.workbook import open_google_workbook
 
-        return open_google_workbook(config.workbook, env, config.path)
+        return open_google_workbook(config.workbook, env, config.path, clock=SYSTEM_CLOCK)
     from medlemsrutiner.adapters.xlsx import XlsxWorkbook
 
     assert config.workbook.path is not None
@@ -251,7 +268,8 @@ def each_config(values: tuple[Path, ...], one: Callable[[Path, Console], int]) -
     paths = _config_paths(values)
     if len(paths) == 1:
         sys.exit(one(paths[0], Console(print_line, print_error)))
-    sys.exit(run_each(paths, one, print_line, print_error, clock=time.monotonic, sleep=time.sleep))
+    clock, sleep = SYSTEM_CLOCK.monotonic, SYSTEM_CLOCK.sleep
+    sys.exit(run_each(paths, one, print_line, print_error, clock=clock, sleep=sleep))
 
 
 def local_today(timezone: str) -> dt.date:
