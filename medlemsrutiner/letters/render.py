@@ -10,7 +10,6 @@ the outbox writes.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import email.policy
 import re
@@ -284,16 +283,15 @@ def build(
             html_part.add_related(png, maintype="image", subtype="png", cid=f"<{name}>")
     registered = letter_kind(letter.kind)
     if registered is not None and registered.carries_trainings:
-        for training in shared.trainings:
-            # As the letter shows it, but with the time as typed: the UID hashes it, and must
-            # be the same in every language.
-            shown = dataclasses.replace(training_in(letter.language, training), time=training.time)
+        names = calendar.file_names(shared.trainings, letter.language)
+        for training, name in zip(shared.trainings, names, strict=True):
+            shown = training_in(letter.language, training)  # the time as typed: the UID's
             message.add_attachment(
                 calendar.training_ics(shown, config.zone, now, mail.reply_to, letter.language),
                 subtype="calendar",
                 charset="utf-8",
                 cte="quoted-printable",
-                filename=calendar.file_name(training),
+                filename=name,
                 params={"method": "PUBLISH"},
             )
     # After the content: set_content() removes every Content-* header set before it.
