@@ -154,18 +154,16 @@ def read_records(tables: Tables, today: dt.date, settings: Settings) -> Records:
             (("registered", today),) if newcomer.registered_blank else ()
         )
         if first_run and newcomer.registered_blank and newcomer.welcome.state is StampState.DUE:
+            # An old contact, perhaps: no welcome, and the date written is the run's own, which
+            # Status asks a person to check for as long as it stands (`problems.row_problems`:
+            # Registrerad is still the day the scripts first saw the row, which is today).
             fill = (*fill, ("welcome", stamps.existed_before_start()))
             newcomers[index] = newcomer = dataclasses.replace(
                 newcomer,
                 stamps=newcomer.stamps.replace(
                     "welcome", read_stamp(stamps.existed_before_start(), today)
                 ),
-                read_problems=(
-                    *newcomer.read_problems,
-                    "Kontrollera Registrerad: raden fanns redan vid första körningen. Skriv "
-                    "datumet uppgifterna kom in; inget välkomstbrev skickas (töm Välkomstbrev "
-                    "om det ska skickas).",
-                ),
+                first_seen=today,
             )
         dates, typed = newcomer_dates(newcomer)
         fill = (*fill, *dates)
