@@ -102,6 +102,7 @@ class Renderer:
         self.environment.filters["date_range"] = date_range
         self.environment.filters["paragraphs"] = paragraphs
         self.environment.filters["br"] = line_breaks
+        self.environment.filters["one_line"] = one_line
         self.environment.tests["link"] = is_link
 
     def render_part(self, language: str, kind: str, part: str, context: Mapping[str, Any]) -> str:
@@ -169,6 +170,17 @@ def paragraphs(text: str) -> Markup:
     `<br>` at each other break (the plain-text part keeps the text as typed)."""
     blocks = [block for block in str(text).split("\n\n") if block.strip()]
     return Markup("\n").join(Markup("<p>%s</p>") % line_breaks(block) for block in blocks)
+
+
+def one_line(text: str) -> str:
+    """A text typed on several lines, said on one where a line break cannot stand (inside
+    parentheses): its lines joined by `, `, or by a space after a line that ends in a mark of
+    its own (`.`, `,`, `;`, `:`, `!`, `?`, `–`)."""
+    lines = [line.strip() for line in str(text).splitlines() if line.strip()]
+    joined = lines[:1]
+    for line in lines[1:]:
+        joined.append((" " if joined[-1].endswith(tuple(".,;:!?–-")) else ", ") + line)
+    return "".join(joined)
 
 
 def line_breaks(text: str) -> Markup:

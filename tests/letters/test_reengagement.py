@@ -78,3 +78,52 @@ def test_a_person_never_reached_is_not_thanked_for_a_talk(tmp_path: Path) -> Non
         for part in (text, html):
             assert tried in part and "Centrumgruppen" in part
             assert thanks not in part
+
+
+@pytest.mark.parametrize(
+    ("language", "new_group", "flash"),
+    [("sv", "Starta en ny Amnestygrupp", "Blixtaktioner"), ("en", "Start a new Amnesty group",
+                                                             "Flash actions")],
+)  # fmt: skip
+def test_an_alternative_that_did_not_work_out_is_not_offered_again(
+    tmp_path: Path, language: str, new_group: str, flash: str
+) -> None:
+    config = make_config(tmp_path)
+    for text in _letter_text(config, language, referred_to="Ny grupp"):
+        assert new_group not in text and flash in text
+    for text in _letter_text(config, language):  # referred to a group: every alternative
+        assert new_group in text and flash in text
+
+
+@pytest.mark.parametrize("language", ["sv", "en"])
+def test_a_meeting_place_typed_on_two_lines_stays_on_one_line_inside_its_parentheses(
+    tmp_path: Path, language: str
+) -> None:
+    config = make_config(tmp_path)
+    meets = "Tisdagar 18.30\nFolkets hus, Storgatan 1"
+    groups = [
+        {"group": "Centrumgruppen", "email": "centrum@example.org", "active": "ja"},
+        {"group": "Skrivargruppen", "email": "brev@example.org", "active": "ja",
+         "works_on": "Brevskrivning", "works_on_en": "Brevskrivning", "meets": meets,
+         "meets_en": meets},
+    ]  # fmt: skip
+    row = {
+        "id": 5, "name": "Testa Person5", "email": "person5@example.se", "language": language,
+        "referred_to": "Centrumgruppen", "referred": TODAY - 100 * DAY,
+        "follow_up_from": TODAY - 44 * DAY, "follow_up_by": TODAY - 30 * DAY,
+        "result": "Inte aktiv", "consent": TODAY - 60 * DAY,
+    }  # fmt: skip
+    plan = plan_of(config, followups=[row], groups=groups)
+    (delivery,) = deliveries_of(plan, "reengagement")
+    (letter,) = delivery.letters
+    data = build(Renderer(REPO / "templates"), letter, plan.shared, config, NOW, "ID5").data
+    message = email.message_from_bytes(data, policy=email.policy.default)
+    assert isinstance(message, EmailMessage)
+    text, html = message.get_body(("plain",)), message.get_body(("html",))
+    assert text is not None and html is not None
+    line = "Skrivargruppen: Brevskrivning (Tisdagar 18.30, Folkets hus, Storgatan 1)"
+    assert f"- {line}" in str(text.get_content()).splitlines()
+    assert (
+        "<strong>Skrivargruppen</strong>: Brevskrivning (Tisdagar 18.30, Folkets hus, "
+        "Storgatan 1)" in str(html.get_content())
+    )
