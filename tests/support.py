@@ -20,8 +20,11 @@ from typing import Any
 import openpyxl
 
 from medlemsrutiner import config as config_module
+from medlemsrutiner.adapters.outbox import Outbox
 from medlemsrutiner.config import Config
+from medlemsrutiner.letters.render import Renderer
 from medlemsrutiner.plan import Delivery, Plan
+from medlemsrutiner.routines.daily import DailyReport, run_daily
 from medlemsrutiner.sheet.changes import SetCells
 from medlemsrutiner.sheet.schema import TABS, TABS_BY_KEY, Tables, tables_from_grids
 from medlemsrutiner.steps.daily import plan_day
@@ -249,6 +252,16 @@ def script(
 
 def memory_workbook(**tabs: Any) -> MemoryWorkbook:
     return MemoryWorkbook(workbook_grids(**tabs), TAB_NAMES)
+
+
+def run_day(workbook: MemoryWorkbook, config: Config, today: dt.date = TODAY) -> DailyReport:
+    """The daily run on `today` (at NOW's time of day), its letters into the config's outbox."""
+    now = dt.datetime.combine(today, NOW.time(), NOW.tzinfo)
+    with workbook:
+        return run_daily(
+            workbook, Outbox(config.mail.outbox, now), Renderer(REPO / "templates"), config,
+            today, now,
+        )  # fmt: skip
 
 
 def read_outbox(folder: Path) -> list[EmailMessage]:

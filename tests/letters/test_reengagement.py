@@ -20,8 +20,14 @@ from tests.support import NOW, REPO, TODAY, deliveries_of, make_config, plan_of
 DAY = dt.timedelta(days=1)
 
 
-def _letter_text(config: Config, language: str = "sv", **cells: Any) -> tuple[str, str]:
-    """The re-engagement letter to a person whose follow-up row has `cells`: text and HTML."""
+def _letter_text(
+    config: Config,
+    language: str = "sv",
+    groups: list[dict[str, Any]] | None = None,
+    **cells: Any,
+) -> tuple[str, str]:
+    """The re-engagement letter to a person whose follow-up row has `cells` (in a district with
+    `groups`, or the usual two): text and HTML."""
     row = {
         "id": 5,
         "name": "Testa Person5",
@@ -36,7 +42,7 @@ def _letter_text(config: Config, language: str = "sv", **cells: Any) -> tuple[st
         "consent": TODAY - 60 * DAY,  # kept, so the letter goes however long ago the call was
         **cells,
     }
-    plan = plan_of(config, followups=[row])
+    plan = plan_of(config, followups=[row], groups=groups)
     (delivery,) = deliveries_of(plan, "reengagement")
     (letter,) = delivery.letters
     data = build(Renderer(REPO / "templates"), letter, plan.shared, config, NOW, "ID5").data
@@ -107,23 +113,10 @@ def test_a_meeting_place_typed_on_two_lines_stays_on_one_line_inside_its_parenth
          "works_on": "Brevskrivning", "works_on_en": "Brevskrivning", "meets": meets,
          "meets_en": meets},
     ]  # fmt: skip
-    row = {
-        "id": 5, "name": "Testa Person5", "email": "person5@example.se", "language": language,
-        "referred_to": "Centrumgruppen", "referred": TODAY - 100 * DAY,
-        "follow_up_from": TODAY - 44 * DAY, "follow_up_by": TODAY - 30 * DAY,
-        "result": "Inte aktiv", "consent": TODAY - 60 * DAY,
-    }  # fmt: skip
-    plan = plan_of(config, followups=[row], groups=groups)
-    (delivery,) = deliveries_of(plan, "reengagement")
-    (letter,) = delivery.letters
-    data = build(Renderer(REPO / "templates"), letter, plan.shared, config, NOW, "ID5").data
-    message = email.message_from_bytes(data, policy=email.policy.default)
-    assert isinstance(message, EmailMessage)
-    text, html = message.get_body(("plain",)), message.get_body(("html",))
-    assert text is not None and html is not None
+    text, html = _letter_text(config, language, groups)
     line = "Skrivargruppen: Brevskrivning (Tisdagar 18.30, Folkets hus, Storgatan 1)"
-    assert f"- {line}" in str(text.get_content()).splitlines()
+    assert f"- {line}" in text.splitlines()
     assert (
         "<strong>Skrivargruppen</strong>: Brevskrivning (Tisdagar 18.30, Folkets hus, "
-        "Storgatan 1)" in str(html.get_content())
+        "Storgatan 1)" in html
     )

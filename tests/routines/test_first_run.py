@@ -6,24 +6,11 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from medlemsrutiner.adapters.outbox import Outbox
-from medlemsrutiner.config import Config
-from medlemsrutiner.letters.render import Renderer
-from medlemsrutiner.routines.daily import DailyReport, run_daily
 from tests.fakes.memory_workbook import MemoryWorkbook
-from tests.support import NOW, REPO, TODAY, make_config, memory_workbook, newcomer, read_outbox
+from tests.support import TODAY, make_config, memory_workbook, newcomer, read_outbox, run_day
 
 CHECK = "Kontrollera Registrerad"
 CLEAR = "Töm cellen om brevet ska skickas"
-
-
-def _run(workbook: MemoryWorkbook, config: Config, today: dt.date) -> DailyReport:
-    now = dt.datetime.combine(today, NOW.time(), NOW.tzinfo)
-    with workbook:
-        return run_daily(
-            workbook, Outbox(config.mail.outbox, now), Renderer(REPO / "templates"), config,
-            today, now,
-        )  # fmt: skip
 
 
 def _status(workbook: MemoryWorkbook) -> str:
@@ -40,7 +27,7 @@ def test_status_asks_once_to_check_registrerad_on_the_first_run_and_every_run_af
     )
     seen: list[str] = []
     for today in (TODAY, TODAY, TODAY + dt.timedelta(days=1), TODAY + dt.timedelta(days=5)):
-        report = _run(workbook, config, today)
+        report = run_day(workbook, config, today)
         seen.append(_status(workbook))
         assert report.exit_code == 1  # a row needs a person
     for status in seen:
@@ -57,10 +44,10 @@ def test_a_date_typed_by_a_person_ends_the_request(tmp_path: Path) -> None:
     workbook = memory_workbook(
         newcomers=[newcomer(None, registered=None, email="gammal@example.se")], log=[]
     )
-    _run(workbook, config, TODAY)
+    run_day(workbook, config, TODAY)
     header = workbook.grids["Intresserade"][0]
     workbook.grids["Intresserade"][1][header.index("Registrerad")] = "20/11"
-    _run(workbook, config, TODAY + dt.timedelta(days=1))
+    run_day(workbook, config, TODAY + dt.timedelta(days=1))
     status = _status(workbook)
     assert CHECK not in status and status.count(CLEAR) == 1
     assert read_outbox(config.mail.outbox) == []  # still no welcome: an old contact

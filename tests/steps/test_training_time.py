@@ -11,17 +11,12 @@ from typing import Any
 import icalendar
 import pytest
 
-from medlemsrutiner.adapters.outbox import Outbox
 from medlemsrutiner.config import Config
-from medlemsrutiner.letters.render import Renderer
-from medlemsrutiner.routines.daily import run_daily
 from medlemsrutiner.sheet.changes import SetByKey
 from medlemsrutiner.sheet.schema import TRAININGS, tables_from_grids
 from medlemsrutiner.steps.daily import plan_day
 from medlemsrutiner.steps.records import Records, read_records
 from tests.support import (
-    NOW,
-    REPO,
     TAB_NAMES,
     grid,
     make_config,
@@ -29,6 +24,7 @@ from tests.support import (
     newcomer,
     read_outbox,
     records_of,
+    run_day,
     workbook_grids,
 )
 
@@ -133,12 +129,7 @@ def test_a_daily_run_keeps_the_time_moves_it_into_tid_and_invites_for_that_hour(
         newcomers=[newcomer(None, registered=DECEMBER, email="ny@example.se")],
         trainings=[training("20/2 18.00")],
     )
-    now = dt.datetime.combine(DECEMBER, NOW.time(), NOW.tzinfo)
-    with workbook:
-        run_daily(
-            workbook, Outbox(config.mail.outbox, now), Renderer(REPO / "templates"), config,
-            DECEMBER, now,
-        )  # fmt: skip
+    run_day(workbook, config, DECEMBER)
     (row,) = workbook.tab("Utbildningar")
     assert (row["Datum"], row["Tid"]) == (dt.date(2027, 2, 20), "18.00")
     (welcome,) = read_outbox(config.mail.outbox)
