@@ -107,7 +107,9 @@ def earlier_run(day: dt.date = TODAY - dt.timedelta(days=1)) -> dict[str, Any]:
     return {"time": f"{day.isoformat()} 07:00", "action": "daglig körning klar"}
 
 
-def default_groups() -> list[dict[str, Any]]:
+def default_groups(today: dt.date = TODAY) -> list[dict[str, Any]]:
+    """Two active groups that confirmed their details a month before `today` (Bekräftad
+    records the past: a workbook run on an earlier day needs groups of its own day)."""
     return [
         {
             "group": "Centrumgruppen",
@@ -117,7 +119,7 @@ def default_groups() -> list[dict[str, Any]]:
             "meets": "Tisdagar 18.30",
             "works_on": "Kampanjer",
             "active": "ja",
-            "confirmed": TODAY - dt.timedelta(days=30),
+            "confirmed": today - dt.timedelta(days=30),
         },
         {
             "group": "Skrivargruppen",
@@ -127,7 +129,7 @@ def default_groups() -> list[dict[str, Any]]:
             "meets": "Torsdagar 15.00",
             "works_on": "Brevskrivning",
             "active": "ja",
-            "confirmed": TODAY - dt.timedelta(days=30),
+            "confirmed": today - dt.timedelta(days=30),
         },
     ]
 
