@@ -191,8 +191,15 @@ def read_trainings(
                 description_en=cells.multiline_text(record["description_en"]),
             )
         )
-    upcoming.sort(key=lambda training: (training.date, training.time))
+    upcoming.sort(key=_chronological)
     return tuple(upcoming[:limit]), flags
+
+
+def _chronological(training: Training) -> tuple[dt.date, dt.time, str]:
+    """A training's place in time: its day, then its start (`10-12` before `18.00`; a time
+    that cannot be read after those that can), then its time as typed."""
+    clock = parse_time(training.time)
+    return training.date, clock.start if clock is not None else dt.time.max, training.time
 
 
 def read_texts(table: Table) -> tuple[dict[str, str], dict[str, str]]:

@@ -139,3 +139,10 @@ def test_a_daily_run_keeps_the_time_moves_it_into_tid_and_invites_for_that_hour(
     (event,) = icalendar.Calendar.from_ical(invitation.get_content()).walk("VEVENT")
     start = event.decoded("dtstart")
     assert isinstance(start, dt.datetime) and (start.hour, start.minute) == (18, 0)
+
+
+def test_trainings_of_one_day_come_in_the_order_of_their_start(config: Config) -> None:
+    rows = [training("20/2", "18.00", title="Kväll"), training("20/2", "kl 9-12", title="Morgon"),
+            training("20/2", "eftermiddag", title="Okänd")]  # fmt: skip
+    records = records_of(config, DECEMBER, trainings=rows)
+    assert [t.title for t in records.upcoming] == ["Morgon", "Kväll", "Okänd"]
