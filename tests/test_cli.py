@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 import subprocess
@@ -11,7 +12,16 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from tests.support import REPO, TODAY, newcomer, read_outbox, script, workbook_grids, write_xlsx
+from tests.support import (
+    REPO,
+    TODAY,
+    default_groups,
+    newcomer,
+    read_outbox,
+    script,
+    workbook_grids,
+    write_xlsx,
+)
 from tests.support import SCRIPT_CONFIG as CONFIG
 
 
@@ -67,9 +77,11 @@ def test_flagged_rows_exit_1_and_stdout_holds_only_ids_and_counts(folder: Path) 
 
 
 def test_today_replays_a_day_and_a_second_run_writes_no_new_email(folder: Path) -> None:
-    write_xlsx(
-        folder / "arbetsbok.xlsx", workbook_grids(newcomers=[newcomer(1, registered="2026-03-02")])
+    grids = workbook_grids(
+        newcomers=[newcomer(1, registered="2026-03-02")],
+        groups=default_groups(dt.date(2026, 3, 3)),  # as the groups stood that day
     )
+    write_xlsx(folder / "arbetsbok.xlsx", grids)
     first = script("run_daily", "--config", "config.toml", "--today", "2026-03-03", cwd=folder)
     assert first.returncode == 0, first.stderr
     assert "Daglig körning 2026-03-03" in first.stdout

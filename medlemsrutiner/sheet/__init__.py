@@ -3,6 +3,7 @@
 schema      tabs, columns, Swedish headers, owners, personal columns; grids -> tables
 words       every word a person may type in a cell, and the Texter keys
 cells       lenient reading of what people type (dates, addresses, phones, IDs)
+times       a time of day as people type it (`kl 18`, `18-20`)
 changes     writes addressed by ID or key, appended, hidden; resolve() and apply()
 stamps      every text written into a stamp cell, and reading one back
 letter_kinds  the registry of letter kinds and their stamp columns

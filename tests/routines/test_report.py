@@ -127,6 +127,12 @@ CASES = [
         {"trainings": [{"date": "20/11", "title": "Grundutbildning"}]},
         "Utbildningar rad 2, Datum: datumet saknar år och har redan varit",
     ),
+    Case(
+        "training date followed by a time Tid contradicts",
+        "district.py",
+        {"trainings": [{"date": "3/12 19.00", "time": "18.00", "title": "Grundutbildning"}]},
+        "Utbildningar rad 2, Datum: både Datum och Tid har en tid",
+    ),
     # steps/followup.py: a row of Uppföljning with a cell to correct.
     Case(
         "follow-up Resultat unreadable",
@@ -315,7 +321,7 @@ def test_every_kind_of_problem_flag_in_the_steps_has_a_case() -> None:
                 continue
             constructions[path.name] += 1
     assert constructions == Counter(
-        {"district.py": 6, "records.py": 1, "followup.py": 1, "daily.py": 2}
+        {"district.py": 7, "records.py": 1, "followup.py": 1, "daily.py": 2}
     ), "a Flag was added or removed: add a case"
     cases = Counter(case.module for case in CASES if case.todo is not None)
     for module, count in constructions.items():

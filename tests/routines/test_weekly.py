@@ -46,6 +46,10 @@ GROUP_NOTES = [
     "2026-11-19",
     "Studentgruppen: uppgifterna obekräftade (senast: 2026-05-08)",
 ]
+SHARE_NOTE = (
+    "Andelen aktiva räknas på dem vars resultat är känt: aktiva av aktiva och inte aktiva. "
+    "Ej nådda och ej uppföljda räknas inte in."
+)
 PROBLEM_NOTE = (
     "(!) Under 50 % är kvar i Skrivargruppen (gränsen gäller grupper med minst 3 uppföljningar "
     "på 12 månader). Hör med gruppen hur nya tas emot."
@@ -133,21 +137,25 @@ def test_the_past_week_groups_trainings_and_the_run_in_both_parts(tmp_path: Path
 def test_the_retention_table_highlights_the_problem_group_in_both_parts(tmp_path: Path) -> None:
     plain, html, _ = _summary(tmp_path)
     assert text_sections(plain)[SV_HEADINGS[-1]] == [
-        "Centrumgruppen: 2 hänvisade, 1 uppföljd, 1 aktiv, 0 inte aktiva, 100 % aktiva",
-        "Skrivargruppen (!): 4 hänvisade, 3 uppföljda, 1 aktiv, 2 inte aktiva, 33 % aktiva",
-        "Totalt: 6 hänvisade, 4 uppföljda, 2 aktiva, 2 inte aktiva, 50 % aktiva",
+        "Centrumgruppen: 2 hänvisade, 1 uppföljd (1 aktiv, 0 inte aktiva, 0 ej nådda), "
+        "100 % aktiva",
+        "Skrivargruppen (!): 4 hänvisade, 3 uppföljda (1 aktiv, 2 inte aktiva, 0 ej nådda), "
+        "33 % aktiva",
+        "Totalt: 6 hänvisade, 4 uppföljda (2 aktiva, 2 inte aktiva, 0 ej nådda), 50 % aktiva",
+        SHARE_NOTE,
         PROBLEM_NOTE,
     ]
     retention = html_section(html, "Hur många är kvar")
     assert [cells for _, cells in retention.rows] == [
-        ["Grupp", "Hänvisade", "Uppföljda", "Aktiva", "Inte aktiva", "Andel aktiva"],
-        ["Centrumgruppen", "2", "1", "1", "0", "100 %"],
-        ["Skrivargruppen (!)", "4", "3", "1", "2", "33 %"],
-        ["Totalt", "6", "4", "2", "2", "50 %"],
-    ]
+        ["Grupp", "Hänvisade", "Uppföljda", "Aktiva", "Inte aktiva", "Ej nådda", "Ej uppföljda",
+         "Andel aktiva"],
+        ["Centrumgruppen", "2", "1", "1", "0", "0", "0", "100 %"],
+        ["Skrivargruppen (!)", "4", "3", "1", "2", "0", "0", "33 %"],
+        ["Totalt", "6", "4", "2", "2", "0", "0", "50 %"],
+    ]  # fmt: skip
     red = [cells[0] for style, cells in retention.rows if "#b00020" in style]
     assert red == ["Skrivargruppen (!)"]
-    assert retention.paragraphs == [PROBLEM_NOTE]
+    assert retention.paragraphs == [SHARE_NOTE, PROBLEM_NOTE]
 
 
 @pytest.mark.parametrize(
@@ -176,9 +184,9 @@ def test_the_problem_group_note_follows_the_configured_thresholds(
     red = [cells[0] for style, cells in retention.rows if "#b00020" in style]
     if note is None:
         assert "(!)" not in " ".join(lines)
-        assert retention.paragraphs == [] and red == []
+        assert retention.paragraphs == [SHARE_NOTE] and red == []
     else:
-        assert lines[-1] == note and retention.paragraphs == [note]
+        assert lines[-1] == note and retention.paragraphs == [SHARE_NOTE, note]
         assert red == ["Skrivargruppen (!)"]
     assert "hälften" not in plain + html
 
@@ -305,12 +313,17 @@ def test_an_english_coordinator_gets_the_summary_in_english(tmp_path: Path) -> N
         "with at least 3 follow-ups in 12 months). Ask the group how newcomers are welcomed."
     )
     retention = text["STILL ACTIVE AT THE FOLLOW-UP? (LAST 12 MONTHS)"]
-    assert retention[-2:] == [
-        "Total: 6 referred, 4 followed up, 2 active, 2 not active, 50 % active",
+    share = (
+        "The share active counts those whose result is known: the active out of the active and "
+        "the not active. Not reached and not followed up do not count."
+    )
+    assert retention[-3:] == [
+        "Total: 6 referred, 4 followed up (2 active, 2 not active, 0 not reached), 50 % active",
+        share,
         note,
     ]
     table = html_section(html, "Still active")
-    assert table.paragraphs == [note] and table.rows[-1][1][0] == "Total"
+    assert table.paragraphs == [share, note] and table.rows[-1][1][0] == "Total"
     assert text["THE DAILY RUN"] == [
         "Last successful daily run: 2026-11-21 07:00. This week: 1 letter sent, 1 failed, "
         "2 runs that held letters back for a sending limit."
@@ -381,3 +394,28 @@ def test_a_summary_a_stopped_run_may_have_sent_is_never_sent_again(tmp_path: Pat
     assert report.unsure == ["veckosammanfattning"] and report.exit_code == 1
     assert transport.recipients == [TRAINER["email"]]  # the training letter only
     assert any("KONTROLLERA" in line for line in report.lines())
+
+
+def test_the_retention_line_counts_the_unreached_and_the_unfollowed_and_says_what_the_share_is(
+    tmp_path: Path,
+) -> None:
+    def referred(row_id: int, result: str | None) -> dict[str, Any]:
+        return {
+            "id": row_id, "referred_to": "Centrumgruppen", "referred": TODAY - 120 * DAY,
+            "follow_up_from": TODAY - 64 * DAY, "follow_up_by": TODAY - 50 * DAY,
+            "followed_up": TODAY - 55 * DAY if result in ("Aktiv", "Inte aktiv", "Ej nådd")
+            else None, "result": result, "erased": TODAY - 40 * DAY,
+        }  # fmt: skip
+
+    results = ["Aktiv", "Inte aktiv", "Ej nådd", "Ej uppföljd", None, None]
+    workbook = memory_workbook(followups=[referred(n, r) for n, r in enumerate(results, 20)])
+    _, transport = run(tmp_path, workbook)
+    plain = part(transport.sent[0].message, "plain")
+    lines = text_sections(plain)[SV_HEADINGS[-1]]
+    assert lines == [
+        "Centrumgruppen: 6 hänvisade, 3 uppföljda (1 aktiv, 1 inte aktiv, 1 ej nådd), "
+        "1 ej uppföljd, 50 % aktiva",
+        "Totalt: 6 hänvisade, 3 uppföljda (1 aktiv, 1 inte aktiv, 1 ej nådd), 1 ej uppföljd, "
+        "50 % aktiva",
+        SHARE_NOTE,
+    ]
