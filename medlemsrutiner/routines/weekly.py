@@ -4,6 +4,8 @@ workbook, sends over the transport, and appends to Logg.
 At most once a week each: Logg records `… skickas` before the letter is handed to the transport
 and `… skickad` (or `… misslyckades`) after, and a run that finds either in the same ISO week
 sends nothing again — a run killed in between leaves the `skickas` row, and a person decides.
+A dry run writes both letters to the dry-run folder every time, even in a week whose letters
+have gone (it says so: a real run would not send them again).
 With the `skickas` row, Logg gets a `nämnd i veckosammanfattningen` row for each ID the summary
 names by first name, which keeps that person's data `erase_after_result_days` after it
 (`steps.erasure`), so the summary's file in the outbox never outlives what it names.
@@ -17,8 +19,10 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from medlemsrutiner.adapters.mail import Transport
+from medlemsrutiner.adapters.outbox import DRY_RUN
 from medlemsrutiner.adapters.workbook import Workbook
 from medlemsrutiner.config import Config
 from medlemsrutiner.errors import EXIT_OK, EXIT_PARTIAL
@@ -47,6 +51,8 @@ class WeeklyReport:
     failed: list[tuple[str, str]] = field(default_factory=list)
     """(letter, why) for each letter that did not go out."""
     emails: list[OutgoingEmail] = field(default_factory=list)
+    preview_folder: Path | None = None
+    """Where a dry run wrote its letters."""
     todo: int = 0
     sharing: int = 0
     """Things wrong with who can open the spreadsheets (they are in the summary)."""
@@ -58,10 +64,24 @@ class WeeklyReport:
     def lines(self) -> list[str]:
         what = "Provkörning" if self.dry_run else "Veckokörning"
         out = [f"{what} {self.today.isoformat()} (vecka {self.today.isocalendar().week})"]
-        verb = "skulle skickas" if self.dry_run else "har skickats"
-        out.extend(f"  {name}: {verb}" for name in self.sent)
-        out.extend(f"  {name}: har redan skickats den här veckan" for name in self.skipped)
+        for name in self.sent:
+            if not self.dry_run:
+                out.append(f"  {name}: har skickats")
+            elif name in self.skipped:
+                out.append(
+                    f"  {name}: har redan skickats den här veckan, så en riktig körning skickar "
+                    "den inte igen (här är den ändå)"
+                )
+            else:
+                out.append(f"  {name}: skulle skickas")
+        out.extend(
+            f"  {name}: har redan skickats den här veckan"
+            for name in self.skipped
+            if name not in self.sent
+        )
         out.extend(f"  {name}: misslyckades ({reason})" for name, reason in self.failed)
+        if self.preview_folder is not None and self.emails:
+            out.append(f"  breven finns i {self.preview_folder}")
         out.append(f"  att göra i sammanfattningen: {self.todo}")
         if self.sharing:
             out.append(
@@ -132,8 +152,10 @@ def run_weekly(
             )
         )
     events = logbook.events(tables["log"])
-    due = [letter for letter in letters if not _sent_this_week(events, letter.kind, today)]
-    report.skipped = [_NAMES[letter.kind] for letter in letters if letter not in due]
+    gone = [letter for letter in letters if _sent_this_week(events, letter.kind, today)]
+    report.skipped = [_NAMES[letter.kind] for letter in gone]
+    # A dry run shows this week's letters whether or not they have gone.
+    due = letters if dry_run else [letter for letter in letters if letter not in gone]
     week = today.isocalendar().week
     # Rendered before anything is written: a broken template stops the run with nothing marked.
     rendered = [
@@ -152,6 +174,7 @@ def run_weekly(
         for letter in due
     ]
     if dry_run:
+        report.preview_folder = config.mail.outbox / DRY_RUN
         with transport:
             for letter, email in rendered:
                 transport.send(email)
