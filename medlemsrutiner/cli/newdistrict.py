@@ -60,8 +60,9 @@ besvarade, och lösenord frågar den aldrig efter: de ligger i miljövariabler.
     type=click.Path(dir_okay=False, path_type=Path),
     metavar="FIL",
     default=None,
-    help="Läs svaren ur FIL (en textfil med en rad per fråga, se README) i stället för att "
-    "fråga. Inställningar som redan finns lämnas då som de är.",
+    help="Läs svaren ur FIL i stället för att fråga: en textfil med en rad per fråga, t.ex. "
+    'organisation = "Amnesty Uppsala" (guiden, docs/guide.md, listar dem). Inställningar som '
+    "redan finns lämnas då som de är.",
 )
 @translate_errors
 def new_district(config_path: Path, answers_path: Path | None) -> None:
