@@ -184,11 +184,10 @@ def setup_checks(path: Path, console: Console, day: dt.datetime | None = None) -
         opened.append(open_workbook(config, environment()))
         return opened[-1]
 
-    checks = run_checks(config, open_it, environment(), today)
+    checks = run_checks(config, open_it, environment(), today, shown_path(config.path))
     console.requests = sum(google_requests(workbook) for workbook in opened)
     for check in checks:
-        mark = "OK " if check.ok and not check.warning else "OBS" if check.ok else "FEL"
-        console.out(f"[{mark}] {check.text}")
+        console.out(f"[{check.mark}] {check.text}")
     console.out(verdict(checks))
     return checks
 
