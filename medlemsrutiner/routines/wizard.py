@@ -23,6 +23,7 @@ from typing import Any
 from medlemsrutiner import config as config_module
 from medlemsrutiner.config_template import Value, fill
 from medlemsrutiner.sheet import cells
+from medlemsrutiner.wording import SHORT_MONTHS
 
 Answers = Mapping[str, Any]
 """Question key -> the value its reader made of the answer."""
@@ -170,11 +171,22 @@ def _optional_spreadsheet(text: str) -> str:
     return spreadsheet_id(text) if text.strip() else ""
 
 
-def _date(text: str) -> dt.date:
-    day = cells.parse_date(text.strip())
-    if day is None or isinstance(day, cells.Bad):
-        raise Invalid(f"'{text.strip()}' är inget datum: skriv det som ÅÅÅÅ-MM-DD (2026-11-24)")
-    return day
+def _date(today: dt.date) -> Callable[[str], dt.date]:
+    """A reader of a date typed as the workbook takes one (`2026-12-01`, `1/12`, `1 dec`): a
+    date without a year is the latest such day at most a month ahead, as in Registrerad."""
+
+    def read(text: str) -> dt.date:
+        day = cells.parse_date(text.strip(), today)
+        if day is None:
+            raise Invalid("svaret saknas")
+        if isinstance(day, cells.Bad):
+            raise Invalid(
+                f"'{text.strip()}' är inget datum: skriv t.ex. {today.isoformat()}, "
+                f"{today.day}/{today.month} eller {today.day} {SHORT_MONTHS['sv'][today.month - 1]}"
+            )
+        return day
+
+    return read
 
 
 # --- the questions ------------------------------------------------------------------------------
@@ -185,6 +197,13 @@ MAIL_PROMPT = (
     "  2 en annan e-postserver (SMTP)\n"
     "  3 inte alls: breven sparas som filer i en mapp, och du skickar dem själv\n"
     "Svara 1, 2 eller 3"
+)
+START_DATE_PROMPT = (
+    "Från vilket datum ska nya få välkomstbrev?\n"
+    "  Den som står i Intresserade med ett tidigare datum i Registrerad får inget välkomstbrev\n"
+    "  (du kan ha skrivit in folk som redan fått ett, eller som du redan har ringt).\n"
+    "  Ska de du redan har skrivit in få ett: svara ett datum före deras, t.ex. 1/11.\n"
+    "Datum"
 )
 WORKBOOK_PROMPT = (
     "Var ska arbetsboken finnas?\n"
@@ -331,9 +350,8 @@ def questions(today: dt.date) -> tuple[Question, ...]:
         ),
         Question(
             "start_date",
-            "Från vilket datum ska nya få välkomstbrev? Den som registrerats tidigare får inget "
-            "(ÅÅÅÅ-MM-DD)",
-            _date,
+            START_DATE_PROMPT,
+            _date(today),
             default=today.isoformat(),
         ),
     )
@@ -353,6 +371,53 @@ def as_text(value: object) -> str:
     if isinstance(value, str | int | dt.date) and not isinstance(value, dt.datetime):
         return value.isoformat() if isinstance(value, dt.date) else str(value)
     raise Invalid("ska vara en text inom citattecken, ett tal eller ett datum")
+
+
+def earlier_answers(data: Mapping[str, Any]) -> dict[str, Any]:
+    """The answers a config (as its TOML reads) was made of, by question key: the defaults
+    when the wizard is run again over it. Only what the config holds; nothing is checked here
+    (each is read like a typed answer when the person takes it)."""
+
+    def at(path: str) -> Any:
+        value: Any = data
+        for part in path.split("."):
+            value = value.get(part) if isinstance(value, Mapping) else None
+        return value
+
+    smtp = at("mail.smtp") if isinstance(at("mail.smtp"), Mapping) else {}
+    transport = at("mail.transport") or "outbox"
+    mail = "outbox" if transport == "outbox" else "gmail" if smtp.get("gmail") else "smtp"
+    found: dict[str, Any] = {
+        "organisation": at("coordinator.organisation"),
+        "coordinator_name": at("coordinator.name"),
+        "coordinator_email": at("coordinator.email"),
+        "coordinator_phone": at("coordinator.phone"),
+        "training_coordinator_name": at("training_coordinator.name") or "",
+        "training_coordinator_email": at("training_coordinator.email"),
+        "mail": {"gmail": "1", "smtp": "2", "outbox": "3"}[mail],  # as the menu offers it
+        "gmail_account": smtp.get("username") if mail == "gmail" else None,
+        "smtp_host": smtp.get("host"),
+        "smtp_port": smtp.get("port"),
+        "smtp_security": smtp.get("security"),
+        "smtp_username": (smtp.get("username") or "ingen") if mail == "smtp" else None,
+        "password_env": smtp.get("password_env"),
+        "outbox": at("mail.outbox"),
+        "workbook": {"xlsx": "1", "google": "2"}.get(str(at("workbook.backend")), "1"),
+        "workbook_path": at("workbook.path"),
+        "spreadsheet": at("workbook.spreadsheet_id"),
+        "followup_spreadsheet": at("workbook.followup_spreadsheet_id") or "",
+        "credentials_file": at("workbook.credentials_file") or "",
+        "credentials_env": at("workbook.credentials_env"),
+        "start_date": at("start_date"),
+    }
+    kept: dict[str, Any] = {}
+    for key, value in found.items():
+        try:
+            if value is not None:
+                kept[key] = as_text(value)
+        except Invalid:
+            continue  # a value no answer could have given: the question's own default
+    return kept
 
 
 def from_mapping(data: Mapping[str, Any], today: dt.date) -> dict[str, Any]:
