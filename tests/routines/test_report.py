@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 
 from medlemsrutiner.adapters.outbox import Outbox
+from medlemsrutiner.config import Config
 from medlemsrutiner.letters.render import Renderer
 from medlemsrutiner.plan import Delivery, DeliveryVerdict, Letter
 from medlemsrutiner.routines.daily import DailyReport, run_daily
@@ -269,20 +270,26 @@ CASES = [
 
 
 def run(case: Case, tmp_path: Path, *, dry_run: bool = False, **config: Any) -> DailyReport:
-    settings = make_config(tmp_path, **config)
     grids = workbook_grids(**case.tabs)
     for key, headers in case.headers.items():
         tab = TABS_BY_KEY[key]
         grids[tab.default_name] = grid(key, case.tabs.get(key, []), headers)
     workbook = MemoryWorkbook(grids, TAB_NAMES)
+    return run_on(workbook, make_config(tmp_path, **config), NOW, dry_run=dry_run)
+
+
+def run_on(
+    workbook: MemoryWorkbook, config: Config, now: dt.datetime, *, dry_run: bool = False
+) -> DailyReport:
+    """One daily run on `workbook` at `now`."""
     with workbook:
         return run_daily(
             workbook,
-            Outbox(settings.mail.outbox, NOW),
+            Outbox(config.mail.outbox, now),
             Renderer(REPO / "templates"),
-            settings,
-            TODAY,
-            NOW,
+            config,
+            now.date(),
+            now,
             dry_run=dry_run,
         )
 
@@ -597,15 +604,7 @@ def test_the_notice_is_given_once_the_day_the_rows_appear(tmp_path: Path) -> Non
     )
     seen = []
     for now in (NOW, NOW + DAY):
-        with workbook:
-            report = run_daily(
-                workbook,
-                Outbox(config.mail.outbox, now),
-                Renderer(REPO / "templates"),
-                config,
-                now.date(),
-                now,
-            )
+        report = run_on(workbook, config, now)
         seen.append([line for line in report.lines() if "inget välkomstbrev" in line])
     assert [len(lines) for lines in seen] == [1, 0]
     assert "(ID 1)" in seen[0][0]
