@@ -22,7 +22,7 @@ from medlemsrutiner.config import Config
 from medlemsrutiner.config_template import EXAMPLE_CONFIG
 from medlemsrutiner.config_text import read_toml
 from medlemsrutiner.errors import AnswersError, ConfigError
-from medlemsrutiner.routines import wizard
+from medlemsrutiner.routines import wizard, wizard_config
 from medlemsrutiner.routines.setup import CheckResult
 
 
@@ -50,7 +50,7 @@ def earlier_answers(path: Path) -> dict[str, str]:
     """The answers the config at `path` was made of, as text (the defaults when the wizard
     replaces it); nothing when it cannot be read."""
     try:
-        return wizard.earlier_answers(read_toml(path))
+        return wizard_config.earlier_answers(read_toml(path))
     except ConfigError:
         return {}
 
@@ -60,8 +60,8 @@ def new_config(
 ) -> tuple[str, Config]:
     """The district's config file as text, and the config it makes at `path`."""
     template = EXAMPLE_CONFIG.read_text(encoding="utf-8")
-    text = wizard.config_text(template, answers, today, shown)
-    return text, wizard.parsed(text, path)
+    text = wizard_config.config_text(template, answers, today, shown)
+    return text, wizard_config.parsed(text, path)
 
 
 def write_config(path: Path, text: str) -> None:

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from medlemsrutiner.config import Config
 from medlemsrutiner.config_template import EXAMPLE_CONFIG
-from medlemsrutiner.routines import wizard
+from medlemsrutiner.routines import wizard, wizard_config
 
 TODAY = dt.date(2026, 11, 24)
 BASE: dict[str, Any] = {
@@ -26,10 +26,10 @@ BASE: dict[str, Any] = {
 
 def config_of(tmp_path: Path, **answers: Any) -> Config:
     read = wizard.from_mapping({**BASE, **answers}, TODAY)
-    text = wizard.config_text(
+    text = wizard_config.config_text(
         EXAMPLE_CONFIG.read_text(encoding="utf-8"), read, TODAY, "privat/config.toml"
     )
-    return wizard.parsed(text, tmp_path / "config.toml")
+    return wizard_config.parsed(text, tmp_path / "config.toml")
 
 
 def invalid(**answers: Any) -> str:
@@ -177,7 +177,7 @@ def test_a_google_district_names_its_spreadsheets_and_where_the_key_is(tmp_path:
 
 def test_the_config_never_holds_a_password(tmp_path: Path) -> None:
     read = wizard.from_mapping({**BASE, "mail": "gmail"}, TODAY)
-    text = wizard.config_text(
+    text = wizard_config.config_text(
         EXAMPLE_CONFIG.read_text(encoding="utf-8"), read, TODAY, "privat/config.toml"
     )
     assert 'password_env = "MEDLEMSRUTINER_SMTP_PASSWORD"' in text
@@ -217,10 +217,10 @@ def test_a_config_the_wizard_wrote_gives_back_the_answers_it_was_made_of(
     """Run again over its config, the wizard offers each earlier answer as the default: taking
     every default makes the same answers again."""
     answers = wizard.from_mapping({**BASE, **district}, TODAY)
-    text = wizard.config_text(
+    text = wizard_config.config_text(
         EXAMPLE_CONFIG.read_text(encoding="utf-8"), answers, TODAY, "privat/config.toml"
     )
-    earlier = wizard.earlier_answers(tomllib.loads(text))
+    earlier = wizard_config.earlier_answers(tomllib.loads(text))
     again: dict[str, Any] = {}
     for each in wizard.questions(TODAY):
         if each.asked(again):
