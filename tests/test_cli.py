@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import os
 import re
 import subprocess
@@ -411,9 +412,25 @@ def test_an_unexpected_error_is_exit_3_with_its_traceback_never_1(
     assert "oväntat fel" in result.output
 
 
-INTERNAL_SYNTAX = re.compile(r"\[standard: \(|\$[A-Z_]+|\bTOML\b|`|\b[a-z]+_[a-z_]+\b(?!\.py)")
+INTERNAL_SYNTAX = re.compile(
+    r"\[standard:\s\(|\$[A-Z_]+|\bTOML\b|`|\b[a-z]+_[a-z_]+\b(?!\.py)|README"
+)
 """What a coordinator should not have to read in a script's help: click's `[standard: (…)]`, a
-shell variable, a file format's name, code quotes, a config key (`trainings_within_days`)."""
+shell variable, a file format's name, code quotes, a config key (`trainings_within_days`), a
+pointer to the README (it is in English)."""
+
+
+def test_no_help_breaks_a_line_inside_a_word_or_a_default(folder: Path) -> None:
+    """Lines are wrapped at spaces only: not after the hyphen of `e-post` or
+    `andel-aktiva.png`, and never inside `[standard: …]`."""
+    for name in SCRIPTS:
+        lines = script(name, "--help", cwd=folder).stdout.splitlines()
+        for line, after in itertools.pairwise(lines):
+            broken = re.search(r"\w-$", line) and re.match(r"\s*\w", after)
+            assert not broken, (name, line, after)
+            assert not re.search(r"\[standard:\s*$", line), (name, line)
+    demo = script("make_demo", "--help", cwd=folder).stdout
+    assert "spela upp" not in demo and "Skapa demon som om det vore detta datum" in demo
 
 
 def test_every_help_says_what_the_script_does_in_a_coordinators_words(folder: Path) -> None:

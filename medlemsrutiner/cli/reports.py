@@ -20,12 +20,12 @@ from medlemsrutiner.cli.shell import (
     clock,
     config_option,
     configs_option,
+    day_option,
     environment,
     load_config,
     open_workbook,
     print_error,
     print_line,
-    today_option,
     translate_errors,
 )
 from medlemsrutiner.config import Config
@@ -34,7 +34,7 @@ from medlemsrutiner.routines.districts import config_paths as _config_paths
 
 @click.command(context_settings=SETTINGS, options_metavar="[ALTERNATIV]")
 @config_option
-@today_option
+@day_option("Räkna statistiken som om det vore detta datum.")
 @click.option(
     "--out",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -49,7 +49,7 @@ def retention_report(config_path: Path, today: dt.datetime | None, out: Path) ->
     from medlemsrutiner.routines.retention import retention, table_lines, write_chart
 
     config = load_config(config_path)
-    day, _ = clock(config, today)
+    day, _ = clock(config, today, sends_or_erases=False)
     workbook = open_workbook(config, environment())
     statistics = retention(workbook, config, day)
     for line in table_lines(statistics, config):
@@ -59,7 +59,7 @@ def retention_report(config_path: Path, today: dt.datetime | None, out: Path) ->
 
 @click.command(context_settings=SETTINGS, options_metavar="[ALTERNATIV]")
 @configs_option
-@today_option
+@day_option("Räkna kvartalen som om det vore detta datum.")
 @click.option(
     "--output",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -98,7 +98,8 @@ def national_report(
     if output is not None and spreadsheet_id:
         raise click.UsageError("Ange --output eller --spreadsheet, inte båda.")
     first = load_config(_config_paths(config_paths)[0])
-    day, _ = clock(first, today)
+    # Counts only, in the national office's own workbook, rewritten whole by the next run.
+    day, _ = clock(first, today, sends_or_erases=False)
     target = _national_workbook(first, output, spreadsheet_id)
     district = functools.partial(open_workbook, env=environment())
     code = run_national(

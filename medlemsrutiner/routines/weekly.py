@@ -6,6 +6,8 @@ and `… skickad` (or `… misslyckades`) after. A run that finds `skickad` in t
 sends nothing again; one that finds `skickas` without an answer (a run killed in between) or
 a failure that may have left sends nothing and asks a person; one that finds only failures of
 letters that certainly did not leave (a 4xx, a refusal) tries again.
+A dry run writes both letters to the dry-run folder every time, even in a week whose letters
+have gone (it says so: a real run would not send them again).
 With the `skickas` row, Logg gets a `nämnd i veckosammanfattningen` row for each ID the summary
 names by first name, which keeps that person's data `erase_after_result_days` after it
 (`steps.erasure`), so the summary's file in the outbox never outlives what it names.
@@ -19,9 +21,11 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Literal
 
 from medlemsrutiner.adapters.mail import Transport
+from medlemsrutiner.adapters.outbox import DRY_RUN
 from medlemsrutiner.adapters.workbook import Workbook
 from medlemsrutiner.config import Config
 from medlemsrutiner.errors import EXIT_OK, EXIT_PARTIAL
@@ -53,6 +57,8 @@ class WeeklyReport:
     """Letters of this week an earlier run may have sent (stopped while sending, or no answer):
     never sent again; a person checks."""
     emails: list[OutgoingEmail] = field(default_factory=list)
+    preview_folder: Path | None = None
+    """Where a dry run wrote its letters."""
     todo: int = 0
     sharing: int = 0
     """Things wrong with who can open the spreadsheets (they are in the summary)."""
@@ -64,9 +70,21 @@ class WeeklyReport:
     def lines(self) -> list[str]:
         what = "Provkörning" if self.dry_run else "Veckokörning"
         out = [f"{what} {self.today.isoformat()} (vecka {self.today.isocalendar().week})"]
-        verb = "skulle skickas" if self.dry_run else "har skickats"
-        out.extend(f"  {name}: {verb}" for name in self.sent)
-        out.extend(f"  {name}: har redan skickats den här veckan" for name in self.skipped)
+        for name in self.sent:
+            if not self.dry_run:
+                out.append(f"  {name}: har skickats")
+            elif name in self.skipped:
+                out.append(
+                    f"  {name}: har redan skickats den här veckan, så en riktig körning skickar "
+                    "den inte igen (här är den ändå)"
+                )
+            else:
+                out.append(f"  {name}: skulle skickas")
+        out.extend(
+            f"  {name}: har redan skickats den här veckan"
+            for name in self.skipped
+            if name not in self.sent
+        )
         out.extend(
             f"  {name}: KONTROLLERA – en körning den här veckan avbröts eller fick inget svar "
             "medan den skickades, så den skickas inte igen (se Logg). Kom den inte fram, "
@@ -74,6 +92,8 @@ class WeeklyReport:
             for name in self.unsure
         )
         out.extend(f"  {name}: misslyckades ({reason})" for name, reason in self.failed)
+        if self.preview_folder is not None and self.emails:
+            out.append(f"  breven finns i {self.preview_folder}")
         out.append(f"  att göra i sammanfattningen: {self.todo}")
         if self.sharing:
             out.append(
@@ -165,9 +185,10 @@ def run_weekly(
         )
     events = logbook.events(tables["log"])
     states = {letter.kind: _this_week(events, letter.kind, today) for letter in letters}
-    due = [letter for letter in letters if states[letter.kind] == "due"]
     report.skipped = [_NAMES[k] for k, state in states.items() if state == "sent"]
     report.unsure = [_NAMES[k] for k, state in states.items() if state == "unsure"]
+    # A dry run shows this week's letters whether or not they have gone.
+    due = letters if dry_run else [letter for letter in letters if states[letter.kind] == "due"]
     week = today.isocalendar().week
     # Rendered before anything is written: a broken template stops the run with nothing marked.
     rendered = [
@@ -186,6 +207,7 @@ def run_weekly(
         for letter in due
     ]
     if dry_run:
+        report.preview_folder = config.mail.outbox / DRY_RUN
         with transport:
             for letter, email in rendered:
                 transport.send(email)

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from PIL import Image
 
+from medlemsrutiner.adapters.outbox import DRY_RUN, Outbox
 from medlemsrutiner.adapters.smtp import open_smtp_transport
 from medlemsrutiner.letters.render import Renderer
 from medlemsrutiner.routines.weekly import WeeklyReport, run_weekly
@@ -275,6 +276,39 @@ def test_a_second_weekly_run_in_the_same_week_sends_nothing(tmp_path: Path) -> N
     assert "veckosammanfattning skickas" in actions and "veckosammanfattning skickad" in actions
     report, transport = run(tmp_path, workbook)
     assert transport.sent == [] and report.skipped == ["veckosammanfattning", "utbildningsbrev"]
+
+
+def test_a_dry_run_writes_the_letters_even_in_a_week_whose_letters_have_gone_and_says_so(
+    tmp_path: Path,
+) -> None:
+    workbook = known_workbook()
+    run(tmp_path, workbook)  # this week's letters go
+    logged = list(workbook.tab("Logg"))
+    config = make_config(tmp_path, training_coordinator=TRAINER)
+    folder = config.mail.outbox / DRY_RUN
+    with workbook:
+        report = run_weekly(
+            workbook,
+            Outbox(folder, NOW, fresh=True),
+            Renderer(REPO / "templates"),
+            config,
+            TODAY,
+            NOW,
+            dry_run=True,
+        )
+    assert sorted(path.name.split("-", 2)[2] for path in folder.glob("*.eml")) == [
+        "vecka48-training_summary.eml",
+        "vecka48-weekly_summary.eml",
+    ]
+    assert report.lines()[1:3] == [
+        f"  {name}: har redan skickats den här veckan, så en riktig körning skickar den inte "
+        "igen (här är den ändå)"
+        for name in ("veckosammanfattning", "utbildningsbrev")
+    ]
+    assert f"  breven finns i {folder}" in report.lines()
+    assert list(workbook.tab("Logg")) == logged  # a dry run writes nothing
+    _, again = run(tmp_path, workbook)
+    assert again.sent == []
 
 
 def test_an_english_coordinator_gets_the_summary_in_english(tmp_path: Path) -> None:
