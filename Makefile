@@ -4,10 +4,13 @@ VENV := .venv
 BIN := $(VENV)/bin
 CONFIG ?= config.example.toml
 
-.PHONY: install demo test lint check clean bench
+.PHONY: install install-dev demo test test-fast lint check clean bench
+
+## What a coordinator's machine needs: the runtime set (requirements.txt) and the package.
+install: $(VENV)/.runtime
 
 ## Everything for development: the runtime set, then the test and lint tools.
-install: $(VENV)/.dev
+install-dev: $(VENV)/.dev
 
 PIP := $(BIN)/python -m pip install --quiet --disable-pip-version-check
 
@@ -39,12 +42,17 @@ demo: $(VENV)/.runtime
 	@$(DEMO_ENV) $(BIN)/python scripts/weekly_summary.py --config $(CONFIG)
 	@echo "Breven ligger i outbox/, arbetsboken är demo/medlemsrutiner.xlsx."
 
-## Run the whole test suite.
-test: install
-	$(BIN)/python -m pytest
+## Run the whole test suite, on two processes (pytest-xdist; TEST_JOBS=1 for one).
+TEST_JOBS ?= 2
+test: install-dev
+	$(BIN)/python -m pytest -n $(TEST_JOBS)
+
+## Everything but the slow year-long, replay and crash tests (marked `slow`): about a minute.
+test-fast: install-dev
+	$(BIN)/python -m pytest -n $(TEST_JOBS) -q -m "not slow"
 
 ## Every benchmark, one markdown table each (takes a while: the scale benchmark alone ~10 min, the crash matrix a few).
-bench: install
+bench: install-dev
 	@echo "### Crash matrix: the daily run stopped at every I/O point (benchmarks/crash_matrix.py)"
 	@$(BIN)/python benchmarks/crash_matrix.py
 	@echo
@@ -68,7 +76,7 @@ bench: install
 
 ## ruff, mypy, and zizmor on the workflows (any finding fails; the auditor persona's too,
 ## unless the workflow suppresses it with a reason).
-lint: install
+lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy

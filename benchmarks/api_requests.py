@@ -18,6 +18,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from tests.fakes.clock import FakeClock
+
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from medlemsrutiner.adapters.google.client import RetryPolicy
@@ -61,7 +63,7 @@ def measure(size: int, folder: Path) -> list[tuple[str, int, int, float]]:
                 {},
                 session=api.session(),
                 policy=RetryPolicy(),
-                sleep=lambda _: None,
+                clock=FakeClock(),
             )
             now = dt.datetime.combine(today, dt.time(7), tzinfo=config.zone)
             api.reset_counts()

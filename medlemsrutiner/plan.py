@@ -80,6 +80,8 @@ class Training:
 
     date: dt.date
     time: str
+    """As typed: `Tid`, or the time typed after the date in `Datum` while `Tid` is blank
+    (`steps.district.training_time`). Letters say it with `letters.language.clock`."""
     title: str
     place: str
     signup: str

@@ -156,6 +156,8 @@ NOUNS: Mapping[str, Noun] = {
     "followed_up": Noun("uppföljd", "uppföljda", "followed up", "followed up"),
     "active": Noun("aktiv", "aktiva", "active", "active"),
     "not_active": Noun("inte aktiv", "inte aktiva", "not active", "not active"),
+    "not_reached": Noun("ej nådd", "ej nådda", "not reached", "not reached"),
+    "not_followed_up": Noun("ej uppföljd", "ej uppföljda", "not followed up", "not followed up"),
     "erased": Noun("raderad", "raderade", "erased", "erased"),
     "followup_done": Noun(
         "uppföljning gjord", "uppföljningar gjorda", "follow-up done", "follow-ups done"

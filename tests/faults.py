@@ -341,9 +341,7 @@ def _run(config: Config, store: _Store, api: FakeSheetsApi, clock: FakeClock, da
             session=api.session(),
             account_email="robot@example.org",
             policy=RetryPolicy(tries=3, base=0.001, cap=0.01, budget=5),
-            sleep=clock.sleep,
-            clock=clock.monotonic,
-            wall=clock.time,
+            clock=clock,
         )
     else:
         workbook = XlsxWorkbook(store.path, TAB_NAMES)

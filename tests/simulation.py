@@ -31,10 +31,11 @@ TYPOS = ["Centrumgrupen", "Skrivargrupen", "Okänd grupp"]
 RESULTS = ["Aktiv", "Inte aktiv", "Ej nådd", "aktiv", "inaktiv"]
 
 
-def simulation_groups() -> list[dict[str, Any]]:
-    """Four groups: two from the default set, one student group, one that is inactive."""
+def simulation_groups(start: dt.date) -> list[dict[str, Any]]:
+    """Four groups: two from the default set (confirmed a month before `start`), one student
+    group, one that is inactive."""
     return [
-        *default_groups(),
+        *default_groups(start),
         {
             "group": "Studentgruppen",
             "contact": "Ali Provare",
@@ -234,7 +235,7 @@ def messy_year(
         {"key": "aktuell_aktion_länk", "text": "https://example.org/aktion"},
     ]
     grids = workbook_grids(
-        newcomers=old, groups=simulation_groups(), trainings=_trainings(start), texts=texts
+        newcomers=old, groups=simulation_groups(start), trainings=_trainings(start), texts=texts
     )
     workbook = MemoryWorkbook(grids, TAB_NAMES)
     year = Year(workbook)

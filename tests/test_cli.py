@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import itertools
 import os
 import re
 import subprocess
@@ -11,7 +13,16 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from tests.support import REPO, TODAY, newcomer, read_outbox, script, workbook_grids, write_xlsx
+from tests.support import (
+    REPO,
+    TODAY,
+    default_groups,
+    newcomer,
+    read_outbox,
+    script,
+    workbook_grids,
+    write_xlsx,
+)
 from tests.support import SCRIPT_CONFIG as CONFIG
 
 
@@ -67,9 +78,11 @@ def test_flagged_rows_exit_1_and_stdout_holds_only_ids_and_counts(folder: Path) 
 
 
 def test_today_replays_a_day_and_a_second_run_writes_no_new_email(folder: Path) -> None:
-    write_xlsx(
-        folder / "arbetsbok.xlsx", workbook_grids(newcomers=[newcomer(1, registered="2026-03-02")])
+    grids = workbook_grids(
+        newcomers=[newcomer(1, registered="2026-03-02")],
+        groups=default_groups(dt.date(2026, 3, 3)),  # as the groups stood that day
     )
+    write_xlsx(folder / "arbetsbok.xlsx", grids)
     first = script("run_daily", "--config", "config.toml", "--today", "2026-03-03", cwd=folder)
     assert first.returncode == 0, first.stderr
     assert "Daglig körning 2026-03-03" in first.stdout
@@ -399,9 +412,25 @@ def test_an_unexpected_error_is_exit_3_with_its_traceback_never_1(
     assert "oväntat fel" in result.output
 
 
-INTERNAL_SYNTAX = re.compile(r"\[standard: \(|\$[A-Z_]+|\bTOML\b|`|\b[a-z]+_[a-z_]+\b(?!\.py)")
+INTERNAL_SYNTAX = re.compile(
+    r"\[standard:\s\(|\$[A-Z_]+|\bTOML\b|`|\b[a-z]+_[a-z_]+\b(?!\.py)|README"
+)
 """What a coordinator should not have to read in a script's help: click's `[standard: (…)]`, a
-shell variable, a file format's name, code quotes, a config key (`trainings_within_days`)."""
+shell variable, a file format's name, code quotes, a config key (`trainings_within_days`), a
+pointer to the README (it is in English)."""
+
+
+def test_no_help_breaks_a_line_inside_a_word_or_a_default(folder: Path) -> None:
+    """Lines are wrapped at spaces only: not after the hyphen of `e-post` or
+    `andel-aktiva.png`, and never inside `[standard: …]`."""
+    for name in SCRIPTS:
+        lines = script(name, "--help", cwd=folder).stdout.splitlines()
+        for line, after in itertools.pairwise(lines):
+            broken = re.search(r"\w-$", line) and re.match(r"\s*\w", after)
+            assert not broken, (name, line, after)
+            assert not re.search(r"\[standard:\s*$", line), (name, line)
+    demo = script("make_demo", "--help", cwd=folder).stdout
+    assert "spela upp" not in demo and "Skapa demon som om det vore detta datum" in demo
 
 
 def test_every_help_says_what_the_script_does_in_a_coordinators_words(folder: Path) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -80,31 +81,75 @@ def test_a_day_that_has_passed_needs_no_simulation(district: Path) -> None:
     assert result.returncode in (0, 1), result.stderr
 
 
-@pytest.mark.parametrize(
-    ("command", "options", "dry_run"),
-    [
-        (cli.weekly_summary, [], True),
-        (cli.retention_report, ["--out", "bild.png"], False),
-        (cli.make_demo, ["--force"], False),
-        (cli.national_report, ["--output", "nationellt.xlsx"], False),
-    ],
-    ids=["weekly_summary", "retention_report", "make_demo", "national_report"],
-)
-def test_every_command_that_takes_today_refuses_a_day_to_come(
-    district: Path, command: object, options: list[str], dry_run: bool
-) -> None:
+SENDS_OR_ERASES: dict[str, list[str]] = {"run_daily": [], "weekly_summary": []}
+"""The commands whose real run on a day to come would send and erase as if it had come."""
+HARMLESS = {
+    "retention_report": (["--out", "bild.png"], "bild.png"),
+    "national_report": (["--output", "nationellt.xlsx"], "nationellt.xlsx"),
+    "check_setup": ([], None),
+    "preview_emails": (["--out", "förhandsvisning"], "förhandsvisning"),
+    "make_demo": (["--force"], None),
+}
+"""The commands that send and erase nothing (options, and what they make): any day will do."""
+
+
+def test_every_command_that_takes_today_has_said_whether_a_day_to_come_matters() -> None:
+    taking = {
+        name
+        for name in cli.__all__
+        if any(param.name == "today" for param in getattr(cli, name).params)
+    }
+    assert taking == set(SENDS_OR_ERASES) | set(HARMLESS)
+
+
+@pytest.mark.parametrize("name", sorted(SENDS_OR_ERASES))
+def test_a_command_that_sends_or_erases_refuses_a_day_to_come(district: Path, name: str) -> None:
     before = (district / "arbetsbok.xlsx").read_bytes()
     config = str(district / "config.toml")
     result = CliRunner(env={"MEDLEMSRUTINER_SIMULATION": None}).invoke(
-        command,  # type: ignore[arg-type]
-        ["--config", config, "--today", TO_COME, *options],
+        getattr(cli, name), ["--config", config, "--today", TO_COME, *SENDS_OR_ERASES[name]]
     )
     assert result.exit_code == 2, result.output
     assert result.stderr.startswith(f"Fel: --today {TO_COME} är efter dagens datum")
     assert result.stderr.count("\n") == 1
-    assert ("--dry-run" in result.stderr) == dry_run
+    assert "Lägg till --dry-run" in result.stderr
     assert (district / "arbetsbok.xlsx").read_bytes() == before
-    assert not (district / "bild.png").exists() and not (district / "nationellt.xlsx").exists()
+    assert letters(district) == []
+
+
+@pytest.mark.parametrize("name", sorted(HARMLESS))
+def test_a_command_that_sends_and_erases_nothing_may_look_at_a_day_to_come(
+    district: Path, name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(district)
+    before = (district / "arbetsbok.xlsx").read_bytes()
+    options, made = HARMLESS[name]
+    result = CliRunner(env={"MEDLEMSRUTINER_SIMULATION": None}).invoke(
+        getattr(cli, name), ["--config", "config.toml", "--today", TO_COME, *options]
+    )
+    assert result.exit_code in (0, 1), result.output
+    assert "efter dagens datum" not in result.output
+    assert made is None or (district / made).exists()
+    if name != "make_demo":  # the demo writes its invented people, the others read
+        assert (district / "arbetsbok.xlsx").read_bytes() == before
+    assert letters(district) == []
+
+
+def test_retention_report_writes_a_share_as_everything_else_does(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "config.toml").write_text(CONFIG, encoding="utf-8")
+    referred = MACHINE_DAY - dt.timedelta(days=80)
+    followups = [
+        {"id": n, "referred_to": "Centrumgruppen", "referred": referred, "result": result}
+        for n, result in ((1, "Aktiv"), (2, "Inte aktiv"), (3, "Inte aktiv"))
+    ]
+    write_xlsx(tmp_path / "arbetsbok.xlsx", workbook_grids(followups=followups))
+    result = CliRunner().invoke(cli.retention_report, ["--config", "config.toml"])
+    assert result.exit_code == 0, result.output
+    assert " 33 %" in result.output
+    assert re.search(r"\d%", result.output) is None
 
 
 # --- A reader that goes away ------------------------------------------------------------------

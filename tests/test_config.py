@@ -11,6 +11,7 @@ import datetime as dt
 import json
 import re
 import tomllib
+import unicodedata
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -699,11 +700,11 @@ def test_a_file_saved_with_a_byte_order_mark_is_read_as_if_it_had_none(tmp_path:
     ("broken", "line", "explained", "shown"),
     [
         ('timezone = "UTC"\nnamn "Kim"', 2, "ett likhetstecken (=) saknas", 'namn "Kim"'),
-        ("timezone = Europe/Stockholm", 1, "text skrivs inom citattecken", "timezone = Europe"),
+        ("timezone = Europe/Stockholm", 1, "text ska stå inom citattecken", "timezone = Europe"),
         ('timezone = "UTC"\n\n[workbook\nbackend = "xlsx"', 3, "avslutande ]", "[workbook"),
-        ('timezone = "UTC"\ntimezone = "UTC"', 2, "finns redan tidigare", 'timezone = "UTC"'),
+        ('timezone = "UTC"\ntimezone = "UTC"', 2, "finns redan på rad 1", 'timezone = "UTC"'),
         ('[mail]\noutbox = "C:\\mapp"', 2, "omvänt snedstreck", 'outbox = "C:\\mapp"'),
-        ('timezone = "Europe/Stockholm', 1, "avslutas aldrig", "timezone ="),
+        ('timezone = "Europe/Stockholm', 1, "citattecken saknas", "timezone ="),
     ],
 )
 def test_a_toml_error_is_explained_in_swedish_with_its_line_number_and_the_line(
@@ -716,6 +717,82 @@ def test_a_toml_error_is_explained_in_swedish_with_its_line_number_and_the_line(
     assert "\n" not in message
     said = message.removeprefix(f"Fel i konfigurationen {file}: ")
     for english in ("Invalid", "Expected", "Cannot", "Unterminated", "line", "column"):
+        assert english not in said
+
+
+COMMON_MISTAKES = [
+    # A text's closing quote forgotten: tomllib says `Illegal character '\n'`.
+    (
+        '[coordinator]\norganisation = "Amnesty Provby\nname = "Kim"',
+        2,
+        "ett citattecken saknas: texten som börjar med citattecken slutar aldrig på raden. "
+        'Skriv: organisation = "Amnesty Provby"',
+    ),
+    # ... on the last line (`Unterminated string`, at the end of the document).
+    ('organisation = "Amnesty Provby', 1, 'Skriv: organisation = "Amnesty Provby"'),
+    # ... in single quotes, with lines after it (`Expected "'"`, at the end of the document).
+    ('timezone = \'UTC\nlanguage = "sv"', 1, "Skriv: timezone = 'UTC'"),
+    # The opening quote forgotten.
+    ('organisation = Amnesty Provby"', 1, 'början av texten saknas: skriv organisation = "Amnesty'),
+    # A text without quotes.
+    ("organisation = Amnesty Provby", 1, 'skriv organisation = "Amnesty Provby"'),
+    ("email = kim@example.org", 1, 'skriv email = "kim@example.org"'),
+    # Typographic quotes from a word processor.
+    ("organisation = “Amnesty”", 1, "typografiska (“): skriv raka citattecken"),
+    # ja for true.
+    ("[mail.smtp]\ngmail = ja", 2, "true och false"),
+    # Nothing after =.
+    ("timezone =", 1, "värdet saknas efter ="),
+    # A table's ] forgotten.
+    ('[workbook\nbackend = "xlsx"', 1, "rubriken saknar sin avslutande ]: skriv [workbook]"),
+    # A key written twice, and a table: where it came first.
+    (
+        'timezone = "UTC"\n[mail]\noutbox = "a"\ntransport = "outbox"\noutbox = "b"',
+        5,
+        "nyckeln outbox finns redan på rad 3",
+    ),
+    (
+        '[mail]\noutbox = "a"\n[mail]\ntransport = "outbox"',
+        3,
+        "rubriken [mail] finns redan på rad 1",
+    ),
+    # = forgotten, or a colon for it.
+    ('organisation "Amnesty"', 1, "ett likhetstecken (=) saknas mellan nyckeln och texten"),
+    ("timezone: 1", 1, "skriv = mellan nyckeln och värdet, inte :"),
+    # A key in Swedish, or with a space, or a tab in it.
+    ("tidszon_för_brev = 1", 1, "inte å, ä, ö"),
+    ("start date = 2026-12-06", 1, "nyckeln får inte ha mellanslag i sig"),
+    ("start\tdate = 2026-12-06", 1, "nyckeln får inte ha mellanslag i sig"),
+    # Invisible characters pasted in: a non-breaking space, a zero-width space, a control
+    # character, a byte-order mark in the middle of the file.
+    ("timezone\u00a0= 1", 1, "osynligt tecken (U+00A0, hårt mellanslag)"),
+    ("\u00a0timezone = 1", 1, "osynligt tecken (U+00A0, hårt mellanslag)"),
+    ("timezone\u200b = 1", 1, "osynligt tecken (U+200B, nollbrett mellanslag)"),
+    ('timezone = "UTC\x01"', 1, "osynligt tecken (U+0001, ett styrtecken)"),
+    ('timezone = "UTC"\n\ufefflanguage = "sv"', 2, "osynligt tecken (U+FEFF, BOM-tecken)"),
+    # A date written as people write it.
+    ("start_date = 2026/12/06", 1, "ett datum skrivs ÅÅÅÅ-MM-DD"),
+    ("start_date = 6/12/2026", 1, "ett datum skrivs ÅÅÅÅ-MM-DD"),
+    # A quote inside a text, a decimal comma, a list never closed (where it began).
+    ('organisation = "Amnesty "Provby""', 1, "ett citattecken mitt i texten avslutar den"),
+    ("days = 1,5", 1, "decimaler med punkt"),
+    ('timezone = "UTC"\nlist = [1, 2\nlanguage = "sv"', 2, "en lista som börjar med ["),
+    # A Windows path.
+    ('[mail]\noutbox = "C:\\Users\\kim"', 2, "skriv / i en sökväg"),
+]
+
+
+@pytest.mark.parametrize(("broken", "line", "explained"), COMMON_MISTAKES)
+def test_each_common_toml_mistake_gets_its_own_explanation_on_the_right_line(
+    tmp_path: Path, broken: str, line: int, explained: str
+) -> None:
+    error, file = config_error(tmp_path, broken)
+    said = error.line.removeprefix(f"Fel i konfigurationen {file}: ")
+    assert said.startswith(f"rad {line} går inte att läsa: ")
+    assert explained in said
+    assert "\n" not in said and "raden följer inte TOML:s regler" not in said
+    assert not any(unicodedata.category(c) in ("Cc", "Cf") for c in said), "shown as \ufffd"
+    for english in ("Invalid", "Expected", "Cannot", "Illegal", "space", "line", "column"):
         assert english not in said
 
 

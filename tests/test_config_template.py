@@ -14,7 +14,7 @@ import pytest
 
 from medlemsrutiner import config as config_module
 from medlemsrutiner.config_template import EXAMPLE_CONFIG, fill, prose, toml_value
-from medlemsrutiner.routines import wizard
+from medlemsrutiner.routines import wizard, wizard_config
 
 TODAY = dt.date(2026, 11, 24)
 EXAMPLE = EXAMPLE_CONFIG.read_text(encoding="utf-8")
@@ -142,11 +142,11 @@ def test_a_districts_config_keeps_every_comment_of_the_example_but_its_opening(
     kind: str, tmp_path: Path
 ) -> None:
     answers = wizard.from_mapping({**BASE, **DISTRICTS[kind]}, TODAY)
-    text = wizard.config_text(EXAMPLE, answers, TODAY, "privat/config.toml")
-    config = wizard.parsed(text, tmp_path / "config.toml")
+    text = wizard_config.config_text(EXAMPLE, answers, TODAY, "privat/config.toml")
+    config = wizard_config.parsed(text, tmp_path / "config.toml")
     assert config.coordinator.organisation == "Amnesty Provby"
     example_opening = prose(EXAMPLE.split("\n\n", 1)[0])
-    district_opening = prose(wizard.opening(answers, TODAY, "privat/config.toml"))
+    district_opening = prose(wizard_config.opening(answers, TODAY, "privat/config.toml"))
     assert prose(EXAMPLE)[len(example_opening) :] == prose(text)[len(district_opening) :]
     assert prose(text)[0].startswith("medlemsrutiner – konfigurationen för Amnesty Provby")
 

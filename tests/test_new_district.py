@@ -55,7 +55,7 @@ def test_an_outbox_district_is_ready_but_for_its_groups_trainings_and_texts(tmp_
     assert made.returncode == 0, made.stdout + made.stderr
     assert "Skrev privat/config.toml." in made.stdout
     assert "Skapade arbetsboken privat/medlemsrutiner.xlsx." in made.stdout
-    assert "Fungerar, men se över: grupperna, utbildningarna, texterna ([OBS] ovan)." in (
+    assert "Fungerar, men se över: grupperna, utbildningarna och texterna ([OBS] ovan)." in (
         made.stdout
     )
     assert "Kvar att göra för hand, i arbetsboken privat/medlemsrutiner.xlsx:" in made.stdout
@@ -76,6 +76,7 @@ def test_an_outbox_district_is_ready_but_for_its_groups_trainings_and_texts(tmp_
     assert notes(checked.stdout) == [task.split(":")[0] for task in TASKS]
     assert "[FEL]" not in checked.stdout
     assert "[OK ] Inget finns kvar från exemplet" in checked.stdout
+    assert "[OK ] Konfigurationen privat/config.toml är giltig." in checked.stdout
 
 
 def test_an_smtp_district_logs_in_to_its_server_and_sends_nothing(
@@ -175,7 +176,7 @@ def test_a_person_answers_one_question_at_a_time_and_a_wrong_address_is_asked_ag
     assert config.coordinator.phone == "" and config.training_coordinator is None
     assert config.mail.transport == "outbox" and config.workbook.backend == "xlsx"
     assert (in_tmp / "privat" / "medlemsrutiner.xlsx").is_file()
-    assert "Fungerar, men se över: grupperna, utbildningarna, texterna" in result.output
+    assert "Fungerar, men se över: grupperna, utbildningarna och texterna" in result.output
 
 
 def test_run_again_it_asks_before_overwriting_and_no_is_the_default(in_tmp: Path) -> None:
@@ -201,6 +202,44 @@ def test_run_again_it_asks_before_overwriting_and_no_is_the_default(in_tmp: Path
     loaded = config_module.load(in_tmp / "privat" / "config.toml")
     assert loaded.coordinator.organisation == "Amnesty Annanstad"
     assert (in_tmp / "privat" / "medlemsrutiner.xlsx").read_bytes() == workbook
+
+
+def test_an_empty_answer_is_asked_again_with_a_word_of_why(in_tmp: Path) -> None:
+    result = CliRunner().invoke(new_district, [], input="\n".join(["", *TYPED]) + "\n")
+    assert result.exit_code == 0, result.output
+    assert result.output.count("Svaret saknas: skriv ett svar") == 1
+
+
+def test_run_again_and_replacing_the_config_every_earlier_answer_is_the_default(
+    in_tmp: Path,
+) -> None:
+    runner = CliRunner()
+    typed = [*TYPED[:4], "070-174 06 50", "Alva Provsson", "alva.provsson@example.se"]
+    typed += ["", "utkorg", "", "bok.xlsx", "1/11"]
+    assert runner.invoke(new_district, [], input="\n".join(typed) + "\n").exit_code == 0
+    first = config_module.load(in_tmp / "privat" / "config.toml")
+    assert first.start_date.month == 11 and first.start_date.day == 1
+
+    again = runner.invoke(new_district, [], input="ja\n" + "\n" * 20)
+    assert again.exit_code == 0, again.output
+    assert "Distriktets namn, som det ska stå i breven (t.ex. Amnesty Uppsala) [Amnesty " in (
+        again.output
+    )
+    assert "Svara 1, 2 eller 3 [3]:" in again.output
+    assert f"Datum [{first.start_date.isoformat()}]:" in again.output
+    assert config_module.load(in_tmp / "privat" / "config.toml") == first
+
+
+def test_the_last_word_says_who_gets_no_welcome_letter_and_how_to_change_it(
+    in_tmp: Path,
+) -> None:
+    result = CliRunner().invoke(new_district, [], input="\n".join(TYPED) + "\n")
+    assert result.exit_code == 0, result.output
+    last = result.output.split("Kvar att göra för hand")[1]
+    assert "Skriv dagens datum i Bekräftad för grupper vars uppgifter du vet stämmer" in last
+    assert "Välkomstbrev går till den som registrerats 2026-11-24 eller senare" in last
+    assert "ändra start_date i privat/config.toml till ett tidigare datum" in last
+    assert "töm Välkomstbrev på raden" in last
 
 
 def test_a_failed_login_lets_the_person_answer_the_mail_questions_again(

@@ -38,6 +38,8 @@ from medlemsrutiner.sheet import cells
 TIMEZONE = "Europe/Stockholm"
 """The wizard's today (the start date's default): config.example.toml's time zone."""
 
+EARLIER = "Svaren i den nuvarande konfigurationen står inom [hakparenteser]: Enter behåller dem.\n"
+
 INTRODUCTION = """\
 Inställningsguiden ställer in medlemsrutiner för ditt distrikt, en fråga i taget. Står det
 något inom [hakparenteser] räcker det att trycka Enter. Ingenting skrivs förrän alla frågor är
@@ -60,8 +62,9 @@ besvarade, och lösenord frågar den aldrig efter: de ligger i miljövariabler.
     type=click.Path(dir_okay=False, path_type=Path),
     metavar="FIL",
     default=None,
-    help="Läs svaren ur FIL (en textfil med en rad per fråga, se README) i stället för att "
-    "fråga. Inställningar som redan finns lämnas då som de är.",
+    help="Läs svaren ur FIL i stället för att fråga: en textfil med en rad per fråga, t.ex. "
+    'organisation = "Amnesty Uppsala" (guiden, docs/guide.md, listar dem). Inställningar som '
+    "redan finns lämnas då som de är.",
 )
 @translate_errors
 def new_district(config_path: Path, answers_path: Path | None) -> None:
@@ -77,6 +80,7 @@ def new_district(config_path: Path, answers_path: Path | None) -> None:
     given = None if answers_path is None else newdistrict.read_answers(answers_path, day)
     shown = shown_path(config_path)
     write = True
+    earlier: dict[str, Any] = {}
     if config_path.exists():
         if given is not None:
             click.echo(
@@ -88,10 +92,13 @@ def new_district(config_path: Path, answers_path: Path | None) -> None:
             write = _yes_no(f"{shown} finns redan. Vill du skriva över den med nya svar?", False)
             if not write:
                 click.echo(f"{shown} lämnas som den är.")
+            earlier = newdistrict.earlier_answers(config_path)
     if write:
         if given is None:
             click.echo(INTRODUCTION)
-            given = _ask_all(wizard.questions(day), {})
+            if earlier:
+                click.echo(EARLIER)
+            given = _ask_all(wizard.questions(day), {}, defaults=earlier)
             given = _until_the_login_works(given, day, config_path, shown)
         text, _ = newdistrict.new_config(given, day, config_path.resolve(), shown)
         newdistrict.write_config(config_path, text)
@@ -108,6 +115,7 @@ def new_district(config_path: Path, answers_path: Path | None) -> None:
     click.echo(f"\nKvar att göra för hand, i {_workbook_of(config_path)}:")
     for number, (task, left) in enumerate(newdistrict.left_to_do(checks), start=1):
         click.echo(f"  {number}. {task.what}{'' if left else ' (klart)'}")
+    click.echo("\n" + newdistrict.welcome_note(load_config(config_path).start_date, shown))
     click.echo(
         "\nKontrollera sedan igen, och provkör utan att något skickas eller ändras:\n"
         f"  .venv/bin/python scripts/check_setup.py --config {shown}\n"
@@ -125,9 +133,15 @@ def _workbook_of(path: Path) -> str:
 
 
 def _ask(question: wizard.Question, default: str | None) -> Any:
-    """Ask until the answer can be used."""
+    """Ask until the answer can be used; an empty answer to a question without a default is
+    asked again with a word of why (click would ask again in silence)."""
     while True:
-        text = click.prompt(question.prompt, default=default, show_default=bool(default))
+        text = click.prompt(
+            question.prompt, default="" if default is None else default, show_default=bool(default)
+        )
+        if default is None and not text.strip():
+            click.echo("  Svaret saknas: skriv ett svar (Ctrl+C avbryter utan att något skrivs).")
+            continue
         try:
             return question.read(text)
         except wizard.Invalid as error:
@@ -138,9 +152,11 @@ def _ask_all(
     questions: Iterable[wizard.Question],
     earlier: Mapping[str, Any],
     only: Iterable[str] | None = None,
+    defaults: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
     """Every question that applies, in order; an earlier answer is the default (`only`: ask
-    just these again, keep the rest)."""
+    just these again, keep the rest), and so is an answer in `defaults` (the config being
+    replaced, as text)."""
     again = None if only is None else set(only)
     answers = dict(earlier)
     for question in questions:
@@ -148,11 +164,12 @@ def _ask_all(
             continue
         if again is not None and question.key not in again and question.key in answers:
             continue
-        default = (
-            wizard.as_text(answers[question.key])
-            if question.key in answers
-            else question.default_for(answers)
-        )
+        if question.key in answers:
+            default: str | None = wizard.as_text(answers[question.key])
+        elif defaults and question.key in defaults:
+            default = defaults[question.key]
+        else:
+            default = question.default_for(answers)
         answers[question.key] = _ask(question, default)
     return answers
 

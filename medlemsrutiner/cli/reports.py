@@ -9,7 +9,6 @@ import dataclasses
 import datetime as dt
 import functools
 import sys
-import time
 from pathlib import Path
 
 import click
@@ -17,15 +16,16 @@ import click
 from medlemsrutiner.adapters.workbook import Workbook
 from medlemsrutiner.cli.shell import (
     SETTINGS,
+    SYSTEM_CLOCK,
     clock,
     config_option,
     configs_option,
+    day_option,
     environment,
     load_config,
     open_workbook,
     print_error,
     print_line,
-    today_option,
     translate_errors,
 )
 from medlemsrutiner.config import Config
@@ -34,7 +34,7 @@ from medlemsrutiner.routines.districts import config_paths as _config_paths
 
 @click.command(context_settings=SETTINGS, options_metavar="[ALTERNATIV]")
 @config_option
-@today_option
+@day_option("Räkna statistiken som om det vore detta datum.")
 @click.option(
     "--out",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -49,7 +49,7 @@ def retention_report(config_path: Path, today: dt.datetime | None, out: Path) ->
     from medlemsrutiner.routines.retention import retention, table_lines, write_chart
 
     config = load_config(config_path)
-    day, _ = clock(config, today)
+    day, _ = clock(config, today, sends_or_erases=False)
     workbook = open_workbook(config, environment())
     statistics = retention(workbook, config, day)
     for line in table_lines(statistics, config):
@@ -59,7 +59,7 @@ def retention_report(config_path: Path, today: dt.datetime | None, out: Path) ->
 
 @click.command(context_settings=SETTINGS, options_metavar="[ALTERNATIV]")
 @configs_option
-@today_option
+@day_option("Räkna kvartalen som om det vore detta datum.")
 @click.option(
     "--output",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -98,12 +98,13 @@ def national_report(
     if output is not None and spreadsheet_id:
         raise click.UsageError("Ange --output eller --spreadsheet, inte båda.")
     first = load_config(_config_paths(config_paths)[0])
-    day, _ = clock(first, today)
+    # Counts only, in the national office's own workbook, rewritten whole by the next run.
+    day, _ = clock(first, today, sends_or_erases=False)
     target = _national_workbook(first, output, spreadsheet_id)
     district = functools.partial(open_workbook, env=environment())
     code = run_national(
         config_paths, load_config, district, target, chart, day, print_line,
-        print_error, time.monotonic, time.sleep,
+        print_error, SYSTEM_CLOCK.monotonic, SYSTEM_CLOCK.sleep,
     )  # fmt: skip
     sys.exit(code)
 
@@ -124,7 +125,7 @@ def _national_workbook(first: Config, output: Path | None, spreadsheet_id: str |
             followup_spreadsheet_id=None,
             tab_names=NATIONAL_TAB_NAMES,
         )
-        return open_google_workbook(settings, environment(), first.path)
+        return open_google_workbook(settings, environment(), first.path, clock=SYSTEM_CLOCK)
     from medlemsrutiner.adapters.xlsx import XlsxWorkbook
 
     return XlsxWorkbook(output or Path("nationellt.xlsx"), NATIONAL_TAB_NAMES)

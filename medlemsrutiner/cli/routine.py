@@ -27,6 +27,7 @@ from medlemsrutiner.cli.shell import (
     clock,
     config_option,
     configs_option,
+    day_option,
     each_config,
     environment,
     load_config,
@@ -85,8 +86,6 @@ def _run_daily(path: Path, console: Console, *, today: dt.datetime | None, dry_r
         console.requests = google_requests(workbook)
     for line in report.lines():
         console.out(line)
-    if dry_run and report.emails:
-        console.out(f"  breven finns i {config.mail.outbox / 'dry-run'}")
     return report.exit_code
 
 
@@ -129,7 +128,9 @@ def _init_workbook(path: Path, console: Console) -> int:
 
 @click.command(context_settings=SETTINGS, options_metavar="[ALTERNATIV]")
 @config_option
-@today_option
+@day_option(
+    "Skapa demon som om det vore detta datum: de påhittade personernas datum räknas därifrån."
+)
 @click.option("--force", is_flag=True, help="Skriv över en befintlig demo-arbetsbok.")
 @translate_errors
 def make_demo(config_path: Path, today: dt.datetime | None, force: bool) -> None:
@@ -146,7 +147,7 @@ def make_demo(config_path: Path, today: dt.datetime | None, force: bool) -> None
     if path.exists() and not force:
         print_line(f"{path} finns redan (använd --force för att skapa den på nytt).")
         return
-    day, _ = clock(config, today)
+    day, _ = clock(config, today, sends_or_erases=False)  # invented people only
     if path.exists():
         path.unlink()
     print_line(f"Skapade {path}: " + ", ".join(write_demo(path, config, day)))
@@ -154,39 +155,39 @@ def make_demo(config_path: Path, today: dt.datetime | None, force: bool) -> None
 
 @click.command(context_settings=SETTINGS, options_metavar="[ALTERNATIV]")
 @configs_option
+@day_option("Kontrollera som om det vore detta datum (t.ex. vilka utbildningar som är kommande).")
 @translate_errors
-def check_setup(config_paths: tuple[Path, ...]) -> None:
+def check_setup(config_paths: tuple[Path, ...], today: dt.datetime | None) -> None:
     """Kontrollera att allt är klart: inställningarna, inloggningen till e-posten, arbetsboken
     och dess rubriker, breven och vem som kan öppna uppföljningen. Säger också vad som är kvar
     från exemplet och vad du har kvar att fylla i (grupper, utbildningar, texter). Ändrar
     ingenting."""
-    each_config(config_paths, _check_setup)
+    each_config(config_paths, functools.partial(_check_setup, today=today))
 
 
-def _check_setup(path: Path, console: Console) -> int:
+def _check_setup(path: Path, console: Console, *, today: dt.datetime | None = None) -> int:
     from medlemsrutiner.routines.setup import exit_code
 
-    return exit_code(setup_checks(path, console))
+    return exit_code(setup_checks(path, console, today))
 
 
-def setup_checks(path: Path, console: Console) -> list[CheckResult]:
+def setup_checks(path: Path, console: Console, day: dt.datetime | None = None) -> list[CheckResult]:
     """check_setup for one config: every check on its line, then the verdict."""
     from medlemsrutiner.routines.setup import check_setup as run_checks
     from medlemsrutiner.routines.setup import verdict
 
     config = load_config(path)
-    today, _ = clock(config, None)
+    today, _ = clock(config, day, sends_or_erases=False)
     opened: list[Workbook] = []
 
     def open_it() -> Workbook:
         opened.append(open_workbook(config, environment()))
         return opened[-1]
 
-    checks = run_checks(config, open_it, environment(), today)
+    checks = run_checks(config, open_it, environment(), today, shown_path(config.path))
     console.requests = sum(google_requests(workbook) for workbook in opened)
     for check in checks:
-        mark = "OK " if check.ok and not check.warning else "OBS" if check.ok else "FEL"
-        console.out(f"[{mark}] {check.text}")
+        console.out(f"[{check.mark}] {check.text}")
     console.out(verdict(checks))
     return checks
 
@@ -200,8 +201,9 @@ def setup_checks(path: Path, console: Console) -> list[CheckResult]:
     show_default=True,
     help="Mappen där breven och index.html skrivs.",
 )
+@day_option("Visa breven som de skulle se ut detta datum (t.ex. vilka utbildningar de visar).")
 @translate_errors
-def preview_emails(config_path: Path, out: Path) -> None:
+def preview_emails(config_path: Path, out: Path, today: dt.datetime | None) -> None:
     """Skriv varje brev, på svenska och engelska, som HTML-filer att titta på i en webbläsare:
     med texterna och utbildningarna i arbetsboken (eller exempeltexter om den inte går att
     läsa) och påhittade personer. Ändrar ingenting i arbetsboken."""
@@ -209,8 +211,8 @@ def preview_emails(config_path: Path, out: Path) -> None:
     from medlemsrutiner.routines.preview import preview_texts
 
     config = load_config(config_path)
-    today, now = clock(config, None)
-    texts = preview_texts(config, lambda: open_workbook(config, environment()), today)
+    day, now = clock(config, today, sends_or_erases=False)
+    texts = preview_texts(config, lambda: open_workbook(config, environment()), day)
     print_line(texts.source)
     index = write_preview(config, Renderer(config.mail.templates), out, now, texts.shared)
     print_line(f"Öppna {index} i en webbläsare.")
@@ -284,8 +286,6 @@ def weekly_summary(config_path: Path, today: dt.datetime | None, dry_run: bool) 
         report = run_weekly(workbook, transport, renderer, config, day, now, dry_run=dry_run)
     for line in report.lines():
         print_line(line)
-    if dry_run and report.emails:
-        print_line(f"  breven finns i {config.mail.outbox / 'dry-run'}")
     sys.exit(report.exit_code)
 
 

@@ -1,6 +1,7 @@
 """The command line's shell: the only code that reads the clock, environment variables and
 the config file. Options every command shares, `clock` (`--today` replays a day; a day that has
-not come yet only in a dry run or a simulation), the adapters a config names (the xlsx backend
+not come yet only where nothing is sent or erased: a dry run, a simulation, a command that
+only reads), the adapters a config names (the xlsx backend
 refused in CI: a workbook with personal data never lives in a repository), several configs run
 one after another (`each_config`), `print_line` and `print_error` (a closed stdout, as under
 `| head`, ends nothing: the work goes on and the exit code is what it earned), and
@@ -42,6 +43,23 @@ SETTINGS = {"help_option_names": ["-h", "--help"]}
 
 SIMULATION = "MEDLEMSRUTINER_SIMULATION"
 """Set to 1 by tests, simulations and `make demo`: `--today` may then name a day to come."""
+
+
+class _SystemClock:
+    """The machine's clock and sleep, for what waits and measures time (the Google retries, the
+    pacing of several districts): given from here, the only reader of the clock."""
+
+    def sleep(self, seconds: float) -> None:
+        time.sleep(seconds)
+
+    def monotonic(self) -> float:
+        return time.monotonic()
+
+    def time(self) -> float:
+        return time.time()
+
+
+SYSTEM_CLOCK = _SystemClock()
 
 
 def environment() -> Mapping[str, str]:
@@ -154,29 +172,40 @@ class _Day(click.ParamType[dt.datetime]):
             self.fail(f"'{value}' är inget datum: skriv det som ÅÅÅÅ-MM-DD, t.ex. 2026-11-24.")
 
 
-def today_option(command: Callable[P, R]) -> Callable[P, R]:
-    return click.option(
-        "--today",
-        type=_Day(),
-        metavar="ÅÅÅÅ-MM-DD",
-        default=None,
-        help="Kör som om det vore detta datum, t.ex. för att spela upp en dag igen.",
-    )(command)
+def day_option(text: str) -> Callable[[Callable[P, R]], Callable[P, R]]:
+    """`--today ÅÅÅÅ-MM-DD`, with what the day means to the command in its help."""
+
+    def option(command: Callable[P, R]) -> Callable[P, R]:
+        return click.option("--today", type=_Day(), metavar="ÅÅÅÅ-MM-DD", default=None, help=text)(
+            command
+        )
+
+    return option
+
+
+today_option = day_option("Kör som om det vore detta datum, t.ex. för att spela upp en dag igen.")
+"""`--today` of a command that sends and erases (run_daily, weekly_summary)."""
 
 
 def clock(
-    config: Config, today: dt.datetime | None, *, dry_run: bool | None = None
+    config: Config,
+    today: dt.datetime | None,
+    *,
+    dry_run: bool | None = None,
+    sends_or_erases: bool = True,
 ) -> tuple[dt.date, dt.datetime]:
     """Today and now in the coordinator's time zone; `--today` moves both to that day.
 
-    A day after the machine's date is refused (FutureDayError, exit 2) unless the run is a dry
-    run or a simulation (MEDLEMSRUTINER_SIMULATION=1): a real run on a day to come would erase
-    and send as if that day had come. `dry_run` is None for a command without `--dry-run`."""
+    A day after the machine's date is refused (FutureDayError, exit 2) where it matters: a
+    real run on a day to come would erase and send as if that day had come. So it is refused
+    unless the run is a dry run, a simulation (MEDLEMSRUTINER_SIMULATION=1), or the command
+    never `sends_or_erases` (the reports, check_setup, the preview, the demo's invented
+    people). `dry_run` is None for a command without `--dry-run`."""
     now = dt.datetime.now(config.zone)
     if today is None:
         return now.date(), now
     day = today.date()
-    if day > now.date() and not dry_run and not simulating(environment()):
+    if day > now.date() and sends_or_erases and not (dry_run or simulating(environment())):
         instead = "" if dry_run is None else "Lägg till --dry-run för att se vad som skulle hända. "
         raise FutureDayError(
             f"--today {day.isoformat()} är efter dagens datum ({now.date().isoformat()}): en "
@@ -218,7 +247,7 @@ def open_workbook(config: Config, env: Mapping[str, str]) -> Workbook:
     if config.workbook.backend == "google":
         from medlemsrutiner.adapters.google.workbook import open_google_workbook
 
-        return open_google_workbook(config.workbook, env, config.path)
+        return open_google_workbook(config.workbook, env, config.path, clock=SYSTEM_CLOCK)
     from medlemsrutiner.adapters.xlsx import XlsxWorkbook
 
     assert config.workbook.path is not None
@@ -251,7 +280,8 @@ def each_config(values: tuple[Path, ...], one: Callable[[Path, Console], int]) -
     paths = _config_paths(values)
     if len(paths) == 1:
         sys.exit(one(paths[0], Console(print_line, print_error)))
-    sys.exit(run_each(paths, one, print_line, print_error, clock=time.monotonic, sleep=time.sleep))
+    clock, sleep = SYSTEM_CLOCK.monotonic, SYSTEM_CLOCK.sleep
+    sys.exit(run_each(paths, one, print_line, print_error, clock=clock, sleep=sleep))
 
 
 def local_today(timezone: str) -> dt.date:

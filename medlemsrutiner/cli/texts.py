@@ -1,16 +1,20 @@
 """Click's own texts in Swedish: the help page's headings and "Show this message and exit.", and
-the messages of a usage error (an unknown option, a date that cannot be read).
+the messages of a usage error (an unknown option, a date that cannot be read); and help texts
+wrapped between words only.
 
 Click marks these texts for gettext and looks each one up through the name `_` (and `ngettext`)
 in its modules. `install()` points those names at the Swedish table below; a text that is not
-in the table stays as click wrote it. No I/O; `install` changes click's modules in this
-process only, and doing it twice changes nothing.
+in the table stays as click wrote it. It also has click's help wrap lines only at spaces:
+Swedish writes compounds with a hyphen (`e-post`, `PNG-filen`) and file names have them
+(`andel-aktiva.png`), and a line broken after such a hyphen reads as two words. No I/O;
+`install` changes click's modules in this process only, and doing it twice changes nothing.
 """
 
 from __future__ import annotations
 
 import importlib
 from collections.abc import Mapping
+from typing import Any
 
 SWEDISH: Mapping[str, str] = {
     "Usage:": "Användning:",
@@ -34,7 +38,8 @@ SWEDISH: Mapping[str, str] = {
     "Could not open file {filename!r}: {message}": "Kan inte öppna filen {filename!r}: {message}",
     "unknown error": "okänt fel",
     "Aborted!": "Avbrutet!",
-    "default: {default}": "standard: {default}",
+    # A no-break space: "[standard: andel-aktiva.png]" is never wrapped in two.
+    "default: {default}": "standard:\u00a0{default}",
     "env var: {var}": "miljövariabel: {var}",
     "required": "krävs",
     "file": "fil",
@@ -112,9 +117,29 @@ def ngettext(singular: str, plural: str, count: int) -> str:
 
 
 def install() -> None:
-    """Make click write its own texts in Swedish (in this process)."""
+    """Make click write its own texts in Swedish, and wrap help only at spaces (in this
+    process)."""
     for name in _CLICK_MODULES:
         module = importlib.import_module(name)
         for attribute, swedish in (("_", gettext), ("ngettext", ngettext)):
             if hasattr(module, attribute):
                 setattr(module, attribute, swedish)
+    _wrap_at_spaces()
+
+
+def _wrap_at_spaces() -> None:
+    """Click's `wrap_text` takes its TextWrapper from `click._textwrap` each time it wraps:
+    put one there that never breaks a line after a hyphen."""
+    module = importlib.import_module("click._textwrap")
+    wrapper: type[Any] = getattr(module, "TextWrapper")  # noqa: B009 (a module without stubs)
+    if getattr(wrapper, "wraps_at_spaces", False):
+        return
+
+    class AtSpaces(wrapper):  # type: ignore[misc]
+        wraps_at_spaces = True
+
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            kwargs["break_on_hyphens"] = False
+            super().__init__(*args, **kwargs)
+
+    setattr(module, "TextWrapper", AtSpaces)  # noqa: B010

@@ -1,10 +1,12 @@
 """Calendar invitations for trainings: one iCalendar (.ics) file per training, in the
 coordinator's time zone, so a newcomer adds it with one click. Pure (icalendar, in memory).
 
-The time is read from what the coordinator typed in `Tid` (`18.00–20.00`, `18:00`, `kl. 18`);
-when it cannot be read the event lasts the whole day. Each training has a stable UID (a hash of
-its date, title and place), so a second letter with the same training updates the same event in
-the newcomer's calendar instead of adding it twice.
+The time is read from what the coordinator typed in `Tid` (`18.00–20.00`, `18:00`, `kl. 18`;
+`sheet.times`), or after the date in `Datum` when `Tid` is blank (`steps.district`); when it
+cannot be read the event lasts the whole day. Each training has a stable UID (a hash of its
+date, place and time as typed), so a second letter with the same training — in either
+language — updates the same event in the newcomer's calendar instead of adding it twice. The
+calendar's texts and its file's name are in the letter's language.
 """
 
 from __future__ import annotations
@@ -12,39 +14,27 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
-import re
+from collections.abc import Sequence
 from zoneinfo import ZoneInfo
 
 import icalendar
 
 from medlemsrutiner.plan import Training
+from medlemsrutiner.sheet.times import parse_time
+from medlemsrutiner.wording import language_of
 
-_TIME = re.compile(r"(\d{1,2})(?:[.:](\d{2}))?")
 _DEFAULT_LENGTH = dt.timedelta(hours=2)
 
 
-def times(typed: str) -> tuple[dt.time, dt.time | None] | None:
-    """(start, end or None) read from what was typed in `Tid`; None when no time can be read."""
-    found = [
-        (int(hour), int(minute or 0))
-        for hour, minute in _TIME.findall(typed)
-        if int(hour) < 24 and int(minute or 0) < 60
-    ]
-    if not found:
-        return None
-    start = dt.time(*found[0])
-    end = dt.time(*found[1]) if len(found) > 1 and found[1] > found[0] else None
-    return start, end
-
-
 def uid(training: Training) -> str:
-    """A UID that stays the same for the same training in every letter (in either language:
-    the Swedish title names it)."""
+    """A UID that stays the same for the same training in every letter, in either language:
+    its date, place and time as typed (never a text the letter's language changes)."""
     key = f"{training.date.isoformat()}|{training.place}|{training.time}".encode()
     return f"{hashlib.sha256(key).hexdigest()[:24]}@medlemsrutiner"
 
 
 _SIGN_UP = {"sv": "Anmälan", "en": "Sign up"}
+_FILE_WORD = {"sv": "utbildning", "en": "training"}
 
 
 def training_ics(
@@ -53,29 +43,30 @@ def training_ics(
     """The training as an iCalendar file (METHOD:PUBLISH: an event to add, not an RSVP), its
     texts in `language` (the title and description as the letter in that language shows them)."""
     calendar = icalendar.Calendar()
-    calendar.add("prodid", "-//medlemsrutiner//Amnesty//SV")
+    language = language_of(language)
+    calendar.add("prodid", f"-//medlemsrutiner//Amnesty//{language.upper()}")
     calendar.add("version", "2.0")
     calendar.add("method", "PUBLISH")
     event = icalendar.Event()
     event.add("uid", uid(training))
     event.add("dtstamp", now.astimezone(dt.UTC))
     event.add("summary", training.title)
-    clock = times(training.time)
+    clock = parse_time(training.time)
     if clock is None:
         event.add("dtstart", training.date)
         event.add("dtend", training.date + dt.timedelta(days=1))
     else:
-        start = dt.datetime.combine(training.date, clock[0], tzinfo=zone)
+        start = dt.datetime.combine(training.date, clock.start, tzinfo=zone)
         end = (
-            dt.datetime.combine(training.date, clock[1], tzinfo=zone)
-            if clock[1] is not None
+            dt.datetime.combine(training.date, clock.end, tzinfo=zone)
+            if clock.end is not None
             else start + _DEFAULT_LENGTH
         )
         event.add("dtstart", start)
         event.add("dtend", end)
     if training.place:
         event.add("location", training.place)
-    sign_up = f"{_SIGN_UP.get(language, _SIGN_UP['sv'])}: {training.signup}"
+    sign_up = f"{_SIGN_UP[language]}: {training.signup}"
     description = "\n".join(
         part for part in (training.description, sign_up if training.signup else "") if part
     )
@@ -99,6 +90,15 @@ def _vtimezone(tzid: str, year: int) -> icalendar.Timezone:
     )
 
 
-def file_name(training: Training) -> str:
-    """`utbildning-2026-12-12.ics`: no personal data, sorts by date."""
-    return f"utbildning-{training.date.isoformat()}.ics"
+def file_names(trainings: Sequence[Training], language: str = "sv") -> list[str]:
+    """Each training's file name in a letter, in the letter's language and without personal
+    data, sorting by date: `utbildning-2026-12-12.ics` / `training-2026-12-12.ics`; trainings
+    that share a day are numbered in the letter's order (`…-12-1.ics`, `…-12-2.ics`)."""
+    word = _FILE_WORD[language_of(language)]
+    days = [training.date for training in trainings]
+    names: list[str] = []
+    for index, day in enumerate(days):
+        same_day = days.count(day) > 1
+        number = f"-{days[: index + 1].count(day)}" if same_day else ""
+        names.append(f"{word}-{day.isoformat()}{number}.ics")
+    return names

@@ -14,8 +14,8 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 
-from medlemsrutiner.letters.calendar import times
 from medlemsrutiner.plan import Group, Training
+from medlemsrutiner.sheet.times import parse_time
 from medlemsrutiner.wording import MONTHS, count, language_of, word
 
 _WEEKDAYS = {
@@ -85,29 +85,36 @@ def past_day(day: dt.date, today: dt.date, language: str = "sv") -> str:
     return on_date.format(date=short_date(day, language, today))
 
 
+_CLOCK_WORD = {"sv": "kl.", "en": "at"}
+"""What comes before a time in a letter: `kl. 18.00`, `at 18:00`."""
+
+
 def clock(typed: str, language: str = "sv") -> str:
-    """A time typed in Utbildningar's `Tid`, as a letter in `language` gives it. A Swedish
-    letter keeps what the coordinator typed (`18.00–20.00`); an English one writes the times
-    it can read as `18:00–20:00` and leaves out what it cannot (it may be Swedish words)."""
-    if language_of(language) == "sv":
-        return typed
-    read = times(typed)
+    """A time typed in Utbildningar's `Tid` (`kl 18`, `18-20`, `18.00 - 20.00`), as a letter in
+    `language` says it, its own word before it: `kl. 18.00–20.00` / `at 18:00–20:00`. Words
+    typed after the time follow it in a Swedish letter (`kl. 18.00 (fika från 17.30)`). A
+    text that does not start with a time (`eftermiddag`) is shown as typed in a Swedish letter
+    — never after a `kl.` — and left out of an English one (it may be Swedish words)."""
+    language = language_of(language)
+    read = parse_time(typed)
     if read is None:
-        return ""
-    start, end = read
-    return start.strftime("%H:%M") + (f"–{end.strftime('%H:%M')}" if end is not None else "")
+        return " ".join(typed.split()) if language == "sv" else ""
+    form = "{t.hour}.{t.minute:02d}" if language == "sv" else "{t:%H:%M}"
+    span = "–".join(form.format(t=t) for t in (read.start, read.end) if t is not None)
+    rest = f" {read.rest}" if read.rest and language == "sv" else ""
+    return f"{_CLOCK_WORD[language]} {span}{rest}"
 
 
 def training_in(language: str, training: Training) -> Training:
     """`training` as a letter in `language` shows it: an English letter has the English title
-    (or a neutral one) and description (or none), and the time as English writes it."""
+    (or a neutral one) and description (or none). The time stays as typed: the templates say
+    it with `clock`, and the calendar invitation's UID hashes it (the same in every language)."""
     if language_of(language) == "sv":
         return training
     return dataclasses.replace(
         training,
         title=training.title_en or UNTITLED_TRAINING["en"],
         description=training.description_en,
-        time=clock(training.time, language),
     )
 
 

@@ -10,7 +10,6 @@ the outbox writes.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import email.policy
 import re
@@ -103,6 +102,7 @@ class Renderer:
         self.environment.filters["date_range"] = date_range
         self.environment.filters["paragraphs"] = paragraphs
         self.environment.filters["br"] = line_breaks
+        self.environment.filters["one_line"] = one_line
         self.environment.tests["link"] = is_link
 
     def render_part(self, language: str, kind: str, part: str, context: Mapping[str, Any]) -> str:
@@ -170,6 +170,17 @@ def paragraphs(text: str) -> Markup:
     `<br>` at each other break (the plain-text part keeps the text as typed)."""
     blocks = [block for block in str(text).split("\n\n") if block.strip()]
     return Markup("\n").join(Markup("<p>%s</p>") % line_breaks(block) for block in blocks)
+
+
+def one_line(text: str) -> str:
+    """A text typed on several lines, said on one where a line break cannot stand (inside
+    parentheses): its lines joined by `, `, or by a space after a line that ends in a mark of
+    its own (`.`, `,`, `;`, `:`, `!`, `?`, `–`)."""
+    lines = [line.strip() for line in str(text).splitlines() if line.strip()]
+    joined = lines[:1]
+    for line in lines[1:]:
+        joined.append((" " if joined[-1].endswith(tuple(".,;:!?–-")) else ", ") + line)
+    return "".join(joined)
 
 
 def line_breaks(text: str) -> Markup:
@@ -284,16 +295,15 @@ def build(
             html_part.add_related(png, maintype="image", subtype="png", cid=f"<{name}>")
     registered = letter_kind(letter.kind)
     if registered is not None and registered.carries_trainings:
-        for training in shared.trainings:
-            # As the letter shows it, but with the time as typed: the UID hashes it, and must
-            # be the same in every language.
-            shown = dataclasses.replace(training_in(letter.language, training), time=training.time)
+        names = calendar.file_names(shared.trainings, letter.language)
+        for training, name in zip(shared.trainings, names, strict=True):
+            shown = training_in(letter.language, training)  # the time as typed: the UID's
             message.add_attachment(
                 calendar.training_ics(shown, config.zone, now, mail.reply_to, letter.language),
                 subtype="calendar",
                 charset="utf-8",
                 cte="quoted-printable",
-                filename=calendar.file_name(training),
+                filename=name,
                 params={"method": "PUBLISH"},
             )
     # After the content: set_content() removes every Content-* header set before it.

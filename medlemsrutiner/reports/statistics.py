@@ -33,6 +33,10 @@ from medlemsrutiner.steps.records import FollowUp
 
 ROLLING = "Senaste 12 mån"
 TOTAL = "Totalt"
+SHARE_NOTE = (
+    "Andel aktiva: aktiva av aktiva och inte aktiva (ej nådda och ej uppföljda räknas inte)."
+)
+"""What the share active is a share of, as the Statistik chart says it."""
 NO_RESULT_NOTE = "Ingen stapel och ingen siffra: inget känt resultat det kvartalet (ännu)."
 """How a chart of shares tells "nobody's result known yet" from 0 % (which has its label)."""
 
@@ -215,6 +219,9 @@ def statistics_change(statistics: Statistics, settings: Settings) -> ReplaceRows
             shares = (statistics.share(quarter, name) for quarter in quarters)
             side.append((name, *(round(s, 4) if s is not None else None for s in shares)))
     chart = Chart(
-        "Andel aktiva per grupp, senaste fyra kvartalen", "Andel aktiva", True, NO_RESULT_NOTE
+        "Andel aktiva per grupp, senaste fyra kvartalen",
+        "Andel aktiva",
+        True,
+        f"{SHARE_NOTE} {NO_RESULT_NOTE}",
     )
     return ReplaceRows("statistics", tuple(rows), tuple(side), chart)

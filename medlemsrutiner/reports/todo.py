@@ -6,8 +6,10 @@ run's report on the terminal (by ID only: stdout never carries a name).
 
 Every problem a run flags on a row that still needs a person — in Intresserade, Uppföljning
 (an erased row and a row without a readable ID included), Grupper or Utbildningar — is a fix
-here with `problem` set, and the daily run's exit code 1 for rows comes from these fixes alone:
-a problem on a row the run finished (moved to Uppföljning, erased) needs nobody.
+here, and so is a stamp cell that asks a person to check it (a stopped send, a refused letter);
+the daily run's exit code is 1 exactly when there is a fix: a problem on a row the run finished
+(moved to Uppföljning, erased) needs nobody, and a letter deliberately not sent (`Ej skickat`)
+is no fix.
 """
 
 from __future__ import annotations
@@ -40,8 +42,6 @@ class Task:
     """What to do, in Swedish, without personal data."""
     due: dt.date | None = None
     tab: str = "newcomers"
-    problem: bool = False
-    """A cell a person must correct (exit code 1), not only worth a look."""
     what_en: str = ""
     """`what` in English, where it has English words (a stamp cell's, `sheet.stamp_words`);
     blank otherwise. The English weekly summary shows it."""
@@ -57,7 +57,7 @@ def _fix(
 ) -> Task:
     """The row's first problem, or else what its first stamp cell that asks for a person says."""
     if problems:
-        return Task(row_id, first, where + problems[0], tab=tab, problem=True)
+        return Task(row_id, first, where + problems[0], tab=tab)
     return Task(row_id, first, where + notes[0].sv, tab=tab, what_en=where + notes[0].en)
 
 
@@ -68,11 +68,6 @@ class TodoList:
     followups_overdue: tuple[Task, ...] = ()
     followups_due: tuple[Task, ...] = ()
     fixes: tuple[Task, ...] = ()
-
-    @property
-    def has_problems(self) -> bool:
-        """Some row has a cell a person must correct (the daily run exits with 1)."""
-        return any(task.problem for task in self.fixes)
 
     @property
     def count(self) -> int:
@@ -153,11 +148,7 @@ def todo(
                 Task(followup.id, first, "Uppföljningssamtal.", end or start, "followups")
             )
     # Rows of Grupper and Utbildningar that cannot be used, and intake rows without a usable ID.
-    fixes.extend(
-        Task(None, "", flag.text, tab=flag.tab, problem=True)
-        for flag in records.flags
-        if flag.problem
-    )
+    fixes.extend(Task(None, "", flag.text, tab=flag.tab) for flag in records.flags if flag.problem)
 
     def ordered(tasks: list[Task]) -> tuple[Task, ...]:
         return tuple(sorted(tasks, key=lambda t: (t.due or dt.date.min, t.row_id or 0)))

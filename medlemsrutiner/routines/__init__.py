@@ -8,7 +8,8 @@ forget      erase one person everywhere now, outbox included
 setup       check_setup and init_workbook
 sharing     who can open a district's spreadsheets (check_setup, the weekly summary)
 leftovers   what a district still has to do before it is ready (for check_setup)
-wizard      the setup wizard's questions, how an answer is read, the config the answers make
+wizard      the setup wizard's questions and how an answer is read
+wizard_config  the config the wizard's answers make, and the answers a config was made of
 newdistrict  setting up a new district: the answers file in, the config and its folder out
 demo        the demo workbook of invented people
 intake      people from a file (import_contacts) and from the form-answers tab (first in daily)

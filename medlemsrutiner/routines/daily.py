@@ -24,6 +24,7 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 
 from medlemsrutiner.adapters.mail import Transport
+from medlemsrutiner.adapters.outbox import DRY_RUN
 from medlemsrutiner.adapters.sendlog_file import Journal
 from medlemsrutiner.adapters.workbook import Workbook
 from medlemsrutiner.config import Config
@@ -41,7 +42,7 @@ from medlemsrutiner.sheet import changes as ch
 from medlemsrutiner.sheet.changes import Change
 from medlemsrutiner.sheet.logbook import LogEntry
 from medlemsrutiner.sheet.schema import Grid, Tables, tables_from_grids
-from medlemsrutiner.steps import groups
+from medlemsrutiner.steps import groups, welcome
 from medlemsrutiner.steps.after import records_after
 from medlemsrutiner.steps.daily import plan_day
 from medlemsrutiner.steps.finished import hide_finished, hide_finished_followups
@@ -101,6 +102,10 @@ def run_daily(
     records = read_records(tables, today, settings)
     plan = plan_day(records, today, settings)
     report = DailyReport(today=today, dry_run=dry_run, flags=list(plan.flags), intake=intake)
+    report.unwelcomed, report.start_date = (
+        welcome.unwelcomed(records, settings),
+        settings.start_date,
+    )
     report.journal = sends.summary if sends.journal is not None else None
     report.new_ids = [c.row_id for c in plan.first_writes if isinstance(c, ch.AssignId)]
     report.erased = list(plan.erased)
@@ -123,35 +128,51 @@ def run_daily(
     # the run with nothing marked. Only the letters this run will send are rendered.
     rendered = render_plan(plan, chosen, renderer, config, now)
 
-    if dry_run:
-        with transport:
-            for index in chosen:
-                for email in rendered[index]:
-                    transport.send(email)
-                    report.emails.append(email)
-                report.add("sent", plan.deliveries[index])
-        return report
-
-    # The connection opens (and logs in) before any marker is written, so a refused login
-    # stops the run with nothing marked; on a day without letters the mail server is not
-    # needed at all, and IDs, Status and Logg are still written.
-    with transport if chosen else contextlib.nullcontext(transport):
-        if chosen:  # the journal knows of every marker before it is written
-            sends.start([plan.deliveries[i] for i in chosen])
+    def marking() -> tuple[list[Change], list[Change]]:
+        """The markers (with the run's token once the journal knows the run), and the first
+        write: new IDs, first-seen dates and the markers. Compare-and-set: a marker lands only
+        on a stamp cell that still reads as this run read it, so a run that overlaps another
+        (or a person stamping by hand) sends nothing."""
         marker = stamps.sending_marker(now_text, sends.token)
-        # Compare-and-set: a marker lands only on a stamp cell that still reads as this run
-        # read it, so a run that overlaps another (or a person stamping by hand) sends nothing.
         markers = [plan.deliveries[i].write_stamp(marker, compare=True) for i in chosen]
-        first_batch: list[Change] = [*plan.first_writes, *markers]
-        first = workbook.write(first_batch)
-        report.skipped_writes.extend(first.skipped)
-        landed = {id(change) for change in first.landed}
-        marked = [i for i, change in zip(chosen, markers, strict=True) if id(change) in landed]
-        outcomes = _send(plan, rendered, marked, transport, report, sends)
+        return markers, [*plan.first_writes, *markers]
+
+    if dry_run:
+        # Every letter goes to the dry-run folder; the rest is worked out as the real run would
+        # (the to-do list as if every letter went out), and nothing is written.
+        report.preview_folder = config.mail.outbox / DRY_RUN
+        markers, first_batch = marking()
+        with transport:
+            outcomes = {i: [transport.send(email) for email in rendered[i]] for i in chosen}
+        report.emails.extend(email for i in chosen for email in rendered[i])
+        marked = list(chosen)
+    else:
+        # The connection opens (and logs in) before any marker is written, so a refused login
+        # stops the run with nothing marked; on a day without letters the mail server is not
+        # needed at all, and IDs, Status and Logg are still written.
+        with transport if chosen else contextlib.nullcontext(transport):
+            if chosen:  # the journal knows of every marker before it is written
+                sends.start([plan.deliveries[i] for i in chosen])
+            markers, first_batch = marking()
+            first = workbook.write(first_batch)
+            report.skipped_writes.extend(first.skipped)
+            landed = {id(change) for change in first.landed}
+            marked = [i for i, change in zip(chosen, markers, strict=True) if id(change) in landed]
+            outcomes = _send(plan, rendered, marked, transport, report, sends)
 
     settled = [settle(plan.deliveries[i], outcomes[i], today) for i in marked]
     for result in settled:
         report.add(result.verdict, result.delivery)
+    second_batch: list[Change] = [*(c for s in settled for c in s.changes), *plan.changes]
+    after = records_after(
+        records, grids, config.workbook.tab_names, [first_batch, second_batch], today, settings
+    )
+    report.todo = todo(after, today, settings, horizon=dt.timedelta(0))
+    numbers = statistics.compute(after.followups, after.groups, today, settings)
+    report.problem_groups = list(numbers.problem_groups)
+    if dry_run:
+        return report
+
     # Logg in the order of events: what the read found, the letters, then the writes after them.
     entries: list[LogEntry] = [
         *plan.log,
@@ -161,19 +182,11 @@ def run_daily(
     ]
     entries.extend(_skipped_entry(s) for s in first.skipped)
     entries.append(LogEntry(logbook.Action.DAILY_DONE, None))
-
-    second_batch: list[Change] = [*(c for s in settled for c in s.changes), *plan.changes]
-    after = records_after(
-        records, grids, config.workbook.tab_names, [first_batch, second_batch], today, settings
-    )
     statuses: list[Change] = [
         *status_changes(after, today, settings),
         *groups.group_status_changes(after, today, settings),
     ]
     report.status_updates = len(statuses)
-    report.todo = todo(after, today, settings, horizon=dt.timedelta(0))
-    numbers = statistics.compute(after.followups, after.groups, today, settings)
-    report.problem_groups = list(numbers.problem_groups)
     stats = statistics.statistics_change(numbers, settings)
     try:
         second = workbook.write(

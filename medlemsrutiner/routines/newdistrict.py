@@ -20,8 +20,9 @@ from typing import Any
 
 from medlemsrutiner.config import Config
 from medlemsrutiner.config_template import EXAMPLE_CONFIG
+from medlemsrutiner.config_text import read_toml
 from medlemsrutiner.errors import AnswersError, ConfigError
-from medlemsrutiner.routines import wizard
+from medlemsrutiner.routines import wizard, wizard_config
 from medlemsrutiner.routines.setup import CheckResult
 
 
@@ -45,13 +46,22 @@ def read_answers(path: Path, today: dt.date) -> dict[str, Any]:
         raise AnswersError(path, str(error)) from None
 
 
+def earlier_answers(path: Path) -> dict[str, str]:
+    """The answers the config at `path` was made of, as text (the defaults when the wizard
+    replaces it); nothing when it cannot be read."""
+    try:
+        return wizard_config.earlier_answers(read_toml(path))
+    except ConfigError:
+        return {}
+
+
 def new_config(
     answers: Mapping[str, Any], today: dt.date, path: Path, shown: str
 ) -> tuple[str, Config]:
     """The district's config file as text, and the config it makes at `path`."""
     template = EXAMPLE_CONFIG.read_text(encoding="utf-8")
-    text = wizard.config_text(template, answers, today, shown)
-    return text, wizard.parsed(text, path)
+    text = wizard_config.config_text(template, answers, today, shown)
+    return text, wizard_config.parsed(text, path)
 
 
 def write_config(path: Path, text: str) -> None:
@@ -82,7 +92,9 @@ TASKS: Sequence[Task] = (
     Task(
         "grupperna",
         "Grupper: en rad per grupp – Grupp, Kontaktperson och E-post (och gärna Telefon, "
-        "Träffas och Arbetar med). Det är grupperna du hänvisar nya till.",
+        "Träffas och Arbetar med). Det är grupperna du hänvisar nya till. Skriv dagens datum "
+        "i Bekräftad för grupper vars uppgifter du vet stämmer; de andra får vid första "
+        "körningen ett brev där kontaktpersonen ombeds bekräfta dem.",
     ),
     Task(
         "utbildningarna",
@@ -101,3 +113,19 @@ def left_to_do(checks: Sequence[CheckResult]) -> list[tuple[Task, bool]]:
     """Each of the three tasks, and whether check_setup found it still to do."""
     open_topics = {check.topic for check in checks if check.task}
     return [(task, task.topic in open_topics) for task in TASKS]
+
+
+def welcome_note(start_date: dt.date, shown_config: str) -> str:
+    """Who gets no welcome letter on the first run, and how to change it: the wizard's last
+    word before the first run."""
+    return (
+        f"Välkomstbrev går till den som registrerats {start_date.isoformat()} eller senare "
+        "(start_date).\n"
+        "  - Står någon i Intresserade med ett tidigare datum i Registrerad får hen inget "
+        f"välkomstbrev. Ska hen få ett: ändra start_date i {shown_config} till ett tidigare "
+        "datum.\n"
+        "  - En rad utan datum i Registrerad vid första körningen räknas som en gammal kontakt "
+        "och får inget välkomstbrev: skriv datumet uppgifterna kom in före första körningen, "
+        "eller töm Välkomstbrev på raden efteråt om brevet ska skickas.\n"
+        "  Första körningen säger vilka ID det gäller."
+    )

@@ -1,5 +1,13 @@
-"""What a daily run did, for stdout and the exit code: counts and IDs only, never a name, an
-address or a phone number. No I/O (the CLI prints the lines).
+"""What a daily run did, for stdout and the exit code: counts and IDs only (and a group's name,
+which is not personal data), never a person's name, an address or a phone number. No I/O (the
+CLI prints the lines).
+
+A line per delivery kind of the registry (`sheet.letter_kinds`) that sent, failed or waited,
+worded with the kind's noun, so a kind added to the registry is reported like the built-in
+ones. The exit code follows one rule: 1 exactly when the report shows something a person must
+do — a failure of the run's own (a letter refused, a stop, a failed write, the import, the
+send journal, the outbox) or a line under "rätta eller kontrollera"; what needs nobody is a
+notice (rows that get no welcome letter on purpose) and never makes the code 1.
 """
 
 from __future__ import annotations
@@ -7,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from medlemsrutiner.errors import EXIT_OK, EXIT_PARTIAL
 from medlemsrutiner.letters.render import OutgoingEmail
@@ -16,7 +25,15 @@ from medlemsrutiner.routines.intake import IntakeReport
 from medlemsrutiner.sheet import changes as ch
 from medlemsrutiner.sheet.letter_kinds import delivery_kinds
 from medlemsrutiner.steps.recovery import Recovery
+from medlemsrutiner.steps.welcome import Unwelcomed
 from medlemsrutiner.wording import SENT, WOULD_BE_SENT, Noun, count
+
+Whom = int | str
+"""Whom a delivery was for: a row's ID, or a group's name (Grupper has no IDs)."""
+
+STATUS_TABS = frozenset({"newcomers", "followups"})
+"""The tabs whose Status also says a row's line of the to-do list (Grupper's Status does not
+name a cell to correct, and Utbildningar has no Status)."""
 
 
 @dataclass
@@ -72,14 +89,18 @@ class JournalSummary:
 
 @dataclass
 class DailyReport:
-    """What a run did, by delivery kind (`welcome`, `introduction`, …) and ID."""
+    """What a run did, by delivery kind (`welcome`, `introduction`, …) and ID or group."""
 
     today: dt.date
     dry_run: bool
     new_ids: list[int] = field(default_factory=list)
-    sent: dict[str, list[int]] = field(default_factory=dict)
-    failed: dict[str, list[int]] = field(default_factory=dict)
-    waiting: dict[str, list[int]] = field(default_factory=dict)
+    sent: dict[str, list[Whom]] = field(default_factory=dict)
+    failed: dict[str, list[Whom]] = field(default_factory=dict)
+    waiting: dict[str, list[Whom]] = field(default_factory=dict)
+    unwelcomed: Unwelcomed = field(default_factory=Unwelcomed)
+    """Rows seen for the first time that get no welcome letter on purpose (a notice)."""
+    start_date: dt.date | None = None
+    """The config's start date, named in the notice about rows registered before it."""
     erased: list[int] = field(default_factory=list)
     letters_erased: int = 0
     """Letter files removed from the outbox folder with the data they held (a count only)."""
@@ -89,6 +110,8 @@ class DailyReport:
     flags: list[Flag] = field(default_factory=list)
     status_updates: int = 0
     emails: list[OutgoingEmail] = field(default_factory=list)
+    preview_folder: Path | None = None
+    """Where a dry run wrote its letters (named under the letters it would send)."""
     sent_last_24h: int = 0
     """Letters Logg says went out in the 24 hours before this run (for `mail.daily_limit`)."""
     daily_limit: int | None = None
@@ -111,8 +134,9 @@ class DailyReport:
     def add(self, verdict: DeliveryVerdict, delivery: Delivery) -> None:
         """Count `delivery` as sent, failed (held for a person) or waiting (next run)."""
         table = {"sent": self.sent, "failed": self.failed, "waiting": self.waiting}[verdict]
-        if delivery.row_id is not None:
-            table.setdefault(delivery.kind, []).append(delivery.row_id)
+        # A tab without IDs (Grupper): the group's name.
+        whom = delivery.row_id or " ".join(text for _, text in delivery.key)
+        table.setdefault(delivery.kind, []).append(whom)
         if verdict == "sent":
             self.letters[delivery.kind] = self.letters.get(delivery.kind, 0) + len(delivery.letters)
 
@@ -126,12 +150,15 @@ class DailyReport:
 
     @property
     def rows_need_a_person(self) -> bool:
-        """A row has a cell a person must correct. From the state after the run (the to-do
-        list, where each such row has its line); a dry run, which has none, goes by the flags
-        it planned (each listed too). A problem on a row the run finished needs nobody."""
-        if self.todo is not None:
-            return self.todo.has_problems
-        return any(flag.problem for flag in self.flags)
+        """The to-do list has a line under "rätta eller kontrollera": the code is 1 exactly
+        when that list is shown (`fixes`). A problem on a row the run finished needs nobody."""
+        return bool(self.fixes())
+
+    def fixes(self) -> list[tuple[str, str]]:
+        """What a person must correct or check, as (tab, line), from the to-do list over the
+        state after the run (a dry run's: as if every letter had gone out)."""
+        todo = self.todo or TodoList()
+        return [(t.tab, f"ID {t.row_id}: {t.what}" if t.row_id else t.what) for t in todo.fixes]
 
     def lines(self) -> list[str]:
         """The report in Swedish, for stdout."""
@@ -142,26 +169,10 @@ class DailyReport:
             out.extend(self.intake.lines())
         if self.new_ids:
             out.append(f"  {count(len(self.new_ids), 'new_row')} ({_ids(self.new_ids)})")
-        done = WOULD_BE_SENT if self.dry_run else SENT
-        kinds = set(self.sent) | set(self.failed) | set(self.waiting)
-        known = {kind.name: kind for kind in delivery_kinds()}
-        for name in sorted(kinds, key=lambda k: known[k].logged if k in known else k):
-            sent = self.sent.get(name, [])
-            noun = known[name].noun if name in known else Noun(name, name, name, name)
-            line = f"  {count(len(sent), noun, participle=done)}"
-            letters = self.letters.get(name, 0)
-            if letters > len(sent):  # an introduction is two letters
-                line += f" ({count(letters, 'letter')}"
-                line += f"; {_ids(sent)})" if sent else ")"
-            elif sent:
-                line += f" ({_ids(sent)})"
-            if self.failed.get(name):
-                line += f"; misslyckades: {_ids(self.failed[name])}"
-            if self.waiting.get(name):
-                line += f"; väntar till nästa körning: {_ids(self.waiting[name])}"
-            out.append(line)
-        if not self.sent and not self.failed:
-            out.append("  inga brev att skicka")
+        out.extend(self._letter_lines())
+        if self.preview_folder is not None and self.emails:
+            out.append(f"  breven finns i {self.preview_folder}")
+        out.extend(self._notices())
         if self.stopped is not None:
             out.append(f"  utskicket stoppades: {self.stopped}. Resten skickas vid nästa körning.")
         if self.journal is not None:
@@ -204,10 +215,62 @@ class DailyReport:
                 )
         out.extend(self._todo_lines())
         if self.exit_code != EXIT_OK:
+            also = " och Status i arbetsboken" if self._in_status() else ""
+            out.append(f"Körningen är klar, men något behöver dig: se listan ovan{also}.")
+        return out
+
+    def _letter_lines(self) -> list[str]:
+        """A line per delivery kind that sent, failed or waited, in the registry's words; or
+        that there was nothing to send."""
+        done = WOULD_BE_SENT if self.dry_run else SENT
+        kinds = set(self.sent) | set(self.failed) | set(self.waiting)
+        if not kinds:
+            return ["  inga brev att skicka"]
+        known = {kind.name: kind for kind in delivery_kinds()}
+        out: list[str] = []
+        for name in sorted(kinds, key=lambda k: known[k].logged if k in known else k):
+            sent = self.sent.get(name, [])
+            noun = known[name].noun if name in known else Noun(name, name, name, name)
+            line = f"  {count(len(sent), noun, participle=done)}"
+            letters = self.letters.get(name, 0)
+            if letters > len(sent):  # an introduction is two letters
+                line += f" ({count(letters, 'letter')}"
+                line += f"; {_whom(sent)})" if sent else ")"
+            elif sent:
+                line += f" ({_whom(sent)})"
+            if self.failed.get(name):
+                line += f"; misslyckades: {_whom(self.failed[name])}"
+            if self.waiting.get(name):
+                line += f"; väntar till nästa körning: {_whom(self.waiting[name])}"
+            out.append(line)
+        return out
+
+    def _notices(self) -> list[str]:
+        """Rows seen for the first time that get no welcome letter on purpose: nobody must act,
+        but a coordinator who meant them to get one learns it the day they appear."""
+        out: list[str] = []
+        unwelcomed = self.unwelcomed
+        if unwelcomed.before_start and self.start_date is not None:
             out.append(
-                "Körningen är klar, men något behöver dig: se listan ovan och Status i arbetsboken."
+                "  inget välkomstbrev till dem som registrerats före startdatum "
+                f"{self.start_date.isoformat()} ({_whom(unwelcomed.before_start)}): ändra "
+                "start_date i konfigurationen om de ska få ett"
+            )
+        if unwelcomed.before_first_run:
+            out.append(
+                "  inget välkomstbrev till rader som fanns före första körningen "
+                f"({_whom(unwelcomed.before_first_run)}): töm Välkomstbrev på raden om brevet "
+                "ska skickas"
             )
         return out
+
+    def _in_status(self) -> bool:
+        """Something to do is also written in a Status column: a row's line, or a letter
+        whose stamp holds what went wrong."""
+        stamped = any(self.failed.values()) or (
+            self.journal is not None and self.journal.needs_a_person
+        )
+        return stamped or any(tab in STATUS_TABS for tab, _ in self.fixes())
 
     def _todo_lines(self) -> list[str]:
         """What a person must do today, by ID (never a name: stdout may be read by many)."""
@@ -221,11 +284,7 @@ class DailyReport:
         ):
             if tasks:
                 lines.append(f"  {title}: {_ids([t.row_id for t in tasks if t.row_id])}")
-        fixes = [
-            f"    ID {t.row_id}: {t.what}" if t.row_id else f"    {t.what}" for t in todo.fixes
-        ]
-        if self.todo is None:  # no state after the run (a dry run): the flags as planned
-            fixes = [f"    {_where(flag)}: {flag.text}" for flag in self.flags]
+        fixes = [f"    {line}" for _, line in self.fixes()]
         if fixes:
             lines.append(f"  rätta eller kontrollera: {len(fixes)}")
             lines.extend(fixes)
@@ -237,5 +296,8 @@ def _ids(ids: Sequence[int]) -> str:
     return "ID " + ", ".join(str(i) for i in sorted(ids))
 
 
-def _where(flag: Flag) -> str:
-    return f"ID {flag.row_id}" if flag.row_id is not None else f"rad {flag.row}"
+def _whom(whom: Sequence[Whom]) -> str:
+    """`ID 3, 17`, `Centrumgruppen, Studentgruppen`, or both: IDs ascending, names in order."""
+    ids = [w for w in whom if isinstance(w, int)]
+    names = sorted(w for w in whom if isinstance(w, str))
+    return "; ".join([*([_ids(ids)] if ids else []), *([", ".join(names)] if names else [])])

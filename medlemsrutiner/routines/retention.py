@@ -12,7 +12,7 @@ from pathlib import Path
 
 from medlemsrutiner.adapters.workbook import Workbook
 from medlemsrutiner.config import Config
-from medlemsrutiner.reports.chart import retention_png
+from medlemsrutiner.reports.chart import percent, retention_png
 from medlemsrutiner.reports.statistics import Statistics, alert_text, compute
 from medlemsrutiner.sheet.schema import STATISTICS, tables_from_grids
 from medlemsrutiner.steps.records import read_records
@@ -39,7 +39,7 @@ def table_lines(statistics: Statistics, config: Config) -> list[str]:
                 row.quarter,
                 row.group,
                 *(str(getattr(row.counts, name)) for name in _NUMBERS),
-                f"{share:.0%}" if share is not None else "–",
+                percent(share) if share is not None else "–",
                 alert_text(config.settings) if row.alert else "",
             ]
         )

@@ -46,6 +46,19 @@ class CheckResult:
     texts): listed in the verdict, but the set-up works and the exit code stays 0."""
     topic: str = ""
     """A few words for the verdict's list; without them the text's first clause is used."""
+    note: bool = False
+    """Worth knowing, nothing to do now (e.g. English texts missing while nobody gets an
+    English letter): neither OK nor a warning."""
+
+    @property
+    def mark(self) -> str:
+        """How the line is marked: `OK `, `OBS` (look at this), `FEL` (a run would fail) or
+        ` i ` (a note)."""
+        if not self.ok:
+            return "FEL"
+        if self.warning:
+            return "OBS"
+        return " i " if self.note else "OK "
 
 
 def check_setup(
@@ -53,9 +66,12 @@ def check_setup(
     open_workbook: Callable[[], Workbook],
     env: Mapping[str, str],
     today: dt.date,
+    shown: str | None = None,
 ) -> list[CheckResult]:
-    """Run every check; never raises an AppError (it becomes a failed check)."""
-    checks = [CheckResult(True, f"Konfigurationen {config.path.name} är giltig.")]
+    """Run every check; never raises an AppError (it becomes a failed check). `shown`: the
+    config's path as the person finds it from where they ran the command (else its name)."""
+    name = shown or config.path.name
+    checks = [CheckResult(True, f"Konfigurationen {name} är giltig.")]
     checks.append(_templates(config, today))
     checks.extend(_mail(config, env))
     try:
@@ -71,7 +87,7 @@ def check_setup(
         return checks
     checks.extend(_english(tables, today, config))
     checks.extend(_links(tables, today, config))
-    checks.extend(_leftovers(config, tables, today))
+    checks.extend(_leftovers(config, tables, today, name))
     checks.extend(_training_dates(tables, today))
     if config.workbook.backend == "google":
         checks.extend(_access(config, workbook))
@@ -93,31 +109,46 @@ def _english(tables: Tables, today: dt.date, config: Config) -> list[CheckResult
         "trainings": f"Engelska brev kallar en utbildning utan engelsk titel "
         f'"{UNTITLED_TRAINING["en"]}" och hoppar över beskrivningen.',
     }
-    checks: list[CheckResult] = []
-    for tab, explained in after.items():
-        listed = "; ".join(
-            f"{' och '.join(m.columns)} saknas för {', '.join(m.items)}"
-            for m in missing
-            if m.tab == tab
-        )
-        if listed:
-            checks.append(
-                CheckResult(
-                    True,
-                    f"Engelsk text saknas i {config.workbook.tab_names[tab]}: {listed}. "
-                    f"{explained} Skriv den engelska texten om den ska vara med."
-                    + ("" if expected else " (Ingen i arbetsboken får engelska brev just nu.)"),
-                    warning=expected,
-                )
+    found = [
+        (config.workbook.tab_names[tab], listed, explained)
+        for tab, explained in after.items()
+        if (
+            listed := "; ".join(
+                f"{' och '.join(m.columns)} saknas för {', '.join(m.items)}"
+                for m in missing
+                if m.tab == tab
             )
-    return checks
+        )
+    ]
+    if found and not expected:  # nothing to do before someone gets an English letter
+        where = "; ".join(f"i {tab}: {listed}" for tab, listed, _ in found)
+        return [
+            CheckResult(
+                True,
+                "Ingen i arbetsboken får engelska brev just nu, så inget behöver göras. Får "
+                f"någon Språk en saknas engelsk text {where}.",
+                note=True,
+            )
+        ]
+    return [
+        CheckResult(
+            True,
+            f"Engelsk text saknas i {tab}: {listed}. {explained} Skriv den engelska texten om "
+            "den ska vara med.",
+            warning=True,
+            topic="engelska texter",
+        )
+        for tab, listed, explained in found
+    ]
 
 
 def _training_dates(tables: Tables, today: dt.date) -> list[CheckResult]:
     """Rows of Utbildningar whose Datum a person must see to: unreadable, or typed without a
     year and passed (the daily run flags them too, and the weekly summary lists them)."""
     _, flags = read_trainings(tables["trainings"], today, 0)
-    return [CheckResult(True, flag.text, warning=True) for flag in flags]
+    return [
+        CheckResult(True, flag.text, warning=True, topic="datum i Utbildningar") for flag in flags
+    ]
 
 
 def _links(tables: Tables, today: dt.date, config: Config) -> list[CheckResult]:
@@ -144,6 +175,7 @@ def _links(tables: Tables, today: dt.date, config: Config) -> list[CheckResult]:
             "Länkar som inte börjar med https://, http:// eller mailto: visas som vanlig text i "
             "breven, inte som klickbara länkar: " + ", ".join(bad) + ".",
             warning=True,
+            topic="länkar som inte blir klickbara",
         )
     ]
 
@@ -234,7 +266,7 @@ def _access(config: Config, workbook: Workbook) -> list[CheckResult]:
     from medlemsrutiner.routines.sharing import sharing_lines
 
     return [
-        CheckResult(True, line.text, warning=line.warning)
+        CheckResult(True, line.text, warning=line.warning, topic="vem som kan öppna kalkylarken")
         for line in sharing_lines(config, workbook)
     ]
 
@@ -245,7 +277,7 @@ def exit_code(checks: list[CheckResult]) -> int:
     return EXIT_PARTIAL if any(c.warning and not c.task for c in checks) else EXIT_OK
 
 
-def _leftovers(config: Config, tables: Tables, today: dt.date) -> list[CheckResult]:
+def _leftovers(config: Config, tables: Tables, today: dt.date, name: str) -> list[CheckResult]:
     """What is left from the example (whatever the transport), and the workbook's content
     still to fill in (`routines.leftovers`)."""
     try:
@@ -256,7 +288,7 @@ def _leftovers(config: Config, tables: Tables, today: dt.date) -> list[CheckResu
     checks = [
         CheckResult(
             True,
-            f"Kvar från exemplet i {config.path.name} och arbetsboken: " + "; ".join(found) + ". "
+            f"Kvar från exemplet i {name} och arbetsboken: " + "; ".join(found) + ". "
             "Byt till era riktiga uppgifter innan breven skickas på riktigt.",
             warning=True,
             topic="uppgifter kvar från exemplet",
@@ -286,13 +318,18 @@ def _topic(check: CheckResult) -> str:
 def verdict(checks: list[CheckResult]) -> str:
     """One line that sums the checks up: ready, works but (with the list), or does not."""
     failed = sum(not check.ok for check in checks)
-    topics = list(dict.fromkeys(_topic(c) for c in checks if c.ok and c.warning))
+    topics = _listed(list(dict.fromkeys(_topic(c) for c in checks if c.ok and c.warning)))
     if failed:
-        also = f" Se också över: {', '.join(topics)}." if topics else ""
+        also = f" Se också över: {topics}." if topics else ""
         return (
             f"Fungerar inte än: rätta {'felet' if failed == 1 else f'de {failed} felen'} "
             f"([FEL] ovan) och kontrollera igen.{also}"
         )
     if topics:
-        return f"Fungerar, men se över: {', '.join(topics)} ([OBS] ovan)."
+        return f"Fungerar, men se över: {topics} ([OBS] ovan)."
     return "Klart att köra."
+
+
+def _listed(topics: list[str]) -> str:
+    """`a`, `a och b`, `a, b och c`."""
+    return " och ".join([", ".join(topics[:-1]), topics[-1]] if len(topics) > 1 else topics)

@@ -2,8 +2,12 @@
 workbook, sends over the transport, and appends to Logg.
 
 At most once a week each: Logg records `… skickas` before the letter is handed to the transport
-and `… skickad` (or `… misslyckades`) after, and a run that finds either in the same ISO week
-sends nothing again — a run killed in between leaves the `skickas` row, and a person decides.
+and `… skickad` (or `… misslyckades`) after. A run that finds `skickad` in the same ISO week
+sends nothing again; one that finds `skickas` without an answer (a run killed in between) or
+a failure that may have left sends nothing and asks a person; one that finds only failures of
+letters that certainly did not leave (a 4xx, a refusal) tries again.
+A dry run writes both letters to the dry-run folder every time, even in a week whose letters
+have gone (it says so: a real run would not send them again).
 With the `skickas` row, Logg gets a `nämnd i veckosammanfattningen` row for each ID the summary
 names by first name, which keeps that person's data `erase_after_result_days` after it
 (`steps.erasure`), so the summary's file in the outbox never outlives what it names.
@@ -17,8 +21,11 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
 
 from medlemsrutiner.adapters.mail import Transport
+from medlemsrutiner.adapters.outbox import DRY_RUN
 from medlemsrutiner.adapters.workbook import Workbook
 from medlemsrutiner.config import Config
 from medlemsrutiner.errors import EXIT_OK, EXIT_PARTIAL
@@ -46,22 +53,47 @@ class WeeklyReport:
     skipped: list[str] = field(default_factory=list)
     failed: list[tuple[str, str]] = field(default_factory=list)
     """(letter, why) for each letter that did not go out."""
+    unsure: list[str] = field(default_factory=list)
+    """Letters of this week an earlier run may have sent (stopped while sending, or no answer):
+    never sent again; a person checks."""
     emails: list[OutgoingEmail] = field(default_factory=list)
+    preview_folder: Path | None = None
+    """Where a dry run wrote its letters."""
     todo: int = 0
     sharing: int = 0
     """Things wrong with who can open the spreadsheets (they are in the summary)."""
 
     @property
     def exit_code(self) -> int:
-        return EXIT_PARTIAL if self.failed or self.sharing else EXIT_OK
+        return EXIT_PARTIAL if self.failed or self.sharing or self.unsure else EXIT_OK
 
     def lines(self) -> list[str]:
         what = "Provkörning" if self.dry_run else "Veckokörning"
         out = [f"{what} {self.today.isoformat()} (vecka {self.today.isocalendar().week})"]
-        verb = "skulle skickas" if self.dry_run else "har skickats"
-        out.extend(f"  {name}: {verb}" for name in self.sent)
-        out.extend(f"  {name}: har redan skickats den här veckan" for name in self.skipped)
+        for name in self.sent:
+            if not self.dry_run:
+                out.append(f"  {name}: har skickats")
+            elif name in self.skipped:
+                out.append(
+                    f"  {name}: har redan skickats den här veckan, så en riktig körning skickar "
+                    "den inte igen (här är den ändå)"
+                )
+            else:
+                out.append(f"  {name}: skulle skickas")
+        out.extend(
+            f"  {name}: har redan skickats den här veckan"
+            for name in self.skipped
+            if name not in self.sent
+        )
+        out.extend(
+            f"  {name}: KONTROLLERA – en körning den här veckan avbröts eller fick inget svar "
+            "medan den skickades, så den skickas inte igen (se Logg). Kom den inte fram, "
+            "skickas nästa vecka en ny."
+            for name in self.unsure
+        )
         out.extend(f"  {name}: misslyckades ({reason})" for name, reason in self.failed)
+        if self.preview_folder is not None and self.emails:
+            out.append(f"  breven finns i {self.preview_folder}")
         out.append(f"  att göra i sammanfattningen: {self.todo}")
         if self.sharing:
             out.append(
@@ -78,13 +110,33 @@ _MARKS = {
 }
 
 
-def _sent_this_week(events: list[logbook.Event], kind: str, today: dt.date) -> bool:
-    sending, sent, _ = _MARKS[kind]
+WeekState = Literal["due", "sent", "unsure"]
+
+
+def _this_week(events: list[logbook.Event], kind: str, today: dt.date) -> WeekState:
+    """Where this ISO week's letter of `kind` stands, from Logg in the order of the tab: `sent`
+    (`… skickad`); `unsure` (`… skickas` with no answer after it — a run stopped while sending
+    — or `… misslyckades` counting a letter that may have left: never sent twice, a person
+    looks); else `due`, also after `… misslyckades` for a letter that certainly did not leave
+    (a passing fault, a refusal): it is tried again by the next run."""
+    sending, sent, failed = _MARKS[kind]
     week = today.isocalendar()[:2]
-    return any(
-        event.action in (sending, sent) and event.time.date().isocalendar()[:2] == week
-        for event in events
-    )
+    state: WeekState = "due"
+    pending = False
+    for event in events:
+        if event.time.date().isocalendar()[:2] != week:
+            continue
+        if event.action == sent:
+            state = "sent"
+        elif event.action == sending:
+            pending = True
+        elif event.action == failed and pending:
+            pending = False
+            if event.letters and state == "due":
+                state = "unsure"
+    if pending and state == "due":
+        state = "unsure"
+    return state
 
 
 def run_weekly(
@@ -132,8 +184,11 @@ def run_weekly(
             )
         )
     events = logbook.events(tables["log"])
-    due = [letter for letter in letters if not _sent_this_week(events, letter.kind, today)]
-    report.skipped = [_NAMES[letter.kind] for letter in letters if letter not in due]
+    states = {letter.kind: _this_week(events, letter.kind, today) for letter in letters}
+    report.skipped = [_NAMES[k] for k, state in states.items() if state == "sent"]
+    report.unsure = [_NAMES[k] for k, state in states.items() if state == "unsure"]
+    # A dry run shows this week's letters whether or not they have gone.
+    due = letters if dry_run else [letter for letter in letters if states[letter.kind] == "due"]
     week = today.isocalendar().week
     # Rendered before anything is written: a broken template stops the run with nothing marked.
     rendered = [
@@ -152,6 +207,7 @@ def run_weekly(
         for letter in due
     ]
     if dry_run:
+        report.preview_folder = config.mail.outbox / DRY_RUN
         with transport:
             for letter, email in rendered:
                 transport.send(email)

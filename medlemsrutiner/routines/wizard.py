@@ -5,24 +5,21 @@ The interactive wizard and an answers file (`--answers`, TOML) go through the sa
 the same order: each has the key an answers file uses, the prompt, a default (which may depend
 on earlier answers; None = an answer is needed), whether it is asked at all given the earlier
 answers, and a reader that turns what was typed into a value or raises `Invalid` with a Swedish
-reason. `config_text` fills config.example.toml in with the answers (`config_template.fill`),
-so a district's config carries the example's comments.
+reason. `routines.wizard_config` makes the config of the answers (and reads them back out of
+one).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-import tomllib
 import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
-from medlemsrutiner import config as config_module
-from medlemsrutiner.config_template import Value, fill
 from medlemsrutiner.sheet import cells
+from medlemsrutiner.wording import SHORT_MONTHS
 
 Answers = Mapping[str, Any]
 """Question key -> the value its reader made of the answer."""
@@ -170,11 +167,22 @@ def _optional_spreadsheet(text: str) -> str:
     return spreadsheet_id(text) if text.strip() else ""
 
 
-def _date(text: str) -> dt.date:
-    day = cells.parse_date(text.strip())
-    if day is None or isinstance(day, cells.Bad):
-        raise Invalid(f"'{text.strip()}' är inget datum: skriv det som ÅÅÅÅ-MM-DD (2026-11-24)")
-    return day
+def _date(today: dt.date) -> Callable[[str], dt.date]:
+    """A reader of a date typed as the workbook takes one (`2026-12-01`, `1/12`, `1 dec`): a
+    date without a year is the latest such day at most a month ahead, as in Registrerad."""
+
+    def read(text: str) -> dt.date:
+        day = cells.parse_date(text.strip(), today)
+        if day is None:
+            raise Invalid("svaret saknas")
+        if isinstance(day, cells.Bad):
+            raise Invalid(
+                f"'{text.strip()}' är inget datum: skriv t.ex. {today.isoformat()}, "
+                f"{today.day}/{today.month} eller {today.day} {SHORT_MONTHS['sv'][today.month - 1]}"
+            )
+        return day
+
+    return read
 
 
 # --- the questions ------------------------------------------------------------------------------
@@ -185,6 +193,13 @@ MAIL_PROMPT = (
     "  2 en annan e-postserver (SMTP)\n"
     "  3 inte alls: breven sparas som filer i en mapp, och du skickar dem själv\n"
     "Svara 1, 2 eller 3"
+)
+START_DATE_PROMPT = (
+    "Från vilket datum ska nya få välkomstbrev?\n"
+    "  Den som står i Intresserade med ett tidigare datum i Registrerad får inget välkomstbrev\n"
+    "  (du kan ha skrivit in folk som redan fått ett, eller som du redan har ringt).\n"
+    "  Ska de du redan har skrivit in få ett: svara ett datum före deras, t.ex. 1/11.\n"
+    "Datum"
 )
 WORKBOOK_PROMPT = (
     "Var ska arbetsboken finnas?\n"
@@ -331,9 +346,8 @@ def questions(today: dt.date) -> tuple[Question, ...]:
         ),
         Question(
             "start_date",
-            "Från vilket datum ska nya få välkomstbrev? Den som registrerats tidigare får inget "
-            "(ÅÅÅÅ-MM-DD)",
-            _date,
+            START_DATE_PROMPT,
+            _date(today),
             default=today.isoformat(),
         ),
     )
@@ -378,83 +392,3 @@ def from_mapping(data: Mapping[str, Any], today: dt.date) -> dict[str, Any]:
         except Invalid as error:
             raise Invalid(f"{question.key}: {error}") from None
     return answers
-
-
-# --- the config the answers make ----------------------------------------------------------------
-
-
-def config_values(answers: Answers) -> tuple[dict[str, Value], list[str], list[str]]:
-    """(values by dotted key, keys to comment out, tables to comment out) for `fill`."""
-    values: dict[str, Value] = {
-        "start_date": answers["start_date"],
-        "coordinator.name": answers["coordinator_name"],
-        "coordinator.email": answers["coordinator_email"],
-        "coordinator.phone": answers["coordinator_phone"],
-        "coordinator.organisation": answers["organisation"],
-    }
-    drop_keys: list[str] = []
-    drop_tables: list[str] = []
-    if answers.get("training_coordinator_name"):
-        values["training_coordinator.name"] = answers["training_coordinator_name"]
-        values["training_coordinator.email"] = answers["training_coordinator_email"]
-    else:
-        drop_tables.append("training_coordinator")
-    mail = answers["mail"]
-    values["mail.transport"] = "outbox" if mail == "outbox" else "smtp"
-    values["mail.outbox"] = answers.get("outbox", "outbox")
-    if mail == "gmail":
-        account = answers["gmail_account"]
-        values["mail.smtp.gmail"] = True
-        values["mail.smtp.username"] = account
-        values["mail.smtp.password_env"] = answers["password_env"]
-        if cells.email_key(account) != cells.email_key(answers["coordinator_email"]):
-            values["mail.from_address"] = account  # Gmail sends as the account it logs in to
-    elif mail == "smtp":
-        values["mail.smtp.host"] = answers["smtp_host"]
-        values["mail.smtp.port"] = answers["smtp_port"]
-        values["mail.smtp.security"] = answers["smtp_security"]
-        values["mail.smtp.username"] = answers["smtp_username"]
-        if answers["smtp_username"]:
-            values["mail.smtp.password_env"] = answers["password_env"]
-    if answers["workbook"] == "xlsx":
-        values["workbook.backend"] = "xlsx"
-        values["workbook.path"] = answers["workbook_path"]
-    else:
-        values["workbook.backend"] = "google"
-        values["workbook.spreadsheet_id"] = answers["spreadsheet"]
-        drop_keys.append("workbook.path")
-        if answers["followup_spreadsheet"]:
-            values["workbook.followup_spreadsheet_id"] = answers["followup_spreadsheet"]
-        if answers["credentials_file"]:
-            values["workbook.credentials_file"] = answers["credentials_file"]
-        else:
-            values["workbook.credentials_env"] = answers["credentials_env"]
-    return values, drop_keys, drop_tables
-
-
-def opening(answers: Answers, today: dt.date, shown_path: str) -> str:
-    """The first paragraph of a district's config, in place of the example's."""
-    return (
-        f"# medlemsrutiner – konfigurationen för {answers['organisation']}, skapad {today} av\n"
-        "# scripts/new_district.py. Ändra gärna här, och kontrollera sedan med\n"
-        f"#     .venv/bin/python scripts/check_setup.py --config {shown_path}\n"
-        "# Sökvägar räknas från mappen filen ligger i. Lösenord och nycklar står aldrig här:\n"
-        "# filen säger vilka miljövariabler som håller dem."
-    )
-
-
-def config_text(template: str, answers: Answers, today: dt.date, shown_path: str) -> str:
-    """The district's config: the example filled in with the answers."""
-    values, drop_keys, drop_tables = config_values(answers)
-    return fill(
-        template,
-        values,
-        drop_keys=drop_keys,
-        drop_tables=drop_tables,
-        opening=opening(answers, today, shown_path),
-    )
-
-
-def parsed(text: str, path: Path) -> config_module.Config:
-    """The config `text` makes when saved at `path` (a ConfigError if it is not valid)."""
-    return config_module.parse(tomllib.loads(text), path)

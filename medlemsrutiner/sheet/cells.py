@@ -23,6 +23,7 @@ import phonenumbers
 from dateutil.relativedelta import relativedelta
 
 from medlemsrutiner.sheet import invisible
+from medlemsrutiner.sheet.times import parse_time
 
 T = TypeVar("T")
 
@@ -122,9 +123,13 @@ _MONTHS: Mapping[str, int] = {
     "dec": 12, "december": 12,
 }  # fmt: skip
 
-_ISO = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ Tt].*)?$")
-_DAY_FIRST = re.compile(r"^(\d{1,2})[/.-](\d{1,2})(?:[/.-](\d{2}|\d{4}))?(?:\s.*)?$")
-_WORDY = re.compile(r"^(\d{1,2})(?::[ae])?\.?\s+([^\W\d_]+)\.?(?:\s+(\d{2}|\d{4}))?$")
+# A date pattern keeps what follows the date (`rest`): a time (`20/2 18.00`), or words.
+_ISO = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T](?P<rest>.*))?$", re.IGNORECASE)
+_DAY_FIRST = re.compile(r"^(\d{1,2})[/.-](\d{1,2})(?:[/.-](\d{2}|\d{4}))?(?:\s(?P<rest>.*))?$")
+_WORDY = re.compile(
+    r"^(\d{1,2})(?::[ae])?\.?\s+([^\W\d_]+)\.?(?:\s+(\d{2}|\d{4}))?(?:\s+(?P<rest>.*))?$",
+    re.IGNORECASE,
+)
 _COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
 
 _A_MONTH = 31
@@ -172,23 +177,46 @@ def parse_date(
         if math.isnan(value) or not 1 <= value <= _MAX_SERIAL:
             return Bad(_UNREADABLE_DATE)
         return serial_to_date(value)
-    raw = text(value).casefold()
-    for pattern in (_ISO, _COMPACT):
-        match = pattern.match(raw)
-        if match:
-            year, month, day = (int(part) for part in match.groups())
-            return _make_date(year, month, day)
-    match = _DAY_FIRST.match(raw)
-    if match:
-        day, month = int(match[1]), int(match[2])
-        return _with_year(day, month, match[3], today, coming)
-    match = _WORDY.match(raw)
-    if match:
-        month_number = _MONTHS.get(match[2])
-        if month_number is None:
-            return Bad(_UNREADABLE_DATE)
-        return _with_year(int(match[1]), month_number, match[3], today, coming)
-    return Bad(_UNREADABLE_DATE)
+    found = _typed_date(text(value))
+    if found is None:
+        return Bad(_UNREADABLE_DATE)
+    if found.re in (_ISO, _COMPACT):
+        year, month, day = (int(part) for part in found.groups()[:3])
+        return _make_date(year, month, day)
+    if found.re is _DAY_FIRST:
+        return _with_year(int(found[1]), int(found[2]), found[3], today, coming)
+    month_number = _MONTHS.get(found[2].casefold())
+    if month_number is None:
+        return Bad(_UNREADABLE_DATE)
+    return _with_year(int(found[1]), month_number, found[3], today, coming)
+
+
+def _typed_date(raw: str) -> re.Match[str] | None:
+    """The date pattern a cell's text matches, if any. After a month written in words only a
+    time may follow (`14 jan 18:30`; `3 nov 2026 ungefär` is no date); after a date in digits
+    anything may (`3/12 kl 14`, `3/12 ej svar`)."""
+    for pattern in (_ISO, _COMPACT, _DAY_FIRST):
+        found = pattern.match(raw)
+        if found:
+            return found
+    found = _WORDY.match(raw)
+    if found and found["rest"]:
+        clock = parse_time(found["rest"])
+        if clock is None or clock.rest:
+            return None
+    return found
+
+
+def after_date(value: Any) -> str:
+    """What a cell typed as a date holds after the date, as typed: `20/2 18.00` -> `18.00`,
+    `2026-12-03T18:00` -> `18:00`, `3/12 ej svar` -> `ej svar`; a date-time cell's time
+    (`18:00`) unless it is midnight; "" when there is nothing more, or no date."""
+    if isinstance(value, dt.datetime):
+        return "" if value.time() == dt.time(0, 0) else value.strftime("%H:%M")
+    if not isinstance(value, str) or is_blank(value):
+        return ""
+    found = _typed_date(text(value))
+    return (found.groupdict().get("rest") or "") if found else ""
 
 
 def lacks_year(value: Any) -> bool:
@@ -196,9 +224,8 @@ def lacks_year(value: Any) -> bool:
     routine's reading (`parse_date`), not the person's."""
     if not isinstance(value, str) or is_blank(value):
         return False
-    raw = text(value).casefold()
-    match = _DAY_FIRST.match(raw) or _WORDY.match(raw)
-    return match is not None and not match[3]
+    found = _typed_date(text(value))
+    return found is not None and found.re in (_DAY_FIRST, _WORDY) and not found[3]
 
 
 def _with_year(

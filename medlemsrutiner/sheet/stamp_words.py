@@ -55,8 +55,11 @@ class StampWords:
 
     @property
     def asks(self) -> bool:
-        """A person must do something about the cell (the to-do list lists it)."""
-        return self.said not in (Said.SENT, Said.PARTIAL)
+        """A person must do something about the cell (the to-do list lists it, and the daily
+        run exits with 1). A letter that went out or is half-way asks nobody, and neither does
+        one deliberately not sent (`Ej skickat`): that was decided, Status says why and how to
+        undo it, and a duplicate's row asks for its fix through its own problem."""
+        return self.said not in (Said.SENT, Said.PARTIAL, Said.NOT_SENT)
 
     @property
     def problem(self) -> bool:

@@ -224,6 +224,11 @@ def existed_before_start() -> str:
     return f"{_NOT_SENT}: raden fanns före första körningen"
 
 
+def existed_before_first_run(stamp: Stamp) -> bool:
+    """The stamp is `existed_before_start`'s: the row was there before the first run."""
+    return stamp.text == existed_before_start()
+
+
 def duplicate(owner: int) -> str:
     """Not sent, because the same address belongs to the row with ID `owner`."""
     return f"{_NOT_SENT}: {_SAME_ADDRESS}{owner}"

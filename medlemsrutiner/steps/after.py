@@ -124,7 +124,7 @@ def _touched_rows(
 
 def _kept_newcomer(newcomer: Newcomer, old: Newcomer, today: dt.date) -> Newcomer:
     """A row of Intresserade parsed again, with what reading decided about it kept: its ID,
-    duplicates of it, problems only the whole workbook shows, the day Logg first names it,
+    duplicates of it, the day Logg first names it (or this run first saw it),
     the last weekly summary that named the person, when (and how) Logg says it was erased,
     and (`as_read`) the row as the run read it. A row this run empties was erased today (a
     move empties it too)."""
@@ -134,7 +134,6 @@ def _kept_newcomer(newcomer: Newcomer, old: Newcomer, today: dt.date) -> Newcome
         id=old.id,
         new=old.new,
         id_problem=old.id_problem,
-        read_problems=old.read_problems,
         first_seen=old.first_seen,
         named=old.named,
         as_read=old.read_record,

@@ -16,6 +16,7 @@ from medlemsrutiner.plan import Flag, Group, Training
 from medlemsrutiner.sheet import cells
 from medlemsrutiner.sheet.schema import GROUPS, TEXTS, TRAININGS, Record, Table
 from medlemsrutiner.sheet.stamps import read_stamp_cells
+from medlemsrutiner.sheet.times import parse_time
 from medlemsrutiner.sheet.words import LANGUAGE_NEUTRAL_TEXT_KEYS, TEXT_KEYS
 from medlemsrutiner.steps import formulas
 
@@ -39,6 +40,9 @@ def parse_group(row: int, record: Record, today: dt.date) -> tuple[Group | None,
     if isinstance(email, cells.Bad):
         flags.append(Flag("groups", row, None, f"Grupper rad {row}, E-post: {email.problem}."))
     confirmed = cells.parse_date(record["confirmed"], today)
+    if isinstance(confirmed, dt.date) and confirmed > today:
+        # Bekräftad records the past (`7/12` typed on 6 December is tomorrow: a slip).
+        confirmed = cells.Bad("datumet ligger i framtiden")
     if isinstance(confirmed, cells.Bad):
         flags.append(
             Flag("groups", row, None, f"Grupper rad {row}, Bekräftad: {confirmed.problem}.")
@@ -90,6 +94,49 @@ def training_date(record: Record, today: dt.date) -> dt.date | cells.Bad | None:
     return cells.parse_date(record["date"], today, coming=True)
 
 
+def training_time(record: Record) -> str:
+    """The training's time as typed: `Tid`, or when that is blank the time typed after the date
+    in `Datum` (`20/2 18.00`, `14 jan kl 18`; a date-time cell's time), so a time typed there
+    reaches the letters and the invitation until the run moves it into `Tid`."""
+    typed = cells.text(record["time"])
+    if typed:
+        return typed
+    after = cells.after_date(record["date"])
+    return after if parse_time(after) is not None else ""
+
+
+def date_tail(record: Record, has_time: bool) -> tuple[str, str | None]:
+    """What `Datum` holds after its date, and what writing the date back as a real date does
+    with it (`typed_dates`): `(text, None)` — `text` moves into a blank `Tid` in the same
+    write ("" when nothing needs moving: no text after the date, or the very time `Tid` says)
+    — or `("", problem)`: the cell stays as typed, never cut short, and `problem` says why (the
+    row's flag). `has_time`: the tab has a `Tid` column."""
+    after = cells.after_date(record["date"]) if isinstance(record["date"], str) else ""
+    if not after:
+        return "", None
+    clock = parse_time(after)
+    if clock is None:
+        return "", (
+            "efter datumet står något som inte är en tid; flytta det till Beskrivning, så att "
+            "bara datumet står kvar"
+        )
+    typed = cells.text(record["time"])
+    if not typed:
+        if has_time:
+            return after, None
+        return "", (
+            "tiden efter datumet har ingen kolumn Tid att flyttas till; kör init_workbook.py "
+            "(den lägger till kolumnen)"
+        )
+    said = parse_time(typed)
+    if said is not None and not clock.rest and (said.start, said.end) == (clock.start, clock.end):
+        return "", None
+    return "", (
+        "både Datum och Tid har en tid, och breven visar den i Tid; ta bort tiden efter "
+        "datumet (eller flytta den till Tid)"
+    )
+
+
 def passed_without_year(record: Record, day: dt.date, today: dt.date) -> bool:
     """True for a training typed without a year whose date (as read) has passed: it was held
     days ago, or it is a slip; either way only a person can say which year."""
@@ -130,6 +177,9 @@ def read_trainings(
                     f"års datum från {cells.later(day, days=32).isoformat()}.",
                 )
             )
+        _, kept = date_tail(record, "time" in table.present)
+        if kept is not None and day is not None and day >= today:
+            flags.append(Flag("trainings", row, None, f"Utbildningar rad {row}, Datum: {kept}."))
         if day is None or not title or day < today:
             continue
         held = formulas.row_flags(TRAININGS, row, record)
@@ -139,7 +189,7 @@ def read_trainings(
         upcoming.append(
             Training(
                 date=day,
-                time=cells.text(record["time"]),
+                time=training_time(record),
                 title=title,
                 place=cells.text(record["place"]),
                 signup=cells.text(record["signup"]),
@@ -148,8 +198,15 @@ def read_trainings(
                 description_en=cells.multiline_text(record["description_en"]),
             )
         )
-    upcoming.sort(key=lambda training: (training.date, training.time))
+    upcoming.sort(key=_chronological)
     return tuple(upcoming[:limit]), flags
+
+
+def _chronological(training: Training) -> tuple[dt.date, dt.time, str]:
+    """A training's place in time: its day, then its start (`10-12` before `18.00`; a time
+    that cannot be read after those that can), then its time as typed."""
+    clock = parse_time(training.time)
+    return training.date, clock.start if clock is not None else dt.time.max, training.time
 
 
 def read_texts(table: Table) -> tuple[dict[str, str], dict[str, str]]:

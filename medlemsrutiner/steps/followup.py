@@ -5,7 +5,8 @@ Everyone referred to a group or an alternative gets a row in Uppföljning; the f
 due from `follow_up_from_weeks` after the referral and overdue after `follow_up_by_weeks`,
 counted from the referral date (never from today). When `Resultat` says `Inte aktiv` (or
 `Ej nådd`, if `reengage_unreached` is on) the person gets one re-engagement letter — the
-alternatives, the district's other active groups and the upcoming trainings — guarded by the
+alternatives but the one they were referred to, the district's other active groups and the
+upcoming trainings — guarded by the
 `Återvärvning` stamp cell like every other letter.
 """
 
@@ -20,7 +21,7 @@ from medlemsrutiner.sheet import cells
 from medlemsrutiner.sheet.changes import Change
 from medlemsrutiner.sheet.letter_kinds import REENGAGEMENT
 from medlemsrutiner.sheet.stamps import StampState
-from medlemsrutiner.sheet.words import Result
+from medlemsrutiner.sheet.words import Result, alternative_words
 from medlemsrutiner.steps.erasure import followup_erasure, row_write
 from medlemsrutiner.steps.records import FollowUp
 
@@ -80,6 +81,9 @@ def reengagement(
     if person is None or address is None or not reengagement_due(followup, settings, stamp_column):
         return None
     referred = groups.get(cells.normalise_word(followup.referred_to))
+    # An alternative that did not work out is not offered again (nor is the group: the
+    # letter names only the others).
+    tried = alternative_words().get(cells.normalise_word(followup.referred_to))
     # The letter says how long the person has to answer before their data is erased, unless a
     # consent keeps it.
     kept = followup_erasure(followup, today, settings, True).consent_until is not None
@@ -90,6 +94,7 @@ def reengagement(
         person.name,
         person,
         group=referred,
+        chosen=tried,
         # The letter speaks of the follow-up call by its real distance (it may have been
         # typed in weeks late), and of a call that never reached the person as one.
         extra=(

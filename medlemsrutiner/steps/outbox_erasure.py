@@ -23,7 +23,11 @@ landed, every letter is judged by that record and its age — never by what it s
   names nobody by first name hold no personal data: kept.
 * **A dry run's letters** are a preview, never sent: no minimum, and each goes as soon as an ID
   it records holds no data, and at the latest `erase_after_result_days` after it was written
-  (an ID a dry run gave a new row may be given to another row by the real run).
+  (an ID a dry run gave a new row may be given to another row by the real run); one dated after
+  today (a dry run of a day to come) goes with the next sweep.
+
+Which letters are whose comes from the registry of letter kinds (`sheet.letter_kinds`): a
+letter to a coordinator is a summary, to a group a group's letter.
 
 Removing a letter file never changes what a run believes was sent: stamps, Logg and the send
 journal say that, never the outbox.
@@ -37,6 +41,7 @@ from collections.abc import Iterable, Sequence
 from medlemsrutiner.letterfile import OutboxLetter
 from medlemsrutiner.settings import Settings
 from medlemsrutiner.sheet import cells
+from medlemsrutiner.sheet.letter_kinds import letter_kind
 from medlemsrutiner.steps.records import FollowUp, Newcomer, Records
 
 
@@ -76,16 +81,20 @@ def sweep(
     verdicts = []
     for letter in letters:
         record = letter.record
+        kind = letter_kind(record.kind)
+        recipient = kind.recipient if kind is not None else None
         if letter.dry_run:
-            verdicts.append(letter.written <= young or not record.ids <= live)
+            # A preview of a day to come (`--dry-run --today` ahead) is dated ahead: it goes too.
+            ahead = letter.written > today
+            verdicts.append(ahead or letter.written <= young or not record.ids <= live)
         elif letter.written > young:
             verdicts.append(False)
         elif record.ids:
             verdicts.append(not record.ids <= live)
-        elif record.kind == "weekly_summary":
+        elif recipient == "coordinator":  # the summary: may name anyone if it records no list
             verdicts.append(record.names is None)
-        else:
-            verdicts.append(record.kind == "group_reminder" and letter.written < oldest)
+        else:  # a group's letter holds its contact's details; the training letter, nobody's
+            verdicts.append(recipient == "group" and letter.written < oldest)
     return verdicts
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+from medlemsrutiner.sheet import stamps
 from medlemsrutiner.sheet.schema import NEWCOMERS
 from medlemsrutiner.sheet.stamp_words import row_words
 from medlemsrutiner.sheet.stamps import StampState
@@ -35,11 +36,28 @@ def referral_problems(newcomer: Newcomer) -> list[str]:
     return []
 
 
+def registered_by_first_run(newcomer: Newcomer) -> bool:
+    """Registrerad still holds the date the first run wrote into the blank cell of a row that
+    was there before it (an old contact, perhaps): the welcome stamp says so, and Registrerad
+    is the day the scripts first saw the row. A date a person types ends it (or clearing
+    `Välkomstbrev`, which sends the letter: the date then stands)."""
+    return (
+        stamps.existed_before_first_run(newcomer.welcome)
+        and newcomer.registered is not None
+        and newcomer.registered == newcomer.first_seen
+    )
+
+
 def row_problems(
     newcomer: Newcomer, followups: Mapping[int, Sequence[FollowUp]] | None = None
 ) -> list[str]:
     """Every cell of the row a person must correct, in the order Status shows them."""
-    problems = [*newcomer.problems, *newcomer.read_problems]
+    problems = list(newcomer.problems)
+    if registered_by_first_run(newcomer):
+        problems.append(
+            "Kontrollera Registrerad: första körningen skrev sitt eget datum här. Skriv "
+            "datumet uppgifterna kom in: samtalsfristen och raderingen räknas från det."
+        )
     taken = (
         followups is not None
         and newcomer.introduction.state is StampState.DUE

@@ -40,7 +40,12 @@ from medlemsrutiner.steps.rows import (
     parse_followup,
     parse_newcomer,
 )
-from medlemsrutiner.steps.typed_dates import followup_dates, newcomer_dates, training_dates
+from medlemsrutiner.steps.typed_dates import (
+    followup_dates,
+    group_dates,
+    newcomer_dates,
+    training_dates,
+)
 
 __all__ = [
     "FollowUp",
@@ -73,7 +78,8 @@ class Records:
     """Rows of Grupper and Utbildningar that cannot be used, and rows without a usable ID."""
     first_writes: tuple[Change, ...]
     """IDs for new rows, first-seen dates for a blank Registrerad, and dates typed as text
-    written back as real dates (Utbildningar's too, by the row's content)."""
+    written back as real dates (Utbildningar's too, by the row's content, a time after the date
+    moved into Tid; Grupper's Bekräftad by the group's name)."""
     log: tuple[LogEntry, ...]
     present: Mapping[str, frozenset[str]]
     """The columns each tab really has (by tab key)."""
@@ -151,18 +157,16 @@ def read_records(tables: Tables, today: dt.date, settings: Settings) -> Records:
             (("registered", today),) if newcomer.registered_blank else ()
         )
         if first_run and newcomer.registered_blank and newcomer.welcome.state is StampState.DUE:
+            # An old contact, perhaps: no welcome, and the date written is the run's own, which
+            # Status asks a person to check for as long as it stands (`problems.row_problems`:
+            # Registrerad is still the day the scripts first saw the row, which is today).
             fill = (*fill, ("welcome", stamps.existed_before_start()))
             newcomers[index] = newcomer = dataclasses.replace(
                 newcomer,
                 stamps=newcomer.stamps.replace(
                     "welcome", read_stamp(stamps.existed_before_start(), today)
                 ),
-                read_problems=(
-                    *newcomer.read_problems,
-                    "Kontrollera Registrerad: raden fanns redan vid första körningen. Skriv "
-                    "datumet uppgifterna kom in; inget välkomstbrev skickas (töm Välkomstbrev "
-                    "om det ska skickas).",
-                ),
+                first_seen=today,
             )
         dates, typed = newcomer_dates(newcomer)
         fill = (*fill, *dates)
@@ -199,8 +203,14 @@ def read_records(tables: Tables, today: dt.date, settings: Settings) -> Records:
         dates = (*dates, *shown)
         if dates:
             first_writes.append(SetCells("followups", followup.id, dates, expect=typed))
+    group_rows = dict(rows_of(tables["groups"]))
+    for group in groups.values():
+        confirmed = group_dates(group, group_rows[group.row])
+        if confirmed is not None:
+            first_writes.append(confirmed)
+    has_time = "time" in tables["trainings"].present
     for _, record in rows_of(tables["trainings"]):
-        dates, typed = training_dates(record, today)
+        dates, typed = training_dates(record, today, has_time)
         if dates:  # a tab without IDs: the row is found by all it reads
             key = row_key(record, TRAININGS)
             first_writes.append(SetByKey("trainings", key, dates, expect=typed))

@@ -78,14 +78,12 @@ class Newcomer:
     consent: dt.date | None = None
     """The day the person agreed that their details may be kept (`Samtycke`), if readable."""
     first_seen: dt.date | None = None
-    """The day Logg first mentions the row's ID: when the scripts first saw it."""
+    """The day Logg first mentions the row's ID: when the scripts first saw it (today for a row
+    the first run dates itself, `records.read_records`)."""
     named: dt.date | None = None
     """The day of the last weekly summary that named the person by first name (Logg)."""
     training: dt.date | None = None
     """When the person attended basic training (`Utbildning`)."""
-    read_problems: tuple[str, ...] = ()
-    """Problems found by reading the whole workbook, not the row's cells alone (a row there
-    before the first run): kept when the run's own writes are applied (`after`)."""
     as_read: Record | None = None
     """The row as the run read it, once the run's own writes changed `record` (`after`)."""
     erased_on: dt.date | None = None

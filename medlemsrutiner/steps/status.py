@@ -21,14 +21,15 @@ from medlemsrutiner.sheet.stamps import StampCells, StampState
 from medlemsrutiner.sheet.words import Result
 from medlemsrutiner.steps.erasure import (
     Erasure,
-    close_date,
     followup_erasure,
     intake_erasure,
+    referral_date,
     row_write,
 )
 from medlemsrutiner.steps.followup import (
     reengagement_due,
     reengagement_problem,
+    window,
 )
 from medlemsrutiner.steps.problems import referral_problems, row_problems
 from medlemsrutiner.steps.records import FollowUp, Newcomer, Records, Referral
@@ -205,18 +206,24 @@ def followup_status(
         parts.append(problem)
     outcome = followup.outcome
     if outcome is Result.NOT_FOLLOWED_UP:
-        closed_on = close_date(followup, settings, today)
-        parts.append(f"Ej uppföljd: inget uppföljningssamtal senast {_d(closed_on)}.")
+        # The window's end, when the call was due; the erasure date follows on its own.
+        referred = referral_date(followup, settings)
+        due_by = followup.follow_up_by or (window(referred, settings)[1] if referred else None)
+        parts.append(
+            f"Ej uppföljd: inget uppföljningssamtal senast {_d(due_by)}."
+            if due_by is not None
+            else "Ej uppföljd: inget uppföljningssamtal i tid."
+        )
     elif outcome is not None:
         parts.append(f"Uppföljd: {outcome.value}.")
     elif followup.follow_up_from is not None and followup.follow_up_by is not None:
-        window = date_range(followup.follow_up_from, followup.follow_up_by)
+        span = date_range(followup.follow_up_from, followup.follow_up_by)
         if today > followup.follow_up_by:
             parts.append(f"FÖRSENAT: uppföljningssamtal (senast {_d(followup.follow_up_by)}).")
         elif today >= followup.follow_up_from:
-            parts.append(f"Dags för uppföljningssamtal ({window}).")
+            parts.append(f"Dags för uppföljningssamtal ({span}).")
         else:
-            parts.append(f"Uppföljningssamtal {window}.")
+            parts.append(f"Uppföljningssamtal {span}.")
     parts.extend(note.sv for note in stamp_notes(followup.stamps, FOLLOWUPS.key))
     parts.extend(sent_notes(followup.stamps, FOLLOWUPS.key))
     if followup.erased is not None and followup.personal_blank:

@@ -28,7 +28,7 @@ from medlemsrutiner.letters.render import Renderer
 from medlemsrutiner.routines.daily import DailyReport, run_daily
 from medlemsrutiner.sheet import cells
 from medlemsrutiner.sheet.schema import TABS, header_key
-from tests.fakes.clock import FakeClock
+from tests.fakes.clock import FakeClock, WallClock
 from tests.fakes.sheets_api import FakeSheetsApi, RecordedRequest
 from tests.support import NOW, REPO, TAB_NAMES, TODAY, make_config, write_xlsx
 
@@ -185,6 +185,9 @@ class GoogleHarness:
         """Rows of each seeded grid (at least as many as its data): small ones force growth."""
         self.clock: FakeClock | None = None
         """With a clock (the api's too), the run's retries wait on it, as in production."""
+        self.real_time = False
+        """Without `clock`: the retries wait on the machine's clock (a test that waits for a
+        request landing late) rather than on a clock of their own that never waits."""
 
     def seed(self, grids: dict[str, Rows]) -> None:
         serial = {
@@ -218,9 +221,7 @@ class GoogleHarness:
                 {},
                 session=self.api.session(),
                 account_email="robot@example.org",
-                sleep=self.clock.sleep,
-                clock=self.clock.monotonic,
-                wall=self.clock.time,
+                clock=self.clock,
             )
         return open_google_workbook(
             self.config.workbook,
@@ -228,7 +229,7 @@ class GoogleHarness:
             session=self.api.session(),
             account_email="robot@example.org",
             policy=RetryPolicy(tries=5, base=0.001, cap=0.01, budget=5),
-            sleep=lambda _: None,
+            clock=WallClock() if self.real_time else FakeClock(),
         )
 
     def edit_before_first_write(self, edit: Edit) -> None:

@@ -20,6 +20,7 @@ from medlemsrutiner.sheet import presentation as look
 from medlemsrutiner.sheet.schema import TABS, column_letter
 from medlemsrutiner.sheet.words import TEXT_KEYS
 from tests.adapters.harness import GoogleHarness, service_account_json
+from tests.fakes.clock import FakeClock
 from tests.fakes.sheets_api import FakeSheetsApi, RecordedRequest
 from tests.support import (
     NOW,
@@ -163,9 +164,7 @@ def test_500_after_the_markers_leaves_a_marker_only_where_a_letter_went_out(
 
 def test_errors_other_than_429_and_5xx_are_not_retried(api: FakeSheetsApi, tmp_path: Path) -> None:
     config = make_config(tmp_path, workbook={"backend": "google", "spreadsheet_id": "finns-inte"})
-    workbook = open_google_workbook(
-        config.workbook, {}, session=api.session(), sleep=lambda _: None
-    )
+    workbook = open_google_workbook(config.workbook, {}, session=api.session(), clock=FakeClock())
     with pytest.raises(WorkbookError, match="kalkylarket finns inte: kontrollera spreadsheet_id"):
         workbook.read()
     assert len(api.requests) == 1

@@ -49,10 +49,8 @@ def client(
         None,
         api.session(),
         policy=policy or RetryPolicy(),
-        sleep=clock.sleep,
         jitter=lambda: jitter,
-        clock=clock.monotonic,
-        wall=clock.time,
+        clock=clock,
     )
 
 
@@ -249,6 +247,7 @@ def test_a_write_that_timed_out_is_given_time_to_land_before_it_is_decided(
 ) -> None:
     quiet = outcome(growing(tmp_path, api, "quiet"))
     harness = growing(tmp_path, api, "late")
+    harness.real_time = True  # the write lands 0.5 s later in real time; the run waits for it
     workbook = dataclasses.replace(harness.config.workbook, timeout_seconds=0.3)
     harness.config = dataclasses.replace(harness.config, workbook=workbook)
     fault = api.inject(delay=0.5, match=holding("appendDimension"))  # lands after 0.5 s

@@ -6,6 +6,7 @@ fake's notion of time stays the client's."""
 from __future__ import annotations
 
 import threading
+import time
 
 MINUTE = 60.0
 
@@ -38,3 +39,17 @@ class FakeClock:
     def minute(self, at: float) -> int:
         """The wall clock's minute number at monotonic time `at`."""
         return int((self._start + at) // MINUTE)
+
+
+class WallClock:
+    """The machine's own clock, for the rare test that waits for something real: a request the
+    local Sheets API lets land late (its delay is real time)."""
+
+    def monotonic(self) -> float:
+        return time.monotonic()
+
+    def time(self) -> float:
+        return time.time()
+
+    def sleep(self, seconds: float) -> None:
+        time.sleep(seconds)

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 import icalendar
 
-from medlemsrutiner.letters.calendar import times, uid
+from medlemsrutiner.letters.calendar import uid
 from medlemsrutiner.letters.render import Renderer, build
 from medlemsrutiner.plan import Group, Letter, Person, Shared, Training
 from tests.support import NOW, REPO, make_config
@@ -23,11 +23,13 @@ def _training(day: dt.date, time: str = "18.00–20.00", title: str = "Grundutbi
     return Training(day, time, title, "Folkets hus", "https://example.org/anmalan", "Om Amnesty")
 
 
-def _letter(tmp_path: Path, trainings: tuple[Training, ...], kind: str = "welcome") -> EmailMessage:
+def _letter(
+    tmp_path: Path, trainings: tuple[Training, ...], kind: str = "welcome", language: str = "sv"
+) -> EmailMessage:
     config = make_config(tmp_path)
-    person = Person("Testa Person", "person@example.se", "", "", "", "sv")
+    person = Person("Testa Person", "person@example.se", "", "", "", language)
     group = Group("Centrumgruppen", "Rut", "centrum@example.org", "", "", "", True, 2)
-    letter = Letter(kind, "sv", person.email, person.name, person, group)
+    letter = Letter(kind, language, person.email, person.name, person, group)
     built = build(Renderer(REPO / "templates"), letter, Shared({}, trainings), config, NOW, "x")
     message = email.message_from_bytes(built.data, policy=email.policy.default)
     assert isinstance(message, EmailMessage)
@@ -76,11 +78,41 @@ def test_a_time_that_cannot_be_read_makes_an_all_day_event(tmp_path: Path) -> No
     assert event.decoded("dtend") == dt.date(2026, 12, 13)
 
 
-def test_times_are_read_as_people_type_them() -> None:
-    assert times("18.00–20.00") == (dt.time(18), dt.time(20))
-    assert times("kl. 9:30") == (dt.time(9, 30), None)
-    assert times("18-17") == (dt.time(18), None)  # an end before the start
-    assert times("") is None
+def _files(message: EmailMessage) -> list[tuple[str, str]]:
+    """(file name, PRODID) of each calendar part."""
+    return [
+        (str(part.get_filename()), str(icalendar.Calendar.from_ical(part.get_content())["prodid"]))
+        for part in message.walk()
+        if part.get_content_type() == "text/calendar"
+    ]
+
+
+def test_the_same_training_has_the_same_uid_in_a_swedish_and_an_english_letter(
+    tmp_path: Path,
+) -> None:
+    training = _training(dt.date(2026, 12, 12), "kl 18-20")
+    (swedish,) = _events(_letter(tmp_path, (training,)))
+    (english,) = _events(_letter(tmp_path, (training,), language="en"))
+    assert str(swedish["uid"]) == str(english["uid"]) == uid(training)
+    assert english.decoded("dtstart") == dt.datetime(2026, 12, 12, 18, tzinfo=STOCKHOLM)
+    assert english.decoded("dtend") == dt.datetime(2026, 12, 12, 20, tzinfo=STOCKHOLM)
+
+
+def test_each_invitation_has_a_file_name_of_its_own_in_the_letters_language(
+    tmp_path: Path,
+) -> None:
+    day, other = dt.date(2027, 1, 14), dt.date(2027, 1, 21)
+    trainings = (_training(day, "10-12"), _training(day, "18-20", "Fördjupning"), _training(other))
+    assert _files(_letter(tmp_path, trainings)) == [
+        ("utbildning-2027-01-14-1.ics", "-//medlemsrutiner//Amnesty//SV"),
+        ("utbildning-2027-01-14-2.ics", "-//medlemsrutiner//Amnesty//SV"),
+        ("utbildning-2027-01-21.ics", "-//medlemsrutiner//Amnesty//SV"),
+    ]
+    assert _files(_letter(tmp_path, trainings, language="en")) == [
+        ("training-2027-01-14-1.ics", "-//medlemsrutiner//Amnesty//EN"),
+        ("training-2027-01-14-2.ics", "-//medlemsrutiner//Amnesty//EN"),
+        ("training-2027-01-21.ics", "-//medlemsrutiner//Amnesty//EN"),
+    ]
 
 
 def test_letters_to_group_contacts_carry_no_invitations(tmp_path: Path) -> None:

@@ -6,6 +6,8 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 
+import pytest
+
 from medlemsrutiner.letters.language import (
     clock,
     group_in,
@@ -54,13 +56,38 @@ def test_dates_are_written_out_in_each_language() -> None:
     assert long_date(dt.date(2026, 12, 1), "en") == "Tuesday 1 December 2026"
 
 
-def test_english_letters_write_times_with_a_colon_and_leave_out_words_they_cannot_read() -> None:
-    assert clock("18.00–20.00", "en") == "18:00–20:00"
-    assert clock("kl. 9.30", "en") == "09:30"
-    assert clock("18-20", "en") == "18:00–20:00"
-    assert clock("eftermiddag", "en") == ""
-    assert clock("18.00–20.00", "sv") == "18.00–20.00"  # a Swedish letter: as typed
-    assert clock("eftermiddag", "sv") == "eftermiddag"
+@pytest.mark.parametrize(
+    ("typed", "swedish", "english"),
+    [
+        ("18", "kl. 18.00", "at 18:00"),
+        ("kl 18", "kl. 18.00", "at 18:00"),
+        ("kl. 9.30", "kl. 9.30", "at 09:30"),
+        ("18-20", "kl. 18.00–20.00", "at 18:00–20:00"),
+        ("18.00 - 20.00", "kl. 18.00–20.00", "at 18:00–20:00"),
+        ("18.00–20.00", "kl. 18.00–20.00", "at 18:00–20:00"),
+        ("kl 18-kl 20", "kl. 18.00–20.00", "at 18:00–20:00"),
+        ("18:30 till 20", "kl. 18.30–20.00", "at 18:30–20:00"),
+        ("6-8 pm", "kl. 18.00–20.00", "at 18:00–20:00"),
+    ],
+)
+def test_a_time_is_written_tidily_in_each_language_whatever_way_it_was_typed(
+    typed: str, swedish: str, english: str
+) -> None:
+    assert clock(typed, "sv") == swedish
+    assert clock(typed, "en") == english
+
+
+def test_words_after_a_time_follow_it_in_swedish_and_are_left_out_of_english() -> None:
+    assert clock("18.00 (fika från 17.30)", "sv") == "kl. 18.00 (fika från 17.30)"
+    assert clock("18.00 (fika från 17.30)", "en") == "at 18:00"
+
+
+@pytest.mark.parametrize("typed", ["eftermiddag", "ca 18", "kl åtta", "22-01"])
+def test_a_time_that_cannot_be_read_is_shown_as_typed_in_swedish_never_after_a_second_kl(
+    typed: str,
+) -> None:
+    assert clock(typed, "sv") == typed
+    assert clock(typed, "en") == ""  # it may be Swedish words
 
 
 def test_a_training_in_english_has_its_english_texts_or_a_neutral_title_never_swedish() -> None:
@@ -72,7 +99,8 @@ def test_a_training_in_english_has_its_english_texts_or_a_neutral_title_never_sw
         "About",
     )
     shown = training_in("en", swedish)
-    assert (shown.title, shown.description, shown.time) == ("Training for new members", "", "18:00")
+    assert (shown.title, shown.description) == ("Training for new members", "")
+    assert shown.time == "18.00"  # as typed: the template says it (`clock`), the UID hashes it
     assert shown.place == "Folkets hus"  # a place is a name
 
 

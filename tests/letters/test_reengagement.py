@@ -20,8 +20,14 @@ from tests.support import NOW, REPO, TODAY, deliveries_of, make_config, plan_of
 DAY = dt.timedelta(days=1)
 
 
-def _letter_text(config: Config, language: str = "sv", **cells: Any) -> tuple[str, str]:
-    """The re-engagement letter to a person whose follow-up row has `cells`: text and HTML."""
+def _letter_text(
+    config: Config,
+    language: str = "sv",
+    groups: list[dict[str, Any]] | None = None,
+    **cells: Any,
+) -> tuple[str, str]:
+    """The re-engagement letter to a person whose follow-up row has `cells` (in a district with
+    `groups`, or the usual two): text and HTML."""
     row = {
         "id": 5,
         "name": "Testa Person5",
@@ -36,7 +42,7 @@ def _letter_text(config: Config, language: str = "sv", **cells: Any) -> tuple[st
         "consent": TODAY - 60 * DAY,  # kept, so the letter goes however long ago the call was
         **cells,
     }
-    plan = plan_of(config, followups=[row])
+    plan = plan_of(config, followups=[row], groups=groups)
     (delivery,) = deliveries_of(plan, "reengagement")
     (letter,) = delivery.letters
     data = build(Renderer(REPO / "templates"), letter, plan.shared, config, NOW, "ID5").data
@@ -78,3 +84,39 @@ def test_a_person_never_reached_is_not_thanked_for_a_talk(tmp_path: Path) -> Non
         for part in (text, html):
             assert tried in part and "Centrumgruppen" in part
             assert thanks not in part
+
+
+@pytest.mark.parametrize(
+    ("language", "new_group", "flash"),
+    [("sv", "Starta en ny Amnestygrupp", "Blixtaktioner"), ("en", "Start a new Amnesty group",
+                                                             "Flash actions")],
+)  # fmt: skip
+def test_an_alternative_that_did_not_work_out_is_not_offered_again(
+    tmp_path: Path, language: str, new_group: str, flash: str
+) -> None:
+    config = make_config(tmp_path)
+    for text in _letter_text(config, language, referred_to="Ny grupp"):
+        assert new_group not in text and flash in text
+    for text in _letter_text(config, language):  # referred to a group: every alternative
+        assert new_group in text and flash in text
+
+
+@pytest.mark.parametrize("language", ["sv", "en"])
+def test_a_meeting_place_typed_on_two_lines_stays_on_one_line_inside_its_parentheses(
+    tmp_path: Path, language: str
+) -> None:
+    config = make_config(tmp_path)
+    meets = "Tisdagar 18.30\nFolkets hus, Storgatan 1"
+    groups = [
+        {"group": "Centrumgruppen", "email": "centrum@example.org", "active": "ja"},
+        {"group": "Skrivargruppen", "email": "brev@example.org", "active": "ja",
+         "works_on": "Brevskrivning", "works_on_en": "Brevskrivning", "meets": meets,
+         "meets_en": meets},
+    ]  # fmt: skip
+    text, html = _letter_text(config, language, groups)
+    line = "Skrivargruppen: Brevskrivning (Tisdagar 18.30, Folkets hus, Storgatan 1)"
+    assert f"- {line}" in text.splitlines()
+    assert (
+        "<strong>Skrivargruppen</strong>: Brevskrivning (Tisdagar 18.30, Folkets hus, "
+        "Storgatan 1)" in html
+    )

@@ -65,6 +65,7 @@ from medlemsrutiner.sheet.changes import Change, Resolution
 from medlemsrutiner.sheet.schema import TABS_BY_KEY, Grid, tables_from_grids
 from medlemsrutiner.sheet.sendlog import Entry
 from medlemsrutiner.sheet.stamps import StampState
+from tests.fakes.clock import FakeClock
 from tests.fakes.sheets_api import FakeSheetsApi
 from tests.fakes.smtp_server import LocalSmtpServer
 from tests.fakes.transports import RecordingTransport
@@ -359,7 +360,7 @@ class BaseWorld:
             session=session,
             account_email="robot@example.org",
             policy=RetryPolicy(tries=5, base=0.001, cap=0.01, budget=5),
-            sleep=lambda _: None,
+            clock=FakeClock(),
         )
         return TrippingWorkbook(google, wire, ticks=False)
 

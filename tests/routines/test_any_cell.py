@@ -164,7 +164,7 @@ def check_rows(grids: dict[str, list[list[Any]]], today: dt.date) -> None:
 
 
 def sent_once(reports: list[DailyReport]) -> None:
-    seen: set[tuple[str, int]] = set()
+    seen: set[tuple[str, int | str]] = set()  # an ID, or a group by name
     for report in reports:
         for kind, ids in report.sent.items():
             for row_id in ids:

@@ -13,10 +13,8 @@ from typing import Any
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from medlemsrutiner.adapters.outbox import Outbox
-from medlemsrutiner.config import Config
 from medlemsrutiner.letters.render import Renderer
-from medlemsrutiner.routines.daily import DailyReport, run_daily
+from medlemsrutiner.routines.daily import run_daily
 from medlemsrutiner.sheet.schema import NEWCOMERS
 from tests.fakes.memory_workbook import MemoryWorkbook
 from tests.fakes.transports import RecordingTransport
@@ -31,18 +29,10 @@ from tests.support import (
     moved_row,
     read_outbox,
     recipients,
+    run_day,
 )
 
 ANNA = "anna.exempel@example.se"
-
-
-def _run(workbook: MemoryWorkbook, config: Config, today: dt.date) -> DailyReport:
-    now = dt.datetime.combine(today, NOW.time(), NOW.tzinfo)
-    with workbook:
-        return run_daily(
-            workbook, Outbox(config.mail.outbox, now), Renderer(REPO / "templates"), config,
-            today, now,
-        )  # fmt: skip
 
 
 def _row(workbook: MemoryWorkbook, name: str) -> dict[str, Any]:
@@ -67,7 +57,7 @@ def test_a_welcomed_row_whose_id_was_blanked_stays_the_original_of_a_newer_row(
     config = make_config(tmp_path)
     workbook = memory_workbook(newcomers=[])
     workbook.grids["Intresserade"].append(_typed("Anna Exempel", ANNA))
-    _run(workbook, config, TODAY)
+    run_day(workbook, config, TODAY)
     assert _row(workbook, "Anna Exempel")["Välkomstbrev"] == TODAY
     assert recipients(read_outbox(config.mail.outbox)) == [ANNA]
     # A week later a coordinator blanks the welcomed row's ID by mistake, and the same person
@@ -75,7 +65,7 @@ def test_a_welcomed_row_whose_id_was_blanked_stays_the_original_of_a_newer_row(
     grid = workbook.grids["Intresserade"]
     grid[1][0] = None
     grid.insert(1, _typed("Anna E.", ANNA.upper()))
-    _run(workbook, config, TODAY + 7 * DAY)
+    run_day(workbook, config, TODAY + 7 * DAY)
 
     original, newer = _row(workbook, "Anna Exempel"), _row(workbook, "Anna E.")
     assert newer["ID"] < original["ID"]  # the IDs say nothing about who came first
@@ -201,11 +191,11 @@ def test_an_erased_duplicate_says_it_was_a_duplicate_and_when_it_was_erased(
     config = make_config(tmp_path)
     # The coordinator called the person on the duplicate row anyway and noted an alternative.
     workbook = _duplicate_pair(call=TODAY - 170 * DAY, referred_to="På egen hand")
-    _run(workbook, config, TODAY)  # 180 days after registration: erased
+    run_day(workbook, config, TODAY)  # 180 days after registration: erased
     expected = f"Var dubblett av ID 1 (samma e-post). Personuppgifterna raderade {TODAY}."
     assert _row_by_id(workbook, 2)["Status"] == expected
     assert _row_by_id(workbook, 2)["E-post"] is None
-    _run(workbook, config, TODAY + DAY)
+    run_day(workbook, config, TODAY + DAY)
     assert _row_by_id(workbook, 2)["Status"] == expected  # the day it happened, for good
     assert workbook.tab("Uppföljning") == [] and workbook.tab("Statistik") == []
 
@@ -221,7 +211,7 @@ def test_a_duplicate_with_an_introduction_typed_by_hand_is_never_moved_or_counte
                  "referred_to": "Skrivargruppen", "introduction": TODAY - DAY}  # fmt: skip
     workbook = memory_workbook(newcomers=[moved_row(1, referred), duplicate],
                                followups=[in_followups])  # fmt: skip
-    report = _run(workbook, config, TODAY)
+    report = run_day(workbook, config, TODAY)
     assert [row["ID"] for row in workbook.tab("Uppföljning")] == [1]
     assert {row["Grupp"] for row in workbook.tab("Statistik")} <= {"Centrumgruppen", "Totalt"}
     row = _row_by_id(workbook, 2)

@@ -23,6 +23,7 @@ from medlemsrutiner.letters.render import Renderer
 from medlemsrutiner.routines.daily import run_daily
 from medlemsrutiner.routines.forget import run_forget
 from tests.adapters.harness import GoogleHarness
+from tests.fakes.clock import FakeClock
 from tests.fakes.sheets_api import FakeSheetsApi, gspread_client
 from tests.support import (
     DAY,
@@ -201,7 +202,7 @@ def test_erasure_removes_every_note_on_the_erased_rows_of_the_google_sheet(
             session=api.session(),
             account_email="robot@example.org",
             policy=RetryPolicy(tries=5, base=0.001, cap=0.01, budget=5),
-            sleep=lambda _: None,
+            clock=FakeClock(),
         )
 
     _run_and_forget(config, open_workbook)

@@ -29,6 +29,7 @@ from medlemsrutiner.routines.national import NATIONAL_TAB_NAMES, run_national
 from medlemsrutiner.sheet import cells
 from medlemsrutiner.sheet.schema import FOLLOWUPS, GROUPS, NEWCOMERS
 from tests.adapters.harness import GoogleHarness
+from tests.fakes.clock import FakeClock
 from tests.fakes.memory_workbook import MemoryWorkbook
 from tests.fakes.sheets_api import FakeSheetsApi
 from tests.support import NOW, REPO, TODAY, make_config
@@ -263,7 +264,7 @@ def test_the_national_table_goes_into_a_google_sheet_with_its_chart(
         session=sheets_api.session(),
         account_email="robot@example.org",
         policy=RetryPolicy(tries=5, base=0.001, cap=0.01, budget=5),
-        sleep=lambda _: None,
+        clock=FakeClock(),
     )
     code, lines = run(districts, output, tmp_path / "n.png", open_district)
     assert code == 0, lines

@@ -1,6 +1,8 @@
-"""The daily run's report: exit code 1 for rows only with a line in the to-do list saying what to
-do, for every kind of problem the steps flag (a table of real daily runs, one per kind), and the
-count lines' IDs in ascending order."""
+"""The daily run's report: exit code 1 for rows exactly when the to-do list has a line under
+"rätta eller kontrollera" — for every kind of problem the steps flag and every state of a stamp
+cell (tables of real daily runs, one per kind), in a real run and a dry run; a line per delivery
+kind of the registry, group reminders by the group's name; the rows that get no welcome letter
+on purpose named the day they appear; and the count lines' IDs in ascending order."""
 
 from __future__ import annotations
 
@@ -14,9 +16,15 @@ from typing import Any
 import pytest
 
 from medlemsrutiner.adapters.outbox import Outbox
+from medlemsrutiner.config import Config
 from medlemsrutiner.letters.render import Renderer
+from medlemsrutiner.plan import Delivery, DeliveryVerdict, Letter
 from medlemsrutiner.routines.daily import DailyReport, run_daily
-from medlemsrutiner.sheet.schema import TABS_BY_KEY
+from medlemsrutiner.sheet import letter_kinds, stamps
+from medlemsrutiner.sheet.letter_kinds import DeliveryKind, LetterKind, StampColumn
+from medlemsrutiner.sheet.schema import TABS_BY_KEY, Column, Owner
+from medlemsrutiner.sheet.stamp_words import Said
+from medlemsrutiner.wording import SENT, Noun, count
 from tests.fakes.memory_workbook import MemoryWorkbook
 from tests.support import (
     NOW,
@@ -126,6 +134,12 @@ CASES = [
         "district.py",
         {"trainings": [{"date": "20/11", "title": "Grundutbildning"}]},
         "Utbildningar rad 2, Datum: datumet saknar år och har redan varit",
+    ),
+    Case(
+        "training date followed by a time Tid contradicts",
+        "district.py",
+        {"trainings": [{"date": "3/12 19.00", "time": "18.00", "title": "Grundutbildning"}]},
+        "Utbildningar rad 2, Datum: både Datum och Tid har en tid",
     ),
     # steps/formulas.py: a formula in a cell of Grupper, Utbildningar or Texter a letter shows.
     Case(
@@ -280,27 +294,52 @@ CASES = [
 ]
 
 
-def run(case: Case, tmp_path: Path) -> DailyReport:
-    config = make_config(tmp_path)
+def run(case: Case, tmp_path: Path, *, dry_run: bool = False, **config: Any) -> DailyReport:
     grids = workbook_grids(**case.tabs)
     for key, headers in case.headers.items():
         tab = TABS_BY_KEY[key]
         grids[tab.default_name] = grid(key, case.tabs.get(key, []), headers)
     workbook = MemoryWorkbook(grids, TAB_NAMES)
+    return run_on(workbook, make_config(tmp_path, **config), NOW, dry_run=dry_run)
+
+
+def run_on(
+    workbook: MemoryWorkbook, config: Config, now: dt.datetime, *, dry_run: bool = False
+) -> DailyReport:
+    """One daily run on `workbook` at `now`."""
     with workbook:
         return run_daily(
             workbook,
-            Outbox(config.mail.outbox, NOW),
+            Outbox(config.mail.outbox, now),
             Renderer(REPO / "templates"),
             config,
-            TODAY,
-            NOW,
+            now.date(),
+            now,
+            dry_run=dry_run,
         )
 
 
 def todo_lines(report: DailyReport) -> list[str]:
     lines = report.lines()
     return lines[lines.index("Att göra:") + 1 :] if "Att göra:" in lines else []
+
+
+def fix_lines(report: DailyReport) -> list[str]:
+    """The lines under "rätta eller kontrollera"."""
+    return [line for line in todo_lines(report) if line.startswith("    ")]
+
+
+def assert_the_exit_code_follows_the_list(report: DailyReport) -> None:
+    """With nothing else wrong in the run: 1 exactly when something is to correct or check,
+    and then the closing line says so."""
+    assert report.failed == {} and report.stopped is None and report.write_error is None
+    lines = report.lines()
+    fixes = fix_lines(report)
+    headed = [line for line in todo_lines(report) if line.startswith("  rätta eller kontrollera")]
+    assert headed == ([f"  rätta eller kontrollera: {len(fixes)}"] if fixes else [])
+    assert report.exit_code == (1 if fixes else 0), fixes
+    closing = [line for line in lines if line.startswith("Körningen är klar, men")]
+    assert closing == ([lines[-1]] if fixes else [])
 
 
 @pytest.mark.parametrize("case", CASES, ids=[case.name for case in CASES])
@@ -310,8 +349,9 @@ def test_exit_code_1_for_a_row_comes_with_its_line_in_the_to_do_list(
     report = run(case, tmp_path)
     assert report.failed == {} and report.stopped is None and report.write_error is None
     assert any(flag.problem for flag in report.flags), "the case must raise a problem flag"
+    assert_the_exit_code_follows_the_list(report)
     lines = report.lines()
-    fixes = [line for line in todo_lines(report) if line.startswith("    ")]
+    fixes = fix_lines(report)
     if case.todo is None:
         assert report.exit_code == 0 and fixes == []
         assert not any(line.startswith("Körningen är klar, men") for line in lines)
@@ -319,6 +359,138 @@ def test_exit_code_1_for_a_row_comes_with_its_line_in_the_to_do_list(
         assert report.exit_code == 1
         assert any(case.todo in line for line in fixes), fixes
         assert lines[-1].startswith("Körningen är klar, men något behöver dig: se listan ovan")
+
+
+@pytest.mark.parametrize("case", CASES, ids=[case.name for case in CASES])
+def test_a_dry_run_lists_what_the_run_would_and_exits_as_it_would(
+    case: Case, tmp_path: Path
+) -> None:
+    preview = run(case, tmp_path / "dry", dry_run=True)
+    real = run(case, tmp_path / "real")
+    assert_the_exit_code_follows_the_list(preview)
+    assert (fix_lines(preview), preview.exit_code) == (fix_lines(real), real.exit_code)
+
+
+def test_a_flag_on_a_row_without_an_id_is_named_once(tmp_path: Path) -> None:
+    training = Case(
+        "training", "district.py", {"trainings": [{"date": "nästa vecka", "title": "Grund"}]}, ""
+    )
+    unnumbered = Case("unnumbered", "followup.py", {"followups": [{**FOLLOWED, "id": None}]}, "")
+    assert fix_lines(run(training, tmp_path / "a", dry_run=True)) == [
+        "    Utbildningar rad 2, Datum: datumet går inte att läsa; skriv t.ex. 2026-11-03, "
+        "3/11/2026 eller 3 nov 2026."
+    ]
+    assert fix_lines(run(unnumbered, tmp_path / "b", dry_run=True))[0].startswith(
+        "    Uppföljning rad 2: Rätta ID"
+    )
+
+
+def test_the_closing_line_points_at_status_only_when_a_row_of_a_tab_with_status_is_listed(
+    tmp_path: Path,
+) -> None:
+    only_training = Case("", "", {"trainings": [{"date": "nästa vecka", "title": "Grund"}]}, "")
+    only_group = Case("", "", {"groups": _group(active="kanske")}, "")
+    a_newcomer = Case("", "", {"newcomers": [newcomer(5, email="fel")]}, "")
+    ends = [run(case, tmp_path / str(i)).lines()[-1] for i, case in enumerate(
+        (only_training, only_group, a_newcomer)
+    )]  # fmt: skip
+    assert ends == [
+        "Körningen är klar, men något behöver dig: se listan ovan.",
+        "Körningen är klar, men något behöver dig: se listan ovan.",
+        "Körningen är klar, men något behöver dig: se listan ovan och Status i arbetsboken.",
+    ]
+
+
+MARKER = "Skickar… 2026-11-23 07:00"
+REFUSED = stamps.error(TODAY - DAY, "550 okänd mottagare")
+CALLED: dict[str, Any] = {
+    "welcome": TODAY - 3 * DAY,
+    "call": TODAY - DAY,
+    "referred_to": "Centrumgruppen",
+}
+NOT_ACTIVE = {**FOLLOWED, "result": "Inte aktiv"}
+STAMPS: dict[Said, list[Case]] = {
+    # A stamp cell a person must check or correct: a line under "rätta eller kontrollera".
+    Said.MARKER: [
+        Case("", "", {"newcomers": [newcomer(5, welcome=MARKER)]}, "ID 5: KONTROLLERA"),
+        Case("", "", {"followups": [{**NOT_ACTIVE, "reengagement": MARKER}]}, "ID 20: KONTROLLERA"),
+    ],
+    Said.REFUSED: [
+        Case("", "", {"newcomers": [newcomer(5, welcome=REFUSED)]}, "ID 5: Välkomstbrev ej"),
+        Case(
+            "",
+            "",
+            {"followups": [{**NOT_ACTIVE, "reengagement": REFUSED}]},
+            "ID 20: Återvärvningsbrev ej skickat",
+        ),
+    ],
+    Said.PARTLY_FAILED: [
+        Case(
+            "",
+            "",
+            {
+                "newcomers": [
+                    newcomer(
+                        5,
+                        **CALLED,
+                        introduction=stamps.partial(TODAY - DAY, ["introduction_group"], "550"),
+                    )
+                ]
+            },
+            "ID 5: Introduktion gick bara delvis iväg",
+        )
+    ],
+    Said.UNREADABLE: [
+        Case("", "", {"newcomers": [newcomer(5, welcome=1)]}, "ID 5: Rätta Välkomstbrev"),
+        Case("", "", {"followups": [{**NOT_ACTIVE, "reengagement": 1}]}, "ID 20: Rätta"),
+    ],
+    # Not sent on purpose: a notice in Status, nothing to do. (A duplicate's row is listed for
+    # its Dubblett problem: see CASES.)
+    Said.NOT_SENT: [
+        Case("", "", {"newcomers": [newcomer(5, welcome=stamps.existed_before_start())]}, None)
+    ],
+    # Sent, or half-way (the rest goes with the next run): nothing to do.
+    Said.SENT: [Case("", "", {"newcomers": [newcomer(5, welcome=TODAY - DAY)]}, None)],
+    Said.PARTIAL: [
+        Case(
+            "",
+            "",
+            {
+                "newcomers": [
+                    newcomer(
+                        5,
+                        **CALLED,
+                        introduction=stamps.partial(TODAY - DAY, ["introduction_group"]),
+                    )
+                ]
+            },
+            None,
+        )
+    ],
+}
+
+
+def test_every_state_of_a_stamp_cell_has_a_case() -> None:
+    assert set(STAMPS) == set(Said), "a state was added: say whether it is something to do"
+
+
+@pytest.mark.parametrize(
+    ("said", "case"),
+    [(said, case) for said, cases in STAMPS.items() for case in cases],
+    ids=[f"{said.value}-{i}" for said, cases in STAMPS.items() for i in range(len(cases))],
+)
+@pytest.mark.parametrize("dry_run", [False, True], ids=["run", "dry run"])
+def test_a_stamp_cell_that_asks_a_person_makes_the_exit_code_1_with_its_line(
+    said: Said, case: Case, dry_run: bool, tmp_path: Path
+) -> None:
+    """Found on a later day (a stopped send, a refused letter, a cell typed wrong): the line
+    and the code agree, every day until a person deals with it."""
+    report = run(case, tmp_path, dry_run=dry_run)
+    assert_the_exit_code_follows_the_list(report)
+    if case.todo is None:
+        assert report.exit_code == 0
+    else:
+        assert any(case.todo in line for line in fix_lines(report)), fix_lines(report)
 
 
 def test_every_kind_of_problem_flag_in_the_steps_has_a_case() -> None:
@@ -334,11 +506,11 @@ def test_every_kind_of_problem_flag_in_the_steps_has_a_case() -> None:
                 continue
             constructions[path.name] += 1
     assert constructions == Counter(
-        {"district.py": 6, "records.py": 1, "followup.py": 1, "daily.py": 2, "formulas.py": 1}
+        {"district.py": 7, "records.py": 1, "followup.py": 1, "daily.py": 2, "formulas.py": 1}
     ), "a Flag was added or removed: add a case"
     cases = Counter(case.module for case in CASES if case.todo is not None)
-    for module, count in constructions.items():
-        assert cases[module] >= count, module
+    for module, made in constructions.items():
+        assert cases[module] >= made, module
 
 
 def test_the_count_lines_list_ids_in_ascending_order() -> None:
@@ -351,3 +523,113 @@ def test_the_count_lines_list_ids_in_ascending_order() -> None:
     assert "  2 brev med alternativen skickade (ID 82, 83)" in lines
     assert "  3 välkomstbrev skickade (ID 7, 19, 40); väntar till nästa körning: ID 2, 30" in lines
     assert "  personuppgifter raderade: ID 1, 9" in lines
+
+
+GROUP_THANKS = LetterKind(
+    "group_thanks",
+    "group",
+    ("group",),
+    "Tack till gruppen",
+    DeliveryKind(
+        "group_thanks",
+        StampColumn(
+            "groups",
+            "thanked",
+            "Thank-you letter",
+            adds=Column("thanked", "Tackad", Owner.SCRIPT, required=False, kind="date"),
+        ),
+        "tack till grupp",
+        Noun("tack till grupp", "tack till grupper", "thanks", "thanks", neuter=True),
+    ),
+)
+"""A kind added from outside, to a group (Grupper has no IDs: its rows go by name)."""
+
+
+def _delivery(kind: DeliveryKind, row_id: int) -> Delivery:
+    """A delivery of `kind` to the row with `row_id`, or in Grupper to Studentgruppen."""
+    in_groups = kind.stamp.tab == "groups"
+    letter = Letter(kind.name, "sv", "a@example.org", "Testa Person")
+    return Delivery(
+        tab=kind.stamp.tab,
+        row_id=None if in_groups else row_id,
+        stamp=kind.stamp.column,
+        letters=(letter,),
+        due_since=TODAY,
+        kind=kind.name,
+        key=(("group", "Studentgruppen"),) if in_groups else (),
+    )
+
+
+@pytest.mark.parametrize("verdict", ["sent", "failed", "waiting"])
+def test_every_delivery_kind_of_the_registry_has_its_line_with_whom_it_was_for(
+    verdict: DeliveryVerdict,
+) -> None:
+    with letter_kinds.registered(GROUP_THANKS):
+        kinds = letter_kinds.delivery_kinds()
+        report = DailyReport(today=TODAY, dry_run=False)
+        for number, kind in enumerate(kinds, start=7):
+            report.add(verdict, _delivery(kind, number))
+        lines = report.lines()
+        for number, kind in enumerate(kinds, start=7):
+            whom = "Studentgruppen" if kind.stamp.tab == "groups" else f"ID {number}"
+            said = count(int(verdict == "sent"), kind.noun, participle=SENT)
+            mine = [line for line in lines if line.startswith(f"  {said}")]
+            assert len(mine) == 1 and whom in mine[0], (kind.name, lines)
+    assert "  inga brev att skicka" not in lines
+    assert report.exit_code == (1 if verdict == "failed" else 0)
+
+
+def test_a_run_whose_only_letter_goes_to_a_group_says_so(tmp_path: Path) -> None:
+    unconfirmed = Case("", "", {"groups": _group(group="Studentgruppen", confirmed=None)}, None)
+    for dry_run, done in ((True, "skulle skickas"), (False, "skickad")):
+        report = run(unconfirmed, tmp_path / str(dry_run), dry_run=dry_run)
+        lines = report.lines()
+        assert [email.label for email in report.emails] == ["Grupp-Studentgruppen-group_reminder"]
+        assert f"  1 påminnelse till grupp {done} (Studentgruppen)" in lines
+        assert "  inga brev att skicka" not in lines
+        preview = [line for line in lines if line.startswith("  breven finns i ")]
+        assert len(preview) == dry_run
+
+
+def test_rows_that_get_no_welcome_letter_on_purpose_are_named_the_day_they_appear(
+    tmp_path: Path,
+) -> None:
+    """Day one of a district: people typed in before the start date, and a row without a date
+    that was there before the very first run."""
+    start = TODAY - DAY
+    day_one = Case(
+        "",
+        "",
+        {
+            "newcomers": [
+                newcomer(None, registered="20/11", email="a@example.se"),
+                newcomer(None, registered=TODAY - 2 * DAY, email="b@example.se"),
+                newcomer(None, registered=None, email="c@example.se"),
+                newcomer(None, registered=start, email="d@example.se"),
+            ],
+            "log": [],
+        },
+        None,
+    )
+    report = run(day_one, tmp_path, start_date=start)
+    notices = [line for line in report.lines() if line.startswith("  inget välkomstbrev")]
+    assert notices == [
+        "  inget välkomstbrev till dem som registrerats före startdatum 2026-11-23 (ID 1, 2): "
+        "ändra start_date i konfigurationen om de ska få ett",
+        "  inget välkomstbrev till rader som fanns före första körningen (ID 3): töm "
+        "Välkomstbrev på raden om brevet ska skickas",
+    ]
+    assert "  1 välkomstbrev skickat (ID 4)" in report.lines()
+
+
+def test_the_notice_is_given_once_the_day_the_rows_appear(tmp_path: Path) -> None:
+    config = make_config(tmp_path, start_date=TODAY)
+    workbook = MemoryWorkbook(
+        workbook_grids(newcomers=[newcomer(None, registered=TODAY - DAY)]), TAB_NAMES
+    )
+    seen = []
+    for now in (NOW, NOW + DAY):
+        report = run_on(workbook, config, now)
+        seen.append([line for line in report.lines() if "inget välkomstbrev" in line])
+    assert [len(lines) for lines in seen] == [1, 0]
+    assert "(ID 1)" in seen[0][0]

@@ -155,7 +155,7 @@ def test_empty_groups_trainings_and_texts_are_tasks_that_keep_exit_code_0(
     assert tasks[1].text.startswith("Utbildningar är tom")
     assert tasks[2].text.startswith("Texter: lokal_information och aktuell_aktion är tomma")
     assert verdict(checks) == (
-        "Fungerar, men se över: grupperna, utbildningarna, texterna ([OBS] ovan)."
+        "Fungerar, men se över: grupperna, utbildningarna och texterna ([OBS] ovan)."
     )
     assert exit_code(checks) == 0
 
@@ -188,6 +188,20 @@ def test_the_verdict_puts_warnings_beside_tasks_and_errors_first(tmp_path: Path)
     assert exit_code(failed) == 2
     other = [CheckResult(True, "Något annat att se över: så här. Mer text.", warning=True)]
     assert verdict(other) == "Fungerar, men se över: Något annat att se över ([OBS] ovan)."
+
+
+def test_the_verdict_lists_topics_a_person_can_read(tmp_path: Path) -> None:
+    """A link that is no link and a training date that cannot be read: each a topic of its
+    own, not the first clause of its line."""
+    texts = [*TEXTS, {"key": "aktuell_aktion_länk", "text": "javascript:alert(1)"}]
+    trainings = [*TRAININGS, {"date": "nästa vecka", "title": "Grundkurs"}]
+    config = make_config(tmp_path, coordinator=REAL_COORDINATOR)
+    checks = checks_for(config, groups=REAL_GROUPS, trainings=trainings, texts=texts)
+    assert verdict(checks) == (
+        "Fungerar, men se över: länkar som inte blir klickbara och datum i Utbildningar "
+        "([OBS] ovan)."
+    )
+    assert [c.mark for c in checks if c.warning] == ["OBS", "OBS"]
 
 
 SWEDISH_ONLY: dict[str, Any] = {
@@ -234,10 +248,15 @@ def test_without_anyone_to_write_to_in_english_the_missing_texts_are_only_a_note
     tmp_path: Path,
 ) -> None:
     checks = checks_for(make_config(tmp_path), newcomers=[newcomer(1)], **SWEDISH_ONLY)
-    english = [c for c in checks if c.text.startswith("Engelsk text")]
-    assert len(english) == 3
-    assert not any(c.warning for c in english)
-    assert all("Ingen i arbetsboken får engelska brev just nu." in c.text for c in english)
+    [english] = [c for c in checks if "engelsk" in c.text.casefold()]
+    assert english.note and english.ok and not english.warning and english.mark == " i "
+    assert english.text.startswith(
+        "Ingen i arbetsboken får engelska brev just nu, så inget behöver göras. Får någon "
+        "Språk en saknas engelsk text i Texter: Text (en) saknas för aktuell_aktion, signatur; "
+        "i Grupper: "
+    )
+    assert "; i Utbildningar: Titel (en) saknas för" in english.text
+    assert "engelsk" not in verdict(checks)
 
 
 def test_text_changes_add_missing_keys_and_explain_blank_rows_only() -> None:

@@ -114,7 +114,7 @@ def test_120_days_of_the_routine_keep_every_promise(tmp_path: Path) -> None:
             "email": "gammal@example.se",
         }
     ]
-    write_xlsx(path, workbook_grids(newcomers=old))
+    write_xlsx(path, workbook_grids(newcomers=old, groups=default_groups(START)))
     rng = random.Random(120)
     people: dict[str, Person] = {}
     renderer = Renderer(REPO / "templates")

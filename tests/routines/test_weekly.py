@@ -10,10 +10,16 @@ from typing import Any
 import pytest
 from PIL import Image
 
+from medlemsrutiner.adapters.outbox import DRY_RUN, Outbox
+from medlemsrutiner.adapters.smtp import open_smtp_transport
+from medlemsrutiner.letters.render import Renderer
+from medlemsrutiner.routines.weekly import WeeklyReport, run_weekly
 from medlemsrutiner.sheet import stamps
+from tests.fakes.smtp_server import LocalSmtpServer, Script
 from tests.routines.weekly_mail import (
     BOUNCE,
     DAY,
+    TRAINER,
     html_section,
     html_sections,
     ids_in,
@@ -22,7 +28,7 @@ from tests.routines.weekly_mail import (
     run,
     text_sections,
 )
-from tests.support import TODAY, memory_workbook, newcomer
+from tests.support import NOW, REPO, TODAY, make_config, memory_workbook, newcomer
 
 SV_HEADINGS = [
     "ATT GÖRA DEN HÄR VECKAN (10)",
@@ -41,6 +47,10 @@ GROUP_NOTES = [
     "2026-11-19",
     "Studentgruppen: uppgifterna obekräftade (senast: 2026-05-08)",
 ]
+SHARE_NOTE = (
+    "Andelen aktiva räknas på dem vars resultat är känt: aktiva av aktiva och inte aktiva. "
+    "Ej nådda och ej uppföljda räknas inte in."
+)
 PROBLEM_NOTE = (
     "(!) Under 50 % är kvar i Skrivargruppen (gränsen gäller grupper med minst 3 uppföljningar "
     "på 12 månader). Hör med gruppen hur nya tas emot."
@@ -128,21 +138,25 @@ def test_the_past_week_groups_trainings_and_the_run_in_both_parts(tmp_path: Path
 def test_the_retention_table_highlights_the_problem_group_in_both_parts(tmp_path: Path) -> None:
     plain, html, _ = _summary(tmp_path)
     assert text_sections(plain)[SV_HEADINGS[-1]] == [
-        "Centrumgruppen: 2 hänvisade, 1 uppföljd, 1 aktiv, 0 inte aktiva, 100 % aktiva",
-        "Skrivargruppen (!): 4 hänvisade, 3 uppföljda, 1 aktiv, 2 inte aktiva, 33 % aktiva",
-        "Totalt: 6 hänvisade, 4 uppföljda, 2 aktiva, 2 inte aktiva, 50 % aktiva",
+        "Centrumgruppen: 2 hänvisade, 1 uppföljd (1 aktiv, 0 inte aktiva, 0 ej nådda), "
+        "100 % aktiva",
+        "Skrivargruppen (!): 4 hänvisade, 3 uppföljda (1 aktiv, 2 inte aktiva, 0 ej nådda), "
+        "33 % aktiva",
+        "Totalt: 6 hänvisade, 4 uppföljda (2 aktiva, 2 inte aktiva, 0 ej nådda), 50 % aktiva",
+        SHARE_NOTE,
         PROBLEM_NOTE,
     ]
     retention = html_section(html, "Hur många är kvar")
     assert [cells for _, cells in retention.rows] == [
-        ["Grupp", "Hänvisade", "Uppföljda", "Aktiva", "Inte aktiva", "Andel aktiva"],
-        ["Centrumgruppen", "2", "1", "1", "0", "100 %"],
-        ["Skrivargruppen (!)", "4", "3", "1", "2", "33 %"],
-        ["Totalt", "6", "4", "2", "2", "50 %"],
-    ]
+        ["Grupp", "Hänvisade", "Uppföljda", "Aktiva", "Inte aktiva", "Ej nådda", "Ej uppföljda",
+         "Andel aktiva"],
+        ["Centrumgruppen", "2", "1", "1", "0", "0", "0", "100 %"],
+        ["Skrivargruppen (!)", "4", "3", "1", "2", "0", "0", "33 %"],
+        ["Totalt", "6", "4", "2", "2", "0", "0", "50 %"],
+    ]  # fmt: skip
     red = [cells[0] for style, cells in retention.rows if "#b00020" in style]
     assert red == ["Skrivargruppen (!)"]
-    assert retention.paragraphs == [PROBLEM_NOTE]
+    assert retention.paragraphs == [SHARE_NOTE, PROBLEM_NOTE]
 
 
 @pytest.mark.parametrize(
@@ -171,9 +185,9 @@ def test_the_problem_group_note_follows_the_configured_thresholds(
     red = [cells[0] for style, cells in retention.rows if "#b00020" in style]
     if note is None:
         assert "(!)" not in " ".join(lines)
-        assert retention.paragraphs == [] and red == []
+        assert retention.paragraphs == [SHARE_NOTE] and red == []
     else:
-        assert lines[-1] == note and retention.paragraphs == [note]
+        assert lines[-1] == note and retention.paragraphs == [SHARE_NOTE, note]
         assert red == ["Skrivargruppen (!)"]
     assert "hälften" not in plain + html
 
@@ -264,6 +278,39 @@ def test_a_second_weekly_run_in_the_same_week_sends_nothing(tmp_path: Path) -> N
     assert transport.sent == [] and report.skipped == ["veckosammanfattning", "utbildningsbrev"]
 
 
+def test_a_dry_run_writes_the_letters_even_in_a_week_whose_letters_have_gone_and_says_so(
+    tmp_path: Path,
+) -> None:
+    workbook = known_workbook()
+    run(tmp_path, workbook)  # this week's letters go
+    logged = list(workbook.tab("Logg"))
+    config = make_config(tmp_path, training_coordinator=TRAINER)
+    folder = config.mail.outbox / DRY_RUN
+    with workbook:
+        report = run_weekly(
+            workbook,
+            Outbox(folder, NOW, fresh=True),
+            Renderer(REPO / "templates"),
+            config,
+            TODAY,
+            NOW,
+            dry_run=True,
+        )
+    assert sorted(path.name.split("-", 2)[2] for path in folder.glob("*.eml")) == [
+        "vecka48-training_summary.eml",
+        "vecka48-weekly_summary.eml",
+    ]
+    assert report.lines()[1:3] == [
+        f"  {name}: har redan skickats den här veckan, så en riktig körning skickar den inte "
+        "igen (här är den ändå)"
+        for name in ("veckosammanfattning", "utbildningsbrev")
+    ]
+    assert f"  breven finns i {folder}" in report.lines()
+    assert list(workbook.tab("Logg")) == logged  # a dry run writes nothing
+    _, again = run(tmp_path, workbook)
+    assert again.sent == []
+
+
 def test_an_english_coordinator_gets_the_summary_in_english(tmp_path: Path) -> None:
     plain, html, _ = _summary(tmp_path, language="en", routine={"alert_below": 40})
     text = text_sections(plain)
@@ -300,12 +347,17 @@ def test_an_english_coordinator_gets_the_summary_in_english(tmp_path: Path) -> N
         "with at least 3 follow-ups in 12 months). Ask the group how newcomers are welcomed."
     )
     retention = text["STILL ACTIVE AT THE FOLLOW-UP? (LAST 12 MONTHS)"]
-    assert retention[-2:] == [
-        "Total: 6 referred, 4 followed up, 2 active, 2 not active, 50 % active",
+    share = (
+        "The share active counts those whose result is known: the active out of the active and "
+        "the not active. Not reached and not followed up do not count."
+    )
+    assert retention[-3:] == [
+        "Total: 6 referred, 4 followed up (2 active, 2 not active, 0 not reached), 50 % active",
+        share,
         note,
     ]
     table = html_section(html, "Still active")
-    assert table.paragraphs == [note] and table.rows[-1][1][0] == "Total"
+    assert table.paragraphs == [share, note] and table.rows[-1][1][0] == "Total"
     assert text["THE DAILY RUN"] == [
         "Last successful daily run: 2026-11-21 07:00. This week: 1 letter sent, 1 failed, "
         "2 runs that held letters back for a sending limit."
@@ -333,3 +385,71 @@ def test_the_summary_names_by_first_name_only_people_kept_a_week_more_and_logs_w
         if row["Åtgärd"] == "nämnd i veckosammanfattningen"
     ]
     assert named == [1]
+
+
+def _weekly_over_smtp(tmp_path: Path, server: LocalSmtpServer, workbook: Any) -> WeeklyReport:
+    config = make_config(
+        tmp_path,
+        training_coordinator=TRAINER,
+        mail={"transport": "smtp", "outbox": "outbox", "smtp": server.smtp_settings()},
+    )
+    with workbook:
+        return run_weekly(
+            workbook, open_smtp_transport(config, {}), Renderer(REPO / "templates"), config,
+            TODAY, NOW,
+        )  # fmt: skip
+
+
+def test_a_summary_the_server_turned_away_for_now_goes_with_the_next_run(tmp_path: Path) -> None:
+    """A passing refusal (451 at MAIL FROM) means the letters certainly did not leave: the next
+    weekly run the same week sends them, once; a third sends nothing."""
+    workbook = known_workbook()
+    script = Script(mail_replies={0: "451 4.3.0 Try again later"})
+    with LocalSmtpServer(script) as server:
+        first = _weekly_over_smtp(tmp_path, server, workbook)
+        # The server's 4xx ends the connection's sending: neither letter left.
+        assert [name for name, _ in first.failed] == ["veckosammanfattning", "utbildningsbrev"]
+        assert first.sent == [] and first.exit_code == 1
+        second = _weekly_over_smtp(tmp_path, server, workbook)
+        assert second.sent == ["veckosammanfattning", "utbildningsbrev"]
+        third = _weekly_over_smtp(tmp_path, server, workbook)
+        assert third.sent == [] and third.skipped == second.sent and third.exit_code == 0
+        assert len(server.received) == 2
+
+
+def test_a_summary_a_stopped_run_may_have_sent_is_never_sent_again(tmp_path: Path) -> None:
+    """`skickas` without an answer (a run killed while sending): the letter may have left, so no
+    run sends it again that week; the report asks a person to look, and the code is 1."""
+    workbook = known_workbook()
+    workbook.grids["Logg"].append(
+        [f"{TODAY.isoformat()} 06:00", "veckosammanfattning skickas", None, "", 0]
+    )
+    report, transport = run(tmp_path, workbook)
+    assert report.unsure == ["veckosammanfattning"] and report.exit_code == 1
+    assert transport.recipients == [TRAINER["email"]]  # the training letter only
+    assert any("KONTROLLERA" in line for line in report.lines())
+
+
+def test_the_retention_line_counts_the_unreached_and_the_unfollowed_and_says_what_the_share_is(
+    tmp_path: Path,
+) -> None:
+    def referred(row_id: int, result: str | None) -> dict[str, Any]:
+        return {
+            "id": row_id, "referred_to": "Centrumgruppen", "referred": TODAY - 120 * DAY,
+            "follow_up_from": TODAY - 64 * DAY, "follow_up_by": TODAY - 50 * DAY,
+            "followed_up": TODAY - 55 * DAY if result in ("Aktiv", "Inte aktiv", "Ej nådd")
+            else None, "result": result, "erased": TODAY - 40 * DAY,
+        }  # fmt: skip
+
+    results = ["Aktiv", "Inte aktiv", "Ej nådd", "Ej uppföljd", None, None]
+    workbook = memory_workbook(followups=[referred(n, r) for n, r in enumerate(results, 20)])
+    _, transport = run(tmp_path, workbook)
+    plain = part(transport.sent[0].message, "plain")
+    lines = text_sections(plain)[SV_HEADINGS[-1]]
+    assert lines == [
+        "Centrumgruppen: 6 hänvisade, 3 uppföljda (1 aktiv, 1 inte aktiv, 1 ej nådd), "
+        "1 ej uppföljd, 50 % aktiva",
+        "Totalt: 6 hänvisade, 3 uppföljda (1 aktiv, 1 inte aktiv, 1 ej nådd), 1 ej uppföljd, "
+        "50 % aktiva",
+        SHARE_NOTE,
+    ]

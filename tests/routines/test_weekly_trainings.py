@@ -150,3 +150,15 @@ def test_a_training_typed_without_a_year_that_has_passed_is_a_row_to_fix(tmp_pat
     fix = "Utbildningar rad 2, Datum: datumet saknar år och har redan varit (läses som 2026-11-20)."
     assert any(fix in line for line in part(summary, "plain").splitlines())
     assert fix in part(summary, "html")
+
+
+def test_with_no_training_at_all_the_letter_says_so_once(tmp_path: Path) -> None:
+    _, training = _letters(tmp_path, trainings=[])
+    text = part(training, "plain")
+    assert text.count(GAP_SV) == 1
+    assert "Inga utbildningar" not in text and "inplanerade" not in text
+    html = html_section(part(training, "html"), "")
+    assert [p for p in html.paragraphs if "inplanerad" in p] == [
+        f"{GAP_SV} Kan du planera in en? Skriv den i fliken Utbildningar så kommer den med i "
+        "breven till de nya."
+    ]

@@ -4,6 +4,7 @@ the config the answers make (checked by loading it)."""
 from __future__ import annotations
 
 import datetime as dt
+import tomllib
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +14,7 @@ from hypothesis import strategies as st
 
 from medlemsrutiner.config import Config
 from medlemsrutiner.config_template import EXAMPLE_CONFIG
-from medlemsrutiner.routines import wizard
+from medlemsrutiner.routines import wizard, wizard_config
 
 TODAY = dt.date(2026, 11, 24)
 BASE: dict[str, Any] = {
@@ -25,10 +26,10 @@ BASE: dict[str, Any] = {
 
 def config_of(tmp_path: Path, **answers: Any) -> Config:
     read = wizard.from_mapping({**BASE, **answers}, TODAY)
-    text = wizard.config_text(
+    text = wizard_config.config_text(
         EXAMPLE_CONFIG.read_text(encoding="utf-8"), read, TODAY, "privat/config.toml"
     )
-    return wizard.parsed(text, tmp_path / "config.toml")
+    return wizard_config.parsed(text, tmp_path / "config.toml")
 
 
 def invalid(**answers: Any) -> str:
@@ -176,8 +177,64 @@ def test_a_google_district_names_its_spreadsheets_and_where_the_key_is(tmp_path:
 
 def test_the_config_never_holds_a_password(tmp_path: Path) -> None:
     read = wizard.from_mapping({**BASE, "mail": "gmail"}, TODAY)
-    text = wizard.config_text(
+    text = wizard_config.config_text(
         EXAMPLE_CONFIG.read_text(encoding="utf-8"), read, TODAY, "privat/config.toml"
     )
     assert 'password_env = "MEDLEMSRUTINER_SMTP_PASSWORD"' in text
     assert "password =" not in text
+
+
+# --- run again over a config ------------------------------------------------------------------
+
+DISTRICTS: list[dict[str, Any]] = [
+    {},
+    {"coordinator_phone": "070-174 06 50", "outbox": "utkorg", "workbook_path": "bok.xlsx"},
+    {"mail": "gmail", "gmail_account": "provby@example.se", "password_env": "PROVBY_LOSEN"},
+    {"mail": "smtp", "smtp_host": "relay.example.se", "smtp_port": 25, "smtp_username": "ingen"},
+    {
+        "mail": "smtp",
+        "smtp_host": "smtp.example.se",
+        "smtp_port": 465,
+        "smtp_username": "robin",
+        "training_coordinator_name": "Alva Provsson",
+        "training_coordinator_email": "alva.provsson@example.se",
+    },
+    {
+        "workbook": "google",
+        "spreadsheet": "1AbC-exempel",
+        "followup_spreadsheet": "1XyZ-exempel",
+        "credentials_file": "nyckel.json",
+        "start_date": dt.date(2026, 12, 1),
+    },
+    {"workbook": "google", "spreadsheet": "1AbC", "credentials_env": "PROVBY_NYCKEL"},
+]
+
+
+@pytest.mark.parametrize("district", DISTRICTS)
+def test_a_config_the_wizard_wrote_gives_back_the_answers_it_was_made_of(
+    district: dict[str, Any],
+) -> None:
+    """Run again over its config, the wizard offers each earlier answer as the default: taking
+    every default makes the same answers again."""
+    answers = wizard.from_mapping({**BASE, **district}, TODAY)
+    text = wizard_config.config_text(
+        EXAMPLE_CONFIG.read_text(encoding="utf-8"), answers, TODAY, "privat/config.toml"
+    )
+    earlier = wizard_config.earlier_answers(tomllib.loads(text))
+    again: dict[str, Any] = {}
+    for each in wizard.questions(TODAY):
+        if each.asked(again):
+            default = earlier.get(each.key, each.default_for(again))
+            assert default is not None, each.key
+            again[each.key] = each.read(default)
+    assert again == answers
+
+
+def test_the_start_date_is_read_as_the_workbook_reads_a_date() -> None:
+    start = question("start_date")
+    assert start.read("1/12") == dt.date(2026, 12, 1)  # typed on 24 November
+    assert start.read("3 nov") == start.read("3.11.26") == dt.date(2026, 11, 3)
+    assert start.read("2026-10-01") == dt.date(2026, 10, 1)
+    with pytest.raises(wizard.Invalid, match=r"^'snart' är inget datum: skriv t.ex. 2026-11-24, "):
+        start.read("snart")
+    assert "Registrerad" in start.prompt and "inget välkomstbrev" in start.prompt

@@ -205,6 +205,34 @@ def test_an_unknown_month_word_is_bad(typed: str) -> None:
 
 
 @pytest.mark.parametrize(
+    ("typed", "after"),
+    [
+        ("3/11 18.00", "18.00"),
+        ("3/11/2026 kl 18", "kl 18"),
+        ("3 nov 18:30", "18:30"),
+        ("3 nov 2026 kl. 18-20", "kl. 18-20"),
+        ("2026-11-03T18:30", "18:30"),
+        ("2026-11-03 18:30:00", "18:30:00"),
+        ("3/11 ej svar", "ej svar"),
+        ("3/11", ""),
+        ("3 nov 2026", ""),
+    ],
+)
+def test_what_follows_a_typed_date_is_kept_as_typed_and_the_date_still_reads(
+    typed: str, after: str
+) -> None:
+    assert parse_date(typed, TODAY) == dt.date(2026, 11, 3)
+    assert cells.after_date(typed) == after
+
+
+def test_the_time_of_a_date_time_cell_follows_its_date_unless_it_is_midnight() -> None:
+    assert cells.after_date(dt.datetime(2026, 11, 3, 18, 30)) == "18:30"
+    assert cells.after_date(dt.datetime(2026, 11, 3)) == ""
+    assert cells.after_date(dt.date(2026, 11, 3)) == ""
+    assert cells.after_date("snart") == ""
+
+
+@pytest.mark.parametrize(
     "typed", ["snart", "igår", "nästa vecka", "11/2026", "2026", "3/11/202", "46329", "x"]
 )
 def test_text_that_is_not_a_date_is_bad(typed: str) -> None:

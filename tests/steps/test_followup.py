@@ -171,6 +171,29 @@ def test_a_follow_up_never_made_is_closed_as_ej_uppfoljd_and_erased_after_16_wee
     assert values["email"] is None and values["name"] is None and values["note"] is None
 
 
+def test_ej_uppfoljd_gives_the_end_of_the_call_window_and_the_erasure_date_on_its_own(
+    config: Config,
+) -> None:
+    def status(row: dict[str, Any]) -> str:
+        (change,) = statuses_of(config, TODAY, followups=[row])
+        return str(dict(change.values)["status"])
+
+    referred = TODAY - 16 * 7 * DAY  # 2026-08-04: window 2026-09-29 to 2026-10-13
+    window = {"referred": referred, "follow_up_from": referred + 56 * DAY}
+    kept = _followup(**window, follow_up_by=referred + 70 * DAY, result="Ej uppföljd",
+                     consent=TODAY - 30 * DAY)  # fmt: skip
+    assert status(kept) == (
+        "Ej uppföljd: inget uppföljningssamtal senast 2026-10-13. Samtycke: sparas till "
+        "2028-10-25, personuppgifterna raderas då."
+    )
+    erased = _followup(**window, follow_up_by=None, result="Ej uppföljd", erased=TODAY,
+                       name=None, email=None, phone=None, note=None)  # fmt: skip
+    assert status(erased) == (  # the window's end from the referral when the cell is blank
+        "Ej uppföljd: inget uppföljningssamtal senast 2026-10-13. "
+        "Personuppgifterna raderade 2026-11-24."
+    )
+
+
 def test_a_consent_keeps_the_details_but_the_follow_up_is_still_closed_on_time(
     config: Config,
 ) -> None:

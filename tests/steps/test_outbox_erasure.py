@@ -58,6 +58,9 @@ def letter(
         (letter(YOUNG, "welcome", about=1, dry_run=True), False),
         (letter(WEEK_OLD, "welcome", about=1, dry_run=True), True),
         (letter(TODAY, "weekly_summary", names=frozenset({2}), dry_run=True), True),
+        # A dry run of a day to come (`--dry-run --today` ahead): a what-if, gone at once.
+        (letter(TODAY + 30 * DAY, "group_reminder", group="Centrumgruppen", dry_run=True), True),
+        (letter(TODAY + DAY, "welcome", about=1, dry_run=True), True),
     ],
 )
 def test_each_letter_is_judged_by_what_its_file_records_and_its_age(

@@ -7,22 +7,18 @@ import datetime as dt
 
 import pytest
 
-from medlemsrutiner.adapters.outbox import Outbox
 from medlemsrutiner.config import Config
-from medlemsrutiner.letters.render import Renderer
-from medlemsrutiner.routines.daily import run_daily
 from medlemsrutiner.sheet import cells
 from medlemsrutiner.sheet.changes import SetByKey
 from medlemsrutiner.sheet.schema import TRAININGS
 from medlemsrutiner.steps.records import row_key
 from tests.support import (
-    NOW,
-    REPO,
     memory_workbook,
     newcomer,
     plan_of,
     read_outbox,
     records_of,
+    run_day,
 )
 
 DECEMBER = dt.date(2026, 12, 6)
@@ -102,12 +98,7 @@ def test_a_daily_run_in_december_fixes_the_date_and_invites_to_the_january_train
         newcomers=[newcomer(None, registered=DECEMBER, email="ny@example.se")],
         trainings=[training("14 jan")],
     )
-    now = dt.datetime.combine(DECEMBER, NOW.time(), NOW.tzinfo)
-    with workbook:
-        run_daily(
-            workbook, Outbox(config.mail.outbox, now), Renderer(REPO / "templates"), config,
-            DECEMBER, now,
-        )  # fmt: skip
+    run_day(workbook, config, DECEMBER)
     assert [row["Datum"] for row in workbook.tab("Utbildningar")] == [dt.date(2027, 1, 14)]
     (welcome,) = read_outbox(config.mail.outbox)
     body = welcome.get_body(("plain",))

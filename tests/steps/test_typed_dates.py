@@ -5,9 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import pytest
+
 from medlemsrutiner.config import Config
-from medlemsrutiner.sheet.changes import AssignId, SetCells
-from tests.support import TODAY, newcomer, plan_of
+from medlemsrutiner.sheet.changes import AssignId, SetByKey, SetCells
+from tests.support import TODAY, newcomer, plan_of, records_of
 
 DAY = dt.timedelta(days=1)
 
@@ -77,3 +79,51 @@ def test_a_follow_up_call_typed_as_text_becomes_a_date(config: Config) -> None:
         (("followed_up", dt.date(2026, 11, 23)),),
         expect=(("followed_up", "23/11"),),
     )
+
+
+def test_a_time_after_a_date_is_dropped_where_the_routine_counts_whole_days(
+    config: Config,
+) -> None:
+    row = newcomer(3, registered="20/11 kl 14", call="23 nov 10:30", consent="24/11/2026 14.00")
+    (write,) = _writes(config, "newcomers", newcomers=[row])
+    assert dict(write.values) == {
+        "registered": dt.date(2026, 11, 20),
+        "call": dt.date(2026, 11, 23),
+        "consent": dt.date(2026, 11, 24),
+    }
+    assert dict(write.expect) == {
+        "registered": "20/11 kl 14",
+        "call": "23 nov 10:30",
+        "consent": "24/11/2026 14.00",
+    }
+
+
+@pytest.mark.parametrize("typed", ["23/11 ej svar", "23/11 kl 14, lämnat meddelande"])
+def test_a_date_followed_by_words_is_read_but_never_written_over(
+    config: Config, typed: str
+) -> None:
+    rows = [newcomer(3, call=typed)]
+    assert _writes(config, "newcomers", newcomers=rows) == []
+    assert plan_of(config, newcomers=rows).first_writes == ()
+
+
+def test_grupper_bekraftad_typed_as_text_is_written_back_as_a_date_by_the_groups_name(
+    config: Config,
+) -> None:
+    groups = [{"group": "Centrumgruppen", "email": "centrum@example.org", "confirmed": "20/11"}]
+    (write,) = [c for c in plan_of(config, groups=groups).first_writes if c.tab == "groups"]
+    assert write == SetByKey(
+        "groups",
+        (("group", "Centrumgruppen"),),
+        (("confirmed", dt.date(2026, 11, 20)),),
+        expect=(("confirmed", "20/11"),),
+    )
+
+
+def test_a_bekraftad_ahead_of_today_is_flagged_and_never_written(config: Config) -> None:
+    groups = [{"group": "Centrumgruppen", "email": "centrum@example.org", "confirmed": "7/12"}]
+    records = records_of(config, groups=groups)
+    assert [c for c in records.first_writes if c.tab == "groups"] == []
+    (flag,) = records.flags
+    assert flag.text == "Grupper rad 2, Bekräftad: datumet ligger i framtiden."
+    assert records.groups["centrumgruppen"].confirmed is None

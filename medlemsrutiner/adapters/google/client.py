@@ -29,10 +29,9 @@ from __future__ import annotations
 import contextlib
 import json
 import random
-import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 import requests
 from google.auth.exceptions import RefreshError
@@ -69,6 +68,18 @@ class MayHaveLanded(requests.RequestException):
         self.late = late
 
 
+class Clock(Protocol):
+    """What the retries wait on and measure: a sleep, a monotonic clock and the wall clock
+    (seconds since the epoch). The CLI gives the system's (`cli.shell.SYSTEM_CLOCK`, the only
+    reader of the clock); tests give their own, on which a wait of minutes takes no time."""
+
+    def sleep(self, seconds: float) -> None: ...
+
+    def monotonic(self) -> float: ...
+
+    def time(self) -> float: ...
+
+
 class RetryingHTTPClient(HTTPClient):
     """gspread's HTTP client with bounded, quota-aware retries (see the module docstring).
 
@@ -82,21 +93,17 @@ class RetryingHTTPClient(HTTPClient):
         session: requests.Session | None = None,
         *,
         policy: RetryPolicy | None = None,
-        sleep: Callable[[float], None] = time.sleep,
+        clock: Clock,
         jitter: Callable[[], float] = random.random,
-        clock: Callable[[], float] = time.monotonic,
-        wall: Callable[[], float] = time.time,
     ) -> None:
         super().__init__(auth, session)
         self.policy = policy or RetryPolicy()
-        self.sleep = sleep
-        self.jitter = jitter
         self.clock = clock
-        self.wall = wall
+        self.jitter = jitter
         self.requests_sent = 0
 
     def request(self, *args: Any, **kwargs: Any) -> requests.Response:
-        started = self.clock()
+        started = self.clock.monotonic()
         transient = quota = 0
         method = str(kwargs.get("method", args[0] if args else "GET"))
         endpoint = str(kwargs.get("endpoint", args[1] if len(args) > 1 else ""))
@@ -126,14 +133,14 @@ class RetryingHTTPClient(HTTPClient):
                 delay = self._backoff(transient, started)
                 if delay is None:
                     raise
-            self.sleep(delay)
+            self.clock.sleep(delay)
 
     def _backoff(self, attempt: int, started: float) -> float | None:
         """The wait before another try after a transient error; None when none is left."""
         if attempt >= self.policy.tries:
             return None
         delay = min(self.policy.cap, self.policy.base * 2.0 ** (attempt - 1)) * self.jitter()
-        if self.clock() - started + delay > self.policy.budget:
+        if self.clock.monotonic() - started + delay > self.policy.budget:
             return None
         return delay
 
@@ -142,11 +149,11 @@ class RetryingHTTPClient(HTTPClient):
         of the wall clock; None when that would pass the quota budget."""
         if attempt >= self.policy.quota_tries:
             return None
-        delay = retry_after(getattr(error.response, "headers", None), self.wall())
+        delay = retry_after(getattr(error.response, "headers", None), self.clock.time())
         if delay is None:
-            now = self.wall()
+            now = self.clock.time()
             delay = (now // 60 + 1) * 60 - now + 1 + self.policy.quota_spread * self.jitter()
-        if self.clock() - started + delay > self.policy.quota_budget:
+        if self.clock.monotonic() - started + delay > self.policy.quota_budget:
             return None
         return delay
 
@@ -155,7 +162,7 @@ class RetryingHTTPClient(HTTPClient):
         caller re-reads to decide whether it did."""
         if self.timeout:
             timeout = self.timeout if isinstance(self.timeout, int | float) else max(self.timeout)
-            time.sleep(float(timeout))
+            self.clock.sleep(float(timeout))
 
 
 def _status(error: APIError) -> int:

@@ -30,9 +30,8 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import time
 from collections import defaultdict
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from types import TracebackType
 
@@ -49,6 +48,7 @@ from medlemsrutiner.adapters.google.batch import (
 )
 from medlemsrutiner.adapters.google.chart import chart_requests, learned
 from medlemsrutiner.adapters.google.client import (
+    Clock,
     GoogleError,
     RetryingHTTPClient,
     RetryPolicy,
@@ -80,19 +80,17 @@ def open_google_workbook(
     session: requests.Session | None = None,
     account_email: str | None = None,
     policy: RetryPolicy | None = None,
-    sleep: Callable[[float], None] = time.sleep,
-    clock: Callable[[], float] = time.monotonic,
-    wall: Callable[[], float] = time.time,
+    clock: Clock,
 ) -> GoogleWorkbook:
-    """The configured Google workbook. `session` replaces the authorised session, and `sleep`,
-    `clock` and `wall` the time the retries wait on (tests)."""
+    """The configured Google workbook. `clock`: what the retries wait on (the system's, from the
+    CLI; a test's own). `session` replaces the authorised session (tests)."""
     if session is None:
         from google.auth.transport.requests import AuthorizedSession
 
         credentials = load_credentials(config, env)
         account_email = getattr(credentials, "service_account_email", None)
         session = AuthorizedSession(credentials)  # type: ignore[no-untyped-call]
-    http = RetryingHTTPClient(None, session, policy=policy, sleep=sleep, clock=clock, wall=wall)
+    http = RetryingHTTPClient(None, session, policy=policy, clock=clock)
     http.set_timeout(config.timeout_seconds)
     assert config.spreadsheet_id is not None
     return GoogleWorkbook(
