@@ -65,6 +65,9 @@ class Group:
     works_on_en: str = ""
     """`Träffas (en)` and `Arbetar med (en)`: what English letters show instead (blank: left
     out, never the Swedish text)."""
+    formulas: tuple[str, ...] = ()
+    """The headers of cells a letter would show that hold a formula: no letter shows the
+    group, nor goes to it, until a person writes the text (`steps.formulas`)."""
 
     @property
     def reminder(self) -> Stamp:

@@ -295,6 +295,20 @@ def write_xlsx(path: Path, grids: dict[str, list[list[Any]]]) -> None:
     book.save(path)
 
 
+def xlsx_config_file(folder: Path) -> Path:
+    """`config.toml` in `folder` for the real commands: the .xlsx workbook `arbetsbok.xlsx` and
+    the outbox `outbox` beside it (as `make_config` has them)."""
+    path = folder / "config.toml"
+    path.write_text(
+        'timezone = "Europe/Stockholm"\nstart_date = 2026-01-01\n'
+        '[coordinator]\nname = "Kim Exempelsson"\nemail = "medlemsansvarig@example.org"\n'
+        '[workbook]\nbackend = "xlsx"\npath = "arbetsbok.xlsx"\n'
+        '[mail]\ntransport = "outbox"\noutbox = "outbox"\n',
+        encoding="utf-8",
+    )
+    return path
+
+
 def readable_text(data: bytes) -> str:
     """A file as text a person could find a name in: XML entities and email encodings undone,
     casefolded."""

@@ -84,7 +84,9 @@ OWNERS = {
     "openpyxl": {
         "medlemsrutiner.adapters.xlsx",
         "medlemsrutiner.adapters.xlsx_chart",
+        "medlemsrutiner.adapters.xlsx_file",
         "medlemsrutiner.adapters.xlsx_look",
+        "medlemsrutiner.adapters.xlsx_ranges",
     },
     "smtplib": {"medlemsrutiner.adapters.smtp"},
     "yagmail": {"medlemsrutiner.adapters.smtp", "medlemsrutiner.adapters.smtp_credentials"},

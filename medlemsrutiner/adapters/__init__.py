@@ -2,6 +2,11 @@
 
 workbook        the Workbook Protocol (read every tab; write Changes addressed by ID or key)
 xlsx            the local .xlsx workbook (openpyxl)
+xlsx_file       the .xlsx file loaded and saved so that no cell changes but those written
+                (numbers kept as stored, rich text, every digit, warnings caught); a cell as
+                the routine reads it
+xlsx_ranges     the filters and tables over a tab: erased values out of their criteria, appended
+                rows taken into the table above them
 xlsx_look       how the local workbook looks: widths, formats, dropdowns, Status colours
 xlsx_chart      the native chart over the local workbook's Statistik tab
 files           around the local workbook: lock files, the one atomic replacement of a file,

@@ -4,8 +4,10 @@ Reads files; decides nothing about what is imported (steps/intake.py does).
 
 CSV: the encoding is one of those Swedish files come in — UTF-8 (with or without a byte-order
 mark), UTF-16/32 with a mark, Windows-1252 (what Excel on Windows saves and most register
-exports use) and Mac Roman — chosen by what reads as Swedish (see `decode`), so that a
-Windows-1252 `ö` is never read as a Mac `ˆ` nor a Central European letter. The dialect (`;`
+exports use), Mac Roman, and the DOS code pages 850 and 437 (Excel's "CSV (MS-DOS)", old
+register programs) — chosen by what reads as Swedish (see `decode`), so that a Windows-1252
+`ö` is never read as a Mac `ˆ`, a DOS `Åsa` never as `èsa`, nor any of them as a Central
+European letter. The dialect (`;`
 or `,` or tab, quoting) is found with the standard library's csv.Sniffer, checked against the
 header line.
 """
@@ -22,7 +24,11 @@ import charset_normalizer
 from medlemsrutiner.adapters.workbook import grid_rows
 from medlemsrutiner.errors import ImportFileError, WorkbookError
 
-ENCODINGS = ("utf_8", "utf_16", "utf_32", "cp1252", "mac_roman")
+EIGHT_BIT = ("cp1252", "mac_roman", "cp850", "cp437")
+"""The one-byte encodings a file without a byte-order mark may be in, most likely first. Code
+page 437 has every Swedish letter where 850 has it, so its Swedish reads the same either way."""
+
+ENCODINGS = ("utf_8", "utf_16", "utf_32", *EIGHT_BIT)
 """The encodings a file to import is read in, most likely first."""
 
 DELIMITERS = ";,\t|"
@@ -53,14 +59,15 @@ def read_contacts_file(path: Path) -> list[list[Any]]:
     return parse_csv(decode(data, path.name))
 
 
-_SWEDISH_LETTERS = frozenset("åäöÅÄÖéÉüÜ")
+_SWEDISH_LETTERS = {**dict.fromkeys("åäöÅÄÖ", 2), **dict.fromkeys("éÉüÜ", 1)}
 _MARKS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")
 
 
 def decode(data: bytes, name: str = "filen") -> str:
     """The text of a CSV file: UTF-8 when it is valid UTF-8; else, for a file without a byte-
-    order mark or NUL bytes, Windows-1252 or Mac Roman, whichever reads more Swedish letters
-    (Windows-1252 when even); else the encoding charset-normalizer finds among ENCODINGS."""
+    order mark or NUL bytes, the reading among EIGHT_BIT that reads most like Swedish
+    (`swedishness`; the earlier encoding when even); else the encoding charset-normalizer finds
+    among ENCODINGS."""
     if not data.strip():
         return ""
     if not data.startswith(_MARKS) and b"\x00" not in data:
@@ -68,17 +75,18 @@ def decode(data: bytes, name: str = "filen") -> str:
             return data.decode("utf_8")
         except UnicodeDecodeError:
             pass
-        # Both read any text; only one reads Swedish: `Förnamn` in Windows-1252 is `Fˆrnamn` in
-        # Mac Roman, and `Förnamn` in Mac Roman is `Fšrnamn` in Windows-1252. Guessing from
-        # the bytes alone (charset-normalizer) picks wrong on a short file.
+        # Each reads any text; only one reads Swedish: `Förnamn` in Windows-1252 is `Fˆrnamn`
+        # in Mac Roman, `Förnamn` in Mac Roman is `Fšrnamn` in Windows-1252, and `Åsa Öberg`
+        # in code page 850 is `èsa ôberg` in Mac Roman. Guessing from the bytes alone
+        # (charset-normalizer) picks wrong on a short file.
         readings = []
-        for encoding in ("cp1252", "mac_roman"):
+        for encoding in EIGHT_BIT:
             try:
                 readings.append(data.decode(encoding))
             except UnicodeDecodeError:  # cp1252 leaves five bytes undefined
                 continue
         if readings:
-            return max(readings, key=lambda text: sum(ch in _SWEDISH_LETTERS for ch in text))
+            return max(readings, key=swedishness)
     best = charset_normalizer.from_bytes(data, cp_isolation=list(ENCODINGS)).best()
     if best is None:
         raise ImportFileError(
@@ -86,6 +94,22 @@ def decode(data: bytes, name: str = "filen") -> str:
             "CSV UTF-8 (i Excel: Spara som → CSV UTF-8) och försök igen."
         )
     return str(best)
+
+
+def swedishness(text: str) -> int:
+    """How Swedish a reading of a file looks: two points for each `å`, `ä`, `ö` (either case),
+    one for `é` and `ü`; one off for each character beyond ASCII that is no letter (`ˆ`, `™`,
+    a line of a box) and for each capital beyond ASCII after a small letter (`HÜkan`,
+    `LuleÜ`: `Håkan`, `Luleå` in another code page). Other letters (`è`, `ñ`, `ø`) count
+    nothing: names have them too."""
+    score = 0
+    for before, char in zip(" " + text, text, strict=False):
+        if char.isascii():
+            continue
+        score += _SWEDISH_LETTERS.get(char, 0 if char.isalpha() else -1)
+        if char.isupper() and before.islower():
+            score -= 1
+    return score
 
 
 def dialect_of(text: str) -> type[csv.Dialect] | csv.Dialect:

@@ -23,6 +23,12 @@ class Workbook(Protocol):
         """A short description for messages (no secrets, no personal data)."""
         ...
 
+    @property
+    def notices(self) -> tuple[str, ...]:
+        """What the last read found in the workbook that the backend cannot keep when it
+        writes (Swedish, quoting no cell; check_setup lists them)."""
+        ...
+
     def read(self) -> Mapping[str, Grid]:
         """Every tab, by its name, as rows of raw cell values (row 0 = headers)."""
         ...

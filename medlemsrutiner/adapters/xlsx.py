@@ -25,9 +25,7 @@ run left beside the workbook (they hold personal data). How the workbook looks i
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
-import io
 import zipfile
 import zlib
 from collections.abc import Callable, Mapping, Sequence
@@ -42,7 +40,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.workbook.workbook import Workbook as OpenpyxlWorkbook
 from openpyxl.worksheet.worksheet import Worksheet
 
-from medlemsrutiner.adapters import xlsx_chart, xlsx_look
+from medlemsrutiner.adapters import xlsx_chart, xlsx_file, xlsx_look, xlsx_ranges
 from medlemsrutiner.adapters.files import (
     FileLock,
     office_lock,
@@ -76,8 +74,6 @@ _UNREADABLE: tuple[type[BaseException], ...] = (
 """What openpyxl raises on a file that is not a readable .xlsx (every kind seen on broken files:
 a truncated zip or sheet, a control character in the XML, a zip of something else)."""
 
-_PLAIN = (str, int, float, bool, dt.datetime, dt.date, dt.time, dt.timedelta)
-
 
 @dataclass(frozen=True)
 class _Loaded:
@@ -85,6 +81,8 @@ class _Loaded:
 
     book: OpenpyxlWorkbook
     digest: bytes
+    notices: tuple[str, ...] = ()
+    """What openpyxl could not keep of the file (`xlsx_file.Loaded.notices`)."""
 
 
 class XlsxWorkbook:
@@ -105,6 +103,8 @@ class XlsxWorkbook:
         self.loads = 0
         self.saves = 0
         """How many times this object parsed and saved the file (benchmarks and tests count)."""
+        self.notices: tuple[str, ...] = ()
+        """What the last load found that openpyxl cannot keep (Swedish, quoting no cell)."""
 
     def describe(self) -> str:
         return f"xlsx: {self.path}"
@@ -206,6 +206,7 @@ class XlsxWorkbook:
         for key, row in wrapped:
             xlsx_look.fit_row(sheets[key], row, looks)
         _strip_erased(sheets, resolution.erased_rows)
+        xlsx_ranges.after_write(sheets, {header_key(t): g for t, g in fresh.items()}, resolution)
         for placement in resolution.charts:
             xlsx_chart.draw(sheets[header_key(placement.tab_name)], placement)
         for visibility in shown:
@@ -294,19 +295,20 @@ class XlsxWorkbook:
     def _load(self, data: bytes) -> _Loaded:
         self.loads += 1
         try:
-            book = openpyxl.load_workbook(io.BytesIO(data), data_only=False, read_only=False)
+            loaded = xlsx_file.load(data)
         except _UNREADABLE as error:
             raise WorkbookError(
                 f"Arbetsboken {self.path} går inte att läsa som .xlsx ({type(error).__name__}): "
                 "filen är skadad eller inte en arbetsbok. Öppna den i LibreOffice eller Excel "
                 "och spara den som .xlsx, eller ta fram en säkerhetskopia."
             ) from None
-        return _Loaded(book, hashlib.sha256(data).digest())
+        self.notices = loaded.notices
+        return _Loaded(loaded.book, hashlib.sha256(data).digest(), loaded.notices)
 
     def _save(self, book: OpenpyxlWorkbook) -> bytes:
         """Replace the file by `book`; the digest of the bytes now in place."""
         self.saves += 1
-        return replace_atomically(self.path, book.save)
+        return replace_atomically(self.path, xlsx_file.save(book))
 
 
 def read_first_sheet(path: Path) -> list[list[Any]]:
@@ -327,24 +329,14 @@ def _grid(sheet: Worksheet) -> list[list[Any]]:
     # From the sheet's own store of cells: iter_rows would create an empty cell object for
     # every blank position it passes (costing time and memory on every read), and a styled but
     # empty cell far away would widen every row.
-    filled = [(key, cell.value) for key, cell in sheet._cells.items() if cell.value is not None]
+    filled = [(key, cell) for key, cell in sheet._cells.items() if cell.value is not None]
     rows: list[list[Any]] = [[] for _ in range(max((row for (row, _), _ in filled), default=0))]
-    for (row, column), value in filled:
+    for (row, column), cell in filled:
         line = rows[row - 1]
         if len(line) < column:
             line.extend([None] * (column - len(line)))
-        line[column - 1] = _plain(value)
+        line[column - 1] = xlsx_file.value_of(cell)
     return grid_rows(rows)
-
-
-def _plain(value: Any) -> Any:
-    """A cell's value as the routine reads it. A formula reads as its text (`=…`): openpyxl
-    keeps no computed value through a save, and a value nobody can see must not decide a
-    letter. Array and table formulas are objects in openpyxl: their text too."""
-    if value is None or isinstance(value, _PLAIN):
-        return value
-    text = getattr(value, "text", None)
-    return text if isinstance(text, str) else str(value)
 
 
 def _create_sheet(book: OpenpyxlWorkbook, name: str, headers: Sequence[str]) -> Worksheet:

@@ -87,16 +87,10 @@ class National:
 
 
 def _count(value: object) -> int | None:
-    """A cell holding a count: a whole number of at least 0 (as a number or its digits)."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value if value >= 0 else None
-    if isinstance(value, float):
-        return int(value) if value.is_integer() and value >= 0 else None
-    if isinstance(value, str) and value.strip().isdigit():
-        return int(value.strip())
-    return None
+    """A cell holding a count: a whole number of at least 0 (as a number or its digits, or
+    shown in a date format: `cells.whole_number`)."""
+    number = cells.whole_number(value)
+    return number if number is not None and number >= 0 else None
 
 
 def read_statistics(district: str, grid: Grid | None) -> DistrictFigures:

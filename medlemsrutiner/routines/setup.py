@@ -79,6 +79,7 @@ def check_setup(
         with workbook:
             grids = workbook.read()
         checks.append(CheckResult(True, f"Arbetsboken går att öppna ({workbook.describe()})."))
+        checks.extend(CheckResult(False, notice, warning=True) for notice in workbook.notices)
         tables = tables_from_grids(grids, config.workbook.tab_names)
         checks.append(CheckResult(True, "Alla flikar och rubriker som behövs finns."))
     except AppError as error:

@@ -22,6 +22,7 @@ import email_validator
 import phonenumbers
 from dateutil.relativedelta import relativedelta
 
+from medlemsrutiner.sheet import invisible
 from medlemsrutiner.sheet.times import parse_time
 
 T = TypeVar("T")
@@ -42,44 +43,6 @@ class Bad:
     problem: str
 
 
-_FILLERS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
-"""Letters and symbols that draw nothing: the Hangul fillers and the blank Braille pattern."""
-
-_ASCII_INVISIBLE = "".join(chr(code) for code in range(33)) + "\x7f"
-"""Spaces and control characters: the invisible ASCII characters."""
-
-
-def _invisible(char: str, *, marks: bool) -> bool:
-    """True for a character that shows nothing: a space, a control or format character (a
-    zero-width space, a byte-order mark, a direction mark, a soft hyphen), a filler; and, with
-    `marks`, a combining mark (invisible where it has no letter to sit on)."""
-    if char.isspace() or char in _FILLERS:
-        return True
-    category = unicodedata.category(char)
-    return (category[0] in "CZ" and category not in ("Co", "Cn")) or (marks and category[0] == "M")
-
-
-def _word(token: str) -> str:
-    """`token` (no whitespace in it) without the invisible characters at its ends; "" when
-    nothing in it shows. A combining mark after a letter stays: it is part of that letter
-    (`e` + U+0301 is `é`)."""
-    if token.isascii():
-        return token.strip(_ASCII_INVISIBLE)
-    start, end = 0, len(token)
-    while start < end and _invisible(token[start], marks=True):
-        start += 1
-    while end > start and _invisible(token[end - 1], marks=False):
-        end -= 1
-    return token[start:end]
-
-
-def _shows(value: str) -> bool:
-    """True when `value` holds at least one character that shows."""
-    if value.isascii():
-        return bool(value.strip(_ASCII_INVISIBLE))
-    return any(not _invisible(char, marks=True) for char in value)
-
-
 def is_blank(value: Any) -> bool:
     """True for None, NaN, and strings in which nothing shows: only spaces, or invisible
     characters (a zero-width space, a byte-order mark, a lone combining mark, a control
@@ -90,14 +53,16 @@ def is_blank(value: Any) -> bool:
         return True
     if isinstance(value, dt.date) and value != value:  # pandas NaT
         return True
-    return isinstance(value, str) and not _shows(value)
+    return isinstance(value, str) and not invisible.shows(value)
 
 
 def text(value: Any) -> str:
     """A cell as the trimmed text a person would read; integral floats lose their `.0`.
 
     Runs of whitespace become one space, and invisible characters at the ends of each word go
-    (a word of only invisible characters goes whole), so no letter says `Hej \u200b!`.
+    (a word of only invisible characters goes whole), so no letter says `Hej \u200b!`; so do
+    control and format characters inside a word (a soft hyphen, a zero-width space), but a
+    joiner where it joins (an emoji sequence, Persian or Hindi letters: see `invisible`).
     """
     if is_blank(value):
         return ""
@@ -111,7 +76,13 @@ def text(value: Any) -> str:
         return value.isoformat(sep=" ", timespec="minutes")
     if isinstance(value, dt.date):
         return value.isoformat()
-    return " ".join(word for word in map(_word, str(value).split()) if word)
+    return " ".join(word for word in map(invisible.word, str(value).split()) if word)
+
+
+def is_formula(value: Any) -> bool:
+    """True for a cell holding a formula, as both backends read one: a text beginning with `=`
+    (xlsx keeps no computed value; the Google backend reads formulas, not their results)."""
+    return isinstance(value, str) and text(value).startswith("=")
 
 
 def normalise_word(value: Any) -> str:
@@ -387,19 +358,48 @@ def parse_yes_no(value: Any) -> bool | Bad | None:
 
 
 def parse_id(value: Any) -> int | Bad | None:
-    """An ID cell: a positive whole number (`12`, `12.0`, ` 12 `)."""
+    """An ID cell: a positive whole number (`12`, `12.0`, ` 12 `). A whole day (a date, or a
+    date-time at midnight) is its serial number, and whole days their number: an ID cell given
+    a date format shows its number as a date (`74` as `1900-03-14`), and an .xlsx file reads it
+    as one (a duration in a time format such as `[h]:mm`)."""
     if is_blank(value):
         return None
-    if isinstance(value, bool):
-        return Bad("ID ska vara ett heltal")
+    number = whole_number(value)
+    return number if number is not None and number > 0 else Bad("ID ska vara ett heltal")
+
+
+def whole_number(value: Any) -> int | None:
+    """A cell holding a whole number (an ID, a count), None when it holds anything else: a
+    number, its digits (`12`, `12.0`), or what a date or time format shows of one — a whole
+    day (a date, a date-time at midnight) its serial number, midnight 0, whole days their
+    number. People format whole rows and columns as dates; the number is still there."""
+    if is_blank(value) or isinstance(value, bool):
+        return None
     if isinstance(value, int):
-        return value if value > 0 else Bad("ID ska vara ett heltal")
+        return value
     if isinstance(value, float):
-        return int(value) if value.is_integer() and value > 0 else Bad("ID ska vara ett heltal")
+        return int(value) if value.is_integer() else None
+    if isinstance(value, dt.timedelta):
+        return value.days if value == dt.timedelta(days=value.days) else None
+    if isinstance(value, dt.time):
+        return 0 if value == dt.time(0, 0) else None
+    if isinstance(value, dt.date):
+        if isinstance(value, dt.datetime) and value.time() != dt.time(0, 0):
+            return None
+        return date_to_serial(value.date() if isinstance(value, dt.datetime) else value)
     raw = text(value).removesuffix(".0")
-    if raw.isascii() and raw.isdigit() and int(raw) > 0:
-        return int(raw)
-    return Bad("ID ska vara ett heltal")
+    return int(raw) if raw.isascii() and raw.isdigit() else None
+
+
+def id_as_date(value: Any) -> bool:
+    """True for an ID cell that reads as a whole day, or a duration of whole days: a number
+    shown in a date or time format, whose number is the ID (`parse_id`); the run writes the
+    number back, so the cell shows it."""
+    if isinstance(value, dt.datetime):
+        return value.time() == dt.time(0, 0)
+    if isinstance(value, dt.timedelta):
+        return value == dt.timedelta(days=value.days)
+    return isinstance(value, dt.date)
 
 
 def parse_word(value: Any, words: Mapping[str, T]) -> T | Bad | None:

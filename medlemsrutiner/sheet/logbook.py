@@ -217,13 +217,10 @@ def last_named(table: Table) -> dict[int, dt.date]:
 
 
 def _count(value: Any) -> int | None:
-    """A `Brev` cell: a whole number of letters, or None when blank or unreadable."""
-    if cells.is_blank(value) or isinstance(value, bool):
-        return None
-    if isinstance(value, int | float):
-        return int(value) if float(value).is_integer() and value >= 0 else None
-    text = cells.text(value)
-    return int(text) if text.isascii() and text.isdigit() else None
+    """A `Brev` cell: a whole number of letters (`cells.whole_number`: also when a date format
+    shows it), or None when blank or unreadable."""
+    number = cells.whole_number(value)
+    return number if number is not None and number >= 0 else None
 
 
 def _log_time(value: Any, zone: dt.tzinfo) -> dt.datetime | None:

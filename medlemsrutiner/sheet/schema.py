@@ -44,6 +44,8 @@ class Column:
     """`text`, `date`, `email`, `phone`, `id`, `number`, `percent`: how the column is formatted."""
     aliases: tuple[str, ...] = ()
     """Other headers that mean this column (a tab another program writes, in its language)."""
+    in_letters: bool = False
+    """A letter shows what the cell holds: a formula there holds the letter (`steps.formulas`)."""
 
 
 @dataclass(frozen=True)
@@ -121,12 +123,12 @@ NEWCOMERS = Tab(
     (
         Column("id", "ID", S, kind="id"),
         Column("registered", "Registrerad", CS, kind="date"),
-        Column("name", "Namn", C, personal=True),
-        Column("email", "E-post", C, personal=True, kind="email"),
-        Column("phone", "Telefon", C, personal=True, kind="phone"),
+        Column("name", "Namn", C, personal=True, in_letters=True),
+        Column("email", "E-post", C, personal=True, kind="email", in_letters=True),
+        Column("phone", "Telefon", C, personal=True, kind="phone", in_letters=True),
         Column("language", "Språk", C, required=False),
-        Column("town", "Ort", C, required=False, personal=True),
-        Column("interests", "Intressen", C, required=False, personal=True),
+        Column("town", "Ort", C, required=False, personal=True, in_letters=True),
+        Column("interests", "Intressen", C, required=False, personal=True, in_letters=True),
         Column("welcome", "Välkomstbrev", S, kind="date"),
         Column("call", "Samtal", C, kind="date"),
         Column("referred_to", "Hänvisad till", C),
@@ -143,9 +145,9 @@ FOLLOWUPS = Tab(
     "Uppföljning",
     (
         Column("id", "ID", S, kind="id"),
-        Column("name", "Namn", S, personal=True),
-        Column("email", "E-post", S, personal=True, kind="email"),
-        Column("phone", "Telefon", S, personal=True, kind="phone"),
+        Column("name", "Namn", S, personal=True, in_letters=True),
+        Column("email", "E-post", S, personal=True, kind="email", in_letters=True),
+        Column("phone", "Telefon", S, personal=True, kind="phone", in_letters=True),
         Column("language", "Språk", S, required=False),
         Column("referred_to", "Hänvisad till", S),
         Column("referred", "Hänvisad", S, kind="date"),
@@ -165,14 +167,14 @@ GROUPS = Tab(
     "groups",
     "Grupper",
     (
-        Column("group", "Grupp", C),
-        Column("contact", "Kontaktperson", C),
-        Column("email", "E-post", C, kind="email"),
-        Column("phone", "Telefon", C, required=False, kind="phone"),
-        Column("meets", "Träffas", C, required=False),
-        Column("works_on", "Arbetar med", C, required=False),
-        Column("meets_en", "Träffas (en)", C, required=False),
-        Column("works_on_en", "Arbetar med (en)", C, required=False),
+        Column("group", "Grupp", C, in_letters=True),
+        Column("contact", "Kontaktperson", C, in_letters=True),
+        Column("email", "E-post", C, kind="email", in_letters=True),
+        Column("phone", "Telefon", C, required=False, kind="phone", in_letters=True),
+        Column("meets", "Träffas", C, required=False, in_letters=True),
+        Column("works_on", "Arbetar med", C, required=False, in_letters=True),
+        Column("meets_en", "Träffas (en)", C, required=False, in_letters=True),
+        Column("works_on_en", "Arbetar med (en)", C, required=False, in_letters=True),
         Column("active", "Aktiv", C, required=False),
         Column("confirmed", "Bekräftad", C, required=False, kind="date"),
         Column("reminder", "Påminnelse", S, required=False, kind="date"),
@@ -185,13 +187,13 @@ TRAININGS = Tab(
     "Utbildningar",
     (
         Column("date", "Datum", C, kind="date"),
-        Column("time", "Tid", C, required=False),
-        Column("title", "Titel", C),
-        Column("place", "Plats", C, required=False),
-        Column("signup", "Anmälan", C, required=False),
-        Column("description", "Beskrivning", C, required=False),
-        Column("title_en", "Titel (en)", C, required=False),
-        Column("description_en", "Beskrivning (en)", C, required=False),
+        Column("time", "Tid", C, required=False, in_letters=True),
+        Column("title", "Titel", C, in_letters=True),
+        Column("place", "Plats", C, required=False, in_letters=True),
+        Column("signup", "Anmälan", C, required=False, in_letters=True),
+        Column("description", "Beskrivning", C, required=False, in_letters=True),
+        Column("title_en", "Titel (en)", C, required=False, in_letters=True),
+        Column("description_en", "Beskrivning (en)", C, required=False, in_letters=True),
     ),
     required=False,
 )
@@ -201,8 +203,8 @@ TEXTS = Tab(
     "Texter",
     (
         Column("key", "Nyckel", C),
-        Column("text", "Text", C),
-        Column("text_en", "Text (en)", C, required=False),
+        Column("text", "Text", C, in_letters=True),
+        Column("text_en", "Text (en)", C, required=False, in_letters=True),
         Column("explanation", "Förklaring", CS, required=False),
     ),
     required=False,

@@ -14,6 +14,7 @@ forget      erasure on request: every row of one person, and their form answers
 outbox_erasure  which letters in the outbox folder go with the data they hold
 finished    finished people hidden from Intresserade a week later
 problems    what a person must correct on a row
+formulas    a formula in a cell a letter shows: the letter waits for the text
 status      the Swedish Status text of every row
 after       the records once the run's writes have landed (for Status, Statistik)
 rules       the due rules of letter kinds added to the registry (sheet/letter_kinds.py)

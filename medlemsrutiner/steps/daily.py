@@ -77,11 +77,12 @@ def plan_day(records: Records, today: dt.date, settings: Settings) -> Plan:
                 changes.append(SetCells(NEWCOMERS.key, newcomer.id, (stamp,)))
                 log.append(LogEntry(Action.DUPLICATE, newcomer.id, f"samma e-post som ID {owner}"))
             continue
-        introducing = referral.introduction(newcomer, today, settings, followups_by_id)
-        for delivery in (welcome.welcome(newcomer, settings, today, introducing), introducing):
-            if delivery is not None:
-                deliveries.append(delivery)
-        deliveries.extend(rules.newcomer_deliveries(newcomer, records, today, settings))
+        if not newcomer.formulas:  # a formula a letter would show: the letters wait
+            introducing = referral.introduction(newcomer, today, settings, followups_by_id)
+            for delivery in (welcome.welcome(newcomer, settings, today, introducing), introducing):
+                if delivery is not None:
+                    deliveries.append(delivery)
+            deliveries.extend(rules.newcomer_deliveries(newcomer, records, today, settings))
         flags.extend(_interrupted(NEWCOMERS.key, newcomer.row, newcomer.id, newcomer.stamps))
 
     stamp_column = REENGAGEMENT.stamp.column in records.present.get(FOLLOWUPS.key, frozenset())
@@ -98,7 +99,11 @@ def plan_day(records: Records, today: dt.date, settings: Settings) -> Plan:
             flags.append(Flag("followups", row.row, row.id, problem))
         if not row.personal_blank and erasure.referral_date(row, settings) is None:
             log.append(_first_seen(row.id))
-        letter = followup.reengagement(row, records.groups, today, settings, stamp_column)
+        letter = (
+            followup.reengagement(row, records.groups, today, settings, stamp_column)
+            if not row.formulas  # a formula a letter would show: the letter waits
+            else None
+        )
         closing = followup.close_unfollowed(
             row, today, settings, erasure.close_date(row, settings, today)
         )
@@ -115,7 +120,8 @@ def plan_day(records: Records, today: dt.date, settings: Settings) -> Plan:
             if letter is not None:
                 deliveries.append(letter)
             # No letter of an added kind goes out with data erased today.
-            deliveries.extend(rules.followup_deliveries(row, records, today, settings))
+            if not row.formulas:
+                deliveries.extend(rules.followup_deliveries(row, records, today, settings))
 
     deliveries.extend(groups.reminders(records, today, settings))
     deliveries.extend(rules.group_deliveries(records, today, settings))

@@ -18,6 +18,7 @@ from medlemsrutiner.sheet.schema import GROUPS, TEXTS, TRAININGS, Record, Table
 from medlemsrutiner.sheet.stamps import read_stamp_cells
 from medlemsrutiner.sheet.times import parse_time
 from medlemsrutiner.sheet.words import LANGUAGE_NEUTRAL_TEXT_KEYS, TEXT_KEYS
+from medlemsrutiner.steps import formulas
 
 
 def rows_of(table: Table) -> tuple[tuple[int, Record], ...]:
@@ -48,6 +49,7 @@ def parse_group(row: int, record: Record, today: dt.date) -> tuple[Group | None,
         )
         confirmed = None
     phone = cells.format_phone(record["phone"])
+    flags.extend(formulas.row_flags(GROUPS, row, record))
     group = Group(
         name=name,
         contact=cells.text(record["contact"]),
@@ -62,6 +64,7 @@ def parse_group(row: int, record: Record, today: dt.date) -> tuple[Group | None,
         status_text=cells.text(record["status"]),
         meets_en=cells.multiline_text(record["meets_en"]),
         works_on_en=cells.multiline_text(record["works_on_en"]),
+        formulas=formulas.headers(GROUPS, record),
     )
     return group, flags
 
@@ -179,6 +182,10 @@ def read_trainings(
             flags.append(Flag("trainings", row, None, f"Utbildningar rad {row}, Datum: {kept}."))
         if day is None or not title or day < today:
             continue
+        held = formulas.row_flags(TRAININGS, row, record)
+        if held:
+            flags.extend(held)
+            continue
         upcoming.append(
             Training(
                 date=day,
@@ -206,7 +213,8 @@ def read_texts(table: Table) -> tuple[dict[str, str], dict[str, str]]:
     """Texter as key -> text, in Swedish (`Text`) and in English (`Text (en)`); every key the
     templates use is present in both (empty if not set)."""
     texts, texts_en = dict.fromkeys(TEXT_KEYS, ""), dict.fromkeys(TEXT_KEYS, "")
-    for _, record in rows_of(table):
+    for _, typed in rows_of(table):
+        record = formulas.without_formulas(TEXTS, typed)
         key = cells.normalise_word(record["key"])
         if key:
             for found, column in ((texts, "text"), (texts_en, "text_en")):

@@ -22,6 +22,7 @@ from medlemsrutiner.sheet.letter_kinds import GROUP_REMINDER
 from medlemsrutiner.sheet.schema import GROUPS
 from medlemsrutiner.sheet.stamp_words import Said, row_words, stamp_words
 from medlemsrutiner.sheet.stamps import StampState
+from medlemsrutiner.steps import formulas
 from medlemsrutiner.steps.records import Newcomer, Records, Referral
 from medlemsrutiner.wording import count
 
@@ -36,6 +37,8 @@ def confirm_due(group: Group, today: dt.date, settings: Settings) -> bool:
 def reminder_due(group: Group, today: dt.date, settings: Settings) -> bool:
     """A reminder may go out now: the details are old and none went out recently."""
     if not group.active or group.email is None or not confirm_due(group, today, settings):
+        return False
+    if group.formulas:  # the reminder would show the formula: it waits for the text
         return False
     stamp = group.reminder
     if stamp.state is StampState.DUE:
@@ -115,7 +118,7 @@ def group_status(group: Group, records: Records, today: dt.date, settings: Setti
                 "Hänvisad till."
             )
         return text
-    parts: list[str] = []
+    parts = [formulas.problem(header, formulas.FOR_A_GROUP) for header in group.formulas]
     if group.email is None:
         parts.append("Saknar giltig e-post till kontaktpersonen: inga introduktioner går ut.")
     bounced = bounced_introductions(group, records.newcomers)

@@ -28,6 +28,11 @@ def referral_problems(newcomer: Newcomer) -> list[str]:
             return [f"Gruppen '{group.name}' är inte aktiv: välj en annan grupp."]
         if group.email is None:
             return [f"Gruppen '{group.name}' saknar giltig e-post till kontaktpersonen (Grupper)."]
+        if group.formulas:
+            return [
+                f"Gruppen '{group.name}' har en formel i Grupper ({', '.join(group.formulas)}): "
+                "ingen introduktion skickas förrän texten är inskriven där."
+            ]
     return []
 
 

@@ -24,6 +24,7 @@ from medlemsrutiner.sheet.changes import AssignId, Change, SetByKey, SetCells, f
 from medlemsrutiner.sheet.logbook import Action, LogEntry, first_logged, last_erasures, last_named
 from medlemsrutiner.sheet.schema import NEWCOMERS, TRAININGS, Record, Tab, Tables
 from medlemsrutiner.sheet.stamps import Stamp, StampState, read_stamp
+from medlemsrutiner.steps import formulas
 from medlemsrutiner.steps.district import (
     last_training_before,
     read_groups,
@@ -35,6 +36,7 @@ from medlemsrutiner.steps.rows import (
     FollowUp,
     Newcomer,
     Referral,
+    id_advice,
     parse_followup,
     parse_newcomer,
 )
@@ -121,6 +123,7 @@ def read_records(tables: Tables, today: dt.date, settings: Settings) -> Records:
         : settings.routine.trainings_in_letters
     ]
     texts, texts_en = read_texts(tables["texts"])
+    flags.extend(formulas.table_flags(tables["texts"]))
     newcomers = [
         parse_newcomer(row, record, today, settings, groups)
         for row, record in rows_of(tables["newcomers"])
@@ -167,6 +170,9 @@ def read_records(tables: Tables, today: dt.date, settings: Settings) -> Records:
             )
         dates, typed = newcomer_dates(newcomer)
         fill = (*fill, *dates)
+        if newcomer.id is not None:
+            shown, typed = id_shown(newcomer.id, newcomer.record["id"], typed)
+            fill = (*fill, *shown)
         if newcomer.id is None:
             # The fingerprint holds the typed text, so the dates land only on the row as read.
             newcomers[index] = dataclasses.replace(newcomer, id=next_id, new=True)
@@ -183,7 +189,7 @@ def read_records(tables: Tables, today: dt.date, settings: Settings) -> Records:
             newcomer.row,
             None,
             f"Intresserade rad {newcomer.row}: {newcomer.id_problem}; inga brev skickas från "
-            "raden. Töm ID-cellen i kopian så får den ett nytt ID.",
+            f"raden. {id_advice(newcomer)}.",
         )
         for newcomer in newcomers
         if newcomer.id_problem is not None
@@ -193,6 +199,8 @@ def read_records(tables: Tables, today: dt.date, settings: Settings) -> Records:
         if followup.id is None or followup.id_shared:
             continue
         dates, typed = followup_dates(followup)
+        shown, typed = id_shown(followup.id, followup.record["id"], typed)
+        dates = (*dates, *shown)
         if dates:
             first_writes.append(SetCells("followups", followup.id, dates, expect=typed))
     group_rows = dict(rows_of(tables["groups"]))
@@ -233,7 +241,12 @@ def read_records(tables: Tables, today: dt.date, settings: Settings) -> Records:
         shared=Shared(
             texts=texts,
             trainings=trainings,
-            groups=tuple(sorted((g for g in groups.values() if g.active), key=lambda g: g.name)),
+            groups=tuple(
+                sorted(
+                    (g for g in groups.values() if g.active and not g.formulas),
+                    key=lambda g: g.name,
+                )
+            ),
             texts_en=texts_en,
         ),
         flags=tuple(flags),
@@ -243,6 +256,17 @@ def read_records(tables: Tables, today: dt.date, settings: Settings) -> Records:
         upcoming=upcoming,
         last_training=last_training_before(tables["trainings"], today),
     )
+
+
+def id_shown(
+    row_id: int, value: Any, expect: tuple[tuple[str, str], ...]
+) -> tuple[tuple[tuple[str, Any], ...], tuple[tuple[str, str], ...]]:
+    """The ID written back as its number when the cell reads as a date (the ID column given
+    a date format: `cells.parse_id`), so the cell shows the number again; compare-and-set on
+    the cell as read. Nothing for an ID that reads as a number."""
+    if not cells.id_as_date(value):
+        return (), expect
+    return (("id", row_id),), (*expect, ("id", cells.text(value)))
 
 
 def shared_id_problem(followup: FollowUp) -> str:

@@ -27,8 +27,9 @@ from medlemsrutiner.steps.records import FollowUp, Newcomer, Referral
 
 
 def group_usable(group: Group | None) -> bool:
-    """A group a newcomer can be introduced to: active, with a contact address."""
-    return group is not None and group.active and group.email is not None
+    """A group a newcomer can be introduced to: active, with a contact address, and no formula
+    in a cell the letters show."""
+    return group is not None and group.active and group.email is not None and not group.formulas
 
 
 def referred_to(newcomer: Newcomer) -> str | None:

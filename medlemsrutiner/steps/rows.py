@@ -31,6 +31,7 @@ from medlemsrutiner.sheet.words import (
     outcome_words,
     result_words,
 )
+from medlemsrutiner.steps import formulas
 
 # --- Newcomers -------------------------------------------------------------------------------
 
@@ -89,6 +90,9 @@ class Newcomer:
     """The day Logg last records an erasure of the ID (or this run erased the row)."""
     erased_on_request: bool = False
     """That erasure was forget.py's."""
+    formulas: tuple[str, ...] = ()
+    """The headers of cells a letter shows that hold a formula: no letter to or about the
+    person goes out until a person writes the text (`steps.formulas`)."""
 
     @property
     def welcome(self) -> Stamp:
@@ -109,6 +113,18 @@ class Newcomer:
         """The row as the workbook holds it until the run's last write: what a write that
         finds the row by its content must name."""
         return self.record if self.as_read is None else self.as_read
+
+
+def id_advice(newcomer: Newcomer) -> str:
+    """What to do about a row of Intresserade whose ID cannot be used: only an ID on two rows
+    has a copy to empty."""
+    if newcomer.id is not None:  # readable, but on two rows
+        return (
+            "Töm ID-cellen på den rad som är en kopia eller en annan person, så får den ett nytt ID"
+        )
+    return (
+        "Skriv personens ID som ett heltal (se Logg), eller töm ID-cellen så får raden ett nytt ID"
+    )
 
 
 def parse_newcomer(
@@ -159,6 +175,7 @@ def parse_newcomer(
     if isinstance(training, cells.Bad):
         notes.append(f"Kontrollera Utbildning: {training.problem}.")
         training = None
+    problems.extend(formulas.person_problems(NEWCOMERS, record))
 
     newcomer = Newcomer(
         row=row,
@@ -184,6 +201,7 @@ def parse_newcomer(
         personal_blank=all(cells.is_blank(record[name]) for name in NEWCOMERS.personal_columns),
         consent=consent,
         training=training,
+        formulas=formulas.headers(NEWCOMERS, record),
     )
     return _with_referral(newcomer, record["referred_to"], groups)
 
@@ -280,6 +298,8 @@ class FollowUp:
     find it by its content (every cell as read), never by the ID."""
     as_read: Record | None = None
     """The row as the run read it, once the run's own writes changed `record` (`after`)."""
+    formulas: tuple[str, ...] = ()
+    """The headers of cells a letter shows that hold a formula: no letter goes out."""
 
     @property
     def read_record(self) -> Record:
@@ -330,6 +350,8 @@ def parse_followup(row: int, record: Record, today: dt.date, settings: Settings)
         )
     stamp_cells = read_stamp_cells(record, FOLLOWUPS.key, today)
     problems.extend(w.sv for w in row_words(stamp_cells, FOLLOWUPS.key) if w.problem)
+    if not personal_blank:
+        problems.extend(formulas.person_problems(FOLLOWUPS, record))
     phone = cells.format_phone(record["phone"])
     person = Person(
         name=cells.text(record["name"]),
@@ -362,4 +384,5 @@ def parse_followup(row: int, record: Record, today: dt.date, settings: Settings)
         stamps=stamp_cells,
         consent=consent,
         personal_blank=personal_blank,
+        formulas=formulas.headers(FOLLOWUPS, record),
     )

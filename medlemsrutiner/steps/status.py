@@ -34,6 +34,7 @@ from medlemsrutiner.steps.followup import (
 from medlemsrutiner.steps.problems import referral_problems, row_problems
 from medlemsrutiner.steps.records import FollowUp, Newcomer, Records, Referral
 from medlemsrutiner.steps.referral import closed, moved
+from medlemsrutiner.steps.rows import id_advice
 from medlemsrutiner.wording import count, date_range
 
 
@@ -80,8 +81,8 @@ def unaddressable_status(newcomer: Newcomer, today: dt.date, settings: Settings)
         return "Personuppgifterna är raderade."
     problem = newcomer.id_problem or "ID:t går inte att läsa"
     return (
-        f"Rätta ID: {problem}. Töm ID-cellen (på kopian) så får raden ett nytt ID; inga brev "
-        f"skickas tills dess. {erasure_text(intake_erasure(newcomer, today, settings))}"
+        f"Rätta ID: {problem}. {id_advice(newcomer)}; inga brev skickas tills dess. "
+        f"{erasure_text(intake_erasure(newcomer, today, settings))}"
     )
 
 

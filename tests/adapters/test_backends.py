@@ -74,7 +74,7 @@ def test_a_second_run_the_same_day_changes_and_sends_nothing(backend: Harness) -
     assert {name: backend.tab(name) for name in tabs} == tabs
 
 
-def test_a_referral_moves_the_person_to_followup_and_a_formula_name_stays_text(
+def test_a_referral_moves_the_person_to_followup_and_a_formula_note_stays_text(
     backend: Harness,
 ) -> None:
     formula = '=IMPORTXML("http://example.org", "//a")'
@@ -83,7 +83,7 @@ def test_a_referral_moves_the_person_to_followup_and_a_formula_name_stays_text(
             newcomers=[
                 newcomer(
                     7,
-                    name=formula,
+                    note=formula,
                     welcome=TODAY - 3 * DAY,
                     call=TODAY,
                     referred_to="Centrumgruppen",
@@ -95,7 +95,7 @@ def test_a_referral_moves_the_person_to_followup_and_a_formula_name_stays_text(
     intake = by_id(backend)[7]
     assert intake["Namn"] is None and intake["E-post"] is None and intake["Introduktion"] == TODAY
     followup = by_id(backend, "Uppföljning")[7]
-    assert followup["Namn"] == formula
+    assert followup["Anteckning"] == formula
     assert followup["Hänvisad"] == TODAY
     assert followup["Följ upp senast"] == TODAY + dt.timedelta(weeks=10)
     assert sorted(recipients(read_outbox(backend.config.mail.outbox))) == [

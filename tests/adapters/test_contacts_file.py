@@ -33,11 +33,14 @@ EXPORT = [  # the one-person export a new user's import read as Mac Roman (`Fˆr
      "Vill gärna hjälpa till med skrivarkvällar"],
 ]  # fmt: skip
 
-FIRST = ["Märta", "Åsa", "Örjan", "Göran", "Eva", "Kim", "Bo", "Ylva"]
-LAST = ["Lövgren", "Ek", "Sjöström", "Åkerlund", "Berg", "Nordin"]
+FIRST = ["Märta", "Åsa", "Örjan", "Göran", "Eva", "Kim", "Bo", "Ylva", "Håkan", "Måns", "Ärla"]
+LAST = ["Lövgren", "Ek", "Sjöström", "Åkerlund", "Berg", "Nordin", "Wåhlin", "Ängelholm"]
+
+ONE_BYTE = ["cp1252", "mac_roman", "cp850", "cp437"]
+"""Windows, the old Mac, and DOS (Excel's "CSV (MS-DOS)" is code page 850 in Sweden)."""
 
 
-@pytest.mark.parametrize("encoding", ["cp1252", "mac_roman", "utf_8", "utf_8_sig"])
+@pytest.mark.parametrize("encoding", [*ONE_BYTE, "utf_8", "utf_8_sig"])
 def test_a_short_export_reads_with_its_swedish_letters_in_any_of_its_encodings(
     tmp_path: Path, encoding: str
 ) -> None:
@@ -46,7 +49,7 @@ def test_a_short_export_reads_with_its_swedish_letters_in_any_of_its_encodings(
     assert read_contacts_file(path) == EXPORT
 
 
-@pytest.mark.parametrize("encoding", ["cp1252", "mac_roman"])
+@pytest.mark.parametrize("encoding", ONE_BYTE)
 def test_every_small_export_of_one_to_five_people_reads_as_written(
     tmp_path: Path, encoding: str
 ) -> None:
@@ -61,6 +64,31 @@ def test_every_small_export_of_one_to_five_people_reads_as_written(
             ]  # fmt: skip
             path.write_bytes("\r\n".join(";".join(row) for row in rows).encode(encoding))
             assert read_contacts_file(path) == rows, (count, start)
+
+
+@pytest.mark.parametrize("encoding", ["cp850", "cp437"])
+def test_an_excel_csv_ms_dos_file_reads_with_its_swedish_letters(
+    tmp_path: Path, encoding: str
+) -> None:
+    rows = [
+        ["Namn", "E-post", "Telefon", "Ort"],
+        ["Åsa Öberg", "asa.oberg@example.org", "070-174 06 11", "Göteborg"],
+        ["Ärla Ström", "arla@example.org", "070-174 06 12", "Luleå"],
+        ["Jörgen Wåhlin", "jorgen@example.org", "070-174 06 13", "Växjö"],
+    ]
+    path = tmp_path / "export.csv"
+    path.write_bytes("\r\n".join(";".join(row) for row in rows).encode(encoding))
+    assert read_contacts_file(path) == rows
+
+
+@pytest.mark.parametrize("encoding", ONE_BYTE)
+@pytest.mark.parametrize("place", ["Luleå", "Umeå", "Ängelholm", "Håkan", "Åre"])
+def test_a_file_of_one_word_reads_in_its_encoding(
+    tmp_path: Path, encoding: str, place: str
+) -> None:
+    path = tmp_path / "export.csv"
+    path.write_bytes(f"Ort\r\n{place}\r\n".encode(encoding))
+    assert read_contacts_file(path) == [["Ort"], [place]]
 
 
 def test_a_utf8_file_with_a_byte_order_mark_and_commas_reads_without_the_mark(

@@ -155,7 +155,7 @@ def test_the_metadata_the_run_reads_anyway_is_what_finds_the_chart(
     metadata = [r for r in api.requests if r.method == "GET" and "values" not in r.path]
     assert len(metadata) == 1
     assert metadata[0].query["fields"] == [
-        "sheets(properties,protectedRanges,charts(chartId,spec))"
+        "sheets(properties,protectedRanges,charts(chartId,spec),basicFilter,filterViews)"
     ]
 
 

@@ -222,16 +222,16 @@ def test_logging_writes_that_found_no_row_costs_two_more(
 # --- What lands ------------------------------------------------------------------------------
 
 
-def test_a_formula_looking_name_is_sent_and_stored_as_text(
+def test_a_formula_looking_note_is_sent_and_stored_as_text(
     api: FakeSheetsApi, harness: GoogleHarness
 ) -> None:
     formula = '=HYPERLINK("http://example.org";"klicka")'
     harness.seed(
         workbook_grids(
             newcomers=[
-                newcomer(4, name=formula, welcome=TODAY - DAY, call=TODAY, referred_to="Avböjt"),
+                newcomer(4, note=formula, welcome=TODAY - DAY, call=TODAY, referred_to="Avböjt"),
                 newcomer(
-                    5, name="=1+1", welcome=TODAY - DAY, call=TODAY, referred_to="Blixtaktioner"
+                    5, note="=1+1", welcome=TODAY - DAY, call=TODAY, referred_to="Blixtaktioner"
                 ),
             ]
         )
@@ -239,7 +239,9 @@ def test_a_formula_looking_name_is_sent_and_stored_as_text(
     daily_run(harness)
     sid = harness.spreadsheet_id
     assert api.formula_cells(sid, "Uppföljning") == {}
-    assert api.values(sid, "Uppföljning")[1][1] == "=1+1"  # copied as text, not evaluated to 2
+    followup = api.values(sid, "Uppföljning")
+    note = followup[0].index("Anteckning")
+    assert followup[1][note] == "=1+1"  # copied as text, not evaluated to 2
     sent = [
         cell
         for request in batch_requests(api)

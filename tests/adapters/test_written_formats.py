@@ -13,9 +13,8 @@ import openpyxl
 from medlemsrutiner.sheet.presentation import GENERAL, PERCENT_FORMAT, ColumnLook, written_format
 from tests.adapters.harness import GoogleHarness, XlsxHarness, daily_run
 from tests.fakes.sheets_api import FakeSheetsApi, gspread_client
-from tests.support import TODAY, newcomer, workbook_grids
+from tests.support import DAY, TODAY, newcomer, workbook_grids
 
-DAY = dt.timedelta(days=1)
 DATE = {"type": "DATE", "pattern": "yyyy-mm-dd"}
 
 
@@ -77,6 +76,55 @@ def test_google_ids_appended_to_rows_formatted_as_dates_stay_numbers(
 
     second = daily_run(harness, TODAY + DAY)
     assert second.exit_code == 0, second.lines()
+
+
+def _ids_as_dates() -> dict[str, list[list[object]]]:
+    """People in every stage, in a workbook whose ID column someone formatted as dates."""
+    return workbook_grids(
+        newcomers=[
+            newcomer(1),
+            _referred(2),
+            newcomer(74, registered=TODAY - 2 * DAY),
+            newcomer(None, registered=None, email="ny@example.se"),
+        ]
+    )
+
+
+def test_xlsx_an_id_column_formatted_as_dates_reads_as_ids_and_gets_its_numbers_back(
+    tmp_path: Path,
+) -> None:
+    harness = XlsxHarness(tmp_path)
+    harness.seed(_ids_as_dates())
+    book = openpyxl.load_workbook(harness.path)
+    for tab in ("Intresserade", "Uppföljning"):
+        for row in book[tab].iter_rows(min_row=2, max_row=10, max_col=1):
+            row[0].number_format = "yyyy-mm-dd"  # `74` shows as 1900-03-14
+    book.save(harness.path)
+
+    report = daily_run(harness)
+    lines = "\n".join(report.lines())
+    assert "ID ska vara ett heltal" not in lines and "kopia" not in lines
+    assert sorted(report.sent) == ["introduction", "welcome"]
+    assert sorted(report.sent["welcome"]) == [1, 74, 75]  # the new row gets 75: 74 was read
+    sheet = openpyxl.load_workbook(harness.path)["Intresserade"]
+    ids = [(row[0].value, row[0].number_format) for row in sheet.iter_rows(min_row=2, max_row=5)]
+    assert ids == [(1, GENERAL), (2, GENERAL), (74, GENERAL), (75, GENERAL)]
+    assert daily_run(harness, TODAY + DAY).sent == {}
+
+
+def test_google_an_id_column_formatted_as_dates_reads_as_ids(
+    tmp_path: Path, sheets_api: FakeSheetsApi
+) -> None:
+    harness = GoogleHarness(tmp_path, sheets_api)
+    harness.seed(_ids_as_dates())
+    sheet = gspread_client(sheets_api).open_by_key(harness.spreadsheet_id).worksheet("Intresserade")
+    sheet.format("A2:A10", {"numberFormat": DATE})
+
+    report = daily_run(harness)
+    assert "ID ska vara ett heltal" not in "\n".join(report.lines())
+    assert sorted(report.sent["welcome"]) == [1, 74, 75]
+    assert [sheets_api.cell(harness.spreadsheet_id, "Intresserade", f"A{n}").value
+            for n in range(2, 6)] == [1, 2, 74, 75]  # fmt: skip
 
 
 def test_the_format_a_written_value_needs_follows_the_value_and_its_column() -> None:

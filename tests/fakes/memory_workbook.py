@@ -35,6 +35,8 @@ class MemoryWorkbook:
         self.hidden: dict[str, set[int]] = {}
         """Tab name -> grid rows (0-based) hidden, as the last write left them."""
 
+    notices: tuple[str, ...] = ()
+
     def describe(self) -> str:
         return "minne"
 

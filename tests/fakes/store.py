@@ -304,6 +304,9 @@ class Sheet:
         self.protected_ranges: list[JsonDict] = []
         self.merges: list[JsonDict] = []
         self.basic_filter: JsonDict | None = None
+        self.filter_views: list[JsonDict] = []
+        """Filter views as stored (`filterViewId`, `title`, `range`, `criteria`,
+        `filterSpecs`, `sortSpecs`)."""
         self.conditional_formats: list[JsonDict] = []
         self.column_pixels: dict[int, int] = {}
         self.hidden_rows: set[int] = set()
@@ -358,6 +361,7 @@ class Sheet:
         twin.protected_ranges = copy.deepcopy(self.protected_ranges)
         twin.merges = copy.deepcopy(self.merges)
         twin.basic_filter = copy.deepcopy(self.basic_filter)
+        twin.filter_views = copy.deepcopy(self.filter_views)
         twin.conditional_formats = copy.deepcopy(self.conditional_formats)
         twin.column_pixels = dict(self.column_pixels)
         twin.hidden_rows = set(self.hidden_rows)
@@ -732,6 +736,9 @@ class Store:
             "unmergeCells": self._unmerge_cells,
             "setBasicFilter": self._set_basic_filter,
             "clearBasicFilter": self._clear_basic_filter,
+            "addFilterView": self._add_filter_view,
+            "updateFilterView": self._update_filter_view,
+            "deleteFilterView": self._delete_filter_view,
             "updateDimensionProperties": self._update_dimension_properties,
             "addConditionalFormatRule": self._add_conditional_format_rule,
             "deleteConditionalFormatRule": self._delete_conditional_format_rule,
@@ -1330,6 +1337,11 @@ class Store:
                 basic = copy.deepcopy(sheet.basic_filter)
                 basic["range"] = grid_range_json(basic.get("range", {}))
                 item["basicFilter"] = basic
+            if sheet.filter_views:
+                views = copy.deepcopy(sheet.filter_views)
+                for view in views:
+                    view["range"] = grid_range_json(view.get("range", {}))
+                item["filterViews"] = views
             if sheet.conditional_formats:
                 item["conditionalFormats"] = [
                     conditional_format_json(rule) for rule in sheet.conditional_formats
@@ -1845,18 +1857,56 @@ class Store:
             raise RequestError("filter is required")
         sheet, box = self._grid(work, basic.get("range"))
         stored = copy.deepcopy(basic)
-        stored["range"] = {
-            "sheetId": sheet.sheet_id,
-            "startRowIndex": box.start_row,
-            "endRowIndex": box.end_row,
-            "startColumnIndex": box.start_col,
-            "endColumnIndex": box.end_col,
-        }
+        stored["range"] = _stored_range(sheet, box)
         sheet.basic_filter = stored
         return {}
 
     def _clear_basic_filter(self, work: Spreadsheet, payload: JsonDict) -> JsonDict:
         self._sheet_for(work, payload.get("sheetId")).basic_filter = None
+        return {}
+
+    def _add_filter_view(self, work: Spreadsheet, payload: JsonDict) -> JsonDict:
+        """A filter view on the sheet of its `range`; Google gives it an id when none is set."""
+        view = payload.get("filter")
+        if not isinstance(view, dict):
+            raise RequestError("filter is required")
+        sheet, box = self._grid(work, view.get("range"))
+        sheet = work.own(sheet)
+        stored = copy.deepcopy(view)
+        taken = {v.get("filterViewId") for s in work.sheets for v in s.filter_views}
+        view_id = stored.get("filterViewId")
+        if view_id is None:
+            view_id = self.random.randint(10**8, 2**31 - 1)
+        if view_id in taken:
+            raise RequestError(f"A filter view with id {view_id} already exists.")
+        stored["filterViewId"] = view_id
+        stored["range"] = _stored_range(sheet, box)
+        sheet.filter_views.append(stored)
+        return {"addFilterView": {"filter": copy.deepcopy(stored)}}
+
+    def _filter_view(self, work: Spreadsheet, view_id: Any) -> tuple[Sheet, int]:
+        for sheet in work.sheets:
+            for index, view in enumerate(sheet.filter_views):
+                if view.get("filterViewId") == view_id:
+                    return work.own(sheet), index
+        raise RequestError(f"No filter view with id: {view_id}")
+
+    def _update_filter_view(self, work: Spreadsheet, payload: JsonDict) -> JsonDict:
+        """The masked fields of a filter view replaced (Google's update semantics)."""
+        view = payload.get("filter")
+        fields = payload.get("fields")
+        if not isinstance(view, dict) or not fields:
+            raise RequestError("filter and fields are required")
+        sheet, index = self._filter_view(work, view.get("filterViewId"))
+        try:
+            mask_assign(sheet.filter_views[index], view, parse_mask(str(fields)))
+        except ValueError as error:
+            raise RequestError(str(error)) from error
+        return {}
+
+    def _delete_filter_view(self, work: Spreadsheet, payload: JsonDict) -> JsonDict:
+        sheet, index = self._filter_view(work, payload.get("filterId"))
+        del sheet.filter_views[index]
         return {}
 
     def _update_dimension_properties(self, work: Spreadsheet, payload: JsonDict) -> JsonDict:
@@ -2225,3 +2275,14 @@ def sort_block(sheet: Sheet, box: Box, keys: list[tuple[int, bool]]) -> None:
                 continue
             sheet.ensure(row, col)
             sheet.rows[row][col] = cell
+
+
+def _stored_range(sheet: Sheet, box: Box) -> JsonDict:
+    """A filter's range as the store keeps it: every index set."""
+    return {
+        "sheetId": sheet.sheet_id,
+        "startRowIndex": box.start_row,
+        "endRowIndex": box.end_row,
+        "startColumnIndex": box.start_col,
+        "endColumnIndex": box.end_col,
+    }

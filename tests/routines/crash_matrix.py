@@ -204,6 +204,10 @@ class TrippingWorkbook:
     def describe(self) -> str:
         return self.inner.describe()
 
+    @property
+    def notices(self) -> tuple[str, ...]:
+        return self.inner.notices
+
     def __enter__(self) -> TrippingWorkbook:
         self.inner.__enter__()
         return self

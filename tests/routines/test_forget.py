@@ -31,6 +31,7 @@ from tests.support import (
     traces,
     workbook_grids,
     write_xlsx,
+    xlsx_config_file,
 )
 
 DAY = dt.timedelta(days=1)
@@ -121,13 +122,7 @@ def test_the_forget_script_dry_run_changes_nothing_and_prints_no_address(tmp_pat
     config = make_config(tmp_path)
     path = config.workbook.path
     assert path is not None
-    (tmp_path / "config.toml").write_text(
-        'timezone = "Europe/Stockholm"\nstart_date = 2026-01-01\n'
-        '[coordinator]\nname = "Kim Exempelsson"\nemail = "medlemsansvarig@example.org"\n'
-        '[workbook]\nbackend = "xlsx"\npath = "arbetsbok.xlsx"\n'
-        '[mail]\ntransport = "outbox"\noutbox = "outbox"\n',
-        encoding="utf-8",
-    )
+    xlsx_config_file(tmp_path)
     write_xlsx(path, workbook_grids(newcomers=[newcomer(1)]))
     before = path.read_bytes()
     done = subprocess.run(

@@ -141,6 +141,25 @@ CASES = [
         {"trainings": [{"date": "3/12 19.00", "time": "18.00", "title": "Grundutbildning"}]},
         "Utbildningar rad 2, Datum: både Datum och Tid har en tid",
     ),
+    # steps/formulas.py: a formula in a cell of Grupper, Utbildningar or Texter a letter shows.
+    Case(
+        "group cell with a formula",
+        "formulas.py",
+        {"groups": _group(meets='=A1&" kl. 18"')},
+        "Grupper rad 4: Rätta Träffas: cellen innehåller en formel",
+    ),
+    Case(
+        "training cell with a formula",
+        "formulas.py",
+        {"trainings": [{"date": TODAY + 10 * DAY, "title": "=B2"}]},
+        "Utbildningar rad 2: Rätta Titel: cellen innehåller en formel",
+    ),
+    Case(
+        "Texter cell with a formula",
+        "formulas.py",
+        {"texts": [{"key": "lokal_information", "text": "=Blad2!A1"}]},
+        "Texter rad 2: Rätta Text: cellen innehåller en formel",
+    ),
     # steps/followup.py: a row of Uppföljning with a cell to correct.
     Case(
         "follow-up Resultat unreadable",
@@ -487,7 +506,7 @@ def test_every_kind_of_problem_flag_in_the_steps_has_a_case() -> None:
                 continue
             constructions[path.name] += 1
     assert constructions == Counter(
-        {"district.py": 7, "records.py": 1, "followup.py": 1, "daily.py": 2}
+        {"district.py": 7, "records.py": 1, "followup.py": 1, "daily.py": 2, "formulas.py": 1}
     ), "a Flag was added or removed: add a case"
     cases = Counter(case.module for case in CASES if case.todo is not None)
     for module, made in constructions.items():

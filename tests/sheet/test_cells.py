@@ -903,3 +903,17 @@ def test_bad_is_a_frozen_value() -> None:
     assert Bad("x") == Bad("x")
     with pytest.raises(AttributeError):
         Bad("x").problem = "y"  # type: ignore[misc]
+
+
+def test_a_whole_number_reads_through_any_date_or_time_format() -> None:
+    assert [
+        cells.whole_number(value)
+        for value in (
+            12, 12.0, "12", " 12.0 ", dt.datetime(1900, 3, 14), dt.date(1900, 3, 14),
+            dt.timedelta(days=74), dt.time(0, 0),
+        )
+    ] == [12, 12, 12, 12, 74, 74, 74, 0]  # fmt: skip
+    for value in (12.5, "12a", True, None, "", dt.datetime(1900, 3, 14, 12), dt.time(6, 0)):
+        assert cells.whole_number(value) is None, value
+    assert cells.parse_id(dt.datetime(1900, 3, 14)) == 74
+    assert isinstance(cells.parse_id(dt.time(0, 0)), cells.Bad)  # no ID is 0

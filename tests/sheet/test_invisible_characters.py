@@ -16,7 +16,9 @@ from medlemsrutiner.letters.render import Renderer
 from medlemsrutiner.routines.daily import run_daily
 from medlemsrutiner.sheet import cells
 from medlemsrutiner.sheet.schema import NEWCOMERS, table_from_grid
+from tests.adapters.harness import XlsxHarness, daily_run
 from tests.support import (
+    DAY,
     NOW,
     REPO,
     TODAY,
@@ -24,7 +26,9 @@ from tests.support import (
     memory_workbook,
     newcomer,
     read_outbox,
+    recipients,
     records_of,
+    workbook_grids,
 )
 
 INVISIBLE = [
@@ -72,7 +76,8 @@ def test_the_text_of_a_cell_neither_starts_nor_ends_with_something_invisible(val
     for word in shown.split(" ") if shown else []:
         assert not cells.is_blank(word[0]), repr(shown)
         last = word[-1]
-        assert not cells.is_blank(last) or unicodedata.category(last).startswith("M"), repr(shown)
+        mark_or_flag = unicodedata.category(last).startswith("M") or 0xE0020 <= ord(last) < 0xE0080
+        assert not cells.is_blank(last) or mark_or_flag, repr(shown)
 
 
 @pytest.mark.parametrize(
@@ -91,6 +96,65 @@ def test_invisible_characters_around_words_go_and_accents_on_letters_stay(
     typed: str, shown: str
 ) -> None:
     assert cells.text(typed) == shown
+
+
+@pytest.mark.parametrize(
+    ("typed", "shown"),
+    [
+        ("Centrum\u00adgruppen", "Centrumgruppen"),  # a soft hyphen
+        ("Centrum\u200bgruppen", "Centrumgruppen"),  # a zero-width space
+        ("Centrum\u200cgruppen", "Centrumgruppen"),  # a zero-width non-joiner
+        ("Centrum\u200dgruppen", "Centrumgruppen"),  # a zero-width joiner
+        ("Centrum\u2060gruppen", "Centrumgruppen"),  # a word joiner
+        ("Centrum\ufeffgruppen", "Centrumgruppen"),  # a byte-order mark
+        ("Centrum\u200egruppen", "Centrumgruppen"),  # a left-to-right mark
+        ("Centrum\x00gruppen", "Centrumgruppen"),  # a control character
+        ("anna\u200b@example\u00ad.org", "anna@example.org"),
+        ("Zo\u200be\u0301", "Zoe\u0301"),  # the accent stays on its letter
+        ("Σοφία\u200b Ιβάνοβα\u00ad", "Σοφία Ιβάνοβα"),
+    ],
+)
+def test_invisible_characters_inside_a_word_go(typed: str, shown: str) -> None:
+    assert cells.text(typed) == shown
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "Kim \U0001f469\u200d\U0001f469\u200d\U0001f467",  # a family: one emoji
+        "Kim \u2764\ufe0f\u200d\U0001f525",  # a heart on fire
+        "Kim \U0001f3f4\U000e0067\U000e0062\U000e0073\U000e0063\U000e0074\U000e007f",
+        "\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645",  # Persian: the non-joiner
+        "\u0928\u092e\u0938\u094d\u200d\u0924\u0947",  # Hindi: a half letter
+    ],
+)
+def test_a_joiner_stays_where_it_joins_emoji_or_letters(typed: str) -> None:
+    assert cells.text(typed) == typed
+
+
+def test_a_group_typed_with_a_soft_hyphen_and_an_address_with_a_zero_width_space_work(
+    tmp_path: Path,
+) -> None:
+    harness = XlsxHarness(tmp_path)
+    harness.seed(
+        workbook_grids(
+            newcomers=[
+                newcomer(1, email="person1\u200b@example.se"),
+                newcomer(2, welcome=TODAY - DAY, call=TODAY, referred_to="Centrum\u00adgruppen"),
+                newcomer(3, welcome=TODAY - DAY, call=TODAY, referred_to="Skrivar\u200bgruppen"),
+            ]
+        )
+    )
+    report = daily_run(harness)
+    assert report.sent == {"welcome": [1], "introduction": [2, 3]}, report.lines()
+    assert sorted(recipients(read_outbox(harness.config.mail.outbox))) == [
+        "brev@example.org",
+        "centrum@example.org",
+        "person1@example.se",
+        "person2@example.se",
+        "person3@example.se",
+    ]
+    assert report.exit_code == 0, report.lines()
 
 
 def test_a_newcomer_whose_name_is_a_zero_width_space_is_greeted_without_a_name(

@@ -96,3 +96,14 @@ def test_the_last_erasure_of_each_id_and_whether_it_was_on_request_are_read_back
         1: (dt.date(2026, 11, 2), True),
         2: (dt.date(2026, 11, 3), False),
     }
+
+
+def test_a_count_in_a_cell_given_a_date_format_is_still_its_number() -> None:
+    # 3 in a date-formatted cell, as the .xlsx backend reads it (serial 3 = 1900-01-02)
+    assert (
+        _count([_logged("2026-11-24 06:00", "välkomstbrev skickat", "", dt.datetime(1900, 1, 2))])
+        == 3
+    )
+    assert (
+        _count([_logged("2026-11-24 06:00", "välkomstbrev misslyckades", "", dt.time(0, 0))]) == 0
+    )

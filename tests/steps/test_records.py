@@ -7,7 +7,7 @@ import datetime as dt
 from typing import Any
 
 from medlemsrutiner.config import Config
-from medlemsrutiner.sheet.changes import AssignId, SetCells
+from medlemsrutiner.sheet.changes import AssignId, SetByKey, SetCells
 from medlemsrutiner.steps.daily import plan_day
 from medlemsrutiner.steps.records import read_records
 from medlemsrutiner.steps.status import status_changes
@@ -51,6 +51,34 @@ def test_two_rows_with_the_same_id_get_no_letters_and_are_flagged(config: Config
     p = plan_of(config, newcomers=[newcomer(7), newcomer(7, email="other@example.se")])
     assert p.deliveries == ()
     assert any("finns på flera rader" in flag.text for flag in p.problems)
+
+
+def test_an_unreadable_id_is_never_called_a_copy_and_a_shared_one_is(config: Config) -> None:
+    rows = [newcomer(7), newcomer(7, email="other@example.se"), newcomer(None, id="12a")]
+    p = plan_of(config, newcomers=rows)
+    texts = [flag.text for flag in p.problems]
+    unreadable = [t for t in texts if "ID ska vara ett heltal" in t]
+    shared = [t for t in texts if "finns på flera rader" in t]
+    assert len(unreadable) == 1 and len(shared) == 2
+    assert "kopia" not in unreadable[0] and "Skriv personens ID som ett heltal" in unreadable[0]
+    assert all("kopia" in t for t in shared)
+    records = records_of(config, newcomers=rows)
+    statuses = [
+        str(dict(c.values)["status"])
+        for c in status_changes(records, TODAY, config.settings)
+        if isinstance(c, SetCells | SetByKey)
+    ]
+    (status,) = [t for t in statuses if t.startswith("Rätta ID: ID ska vara ett heltal")]
+    assert "kopia" not in status and "Skriv personens ID som ett heltal" in status
+
+
+def test_an_id_read_as_a_date_is_written_back_as_its_number(config: Config) -> None:
+    day_74 = dt.datetime(1900, 3, 14)  # 74 in a cell formatted as a date, as an .xlsx reads
+    p = plan_of(config, newcomers=[newcomer(None, id=day_74)])
+    assert deliveries_of(p, "welcome")[0].row_id == 74
+    assert SetCells("newcomers", 74, (("id", 74),), expect=(("id", "1900-03-14"),)) in (
+        p.first_writes
+    )
 
 
 def test_the_input_tables_are_not_changed(config: Config) -> None:

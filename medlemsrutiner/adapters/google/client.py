@@ -17,10 +17,11 @@ client). Does network I/O.
 The clock, the wall clock and the sleep are injectable, so tests wait minutes in no time.
 Anything else fails with a clear Swedish message (`explain`, a `GoogleError` carrying the HTTP
 status). `Spreadsheets` knows which tab lives in which spreadsheet (Uppföljning may live in a
-second one that only the coordinator can open), reads metadata and values (UNFORMATTED, with
-dates as serial numbers; a whole-tab read also tells each tab's grid size, from the range
-Google echoes) and sends `spreadsheets:batchUpdate`. The workbook backend (`workbook.py`) and
-the set-up (`setup.py`) build on it.
+second one that only the coordinator can open), reads metadata and values (unformatted, with
+dates as serial numbers and a formula as its text, as the .xlsx backend reads one: a letter
+must never show a result nobody typed; a whole-tab read also tells each tab's grid size,
+from the range Google echoes) and sends `spreadsheets:batchUpdate`. The workbook backend
+(`workbook.py`) and the set-up (`setup.py`) build on it.
 """
 
 from __future__ import annotations
@@ -52,7 +53,7 @@ SCOPES = (
 )
 _TRANSIENT = frozenset({500, 502, 503, 504})
 QUOTA = 429
-SHEET_FIELDS = "sheets(properties,protectedRanges,charts(chartId,spec))"
+SHEET_FIELDS = "sheets(properties,protectedRanges,charts(chartId,spec),basicFilter,filterViews)"
 """What the run's metadata request asks for: each tab's properties (title, id, grid size), its
 protected ranges, and its charts' ids and specs — no grid data, no formats, no positions."""
 
@@ -246,8 +247,9 @@ def load_credentials(config: WorkbookConfig, env: Mapping[str, str]) -> Any:
 
 @dataclass(frozen=True)
 class Sheet:
-    """A tab as the metadata describes it: where it lives, its id, its grid's size and the
-    charts overlaid on it."""
+    """A tab as the metadata describes it: where it lives, its id, its grid's size, the
+    charts overlaid on it, and its filters (the basic filter and the filter views, as
+    Google's JSON: their criteria may hold values a write erases, `filters.py`)."""
 
     spreadsheet_id: str
     title: str
@@ -255,6 +257,8 @@ class Sheet:
     rows: int
     columns: int
     charts: tuple[EmbeddedChart, ...] = ()
+    basic_filter: Mapping[str, Any] | None = None
+    filter_views: tuple[Mapping[str, Any], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -311,7 +315,8 @@ class Spreadsheets:
 
     def sheets(self, spreadsheet_id: str) -> list[Sheet]:
         """Every tab of one spreadsheet: one metadata request, which also brings each tab's
-        charts (their ids and specs: what keeping the Statistik chart on its block needs)."""
+        charts (their ids and specs: what keeping the Statistik chart on its block needs) and
+        filters (what an erasure must clear of the values it erases)."""
         data = self.call(
             "Kan inte öppna kalkylarket",
             lambda: self.http.fetch_sheet_metadata(
@@ -331,6 +336,8 @@ class Spreadsheets:
                     int(grid.get("rowCount", 0)),
                     int(grid.get("columnCount", 0)),
                     tuple(EmbeddedChart.from_json(chart) for chart in sheet.get("charts", [])),
+                    sheet.get("basicFilter"),
+                    tuple(sheet.get("filterViews", ())),
                 )
             )
         return sheets
@@ -364,7 +371,8 @@ class Spreadsheets:
                 spreadsheet_id,
                 [quote_sheet(title) for title in titles],
                 params={
-                    "valueRenderOption": "UNFORMATTED_VALUE",
+                    # FORMULA: a formula as its text (`=…`), every other cell unformatted.
+                    "valueRenderOption": "FORMULA",
                     "dateTimeRenderOption": "SERIAL_NUMBER",
                     "majorDimension": "ROWS",
                 },

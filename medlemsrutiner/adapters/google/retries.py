@@ -23,6 +23,8 @@ IDEMPOTENT_BATCH = frozenset(
         "setDataValidation",
         "updateChartSpec",
         "updateBorders",
+        "setBasicFilter",
+        "updateFilterView",
     }
 )
 """Requests of a spreadsheets:batchUpdate that leave the same state however often they land

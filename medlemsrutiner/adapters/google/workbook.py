@@ -57,6 +57,7 @@ from medlemsrutiner.adapters.google.client import (
     TabValues,
     load_credentials,
 )
+from medlemsrutiner.adapters.google.filters import write_requests
 from medlemsrutiner.adapters.google.setup import initialise
 from medlemsrutiner.config import WorkbookConfig
 from medlemsrutiner.sheet.cells import date_to_serial, is_blank
@@ -124,6 +125,9 @@ class GoogleWorkbook(Spreadsheets):
         """The workbook's tabs by header_key(title): where each lives, its id, its grid now."""
         self._taken: dict[str, set[int]] = {}
         """Every sheetId of each spreadsheet read (other tabs included), for a new tab's id."""
+
+    notices: tuple[str, ...] = ()
+    """Google keeps every part of a spreadsheet a run does not write: nothing to say."""
 
     def describe(self) -> str:
         return f"Google: {self.spreadsheet_id}"
@@ -396,6 +400,10 @@ class GoogleWorkbook(Spreadsheets):
             for key, numbers in erased.items()
             for request in clear_notes((sheets.get(key) or self._sheets[key]).sheet_id, numbers)
         ]
+        # The erased values out of the filters, and appended rows into them.
+        filters = write_requests(
+            lambda key: sheets.get(key) or self._sheets.get(key), fresh, resolution
+        )
         # Last, once appended rows exist: hide or show rows at their places in the fresh read.
         visibility: dict[str, dict[int, bool]] = defaultdict(dict)
         for row in resolution.visibility:
@@ -406,7 +414,7 @@ class GoogleWorkbook(Spreadsheets):
             if key in sheets or key in self._sheets
             for request in row_visibility((sheets.get(key) or self._sheets[key]).sheet_id, rows)
         ]
-        return [*structural, *updates, *notes, *shown], sheets, charts
+        return [*structural, *updates, *notes, *filters, *shown], sheets, charts
 
     def _formats(
         self, cells: Mapping[str, Mapping[tuple[int, int], CellValue]], fresh: Mapping[str, Grid]
@@ -444,7 +452,7 @@ class _NotLanded(Exception):
 
 
 def _reads_as(grid: Grid, row: int, column: int, value: CellValue) -> bool:
-    """Whether the cell of a fresh read (UNFORMATTED, dates as serial numbers) holds `value`
+    """Whether the cell of a fresh read (unformatted, dates as serial numbers) holds `value`
     as a write of it leaves it."""
     current = grid[row][column] if row < len(grid) and column < len(grid[row]) else None
     if value is None or value == "":

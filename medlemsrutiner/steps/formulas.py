@@ -1,0 +1,82 @@
+"""A formula in a cell a letter shows: the letter waits until a person writes the text. Pure.
+
+A letter shows a cell's text, never a formula's result: the .xlsx backend reads a formula as
+its text (openpyxl keeps no computed value), and the Google backend reads formulas as their
+text too, so both see the same. A name typed as `=T53&" "&U53` would greet `Hej =T53&"!`. So
+a text beginning with `=` in a column the contract marks `in_letters` (`schema.Column`) is a
+problem on its row, worded so a coordinator knows what to do, and what would show it waits:
+
+- a row of Intresserade or Uppföljning (Namn, E-post, Telefon, Ort, Intressen): no letter to
+  or about the person goes out (`plan_day`), erasure and the move to Uppföljning go on;
+- a row of Grupper: no introduction to the group and no reminder to it; no letter lists it;
+- a row of Utbildningar: no letter shows the training;
+- a row of Texter: letters leave the text out, as if it were blank.
+"""
+
+from __future__ import annotations
+
+from medlemsrutiner.plan import Flag
+from medlemsrutiner.sheet import cells
+from medlemsrutiner.sheet.schema import GROUPS, TEXTS, TRAININGS, Record, Tab, Table
+
+FOR_A_PERSON = "inga brev skickas från raden tills dess"
+FOR_A_GROUP = (
+    "tills dess går ingen introduktion eller påminnelse till gruppen, och inget brev nämner den"
+)
+FOR_A_TRAINING = "tills dess visas utbildningen inte i breven"
+FOR_A_TEXT = "tills dess lämnas texten utanför breven"
+
+_WAITS = {GROUPS.key: FOR_A_GROUP, TRAININGS.key: FOR_A_TRAINING, TEXTS.key: FOR_A_TEXT}
+
+
+def headers(tab: Tab, record: Record) -> tuple[str, ...]:
+    """The headers of the cells of `record` a letter shows that hold a formula."""
+    return tuple(
+        column.header
+        for column in tab.columns
+        if column.in_letters and cells.is_formula(record.get(column.name))
+    )
+
+
+PLUS = "Ett nummer som börjar med + skriver du med en apostrof först ('+46 70 …)"
+"""Google Sheets (and some programs) make `+46 70 …` a formula: the way to type it as text."""
+
+
+def problem(header: str, waits: str) -> str:
+    """What to do about a formula in `header`, and what waits meanwhile (Swedish)."""
+    hint = f" {PLUS}." if header == "Telefon" else ""
+    return (
+        f"Rätta {header}: cellen innehåller en formel (den börjar med =), och ett brev kan bara "
+        f"visa formeln, inte det den räknar fram. Skriv in texten själv; {waits}.{hint}"
+    )
+
+
+def person_problems(tab: Tab, record: Record) -> tuple[str, ...]:
+    """The problems of a person's row (Intresserade, Uppföljning) with a formula a letter
+    shows: its letters wait."""
+    return tuple(problem(header, FOR_A_PERSON) for header in headers(tab, record))
+
+
+def row_flags(tab: Tab, row: int, record: Record) -> list[Flag]:
+    """A flag for each cell a letter shows that holds a formula, on a row of Grupper,
+    Utbildningar or Texter (`row`: its sheet row number)."""
+    waits = _WAITS[tab.key]
+    return [
+        Flag(tab.key, row, None, f"{tab.default_name} rad {row}: {problem(header, waits)}")
+        for header in headers(tab, record)
+    ]
+
+
+def table_flags(table: Table) -> list[Flag]:
+    """`row_flags` of every row of `table`."""
+    return [flag for row, record in table.rows for flag in row_flags(table.tab, row, record)]
+
+
+def without_formulas(tab: Tab, record: Record) -> Record:
+    """`record` with every cell a letter shows that holds a formula read as blank."""
+    held = {
+        column.name
+        for column in tab.columns
+        if column.in_letters and cells.is_formula(record.get(column.name))
+    }
+    return {name: (None if name in held else value) for name, value in record.items()}
