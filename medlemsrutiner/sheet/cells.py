@@ -80,9 +80,21 @@ def text(value: Any) -> str:
 
 
 def is_formula(value: Any) -> bool:
-    """True for a cell holding a formula, as both backends read one: a text beginning with `=`
-    (xlsx keeps no computed value; the Google backend reads formulas, not their results)."""
+    """True for a cell holding a formula as the .xlsx backend reads one (openpyxl keeps no
+    computed value): a text beginning with `=`. (The Google backend reads a formula's result.)"""
     return isinstance(value, str) and text(value).startswith("=")
+
+
+SPREADSHEET_ERRORS = frozenset(
+    {"#N/A", "#REF!", "#NAME?", "#VALUE!", "#DIV/0!", "#NUM!", "#NULL!", "#ERROR!", "#SPILL!",
+     "#CALC!", "#GETTING_DATA"}
+)  # fmt: skip
+"""The error values LibreOffice, Excel and Google Sheets show in a cell whose formula failed."""
+
+
+def is_error_value(value: Any) -> bool:
+    """True for a cell showing a spreadsheet's error value (`#REF!`, `#NAME?`, …)."""
+    return isinstance(value, str) and text(value).upper() in SPREADSHEET_ERRORS
 
 
 def normalise_word(value: Any) -> str:

@@ -1,10 +1,13 @@
-"""A formula in a cell a letter shows: the letter waits until a person writes the text. Pure.
+"""A formula or an error value in a cell a letter shows: the letter waits until a person writes
+the text. Pure.
 
-A letter shows a cell's text, never a formula's result: the .xlsx backend reads a formula as
-its text (openpyxl keeps no computed value), and the Google backend reads formulas as their
-text too, so both see the same. A name typed as `=T53&" "&U53` would greet `Hej =T53&"!`. So
-a text beginning with `=` in a column the contract marks `in_letters` (`schema.Column`) is a
-problem on its row, worded so a coordinator knows what to do, and what would show it waits:
+The .xlsx backend reads a formula as its text (openpyxl keeps no computed value that survives a
+save), so a name typed as `=T53&" "&U53` would greet `Hej =T53&"!`. The Google backend reads
+what a person sees there, a formula's result; but a result can be an error (`#REF!`, `#NAME?`,
+or `#ERROR!` for a phone number typed `+46 70 …`, which Google takes for a formula), and a
+LibreOffice or Excel file keeps error values too. So a text beginning with `=`, or an error
+value, in a column the contract marks `in_letters` (`schema.Column`) is a problem on its row,
+worded so a coordinator knows what to do, and what would show it waits:
 
 - a row of Intresserade or Uppföljning (Namn, E-post, Telefon, Ort, Intressen): no letter to
   or about the person goes out (`plan_day`), erasure and the move to Uppföljning go on;
@@ -30,12 +33,16 @@ _WAITS = {GROUPS.key: FOR_A_GROUP, TRAININGS.key: FOR_A_TRAINING, TEXTS.key: FOR
 
 
 def headers(tab: Tab, record: Record) -> tuple[str, ...]:
-    """The headers of the cells of `record` a letter shows that hold a formula."""
+    """The headers of the cells of `record` a letter shows that hold a formula or an error."""
     return tuple(
         column.header
         for column in tab.columns
-        if column.in_letters and cells.is_formula(record.get(column.name))
+        if column.in_letters and _unshowable(record.get(column.name))
     )
+
+
+def _unshowable(value: object) -> bool:
+    return cells.is_formula(value) or cells.is_error_value(value)
 
 
 PLUS = "Ett nummer som börjar med + skriver du med en apostrof först ('+46 70 …)"
@@ -43,11 +50,12 @@ PLUS = "Ett nummer som börjar med + skriver du med en apostrof först ('+46 70 
 
 
 def problem(header: str, waits: str) -> str:
-    """What to do about a formula in `header`, and what waits meanwhile (Swedish)."""
+    """What to do about a formula or an error value in `header`, and what waits meanwhile
+    (Swedish)."""
     hint = f" {PLUS}." if header == "Telefon" else ""
     return (
-        f"Rätta {header}: cellen innehåller en formel (den börjar med =), och ett brev kan bara "
-        f"visa formeln, inte det den räknar fram. Skriv in texten själv; {waits}.{hint}"
+        f"Rätta {header}: cellen innehåller en formel (den börjar med =) eller ett fel (som "
+        f"#REF!), och ett brev kan inte visa det. Skriv in texten själv; {waits}.{hint}"
     )
 
 
@@ -73,10 +81,10 @@ def table_flags(table: Table) -> list[Flag]:
 
 
 def without_formulas(tab: Tab, record: Record) -> Record:
-    """`record` with every cell a letter shows that holds a formula read as blank."""
+    """`record` with every cell a letter shows that holds a formula or an error read as blank."""
     held = {
         column.name
         for column in tab.columns
-        if column.in_letters and cells.is_formula(record.get(column.name))
+        if column.in_letters and _unshowable(record.get(column.name))
     }
     return {name: (None if name in held else value) for name, value in record.items()}

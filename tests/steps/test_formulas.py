@@ -90,7 +90,7 @@ def test_a_formula_in_a_cell_a_letter_shows_holds_that_letter_and_says_what_to_d
         )
     )
     put_formula(xlsx_or_google, "Intresserade", 2, "Namn", NAME)
-    put_formula(xlsx_or_google, "Uppföljning", 2, "E-post", '="person9"&"@example.se"')
+    put_formula(xlsx_or_google, "Uppföljning", 2, "E-post", '=A1&"@example.se"')
     put_formula(xlsx_or_google, "Grupper", 4, "Träffas", '=A1&" kl. 18"')
     put_formula(xlsx_or_google, "Utbildningar", 3, "Titel", "=B2")
     put_formula(xlsx_or_google, "Texter", 2, "Text", "=Blad2!A1")
@@ -107,8 +107,8 @@ def test_a_formula_in_a_cell_a_letter_shows_holds_that_letter_and_says_what_to_d
         if part.get_content_maintype() == "text"
     ]
     for text in texts:
-        for shown in ("T2&", "person9", "A1&", "=B2", "Blad2"):
-            assert shown not in text  # no formula anywhere
+        for shown in ("T2&", "A1&", "=B2", "Blad2", "#NAME?"):
+            assert shown not in text  # no formula, no error value anywhere
     assert any("Grundkurs" in text for text in texts)  # the other training still shows
     lines = "\n".join(report.lines())
     assert report.exit_code == 1
@@ -119,13 +119,34 @@ def test_a_formula_in_a_cell_a_letter_shows_holds_that_letter_and_says_what_to_d
     assert "Utbildningar rad 3: Rätta Titel" in lines
     assert "Texter rad 2: Rätta Text" in lines
     status = {row["ID"]: row["Status"] for row in xlsx_or_google.tab("Intresserade")}
+    # On xlsx the cell reads as its formula; on Google as its result, here an error value.
     assert status[1].startswith(
-        "Rätta Namn: cellen innehåller en formel (den börjar med =), och ett brev kan bara visa "
-        "formeln, inte det den räknar fram. Skriv in texten själv; inga brev skickas från "
-        "raden tills dess."
+        "Rätta Namn: cellen innehåller en formel (den börjar med =) eller ett fel (som #REF!), "
+        "och ett brev kan inte visa det. Skriv in texten själv; inga brev skickas från raden "
+        "tills dess."
     )
     film = next(row for row in xlsx_or_google.tab("Grupper") if row["Grupp"] == "Filmgruppen")
     assert film["Status"].startswith("Rätta Träffas: cellen innehåller en formel")
+
+
+def test_on_google_a_letter_shows_what_a_formula_makes_as_a_person_sees_it(
+    sheets_api: FakeSheetsApi, tmp_path: Path
+) -> None:
+    """Google computes a formula, and a person sees its result in the cell: the letter shows the
+    same. (On xlsx no computed value survives a save: there the formula holds the letter.)"""
+    google = GoogleHarness(tmp_path, sheets_api)
+    google.seed(workbook_grids(newcomers=[newcomer(1)]))
+    put_formula(google, "Intresserade", 2, "Namn", '="Testa"&" "&"Formelsson"')
+    assert daily_run(google).sent == {"welcome": [1]}
+    (letter,) = read_outbox(google.config.mail.outbox)
+    assert "Testa Formelsson" in str(letter["To"])
+
+
+def test_an_error_value_in_a_cell_a_letter_shows_holds_the_letter() -> None:
+    for error in ("#REF!", "#NAME?", "#N/A", " #error! ", "#DIV/0!"):
+        assert cells.is_error_value(error)
+        assert formulas.headers(NEWCOMERS, {"name": error}) == ("Namn",)
+    assert not cells.is_error_value("#1 i kön") and not cells.is_error_value(404)
 
 
 def test_once_the_text_is_written_the_letter_goes(xlsx_or_google: Harness) -> None:

@@ -18,10 +18,9 @@ The clock, the wall clock and the sleep are injectable, so tests wait minutes in
 Anything else fails with a clear Swedish message (`explain`, a `GoogleError` carrying the HTTP
 status). `Spreadsheets` knows which tab lives in which spreadsheet (Uppföljning may live in a
 second one that only the coordinator can open), reads metadata and values (unformatted, with
-dates as serial numbers and a formula as its text, as the .xlsx backend reads one: a letter
-must never show a result nobody typed; a whole-tab read also tells each tab's grid size,
-from the range Google echoes) and sends `spreadsheets:batchUpdate`. The workbook backend
-(`workbook.py`) and the set-up (`setup.py`) build on it.
+dates as serial numbers, a formula as its result — what a person sees —; a whole-tab read also
+tells each tab's grid size, from the range Google echoes) and sends `spreadsheets:batchUpdate`.
+The workbook backend (`workbook.py`) and the set-up (`setup.py`) build on it.
 """
 
 from __future__ import annotations
@@ -371,8 +370,8 @@ class Spreadsheets:
                 spreadsheet_id,
                 [quote_sheet(title) for title in titles],
                 params={
-                    # FORMULA: a formula as its text (`=…`), every other cell unformatted.
-                    "valueRenderOption": "FORMULA",
+                    # What a person sees, unformatted: a formula's result (an error as `#REF!`).
+                    "valueRenderOption": "UNFORMATTED_VALUE",
                     "dateTimeRenderOption": "SERIAL_NUMBER",
                     "majorDimension": "ROWS",
                 },
