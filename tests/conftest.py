@@ -47,8 +47,8 @@ def renderer() -> Renderer:
     return Renderer(REPO / "templates")
 
 
-@pytest.fixture(autouse=True)
-def _on_a_coordinators_machine(monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.fixture(autouse=True, scope="session")
+def _on_a_coordinators_machine() -> Iterator[None]:
     """The tests play a coordinator's own machine, also when CI runs them: the scripts refuse
     an xlsx workbook where `CI` or `GITHUB_ACTIONS` is set (a test of that sets them itself),
     and a subprocess inherits the environment without them.
@@ -56,9 +56,13 @@ def _on_a_coordinators_machine(monkeypatch: pytest.MonkeyPatch) -> None:
     And they are a simulation: they replay days of their own (2026-11-24 and on), ahead of the
     machine's date or behind it, which the scripts allow a real run only with
     MEDLEMSRUTINER_SIMULATION=1 (the tests of that refusal remove it)."""
-    monkeypatch.delenv("CI", raising=False)
-    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
-    monkeypatch.setenv("MEDLEMSRUTINER_SIMULATION", "1")
+    # Session-wide, so a module- or session-scoped fixture that runs the scripts (the workbook
+    # look's) sees the same machine as a test does; a test that changes these restores them.
+    with pytest.MonkeyPatch.context() as patch:
+        patch.delenv("CI", raising=False)
+        patch.delenv("GITHUB_ACTIONS", raising=False)
+        patch.setenv("MEDLEMSRUTINER_SIMULATION", "1")
+        yield
 
 
 # Property-based tests: a small profile in `make test`, the full one in `make bench`
