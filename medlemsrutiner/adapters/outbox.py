@@ -106,8 +106,8 @@ class Outbox:
         lock = FileLock(self.folder / FOLDER_LOCK)
         if not lock.acquire():
             raise WorkbookBusyError(
-                f"En annan provkörning skriver redan breven i {self.folder}. Vänta tills den är "
-                "klar."
+                f"En annan körning använder just nu mappen {self.folder} (en provkörning som "
+                "skriver sina brev där). Vänta tills den är klar."
             )
         self._lock = lock
 

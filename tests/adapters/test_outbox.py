@@ -140,7 +140,7 @@ def test_a_dry_run_writing_now_keeps_its_files_and_its_folder_to_itself(tmp_path
             pass
         assert writing.exists()  # a real run does not take a letter a dry run is writing
         with (
-            pytest.raises(WorkbookBusyError, match="En annan provkörning"),
+            pytest.raises(WorkbookBusyError, match="En annan körning använder just nu mappen"),
             Outbox(dry, NOW, fresh=True),
         ):
             pass

@@ -37,11 +37,12 @@ rest of the sequence. Counted per kill, after the last run:
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import email
 import email.message
-import hashlib
 import email.policy
+import hashlib
 import os
 import random
 import re
@@ -54,14 +55,12 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from medlemsrutiner.adapters.xlsx import XlsxWorkbook
 from medlemsrutiner.sheet.schema import Grid, tables_from_grids
 from tests.fakes.smtp_server import LocalSmtpServer
 from tests.routines.crash_matrix import (
     FULL,
-    Profile,
     _asks_a_person,
     _personal_ids,
     earlier_letters,
@@ -90,14 +89,20 @@ SEQUENCES: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
         ("weekly_summary", _day(TODAY)),
         ("run_daily", _day(TODAY + DAY)),
     ),
+    "dry_run": (
+        ("run_daily", ("--dry-run", *_day(TODAY))),
+        ("run_daily", _day(TODAY)),
+        ("run_daily", _day(TODAY + DAY)),
+    ),
     "forget": (
         ("forget", ("--email", f"person{FORGOTTEN}@example.se")),
         ("forget", ("--email", f"person{FORGOTTEN}@example.se")),
         ("run_daily", _day(TODAY + DAY)),
     ),
 }
-"""Per killed command: the command (killed), the same again the same day, the next day's run."""
-WEIGHTS = {"run_daily": 6, "weekly_summary": 2, "forget": 2}
+"""Per killed command: the command (killed), the same again the same day (a dry run: the real
+run), the next day's run."""
+WEIGHTS = {"run_daily": 5, "weekly_summary": 2, "dry_run": 1, "forget": 2}
 TRANSPORTS = ("outbox", "smtp")
 WEEKLY = "weekly_summary"
 """The label kind of the weekly summary (`vecka48-weekly_summary`)."""
@@ -137,6 +142,8 @@ class Run:
     stdout: str
     stderr: str
     seconds: float
+    changes: int = 0
+    """How many times the folder was seen to change while it ran (when watched)."""
 
 
 class World:
@@ -169,19 +176,56 @@ class World:
             stdout=subprocess.PIPE, stderr=subprocess.PIPE,
         )  # fmt: skip
 
-    def run(self, script: str, args: Sequence[str], kill_after: float | None = None) -> Run:
-        """Run `script` to its end, or kill it (SIGKILL) `kill_after` seconds after its start."""
+    def run(
+        self,
+        script: str,
+        args: Sequence[str],
+        kill_after: float | None = None,
+        *,
+        watch: bool = False,
+        kill_at_change: int | None = None,
+    ) -> Run:
+        """Run `script` to its end, or kill it (SIGKILL) `kill_after` seconds after its start,
+        or as soon as the folder has changed `kill_at_change` times (`watch`: count the changes
+        without killing)."""
         started = time.perf_counter()
         process = self.start(script, args)
+        changes = 0
         if kill_after is not None:
             try:
                 process.wait(timeout=kill_after)
             except subprocess.TimeoutExpired:
                 process.send_signal(signal.SIGKILL)
+        elif watch or kill_at_change is not None:
+            seen = self.files()
+            while process.poll() is None:
+                now = self.files()
+                if now != seen:
+                    changes, seen = changes + 1, now
+                    if changes == kill_at_change:
+                        process.send_signal(signal.SIGKILL)
+                        break
+                time.sleep(0.0002)
         stdout, stderr = process.communicate(timeout=300)
         seconds = time.perf_counter() - started
         killed = process.returncode == -signal.SIGKILL
-        return Run(script, None if killed else process.returncode, stdout, stderr, seconds)
+        code = None if killed else process.returncode
+        return Run(script, code, stdout, stderr, seconds, changes)
+
+    def files(self) -> dict[str, tuple[int, int]]:
+        """Every file a run writes (beside the workbook, in the outbox and its dry-run folder)
+        with its size and time: a change here is a moment to kill in."""
+        found = {}
+        for folder in (self.folder, self.outbox, self.outbox / "dry-run"):
+            try:
+                entries = list(os.scandir(folder))
+            except OSError:
+                continue
+            for entry in entries:
+                with contextlib.suppress(OSError):
+                    stat = entry.stat(follow_symlinks=False)
+                    found[entry.path] = (stat.st_size, stat.st_mtime_ns)
+        return found
 
     def grids_now(self) -> Mapping[str, Grid] | None:
         """The workbook as a run reads it; None when it does not open."""
@@ -211,12 +255,11 @@ class World:
         found = []
         for path in sorted(self.folder.rglob("*")):
             name = path.name
-            orphan = name.endswith(".ids") and not path.with_name(
-                name[1:].removesuffix(".ids") + ".eml"
-            ).exists()
-            if path.is_file() and (
-                name.endswith((".tmp", ".lock", "-lock", "-journal")) or orphan
-            ):
+            orphan = (
+                name.endswith(".ids")
+                and not path.with_name(name[1:].removesuffix(".ids") + ".eml").exists()
+            )
+            if path.is_file() and (name.endswith((".tmp", ".lock", "-lock", "-journal")) or orphan):
                 found.append(str(path.relative_to(self.folder)))
         return found
 
@@ -290,9 +333,11 @@ class Reference:
     transport: str
     seconds: float
     """How long the command to be killed took."""
+    changes: int
+    """How many times it was seen to change the folder."""
     letters: frozenset[str]
-    kept: frozenset[int]
-    erased: frozenset[int]
+    erased: tuple[frozenset[int], ...]
+    """Per run: the IDs whose personal data is gone once it has run."""
     codes: tuple[int | None, ...]
 
 
@@ -302,7 +347,8 @@ class Outcome:
 
     sequence: str
     transport: str
-    delay: float
+    when: str
+    """When it was killed: `after 0.812 of 1.930 s`, `at change 4 of 9`."""
     killed: bool = False
     runs: int = 0
     duplicates: list[str] = field(default_factory=list)
@@ -325,7 +371,7 @@ class Outcome:
         ]
 
     def describe(self) -> str:
-        return f"{self.sequence}/{self.transport} killed after {self.delay:.3f} s"
+        return f"{self.sequence} on {self.transport}, killed {self.when}"
 
 
 class Kills:
@@ -354,45 +400,61 @@ class Kills:
     def _reference(self, sequence: str, transport: str) -> Reference:
         world = self.world(f"reference-{sequence}", transport)
         initial = _personal_ids(world.grids)
-        runs = [world.run(script, args) for script, args in SEQUENCES[sequence]]
-        for run in runs:
-            assert run.code in (0, 1), (sequence, transport, run)
+        runs = []
+        erased = []
+        for index, (script, args) in enumerate(SEQUENCES[sequence]):
+            runs.append(world.run(script, args, watch=index == 0))
+            assert runs[-1].code in (0, 1), (sequence, transport, runs[-1])
+            grids = world.grids_now()
+            assert grids is not None
+            erased.append(initial - _personal_ids(grids))
+            assert world.traces(sorted(erased[-1])) == [], world.traces(sorted(erased[-1]))
         if transport == "outbox":
             for path in world.outbox.glob("*.eml"):
                 if path not in world.earlier:
-                    self.labels[smtp_key(parse(path.read_bytes()))] = path.name.split("-", 2)[2][: -len(".eml")]
+                    self.labels[smtp_key(parse(path.read_bytes()))] = path.name.split("-", 2)[2][
+                        : -len(".eml")
+                    ]
         received = self.labelled(world.received())
         assert all(count == 1 for count in received.values()), received
-        grids = world.grids_now()
-        assert grids is not None
-        kept = _personal_ids(grids)
-        erased = initial - kept
         reference = Reference(
             sequence,
             transport,
             runs[0].seconds,
+            runs[0].changes,
             frozenset(received),
-            kept,
-            erased,
+            tuple(erased),
             tuple(run.code for run in runs),
         )
-        assert world.traces(sorted(erased)) == [], world.traces(sorted(erased))
         assert world.leftovers() == [], world.leftovers()
         return reference
 
     def labelled(self, received: Counter[str]) -> Counter[str]:
         return Counter({self.labels.get(key, key): count for key, count in received.items()})
 
-    def kill(self, sequence: str, transport: str, fraction: float) -> Outcome:
+    def kill(
+        self, sequence: str, transport: str, fraction: float, *, at_changes: bool = False
+    ) -> Outcome:
         """Kill the sequence's first command `fraction` of the way through its reference
-        duration, run the rest, and count."""
+        duration (`at_changes`: at that fraction of the changes it made to the folder), run
+        the rest, and count."""
         known = self.reference(sequence, transport)
         world = self.world(f"kill-{sequence}", transport)
-        outcome = Outcome(sequence, transport, fraction * known.seconds)
+        change = 1 + int(fraction * known.changes) if at_changes else None
+        delay = None if at_changes else fraction * known.seconds
+        when = (
+            f"at change {change} of {known.changes}"
+            if at_changes
+            else f"after {fraction * known.seconds:.3f} of {known.seconds:.3f} s"
+        )
+        outcome = Outcome(sequence, transport, when)
         grids: Mapping[str, Grid] | None = None
         weekly_asks = False
         for index, (script, args) in enumerate(SEQUENCES[sequence]):
-            run = world.run(script, args, outcome.delay if index == 0 else None)
+            if index == 0:
+                run = world.run(script, args, delay, kill_at_change=change)
+            else:
+                run = world.run(script, args)
             outcome.runs += 1
             if index == 0:
                 outcome.killed = run.code is None
@@ -407,6 +469,10 @@ class Kills:
             grids = world.grids_now()
             if grids is None:
                 outcome.unreadable += 1
+            if index > 0:  # what the uninterrupted runs had erased by now is gone here too
+                for trace in world.traces(sorted(known.erased[index])):
+                    if trace not in outcome.personal:
+                        outcome.personal.append(trace)
         received = self.labelled(world.received())
         outcome.duplicates = sorted(label for label, n in received.items() if n > 1)
         for label in sorted(known.letters):
@@ -416,7 +482,6 @@ class Kills:
             elif received[label] == 0:
                 outcome.lost.append(label)
         outcome.leftovers = world.leftovers()
-        outcome.personal = world.traces(sorted(known.erased))
         return outcome
 
 
@@ -467,11 +532,6 @@ def table(outcomes: Sequence[Outcome]) -> list[str]:
     return lines
 
 
-def profile_of(_: Profile = FULL) -> Profile:
-    """The workbook every world starts from (the crash matrix's full one)."""
-    return FULL
-
-
 def details(outcomes: Sequence[Outcome]) -> list[str]:
     """Each kill that broke a promise, and what it broke."""
     return [
@@ -479,11 +539,3 @@ def details(outcomes: Sequence[Outcome]) -> list[str]:
         for outcome in outcomes
         if outcome.problems()
     ]
-
-
-def by_sequence(outcomes: Sequence[Outcome]) -> dict[str, int]:
-    return dict(Counter(outcome.sequence for outcome in outcomes))
-
-
-def with_any(values: Mapping[str, Any]) -> str:
-    return ", ".join(f"{key} {value}" for key, value in values.items())

@@ -469,7 +469,7 @@ def test_a_forget_killed_after_its_write_left_no_letter_for_the_rerun_to_miss(
     written = workbook.write
 
     def write_then_die(changes: Sequence[Change]) -> Resolution:
-        resolution = written(changes)
+        written(changes)
         raise KeyboardInterrupt  # the process is killed as soon as the erasure has landed
 
     workbook.write = write_then_die  # type: ignore[method-assign]
