@@ -262,11 +262,16 @@ def test_a_run_stopped_after_the_erasure_landed_leaves_the_letters_to_the_next_r
     assert "  brev i utkorgen raderade: 4" in report.lines()
 
 
+def smtp_config(folder: Path) -> Config:
+    """Letters go over SMTP; the outbox folder `utkorg` holds letters of earlier use."""
+    smtp = {"host": "smtp.example.org", "port": 587, "username": "", "password_env": "X"}
+    return make_config(folder, mail={"transport": "smtp", "outbox": "utkorg", "smtp": smtp})
+
+
 def test_letters_from_earlier_outbox_use_go_while_smtp_sends(
     tmp_path: Path, renderer: Renderer
 ) -> None:
-    smtp = {"host": "smtp.example.org", "port": 587, "username": "", "password_env": "X"}
-    config = make_config(tmp_path, mail={"transport": "smtp", "outbox": "utkorg", "smtp": smtp})
+    config = smtp_config(tmp_path)
     outbox = config.mail.outbox
     welcome = letter_file(outbox, TODAY - 200 * DAY, LetterRecord("welcome", 5))
     kept = letter_file(outbox, TODAY - 10 * DAY, LetterRecord("welcome", 6))
@@ -437,8 +442,7 @@ def test_a_dry_runs_letters_go_with_the_data_they_hold_and_within_a_week(
 def test_the_sweep_removes_what_a_killed_run_left_half_written_whatever_the_transport(
     tmp_path: Path, renderer: Renderer
 ) -> None:
-    smtp = {"host": "smtp.example.org", "port": 587, "username": "", "password_env": "X"}
-    config = make_config(tmp_path, mail={"transport": "smtp", "outbox": "utkorg", "smtp": smtp})
+    config = smtp_config(tmp_path)
     outbox = config.mail.outbox
     (outbox / "dry-run").mkdir(parents=True)
     partials = [
