@@ -55,6 +55,8 @@ def main() -> int:
     killed = Counter(outcome.sequence for outcome in outcomes if outcome.killed)
     print(f"- killed: {', '.join(f'{name} {n}' for name, n in sorted(killed.items()))}")
     print(f"- uninterrupted (outbox): {durations}")
+    most = max((len(outcome.uncertain) for outcome in outcomes), default=0)
+    print(f"- at most {most} letter(s) for a person to check per kill")
     for line in details(outcomes):
         print(f"- {line}")
     print(f"\n({time.perf_counter() - started:.0f} s, seed {arguments.seed})")
