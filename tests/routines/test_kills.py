@@ -37,7 +37,7 @@ def kills(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Kills]:
 
 @pytest.mark.slow
 @pytest.mark.parametrize(("sequence", "transport", "fraction"), [
-    (sequence, transport, fraction)
+    pytest.param(sequence, transport, fraction, id=f"{sequence}-{transport}-{fraction:.2f}")
     for (sequence, transport), fraction in zip(CASES, FRACTIONS, strict=True)
 ])  # fmt: skip
 def test_a_script_killed_at_any_moment_is_made_good_by_the_runs_after_it(
