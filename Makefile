@@ -56,6 +56,9 @@ bench: install-dev
 	@echo "### Crash matrix: the daily run stopped at every I/O point (benchmarks/crash_matrix.py)"
 	@$(BIN)/python benchmarks/crash_matrix.py
 	@echo
+	@echo "### Real kills: the scripts killed with SIGKILL at random moments (benchmarks/kill.py)"
+	@$(BIN)/python benchmarks/kill.py --kills 100
+	@echo
 	@echo "### Scale: the daily run against the floor (benchmarks/scale.py)"
 	@$(BIN)/python benchmarks/scale.py
 	@echo

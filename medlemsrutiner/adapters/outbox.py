@@ -14,7 +14,11 @@ back:
 
 Each file is written to a temporary file and renamed into place, so a letter is either whole or
 absent; a run that was killed in between leaves the temporary file, which the next run that
-holds the workbook's lock removes (`remove_partial`), with any list of IDs whose letter is gone.
+holds the workbook's lock removes (`remove_partial_letters`: when it opens the outbox, and in
+the daily sweep whatever the transport), with any list of IDs whose letter is gone — in the
+`dry-run` folder too. A dry run holds no workbook lock: it holds the `dry-run` folder's own
+lock file (`.medlemsrutiner-lock` inside it) while it writes, so the sweep cleans that folder
+only when no dry run is writing in it.
 
 The folder's letters are listed as `letterfile.OutboxLetter` values (`letters`) and removed
 here (`remove`); which of them go is decided by `steps.outbox_erasure`, never here. Nothing
@@ -29,8 +33,8 @@ import re
 from pathlib import Path
 from types import TracebackType
 
-from medlemsrutiner.adapters.files import replace_atomically
-from medlemsrutiner.errors import MailError
+from medlemsrutiner.adapters.files import FileLock, replace_atomically
+from medlemsrutiner.errors import MailError, WorkbookBusyError
 from medlemsrutiner.letterfile import LetterRecord, OutboxLetter
 from medlemsrutiner.letters.render import OutgoingEmail
 from medlemsrutiner.plan import Failed, LetterOutcome, Sent
@@ -45,6 +49,8 @@ _WEEK = re.compile(r"^vecka(\d+)$")
 _GROUP = "Grupp-"
 _IDS = ".ids"
 _PARTIAL = ".tmp"
+FOLDER_LOCK = ".medlemsrutiner-lock"
+"""The lock file a dry run holds in its folder while it writes there."""
 GROUP_NAME_LIMIT = 40
 """A group's name is cut to this many characters in a file name."""
 
@@ -65,6 +71,7 @@ class Outbox:
         self.fresh = fresh
         """Empty the folder of letters when entered: a dry run's folder holds only the letters
         of the last dry run (a preview is replaced, never kept)."""
+        self._lock: FileLock | None = None
 
     def describe(self) -> str:
         return f"utkorg: {self.folder}"
@@ -73,8 +80,10 @@ class Outbox:
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
             if self.fresh:
+                self._lock_folder()
                 empty(self.folder)
         except OSError as error:
+            self._unlock_folder()
             raise MailError(
                 f"Utkorgen {self.folder} går inte att använda som mapp "
                 f"({error.strerror or type(error).__name__}); kontrollera mail.outbox."
@@ -89,7 +98,23 @@ class Outbox:
         error: BaseException | None,
         traceback: TracebackType | None,
     ) -> None:
-        return None
+        self._unlock_folder()
+
+    def _lock_folder(self) -> None:
+        """A dry run's folder is its own while it writes: no other dry run empties it, and no
+        sweep takes a letter it is writing for one a killed run left."""
+        lock = FileLock(self.folder / FOLDER_LOCK)
+        if not lock.acquire():
+            raise WorkbookBusyError(
+                f"En annan körning använder just nu mappen {self.folder} (en provkörning som "
+                "skriver sina brev där). Vänta tills den är klar."
+            )
+        self._lock = lock
+
+    def _unlock_folder(self) -> None:
+        lock, self._lock = self._lock, None
+        if lock is not None:
+            lock.release()
 
     def send(self, email: OutgoingEmail) -> LetterOutcome:
         self.count += 1
@@ -200,7 +225,23 @@ def remove(folder: Path, letter: OutboxLetter) -> bool:
 
 def remove_partial_letters(folder: Path) -> list[Path]:
     """Remove the temporary files of letters a killed run was writing (they may hold a name and
-    an address), and IDs recorded for a letter that is not there; return what was removed."""
+    an address), and IDs recorded for a letter that is not there, in `folder` and its `dry-run`
+    folder (unless a dry run is writing there now); return what was removed. Call only while
+    holding the workbook's lock: then no real run is writing a letter in `folder`."""
+    removed = _remove_partial(folder)
+    dry = folder / DRY_RUN
+    if dry.is_dir():
+        lock = FileLock(dry / FOLDER_LOCK)
+        with contextlib.suppress(OSError):
+            if lock.acquire():
+                try:
+                    removed.extend(_remove_partial(dry))
+                finally:
+                    lock.release()
+    return removed
+
+
+def _remove_partial(folder: Path) -> list[Path]:
     removed: list[Path] = []
     for path in folder.glob(".*"):
         partial = _partial(path.name)

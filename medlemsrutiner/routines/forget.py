@@ -3,9 +3,11 @@ workbook, and deletes files from the outbox folder.
 
 The person is found by address or ID (`steps.forget`); their rows in Intresserade and
 Uppföljning, and their answers in the form-answers tab when the config names one, are erased
-in one write; every letter in the outbox (and its dry-run folder) that records one of their
-IDs is deleted at once, however young (`steps.outbox_erasure.naming`: the letters to or about
-them, and the weekly summaries that name them), with any partial letter a killed run left.
+in one write; before it, every letter in the outbox (and its dry-run folder) that records one
+of their IDs is deleted at once, however young (`steps.outbox_erasure.naming`: the letters to
+or about them, and the weekly summaries that name them), with any partial letter a killed run
+left. Letters first: a run killed between the two leaves the rest to a rerun, which finds the
+person by address only while their rows still hold it.
 Letters are found by what their files record (`adapters.outbox`), never by what they say: a
 letter about a row deleted by hand is found by its ID (`--id`). The report names IDs, tabs and
 counts, never the address.
@@ -93,6 +95,13 @@ def run_forget(
     report.letters = naming(outbox.letters(config.mail.outbox), ids)
     if dry_run:
         return report
+    # The letters go first: a run killed after the workbook's write would leave them to a rerun
+    # that no longer finds the person by their address (nor their IDs), and a letter alone
+    # never makes a run send anything again.
+    for letter in report.letters:
+        outbox.remove(config.mail.outbox, letter)
+    if config.mail.outbox.is_dir():  # this run holds the lock: no run is writing one now
+        outbox.remove_partial_letters(config.mail.outbox)
     if forgetting.changes:
         now_text = logbook.time_text(now, config.zone)
         result = workbook.write([*forgetting.changes, *logbook.log_rows(forgetting.log, now_text)])
@@ -103,10 +112,6 @@ def run_forget(
         )
         report.answers -= missed
         report.answers_left += missed
-    for letter in report.letters:
-        outbox.remove(config.mail.outbox, letter)
-    if config.mail.outbox.is_dir():  # this run holds the lock: no run is writing one now
-        outbox.remove_partial_letters(config.mail.outbox)
     return report
 
 

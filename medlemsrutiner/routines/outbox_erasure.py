@@ -6,7 +6,10 @@ write fails, the letters stay until the data goes. It lists the folder's letters
 folder's too) as their files record them (`adapters.outbox`), asks `steps.outbox_erasure` which
 go, and removes them; it never reads what a letter says. It runs whatever the transport is: a
 folder may hold letters from earlier use of the outbox while SMTP sends now. No folder, nothing
-to do.
+to do. It also removes what a killed run left half-written there (`outbox.remove_partial_letters`:
+a letter's temporary file, IDs without their letter, in the dry-run folder too): the outbox
+transport does so when a run opens it, but a run over SMTP, or one with no letter to send,
+never opens it.
 """
 
 from __future__ import annotations
@@ -44,6 +47,8 @@ def erase_letters(
     live = outbox_erasure.holding(after, unsure)
     removed = 0
     try:
+        if folder.is_dir():  # the daily run holds the workbook's lock: no run writes there now
+            outbox.remove_partial_letters(folder)
         letters = outbox.letters(folder)
         verdicts = outbox_erasure.sweep(letters, live, today, settings)
         for letter, goes in zip(letters, verdicts, strict=True):

@@ -10,6 +10,7 @@ import pytest
 
 from medlemsrutiner.adapters import outbox
 from medlemsrutiner.adapters.outbox import Outbox
+from medlemsrutiner.errors import WorkbookBusyError
 from medlemsrutiner.letterfile import LetterRecord, OutboxLetter
 from medlemsrutiner.letters.render import OutgoingEmail
 from tests.support import NOW, TODAY
@@ -113,3 +114,34 @@ def test_a_dry_runs_folder_is_emptied_of_letters_when_a_dry_run_starts(tmp_path:
         pass
     assert box.written == [] and sorted(p.name for p in dry.iterdir()) == ["anteckning.txt"]
     assert not path.exists()
+
+
+def test_partial_files_a_killed_dry_run_left_go_with_the_next_run_that_holds_the_lock(
+    tmp_path: Path,
+) -> None:
+    dry = tmp_path / "dry-run"
+    (kept,) = write(dry, LetterRecord("welcome", about=1))
+    partial = dry / f".{kept.name.replace('0001', '0002')}.4242.tmp"
+    partial.write_text("To: person2@example.se\n\nHej Testa!")  # the dry run was killed here
+    orphan = dry / ".20261124T070000-0003-vecka48-weekly_summary.ids"
+    orphan.write_text("2")
+    (dry / ".medlemsrutiner-lock").write_text("")  # and its lock file (no process holds it)
+    with Outbox(tmp_path, NOW, remove_partial=True):
+        pass
+    assert sorted(p.name for p in dry.iterdir()) == [kept.name]
+
+
+def test_a_dry_run_writing_now_keeps_its_files_and_its_folder_to_itself(tmp_path: Path) -> None:
+    dry = tmp_path / "dry-run"
+    with Outbox(dry, NOW, fresh=True):
+        writing = dry / ".20261124T070000-0001-ID1-welcome.eml.4242.tmp"
+        writing.write_text("halvt brev")
+        with Outbox(tmp_path, NOW, remove_partial=True):
+            pass
+        assert writing.exists()  # a real run does not take a letter a dry run is writing
+        with (
+            pytest.raises(WorkbookBusyError, match="En annan körning använder just nu mappen"),
+            Outbox(dry, NOW, fresh=True),
+        ):
+            pass
+    assert not (dry / ".medlemsrutiner-lock").exists()

@@ -262,11 +262,16 @@ def test_a_run_stopped_after_the_erasure_landed_leaves_the_letters_to_the_next_r
     assert "  brev i utkorgen raderade: 4" in report.lines()
 
 
+def smtp_config(folder: Path) -> Config:
+    """Letters go over SMTP; the outbox folder `utkorg` holds letters of earlier use."""
+    smtp = {"host": "smtp.example.org", "port": 587, "username": "", "password_env": "X"}
+    return make_config(folder, mail={"transport": "smtp", "outbox": "utkorg", "smtp": smtp})
+
+
 def test_letters_from_earlier_outbox_use_go_while_smtp_sends(
     tmp_path: Path, renderer: Renderer
 ) -> None:
-    smtp = {"host": "smtp.example.org", "port": 587, "username": "", "password_env": "X"}
-    config = make_config(tmp_path, mail={"transport": "smtp", "outbox": "utkorg", "smtp": smtp})
+    config = smtp_config(tmp_path)
     outbox = config.mail.outbox
     welcome = letter_file(outbox, TODAY - 200 * DAY, LetterRecord("welcome", 5))
     kept = letter_file(outbox, TODAY - 10 * DAY, LetterRecord("welcome", 6))
@@ -432,3 +437,52 @@ def test_a_dry_runs_letters_go_with_the_data_they_hold_and_within_a_week(
     assert "dry-run/ID1-welcome" in letters(config)
     run(workbook, config, renderer, TODAY + 7 * DAY)  # a preview a week old: gone
     assert letters(config) == ["ID1-welcome", "ID3-welcome"]
+
+
+def test_the_sweep_removes_what_a_killed_run_left_half_written_whatever_the_transport(
+    tmp_path: Path, renderer: Renderer
+) -> None:
+    config = smtp_config(tmp_path)
+    outbox = config.mail.outbox
+    (outbox / "dry-run").mkdir(parents=True)
+    partials = [
+        outbox / ".20261117T070000-0001-ID5-welcome.eml.4242.tmp",  # earlier outbox use, killed
+        outbox / "dry-run" / ".20261124T070000-0001-ID6-welcome.eml.4243.tmp",  # a dry run's
+        outbox / ".20261124T070000-0002-vecka48-weekly_summary.ids",  # IDs without their letter
+    ]
+    for path in partials:
+        path.write_text("To: person5@example.se\n\nHej Testa!")
+    workbook = memory_workbook(newcomers=[newcomer(6, welcome=TODAY)])
+
+    # Nothing to send: the transport is never opened, the sweep still runs.
+    report = run(workbook, config, renderer, TODAY, transport=RecordingTransport())
+
+    assert report.outbox_error is None
+    assert [path for path in partials if path.exists()] == []
+
+
+def test_a_forget_killed_after_its_write_left_no_letter_for_the_rerun_to_miss(
+    config: Config, renderer: Renderer
+) -> None:
+    outbox = config.mail.outbox
+    young = letter_file(outbox, TODAY, LetterRecord("welcome", 5))
+    summary = letter_file(
+        outbox, TODAY, LetterRecord("weekly_summary", week=48, names=frozenset({5}))
+    )
+    workbook = memory_workbook(newcomers=[newcomer(5), newcomer(15)])
+    written = workbook.write
+
+    def write_then_die(changes: Sequence[Change]) -> Resolution:
+        written(changes)
+        raise KeyboardInterrupt  # the process is killed as soon as the erasure has landed
+
+    workbook.write = write_then_die  # type: ignore[method-assign]
+    with workbook, pytest.raises(KeyboardInterrupt):
+        run_forget(workbook, config, TODAY, NOW, email_address="person5@example.se")
+    assert not holds(workbook, "Intresserade", 5)
+
+    # Run again by address: the rows no longer say whose letters they were.
+    workbook.write = written  # type: ignore[method-assign]
+    with workbook:
+        run_forget(workbook, config, TODAY, NOW, email_address="person5@example.se")
+    assert not young.exists() and not summary.exists()
