@@ -27,6 +27,7 @@ from medlemsrutiner.steps.erasure import (
     row_write,
 )
 from medlemsrutiner.steps.followup import (
+    reengagement_by_phone,
     reengagement_due,
     reengagement_problem,
     window,
@@ -145,6 +146,8 @@ def newcomer_status(
         parts.append(
             "Samtal gjort: fyll i Hänvisad till (grupp, alternativ, Avböjt eller Ej nådd)."
         )
+    elif newcomer.introduction.state is StampState.DUE and newcomer.call_ahead:
+        pass  # the problem above says the introduction waits for the call's day
     elif newcomer.introduction.state is StampState.DUE and not referral_problems(newcomer):
         parts.append(f"{INTRODUCTION.stamp.header} skickas vid nästa körning.")
     parts.append(erasure_text(erasure))
@@ -216,6 +219,11 @@ def followup_status(
         )
     elif outcome is not None:
         parts.append(f"Uppföljd: {outcome.value}.")
+        if reengagement_by_phone(followup, settings, has_stamp):
+            parts.append(
+                "Inget återvärvningsbrev: raden har ingen e-post. Berätta om de andra "
+                "grupperna och alternativen i telefon."
+            )
     elif followup.follow_up_from is not None and followup.follow_up_by is not None:
         span = date_range(followup.follow_up_from, followup.follow_up_by)
         if today > followup.follow_up_by:
