@@ -32,7 +32,7 @@ from medlemsrutiner.steps.followup import (
     reengagement_problem,
     window,
 )
-from medlemsrutiner.steps.problems import referral_problems, row_problems
+from medlemsrutiner.steps.problems import phone_only, referral_problems, row_problems
 from medlemsrutiner.steps.records import FollowUp, Newcomer, Records, Referral
 from medlemsrutiner.steps.referral import closed, moved
 from medlemsrutiner.steps.rows import id_advice
@@ -124,6 +124,8 @@ def newcomer_status(
     before_start = registered is not None and registered < settings.start_date
     if before_start and welcome.state is StampState.DUE:
         parts.append("Registrerad före startdatum: inget välkomstbrev skickas.")
+    elif welcome.state is StampState.DUE and phone_only(newcomer):
+        parts.append("Ingen e-post: inget välkomstbrev. Fråga efter en adress när du ringer.")
     elif welcome.state is StampState.DUE and registered is not None:
         deadline = cells.later(registered, days=routine.welcome_within_days)
         late = "FÖRSENAT: " if today > deadline else ""
