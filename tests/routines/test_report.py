@@ -193,9 +193,9 @@ CASES = [
         "ID 5: Rätta E-post",
     ),
     Case(
-        "intake E-post blank",
+        "intake E-post and Telefon blank",
         "daily.py",
-        {"newcomers": [newcomer(5, email="")]},
+        {"newcomers": [newcomer(5, email="", phone="")]},
         "ID 5: Fyll i E-post",
     ),
     Case(
