@@ -304,7 +304,9 @@ def settle(delivery: Delivery, outcomes: Sequence[LetterOutcome], today: dt.date
     row_id = delivery.row_id
 
     def said(outcome: str) -> str:
-        return logbook.letter_action(delivery.name, outcome)
+        return logbook.letter_action(
+            delivery.name, outcome, common=delivery.registered.logged_common
+        )
 
     failures = [outcome for outcome in outcomes if isinstance(outcome, Failed)]
     if not left and not unsure:

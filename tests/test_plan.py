@@ -25,7 +25,7 @@ def test_a_delivery_sent_in_full_is_stamped_with_the_date_and_its_follow_ons(
     assert settled.changes[0] == SetCells("newcomers", 1, (("introduction", TODAY),))
     assert settled.changes[1:] == delivery.on_sent
     (entry,) = settled.log
-    assert entry.action == "introduktion skickat" and entry.row_id == 1 and entry.letters == 2
+    assert entry.action == "introduktion skickad" and entry.row_id == 1 and entry.letters == 2
     assert settled.verdict == "sent"
 
 
@@ -79,7 +79,7 @@ def test_a_letter_in_flight_when_the_connection_dropped_never_holds_back_the_res
     assert stamp.state is StampState.PARTIAL
     assert stamp.remaining == {"introduction_group"}
     assert stamp.unsure == {"introduction_newcomer"}
-    assert settled.log[0].action == "introduktion osäkert" and settled.log[0].letters == 1
+    assert settled.log[0].action == "introduktion osäker" and settled.log[0].letters == 1
     assert settled.verdict == "failed"
 
 

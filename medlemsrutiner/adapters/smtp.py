@@ -308,7 +308,7 @@ class SmtpTransport:
             else f"lösenordet i {smtp.password_env}"
         )
         gmail = (
-            " För Gmail behövs ett applösenord (se README)."
+            " För Gmail behövs ett applösenord (se guiden: Applösenord för Gmail)."
             if smtp.gmail and isinstance(self.credentials, Password)
             else ""
         )

@@ -52,7 +52,9 @@ def credentials(smtp: SmtpConfig, env: Mapping[str, str], path: Path) -> Credent
         # paste it with the spaces, the password itself has none.
         secret = secret.replace(" ", "")
     if not secret:
-        hint = " (för Gmail: ett applösenord, se README)" if smtp.gmail else ""
+        hint = (
+            " (för Gmail: ett applösenord, se guiden: Applösenord för Gmail)" if smtp.gmail else ""
+        )
         raise MailError(
             f"Lösenordet till e-postkontot saknas: sätt miljövariabeln {smtp.password_env}"
             f"{hint}. Inget har ändrats."

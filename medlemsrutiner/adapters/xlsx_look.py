@@ -174,7 +174,35 @@ def _present_sheet(book: OpenpyxlWorkbook, sheet: Worksheet, tab: Tab, groups: l
             changed = _dropdown(book, sheet, at, column.header, choices) or changed
     if tab.key in look.STATUS_TABS and "status" in positions:
         changed = _status_colours(sheet, positions["status"] + 1) or changed
+        changed = _status_prompt(sheet, positions["status"] + 1) or changed
     return changed
+
+
+def _status_prompt(sheet: Worksheet, column: int) -> bool:
+    """Give the Status column the input message that says the scripts write it (typing stays
+    allowed); recognised by its title, so it is moved with the column, never added twice.
+    True if changed."""
+    letter = get_column_letter(column)
+    area = f"{letter}2:{letter}{LAST_ROW}"
+    ours = [
+        v
+        for v in sheet.data_validations.dataValidation
+        if v.promptTitle == look.STATUS_PROMPT_TITLE
+    ]
+    if len(ours) == 1 and str(ours[0].sqref) == area and ours[0].prompt == look.STATUS_PROMPT:
+        return False
+    for validation in ours:
+        sheet.data_validations.dataValidation.remove(validation)
+    validation = DataValidation(
+        allow_blank=True,
+        showInputMessage=True,
+        showErrorMessage=False,
+        promptTitle=look.STATUS_PROMPT_TITLE,
+        prompt=look.STATUS_PROMPT,
+    )
+    validation.add(area)
+    sheet.add_data_validation(validation)
+    return True
 
 
 def _freeze(sheet: Worksheet, wanted: str) -> bool:

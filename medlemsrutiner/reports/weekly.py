@@ -144,6 +144,10 @@ class Trainings:
     needing: int
     """Newcomers registered since `since` who have not yet attended a basic training."""
     since: dt.date
+    after_training: bool
+    """`since` is the day of the last training in Utbildningar (the letters say "since the last
+    training, <date>"); without one it is a window of the scripts' own, which the letters do
+    not name: a date nothing happened on means nothing to a coordinator."""
     gap: bool
     """No training in the next `gap_days` days."""
     gap_days: int
@@ -328,10 +332,12 @@ def trainings(records: Records, today: dt.date, settings: Settings) -> Trainings
     """The trainings part of the summary, and the training coordinator's letter. A gap is no
     training within `trainings_within_days`: the same window as the letters to newcomers."""
     since = records.last_training or today - dt.timedelta(days=180)
+    after = records.last_training is not None
     upcoming = records.upcoming
     within = settings.routine.trainings_within_days
     gap = not any(t.date <= cells.later(today, days=within) for t in upcoming)
-    return Trainings(today, upcoming, needing_training(records, since), since, gap, within)
+    needing = needing_training(records, since)
+    return Trainings(today, upcoming, needing, since, after, gap, within)
 
 
 def english_expected(records: Records, settings: Settings) -> bool:
@@ -463,6 +469,7 @@ def sample_summary(today: dt.date, trainings_shown: tuple[Training, ...] = ()) -
             trainings_shown,
             6,
             today - dt.timedelta(days=40),
+            True,
             False,
             Routine().trainings_within_days,
         ),

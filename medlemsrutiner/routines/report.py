@@ -227,8 +227,9 @@ class DailyReport:
         if not kinds:
             return ["  inga brev att skicka"]
         known = {kind.name: kind for kind in delivery_kinds()}
+        order = list(known)  # the registry's: the routine's order, welcome letters first
         out: list[str] = []
-        for name in sorted(kinds, key=lambda k: known[k].logged if k in known else k):
+        for name in sorted(kinds, key=lambda k: (order.index(k) if k in known else len(order), k)):
             sent = self.sent.get(name, [])
             noun = known[name].noun if name in known else Noun(name, name, name, name)
             line = f"  {count(len(sent), noun, participle=done)}"

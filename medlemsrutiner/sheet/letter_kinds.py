@@ -114,6 +114,8 @@ class DeliveryKind:
     run's report, the weekly summary, and Logg's Detalj (`välkomstbrev, engelska`)."""
     counted: bool = False
     """The weekly summary counts the ones that went out in the week."""
+    logged_common: bool = False
+    """`logged` is an en-word: the outcome agrees with it (`introduktion skickad`)."""
 
 
 @dataclass(frozen=True)
@@ -172,6 +174,7 @@ INTRODUCTION = DeliveryKind(
     "introduktion",
     Noun("introduktion", "introduktioner", "introduction", "introductions"),
     counted=True,
+    logged_common=True,
 )
 ALTERNATIVES = DeliveryKind(
     "alternatives",
@@ -198,12 +201,14 @@ REENGAGEMENT = DeliveryKind(
         neuter=True,
     ),
     counted=True,
+    logged_common=True,
 )
 GROUP_REMINDER = DeliveryKind(
     "group_reminder",
     REMINDER_STAMP,
     "påminnelse till grupp",
     Noun("påminnelse till grupp", "påminnelser till grupper", "group reminder", "group reminders"),
+    logged_common=True,
 )
 
 BUILT_IN: tuple[LetterKind, ...] = (

@@ -63,18 +63,30 @@ SENT, PARTLY_SENT, UNCERTAIN, WAITING, FAILED = (
     "misslyckades",
 )
 OUTCOME_WORDS = (PARTLY_SENT, SENT, UNCERTAIN, WAITING, FAILED)
+_COMMON_GENDER: dict[LetterOutcomeWord, str] = {
+    SENT: "skickad",
+    PARTLY_SENT: "delvis skickad",
+    UNCERTAIN: "osäker",
+}
+"""An outcome word as it agrees with a common-gender name (`introduktion skickad`); the
+constants above are the neuter forms (`välkomstbrev skickat`), which rows written before the
+words agreed also hold for every name: both read back as the same outcome."""
 
 
-def letter_action(delivery: str, outcome: LetterOutcomeWord) -> str:
-    """`välkomstbrev skickat`: what became of a delivery (its Swedish name) this run."""
-    return f"{delivery} {outcome}"
+def letter_action(delivery: str, outcome: LetterOutcomeWord, *, common: bool = False) -> str:
+    """`välkomstbrev skickat`, `introduktion skickad`: what became of a delivery (its Swedish
+    name, `common` when it is an en-word) this run."""
+    word = _COMMON_GENDER.get(outcome, outcome) if common else outcome
+    return f"{delivery} {word}"
 
 
 def read_letter_action(action: str) -> tuple[str, LetterOutcomeWord] | None:
-    """(delivery name, outcome word) of a letter action, or None for any other action."""
+    """(delivery name, outcome word) of a letter action, or None for any other action. Either
+    form of an outcome word reads as the same outcome (`skickad` and `skickat` are SENT)."""
     for outcome in OUTCOME_WORDS:  # "delvis skickat" before "skickat"
-        if action.endswith(f" {outcome}"):
-            return action.removesuffix(f" {outcome}"), outcome
+        for word in (outcome, _COMMON_GENDER.get(outcome, outcome)):
+            if action.endswith(f" {word}"):
+                return action.removesuffix(f" {word}"), outcome
     return None
 
 
@@ -112,7 +124,7 @@ def log_rows(entries: Sequence[LogEntry], now: str) -> list[AppendRow]:
     ]
 
 
-_LEGACY_LEFT = (SENT, UNCERTAIN)
+_LEGACY_LEFT = (SENT, UNCERTAIN, _COMMON_GENDER[SENT], _COMMON_GENDER[UNCERTAIN])
 """Action endings of rows written before Logg had `Brev`: letters that left or may have."""
 
 

@@ -451,6 +451,16 @@ Hänvisad till" never turns red through "Fyll i"."""
 STATUS_TABS: tuple[str, ...] = ("newcomers", "followups", "groups")
 """Tabs with a Status column the scripts write, coloured alike."""
 
+STATUS_PROMPT_TITLE = "Status skrivs av programmet"
+STATUS_PROMPT = (
+    "Varje körning skriver om Status, så det du skriver här försvinner. Skriv egna "
+    "anteckningar i Anteckning eller i en egen kolumn."
+)
+"""What a person sees on selecting a Status cell of the .xlsx workbook (an input message:
+typing is still allowed). A note typed there would be overwritten without a word by the next
+run; Google Sheets warns through the column's protection instead. Excel allows 32 characters
+of title and 255 of message."""
+
 
 def status_formula(colour: StatusColour, cell: str) -> str:
     """A spreadsheet formula (without `=`) true when `cell` contains one of the colour's words.

@@ -127,6 +127,7 @@ def reengagement_due(followup: FollowUp, settings: Settings, stamp_column: bool)
         or followup.person is None
         or followup.email is None
         or followup.erased is not None
+        or followup.call_ahead
         or not stamp_column
         or followup.reengagement.state is not StampState.DUE
         or not reengagement_wanted(followup, settings)
@@ -142,6 +143,25 @@ def reengagement_problem(followup: FollowUp, settings: Settings, stamp_column: b
     if not stamp_column:
         header = REENGAGEMENT.stamp.header
         return f"Lägg till kolumnen {header} i Uppföljning, så skickas återvärvningsbrevet."
-    if followup.email is None:
+    if followup.email is None and not without_address(followup):
         return "Rätta E-post: utan giltig adress går återvärvningsbrevet inte ut."
     return None
+
+
+def without_address(followup: FollowUp) -> bool:
+    """The row has no address at all (a person reached by phone only): nothing to correct, so
+    the re-engagement is a phone call (`reengagement_by_phone`), never a flag."""
+    return followup.email is None and cells.is_blank(followup.record["email"])
+
+
+def reengagement_by_phone(followup: FollowUp, settings: Settings, stamp_column: bool) -> bool:
+    """The result calls for a re-engagement letter that cannot go because the person has no
+    address: Status tells the coordinator to offer the other ways in on the phone."""
+    return (
+        stamp_column
+        and followup.person is not None
+        and followup.erased is None
+        and followup.reengagement.state is StampState.DUE
+        and reengagement_wanted(followup, settings)
+        and without_address(followup)
+    )

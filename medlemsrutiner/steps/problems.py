@@ -8,12 +8,23 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from medlemsrutiner.sheet import stamps
+from medlemsrutiner.sheet import cells, stamps
 from medlemsrutiner.sheet.schema import NEWCOMERS
 from medlemsrutiner.sheet.stamp_words import row_words
 from medlemsrutiner.sheet.stamps import StampState
 from medlemsrutiner.steps.records import FollowUp, Newcomer, Referral
 from medlemsrutiner.steps.referral import id_taken, referred_to
+
+
+def phone_only(newcomer: Newcomer) -> bool:
+    """The person left a phone number and no address at all: nothing to correct (the
+    coordinator calls, and the introduction goes to the group alone), so no problem — Status
+    says no welcome letter goes and to ask for an address on the phone."""
+    return (
+        newcomer.email is None
+        and cells.is_blank(newcomer.record["email"])
+        and not cells.is_blank(newcomer.person.phone)
+    )
 
 
 def referral_problems(newcomer: Newcomer) -> list[str]:
@@ -71,7 +82,8 @@ def row_problems(
         )
     problems.extend(w.sv for w in row_words(newcomer.stamps, NEWCOMERS.key) if w.problem)
     needs_letters = newcomer.referral is Referral.NONE or newcomer.referral is Referral.UNKNOWN
-    if needs_letters and newcomer.email is None and not any("E-post" in p for p in problems):
+    lacks = newcomer.email is None and not phone_only(newcomer)
+    if needs_letters and lacks and not any("E-post" in p for p in problems):
         problems.append("Fyll i E-post: utan adress går inga brev ut.")
     if newcomer.duplicate_of is not None:
         owner = newcomer.duplicate_of

@@ -168,7 +168,7 @@ def introduction(
     stamp = newcomer.introduction
     if newcomer.id is None or stamp.state not in (StampState.DUE, StampState.PARTIAL):
         return None
-    if id_taken(newcomer, followups):
+    if id_taken(newcomer, followups) or (newcomer.call_ahead and stamp.state is StampState.DUE):
         return None
     found = _letters(newcomer, settings)
     if found is None:

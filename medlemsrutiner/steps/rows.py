@@ -10,7 +10,7 @@ import dataclasses
 import datetime as dt
 import difflib
 import enum
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -61,6 +61,9 @@ class Newcomer:
     """Every stamp cell of the row (see `sheet.letter_kinds`)."""
     call: dt.date | None
     referral: Referral
+    call_ahead: bool = False
+    """`Samtal` holds a day still to come: the call has not happened, so no letter thanking for
+    it goes (`referral.introduction`) until that day."""
     group: Group | None = None
     alternative: Alternative | None = None
     outcome: Outcome | None = None
@@ -164,7 +167,7 @@ def parse_newcomer(
     if language not in LANGUAGES:
         language = "sv"
 
-    call = past_date(record["call"], today)
+    call = call_date(record["call"], today)
     if isinstance(call, cells.Bad):
         problems.append(f"Rätta Samtal: {call.problem}.")
         call = None
@@ -194,6 +197,7 @@ def parse_newcomer(
         email=email,
         stamps=read_stamp_cells(record, NEWCOMERS.key, today),
         call=call,
+        call_ahead=call_ahead(record["call"], today),
         referral=Referral.NONE,
         problems=tuple(problems),
         notes=tuple(notes),
@@ -205,6 +209,9 @@ def parse_newcomer(
     )
     return _with_referral(newcomer, record["referred_to"], groups)
 
+
+DateReader = Callable[[Any, dt.date], dt.date | cells.Bad | None]
+"""How a column's typed date is read: `cells.parse_date`, `past_date` or `call_date`."""
 
 FUTURE_MARGIN = dt.timedelta(days=31)
 """How far ahead of today a date people type may lie: a date without a year is read as at most
@@ -219,6 +226,25 @@ def past_date(value: Any, today: dt.date) -> dt.date | cells.Bad | None:
         return cells.Bad("datumet ligger långt fram i tiden")
     if isinstance(parsed, dt.date) and parsed < cells.EARLIEST:
         return cells.Bad("datumet ligger för långt bak i tiden")
+    return parsed
+
+
+def call_ahead(value: Any, today: dt.date) -> bool:
+    """A call's date typed for a day after today (within the month `past_date` allows)."""
+    parsed = past_date(value, today)
+    return isinstance(parsed, dt.date) and parsed > today
+
+
+def call_date(value: Any, today: dt.date) -> dt.date | cells.Bad | None:
+    """The day of a call the coordinator made (`Samtal`, `Uppföljning`): a past date that is
+    not after today. A call typed ahead (planned, or a slip of a day) has not happened, and a
+    letter thanking for it must not go: the cell is flagged until the day has come."""
+    parsed = past_date(value, today)
+    if call_ahead(value, today):
+        return cells.Bad(
+            "dagen har inte kommit än. Skriv datumet när du har ringt; inget brev om samtalet "
+            "går ut före den dagen"
+        )
     return parsed
 
 
@@ -300,6 +326,9 @@ class FollowUp:
     """The row as the run read it, once the run's own writes changed `record` (`after`)."""
     formulas: tuple[str, ...] = ()
     """The headers of cells a letter shows that hold a formula: no letter goes out."""
+    call_ahead: bool = False
+    """`Uppföljning` holds a day still to come: the follow-up call has not happened, so no
+    letter after it goes until that day."""
 
     @property
     def read_record(self) -> Record:
@@ -316,8 +345,8 @@ def parse_followup(row: int, record: Record, today: dt.date, settings: Settings)
     """One row of Uppföljning; every unreadable cell becomes a problem."""
     problems: list[str] = []
 
-    def date_of(name: str, header: str, past: bool = False) -> dt.date | None:
-        parsed = past_date(record[name], today) if past else cells.parse_date(record[name], today)
+    def date_of(name: str, header: str, read: DateReader = cells.parse_date) -> dt.date | None:
+        parsed = read(record[name], today)
         if isinstance(parsed, cells.Bad):
             problems.append(f"Rätta {header}: {parsed.problem}.")
             return None
@@ -327,7 +356,7 @@ def parse_followup(row: int, record: Record, today: dt.date, settings: Settings)
     if isinstance(result, cells.Bad):
         problems.append("Rätta Resultat: skriv Aktiv, Inte aktiv eller Ej nådd.")
         result = None
-    erased = date_of("erased", "Raderad", past=True)
+    erased = date_of("erased", "Raderad", past_date)
     if (
         result is not None
         and result.followed_up
@@ -362,10 +391,10 @@ def parse_followup(row: int, record: Record, today: dt.date, settings: Settings)
         language=language,
     )
     consent = read_consent(record["consent"], today, problems)
-    referred = date_of("referred", "Hänvisad", past=True)
+    referred = date_of("referred", "Hänvisad", past_date)
     follow_up_from = date_of("follow_up_from", "Följ upp från")
     follow_up_by = date_of("follow_up_by", "Följ upp senast")
-    followed_up = date_of("followed_up", "Uppföljning", past=True)
+    followed_up = date_of("followed_up", "Uppföljning", call_date)
     return FollowUp(
         row=row,
         record=record,
@@ -385,4 +414,5 @@ def parse_followup(row: int, record: Record, today: dt.date, settings: Settings)
         consent=consent,
         personal_blank=personal_blank,
         formulas=formulas.headers(FOLLOWUPS, record),
+        call_ahead=call_ahead(record["followed_up"], today),
     )

@@ -27,11 +27,12 @@ from medlemsrutiner.steps.erasure import (
     row_write,
 )
 from medlemsrutiner.steps.followup import (
+    reengagement_by_phone,
     reengagement_due,
     reengagement_problem,
     window,
 )
-from medlemsrutiner.steps.problems import referral_problems, row_problems
+from medlemsrutiner.steps.problems import phone_only, referral_problems, row_problems
 from medlemsrutiner.steps.records import FollowUp, Newcomer, Records, Referral
 from medlemsrutiner.steps.referral import closed, moved
 from medlemsrutiner.steps.rows import id_advice
@@ -123,6 +124,8 @@ def newcomer_status(
     before_start = registered is not None and registered < settings.start_date
     if before_start and welcome.state is StampState.DUE:
         parts.append("Registrerad före startdatum: inget välkomstbrev skickas.")
+    elif welcome.state is StampState.DUE and phone_only(newcomer):
+        parts.append("Ingen e-post: inget välkomstbrev. Fråga efter en adress när du ringer.")
     elif welcome.state is StampState.DUE and registered is not None:
         deadline = cells.later(registered, days=routine.welcome_within_days)
         late = "FÖRSENAT: " if today > deadline else ""
@@ -145,6 +148,8 @@ def newcomer_status(
         parts.append(
             "Samtal gjort: fyll i Hänvisad till (grupp, alternativ, Avböjt eller Ej nådd)."
         )
+    elif newcomer.introduction.state is StampState.DUE and newcomer.call_ahead:
+        pass  # the problem above says the introduction waits for the call's day
     elif newcomer.introduction.state is StampState.DUE and not referral_problems(newcomer):
         parts.append(f"{INTRODUCTION.stamp.header} skickas vid nästa körning.")
     parts.append(erasure_text(erasure))
@@ -216,6 +221,11 @@ def followup_status(
         )
     elif outcome is not None:
         parts.append(f"Uppföljd: {outcome.value}.")
+        if reengagement_by_phone(followup, settings, has_stamp):
+            parts.append(
+                "Inget återvärvningsbrev: raden har ingen e-post. Berätta om de andra "
+                "grupperna och alternativen i telefon."
+            )
     elif followup.follow_up_from is not None and followup.follow_up_by is not None:
         span = date_range(followup.follow_up_from, followup.follow_up_by)
         if today > followup.follow_up_by:

@@ -267,7 +267,14 @@ def test_after_a_run_libreoffice_opens_the_workbook(tmp_path: Path) -> None:
 
 def _validations(sheet: Any) -> dict[str, Any]:
     """The sheet's dropdowns by their title (the column's header)."""
-    return {v.errorTitle: v for v in sheet.data_validations.dataValidation}
+    return {v.errorTitle: v for v in sheet.data_validations.dataValidation if v.type == "list"}
+
+
+def _prompts(sheet: Any) -> dict[str, str]:
+    """The sheet's input messages: range -> message."""
+    return {
+        str(v.sqref): v.prompt for v in sheet.data_validations.dataValidation if v.showInputMessage
+    }
 
 
 def _colour_rules(sheet: Any) -> dict[str, list[tuple[str, str]]]:
@@ -315,6 +322,42 @@ def test_init_gives_a_new_workbook_widths_formats_dropdowns_and_status_colours(
     assert [colour for _, colour in rules] == ["F4C7C3", "FCE8B2", "E7E7E7"]
     assert 'FIND("FÖRSENAT",N2)' in rules[0][0] and 'FIND("Ring senast",N2)' in rules[1][0]
     assert len(_colour_rules(book["Uppföljning"])["N2:N1048576"]) == 3
+
+
+def test_every_status_column_says_on_selection_that_the_run_writes_it_wherever_it_stands(
+    tmp_path: Path,
+) -> None:
+    """A note typed into Status is overwritten by the next run: selecting a Status cell tells
+    the person so (typing stays allowed), in every tab with a Status, in a new workbook and in
+    one whose Status column a person moved; dressing it again changes nothing."""
+    file = tmp_path / "ny.xlsx"
+    tabs = {TAB_NAMES[tab.key]: tab.headers for tab in TABS}
+    with XlsxWorkbook(file, TAB_NAMES) as workbook:
+        workbook.ensure_tabs(tabs)
+    book = openpyxl.load_workbook(file)
+    for tab in TABS:
+        sheet = book[tab.default_name]
+        headers = [cell.value for cell in sheet[1]]
+        prompts = _prompts(sheet)
+        if tab.key not in look.STATUS_TABS:
+            assert prompts == {}, tab.key
+            continue
+        letter = get_column_letter(headers.index("Status") + 1)
+        assert prompts == {f"{letter}2:{letter}1048576": look.STATUS_PROMPT}, tab.key
+        assert all(v.showErrorMessage is False for v in sheet.data_validations.dataValidation)
+    intake = book["Intresserade"]
+    intake.move_range("A1:A1048576", cols=30)  # ID moved far right: Status is now in another column
+    intake.delete_cols(1)
+    book.save(file)
+    with XlsxWorkbook(file, TAB_NAMES) as workbook:
+        workbook.ensure_tabs(tabs)
+    intake = openpyxl.load_workbook(file)["Intresserade"]
+    letter = get_column_letter([c.value for c in intake[1]].index("Status") + 1)
+    assert _prompts(intake) == {f"{letter}2:{letter}1048576": look.STATUS_PROMPT}
+    dressed = file.read_bytes()
+    with XlsxWorkbook(file, TAB_NAMES) as workbook:
+        assert workbook.ensure_tabs(tabs) == []
+    assert file.read_bytes() == dressed
 
 
 def test_init_dresses_an_old_workbook_keeps_wider_columns_and_twice_changes_nothing(

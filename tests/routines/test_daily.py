@@ -454,7 +454,7 @@ def test_logg_follows_the_order_of_events_and_names_each_letter_in_swedish(
     logged = [(row["Åtgärd"], row["ID"], row["Detalj"]) for row in workbook.tab("Logg")]
     assert logged[1:] == [  # after an earlier run's last row
         ("ny rad", 6, "ID tilldelat"),
-        ("återvärvning skickat", 5, "återvärvningsbrev, engelska, grupp: Centrumgruppen"),
+        ("återvärvning skickad", 5, "återvärvningsbrev, engelska, grupp: Centrumgruppen"),
         ("välkomstbrev skickat", 6, "välkomstbrev, svenska"),
         ("uppgifter raderade", 4, "Uppföljning (Aktiv)"),
         ("daglig körning klar", None, ""),

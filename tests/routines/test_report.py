@@ -193,9 +193,9 @@ CASES = [
         "ID 5: Rätta E-post",
     ),
     Case(
-        "intake E-post blank",
+        "intake E-post and Telefon blank",
         "daily.py",
-        {"newcomers": [newcomer(5, email="")]},
+        {"newcomers": [newcomer(5, email="", phone="")]},
         "ID 5: Fyll i E-post",
     ),
     Case(
@@ -523,6 +523,17 @@ def test_the_count_lines_list_ids_in_ascending_order() -> None:
     assert "  2 brev med alternativen skickade (ID 82, 83)" in lines
     assert "  3 välkomstbrev skickade (ID 7, 19, 40); väntar till nästa körning: ID 2, 30" in lines
     assert "  personuppgifter raderade: ID 1, 9" in lines
+
+
+def test_the_letter_lines_follow_the_routine_in_the_registrys_order() -> None:
+    """Welcome letters first, then introductions, … as the registry lists the kinds (and the
+    guide shows them), never sorted by a word a coordinator never sees."""
+    names = [kind.name for kind in letter_kinds.delivery_kinds()]
+    report = DailyReport(today=TODAY, dry_run=False)
+    report.sent = {name: [1] for name in reversed(names)}
+    nouns = [kind.noun for kind in letter_kinds.delivery_kinds()]
+    lines = [line for line in report.lines() if line.startswith("  1 ")]
+    assert lines == [f"  {count(1, noun, participle=SENT)} (ID 1)" for noun in nouns]
 
 
 GROUP_THANKS = LetterKind(

@@ -128,7 +128,7 @@ def test_a_run_stopped_in_its_last_write_has_every_letter_dated_and_the_move_fin
     assert report.journal is not None and report.journal.confirmed == 5
     assert report.exit_code == 0
     log = [(row["Åtgärd"], row["ID"], row["Brev"]) for row in workbook.tab("Logg")]
-    assert ("introduktion skickat", 4, 2) in log  # the daily limit counts them
+    assert ("introduktion skickad", 4, 2) in log  # the daily limit counts them
     assert ("flyttad till Uppföljning", 4, None) in log
 
 

@@ -125,7 +125,9 @@ def test_the_past_week_groups_trainings_and_the_run_in_both_parts(tmp_path: Path
     assert text["GRUPPER"] == [f"- {note}" for note in GROUP_NOTES]
     groups = html_section(html, "Grupper")
     assert groups.items == GROUP_NOTES
-    needing = "5 nya har inte gått grundutbildningen (registrerade sedan 2026-10-25)."
+    needing = (
+        "5 nya har inte gått grundutbildningen (registrerade sedan förra utbildningen, 2026-10-25)."
+    )
     assert text["UTBILDNINGAR"] == [needing, "- torsdag 3 december 2026: Grundutbildning"]
     trainings = html_section(html, "Utbildningar")
     assert trainings.paragraphs == [needing]

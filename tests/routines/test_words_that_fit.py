@@ -145,7 +145,7 @@ def test_a_weekly_summary_whose_every_count_is_1_says_each_in_the_singular(
             sample.statistics.recent_quarters,
             ("Exempelgruppen",),
         ),
-        trainings=Trainings(TODAY, (), 1, TODAY, True, 1),
+        trainings=Trainings(TODAY, (), 1, TODAY, True, True, 1),
         min_followups=1,
     )
     config = make_config(tmp_path, language=language, training_coordinator=TRAINER)

@@ -7,11 +7,15 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from medlemsrutiner.sheet.changes import apply, resolve
+from medlemsrutiner.sheet.letter_kinds import delivery_kinds
 from medlemsrutiner.sheet.logbook import (
+    OUTCOME_WORDS,
     LogEntry,
     last_erasures,
+    letter_action,
     letters_sent_since,
     log_rows,
+    read_letter_action,
     time_text,
 )
 from medlemsrutiner.sheet.schema import tables_from_grids
@@ -107,3 +111,29 @@ def test_a_count_in_a_cell_given_a_date_format_is_still_its_number() -> None:
     assert (
         _count([_logged("2026-11-24 06:00", "välkomstbrev misslyckades", "", dt.time(0, 0))]) == 0
     )
+
+
+def test_every_letter_action_reads_back_in_the_form_written_now_and_the_one_before() -> None:
+    """Runs find letters in Logg by these words: `introduktion skickad` (an en-word, as written
+    now) and `introduktion skickat` (as rows written before the words agreed say) are one."""
+    for kind in delivery_kinds():
+        for outcome in OUTCOME_WORDS:
+            now = letter_action(kind.logged, outcome, common=kind.logged_common)
+            before = letter_action(kind.logged, outcome)
+            assert read_letter_action(now) == read_letter_action(before) == (kind.logged, outcome)
+
+
+def test_an_en_word_is_logged_with_the_word_that_agrees_with_it() -> None:
+    assert letter_action("introduktion", "skickat", common=True) == "introduktion skickad"
+    assert letter_action("påminnelse till grupp", "delvis skickat", common=True) == (
+        "påminnelse till grupp delvis skickad"
+    )
+    assert letter_action("välkomstbrev", "skickat") == "välkomstbrev skickat"
+
+
+def test_rows_without_a_count_in_either_form_count_as_letters_that_left() -> None:
+    rows = [
+        _logged("2026-11-24 06:00", "introduktion skickad", "sv/introduction_newcomer"),
+        _logged("2026-11-24 06:10", "påminnelse till grupp osäker", "förbindelsen bröts"),
+    ]
+    assert _count(rows) == 2 + 1

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import tempfile
 from pathlib import Path
 from typing import Any
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from medlemsrutiner.config import Config
 from medlemsrutiner.sheet.changes import SetCells
@@ -232,3 +236,44 @@ def test_personal_data_typed_into_an_erased_row_is_erased_again(config: Config) 
     (change,) = plan_of(config, followups=[row]).changes
     assert isinstance(change, SetCells)
     assert dict(change.values)["email"] is None and "erased" not in dict(change.values)
+
+
+@given(ahead=st.integers(min_value=1, max_value=31))
+@settings(deadline=None, max_examples=25)
+def test_a_follow_up_call_typed_for_a_day_to_come_sends_nothing_until_that_day(ahead: int) -> None:
+    """`Uppföljning` typed ahead (the day the call is planned) has not happened: no
+    re-engagement letter goes and the row says why; on the day, the letter goes."""
+    config = make_config(Path(tempfile.mkdtemp()))
+    day = TODAY + ahead * DAY
+    row = _followup(followed_up=f"{day.day}/{day.month}", result="Inte aktiv")
+    p = plan_of(config, followups=[row])
+    assert deliveries_of(p, "reengagement") == []
+    assert any(
+        f.row_id == 5 and f.text.startswith("Rätta Uppföljning: dagen har inte kommit än")
+        for f in p.problems
+    )
+    assert len(deliveries_of(plan_of(config, day, followups=[row]), "reengagement")) == 1
+
+
+@given(
+    blank=st.sampled_from([None, "", "   ", "\u200b"]),
+    result=st.sampled_from(["Inte aktiv", "inte aktiv", "Ej nådd"]),
+)
+@settings(deadline=None, max_examples=20)
+def test_a_person_without_any_address_is_offered_the_rest_by_phone_and_nothing_is_to_correct(
+    blank: str | None, result: str
+) -> None:
+    """Reached by phone only (E-post never had an address): there is nothing to correct, so no
+    flag and no line to fix (the run's code stays 0); Status says to offer the other ways in on
+    the phone instead of the letter. An address that cannot be read is still a thing to fix."""
+    config = make_config(Path(tempfile.mkdtemp()), routine={"reengage_unreached": True})
+    row = _followup(followed_up=TODAY - DAY, result=result, email=blank)
+    p = plan_of(config, followups=[row])
+    assert deliveries_of(p, "reengagement") == [] and p.problems == ()
+    status = str(dict(statuses_of(config, followups=[row])[0].values)["status"])
+    assert "Berätta om de andra grupperna och alternativen i telefon." in status
+    assert "Rätta" not in status
+    wrong = plan_of(
+        config, followups=[_followup(followed_up=TODAY - DAY, result=result, email="x@")]
+    )
+    assert any(f.text.startswith("Rätta E-post") for f in wrong.problems)

@@ -3,14 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
+import tempfile
+from pathlib import Path
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from medlemsrutiner.config import Config
 from medlemsrutiner.sheet.changes import AppendRow, SetCells
 from tests.support import (
     TODAY,
     deliveries_of,
+    make_config,
     newcomer,
     plan_of,
+    statuses_of,
 )
 
 DAY = dt.timedelta(days=1)
@@ -131,3 +138,26 @@ def test_a_note_typed_into_a_finished_row_is_erased_and_never_copied_over_the_fo
     change = p.changes[0]
     assert isinstance(change, SetCells) and dict(change.values)["note"] is None
     assert p.problems == ()
+
+
+@given(ahead=st.integers(min_value=1, max_value=31), typed=st.sampled_from(["date", "iso", "d/m"]))
+@settings(deadline=None, max_examples=40)
+def test_a_call_typed_for_a_day_to_come_sends_nothing_and_asks_for_the_day_it_was_made(
+    ahead: int, typed: str
+) -> None:
+    """`Samtal` 14/12 typed on 13/12 has not happened: no letter thanks for the talk, the row
+    says why, and the day it comes the introduction goes."""
+    config = make_config(Path(tempfile.mkdtemp()))
+    day = TODAY + ahead * DAY
+    cell = {"date": day, "iso": day.isoformat(), "d/m": f"{day.day}/{day.month}"}[typed]
+    for referred_to in ("Centrumgruppen", "Blixtaktioner"):
+        row = newcomer(1, welcome=TODAY - 3 * DAY, call=cell, referred_to=referred_to)
+        p = plan_of(config, newcomers=[row])
+        assert p.deliveries == ()
+        assert any(
+            f.row_id == 1 and f.text.startswith("Rätta Samtal: dagen har inte kommit än")
+            for f in p.problems
+        )
+        assert len(plan_of(config, day, newcomers=[row]).deliveries) == 1
+        status = str(dict(statuses_of(config, newcomers=[row])[0].values)["status"])
+        assert "skickas vid nästa körning" not in status

@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+import tempfile
+from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from medlemsrutiner.config import Config
 from tests.support import (
     TODAY,
     deliveries_of,
+    make_config,
     newcomer,
     plan_of,
     status_of,
@@ -151,3 +156,27 @@ def test_a_welcome_whose_group_cannot_be_introduced_today_only_thanks_for_the_ca
     config: Config,
 ) -> None:
     assert _contact(config, call=TODAY, referred_to="Okändagruppen") == ("called", "")
+
+
+@given(
+    blank=st.sampled_from([None, "", "  ", "\u200b"]),
+    phone=st.sampled_from(["070-174 06 32", "0701740632", "+46 70 174 06 32"]),
+    days=st.integers(min_value=0, max_value=20),
+)
+@settings(deadline=None, max_examples=30)
+def test_a_person_who_left_only_a_phone_is_called_and_nothing_is_to_correct(
+    blank: str | None, phone: str, days: int
+) -> None:
+    """No address at all, but a phone: nothing to correct (no problem, so the run's code stays
+    0 and the summary lists no row to fix), and Status never calls the welcome letter overdue:
+    it says none goes and to ask for an address on the phone, beside when to call. Without a
+    phone too, the row still asks for an address."""
+    config = make_config(Path(tempfile.mkdtemp()))
+    row = newcomer(1, registered=TODAY - days * DAY, email=blank, phone=phone)
+    p = plan_of(config, newcomers=[row])
+    assert deliveries_of(p) == [] and p.problems == ()
+    status = status_of(config, 1, newcomers=[row])
+    assert status.startswith("Ingen e-post: inget välkomstbrev. Fråga efter en adress")
+    assert "Välkomstbrev ej skickat" not in status and "Fyll i" not in status
+    nothing = plan_of(config, newcomers=[newcomer(1, email=blank, phone=blank)])
+    assert any(f.text.startswith("Fyll i E-post") for f in nothing.problems)
