@@ -297,6 +297,9 @@ class XlsxWorkbook:
         try:
             loaded = xlsx_file.load(data)
         except _UNREADABLE as error:
+            instead = xlsx_file.what_else(data)
+            if instead is not None:
+                raise WorkbookError(f"Arbetsboken {self.path} går inte att läsa: den {instead}") from None
             raise WorkbookError(
                 f"Arbetsboken {self.path} går inte att läsa som .xlsx ({type(error).__name__}): "
                 "filen är skadad eller inte en arbetsbok. Öppna den i LibreOffice eller Excel "
@@ -306,9 +309,20 @@ class XlsxWorkbook:
         return _Loaded(loaded.book, hashlib.sha256(data).digest(), loaded.notices)
 
     def _save(self, book: OpenpyxlWorkbook) -> bytes:
-        """Replace the file by `book`; the digest of the bytes now in place."""
+        """Replace the file by `book`; the digest of the bytes now in place. WorkbookError
+        when the file cannot be written (it is then as it was)."""
         self.saves += 1
-        return replace_atomically(self.path, xlsx_file.save(book))
+        try:
+            return replace_atomically(self.path, xlsx_file.save(book))
+        except OSError as error:
+            # The disk is full, the folder or the file is write-protected, or (on Windows)
+            # another program holds the file: the file is as it was, and that is no bug.
+            raise WorkbookError(
+                f"Arbetsboken {self.path.name} gick inte att spara "
+                f"({error.strerror or type(error).__name__}): filen är som den var. Kontrollera "
+                "att filen och mappen inte är skrivskyddade, att inget annat program har filen "
+                "öppen och att disken inte är full, och kör igen."
+            ) from None
 
 
 def read_first_sheet(path: Path) -> list[list[Any]]:
