@@ -191,3 +191,15 @@ def test_a_last_write_that_cannot_be_saved_is_a_line_of_the_report_after_the_let
     # The first write (the markers) landed: the next run sends nothing twice.
     rows = openpyxl.load_workbook(path)["Intresserade"]
     assert [row[0].value for row in rows.iter_rows(min_row=2)] == [1, 2]
+
+
+def test_a_title_row_above_the_headers_is_exit_2_saying_to_remove_it(tmp_path: Path) -> None:
+    path = tmp_path / "arbetsbok.xlsx"
+    valid_workbook(path)
+    book = openpyxl.load_workbook(path)
+    book["Intresserade"].insert_rows(1)
+    book["Intresserade"]["A1"] = "Intresserade 2026"
+    book.save(path)
+    before = path.read_bytes()
+    assert_one_line_exit_2(command(tmp_path), "'Intresserade' står på rad 2", "Ta bort raden")
+    assert path.read_bytes() == before

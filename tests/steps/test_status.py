@@ -33,6 +33,17 @@ def test_deadlines_count_from_the_registration_not_from_a_late_welcome(config: C
     assert "Ring senast 2026-11-26." in status
 
 
+def test_a_date_that_cannot_be_read_in_registrerad_promises_no_introduction(
+    config: Config,
+) -> None:
+    # Nobody was called or referred: the welcome waits for the date, no introduction is due.
+    for typed in ("imorgon", "1900-01-01", "9999-12-31", True):
+        status = status_of(config, 1, newcomers=[newcomer(1, registered=typed)])
+        assert status.startswith("Rätta Registrerad: "), status
+        assert "Välkomstbrev skickas när Registrerad är rättad." in status
+        assert "Introduktion" not in status
+
+
 # --- A finished row says what happened to it ---------------------------------------------------
 
 ERASED = {"name": None, "email": None, "phone": None}
