@@ -299,7 +299,9 @@ class XlsxWorkbook:
         except _UNREADABLE as error:
             instead = xlsx_file.what_else(data)
             if instead is not None:
-                raise WorkbookError(f"Arbetsboken {self.path} går inte att läsa: den {instead}") from None
+                raise WorkbookError(
+                    f"Arbetsboken {self.path} går inte att läsa: den {instead}"
+                ) from None
             raise WorkbookError(
                 f"Arbetsboken {self.path} går inte att läsa som .xlsx ({type(error).__name__}): "
                 "filen är skadad eller inte en arbetsbok. Öppna den i LibreOffice eller Excel "

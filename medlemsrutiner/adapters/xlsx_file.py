@@ -42,10 +42,10 @@ from typing import Any
 
 from openpyxl.cell import _writer as _cell_writer
 from openpyxl.reader.excel import ExcelReader, _find_workbook_part
-from openpyxl.xml.constants import XLSM, XLTM
 from openpyxl.styles.numbers import is_date_format, is_timedelta_format
 from openpyxl.utils.datetime import MAC_EPOCH
 from openpyxl.workbook.workbook import Workbook as OpenpyxlWorkbook
+from openpyxl.xml.constants import XLSM, XLTM
 
 DAY_ZERO = dt.datetime(1899, 12, 30)
 """Day zero of the serial dates LibreOffice and Google Sheets count (cells.SPREADSHEET_EPOCH)."""

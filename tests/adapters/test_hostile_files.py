@@ -134,7 +134,10 @@ def test_a_workbook_with_macros_keeps_them_and_stays_macro_enabled(tmp_path: Pat
     result = command(tmp_path, path="arbetsbok.xlsm")
 
     assert result.exit_code == 0, result.output
-    assert recipients(read_outbox(tmp_path / "outbox")) == ["person1@example.se", "person2@example.se"]
+    assert recipients(read_outbox(tmp_path / "outbox")) == [
+        "person1@example.se",
+        "person2@example.se",
+    ]
     assert zipfile.ZipFile(path).read("xl/vbaProject.bin") == macros
     assert content_type_of_workbook(path) == "application/vnd.ms-excel.sheet.macroEnabled.main+xml"
     assert openpyxl.load_workbook(path, keep_vba=True)["Intresserade"]["A2"].value == 1

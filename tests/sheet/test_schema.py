@@ -38,7 +38,7 @@ def test_headers_under_a_title_row_are_found_and_the_message_says_to_remove_what
     assert "Ta bort raden ovanför" in str(raised.value)
     grids["Uppföljning"][0:0] = [[], ["Uppföljning"]]
     del grids["Intresserade"][0]
-    with pytest.raises(HeaderRowError, match="'Uppföljning' står på rad 3.*raderna ovanför"):
+    with pytest.raises(HeaderRowError, match=r"'Uppföljning' står på rad 3.*raderna ovanför"):
         tables_from_grids(grids, TAB_NAMES)
 
 

@@ -37,8 +37,11 @@ def test_a_date_that_cannot_be_read_in_registrerad_promises_no_introduction(
     config: Config,
 ) -> None:
     # Nobody was called or referred: the welcome waits for the date, no introduction is due.
-    for typed in ("imorgon", "1900-01-01", "9999-12-31", True):
-        status = status_of(config, 1, newcomers=[newcomer(1, registered=typed)])
+    typed: list[object] = ["imorgon", "1900-01-01", "9999-12-31", True]
+    for value in typed:
+        row = newcomer(1)
+        row["registered"] = value
+        status = status_of(config, 1, newcomers=[row])
         assert status.startswith("Rätta Registrerad: "), status
         assert "Välkomstbrev skickas när Registrerad är rättad." in status
         assert "Introduktion" not in status
