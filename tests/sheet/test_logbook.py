@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from medlemsrutiner.sheet.changes import apply, resolve
 from medlemsrutiner.sheet.logbook import (
     LogEntry,
+    doubtful_rows,
     last_erasures,
     letters_sent_since,
     log_rows,
@@ -107,3 +108,17 @@ def test_a_count_in_a_cell_given_a_date_format_is_still_its_number() -> None:
     assert (
         _count([_logged("2026-11-24 06:00", "välkomstbrev misslyckades", "", dt.time(0, 0))]) == 0
     )
+
+
+def test_a_logg_row_no_run_wrote_as_it_stands_is_doubtful_and_still_counted() -> None:
+    now = SINCE + dt.timedelta(hours=24)
+    rows = [
+        _logged("2026-11-23 07:00", "välkomstbrev skickat", letters=1),  # an ordinary row
+        _logged("2026-11-23 08:00", "introduktion skickat", letters=2),
+        _logged("2026-11-24 06:30", "välkomstbrev skickat", letters=400),  # typed over
+        _logged("2062-11-23 07:00", "välkomstbrev skickat", letters=1),  # 2062 for 2026
+        _logged("2026-11-25 05:00", "välkomstbrev skickat", letters=1),  # within a day: a clock
+    ]
+    log = tables_from_grids(workbook_grids(log=rows), TAB_NAMES)["log"]
+    assert doubtful_rows(log, SINCE, now, ZONE) == [4, 5]  # sheet rows (the header is row 1)
+    assert letters_sent_since(log, SINCE, ZONE) == 405  # the limit stays on the safe side
