@@ -432,6 +432,23 @@ def _header_row_below(tab: Tab, grid: Grid) -> int | None:
     return None
 
 
+def refuse_misplaced_headers(grids: Mapping[str, Grid], tab_names: Mapping[str, str]) -> None:
+    """HeaderRowError for the first tab of the contract whose headers stand below row 1 (a
+    title row above them): what must stop `init_workbook` before it adds the headers to the
+    title row, shifting every column of the tab against its data."""
+    for tab in TABS:
+        wanted = header_key(tab_names[tab.key])
+        grid = next((g for name, g in grids.items() if header_key(name) == wanted), None)
+        if not grid:
+            continue
+        required = {column.name for column in tab.columns if column.required}
+        if required <= set(present_columns(tab, grid[0])):
+            continue
+        below = _header_row_below(tab, grid)
+        if below is not None:
+            raise HeaderRowError(tab_names[tab.key], tab.columns[0].header, below)
+
+
 @dataclass(frozen=True)
 class Tables:
     """Every tab of one read, by internal key."""

@@ -9,8 +9,7 @@ from __future__ import annotations
 import pytest
 
 from medlemsrutiner.errors import EXIT_NOTHING_DONE, WorkbookError
-from tests.adapters.harness import GoogleHarness
-from tests.adapters.test_google import daily
+from tests.adapters.harness import GoogleHarness, daily_run
 from tests.fakes.sheets_api import FakeSheetsApi
 from tests.support import newcomer, read_outbox, workbook_grids
 
@@ -27,7 +26,7 @@ def test_a_protected_range_refusing_the_first_write_is_exit_2_saying_what_to_do(
     before = harness.raw_bytes()
     api.inject(400, times=10, match=":batchUpdate", message=PROTECTED)
     with pytest.raises(WorkbookError, match="Skydda blad och intervall") as raised:
-        daily(harness)
+        daily_run(harness)
     assert raised.value.exit_code == EXIT_NOTHING_DONE
     assert "lägg till tjänstekontots adress" in str(raised.value)
     api.clear_faults()
@@ -41,9 +40,9 @@ def test_a_protected_range_refusing_the_last_write_is_the_reports_failed_write(
     harness.seed(workbook_grids(newcomers=[newcomer(1), newcomer(2)]))
     api.inject(400, times=10, match=harness.spreadsheet_id + ":batchUpdate", skip=1,
                message=PROTECTED)  # fmt: skip
-    report = daily(harness)
+    report = daily_run(harness)
     assert report.exit_code == 1 and report.sent == {"welcome": [1, 2]}
     assert report.write_error is not None and "Skydda blad och intervall" in report.write_error
     api.clear_faults()
-    assert daily(harness).sent == {}
+    assert daily_run(harness).sent == {}
     assert len(read_outbox(harness.config.mail.outbox)) == 2

@@ -14,13 +14,20 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from click.testing import CliRunner
 
 from medlemsrutiner.adapters.files import temporary_copy
 from medlemsrutiner.adapters.outbox import Outbox
 from medlemsrutiner.adapters.xlsx import XlsxWorkbook
+from medlemsrutiner.cli import init_workbook as init_workbook_command
 from medlemsrutiner.letters.render import Renderer
 from medlemsrutiner.routines.daily import run_daily
-from tests.adapters.test_xlsx_hardening import assert_one_line_exit_2, command, valid_workbook
+from tests.adapters.harness import (
+    CONFIG,
+    assert_one_line_exit_2,
+    command,
+    valid_workbook,
+)
 from tests.support import (
     NOW,
     REPO,
@@ -205,4 +212,23 @@ def test_a_title_row_above_the_headers_is_exit_2_saying_to_remove_it(tmp_path: P
     book.save(path)
     before = path.read_bytes()
     assert_one_line_exit_2(command(tmp_path), "'Intresserade' står på rad 2", "Ta bort raden")
+    assert path.read_bytes() == before
+
+
+def test_init_workbook_leaves_headers_under_a_title_row_alone_and_says_why(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "arbetsbok.xlsx"
+    valid_workbook(path)
+    book = openpyxl.load_workbook(path)
+    book["Uppföljning"].insert_rows(1, amount=2)
+    book["Uppföljning"]["A1"] = "Uppföljning – bara för mig"
+    book.save(path)
+    before = path.read_bytes()
+    (tmp_path / "config.toml").write_text(
+        CONFIG.format(path="arbetsbok.xlsx", outbox="ut"), "utf-8"
+    )
+    result = CliRunner().invoke(init_workbook_command, ["--config", str(tmp_path / "config.toml")])
+    # Adding the headers to the title row would shift every column against its data.
+    assert_one_line_exit_2(result, "'Uppföljning' står på rad 3", "Ta bort raderna ovanför")
     assert path.read_bytes() == before

@@ -8,7 +8,7 @@ command `run_daily.py` on a real .xlsx file keeps the promises a coordinator see
 * a row nobody touched still gets its letter, unless the run stopped with exit 2 or a person
   changed Logg (whose `Brev` counts the daily limit) or Texter (whose texts every letter shows).
 
-Hypothesis draws the edits (`test_any_cell.values`: any unicode, numbers, dates, booleans, long
+Hypothesis draws the edits (`any_value.values`: any unicode, numbers, dates, booleans, long
 text, formula-looking text, blocks blanked as a merge reads). Personal values typed in are drawn
 as distinct markers (`Hemlig17`, `hemlig17@example.se`, `070-174 06 77`), so that finding one in
 the output means it leaked and not that a word of the report happened to be typed.
@@ -26,7 +26,7 @@ from hypothesis import strategies as st
 
 from medlemsrutiner.cli import run_daily as run_daily_command
 from medlemsrutiner.sheet.schema import FOLLOWUPS, NEWCOMERS
-from tests.routines.test_any_cell import XLSX_SAFE, base_grids, edited, values
+from tests.routines.any_value import XLSX_SAFE, base_grids, edited, values
 from tests.support import TODAY, newcomer, read_outbox, recipients, write_xlsx, xlsx_config_file
 
 TABS = ("Intresserade", "Uppföljning", "Grupper", "Utbildningar", "Texter", "Logg", "Statistik")

@@ -10,7 +10,7 @@ from medlemsrutiner.errors import (
     HeaderRowError,
     MissingColumnError,
 )
-from medlemsrutiner.sheet.schema import tables_from_grids
+from medlemsrutiner.sheet.schema import refuse_misplaced_headers, tables_from_grids
 from tests.support import TAB_NAMES, newcomer, workbook_grids
 
 
@@ -48,3 +48,12 @@ def test_a_column_that_is_missing_everywhere_is_still_named_as_missing() -> None
         del row[0]  # the ID column
     with pytest.raises(MissingColumnError, match="Lägg till rubriken 'ID' på första raden"):
         tables_from_grids(grids, TAB_NAMES)
+
+
+def test_init_is_refused_for_a_tab_whose_headers_stand_below_row_1_and_only_then() -> None:
+    grids = workbook_grids(newcomers=[newcomer(1)])
+    refuse_misplaced_headers(grids, TAB_NAMES)  # every header on row 1: nothing to say
+    del grids["Logg"]  # a missing tab is init's to create
+    grids["Grupper"] = [["ID"], *grids["Grupper"]]  # a stray word above: still refused
+    with pytest.raises(HeaderRowError, match="'Grupper' står på rad 2"):
+        refuse_misplaced_headers(grids, TAB_NAMES)
