@@ -26,6 +26,7 @@ run left beside the workbook (they hold personal data). How the workbook looks i
 from __future__ import annotations
 
 import hashlib
+import stat
 import zipfile
 import zlib
 from collections.abc import Callable, Mapping, Sequence
@@ -314,6 +315,13 @@ class XlsxWorkbook:
         """Replace the file by `book`; the digest of the bytes now in place. WorkbookError
         when the file cannot be written (it is then as it was)."""
         self.saves += 1
+        if _write_protected(self.path):
+            # A rename would replace it all the same (Windows refuses): a person made it so.
+            raise WorkbookError(
+                f"Arbetsboken {self.path.name} är skrivskyddad, så den ändras inte: filen är som "
+                "den var. Ta bort skrivskyddet (i Windows: Egenskaper → Skrivskyddad; på Mac: "
+                "Visa info → Låst) och kör igen."
+            )
         try:
             return replace_atomically(self.path, xlsx_file.save(book))
         except OSError as error:
@@ -325,6 +333,15 @@ class XlsxWorkbook:
                 "att filen och mappen inte är skrivskyddade, att inget annat program har filen "
                 "öppen och att disken inte är full, och kör igen."
             ) from None
+
+
+def _write_protected(path: Path) -> bool:
+    """True when the file's own permissions say nobody may write it (read-only, locked)."""
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return False
+    return not mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH)
 
 
 def read_first_sheet(path: Path) -> list[list[Any]]:

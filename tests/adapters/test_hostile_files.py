@@ -232,3 +232,18 @@ def test_init_workbook_leaves_headers_under_a_title_row_alone_and_says_why(
     # Adding the headers to the title row would shift every column against its data.
     assert_one_line_exit_2(result, "'Uppföljning' står på rad 3", "Ta bort raderna ovanför")
     assert path.read_bytes() == before
+
+
+def test_a_read_only_workbook_is_left_alone_with_one_line(tmp_path: Path) -> None:
+    path = tmp_path / "arbetsbok.xlsx"
+    before = valid_workbook(path)
+    path.chmod(0o444)
+    try:
+        result = command(tmp_path)
+        assert_one_line_exit_2(result, "arbetsbok.xlsx är skrivskyddad", "Ta bort skrivskyddet")
+        assert path.read_bytes() == before
+        assert read_outbox(tmp_path / "outbox") == []
+    finally:
+        path.chmod(0o644)
+    assert command(tmp_path).exit_code == 0  # writable again: the day's letters go
+    assert len(read_outbox(tmp_path / "outbox")) == 2
