@@ -247,3 +247,14 @@ def test_a_read_only_workbook_is_left_alone_with_one_line(tmp_path: Path) -> Non
         path.chmod(0o644)
     assert command(tmp_path).exit_code == 0  # writable again: the day's letters go
     assert len(read_outbox(tmp_path / "outbox")) == 2
+
+
+@pytest.mark.parametrize("owner", ["~$arbetsbok.xlsx", "~$betsbok.xlsx", ".~lock.arbetsbok.xlsx#"])
+def test_a_workbook_open_in_excel_or_libreoffice_is_refused_by_either_owner_file_name(
+    tmp_path: Path, owner: str
+) -> None:
+    # Office names its owner file `~$` before the name, or over its first two characters.
+    before = valid_workbook(tmp_path / "arbetsbok.xlsx")
+    (tmp_path / owner).write_bytes(b"\x03Kim")
+    assert_one_line_exit_2(command(tmp_path), "öppen i LibreOffice eller Excel", owner)
+    assert (tmp_path / "arbetsbok.xlsx").read_bytes() == before
