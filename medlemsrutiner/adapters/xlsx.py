@@ -382,19 +382,33 @@ def _create_sheet(book: OpenpyxlWorkbook, name: str, headers: Sequence[str]) -> 
 
 
 def _strip_erased(sheets: Mapping[str, Worksheet], erased: Sequence[ErasedRow]) -> None:
-    """Remove every comment (a note, Shift+F2) and hyperlink on the rows whose personal data the
-    write erases: a comment on a person's row is about them, and a `mailto:` link holds their
-    address. openpyxl keeps neither part of the file once no cell has one."""
+    """Remove every comment (a note, Shift+F2), hyperlink and picture on the rows whose
+    personal data the write erases: a comment on a person's row is about them, a `mailto:`
+    link holds their address, and a picture placed on the row (a photo, a screenshot of their
+    answer) shows them. openpyxl keeps none of these parts of the file once nothing has one."""
     rows: dict[str, set[int]] = {}
     for row in erased:
         rows.setdefault(header_key(row.tab_name), set()).add(row.row + 1)
     for key, numbers in rows.items():
+        sheet = sheets[key]
+        sheet._images = [image for image in sheet._images if _anchor_row(image) not in numbers]
         for (number, _), cell in sheets[key]._cells.items():
             # (A merged cell's comment and hyperlink are read-only Nones.)
             if number in numbers and cell.comment is not None:
                 cell.comment = None
             if number in numbers and cell.hyperlink is not None:
                 cell.hyperlink = None
+
+
+def _anchor_row(image: Any) -> int | None:
+    """The sheet row (1-based) a picture's top-left corner is placed on (`A5`, or an anchor
+    object's `_from.row`, 0-based); None when it cannot be told."""
+    anchor = image.anchor
+    if isinstance(anchor, str):
+        return int("".join(ch for ch in anchor if ch.isdigit()) or 0) or None
+    start = getattr(anchor, "_from", None)
+    row = getattr(start, "row", None)
+    return row + 1 if isinstance(row, int) else None
 
 
 def _unmerge_written(sheets: Mapping[str, Worksheet], writes: Sequence[CellWrite]) -> None:
