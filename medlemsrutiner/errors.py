@@ -60,6 +60,20 @@ class MissingColumnError(WorkbookError):
         self.header = header
 
 
+class HeaderRowError(WorkbookError):
+    """The headers of a tab stand on a row below the first (a title row above them)."""
+
+    def __init__(self, tab: str, header: str, row: int) -> None:
+        super().__init__(
+            f"Rubrikerna i fliken '{tab}' står på rad {row}, men ska stå på rad 1. Ta bort "
+            f"{'raden' if row == 2 else 'raderna'} ovanför rubrikerna (t.ex. en rubrik för hela "
+            "fliken) och kör igen (ingenting har ändrats).",
+        )
+        self.tab = tab
+        self.header = header
+        self.row = row
+
+
 class DuplicateTabError(WorkbookError):
     def __init__(self, tab: str, names: list[str]) -> None:
         shown = " och ".join(f"'{name}'" for name in names)

@@ -35,6 +35,15 @@ DELIMITERS = ";,\t|"
 _SAMPLE = 64 * 1024
 
 
+def _what_else(path: Path) -> str | None:
+    from medlemsrutiner.adapters.xlsx_file import what_else
+
+    try:
+        return what_else(path.read_bytes())
+    except OSError:
+        return None
+
+
 def read_contacts_file(path: Path) -> list[list[Any]]:
     """The rows of a .csv/.txt or .xlsx file (row 0 = its header row), trailing blanks trimmed."""
     if not path.is_file():
@@ -46,7 +55,10 @@ def read_contacts_file(path: Path) -> list[list[Any]]:
         try:
             return read_first_sheet(path)
         except WorkbookError:
-            raise ImportFileError(f"Filen {path} går inte att läsa som .xlsx.") from None
+            # What it is instead, when its first bytes say (a password-protected export).
+            instead = _what_else(path)
+            detail = f": den {instead}" if instead is not None else "."
+            raise ImportFileError(f"Filen {path} går inte att läsa som .xlsx{detail}") from None
     if suffix in (".xls", ".ods", ".numbers"):
         raise ImportFileError(
             f"Filen {path.name} är i ett format som inte kan läsas ({suffix}). Spara den som "

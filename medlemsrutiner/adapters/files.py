@@ -66,8 +66,13 @@ class FileLock:
 
 
 def office_lock(path: Path) -> Path | None:
-    """The lock file of LibreOffice or Excel beside `path`, if a person has it open."""
-    for lock in (path.with_name(f".~lock.{path.name}#"), path.with_name(f"~${path.name}")):
+    """The lock file of LibreOffice or Excel beside `path`, if a person has it open. Office's
+    owner file is `~$` before the name, or over its first two characters (`~$betsbok.xlsx`
+    for `arbetsbok.xlsx`, as Office names it for a longer name): both are looked for."""
+    names = [f".~lock.{path.name}#", f"~${path.name}"]
+    if len(path.stem) > 2:
+        names.append(f"~${path.name[2:]}")
+    for lock in (path.with_name(name) for name in names):
         if lock.exists():
             return lock
     return None

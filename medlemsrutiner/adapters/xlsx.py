@@ -26,6 +26,7 @@ run left beside the workbook (they hold personal data). How the workbook looks i
 from __future__ import annotations
 
 import hashlib
+import stat
 import zipfile
 import zlib
 from collections.abc import Callable, Mapping, Sequence
@@ -297,6 +298,11 @@ class XlsxWorkbook:
         try:
             loaded = xlsx_file.load(data)
         except _UNREADABLE as error:
+            instead = xlsx_file.what_else(data)
+            if instead is not None:
+                raise WorkbookError(
+                    f"Arbetsboken {self.path} går inte att läsa: den {instead}"
+                ) from None
             raise WorkbookError(
                 f"Arbetsboken {self.path} går inte att läsa som .xlsx ({type(error).__name__}): "
                 "filen är skadad eller inte en arbetsbok. Öppna den i LibreOffice eller Excel "
@@ -306,9 +312,36 @@ class XlsxWorkbook:
         return _Loaded(loaded.book, hashlib.sha256(data).digest(), loaded.notices)
 
     def _save(self, book: OpenpyxlWorkbook) -> bytes:
-        """Replace the file by `book`; the digest of the bytes now in place."""
+        """Replace the file by `book`; the digest of the bytes now in place. WorkbookError
+        when the file cannot be written (it is then as it was)."""
         self.saves += 1
-        return replace_atomically(self.path, xlsx_file.save(book))
+        if _write_protected(self.path):
+            # A rename would replace it all the same (Windows refuses): a person made it so.
+            raise WorkbookError(
+                f"Arbetsboken {self.path.name} är skrivskyddad, så den ändras inte: filen är som "
+                "den var. Ta bort skrivskyddet (i Windows: Egenskaper → Skrivskyddad; på Mac: "
+                "Visa info → Låst) och kör igen."
+            )
+        try:
+            return replace_atomically(self.path, xlsx_file.save(book))
+        except OSError as error:
+            # The disk is full, the folder or the file is write-protected, or (on Windows)
+            # another program holds the file: the file is as it was, and that is no bug.
+            raise WorkbookError(
+                f"Arbetsboken {self.path.name} gick inte att spara "
+                f"({error.strerror or type(error).__name__}): filen är som den var. Kontrollera "
+                "att filen och mappen inte är skrivskyddade, att inget annat program har filen "
+                "öppen och att disken inte är full, och kör igen."
+            ) from None
+
+
+def _write_protected(path: Path) -> bool:
+    """True when the file's own permissions say nobody may write it (read-only, locked)."""
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return False
+    return not mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH)
 
 
 def read_first_sheet(path: Path) -> list[list[Any]]:
@@ -349,19 +382,33 @@ def _create_sheet(book: OpenpyxlWorkbook, name: str, headers: Sequence[str]) -> 
 
 
 def _strip_erased(sheets: Mapping[str, Worksheet], erased: Sequence[ErasedRow]) -> None:
-    """Remove every comment (a note, Shift+F2) and hyperlink on the rows whose personal data the
-    write erases: a comment on a person's row is about them, and a `mailto:` link holds their
-    address. openpyxl keeps neither part of the file once no cell has one."""
+    """Remove every comment (a note, Shift+F2), hyperlink and picture on the rows whose
+    personal data the write erases: a comment on a person's row is about them, a `mailto:`
+    link holds their address, and a picture placed on the row (a photo, a screenshot of their
+    answer) shows them. openpyxl keeps none of these parts of the file once nothing has one."""
     rows: dict[str, set[int]] = {}
     for row in erased:
         rows.setdefault(header_key(row.tab_name), set()).add(row.row + 1)
     for key, numbers in rows.items():
+        sheet = sheets[key]
+        sheet._images = [image for image in sheet._images if _anchor_row(image) not in numbers]
         for (number, _), cell in sheets[key]._cells.items():
             # (A merged cell's comment and hyperlink are read-only Nones.)
             if number in numbers and cell.comment is not None:
                 cell.comment = None
             if number in numbers and cell.hyperlink is not None:
                 cell.hyperlink = None
+
+
+def _anchor_row(image: Any) -> int | None:
+    """The sheet row (1-based) a picture's top-left corner is placed on (`A5`, or an anchor
+    object's `_from.row`, 0-based); None when it cannot be told."""
+    anchor = image.anchor
+    if isinstance(anchor, str):
+        return int("".join(ch for ch in anchor if ch.isdigit()) or 0) or None
+    start = getattr(anchor, "_from", None)
+    row = getattr(start, "row", None)
+    return row + 1 if isinstance(row, int) else None
 
 
 def _unmerge_written(sheets: Mapping[str, Worksheet], writes: Sequence[CellWrite]) -> None:

@@ -18,6 +18,11 @@ number that needs more is written in full (`_exact_numbers`).
 **Rich text stays rich.** The file is loaded with its rich text (a word in bold, a name in red
 inside a cell), so a save keeps a cell's runs of formatting; the routine reads the text.
 
+**Macros stay.** A workbook with macros (.xlsm) is loaded with its VBA project and saved
+with it, still a macro-enabled workbook: openpyxl by default drops the macros and saves the
+file as a plain workbook, which Excel then refuses to open under its .xlsm name. Any other
+workbook is loaded without (openpyxl would otherwise save it as macro-enabled).
+
 **Nothing reaches the screen.** openpyxl warns (with Python's `warnings`, printed on stderr)
 about parts of a file it cannot keep; a warning may quote a cell. Every warning while loading
 or saving is caught; what it says is kept as a Swedish notice that quotes nothing (`Loaded`).
@@ -36,14 +41,17 @@ from pathlib import Path
 from typing import Any
 
 from openpyxl.cell import _writer as _cell_writer
-from openpyxl.reader.excel import ExcelReader
+from openpyxl.reader.excel import ExcelReader, _find_workbook_part
 from openpyxl.styles.numbers import is_date_format, is_timedelta_format
 from openpyxl.utils.datetime import MAC_EPOCH
 from openpyxl.workbook.workbook import Workbook as OpenpyxlWorkbook
+from openpyxl.xml.constants import XLSM, XLTM
 
 DAY_ZERO = dt.datetime(1899, 12, 30)
 """Day zero of the serial dates LibreOffice and Google Sheets count (cells.SPREADSHEET_EPOCH)."""
 
+_WITH_MACROS = (XLSM, XLTM)
+"""The content types of a workbook with macros (.xlsm, and its template .xltm)."""
 _PLAIN = (str, int, float, bool, dt.datetime, dt.date, dt.time, dt.timedelta)
 _MILLISECONDS_A_DAY = 86_400_000
 
@@ -72,7 +80,14 @@ class Loaded:
 
 class _Reader(ExcelReader):  # type: ignore[misc]
     """openpyxl's reader with no date format known while the cells are read: every number
-    stays the number the file holds (the formats themselves are kept, as the styles)."""
+    stays the number the file holds (the formats themselves are kept, as the styles); and a
+    workbook with macros (.xlsm) keeps them (see the module docstring)."""
+
+    def read_workbook(self) -> None:
+        # Only a macro-enabled workbook keeps its VBA part: openpyxl saves any workbook that
+        # kept one as macro-enabled, which Excel refuses to open under the name .xlsx.
+        self.keep_vba = _find_workbook_part(self.package).ContentType in _WITH_MACROS
+        super().read_workbook()
 
     def read_worksheets(self) -> None:
         self.wb._date_formats = set()
@@ -89,6 +104,46 @@ def load(data: bytes) -> Loaded:
         )
         reader.read()
     return Loaded(reader.wb, notices(caught))
+
+
+_COMPOUND_FILE = bytes.fromhex("D0CF11E0A1B11AE1")
+"""How an OLE compound file begins: an .xls workbook, or an .xlsx locked with a password."""
+_ENCRYPTED = "EncryptedPackage".encode("utf-16-le")
+"""The stream an encrypted Office file keeps its workbook in (named in the compound file)."""
+
+
+def what_else(data: bytes) -> str | None:
+    """What a file that openpyxl cannot read is instead, as Swedish advice to a person (what
+    follows "the file … cannot be read: it"), or None when it looks like a damaged workbook.
+    Only the first bytes and the compound file's names are looked at, never a cell."""
+    if not data:
+        return (
+            "är tom (0 byte): den har skrivits över eller inte sparats klart. Ta fram en "
+            "säkerhetskopia (eller en tidigare version i molntjänsten)."
+        )
+    if data.startswith(_COMPOUND_FILE):
+        if _ENCRYPTED in data:
+            return (
+                "är lösenordsskyddad, och skripten kan inte läsa en krypterad fil. Öppna den i "
+                "LibreOffice eller Excel, ta bort lösenordet för att öppna filen och spara den "
+                "som .xlsx (skydda den i stället genom att spara den där bara du kommer åt den)."
+            )
+        return (
+            "är i Excels gamla format (.xls), inte .xlsx. Öppna den i LibreOffice eller Excel "
+            "och spara den som Excel-arbetsbok (.xlsx)."
+        )
+    if data.startswith(b"PK") and b"mimetypeapplication/vnd.oasis.opendocument" in data[:200]:
+        return (
+            "är en OpenDocument-fil (.ods), inte .xlsx. Öppna den i LibreOffice och spara den "
+            "som Excel 2007-365 (.xlsx)."
+        )
+    if not data.startswith(b"PK"):
+        return (
+            "är ingen arbetsbok utan en fil av annat slag (text, CSV eller en webbsida?). "
+            "Öppna den i LibreOffice eller Excel och spara den som .xlsx, eller ta fram en "
+            "säkerhetskopia."
+        )
+    return None
 
 
 def save(book: OpenpyxlWorkbook) -> Callable[[Path], None]:

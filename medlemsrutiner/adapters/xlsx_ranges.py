@@ -1,5 +1,6 @@
 """What a write does to the ranges a coordinator laid over a tab of the local workbook: its
-autofilter and its tables (Excel's ListObjects, LibreOffice's database ranges). No file I/O:
+autofilter, its tables (Excel's ListObjects, LibreOffice's database ranges) and the pivot
+tables over it. No file I/O:
 it changes the loaded workbook, which `xlsx.py` saves.
 
 - **Erasure.** A filter keeps the values it shows (`<filter val="Tyra Nordvik"/>`) and the
@@ -10,6 +11,14 @@ it changes the loaded workbook, which `xlsx.py` saves.
   filtered. Sorting keeps no values and stays. So is a conditional format rule that names one
   in the columns it formats (a name in red: its text, or a text its formula quotes); the
   routine's own Status colours format Status, which no erasure blanks.
+- **Pivot tables.** A pivot table keeps a copy of its source in the file — every value of
+  every column of the range, names and addresses too, in its cache (definition and records) —
+  and shows some of them in its own cells. After a write that erases rows, every text of a pivot
+  cache, and of a pivot table's cells, that no cell of the workbook outside the pivot tables
+  holds any more is replaced (`(raderad)`; a shared item keeps its place as `(raderad 1)`, …),
+  also a value erased by an earlier run; a pivot table's cell showing such a value is blanked
+  (its captions stay); and the cache is refreshed when LibreOffice or Excel next opens the
+  file, from the cells as they are.
 - **Appended rows.** A table (or the tab's autofilter) that ends on the last row before the
   rows a write appends grows to take them in, so a sort or filter of the table sees new
   people; one that ends elsewhere, or has a totals row, is left as it is.
@@ -20,9 +29,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from openpyxl.pivot.fields import Text
 from openpyxl.worksheet.cell_range import CellRange
 from openpyxl.worksheet.worksheet import Worksheet
 
+from medlemsrutiner.sheet import cells
 from medlemsrutiner.sheet.changes import Resolution
 from medlemsrutiner.sheet.criteria import (
     ColumnValues,
@@ -139,6 +150,72 @@ def _grown(ref: str, first: int, last: int) -> str | None:
     return str(cell_range.coord)
 
 
+ERASED_TEXT = "(raderad)"
+"""What a cached text of a pivot table reads once its value is erased."""
+
+
+def forget_in_pivots(sheets: Iterable[Worksheet]) -> None:
+    """Replace every text of the pivot caches, and of the pivot tables' cells, that no other
+    cell of the workbook holds (see the module docstring)."""
+    sheets = list(sheets)
+    pivots = [(sheet, pivot) for sheet in sheets for pivot in sheet._pivots]
+    if not pivots:
+        return
+    shown = {(sheet.title, cell) for sheet, pivot in pivots for cell in _cells_of(pivot)}
+    held = {
+        _text(cell.value)
+        for sheet in sheets
+        for place, cell in sheet._cells.items()
+        if (sheet.title, place) not in shown
+    }
+    for sheet, pivot in pivots:
+        gone = _forget_in_cache(pivot.cache, held)
+        for place in _cells_of(pivot):  # its captions (`Radetiketter`) are no cached value
+            cell = sheet._cells.get(place)
+            if cell is not None and isinstance(cell.value, str) and _text(cell.value) in gone:
+                cell.value = None
+
+
+def _forget_in_cache(cache: Any, held: set[str]) -> set[str]:
+    """Replace the texts of `cache` that are not `held`; return them (casefolded)."""
+    gone: set[str] = set()
+    if cache is None:
+        return gone
+    cache.refreshOnLoad = True  # rebuilt from the cells when the file is next opened
+    for field in cache.cacheFields or ():
+        for item in _texts(field.sharedItems):
+            if _text(item.v) not in held:
+                gone.add(_text(item.v))
+                item.v = f"(raderad {len(gone)})"  # shared items stay distinct, in their places
+    records = cache.records
+    for record in records.r if records is not None else ():
+        for item in _texts(record):
+            if _text(item.v) not in held:
+                gone.add(_text(item.v))
+                item.v = ERASED_TEXT
+    return gone
+
+
+def _texts(items: Any) -> list[Text]:
+    """The texts among a cache's shared items or a record's values (numbers, dates, indexes
+    and blanks hold nothing a person typed as text)."""
+    return [item for item in getattr(items, "_fields", ()) if isinstance(item, Text)]
+
+
+def _cells_of(pivot: Any) -> Iterable[tuple[int, int]]:
+    ref = getattr(pivot.location, "ref", None)
+    if not ref:
+        return
+    cells = CellRange(ref)
+    for row in range(cells.min_row, cells.max_row + 1):
+        for column in range(cells.min_col, cells.max_col + 1):
+            yield row, column
+
+
+def _text(value: Any) -> str:
+    return cells.text(value).casefold()
+
+
 def after_write(
     sheets: Mapping[str, Worksheet], fresh: Mapping[str, Grid], resolution: Resolution
 ) -> None:
@@ -147,6 +224,8 @@ def after_write(
     for key, values in erased_by_tab(fresh, resolution).items():
         forget_erased(sheets[key], values)
         forget_in_formats(sheets[key], values)
+    if resolution.erased_rows:
+        forget_in_pivots(sheets.values())
     for name in resolution.appended_rows:
         key = header_key(name)
         rows = appended(resolution, key)

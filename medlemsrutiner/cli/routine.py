@@ -42,6 +42,7 @@ from medlemsrutiner.errors import EXIT_OK, ConfigError
 from medlemsrutiner.letters.render import Renderer
 from medlemsrutiner.routines.districts import Console, google_requests
 from medlemsrutiner.sheet.presentation import workbook_tabs
+from medlemsrutiner.sheet.schema import refuse_misplaced_headers
 
 if TYPE_CHECKING:
     from medlemsrutiner.routines.setup import CheckResult
@@ -109,6 +110,8 @@ def _init_workbook(path: Path, console: Console) -> int:
     created = file is not None and not file.exists()
     try:
         with run_lock(config), workbook:
+            if not created:  # headers under a title row would get a second header row
+                refuse_misplaced_headers(workbook.read(), config.workbook.tab_names)
             added = workbook.ensure_tabs(tabs)
             added.extend(fill_texts(workbook, config))
     finally:

@@ -117,6 +117,9 @@ def run_daily(
     chosen, over_cap = _within_cap(plan.deliveries, order, min(config.mail.max_per_run, room))
     if over_cap and room < config.mail.max_per_run:
         report.daily_limit = config.mail.daily_limit
+        report.doubtful_log_rows = logbook.doubtful_rows(
+            tables["log"], now - dt.timedelta(hours=24), now, config.zone
+        )
     for index in over_cap:
         report.add("waiting", plan.deliveries[index])
     held = (

@@ -115,6 +115,9 @@ class DailyReport:
     sent_last_24h: int = 0
     """Letters Logg says went out in the 24 hours before this run (for `mail.daily_limit`)."""
     daily_limit: int | None = None
+    doubtful_log_rows: list[int] = field(default_factory=list)
+    """Rows of Logg counted against the daily limit that no run wrote as they stand (a time far
+    ahead, an impossible `Brev`: `logbook.doubtful_rows`), when the limit held letters back."""
     """Set when the rolling 24-hour limit held letters back."""
     stopped: str | None = None
     """Why sending stopped early (a quota, a dropped connection), redacted; the rest waits."""
@@ -145,7 +148,7 @@ class DailyReport:
         failed = any(self.failed.values()) or self.stopped is not None or bool(self.write_error)
         failed = failed or (self.intake is not None and self.intake.exit_code != EXIT_OK)
         failed = failed or (self.journal is not None and self.journal.needs_a_person)
-        failed = failed or self.outbox_error is not None
+        failed = failed or self.outbox_error is not None or bool(self.doubtful_log_rows)
         return EXIT_PARTIAL if failed or self.rows_need_a_person else EXIT_OK
 
     @property
@@ -192,6 +195,13 @@ class DailyReport:
             out.append(
                 f"  dygnsgräns: {self.sent_last_24h} av högst {self.daily_limit} brev "
                 "skickade de senaste 24 timmarna (mail.daily_limit)"
+            )
+        if self.doubtful_log_rows:
+            rows = ", ".join(str(n) for n in self.doubtful_log_rows)
+            out.append(
+                f"  KONTROLLERA Logg rad {rows}: ett datum långt fram i tiden eller ett orimligt "
+                "antal i Brev räknas mot dygnsgränsen, så breven väntar. Rätta datumet eller "
+                "antalet (eller ta bort raden) i Logg."
             )
         if self.erased:
             out.append(f"  personuppgifter raderade: {_ids(self.erased)}")

@@ -315,6 +315,18 @@ def email_key(address: str) -> str:
     return address.casefold()
 
 
+def addresses_in(value: Any) -> frozenset[str]:
+    """Every valid address anywhere in a cell's text, as `email_key`s: also in a cell of
+    several (`a@example.se; b@example.se`), in a `HYPERLINK` formula's text, or amid words.
+    For finding a person's rows (erasure on request), never for sending."""
+    found = set()
+    for token in _ADDRESS_LIKE.findall(text(value)):
+        address = parse_email(token.strip(".!?"))
+        if isinstance(address, str):
+            found.add(email_key(address))
+    return frozenset(found)
+
+
 _SWEDEN = "SE"
 _SWEDISH_CODE = 46
 _PHONE_CHARACTERS = re.compile(r"[^\d\s+()./-]")

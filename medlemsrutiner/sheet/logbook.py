@@ -151,6 +151,29 @@ def letters_sent_since(table: Table, since: dt.datetime, zone: ZoneInfo) -> int:
     return total
 
 
+MOST_LETTERS_A_ROW = 10
+"""More letters than any one event sends (a delivery is one to three letters): a `Brev` cell
+holding more was typed by a person."""
+
+_DAY = dt.timedelta(days=1)
+
+
+def doubtful_rows(table: Table, since: dt.datetime, now: dt.datetime, zone: ZoneInfo) -> list[int]:
+    """The sheet rows that `letters_sent_since(table, since, …)` counts although no run wrote
+    them as they stand: a time more than a day after `now` (a typo such as 2062 for 2026) or a
+    `Brev` above `MOST_LETTERS_A_ROW`. Counted all the same (the limit protects the account),
+    but a person must look: such a row can hold every letter back day after day."""
+    found = []
+    for number, record in table.rows:
+        when = _log_time(record["time"], zone)
+        if when is None or when < since:
+            continue
+        counted = _count(record["letters"])
+        if when > now + _DAY or (counted is not None and counted > MOST_LETTERS_A_ROW):
+            found.append(number)
+    return found
+
+
 @dataclass(frozen=True)
 class Event:
     """A Logg row read back: its time as written (the coordinator's local time, naive), the

@@ -16,6 +16,7 @@ from typing import Any
 from medlemsrutiner.errors import (
     DuplicateColumnError,
     DuplicateTabError,
+    HeaderRowError,
     MissingColumnError,
     MissingTabError,
 )
@@ -402,13 +403,50 @@ def table_from_grid(tab: Tab, tab_name: str, grid: Grid | None) -> Table:
         if tab.required:
             raise MissingColumnError(tab_name, tab.columns[0].header)
         return Table(tab, tab_name, (), frozenset())
-    positions = locate_columns(tab, tab_name, grid[0])
+    try:
+        positions = locate_columns(tab, tab_name, grid[0])
+    except MissingColumnError as missing:
+        below = _header_row_below(tab, grid)
+        if below is not None:
+            raise HeaderRowError(tab_name, missing.header, below) from None
+        raise
     rows = tuple(
         (number, record_of(tab, positions, row))
         for number, row in enumerate(grid[1:], start=2)
         if not is_blank_row(row)
     )
     return Table(tab, tab_name, rows, frozenset(positions))
+
+
+_HEADER_SEARCH = 10
+"""How far down a tab the headers are looked for when the first row lacks them."""
+
+
+def _header_row_below(tab: Tab, grid: Grid) -> int | None:
+    """The sheet row (2 and on) that holds every required header of `tab`, when the first does
+    not: a title row (or a blank one) put above the headers."""
+    required = {column.name for column in tab.columns if column.required}
+    for number, row in enumerate(grid[1:_HEADER_SEARCH], start=2):
+        if required <= set(present_columns(tab, row)):
+            return number
+    return None
+
+
+def refuse_misplaced_headers(grids: Mapping[str, Grid], tab_names: Mapping[str, str]) -> None:
+    """HeaderRowError for the first tab of the contract whose headers stand below row 1 (a
+    title row above them): what must stop `init_workbook` before it adds the headers to the
+    title row, shifting every column of the tab against its data."""
+    for tab in TABS:
+        wanted = header_key(tab_names[tab.key])
+        grid = next((g for name, g in grids.items() if header_key(name) == wanted), None)
+        if not grid:
+            continue
+        required = {column.name for column in tab.columns if column.required}
+        if required <= set(present_columns(tab, grid[0])):
+            continue
+        below = _header_row_below(tab, grid)
+        if below is not None:
+            raise HeaderRowError(tab_names[tab.key], tab.columns[0].header, below)
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,8 @@
 erase it now. Pure.
 
 Rows are found in Intresserade and Uppföljning by the address (as typed or as understood,
-case-insensitively) or by the ID. Each tab gets one write per distinct way the person's rows
+case-insensitively, or anywhere in the `E-post` cell: a cell of two addresses, a `HYPERLINK`
+formula) or by the ID. Each tab gets one write per distinct way the person's rows
 can be found again — by the `E-post` cell's text, or by the ID — that lands on *every* row
 that still reads so when the write is made, so a person who is on two rows loses both. The
 personal cells (and `Samtycke`) are blanked, Uppföljning gets `Raderad`, and Logg gets the ID
@@ -71,7 +72,10 @@ def _matches(raw: object, parsed: str | None, address: str | None) -> bool:
         return False
     typed = cells.text(raw).casefold()
     same = parsed is not None and cells.email_key(parsed) == cells.email_key(address)
-    return same or (bool(typed) and typed == address.casefold())
+    # A cell the routine cannot read as one address (two of them, a HYPERLINK formula) still
+    # holds the person's: it is found by any address in it.
+    inside = cells.email_key(address) in cells.addresses_in(raw)
+    return same or inside or (bool(typed) and typed == address.casefold())
 
 
 def forget(

@@ -5,8 +5,9 @@ The .xlsx backend reads a formula as its text (openpyxl keeps no computed value 
 save), so a name typed as `=T53&" "&U53` would greet `Hej =T53&"!`. The Google backend reads
 what a person sees there, a formula's result; but a result can be an error (`#REF!`, `#NAME?`,
 or `#ERROR!` for a phone number typed `+46 70 …`, which Google takes for a formula), and a
-LibreOffice or Excel file keeps error values too. So a text beginning with `=`, or an error
-value, in a column the contract marks `in_letters` (`schema.Column`) is a problem on its row,
+LibreOffice or Excel file keeps error values too. A boolean (a checkbox, or `TRUE` typed and
+taken for one) would read `ja`. So a text beginning with `=`, an error value or a boolean, in a
+column the contract marks `in_letters` (`schema.Column`) is a problem on its row,
 worded so a coordinator knows what to do, and what would show it waits:
 
 - a row of Intresserade or Uppföljning (Namn, E-post, Telefon, Ort, Intressen): no letter to
@@ -42,7 +43,9 @@ def headers(tab: Tab, record: Record) -> tuple[str, ...]:
 
 
 def _unshowable(value: object) -> bool:
-    return cells.is_formula(value) or cells.is_error_value(value)
+    # A boolean is a checkbox, or TRUE typed where Google Sheets and LibreOffice make it one: a
+    # letter would greet `Hej ja!`.
+    return cells.is_formula(value) or cells.is_error_value(value) or isinstance(value, bool)
 
 
 PLUS = "Ett nummer som börjar med + skriver du med en apostrof först ('+46 70 …)"
@@ -54,8 +57,9 @@ def problem(header: str, waits: str) -> str:
     (Swedish)."""
     hint = f" {PLUS}." if header == "Telefon" else ""
     return (
-        f"Rätta {header}: cellen innehåller en formel (den börjar med =) eller ett fel (som "
-        f"#REF!), och ett brev kan inte visa det. Skriv in texten själv; {waits}.{hint}"
+        f"Rätta {header}: cellen innehåller en formel (den börjar med =), ett fel (som "
+        f"#REF!) eller SANT/FALSKT (en kryssruta), och ett brev kan inte visa det. Skriv in "
+        f"texten själv; {waits}.{hint}"
     )
 
 

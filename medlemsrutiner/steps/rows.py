@@ -352,6 +352,21 @@ def parse_followup(row: int, record: Record, today: dt.date, settings: Settings)
             return None
         return parsed
 
+    def window_date(name: str, header: str) -> dt.date | None:
+        # The scripts write the window: the referral (at most FUTURE_MARGIN ahead) plus up to
+        # follow_up_by_weeks. A row without Hänvisad counts its erasure from the window, so a
+        # date no referral gave (9999, 2099 for 2026) must not keep the data: it reads as blank.
+        parsed = cells.parse_date(record[name], today)
+        latest = cells.later(today, weeks=settings.routine.follow_up_by_weeks) + FUTURE_MARGIN
+        if isinstance(parsed, dt.date) and parsed > latest:
+            parsed = cells.Bad("datumet ligger långt fram i tiden")
+        elif isinstance(parsed, dt.date) and parsed < cells.EARLIEST:
+            parsed = cells.Bad("datumet ligger för långt bak i tiden")
+        if isinstance(parsed, cells.Bad):
+            problems.append(f"Rätta {header}: {parsed.problem}.")
+            return None
+        return parsed
+
     result = cells.parse_word(record["result"], result_words())
     if isinstance(result, cells.Bad):
         problems.append("Rätta Resultat: skriv Aktiv, Inte aktiv eller Ej nådd.")
@@ -392,8 +407,8 @@ def parse_followup(row: int, record: Record, today: dt.date, settings: Settings)
     )
     consent = read_consent(record["consent"], today, problems)
     referred = date_of("referred", "Hänvisad", past_date)
-    follow_up_from = date_of("follow_up_from", "Följ upp från")
-    follow_up_by = date_of("follow_up_by", "Följ upp senast")
+    follow_up_from = window_date("follow_up_from", "Följ upp från")
+    follow_up_by = window_date("follow_up_by", "Följ upp senast")
     followed_up = date_of("followed_up", "Uppföljning", call_date)
     return FollowUp(
         row=row,

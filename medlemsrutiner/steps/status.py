@@ -132,7 +132,11 @@ def newcomer_status(
         parts.append(f"{late}{WELCOME.stamp.header} ej skickat (senast {_d(deadline)}).")
     parts.extend(sent_notes(newcomer.stamps, NEWCOMERS.key))
 
-    if newcomer.referral is Referral.NONE and newcomer.call is None and registered is not None:
+    if newcomer.referral is Referral.NONE and newcomer.call is None and registered is None:
+        # Registrerad cannot be read (its problem comes first): no deadline can be counted.
+        if welcome.state is StampState.DUE:
+            parts.append(f"{WELCOME.stamp.header} skickas när Registrerad är rättad.")
+    elif newcomer.referral is Referral.NONE and newcomer.call is None and registered is not None:
         deadline = cells.later(registered, days=routine.call_within_days)
         stale = cells.later(registered, days=routine.stale_after_days)
         if today > stale:

@@ -3,7 +3,8 @@ real gspread client against the local Sheets API. Each harness seeds a workbook,
 the run would, lets a test edit the sheet between the run's read and its first write (as a
 coordinator would), and reads tabs back as header -> value dicts with dates as dates. Also what
 the Google tests share: a daily run on a harness, the kinds of request the local Sheets API
-received, and a service-account key that signs nothing real.
+received, and a service-account key that signs nothing real; and what the tests of hostile
+files share: the real daily command on an .xlsx workbook in a folder, and its one-line exit 2.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 import openpyxl
+from click.testing import CliRunner, Result
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
@@ -23,6 +25,7 @@ from medlemsrutiner.adapters.google.workbook import open_google_workbook
 from medlemsrutiner.adapters.outbox import Outbox
 from medlemsrutiner.adapters.workbook import Workbook
 from medlemsrutiner.adapters.xlsx import XlsxWorkbook
+from medlemsrutiner.cli import run_daily as run_daily_command
 from medlemsrutiner.config import Config, WorkbookConfig
 from medlemsrutiner.letters.render import Renderer
 from medlemsrutiner.routines.daily import DailyReport, run_daily
@@ -30,7 +33,16 @@ from medlemsrutiner.sheet import cells
 from medlemsrutiner.sheet.schema import TABS, header_key
 from tests.fakes.clock import FakeClock, WallClock
 from tests.fakes.sheets_api import FakeSheetsApi, RecordedRequest
-from tests.support import NOW, REPO, TAB_NAMES, TODAY, make_config, write_xlsx
+from tests.support import (
+    NOW,
+    REPO,
+    TAB_NAMES,
+    TODAY,
+    make_config,
+    newcomer,
+    workbook_grids,
+    write_xlsx,
+)
 
 Rows = list[list[Any]]
 Edit = Callable[["Sheet"], None]
@@ -357,3 +369,42 @@ def service_account_json() -> str:
             "token_uri": "https://oauth2.googleapis.com/token",
         }
     )
+
+
+# --- The real daily command on an .xlsx workbook in a folder: exit codes and one-line errors ---
+
+CONFIG = """\
+timezone = "Europe/Stockholm"
+start_date = 2026-01-01
+[coordinator]
+name = "Kim Exempelsson"
+email = "medlemsansvarig@example.org"
+[workbook]
+backend = "xlsx"
+path = "{path}"
+[mail]
+transport = "outbox"
+outbox = "{outbox}"
+"""
+
+
+def command(folder: Path, path: str = "arbetsbok.xlsx", outbox: str = "outbox") -> Result:
+    (folder / "config.toml").write_text(CONFIG.format(path=path, outbox=outbox), "utf-8")
+    return CliRunner().invoke(
+        run_daily_command, ["--config", str(folder / "config.toml"), "--today", "2026-11-24"]
+    )
+
+
+def assert_one_line_exit_2(result: Result, *words: str) -> None:
+    assert result.exit_code == 2, (result.exception, result.output)
+    assert isinstance(result.exception, SystemExit)
+    line = result.stderr
+    assert line.startswith(("Fel: ", "Fel i konfigurationen ")) and line.count("\n") == 1, line
+    assert "Traceback" not in result.output
+    for word in words:
+        assert word in line
+
+
+def valid_workbook(path: Path) -> bytes:
+    write_xlsx(path, workbook_grids(newcomers=[newcomer(1), newcomer(2)]))
+    return path.read_bytes()

@@ -150,6 +150,11 @@ def test_an_empty_file_has_no_rows(tmp_path: Path) -> None:
         ("saknas.csv", None, "finns inte"),
         ("gammal.xls", b"\xd0\xcf\x11\xe0", "Spara den som .xlsx eller som CSV"),
         ("trasig.xlsx", b"inte en zip-fil", "går inte att läsa som .xlsx"),
+        (
+            "export.xlsx",  # a register's export, locked with a password
+            bytes.fromhex("D0CF11E0A1B11AE1") + "EncryptedPackage".encode("utf-16-le"),
+            "går inte att läsa som .xlsx: den är lösenordsskyddad.*ta bort lösenordet",
+        ),
     ],
 )
 def test_a_file_that_cannot_be_read_is_an_import_error_saying_what_to_do(

@@ -12,7 +12,7 @@ from typing import Any
 
 import openpyxl
 import pytest
-from click.testing import CliRunner, Result
+from click.testing import CliRunner
 
 from medlemsrutiner.adapters.outbox import Outbox
 from medlemsrutiner.adapters.xlsx import XlsxWorkbook
@@ -22,7 +22,13 @@ from medlemsrutiner.errors import WorkbookBusyError
 from medlemsrutiner.letters.render import Renderer
 from medlemsrutiner.routines.daily import DailyReport, run_daily
 from medlemsrutiner.sheet.changes import SetCells
-from tests.adapters.harness import XlsxHarness
+from tests.adapters.harness import (
+    CONFIG,
+    XlsxHarness,
+    assert_one_line_exit_2,
+    command,
+    valid_workbook,
+)
 from tests.support import (
     NOW,
     REPO,
@@ -156,42 +162,6 @@ def test_merged_cells_in_uppfoljning_take_the_days_referral_and_erasure(tmp_path
 
 
 # --- Defect 6: files and settings ------------------------------------------------------------
-
-CONFIG = """\
-timezone = "Europe/Stockholm"
-start_date = 2026-01-01
-[coordinator]
-name = "Kim Exempelsson"
-email = "medlemsansvarig@example.org"
-[workbook]
-backend = "xlsx"
-path = "{path}"
-[mail]
-transport = "outbox"
-outbox = "{outbox}"
-"""
-
-
-def command(folder: Path, path: str = "arbetsbok.xlsx", outbox: str = "outbox") -> Result:
-    (folder / "config.toml").write_text(CONFIG.format(path=path, outbox=outbox), "utf-8")
-    return CliRunner().invoke(
-        run_daily_command, ["--config", str(folder / "config.toml"), "--today", "2026-11-24"]
-    )
-
-
-def assert_one_line_exit_2(result: Result, *words: str) -> None:
-    assert result.exit_code == 2, (result.exception, result.output)
-    assert isinstance(result.exception, SystemExit)
-    line = result.stderr
-    assert line.startswith(("Fel: ", "Fel i konfigurationen ")) and line.count("\n") == 1, line
-    assert "Traceback" not in result.output
-    for word in words:
-        assert word in line
-
-
-def valid_workbook(path: Path) -> bytes:
-    write_xlsx(path, workbook_grids(newcomers=[newcomer(1), newcomer(2)]))
-    return path.read_bytes()
 
 
 def rezip(data: bytes, change: Any) -> bytes:

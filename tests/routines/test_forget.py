@@ -102,6 +102,29 @@ def test_forget_by_id_and_an_address_that_matches_nothing(tmp_path: Path) -> Non
     ]
 
 
+def test_an_address_is_found_in_a_cell_the_routine_cannot_read_as_one_address(
+    tmp_path: Path,
+) -> None:
+    # Two addresses in one cell, a HYPERLINK formula, an address amid words: the routine flags
+    # each cell, but the person who asks to be forgotten is in it all the same.
+    config = make_config(tmp_path)
+    path = config.workbook.path
+    assert path is not None
+    typed = (
+        f"{ADDRESS.upper()}; annan@example.se",
+        f'=HYPERLINK("mailto:{ADDRESS}";"Kim")',
+        f"jobb: {ADDRESS}, privat okänd",
+    )
+    rows = [newcomer(i, email=cell, name="Kim Glömsk") for i, cell in enumerate(typed, start=1)]
+    write_xlsx(path, workbook_grids(newcomers=[*rows, newcomer(9)]))
+    with XlsxWorkbook(path, TAB_NAMES) as workbook:
+        report = run_forget(workbook, config, TODAY, NOW, email_address=ADDRESS)
+    assert sorted(f.row_id for f in report.found if f.row_id) == [1, 2, 3]
+    assert traces(path, tmp_path / "outbox", ADDRESS) == []
+    assert traces(path, tmp_path / "outbox", "Glömsk") == []
+    assert traces(path, tmp_path / "outbox", "person9@example.se")  # nobody else's row
+
+
 def test_the_next_daily_run_keeps_saying_the_row_was_erased_on_request(tmp_path: Path) -> None:
     config = make_config(tmp_path)
     called = newcomer(2, TODAY - 3 * DAY, welcome=TODAY - 2 * DAY, call=TODAY - DAY)

@@ -11,6 +11,7 @@ from medlemsrutiner.sheet.letter_kinds import delivery_kinds
 from medlemsrutiner.sheet.logbook import (
     OUTCOME_WORDS,
     LogEntry,
+    doubtful_rows,
     last_erasures,
     letter_action,
     letters_sent_since,
@@ -137,3 +138,17 @@ def test_rows_without_a_count_in_either_form_count_as_letters_that_left() -> Non
         _logged("2026-11-24 06:10", "påminnelse till grupp osäker", "förbindelsen bröts"),
     ]
     assert _count(rows) == 2 + 1
+
+
+def test_a_logg_row_no_run_wrote_as_it_stands_is_doubtful_and_still_counted() -> None:
+    now = SINCE + dt.timedelta(hours=24)
+    rows = [
+        _logged("2026-11-23 07:00", "välkomstbrev skickat", letters=1),  # an ordinary row
+        _logged("2026-11-23 08:00", "introduktion skickat", letters=2),
+        _logged("2026-11-24 06:30", "välkomstbrev skickat", letters=400),  # typed over
+        _logged("2062-11-23 07:00", "välkomstbrev skickat", letters=1),  # 2062 for 2026
+        _logged("2026-11-25 05:00", "välkomstbrev skickat", letters=1),  # within a day: a clock
+    ]
+    log = tables_from_grids(workbook_grids(log=rows), TAB_NAMES)["log"]
+    assert doubtful_rows(log, SINCE, now, ZONE) == [4, 5]  # sheet rows (the header is row 1)
+    assert letters_sent_since(log, SINCE, ZONE) == 405  # the limit stays on the safe side

@@ -25,6 +25,7 @@ from tests.support import (
     followup_of,
     newcomer,
     read_outbox,
+    readable_text,
     records_of,
     workbook_grids,
 )
@@ -121,9 +122,9 @@ def test_a_formula_in_a_cell_a_letter_shows_holds_that_letter_and_says_what_to_d
     status = {row["ID"]: row["Status"] for row in xlsx_or_google.tab("Intresserade")}
     # On xlsx the cell reads as its formula; on Google as its result, here an error value.
     assert status[1].startswith(
-        "Rätta Namn: cellen innehåller en formel (den börjar med =) eller ett fel (som #REF!), "
-        "och ett brev kan inte visa det. Skriv in texten själv; inga brev skickas från raden "
-        "tills dess."
+        "Rätta Namn: cellen innehåller en formel (den börjar med =), ett fel (som #REF!) eller "
+        "SANT/FALSKT (en kryssruta), och ett brev kan inte visa det. Skriv in texten själv; "
+        "inga brev skickas från raden tills dess."
     )
     film = next(row for row in xlsx_or_google.tab("Grupper") if row["Grupp"] == "Filmgruppen")
     assert film["Status"].startswith("Rätta Träffas: cellen innehåller en formel")
@@ -147,6 +148,32 @@ def test_an_error_value_in_a_cell_a_letter_shows_holds_the_letter() -> None:
         assert cells.is_error_value(error)
         assert formulas.headers(NEWCOMERS, {"name": error}) == ("Namn",)
     assert not cells.is_error_value("#1 i kön") and not cells.is_error_value(404)
+
+
+def test_a_checkbox_in_a_cell_a_letter_shows_holds_that_letter_never_hej_ja(
+    xlsx_or_google: Harness,
+) -> None:
+    # TRUE typed in Google Sheets or LibreOffice is a boolean, as a checkbox is.
+    xlsx_or_google.seed(
+        workbook_grids(
+            newcomers=[
+                newcomer(1, name=True),
+                newcomer(2, call=TODAY, referred_to="Filmgruppen"),
+                newcomer(3),
+            ],
+            groups=_film(contact=False),
+        )
+    )
+    report = daily_run(xlsx_or_google)
+    assert report.sent == {"welcome": [2, 3]}  # not ID 1's, and no introduction to Filmgruppen
+    status = {row["ID"]: row["Status"] for row in xlsx_or_google.tab("Intresserade")}
+    assert status[1].startswith("Rätta Namn: cellen innehåller en formel")
+    assert "SANT/FALSKT (en kryssruta)" in status[1]
+    film = next(row for row in xlsx_or_google.tab("Grupper") if row["Grupp"] == "Filmgruppen")
+    assert film["Status"].startswith("Rätta Kontaktperson: ")
+    letters = sorted(xlsx_or_google.config.mail.outbox.glob("*.eml"))
+    assert len(letters) == 2
+    assert all("hej ja" not in readable_text(letter.read_bytes()) for letter in letters)
 
 
 def test_once_the_text_is_written_the_letter_goes(xlsx_or_google: Harness) -> None:

@@ -33,6 +33,20 @@ def test_deadlines_count_from_the_registration_not_from_a_late_welcome(config: C
     assert "Ring senast 2026-11-26." in status
 
 
+def test_a_date_that_cannot_be_read_in_registrerad_promises_no_introduction(
+    config: Config,
+) -> None:
+    # Nobody was called or referred: the welcome waits for the date, no introduction is due.
+    typed: list[object] = ["imorgon", "1900-01-01", "9999-12-31", True]
+    for value in typed:
+        row = newcomer(1)
+        row["registered"] = value
+        status = status_of(config, 1, newcomers=[row])
+        assert status.startswith("Rätta Registrerad: "), status
+        assert "Välkomstbrev skickas när Registrerad är rättad." in status
+        assert "Introduktion" not in status
+
+
 # --- A finished row says what happened to it ---------------------------------------------------
 
 ERASED = {"name": None, "email": None, "phone": None}

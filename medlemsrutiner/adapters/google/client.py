@@ -182,6 +182,11 @@ class GoogleError(WorkbookError):
         self.late = late
 
 
+_PROTECTED = "protected cell or object"
+"""What Google answers (HTTP 400) to a write into a range a person protected (*Data → Protect
+sheets and ranges*) that the service account may not edit."""
+
+
 def explain(error: Exception, what: str) -> GoogleError:
     """A Google failure as one Swedish line (no secrets, no cell contents)."""
     if isinstance(error, APIError):
@@ -195,6 +200,12 @@ def explain(error: Exception, what: str) -> GoogleError:
             429: "Google begränsar antalet anrop just nu: försök igen om en stund",
         }
         hint = hints.get(code, "Google svarade med ett fel" if code < 500 else "fel hos Google")
+        if _PROTECTED in message.casefold():
+            hint = (
+                "en cell som körningen skriver är skyddad (Data → Skydda blad och intervall), "
+                "och tjänstekontot får inte redigera den: lägg till tjänstekontots adress bland "
+                "dem som får redigera skyddet, eller ta bort skyddet"
+            )
         return GoogleError(
             f"{what}: {hint} (HTTP {code}{': ' + message if message else ''}).", code
         )
