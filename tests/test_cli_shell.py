@@ -17,6 +17,7 @@ from click.testing import CliRunner
 
 from medlemsrutiner import cli
 from medlemsrutiner.routines import daily
+from medlemsrutiner.routines.bug_report import redact_quoted
 from tests.support import REPO, newcomer, script, workbook_grids, write_xlsx
 from tests.support import SCRIPT_CONFIG as CONFIG
 
@@ -247,3 +248,40 @@ def test_a_bug_in_one_of_several_districts_is_redacted_too(
     assert result.exit_code == 3
     assert "kim@example.org" not in result.stderr
     assert "[andra] ValueError: raden med <adress> och <nummer> gick inte" in result.stderr
+
+
+def _bug_with_a_name(*_: object, **__: object) -> None:
+    names = {"follow_up_by": 1}
+    row = {"Namn": "Tyra Nordvik"}
+    try:
+        names[row["Namn"]]
+    except KeyError:
+        int(row["Namn"].split()[0])
+
+
+def test_a_bug_prints_no_quoted_name_but_keeps_the_words_of_code_and_contract(
+    district: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(daily, "run_daily", _bug_with_a_name)
+    result = CliRunner().invoke(cli.run_daily, ["--config", str(district / "config.toml")])
+    assert result.exit_code == 3
+    assert "Tyra" not in result.stderr and "Nordvik" not in result.stderr
+    assert "KeyError: '<text>'" in result.stderr
+    assert "invalid literal for int() with base 10: '<text>'" in result.stderr
+
+
+def test_a_quoted_word_of_code_or_of_the_workbook_stays_in_a_bug_report() -> None:
+    kept = [
+        "AttributeError: 'NoneType' object has no attribute 'email'",
+        "TypeError: unsupported operand type(s) for +: 'int' and 'str'",
+        "KeyError: 'follow_up_by'",
+        "KeyError: 'Hänvisad till'",
+        "KeyError: 'Intresserade'",
+        "FileNotFoundError: [Errno 2] No such file or directory: '/tmp/arbetsbok.xlsx'",
+        "KeyError: '<nummer>'",
+        "KeyError: '2026-12-06'",
+    ]
+    for message in kept:
+        assert redact_quoted(message) == message
+    assert redact_quoted("KeyError: 'kim'") == "KeyError: '<text>'"
+    assert redact_quoted('KeyError: "Sixten O\'Brien"') == "KeyError: '<text>'"
