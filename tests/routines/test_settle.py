@@ -81,25 +81,48 @@ def test_a_run_stopped_while_sending_is_settled_letter_by_letter_by_the_next(
     report = run(workbook, config, renderer, now=NOW + LATER)
 
     # The journal showed: the newcomer's letter accepted, the group's begun without an answer
-    # (it was about to be handed over), the welcome letters never begun.
+    # (it was about to be handed over) and not in the outbox, so never written, the welcome
+    # letters never begun: the group's letter and the welcome letters go now, once.
     assert sent(config) == {
         "ID4-introduction_newcomer": 1,
+        "ID4-introduction_group": 1,
         "ID1-welcome": 1,
         "ID2-welcome": 1,
         "ID3-welcome": 1,
     }
     assert [stamp(workbook, i, "Välkomstbrev") for i in (1, 2, 3)] == [TODAY] * 3
+    assert [row["ID"] for row in workbook.tab("Uppföljning")] == [4]  # the move finished
+    assert report.journal is not None
+    assert (report.journal.confirmed, report.journal.resend, report.journal.uncertain) == (1, 4, 0)
+    assert any("sändjournalen" in line for line in report.lines())
+    assert report.exit_code == 0  # nothing for a person
+    assert not config.journal_path.exists()  # every run is settled: nothing kept
+    log = [(row["Åtgärd"], row["ID"], row["Detalj"]) for row in workbook.tab("Logg")]
+    assert ("introduktion delvis skickat", 4) in [entry[:2] for entry in log]
+    assert any(entry[1] == 4 and "utkorgen" in str(entry[2]) for entry in log)  # why it knew
+
+    run(workbook, config, renderer, now=NOW + DAY)
+    assert max(sent(config).values()) == 1
+
+
+def test_on_a_transport_that_keeps_nothing_the_letter_in_flight_is_left_for_a_person(
+    config: Config, renderer: Renderer
+) -> None:
+    workbook = _workbook()
+    smtp_like = RecordingTransport()  # keeps nothing a later run can look at, as SMTP
+    with pytest.raises(Crash):
+        run(workbook, config, renderer, transport=CrashingTransport(smtp_like, 1))
+
+    later = RecordingTransport()
+    report = run(workbook, config, renderer, transport=later, now=NOW + LATER)
+
+    assert [email.label for email in later.sent] == ["ID1-welcome", "ID2-welcome", "ID3-welcome"]
     intro = read_stamp(stamp(workbook, 4, "Introduktion"), TODAY)
     assert intro.state is StampState.SENDING
     assert intro.text.endswith("skickat till den intresserade")
     assert report.journal is not None
     assert (report.journal.confirmed, report.journal.resend, report.journal.uncertain) == (1, 3, 1)
-    assert any("sändjournalen" in line for line in report.lines())
     assert report.exit_code == 1  # the one uncertain letter needs a person
-    assert not config.journal_path.exists()  # every run is settled: nothing kept
-
-    run(workbook, config, renderer, now=NOW + DAY)
-    assert max(sent(config).values()) == 1
 
 
 def test_a_run_stopped_in_its_last_write_has_every_letter_dated_and_the_move_finished(
