@@ -17,6 +17,7 @@ from medlemsrutiner.adapters.sendlog_file import FileJournal
 from medlemsrutiner.config import Config
 from medlemsrutiner.letters.render import OutgoingEmail, Renderer
 from medlemsrutiner.routines.daily import DailyReport, run_daily
+from medlemsrutiner.routines.forget import run_forget
 from medlemsrutiner.sheet import stamps
 from medlemsrutiner.sheet.sendlog import Begun, RunStarted, from_line
 from medlemsrutiner.sheet.stamps import StampState, read_stamp
@@ -337,3 +338,40 @@ def journal_run(lines: list[str]) -> str:
     """The token of the run whose entries `lines` hold (its RunStarted line)."""
     [started] = [entry for entry in map(from_line, lines) if isinstance(entry, RunStarted)]
     return started.run
+
+
+def test_a_forget_stopped_after_removing_the_letters_never_makes_a_run_send_them_again(
+    config: Config, renderer: Renderer
+) -> None:
+    workbook = _workbook()
+
+    def die(email: OutgoingEmail, outcome: object) -> None:
+        raise Crash()  # the letter is in the outbox; its answer never reaches the journal
+
+    with pytest.raises(Crash):
+        run(
+            workbook,
+            config,
+            renderer,
+            transport=RecordingTransport(Outbox(config.mail.outbox, NOW), after_send=die),
+        )
+    assert sent(config) == {"ID4-introduction_newcomer": 1}
+
+    def die_before_the_write(grids: Grids) -> None:
+        raise Crash()
+
+    workbook.before_write = die_before_the_write  # forget removed the letters, then died
+    with pytest.raises(Crash), workbook, FileJournal(config.journal_path) as opened:
+        run_forget(workbook, config, TODAY, NOW + LATER, row_id=4, journal=opened)
+    workbook.before_write = None
+    assert sent(config) == {}
+    assert not config.journal_path.exists()  # its one run dropped before the letters went
+
+    report = run(workbook, config, renderer, now=NOW + 2 * LATER)
+
+    # The journal no longer accounts for that run: its markers are left for a person, and the
+    # letter forget removed is not taken for one never written.
+    assert "ID4-introduction_newcomer" not in sent(config)
+    assert read_stamp(stamp(workbook, 4, "Introduktion"), TODAY).state is StampState.SENDING
+    assert "KONTROLLERA" in stamp(workbook, 4, "Status")
+    assert report.exit_code == 1
