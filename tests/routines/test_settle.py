@@ -7,14 +7,16 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from collections.abc import Set
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from medlemsrutiner.adapters.outbox import Outbox
-from medlemsrutiner.adapters.sendlog_file import FileJournal
+from medlemsrutiner.adapters.sendlog_file import FileJournal, JournalError
 from medlemsrutiner.config import Config
+from medlemsrutiner.errors import MailError
 from medlemsrutiner.letters.render import OutgoingEmail, Renderer
 from medlemsrutiner.routines.daily import DailyReport, run_daily
 from medlemsrutiner.routines.forget import run_forget
@@ -375,3 +377,29 @@ def test_a_forget_stopped_after_removing_the_letters_never_makes_a_run_send_them
     assert read_stamp(stamp(workbook, 4, "Introduktion"), TODAY).state is StampState.SENDING
     assert "KONTROLLERA" in stamp(workbook, 4, "Status")
     assert report.exit_code == 1
+
+
+def test_a_forget_that_cannot_clear_the_journal_removes_nothing(
+    config: Config, renderer: Renderer
+) -> None:
+    workbook = _workbook()
+    with pytest.raises(Crash):
+        run(
+            workbook,
+            config,
+            renderer,
+            transport=CrashingTransport(Outbox(config.mail.outbox, NOW), 1),
+        )
+
+    class FullDisk(FileJournal):
+        def drop(self, runs: Set[str]) -> None:
+            raise JournalError("disken är full")
+
+    with (
+        pytest.raises(MailError, match="inget har raderats"),
+        workbook,
+        FullDisk(config.journal_path) as opened,
+    ):
+        run_forget(workbook, config, TODAY, NOW + LATER, row_id=4, journal=opened)
+    assert sent(config) == {"ID4-introduction_newcomer": 1}  # the letter is still there
+    assert stamp(workbook, 4, "E-post") is not None  # and the row untouched
