@@ -57,6 +57,16 @@ def run(
             return run_daily(workbook, outbox, renderer, config, now.date(), now, journal=opened)
 
 
+def stop_after_the_first_letter(
+    workbook: MemoryWorkbook, config: Config, renderer: Renderer, letters: int = 1
+) -> None:
+    """A run whose process dies as it is about to hand over the letter after its first
+    `letters` (with one: the introduction's group letter, begun in the journal, never written)."""
+    with pytest.raises(Crash):
+        transport = CrashingTransport(Outbox(config.mail.outbox, NOW), letters)
+        run(workbook, config, renderer, transport=transport)
+
+
 def sent(config: Config) -> Counter[str]:
     """Letters in the outbox by label (`ID4-introduction_group`)."""
     return Counter(
@@ -72,13 +82,9 @@ def test_a_run_stopped_while_sending_is_settled_letter_by_letter_by_the_next(
     config: Config, renderer: Renderer
 ) -> None:
     workbook = _workbook()
-    with pytest.raises(Crash):  # the introduction's first letter went, then the process died
-        run(
-            workbook,
-            config,
-            renderer,
-            transport=CrashingTransport(Outbox(config.mail.outbox, NOW), 1),
-        )
+    stop_after_the_first_letter(
+        workbook, config, renderer
+    )  # the introduction's first letter went, then the process died
     assert stamps.marker_run(stamp(workbook, 1, "Välkomstbrev")) is not None
 
     report = run(workbook, config, renderer, now=NOW + LATER)
@@ -162,13 +168,7 @@ def test_without_its_journal_the_next_run_leaves_the_markers_for_a_person(
     config: Config, renderer: Renderer
 ) -> None:
     workbook = _workbook()
-    with pytest.raises(Crash):
-        run(
-            workbook,
-            config,
-            renderer,
-            transport=CrashingTransport(Outbox(config.mail.outbox, NOW), 1),
-        )
+    stop_after_the_first_letter(workbook, config, renderer)
     config.journal_path.unlink()  # a lost runner, a deleted file
 
     run(workbook, config, renderer, now=NOW + LATER)
@@ -183,13 +183,7 @@ def test_an_unreadable_journal_proves_nothing_and_is_started_afresh(
     config: Config, renderer: Renderer
 ) -> None:
     workbook = _workbook()
-    with pytest.raises(Crash):
-        run(
-            workbook,
-            config,
-            renderer,
-            transport=CrashingTransport(Outbox(config.mail.outbox, NOW), 1),
-        )
+    stop_after_the_first_letter(workbook, config, renderer)
     config.journal_path.write_bytes(b"garbage\n" + config.journal_path.read_bytes())
 
     report = run(workbook, config, renderer, now=NOW + LATER)
@@ -265,13 +259,7 @@ def test_a_journal_that_cannot_be_written_at_all_leaves_the_run_as_without_one(
 
 def test_a_date_a_person_wrote_over_a_marker_is_kept(config: Config, renderer: Renderer) -> None:
     workbook = _workbook()
-    with pytest.raises(Crash):
-        run(
-            workbook,
-            config,
-            renderer,
-            transport=CrashingTransport(Outbox(config.mail.outbox, NOW), 1),
-        )
+    stop_after_the_first_letter(workbook, config, renderer)
     grid = workbook.grids["Intresserade"]
     column = grid[0].index("Välkomstbrev")
     row = next(r for r in grid[1:] if r[0] == 1)
@@ -287,13 +275,7 @@ def test_the_journal_holds_labels_and_message_ids_never_a_name_or_an_address(
     config: Config, renderer: Renderer
 ) -> None:
     workbook = _workbook()
-    with pytest.raises(Crash):
-        run(
-            workbook,
-            config,
-            renderer,
-            transport=CrashingTransport(Outbox(config.mail.outbox, NOW), 3),
-        )
+    stop_after_the_first_letter(workbook, config, renderer, letters=3)
     text = config.journal_path.read_text(encoding="utf-8")
     assert "ID1-welcome" in text
     for person in workbook.tab("Intresserade"):
@@ -383,13 +365,7 @@ def test_a_forget_that_cannot_clear_the_journal_removes_nothing(
     config: Config, renderer: Renderer
 ) -> None:
     workbook = _workbook()
-    with pytest.raises(Crash):
-        run(
-            workbook,
-            config,
-            renderer,
-            transport=CrashingTransport(Outbox(config.mail.outbox, NOW), 1),
-        )
+    stop_after_the_first_letter(workbook, config, renderer)
 
     class FullDisk(FileJournal):
         def drop(self, runs: Set[str]) -> None:
