@@ -62,8 +62,8 @@ def stop_after_the_first_letter(
 ) -> None:
     """A run whose process dies as it is about to hand over the letter after its first
     `letters` (with one: the introduction's group letter, begun in the journal, never written)."""
+    transport = CrashingTransport(Outbox(config.mail.outbox, NOW), letters)
     with pytest.raises(Crash):
-        transport = CrashingTransport(Outbox(config.mail.outbox, NOW), letters)
         run(workbook, config, renderer, transport=transport)
 
 
