@@ -5,7 +5,8 @@ names back) writes each letter with a `LetterRecord`: what kind of letter it is,
 is to or about, and any further IDs whose personal data it holds. Listing the folder gives each
 letter back as an `OutboxLetter`. The rules that decide which letters go with their people's
 data (`steps.outbox_erasure`) and `forget` work on these values alone: removing a letter never
-reads what it says.
+reads what it says. What a later run can see of the letters a stopped run handed over is a
+`KeptLetters` (their Message-IDs only), which `steps.recovery` weighs.
 """
 
 from __future__ import annotations
@@ -50,3 +51,15 @@ class OutboxLetter:
     record: LetterRecord
     dry_run: bool
     """Written by a dry run (in the `dry-run` folder): a preview, never sent."""
+
+
+@dataclass(frozen=True)
+class KeptLetters:
+    """What a transport that keeps each letter it was given as a file shows a later run
+    (`Transport.kept`): facts for `steps.recovery`, which decides what they prove."""
+
+    where: str
+    """The folder the letters are kept in (absolute): a run notes it in the send journal, and
+    only a look in the same folder can show that one of its letters is absent."""
+    present: frozenset[str] = frozenset()
+    """The Message-IDs asked about whose letter is in the folder, whole."""

@@ -206,11 +206,12 @@ def test_a_letter_in_flight_at_a_crash_is_never_resent_and_is_in_status_and_the_
     def die_before_the_answer(email: OutgoingEmail, outcome: LetterOutcome) -> None:
         raise Crash()  # the server has the letter; the run never learns it
 
-    first = RecordingTransport(Outbox(config.mail.outbox, NOW), after_send=die_before_the_answer)
+    # A mail server keeps nothing a later run can look at (the outbox would show the letter).
+    first = RecordingTransport(after_send=die_before_the_answer)
     with pytest.raises(Crash):
         _run(workbook, config, templates, first)
 
-    later = RecordingTransport(Outbox(config.mail.outbox, NOW + LATER))
+    later = RecordingTransport()
     report = _run(workbook, config, templates, later, NOW + LATER)
 
     # The oldest due went first (ID 2): begun without an answer, it may have left, so it is

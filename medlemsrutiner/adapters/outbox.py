@@ -22,7 +22,11 @@ only when no dry run is writing in it.
 
 The folder's letters are listed as `letterfile.OutboxLetter` values (`letters`) and removed
 here (`remove`); which of them go is decided by `steps.outbox_erasure`, never here. Nothing
-here reads what a letter says.
+here reads what a letter says, but for one header: `Outbox.kept` reads the Message-ID of each
+letter in the folder (not its `dry-run` folder) to tell the send journal which letters a
+stopped run finished writing (`letterfile.KeptLetters`; what that proves is
+`steps.recovery`'s). A letter is in the folder once its rename has landed, and its list of IDs
+is written before it, so a letter in the folder is whole: the transport had it.
 """
 
 from __future__ import annotations
@@ -30,12 +34,14 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import re
+from collections.abc import Collection
+from email.parser import BytesHeaderParser
 from pathlib import Path
 from types import TracebackType
 
 from medlemsrutiner.adapters.files import FileLock, replace_atomically
 from medlemsrutiner.errors import MailError, WorkbookBusyError
-from medlemsrutiner.letterfile import LetterRecord, OutboxLetter
+from medlemsrutiner.letterfile import KeptLetters, LetterRecord, OutboxLetter
 from medlemsrutiner.letters.render import OutgoingEmail
 from medlemsrutiner.plan import Failed, LetterOutcome, Sent
 
@@ -131,6 +137,44 @@ class Outbox:
             return Failed(f"kunde inte skriva till utkorgen ({error.strerror})", retry=True)
         self.written.append(path)
         return Sent()
+
+    def kept(self, message_ids: Collection[str]) -> KeptLetters | None:
+        """The folder, and which of `message_ids` are letters in it. None for a dry run's
+        folder (a preview proves nothing), and when the folder is gone or a letter in it cannot
+        be read (its Message-ID might be one of them)."""
+        if self.fresh:
+            return None
+        where = str(self.folder.absolute())
+        wanted = {_bare(message_id): message_id for message_id in message_ids if message_id}
+        if not wanted:
+            return KeptLetters(where)
+        try:
+            if not self.folder.is_dir():
+                return None
+            found = {
+                _bare(_message_id(path))
+                for path in self.folder.glob("*.eml")
+                if _NAME.match(path.name) and path.is_file()
+            }
+        except OSError:
+            return None
+        return KeptLetters(where, frozenset(wanted[bare] for bare in wanted.keys() & found))
+
+
+def _message_id(path: Path) -> str:
+    """A letter file's Message-ID header; only the header is read."""
+    head = bytearray()
+    with path.open("rb") as file:
+        for line in file:
+            if not line.strip():
+                break
+            head += line
+    return str(BytesHeaderParser().parsebytes(bytes(head))["Message-ID"] or "")
+
+
+def _bare(message_id: str) -> str:
+    """A Message-ID without its whitespace: a long header may be folded in the file."""
+    return "".join(message_id.split())
 
 
 def _write(path: Path, data: bytes) -> None:

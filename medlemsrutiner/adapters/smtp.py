@@ -33,7 +33,7 @@ import smtplib
 import socket
 import ssl
 import urllib.error
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from types import TracebackType
 from typing import TYPE_CHECKING, Literal
 
@@ -48,6 +48,7 @@ from medlemsrutiner.adapters.smtp_credentials import (
 )
 from medlemsrutiner.config import Config, SmtpConfig
 from medlemsrutiner.errors import MailError
+from medlemsrutiner.letterfile import KeptLetters
 from medlemsrutiner.letters.render import OutgoingEmail, ascii_address
 from medlemsrutiner.plan import Failed, LetterOutcome, Sent
 from medlemsrutiner.sheet import cells
@@ -131,6 +132,10 @@ class SmtpTransport:
     def describe(self) -> str:
         kind = "Gmail" if self.smtp.gmail else "SMTP"
         return f"{kind}: {self.smtp.host}:{self.smtp.port} ({self.smtp.security})"
+
+    def kept(self, message_ids: Collection[str]) -> KeptLetters | None:
+        """Nothing: what the server took cannot be looked up afterwards."""
+        return None
 
     def __enter__(self) -> SmtpTransport:
         try:

@@ -247,6 +247,7 @@ class _RowId(click.ParamType[int]):
 def forget(config_path: Path, address: str | None, row_id: int | None, dry_run: bool) -> None:
     """Radera en person överallt, nu (rätten att bli bortglömd): raderna i Intresserade och
     Uppföljning, svaren i formulärfliken och breven i utkorgen. Ange --email eller --id."""
+    from medlemsrutiner.adapters.sendlog_file import FileJournal
     from medlemsrutiner.routines.forget import run_forget
 
     if (address is None) == (row_id is None):
@@ -255,9 +256,17 @@ def forget(config_path: Path, address: str | None, row_id: int | None, dry_run: 
     today, now = clock(config, None)
     workbook = open_workbook(config, environment())
     lock = contextlib.nullcontext() if dry_run else run_lock(config)
-    with lock, contextlib.nullcontext(workbook) if dry_run else workbook:
+    journal = contextlib.nullcontext() if dry_run else FileJournal(config.journal_path)
+    with lock, contextlib.nullcontext(workbook) if dry_run else workbook, journal as held:
         report = run_forget(
-            workbook, config, today, now, email_address=address, row_id=row_id, dry_run=dry_run
+            workbook,
+            config,
+            today,
+            now,
+            email_address=address,
+            row_id=row_id,
+            dry_run=dry_run,
+            journal=held,
         )
     for line in report.lines(dict(config.workbook.tab_names)):
         print_line(line)

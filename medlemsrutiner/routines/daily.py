@@ -97,7 +97,7 @@ def run_daily(
     sends = JournalRun(None if dry_run else journal, today, now_text)
     sends.open()
     grids, tables = read_tables(workbook, config)
-    if sends.recover(workbook, tables, config):
+    if sends.recover(workbook, tables, config, transport):
         grids, tables = read_tables(workbook, config)
     records = read_records(tables, today, settings)
     plan = plan_day(records, today, settings)
@@ -155,7 +155,7 @@ def run_daily(
         # needed at all, and IDs, Status and Logg are still written.
         with transport if chosen else contextlib.nullcontext(transport):
             if chosen:  # the journal knows of every marker before it is written
-                sends.start([plan.deliveries[i] for i in chosen])
+                sends.start([plan.deliveries[i] for i in chosen], transport)
             markers, first_batch = marking()
             first = workbook.write(first_batch)
             report.skipped_writes.extend(first.skipped)

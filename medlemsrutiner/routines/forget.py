@@ -7,7 +7,12 @@ in one write; before it, every letter in the outbox (and its dry-run folder) tha
 of their IDs is deleted at once, however young (`steps.outbox_erasure.naming`: the letters to
 or about them, and the weekly summaries that name them), with any partial letter a killed run
 left. Letters first: a run killed between the two leaves the rest to a rerun, which finds the
-person by address only while their rows still hold it.
+person by address only while their rows still hold it. Before the letters, the send journal
+forgets the runs that marked a delivery in one of the person's rows (`recovery.runs_marking`):
+a daily run settles a letter a stopped run was writing from whether it is in the outbox
+(`steps.recovery`), and a letter forget removed must never look like one never written. Their
+markers are then left for a person, as without a journal; when the journal cannot be written,
+nothing is removed.
 Letters are found by what their files record (`adapters.outbox`), never by what they say: a
 letter about a row deleted by hand is found by its ID (`--id`). The report names IDs, tabs and
 counts, never the address.
@@ -20,12 +25,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from medlemsrutiner.adapters import outbox
+from medlemsrutiner.adapters.sendlog_file import Journal, JournalError
 from medlemsrutiner.adapters.workbook import Workbook
 from medlemsrutiner.config import Config
+from medlemsrutiner.errors import MailError
 from medlemsrutiner.letterfile import OutboxLetter
 from medlemsrutiner.sheet import logbook
 from medlemsrutiner.sheet.changes import SetByKey
 from medlemsrutiner.sheet.schema import Grid, header_key, tables_from_grids
+from medlemsrutiner.steps import recovery
 from medlemsrutiner.steps.forget import FormTab, Found, forget
 from medlemsrutiner.steps.outbox_erasure import naming
 from medlemsrutiner.steps.records import read_records
@@ -75,8 +83,10 @@ def run_forget(
     email_address: str | None = None,
     row_id: int | None = None,
     dry_run: bool = False,
+    journal: Journal | None = None,
 ) -> ForgetReport:
-    """Erase the person everywhere. `workbook` must already be entered (locked)."""
+    """Erase the person everywhere. `workbook` (and `journal`) must already be entered
+    (locked)."""
     grids = workbook.read()
     tables = tables_from_grids(grids, config.workbook.tab_names)
     records = read_records(tables, today, config.settings)
@@ -97,7 +107,10 @@ def run_forget(
         return report
     # The letters go first: a run killed after the workbook's write would leave them to a rerun
     # that no longer finds the person by their address (nor their IDs), and a letter alone
-    # never makes a run send anything again.
+    # never makes a run send anything again (the journal forgets the runs that could take a
+    # letter's absence for a letter never written).
+    if journal is not None:
+        _forget_runs(journal, ids)
     for letter in report.letters:
         outbox.remove(config.mail.outbox, letter)
     if config.mail.outbox.is_dir():  # this run holds the lock: no run is writing one now
@@ -113,6 +126,21 @@ def run_forget(
         report.answers -= missed
         report.answers_left += missed
     return report
+
+
+def _forget_runs(journal: Journal, ids: set[int]) -> None:
+    """Drop the journal's runs that marked a delivery to one of `ids`; MailError (nothing
+    removed yet) when that cannot be written."""
+    entries = journal.pending()
+    runs = recovery.runs_marking(entries or (), ids)
+    if not runs:  # an unreadable journal proves nothing: the next daily run starts a new one
+        return
+    try:
+        journal.drop(runs)
+    except JournalError as error:
+        raise MailError(
+            f"Sändjournalen kunde inte skrivas ({error}); inget har raderats. Försök igen."
+        ) from None
 
 
 def _form_tab(grids: Mapping[str, Grid], config: Config) -> FormTab | None:

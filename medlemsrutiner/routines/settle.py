@@ -8,9 +8,11 @@ proves is decided by `steps.recovery`, what the entries hold by `sheet.sendlog`.
    by an empty one (its runs' markers stay for a person, as without a journal).
 2. `recover` settles every marker the journal accounts for, in one compare-and-set write with
    its Logg rows, before the run reads the workbook for its plan; then those runs' entries are
-   removed.
-3. `start` notes the run and every delivery it is about to mark, before the markers are
-   written. When that fails, the run goes on as without a journal (its markers carry no token).
+   removed. For the letters a stopped run was handing over (begun, never answered) it first
+   asks the transport what it still keeps of them (`Transport.kept`: the outbox's letters).
+3. `start` notes the run, the folder its transport keeps its letters in, and every delivery it
+   is about to mark, before the markers are written. When that fails, the run goes on as
+   without a journal (its markers carry no token).
 4. `begin` / `answer` note each letter before and after the transport has it. A letter whose
    `begin` cannot be written is not sent (the run stops sending; the rest stays due): a letter
    must never leave without the journal knowing it began.
@@ -23,6 +25,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
+from medlemsrutiner.adapters.mail import Transport
 from medlemsrutiner.adapters.sendlog_file import Journal, JournalError
 from medlemsrutiner.adapters.workbook import Workbook
 from medlemsrutiner.config import Config
@@ -70,24 +73,32 @@ class JournalRun:
             return
         self.pending = entries
 
-    def recover(self, workbook: Workbook, tables: Tables, config: Config) -> bool:
-        """Settle what the journal proves; True when the workbook was written (read it again)."""
+    def recover(
+        self, workbook: Workbook, tables: Tables, config: Config, transport: Transport
+    ) -> bool:
+        """Settle what the journal proves, with what `transport` still keeps of the letters in
+        flight; True when the workbook was written (read it again)."""
         if self.journal is None or not self.pending:
             return False
         records = read_records(tables, self.today, config.settings)
-        found = recovery.recover(records, self.pending)
+        asked = recovery.in_flight(self.pending)
+        kept = transport.kept(asked) if asked else None
+        found = recovery.recover(records, self.pending, kept, self.today, config.settings)
         if found.changes:
             workbook.write([*found.changes, *logbook.log_rows(found.log, self.now_text)])
         self.summary.add(found)
         self._drop(found.runs)
         return bool(found.changes)
 
-    def start(self, deliveries: Sequence[Delivery]) -> None:
-        """Note the run and the deliveries it marks, before the markers are written."""
+    def start(self, deliveries: Sequence[Delivery], transport: Transport) -> None:
+        """Note the run, where `transport` keeps its letters, and the deliveries it marks,
+        before the markers are written."""
         journal = self.journal
         if journal is None or not self.writing or not deliveries:
             return
-        entries: list[Entry] = [RunStarted(journal.run, self.today, self.now_text)]
+        kept = transport.kept(())
+        where = kept.where if kept is not None else ""
+        entries: list[Entry] = [RunStarted(journal.run, self.today, self.now_text, where)]
         entries.extend(_marked(journal.run, delivery) for delivery in deliveries)
         try:
             journal.append(entries)

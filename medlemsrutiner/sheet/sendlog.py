@@ -3,7 +3,8 @@
 A daily run that has a journal notes, in this order, each flushed to disk before it goes on:
 
 * `RunStarted`: the run's token (also written into its `Skickar…` markers, see
-  `stamps.sending_marker`), its day and time;
+  `stamps.sending_marker`), its day and time, and the folder its transport keeps its letters in
+  (the outbox's; none for SMTP, and in a journal written before this was noted);
 * `Marked`, one per delivery, all in one append before the markers are written: which stamp
   cell (tab, ID or key, column), the delivery's kind and language, and the label of each letter
   it will send (`ID17-welcome`), with what an earlier run already sent of it;
@@ -38,6 +39,9 @@ class RunStarted:
     day: dt.date
     time: str
     """When the run started, as Logg writes times (`2026-11-24 07:00`)."""
+    kept_in: str = ""
+    """The folder the run's transport keeps each letter in (`letterfile.KeptLetters.where`);
+    empty when it keeps none (SMTP)."""
 
 
 @dataclass(frozen=True)
@@ -104,7 +108,8 @@ def from_line(line: str) -> Entry:
 
 def _to_object(entry: Entry) -> JsonObject:
     if isinstance(entry, RunStarted):
-        return {"entry": "run", "run": entry.run, "day": entry.day.isoformat(), "time": entry.time}
+        found = {"entry": "run", "run": entry.run, "day": entry.day.isoformat(), "time": entry.time}
+        return {**found, "kept_in": entry.kept_in} if entry.kept_in else found
     if isinstance(entry, Marked):
         return {
             "entry": "mark",
@@ -139,7 +144,8 @@ def _from_object(data: Mapping[str, Any]) -> Entry:
     kind = data["entry"]
     run = _text(data["run"])
     if kind == "run":
-        return RunStarted(run, dt.date.fromisoformat(_text(data["day"])), _text(data["time"]))
+        day = dt.date.fromisoformat(_text(data["day"]))
+        return RunStarted(run, day, _text(data["time"]), _text(data.get("kept_in", "")))
     if kind == "mark":
         row_id = data["id"]
         if row_id is not None and (not isinstance(row_id, int) or isinstance(row_id, bool)):

@@ -11,7 +11,7 @@ import pytest
 from medlemsrutiner.adapters import outbox
 from medlemsrutiner.adapters.outbox import Outbox
 from medlemsrutiner.errors import WorkbookBusyError
-from medlemsrutiner.letterfile import LetterRecord, OutboxLetter
+from medlemsrutiner.letterfile import KeptLetters, LetterRecord, OutboxLetter
 from medlemsrutiner.letters.render import OutgoingEmail
 from tests.support import NOW, TODAY
 
@@ -145,3 +145,38 @@ def test_a_dry_run_writing_now_keeps_its_files_and_its_folder_to_itself(tmp_path
         ):
             pass
     assert not (dry / ".medlemsrutiner-lock").exists()
+
+
+def _send(box: Outbox, message_id: str, record: LetterRecord) -> None:
+    message = EmailMessage()
+    message["To"] = "person@example.se"
+    message["Message-ID"] = message_id
+    message.set_content("Hej Testa!")
+    box.send(OutgoingEmail(message, message.as_bytes(), "a@example.org", "b", "x", record))
+
+
+def test_the_outbox_shows_which_letters_it_holds_by_their_message_id(tmp_path: Path) -> None:
+    folder = tmp_path / "outbox"
+    with Outbox(folder, NOW) as box:
+        _send(box, "<a@example.org>", LetterRecord("welcome", about=1))
+        _send(box, "<b@example.org>", LetterRecord("weekly_summary", week=48, names=frozenset()))
+    with Outbox(folder / "dry-run", NOW, fresh=True) as preview:
+        _send(preview, "<c@example.org>", LetterRecord("welcome", about=3))
+    # A letter a killed run was writing: its temporary file is no letter.
+    partial = folder / ".20261124T070000-0009-ID4-welcome.eml.x1.tmp"
+    partial.write_bytes(b"Message-ID: <d@example.org>\n\nHej")
+
+    later = Outbox(folder, NOW)
+    asked = ["<a@example.org>", "<b@example.org>", "<c@example.org>", "<d@example.org>"]
+    assert later.kept(asked) == KeptLetters(
+        str(folder.absolute()), frozenset({"<a@example.org>", "<b@example.org>"})
+    )
+    assert later.kept([]) == KeptLetters(str(folder.absolute()))
+
+
+def test_a_dry_runs_folder_or_a_folder_that_is_gone_shows_nothing(tmp_path: Path) -> None:
+    folder = tmp_path / "outbox"
+    with Outbox(folder / "dry-run", NOW, fresh=True) as preview:
+        _send(preview, "<c@example.org>", LetterRecord("welcome", about=3))
+    assert preview.kept(["<c@example.org>"]) is None  # a preview proves nothing
+    assert Outbox(tmp_path / "gone", NOW).kept(["<c@example.org>"]) is None

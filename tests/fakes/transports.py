@@ -11,10 +11,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from types import TracebackType
 
 from medlemsrutiner.adapters.mail import Transport
+from medlemsrutiner.letterfile import KeptLetters
 from medlemsrutiner.letters.render import OutgoingEmail
 from medlemsrutiner.plan import LetterOutcome, Sent
 
@@ -57,6 +58,10 @@ class RecordingTransport:
     ) -> None:
         if self.inner is not None:
             self.inner.__exit__(kind, error, traceback)
+
+    def kept(self, message_ids: Collection[str]) -> KeptLetters | None:
+        """What `inner` keeps; nothing without one."""
+        return self.inner.kept(message_ids) if self.inner is not None else None
 
     def send(self, email: OutgoingEmail) -> LetterOutcome:
         if self.before_send is not None:

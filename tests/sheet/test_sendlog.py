@@ -19,6 +19,7 @@ from medlemsrutiner.sheet.sendlog import (
 
 ENTRIES: list[Entry] = [
     RunStarted("3f9a2c1b", dt.date(2026, 11, 24), "2026-11-24 07:00"),
+    RunStarted("3f9a2c1b", dt.date(2026, 11, 24), "2026-11-24 07:00", "/srv/utkorg"),
     Marked(
         "3f9a2c1b",
         "newcomers",
@@ -85,5 +86,11 @@ def test_an_entry_holds_labels_and_message_ids_only() -> None:
     fields = {key for entry in ENTRIES for key in json.loads(to_line(entry))}
     assert fields == {
         "entry", "run", "day", "time", "tab", "id", "key", "stamp", "kind", "language",
-        "letters", "already_sent", "unsure", "label", "message_id", "answer",
+        "letters", "already_sent", "unsure", "label", "message_id", "answer", "kept_in",
     }  # fmt: skip
+
+
+def test_a_run_noted_before_its_folder_was_noted_reads_as_keeping_none() -> None:
+    line = '{"entry":"run","run":"3f9a2c1b","day":"2026-11-24","time":"2026-11-24 07:00"}'
+    assert from_line(line) == RunStarted("3f9a2c1b", dt.date(2026, 11, 24), "2026-11-24 07:00")
+    assert to_line(from_line(line)) == line + "\n"

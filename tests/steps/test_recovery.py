@@ -8,12 +8,24 @@ from typing import Any
 import pytest
 
 from medlemsrutiner.config import Config
+from medlemsrutiner.letterfile import KeptLetters
 from medlemsrutiner.plan import Failed, NotAttempted, Sent
 from medlemsrutiner.sheet import stamps
 from medlemsrutiner.sheet.changes import SetByKey, SetCells
 from medlemsrutiner.sheet.sendlog import Answer, Answered, Begun, Entry, Marked, RunStarted
 from medlemsrutiner.sheet.stamps import StampState, read_stamp
-from medlemsrutiner.steps.recovery import NOTE, letter_outcome, markers, recover, stale_runs
+from medlemsrutiner.steps.recovery import (
+    NOTE,
+    NOTE_OUTBOX,
+    Seen,
+    absence_proves,
+    in_flight,
+    letter_outcome,
+    markers,
+    recover,
+    runs_marking,
+    stale_runs,
+)
 from tests.support import TODAY, default_groups, newcomer, records_of
 
 RUN = "3f9a2c1b"
@@ -212,3 +224,138 @@ def test_runs_older_than_the_erasure_period_or_without_a_start_are_stale() -> No
     new = RunStarted("bbbb", TODAY, "2026-11-24 07:00")
     orphan = Begun("cccc", "ID1-welcome", "<m>")
     assert stale_runs([old, new, orphan], TODAY - dt.timedelta(days=7)) == {"aaaa", "cccc"}
+
+
+# --- What the outbox shows of the letter in flight ------------------------------------------
+
+OUTBOX = "/srv/medlemsrutiner/outbox"
+
+
+def _outbox_run(day: dt.date = CRASHED, kept_in: str = OUTBOX) -> RunStarted:
+    return RunStarted(RUN, day, "2026-11-23 07:00", kept_in)
+
+
+def _kept(*labels: str, where: str = OUTBOX) -> KeptLetters:
+    return KeptLetters(where, frozenset(f"<{label}@example.org>" for label in labels))
+
+
+def _recover_welcome(
+    config: Config, kept: KeptLetters | None, run: RunStarted | None = None, **row: Any
+) -> Any:
+    records = records_of(config, newcomers=[newcomer(1, welcome=MARKER, **row)])
+    entries = [run or _outbox_run(), _welcome(1), *_sent("ID1-welcome", None)]
+    return recover(records, entries, kept, TODAY, config.settings)
+
+
+def test_a_letter_in_flight_that_the_outbox_holds_was_sent(config: Config) -> None:
+    found = _recover_welcome(config, _kept("ID1-welcome"))
+    assert _stamp_of(found.changes[0]) == CRASHED
+    assert (found.confirmed, found.uncertain, found.resend) == (1, 0, 0)
+    assert [(e.action, e.row_id, e.letters) for e in found.log] == [("välkomstbrev skickat", 1, 1)]
+    assert found.log[0].detail.endswith(NOTE_OUTBOX)
+
+
+def test_a_letter_in_flight_missing_from_the_outbox_it_was_written_to_is_due_again(
+    config: Config,
+) -> None:
+    found = _recover_welcome(config, _kept())
+    assert _stamp_of(found.changes[0]) is None  # the marker cleared: the plan sends it now
+    assert (found.confirmed, found.uncertain, found.resend) == (0, 0, 1)
+    assert "innan brevet hamnade i utkorgen" in found.log[0].detail
+
+
+@pytest.mark.parametrize(
+    ("why", "kept", "run", "row"),
+    [
+        ("a transport that keeps nothing (SMTP)", None, None, {}),
+        (
+            "a run that noted no folder (SMTP, or an older version)",
+            _kept(),
+            _outbox_run(kept_in=""),
+            {},
+        ),
+        ("another folder than the run wrote to", _kept(where="/srv/other"), None, {}),
+        ("a person erased since", _kept(), None, {"name": None, "email": None, "phone": None}),
+        ("a run the sweep may have swept after", _kept(), _outbox_run(TODAY - dt.timedelta(6)), {}),
+        ("a run dated after today", _kept(), _outbox_run(TODAY + dt.timedelta(1)), {}),
+    ],
+)
+def test_a_missing_letter_proves_nothing_where_something_else_could_have_removed_it(
+    config: Config, why: str, kept: KeptLetters | None, run: RunStarted | None, row: Any
+) -> None:
+    found = _recover_welcome(config, kept, run, **row)
+    assert read_stamp(_stamp_of(found.changes[0]), TODAY).state is StampState.SENDING, why
+    assert (found.confirmed, found.uncertain, found.resend) == (0, 1, 0), why
+
+
+def test_a_letter_the_outbox_holds_was_sent_whatever_the_folder_noted(config: Config) -> None:
+    # Its Message-ID is unique: the letter is there, so the transport had it.
+    found = _recover_welcome(config, _kept("ID1-welcome"), _outbox_run(kept_in=""))
+    assert _stamp_of(found.changes[0]) == CRASHED
+
+
+def test_absence_proves_only_within_the_outbox_sweeps_minimum_less_a_day(config: Config) -> None:
+    days = config.settings.routine.erase_after_result_days
+    proves = [
+        absence_proves(_kept(), _outbox_run(TODAY - dt.timedelta(age)), TODAY, config.settings)
+        for age in range(-1, days + 1)
+    ]
+    assert proves == [False, *([True] * (days - 1)), False, False]
+
+
+def test_what_the_outbox_shows_decides_only_a_letter_without_a_final_answer() -> None:
+    begun = Begun(RUN, "ID1-welcome", "<m1>")
+    there, gone = Seen(frozenset({"<m1>"})), Seen(absence_proves=True)
+    assert letter_outcome(begun, None, there) == Sent()
+    assert letter_outcome(begun, Answered(RUN, "ID1-welcome", "<m1>", "unknown"), there) == Sent()
+    assert letter_outcome(begun, None, gone) == Failed(
+        "körningen avbröts innan brevet hamnade i utkorgen", retry=True
+    )
+    refused = Answered(RUN, "ID1-welcome", "<m1>", "refused")
+    assert letter_outcome(begun, refused, there) == Failed("e-postservern avvisade brevet")
+    assert letter_outcome(None, None, gone) == NotAttempted()
+    nameless = Begun(RUN, "ID1-welcome", "")  # no Message-ID: nothing to look for
+    assert letter_outcome(nameless, None, gone) == Failed(
+        "körningen avbröts medan brevet skickades", maybe_sent=True
+    )
+
+
+def test_an_introduction_with_its_group_letter_in_flight_is_finished_or_sent_once(
+    config: Config,
+) -> None:
+    row = newcomer(1, welcome=CRASHED, call=CRASHED, referred_to="Centrumgruppen")
+    records = records_of(config, newcomers=[{**row, "introduction": MARKER}])
+    entries = [
+        _outbox_run(),
+        _intro(1),
+        *_sent("ID1-introduction_newcomer"),
+        *_sent("ID1-introduction_group", None),
+    ]
+    written = recover(records, entries, _kept("ID1-introduction_group"), TODAY, config.settings)
+    assert _stamp_of(written.changes[0]) == CRASHED
+    assert [e.letters for e in written.log] == [2]  # both left that day: the limit counts them
+
+    missing = recover(records, entries, _kept(), TODAY, config.settings)
+    stamp = read_stamp(_stamp_of(missing.changes[0]), TODAY)
+    assert stamp.state is StampState.PARTIAL and stamp.remaining == {"introduction_group"}
+    assert stamp.unsure == frozenset()
+
+
+def test_the_letters_asked_about_are_those_begun_without_a_final_answer() -> None:
+    entries = _journal(
+        _welcome(1),
+        _sent("ID1-welcome"),
+        _sent("ID2-welcome", None),
+        _sent("ID3-welcome", "unknown"),
+        _sent("ID4-welcome", "deferred"),
+    )
+    assert in_flight(entries) == {"<ID2-welcome@example.org>", "<ID3-welcome@example.org>"}
+
+
+def test_forget_finds_the_runs_that_marked_a_persons_row() -> None:
+    other = "77aa77aa"
+    entries = [*_journal(_welcome(1), _welcome(2)), RunStarted(other, CRASHED, "07:00")]
+    entries.append(Marked(other, "newcomers", 3, (), "welcome", "welcome", "sv", ()))
+    assert runs_marking(entries, {2}) == {RUN}
+    assert runs_marking(entries, {3, 9}) == {other}
+    assert runs_marking(entries, {9}) == frozenset()
