@@ -349,7 +349,9 @@ def test_every_status_column_says_on_selection_that_the_run_writes_it_wherever_i
         assert prompts == {f"{letter}2:{letter}1048576": look.STATUS_PROMPT}, tab.key
         assert all(v.showErrorMessage is False for v in sheet.data_validations.dataValidation)
     intake = book["Intresserade"]
-    intake.move_range("A1:A1048576", cols=30)  # ID moved far right: Status is now in another column
+    # ID moved far right (its used cells: a whole column is a million cells in openpyxl):
+    # Status is now in another column.
+    intake.move_range(f"A1:A{intake.max_row}", cols=30)
     intake.delete_cols(1)
     book.save(file)
     with XlsxWorkbook(file, TAB_NAMES) as workbook:

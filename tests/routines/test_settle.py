@@ -107,7 +107,7 @@ def test_a_run_stopped_while_sending_is_settled_letter_by_letter_by_the_next(
     assert report.exit_code == 0  # nothing for a person
     assert not config.journal_path.exists()  # every run is settled: nothing kept
     log = [(row["Åtgärd"], row["ID"], row["Detalj"]) for row in workbook.tab("Logg")]
-    assert ("introduktion delvis skickat", 4) in [entry[:2] for entry in log]
+    assert ("introduktion delvis skickad", 4) in [entry[:2] for entry in log]
     assert any(entry[1] == 4 and "utkorgen" in str(entry[2]) for entry in log)  # why it knew
 
     run(workbook, config, renderer, now=NOW + DAY)
