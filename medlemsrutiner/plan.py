@@ -36,6 +36,9 @@ class Person:
     town: str
     interests: str
     language: str
+    trained: dt.date | None = None
+    """The day the person attended a basic training (`Utbildning`, of Intresserade or
+    Uppföljning): a letter to them lists no upcoming trainings (`letters.render.trainings_for`)."""
 
     @property
     def first_name(self) -> str:

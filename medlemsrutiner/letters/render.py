@@ -39,7 +39,7 @@ from medlemsrutiner.letters.language import (
     training_in,
     weeks_between,
 )
-from medlemsrutiner.plan import Letter, Shared
+from medlemsrutiner.plan import Letter, Shared, Training
 from medlemsrutiner.sheet.letter_kinds import letter_kind, letter_kinds
 from medlemsrutiner.sheet.words import (
     LANGUAGE_NEUTRAL_TEXT_KEYS,
@@ -201,7 +201,7 @@ def context(letter: Letter, shared: Shared, config: Config, today: dt.date) -> d
         "organisation": config.coordinator.organisation,
         "coordinator": config.coordinator,
         "texts": texts_for(language, shared),
-        "trainings": [training_in(language, training) for training in shared.trainings],
+        "trainings": [training_in(language, t) for t in trainings_for(letter, shared)],
         "newcomer": letter.newcomer,
         "group": group_in(language, letter.group) if letter.group is not None else None,
         "recipient_name": letter.to_name,
@@ -228,6 +228,15 @@ def context(letter: Letter, shared: Shared, config: Config, today: dt.date) -> d
         ],
         **dict(letter.extra),
     }
+
+
+def trainings_for(letter: Letter, shared: Shared) -> tuple[Training, ...]:
+    """The upcoming trainings a letter lists (and attaches as invitations): none to a person
+    who has attended one (`Person.trained`: `Utbildning` filled in Intresserade, or in
+    Uppföljning once they were referred) — they no longer need one."""
+    if letter.newcomer is not None and letter.newcomer.trained is not None:
+        return ()
+    return shared.trainings
 
 
 def _chosen_first(
@@ -295,8 +304,9 @@ def build(
             html_part.add_related(png, maintype="image", subtype="png", cid=f"<{name}>")
     registered = letter_kind(letter.kind)
     if registered is not None and registered.carries_trainings:
-        names = calendar.file_names(shared.trainings, letter.language)
-        for training, name in zip(shared.trainings, names, strict=True):
+        listed = trainings_for(letter, shared)
+        names = calendar.file_names(listed, letter.language)
+        for training, name in zip(listed, names, strict=True):
             shown = training_in(letter.language, training)  # the time as typed: the UID's
             message.add_attachment(
                 calendar.training_ics(shown, config.zone, now, mail.reply_to, letter.language),

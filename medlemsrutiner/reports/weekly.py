@@ -310,11 +310,12 @@ def group_notes(records: Records, today: dt.date, settings: Settings) -> tuple[G
 
 def needing_training(records: Records, since: dt.date) -> int:
     """Newcomers registered on or after `since` who still need a basic training: referred or
-    still in intake, not declined, `Utbildning` blank, and not a second row of someone already
-    counted (a duplicate)."""
+    still in intake, not declined, `Utbildning` blank (in Intresserade, and in Uppföljning once
+    they were referred), and not a second row of someone already counted (a duplicate)."""
+    attended = {f.id for f in records.followups if f.id is not None and f.training is not None}
     count = 0
     for newcomer in records.newcomers:
-        if not newcomer.usable or newcomer.training is not None:
+        if not newcomer.usable or newcomer.training is not None or newcomer.id in attended:
             continue
         if newcomer.duplicate_of is not None:
             continue

@@ -241,9 +241,9 @@ _LAYOUT: Mapping[str, tuple[str, ...]] = {
         "language", "registered", "welcome", "introduction", "training", "note", "consent",
     ),
     "followups": (
-        "id", "name", "status", "phone", "referred_to", "followed_up", "result", "email",
-        "language", "referred", "follow_up_from", "follow_up_by", "reengagement", "erased",
-        "note", "consent",
+        "id", "name", "status", "phone", "referred_to", "followed_up", "result", "training",
+        "email", "language", "referred", "follow_up_from", "follow_up_by", "reengagement",
+        "erased", "note", "consent",
     ),
 }  # fmt: skip
 """The order of a new workbook's columns in the tabs about people: who, what is next (Status),

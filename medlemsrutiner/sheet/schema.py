@@ -156,6 +156,7 @@ FOLLOWUPS = Tab(
         Column("follow_up_by", "Följ upp senast", S, kind="date"),
         Column("followed_up", "Uppföljning", C, kind="date"),
         Column("result", "Resultat", C),
+        Column("training", "Utbildning", C, required=False, kind="date"),
         Column("reengagement", "Återvärvning", S, required=False, kind="date"),
         Column("erased", "Raderad", S, kind="date"),
         Column("status", "Status", S),

@@ -63,7 +63,8 @@ def closed(newcomer: Newcomer, in_followups: Set[int]) -> bool:
 def copy_to_followups(
     newcomer: Newcomer, to: str, referred_on: dt.date, settings: Settings
 ) -> AppendRow:
-    """The person's row in Uppföljning: contact details, referral and follow-up window."""
+    """The person's row in Uppföljning: contact details, referral and follow-up window, and a
+    basic training already attended (`Utbildning`: typed in Uppföljning from now on)."""
     assert newcomer.id is not None
     follow_up_from, follow_up_by = window(referred_on, settings)
     copied: Values = (
@@ -77,6 +78,7 @@ def copy_to_followups(
         ("follow_up_by", follow_up_by),
         ("note", cells.multiline_text(newcomer.record["note"]) or None),
         ("consent", newcomer.consent),
+        ("training", newcomer.training),
     )
     return AppendRow("followups", (("id", newcomer.id), *copied))
 

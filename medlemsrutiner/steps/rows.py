@@ -193,6 +193,7 @@ def parse_newcomer(
             town=cells.text(record["town"]),
             interests=cells.text(record["interests"]),
             language=language,
+            trained=training,
         ),
         email=email,
         stamps=read_stamp_cells(record, NEWCOMERS.key, today),
@@ -309,6 +310,9 @@ class FollowUp:
     """The canonical `Resultat` word, or "" when blank or unreadable."""
     erased: dt.date | None
     problems: tuple[str, ...]
+    training: dt.date | None = None
+    """When the person attended basic training (`Utbildning`, typed here once they were
+    referred, as in Intresserade before)."""
     outcome: Result | None = None
     person: Person | None = None
     """The person as letters see them; None once the personal data is erased."""
@@ -396,6 +400,12 @@ def parse_followup(row: int, record: Record, today: dt.date, settings: Settings)
     problems.extend(w.sv for w in row_words(stamp_cells, FOLLOWUPS.key) if w.problem)
     if not personal_blank:
         problems.extend(formulas.person_problems(FOLLOWUPS, record))
+    consent = read_consent(record["consent"], today, problems)
+    referred = date_of("referred", "Hänvisad", past_date)
+    follow_up_from = window_date("follow_up_from", "Följ upp från")
+    follow_up_by = window_date("follow_up_by", "Följ upp senast")
+    followed_up = date_of("followed_up", "Uppföljning", call_date)
+    training = date_of("training", "Utbildning", past_date)
     phone = cells.format_phone(record["phone"])
     person = Person(
         name=cells.text(record["name"]),
@@ -404,12 +414,8 @@ def parse_followup(row: int, record: Record, today: dt.date, settings: Settings)
         town="",
         interests="",
         language=language,
+        trained=training,
     )
-    consent = read_consent(record["consent"], today, problems)
-    referred = date_of("referred", "Hänvisad", past_date)
-    follow_up_from = window_date("follow_up_from", "Följ upp från")
-    follow_up_by = window_date("follow_up_by", "Följ upp senast")
-    followed_up = date_of("followed_up", "Uppföljning", call_date)
     return FollowUp(
         row=row,
         record=record,
@@ -423,6 +429,7 @@ def parse_followup(row: int, record: Record, today: dt.date, settings: Settings)
         result=result.value if result is not None else "",
         erased=erased,
         problems=tuple(problems),
+        training=training,
         outcome=result,
         person=None if personal_blank else person,
         stamps=stamp_cells,

@@ -83,7 +83,7 @@ def newcomer_dates(newcomer: Newcomer) -> tuple[Values, Expect]:
 
 def followup_dates(followup: FollowUp) -> tuple[Values, Expect]:
     """Real dates for the text dates of an Uppföljning row: Hänvisad, Följ upp från, Följ upp
-    senast, Uppföljning, Samtycke."""
+    senast, Uppföljning, Utbildning, Samtycke."""
     return _typed(
         followup.record,
         {
@@ -91,6 +91,7 @@ def followup_dates(followup: FollowUp) -> tuple[Values, Expect]:
             "follow_up_from": followup.follow_up_from,
             "follow_up_by": followup.follow_up_by,
             "followed_up": followup.followed_up,
+            "training": followup.training,
             "consent": followup.consent,
         },
     )

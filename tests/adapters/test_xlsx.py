@@ -324,7 +324,7 @@ def test_init_gives_a_new_workbook_widths_formats_dropdowns_and_status_colours(
     rules = _colour_rules(intake)["N2:N1048576"]
     assert [colour for _, colour in rules] == ["F4C7C3", "FCE8B2", "E7E7E7"]
     assert 'FIND("FÖRSENAT",N2)' in rules[0][0] and 'FIND("Ring senast",N2)' in rules[1][0]
-    assert len(_colour_rules(book["Uppföljning"])["N2:N1048576"]) == 3
+    assert len(_colour_rules(book["Uppföljning"])["O2:O1048576"]) == 3  # Status
 
 
 def test_every_status_column_says_on_selection_that_the_run_writes_it_wherever_it_stands(

@@ -17,7 +17,7 @@ from medlemsrutiner.sheet.changes import (
     fingerprint_of,
     resolve,
 )
-from medlemsrutiner.sheet.schema import NEWCOMERS
+from medlemsrutiner.sheet.schema import FOLLOWUPS, NEWCOMERS
 from tests.support import TAB_NAMES, grid, newcomer, workbook_grids
 
 
@@ -116,7 +116,7 @@ def test_appended_rows_follow_the_last_row_and_can_be_addressed_in_the_same_batc
         TAB_NAMES,
     )
     rows = apply(grids, resolution)["Uppföljning"]
-    assert rows[2][0] == 9 and rows[2][13] == "ny"
+    assert rows[2][0] == 9 and rows[2][FOLLOWUPS.column_names.index("status")] == "ny"
     assert resolution.appended_rows == {"Uppföljning": 1}
 
 
