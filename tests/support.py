@@ -21,6 +21,7 @@ import openpyxl
 
 from medlemsrutiner import config as config_module
 from medlemsrutiner.adapters.outbox import Outbox
+from medlemsrutiner.adapters.workbook import Workbook
 from medlemsrutiner.config import Config
 from medlemsrutiner.letters.render import Renderer
 from medlemsrutiner.plan import Delivery, Plan
@@ -256,8 +257,9 @@ def memory_workbook(**tabs: Any) -> MemoryWorkbook:
     return MemoryWorkbook(workbook_grids(**tabs), TAB_NAMES)
 
 
-def run_day(workbook: MemoryWorkbook, config: Config, today: dt.date = TODAY) -> DailyReport:
-    """The daily run on `today` (at NOW's time of day), its letters into the config's outbox."""
+def run_day(workbook: Workbook, config: Config, today: dt.date = TODAY) -> DailyReport:
+    """The daily run on `today` (at NOW's time of day) on `workbook` (in memory, an .xlsx
+    file, Google), its letters into the config's outbox."""
     now = dt.datetime.combine(today, NOW.time(), NOW.tzinfo)
     with workbook:
         return run_daily(

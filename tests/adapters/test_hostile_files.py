@@ -17,11 +17,8 @@ import pytest
 from click.testing import CliRunner
 
 from medlemsrutiner.adapters.files import temporary_copy
-from medlemsrutiner.adapters.outbox import Outbox
 from medlemsrutiner.adapters.xlsx import XlsxWorkbook
 from medlemsrutiner.cli import init_workbook as init_workbook_command
-from medlemsrutiner.letters.render import Renderer
-from medlemsrutiner.routines.daily import run_daily
 from tests.adapters.harness import (
     CONFIG,
     assert_one_line_exit_2,
@@ -29,14 +26,12 @@ from tests.adapters.harness import (
     valid_workbook,
 )
 from tests.support import (
-    NOW,
-    REPO,
     TAB_NAMES,
-    TODAY,
     make_config,
     newcomer,
     read_outbox,
     recipients,
+    run_day,
     workbook_grids,
     write_xlsx,
 )
@@ -185,11 +180,7 @@ def test_a_last_write_that_cannot_be_saved_is_a_line_of_the_report_after_the_let
             temporary_copy(file, os.getpid()).mkdir()
 
     workbook = XlsxWorkbook(path, TAB_NAMES, before_write=full_disk_at_the_second_write)
-    with workbook:
-        report = run_daily(
-            workbook, Outbox(config.mail.outbox, NOW), Renderer(REPO / "templates"), config,
-            TODAY, NOW,
-        )  # fmt: skip
+    report = run_day(workbook, config)
 
     assert report.write_error is not None and "gick inte att spara" in report.write_error
     assert report.exit_code == 1

@@ -13,17 +13,13 @@ import openpyxl
 from openpyxl.drawing.image import Image
 from PIL import Image as Picture
 
-from medlemsrutiner.adapters.outbox import Outbox
 from medlemsrutiner.adapters.xlsx import XlsxWorkbook
-from medlemsrutiner.letters.render import Renderer
-from medlemsrutiner.routines.daily import run_daily
 from tests.support import (
-    NOW,
-    REPO,
     TAB_NAMES,
     TODAY,
     make_config,
     newcomer,
+    run_day,
     workbook_grids,
     write_xlsx,
 )
@@ -58,11 +54,7 @@ def test_a_picture_on_an_erased_row_goes_and_one_on_a_kept_row_stays(tmp_path: P
     book.save(path)
     assert widths(path) == [20, 30]
 
-    with XlsxWorkbook(path, TAB_NAMES) as workbook:
-        report = run_daily(
-            workbook, Outbox(config.mail.outbox, NOW), Renderer(REPO / "templates"), config,
-            TODAY, NOW,
-        )  # fmt: skip
+    report = run_day(XlsxWorkbook(path, TAB_NAMES), config)
 
     assert report.erased == [2]
     assert widths(path) == [20]

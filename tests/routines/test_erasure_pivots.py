@@ -19,17 +19,13 @@ from openpyxl.pivot.record import RecordList
 from openpyxl.pivot.table import TableDefinition
 from openpyxl.xml.functions import fromstring
 
-from medlemsrutiner.adapters.outbox import Outbox
 from medlemsrutiner.adapters.xlsx import XlsxWorkbook
-from medlemsrutiner.letters.render import Renderer
-from medlemsrutiner.routines.daily import run_daily
 from tests.support import (
-    NOW,
-    REPO,
     TAB_NAMES,
     TODAY,
     make_config,
     newcomer,
+    run_day,
     soffice_csv,
     workbook_grids,
     write_xlsx,
@@ -92,11 +88,7 @@ def test_erasure_leaves_no_personal_data_in_a_pivot_table(tmp_path: Path) -> Non
     add_pivot_table(path)
     assert xlsx_traces(path, "Tyra") and xlsx_traces(path, "tyra@example.se")
 
-    with XlsxWorkbook(path, TAB_NAMES) as workbook:
-        report = run_daily(
-            workbook, Outbox(config.mail.outbox, NOW), Renderer(REPO / "templates"), config,
-            TODAY, NOW,
-        )  # fmt: skip
+    report = run_day(XlsxWorkbook(path, TAB_NAMES), config)
 
     assert report.erased == [2]
     assert xlsx_traces(path, "Tyra") == []

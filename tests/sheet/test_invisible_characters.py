@@ -3,7 +3,6 @@ only a zero-width space is no name, and no letter greets `Hej \\u200b!`."""
 
 from __future__ import annotations
 
-import datetime as dt
 import unicodedata
 from pathlib import Path
 
@@ -11,16 +10,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from medlemsrutiner.adapters.outbox import Outbox
-from medlemsrutiner.letters.render import Renderer
-from medlemsrutiner.routines.daily import run_daily
 from medlemsrutiner.sheet import cells
 from medlemsrutiner.sheet.schema import NEWCOMERS, table_from_grid
 from tests.adapters.harness import XlsxHarness, daily_run
 from tests.support import (
     DAY,
-    NOW,
-    REPO,
     TODAY,
     make_config,
     memory_workbook,
@@ -28,6 +22,7 @@ from tests.support import (
     read_outbox,
     recipients,
     records_of,
+    run_day,
     workbook_grids,
 )
 
@@ -162,11 +157,7 @@ def test_a_newcomer_whose_name_is_a_zero_width_space_is_greeted_without_a_name(
 ) -> None:
     config = make_config(tmp_path)
     workbook = memory_workbook(newcomers=[newcomer(None, registered=TODAY, name="\u200b")])
-    with workbook:
-        run_daily(
-            workbook, Outbox(config.mail.outbox, NOW), Renderer(REPO / "templates"), config,
-            TODAY, dt.datetime.combine(TODAY, NOW.time(), NOW.tzinfo),
-        )  # fmt: skip
+    run_day(workbook, config)
     (letter,) = read_outbox(config.mail.outbox)
     body = letter.get_body(("plain",))
     assert body is not None
